@@ -1,0 +1,39 @@
+"""smesim: an agent-based simulator of financial support measures for SMEs.
+
+The public API a notebook uses::
+
+    import sim
+    sc = sim.load_scenario("scenarios/shanghai_2024.yaml", ["loan_pool.total=200bn"])
+    res = sim.run(sc, seed=1)
+    res.summary(); res.applications; res.quotas; res.timeseries
+
+Public names: :func:`load_scenario`, :func:`with_overrides`, :func:`run`,
+:class:`Scenario`, :class:`ScenarioError`, :class:`RunResult`, :func:`parse_money`,
+:func:`scenario_to_yaml`.
+"""
+
+__version__ = "0.1.0"
+
+from .engine import run  # noqa: E402
+from .results import SUMMARY_KEYS, RunResult  # noqa: E402
+from .scenario import (  # noqa: E402
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    parse_money,
+    scenario_to_yaml,
+    with_overrides,
+)
+
+__all__ = [
+    "__version__",
+    "run",
+    "RunResult",
+    "SUMMARY_KEYS",
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+    "parse_money",
+    "scenario_to_yaml",
+    "with_overrides",
+]

@@ -1,0 +1,90 @@
+"""Cost relief: zone budgets paying a share of firms' running costs, first come first served.
+
+Public names: :class:`CostReliefInstrument`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..ledger import Ledger
+from ..population import COST_CATEGORIES, Firms
+from ..scenario import Scenario
+
+__all__ = ["CostReliefInstrument"]
+
+
+class CostReliefInstrument:
+    """One budget account per zone or cluster.
+
+    Every ``claim_interval_days`` each eligible firm in a zone claims
+    ``sum_c rate_c x cost_c x interval/365``, limited by what is left of its yearly cap.
+    Claims reach the zone's budget in a random order drawn for the round; the budget
+    pays them in full while it can and closes at the first claim it cannot pay.
+
+    Parameters
+    ----------
+    scenario
+        The validated scenario; ``scenario.cost_relief`` may be ``None``.
+    firms
+        The population (for zone sizes when the budget is split ``by_firms``).
+    ledger
+        The ledger in which to open the accounts.
+    """
+
+    def __init__(self, scenario: Scenario, firms: Firms, ledger: Ledger):
+        self.c = scenario.cost_relief
+        self.active = self.c is not None and len(firms.zone_names) > 0
+        self.zone_ids = np.empty(0, dtype=np.int64)
+        if not self.active:
+            return
+        c = self.c
+        scale = scenario.population.scale
+        names = list(firms.zone_names)
+        explicit = np.array([c.zone_budgets.get(z, np.nan) for z in names])
+        rest = c.budget - np.nansum(explicit)
+        free = np.isnan(explicit)
+        if c.allocation == "equal":
+            w = free.astype(float)
+        else:
+            w = np.bincount(firms.zone[firms.zone >= 0], minlength=len(names)).astype(float) * scale
+            w = np.where(free, w, 0.0)
+        share = w / w.sum() if w.sum() > 0 else np.zeros_like(w)
+        budget = np.where(free, rest * share, explicit)
+        self.zone_ids = ledger.open_many([f"zone:{z}" for z in names], "zone_budget",
+                                         budget / scale, group="cost_relief")
+        self.rates = np.array([getattr(c.subsidy_rates, k) for k in COST_CATEGORIES])
+        self.eligible_tier = np.isin(np.array(firms.tier_names), c.eligible_tiers)
+        self.paid_year = np.zeros(firms.n)
+        self.paid_by_cat = np.zeros((len(COST_CATEGORIES), firms.n))
+        self.year = 0
+
+    def claim(self, day: int, firms: Firms, aware_day: np.ndarray, ledger: Ledger,
+              *, rng: np.random.Generator) -> float:
+        """Run one claim round; return the amount paid (simulated units)."""
+        c = self.c
+        year = day // 365
+        if year != self.year:
+            self.year = year
+            self.paid_year[:] = 0.0
+        who = (firms.zone >= 0) & self.eligible_tier[firms.tier]
+        if c.requires_awareness:
+            who &= aware_day <= day
+        idx = np.flatnonzero(who)
+        if idx.size == 0:
+            return 0.0
+        frac = c.claim_interval_days / 365.0
+        by_cat = self.rates[:, None] * firms.costs[:, idx] * frac
+        want = by_cat.sum(axis=0)
+        room = np.maximum(c.cap_per_firm_year - self.paid_year[idx], 0.0)
+        amount = np.minimum(want, room)
+        keep = amount > 0
+        idx, amount, by_cat, want = idx[keep], amount[keep], by_cat[:, keep], want[keep]
+        order = rng.permutation(idx.size)
+        idx, amount, by_cat, want = idx[order], amount[order], by_cat[:, order], want[order]
+        granted, _ = ledger.draw(self.zone_ids[firms.zone[idx]], amount, day)
+        paid = np.where(granted, amount, 0.0)
+        self.paid_year[idx] += paid
+        self.paid_by_cat[:, idx] += by_cat * np.divide(paid, want, out=np.zeros_like(paid),
+                                                        where=want > 0)
+        return float(paid.sum())

@@ -1,0 +1,241 @@
+"""Ledger: every quota, budget and capacity as an account, with first-come-first-served draws.
+
+Public names: :class:`Ledger`.
+
+Each account has an initial level; draws lower it, releases (a revolving capacity
+freed when a loan ends) and transfers (reallocation) move it. The books always
+satisfy, to rounding::
+
+    initial + released + transferred_in - transferred_out == remaining + drawn
+
+and no level is ever below zero. An account is *exhausted* on the first day it cannot
+serve the next request in line in full; from then on it refuses every request (the
+quota is announced as used up) until a transfer reopens it. Refused requests are
+counted as the account's unmet demand.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Ledger"]
+
+_EPS = 1e-6
+
+
+class Ledger:
+    """A set of accounts held as parallel arrays.
+
+    Parameters
+    ----------
+    days
+        Length of the horizon, for the daily level history.
+    """
+
+    def __init__(self, days: int):
+        self.days = int(days)
+        self.names: list[str] = []
+        self.kinds: list[str] = []
+        self.groups: list[str] = []
+        self._initial: list[float] = []
+        self.level = np.empty(0)
+        self._history: list[np.ndarray] = []
+
+    # ------------------------------------------------------------------ set-up
+    def open(self, name: str, kind: str, initial: float, group: str = "") -> int:
+        """Open an account and return its index."""
+        if not np.isfinite(initial) or initial < 0:
+            raise ValueError(f"account {name!r}: initial level must be finite and >= 0")
+        self.names.append(name)
+        self.kinds.append(kind)
+        self.groups.append(group)
+        self._initial.append(float(initial))
+        return len(self.names) - 1
+
+    def open_many(self, names: list[str], kind: str, initial: np.ndarray, group: str = "") -> np.ndarray:
+        """Open several accounts of one kind; return their indices."""
+        return np.array([self.open(n, kind, float(v), group) for n, v in zip(names, initial, strict=True)],
+                        dtype=np.int64)
+
+    def freeze(self) -> None:
+        """Finish set-up: allocate the account arrays."""
+        k = len(self.names)
+        self.initial = np.array(self._initial, dtype=float)
+        self.level = self.initial.copy()
+        self.drawn = np.zeros(k)
+        self.released = np.zeros(k)
+        self.transferred_in = np.zeros(k)
+        self.transferred_out = np.zeros(k)
+        self.draws_n = np.zeros(k, dtype=np.int64)
+        self.refused_n = np.zeros(k, dtype=np.int64)
+        self.refused_amount = np.zeros(k)
+        self.closed = np.zeros(k, dtype=bool)
+        self.exhausted_on = np.full(k, -1, dtype=np.int64)
+        self.index = {n: i for i, n in enumerate(self.names)}
+
+    # ------------------------------------------------------------------ draws
+    def draw(self, accounts: np.ndarray, amounts: np.ndarray, day: int) -> tuple[np.ndarray, np.ndarray]:
+        """Serve a batch of requests first come first served.
+
+        Parameters
+        ----------
+        accounts
+            Shape ``(m, k)``: the accounts each request must draw on (``-1`` = none).
+            A request is granted only if every one of its accounts can serve it.
+        amounts
+            Shape ``(m, k)``: the amount drawn on each of those accounts.
+        day
+            Today, recorded as the exhaustion day of accounts that close.
+
+        Returns
+        -------
+        granted : numpy.ndarray of bool, shape ``(m,)``
+        failed_account : numpy.ndarray of int, shape ``(m,)``
+            The first account that could not serve a refused request, ``-1`` if granted.
+        """
+        acc = np.asarray(accounts, dtype=np.int64)
+        amt = np.asarray(amounts, dtype=float)
+        if acc.ndim == 1:
+            acc = acc[:, None]
+            amt = amt[:, None]
+        m, k = acc.shape
+        granted = np.zeros(m, dtype=bool)
+        failed = np.full(m, -1, dtype=np.int64)
+        valid = acc >= 0
+        start = 0
+        while start < m:
+            a = acc[start:]
+            v = valid[start:]
+            x = np.where(v, amt[start:], 0.0)
+            safe = np.where(v, a, 0)
+            blocked_cell = v & self.closed[safe]
+            blocked = blocked_cell.any(axis=1)
+            # running total per account over the unblocked requests, in order
+            rows, cols = np.nonzero(v & ~blocked[:, None])
+            ids = a[rows, cols]
+            order = np.lexsort((rows, ids))
+            ids_o, rows_o, x_o = ids[order], rows[order], x[rows[order], cols[order]]
+            cum = np.cumsum(x_o)
+            heads = np.flatnonzero(np.r_[True, ids_o[1:] != ids_o[:-1]])
+            base = np.repeat(cum[heads] - x_o[heads], np.diff(np.r_[heads, ids_o.size]))
+            over = (cum - base) > self.level[ids_o] + _EPS
+            if over.any():
+                r = int(rows_o[over].min())
+            else:
+                r = a.shape[0]
+            # requests before r: blocked ones refused, others granted
+            lo_rows = np.arange(r)
+            ok_rows = lo_rows[~blocked[:r]]
+            if ok_rows.size:
+                sel = v[ok_rows]
+                ids_ok = a[ok_rows][sel]
+                x_ok = x[ok_rows][sel]
+                np.subtract.at(self.level, ids_ok, x_ok)
+                np.add.at(self.drawn, ids_ok, x_ok)
+                np.add.at(self.draws_n, ids_ok, 1)
+                granted[start + ok_rows] = True
+            bl_rows = lo_rows[blocked[:r]]
+            if bl_rows.size:
+                first_closed = np.argmax(blocked_cell[bl_rows], axis=1)
+                f_acc = a[bl_rows, first_closed]
+                failed[start + bl_rows] = f_acc
+                np.add.at(self.refused_n, f_acc, 1)
+                np.add.at(self.refused_amount, f_acc, x[bl_rows, first_closed])
+            if r < a.shape[0]:
+                # row r is the first request some open account cannot serve: refuse it and
+                # close those accounts (r is never a blocked row: blocked rows have no totals)
+                over_accounts = ids_o[over & (rows_o == r)]
+                f = int(over_accounts[0])
+                for oa in np.unique(over_accounts):
+                    self._close(int(oa), day)
+                c = int(np.flatnonzero(a[r] == f)[0])
+                failed[start + r] = f
+                self.refused_n[f] += 1
+                self.refused_amount[f] += x[r, c]
+            start += r + 1
+        np.maximum(self.level, 0.0, out=self.level)
+        return granted, failed
+
+    def _close(self, account: int, day: int) -> None:
+        if not self.closed[account]:
+            self.closed[account] = True
+            if self.exhausted_on[account] < 0:
+                self.exhausted_on[account] = day
+
+    def release(self, accounts: np.ndarray, amounts: np.ndarray) -> None:
+        """Give back capacity of revolving accounts (e.g. a guarantee whose loan ended)."""
+        accounts = np.asarray(accounts, dtype=np.int64)
+        amounts = np.asarray(amounts, dtype=float)
+        keep = accounts >= 0
+        np.add.at(self.level, accounts[keep], amounts[keep])
+        np.add.at(self.released, accounts[keep], amounts[keep])
+        # a revolving account that was used up serves again once capacity comes back
+        self.closed[accounts[keep]] = False
+
+    def transfer(self, source: int, target: int, amount: float) -> None:
+        """Move ``amount`` from one account to another (reallocation); reopens the target."""
+        amount = float(min(amount, self.level[source]))
+        if amount <= 0:
+            return
+        self.level[source] -= amount
+        self.transferred_out[source] += amount
+        self.level[target] += amount
+        self.transferred_in[target] += amount
+        if self.closed[target]:
+            self.closed[target] = False
+
+    def close(self, account: int, day: int) -> None:
+        """Close an account (it refuses every later request); records the exhaustion day."""
+        self._close(account, day)
+
+    # ------------------------------------------------------------------ records
+    def snapshot(self) -> None:
+        """Record today's levels (called once a day)."""
+        self._history.append(self.level.copy())
+
+    def history(self) -> np.ndarray:
+        """Daily levels, shape ``(days recorded, accounts)``."""
+        if not self._history:
+            return np.empty((0, len(self.names)))
+        return np.vstack(self._history)
+
+    def kind_ids(self, kind: str) -> np.ndarray:
+        """Indices of all accounts of one kind."""
+        return np.array([i for i, k in enumerate(self.kinds) if k == kind], dtype=np.int64)
+
+    def table(self, scale: float = 1.0) -> pd.DataFrame:
+        """One row per account: the books, exhaustion day and unmet demand.
+
+        Parameters
+        ----------
+        scale
+            Multiplier applied to money columns (population scale factor).
+        """
+        df = pd.DataFrame(
+            {
+                "account": self.names,
+                "kind": self.kinds,
+                "group": self.groups,
+                "initial": self.initial * scale,
+                "drawn": self.drawn * scale,
+                "released": self.released * scale,
+                "transferred_in": self.transferred_in * scale,
+                "transferred_out": self.transferred_out * scale,
+                "remaining": self.level * scale,
+                "draws_n": self.draws_n,
+                "refused_n": self.refused_n,
+                "unmet_demand": self.refused_amount * scale,
+                "exhausted_on": pd.array(
+                    np.where(self.exhausted_on >= 0, self.exhausted_on, 0), dtype="Int64"
+                ),
+            }
+        )
+        df.loc[self.exhausted_on < 0, "exhausted_on"] = pd.NA
+        df["used_share"] = np.divide(
+            df["drawn"] - df["released"],
+            df["initial"] + df["transferred_in"] - df["transferred_out"],
+            out=np.zeros(len(df)),
+            where=(df["initial"] + df["transferred_in"] - df["transferred_out"]).to_numpy() > 0,
+        )
+        return df
