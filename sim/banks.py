@@ -52,15 +52,32 @@ def build_lenders(scenario: Scenario) -> LenderTable:
     """
     rows = []
     for b in scenario.banks.lenders:
-        rows.append((b.name, b.market_share, b.quota_share, b.officers * b.reviews_per_officer_day,
-                     b.review_days, b.max_expected_loss, b.lgd))
+        rows.append(
+            (
+                b.name,
+                b.market_share,
+                b.quota_share,
+                b.officers * b.reviews_per_officer_day,
+                b.review_days,
+                b.max_expected_loss,
+                b.lgd,
+            )
+        )
     g = scenario.banks.group
     if g is not None:
         width = len(str(g.n))
         for i in range(g.n):
-            rows.append((f"{g.name}_{i + 1:0{width}d}", g.market_share / g.n, g.quota_share / g.n,
-                         g.officers * g.reviews_per_officer_day, g.review_days,
-                         g.max_expected_loss, g.lgd))
+            rows.append(
+                (
+                    f"{g.name}_{i + 1:0{width}d}",
+                    g.market_share / g.n,
+                    g.quota_share / g.n,
+                    g.officers * g.reviews_per_officer_day,
+                    g.review_days,
+                    g.max_expected_loss,
+                    g.lgd,
+                )
+            )
     cols = list(zip(*rows, strict=True))
     scale = scenario.population.scale
     return LenderTable(

@@ -79,9 +79,7 @@ def aware_day(curves: np.ndarray, group: np.ndarray, u: np.ndarray) -> np.ndarra
     return np.minimum(pos - group * days, days).astype(np.int64)
 
 
-def apply_probability(
-    benefit: np.ndarray, employees: np.ndarray, params: Behaviour
-) -> np.ndarray:
+def apply_probability(benefit: np.ndarray, employees: np.ndarray, params: Behaviour) -> np.ndarray:
     """Probability that an aware firm with a financing need applies.
 
     ``logit p = intercept + slope * log((benefit + 1) / (cost + 1)) + size_slope * log(employees / 50)``

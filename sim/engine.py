@@ -49,14 +49,19 @@ OUTCOMES = (
     "pending",
 )
 #: What became of a financing need.
-NEED_FATES = ("applied", "declined", "unaware", "ineligible", "over_limit", "not_due")
+NEED_FATES = ("applied", "declined", "unaware", "ineligible", "too_small", "over_limit", "not_due")
 
 _APPROVED, _R_CREDIT, _R_QUOTA, _R_CQUOTA, _R_GUAR, _R_LIMIT, _PENDING = range(7)
-_F_APPLIED, _F_DECLINED, _F_UNAWARE, _F_INELIGIBLE, _F_OVER, _F_NOTDUE = range(6)
+_F_APPLIED, _F_DECLINED, _F_UNAWARE, _F_INELIGIBLE, _F_SMALL, _F_OVER, _F_NOTDUE = range(7)
 
 # offsets of the processes within a day: their order
 _AT_ARRIVALS, _AT_SUBMIT, _AT_DECIDE, _AT_BOOK, _AT_MEASURES, _AT_RECORD = (
-    0.0, 0.1, 0.2, 0.3, 0.4, 0.9,
+    0.0,
+    0.1,
+    0.2,
+    0.3,
+    0.4,
+    0.9,
 )
 
 TIMESERIES_COLUMNS = (
@@ -123,8 +128,9 @@ class _Needs:
         self.fate = np.full(self.firm.shape[0], _F_NOTDUE, dtype=np.int8)
 
 
-def _draw_needs(scenario: Scenario, firms: Firms, *, rng: np.random.Generator,
-                rng_credit: np.random.Generator) -> _Needs:
+def _draw_needs(
+    scenario: Scenario, firms: Firms, *, rng: np.random.Generator, rng_credit: np.random.Generator
+) -> _Needs:
     d = scenario.demand
     days = scenario.horizon.days
     n = firms.n
@@ -196,8 +202,9 @@ class _Model:
         # awareness: groups are zones, plus one group for firms in none
         n_groups = len(f.zone_names) + 1
         self.group = np.where(f.zone >= 0, f.zone, n_groups - 1)
-        self.curves = awareness_curves(self.group, n_groups, self.days, scenario.awareness,
-                                       self.centres.contacts_per_day)
+        self.curves = awareness_curves(
+            self.group, n_groups, self.days, scenario.awareness, self.centres.contacts_per_day
+        )
         self.aware_day = aware_day(self.curves, self.group, f.aware_u)
         sizes = np.bincount(self.group, minlength=n_groups)
         self.aware_share_daily = self.curves @ sizes / max(f.n, 1)
@@ -215,24 +222,44 @@ class _Model:
         self.submit_agenda = Agenda()
         self.decide_agenda = Agenda()
         self.end_agenda = Agenda()
-        self.apps = _Table({
-            "need": (np.int64, -1), "firm": (np.int64, -1), "bank": (np.int64, -1),
-            "attempt": (np.int16, 0), "submit_day": (np.int64, -1),
-            "decision_day": (np.int64, -1), "amount": (float, 0.0), "credit_loan": (bool, False),
-            "outcome": (np.int8, _PENDING), "guarantee": (float, 0.0), "retried": (bool, False),
-            "end_day": (np.int64, -1), "defaulted": (bool, False), "claim": (float, 0.0),
-            "interest_saving": (float, 0.0), "subsidy": (float, 0.0), "fee_saving": (float, 0.0),
-            "fee_income": (float, 0.0), "expected_guarantee_loss": (float, 0.0),
-            "tier_at_decision": (np.int16, -1),
-        })
+        self.apps = _Table(
+            {
+                "need": (np.int64, -1),
+                "firm": (np.int64, -1),
+                "bank": (np.int64, -1),
+                "attempt": (np.int16, 0),
+                "submit_day": (np.int64, -1),
+                "decision_day": (np.int64, -1),
+                "amount": (float, 0.0),
+                "credit_loan": (bool, False),
+                "outcome": (np.int8, _PENDING),
+                "guarantee": (float, 0.0),
+                "retried": (bool, False),
+                "end_day": (np.int64, -1),
+                "defaulted": (bool, False),
+                "claim": (float, 0.0),
+                "interest_saving": (float, 0.0),
+                "subsidy": (float, 0.0),
+                "fee_saving": (float, 0.0),
+                "fee_income": (float, 0.0),
+                "expected_guarantee_loss": (float, 0.0),
+                "tier_at_decision": (np.int16, -1),
+            }
+        )
         self.borrowed = np.zeros(f.n)
         self.g_out = np.zeros(f.n)
         self.ts = {k: np.zeros(self.days) for k in TIMESERIES_COLUMNS}
         self.events_n = 0
 
     # ---------------------------------------------------------------- processes
-    def _daily(self, env: simpy.Environment, offset: float, step, every: int = 1,
-               days: list[int] | None = None):
+    def _daily(
+        self,
+        env: simpy.Environment,
+        offset: float,
+        step,
+        every: int = 1,
+        days: list[int] | None = None,
+    ):
         """A process that calls ``step(day)`` at ``offset`` on each scheduled day."""
         schedule = sorted(set(days)) if days is not None else range(0, self.days, every)
         now = 0.0
@@ -252,6 +279,9 @@ class _Model:
         eligible = self.loan_eligible_tier[f.tier[firm]]
         nd.fate[ids[~eligible]] = _F_INELIGIBLE
         ids, firm = ids[eligible], firm[eligible]
+        small = nd.amount[ids] < s.loan_pool.min_amount
+        nd.fate[ids[small]] = _F_SMALL
+        ids, firm = ids[~small], firm[~small]
         room = s.loan_pool.max_per_firm - self.borrowed[firm]
         amount = np.minimum(nd.amount[ids], room)
         fits = amount >= s.loan_pool.min_amount
@@ -264,11 +294,13 @@ class _Model:
         rate = self.pool.benefit_rate(pd_a, credit)
         # access value: firms the median lender would refuse without cover are credit-constrained
         pd_term = 1.0 - (1.0 - pd_a) ** self.pool.term_years
-        el = bank_expected_loss(pd_term, self.lenders.lgd[f.main_bank[firm]],
-                                f.collateral_ratio[firm], 0.0)
+        el = bank_expected_loss(
+            pd_term, self.lenders.lgd[f.main_bank[firm]], f.collateral_ratio[firm], 0.0
+        )
         constrained = el > self.lenders.max_expected_loss[f.main_bank[firm]]
-        benefit = amount * (rate * self.pool.term_years
-                            + np.where(constrained, s.behaviour.access_value_rate, 0.0))
+        benefit = amount * (
+            rate * self.pool.term_years + np.where(constrained, s.behaviour.access_value_rate, 0.0)
+        )
         p = apply_probability(benefit, f.employees[firm], s.behaviour)
         go = nd.u_apply[ids] < p
         nd.fate[ids[~go]] = _F_DECLINED
@@ -281,8 +313,13 @@ class _Model:
             t = self.centres.assist.admit(np.zeros(int(assisted.sum()), dtype=np.int64), day)
             ready[assisted] = np.where(np.isfinite(t), np.floor(t), self.days).astype(np.int64)
         app = self.apps.append(
-            need=ids, firm=firm, bank=f.main_bank[firm], attempt=np.zeros(ids.size, np.int16),
-            submit_day=ready, amount=amount, credit_loan=credit,
+            need=ids,
+            firm=firm,
+            bank=f.main_bank[firm],
+            attempt=np.zeros(ids.size, np.int16),
+            submit_day=ready,
+            amount=amount,
+            credit_loan=credit,
         )
         self._file(self.submit_agenda, ready, app)
 
@@ -298,8 +335,9 @@ class _Model:
         self.ts["applications_n"][day] += ids.size
         bank = a["bank"][ids]
         finish = self.bank_queue.admit(bank, day)
-        decide = np.where(np.isfinite(finish), np.floor(finish) + self.lenders.review_days[bank],
-                          self.days).astype(np.int64)
+        decide = np.where(
+            np.isfinite(finish), np.floor(finish) + self.lenders.review_days[bank], self.days
+        ).astype(np.int64)
         self._file(self.decide_agenda, decide, ids)
 
     def decisions(self, day: int) -> None:
@@ -316,7 +354,8 @@ class _Model:
         outcome = np.full(ids.size, _PENDING, dtype=np.int8)
         # the per-firm limit, counting earlier loans in this batch
         over = self.borrowed[firm] + _exclusive_firm_cumsum(firm, amount) + amount > (
-            s.loan_pool.max_per_firm * (1 + 1e-12))
+            s.loan_pool.max_per_firm * (1 + 1e-12)
+        )
         outcome[over] = _R_LIMIT
 
         pd_a = f.pd_annual[firm]
@@ -325,7 +364,8 @@ class _Model:
         coll = f.collateral_ratio[firm]
         sd = s.banks.appetite_noise_sd
         appetite = self.lenders.max_expected_loss[bank] * np.exp(
-            sd * nd.z_credit[need, attempt] - 0.5 * sd * sd)
+            sd * nd.z_credit[need, attempt] - 0.5 * sd * sd
+        )
         ok0 = credit_approved(bank_expected_loss(pd_term, lgd, coll, 0.0), appetite)
         g = np.zeros(ids.size)
         needs_g = np.zeros(ids.size, dtype=bool)
@@ -333,11 +373,16 @@ class _Model:
             cand = ~ok0 & self.guar.accepts(f.tier[firm], pd_a) & (outcome == _PENDING)
             if cand.any():
                 c_idx = np.flatnonzero(cand)
-                earlier = _exclusive_firm_cumsum(firm[c_idx],
-                                                 self.guar.amount(amount[c_idx], self.g_out[firm[c_idx]]))
+                earlier = _exclusive_firm_cumsum(
+                    firm[c_idx], self.guar.amount(amount[c_idx], self.g_out[firm[c_idx]])
+                )
                 g_c = self.guar.amount(amount[c_idx], self.g_out[firm[c_idx]] + earlier)
-                ok1 = credit_approved(bank_expected_loss(pd_term[c_idx], lgd[c_idx], coll[c_idx],
-                                                         g_c / amount[c_idx]), appetite[c_idx])
+                ok1 = credit_approved(
+                    bank_expected_loss(
+                        pd_term[c_idx], lgd[c_idx], coll[c_idx], g_c / amount[c_idx]
+                    ),
+                    appetite[c_idx],
+                )
                 use = ok1 & (g_c > 0)
                 g[c_idx[use]] = g_c[use]
                 needs_g[c_idx[use]] = True
@@ -362,8 +407,17 @@ class _Model:
         a["guarantee"][ids] = g
         ap = np.flatnonzero(outcome == _APPROVED)
         if ap.size:
-            self._book_loans(day, ids[ap], firm[ap], amount[ap], credit[ap], g[ap], pd_a[ap],
-                             need[ap], attempt[ap])
+            self._book_loans(
+                day,
+                ids[ap],
+                firm[ap],
+                amount[ap],
+                credit[ap],
+                g[ap],
+                pd_a[ap],
+                need[ap],
+                attempt[ap],
+            )
         ts = self.ts
         ts["approved_n"][day] += ap.size
         ts["refused_credit_n"][day] += int((outcome == _R_CREDIT).sum())
@@ -404,16 +458,27 @@ class _Model:
         q, nxt = q[want], nxt[want]
         if q.size == 0:
             return
-        new_bank = choose_retry_bank(self.needs.u_bank[need[q], nxt], bank[q],
-                                     self.lenders.market_share, self.pool.open_lenders(self.ledger))
+        new_bank = choose_retry_bank(
+            self.needs.u_bank[need[q], nxt],
+            bank[q],
+            self.lenders.market_share,
+            self.pool.open_lenders(self.ledger),
+        )
         go = new_bank >= 0
         q, nxt, new_bank = q[go], nxt[go], new_bank[go]
         if q.size == 0:
             return
         self.apps.cols["retried"][ids[q]] = True
         submit = np.full(q.size, day + b.retry_delay_days, dtype=np.int64)
-        app = self.apps.append(need=need[q], firm=firm[q], bank=new_bank, attempt=nxt.astype(np.int16),
-                               submit_day=submit, amount=amount[q], credit_loan=credit[q])
+        app = self.apps.append(
+            need=need[q],
+            firm=firm[q],
+            bank=new_bank,
+            attempt=nxt.astype(np.int16),
+            submit_day=submit,
+            amount=amount[q],
+            credit_loan=credit[q],
+        )
         self._file(self.submit_agenda, submit, app)
 
     def loan_book(self, day: int) -> None:
@@ -439,7 +504,8 @@ class _Model:
 
     def relief_round(self, day: int) -> None:
         self.ts["relief_paid_amount"][day] += self.relief.claim(
-            day, self.firms, self.aware_day, self.ledger, rng=self.rng_relief)
+            day, self.firms, self.aware_day, self.ledger, rng=self.rng_relief
+        )
 
     def certification_round(self, day: int) -> None:
         self.ts["awards_paid_amount"][day] += self.awards.certify(day, self.firms, self.ledger)
@@ -465,17 +531,21 @@ class _Model:
             (_AT_BOOK, self.loan_book, {}),
         ]
         if self.relief.active:
-            procs.append((_AT_MEASURES, self.relief_round,
-                          {"every": s.cost_relief.claim_interval_days}))
+            procs.append(
+                (_AT_MEASURES, self.relief_round, {"every": s.cost_relief.claim_interval_days})
+            )
         if self.awards.active and s.awards.round_days:
-            procs.append((_AT_MEASURES + 0.01, self.certification_round,
-                          {"days": list(s.awards.round_days)}))
+            procs.append(
+                (_AT_MEASURES + 0.01, self.certification_round, {"days": list(s.awards.round_days)})
+            )
         if self.funds.active:
-            procs.append((_AT_MEASURES + 0.02, self.funds_round,
-                          {"every": s.funds.round_interval_days}))
+            procs.append(
+                (_AT_MEASURES + 0.02, self.funds_round, {"every": s.funds.round_interval_days})
+            )
         if s.loan_pool.reallocation_day is not None:
-            procs.append((_AT_MEASURES + 0.03, self.reallocation,
-                          {"days": [s.loan_pool.reallocation_day]}))
+            procs.append(
+                (_AT_MEASURES + 0.03, self.reallocation, {"days": [s.loan_pool.reallocation_day]})
+            )
         procs.append((_AT_RECORD, self.record, {}))
         for offset, step, kw in procs:
             env.process(self._daily(env, offset, step, **kw))

@@ -53,10 +53,14 @@ class Ledger:
         self._initial.append(float(initial))
         return len(self.names) - 1
 
-    def open_many(self, names: list[str], kind: str, initial: np.ndarray, group: str = "") -> np.ndarray:
+    def open_many(
+        self, names: list[str], kind: str, initial: np.ndarray, group: str = ""
+    ) -> np.ndarray:
         """Open several accounts of one kind; return their indices."""
-        return np.array([self.open(n, kind, float(v), group) for n, v in zip(names, initial, strict=True)],
-                        dtype=np.int64)
+        return np.array(
+            [self.open(n, kind, float(v), group) for n, v in zip(names, initial, strict=True)],
+            dtype=np.int64,
+        )
 
     def freeze(self) -> None:
         """Finish set-up: allocate the account arrays."""
@@ -75,7 +79,9 @@ class Ledger:
         self.index = {n: i for i, n in enumerate(self.names)}
 
     # ------------------------------------------------------------------ draws
-    def draw(self, accounts: np.ndarray, amounts: np.ndarray, day: int) -> tuple[np.ndarray, np.ndarray]:
+    def draw(
+        self, accounts: np.ndarray, amounts: np.ndarray, day: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Serve a batch of requests first come first served.
 
         Parameters
@@ -116,10 +122,13 @@ class Ledger:
             ids = a[rows, cols]
             order = np.lexsort((rows, ids))
             ids_o, rows_o, x_o = ids[order], rows[order], x[rows[order], cols[order]]
-            cum = np.cumsum(x_o)
-            heads = np.flatnonzero(np.r_[True, ids_o[1:] != ids_o[:-1]])
-            base = np.repeat(cum[heads] - x_o[heads], np.diff(np.r_[heads, ids_o.size]))
-            over = (cum - base) > self.level[ids_o] + _EPS
+            if ids_o.size:
+                cum = np.cumsum(x_o)
+                heads = np.flatnonzero(np.r_[True, ids_o[1:] != ids_o[:-1]])
+                base = np.repeat(cum[heads] - x_o[heads], np.diff(np.r_[heads, ids_o.size]))
+                over = (cum - base) > self.level[ids_o] + _EPS
+            else:
+                over = np.zeros(0, dtype=bool)
             if over.any():
                 r = int(rows_o[over].min())
             else:

@@ -150,14 +150,17 @@ def make_population(scenario: Scenario, lenders: LenderTable, *, rng: np.random.
 
     sector_names = tuple(pop.sectors)
     sector = rng.choice(
-        len(sector_names), size=n, p=np.array(list(pop.sectors.values())) / sum(pop.sectors.values())
+        len(sector_names),
+        size=n,
+        p=np.array(list(pop.sectors.values())) / sum(pop.sectors.values()),
     ).astype(np.int16)
 
     rev_median = per_tier("revenue_median")
     z_rev = rng.standard_normal(n)
     revenue = rev_median * np.exp(per_tier("revenue_sigma") * z_rev)
     employees = np.maximum(
-        1.0, np.round(revenue / per_tier("revenue_per_employee") * np.exp(0.3 * rng.standard_normal(n)))
+        1.0,
+        np.round(revenue / per_tier("revenue_per_employee") * np.exp(0.3 * rng.standard_normal(n))),
     )
     age_median = per_tier("age_median_years")
     age = age_median * np.exp(0.5 * rng.standard_normal(n))

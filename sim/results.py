@@ -212,11 +212,13 @@ def build_result(model: _Model) -> RunResult:
             "bank": np.asarray(lenders.names, dtype=object)[a["bank"]],
             "attempt": a["attempt"].astype(np.int64),
             "submit_day": a["submit_day"],
-            "decision_day": pd.array(np.where(a["decision_day"] >= 0, a["decision_day"], 0),
-                                     dtype="Int64"),
+            "decision_day": pd.array(
+                np.where(a["decision_day"] >= 0, a["decision_day"], 0), dtype="Int64"
+            ),
             "amount": a["amount"],
-            "outcome": pd.Categorical(np.asarray(OUTCOMES, dtype=object)[a["outcome"]],
-                                      categories=list(OUTCOMES)),
+            "outcome": pd.Categorical(
+                np.asarray(OUTCOMES, dtype=object)[a["outcome"]], categories=list(OUTCOMES)
+            ),
             "guarantee": a["guarantee"],
             "credit_loan": a["credit_loan"],
             "retried": a["retried"],
@@ -263,8 +265,10 @@ def build_result(model: _Model) -> RunResult:
             "firm": fi,
             "tier": pd.Categorical(tier_names[f.tier[fi]], categories=list(f.tier_names)),
             "zone": zones_obj[f.zone[fi]],
-            "category": pd.Categorical(np.asarray(SAVINGS_CATEGORIES, dtype=object)[ci],
-                                       categories=list(SAVINGS_CATEGORIES)),
+            "category": pd.Categorical(
+                np.asarray(SAVINGS_CATEGORIES, dtype=object)[ci],
+                categories=list(SAVINGS_CATEGORIES),
+            ),
             "amount": per_cat.T[fi, ci],
         }
     )
@@ -274,8 +278,9 @@ def build_result(model: _Model) -> RunResult:
     nt = f.tier[nd.firm]
     counts = np.zeros((len(f.tier_names), len(NEED_FATES)))
     np.add.at(counts, (nt, nd.fate), 1)
-    needs = pd.DataFrame(counts * scale, index=pd.Index(list(f.tier_names), name="tier"),
-                         columns=list(NEED_FATES)).reset_index()
+    needs = pd.DataFrame(
+        counts * scale, index=pd.Index(list(f.tier_names), name="tier"), columns=list(NEED_FATES)
+    ).reset_index()
 
     # --- summary
     out = apps["outcome"].to_numpy()
@@ -284,8 +289,9 @@ def build_result(model: _Model) -> RunResult:
     borrowers = np.unique(firm[approved])
     quota_kinds = quotas["kind"].to_numpy()
     pool_rows = quotas[np.isin(quota_kinds, ["bank_quota", "loan_pool"])]
-    pool_closed = pool_rows["exhausted_on"].notna().all() and model.ledger.closed[
-        model.pool.quota_ids].all()
+    pool_closed = (
+        pool_rows["exhausted_on"].notna().all() and model.ledger.closed[model.pool.quota_ids].all()
+    )
     pool_initial = pool_rows["initial"].sum()
     quota_refusal = np.isin(a["outcome"], [2, 3, 4])
     unmet = a["amount"][quota_refusal & ~a["retried"]].sum()

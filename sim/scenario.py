@@ -152,7 +152,9 @@ class _Model(BaseModel):
 def _check_sum(shares: dict[str, float] | list[float], what: str) -> None:
     total = sum(shares.values()) if isinstance(shares, dict) else sum(shares)
     if abs(total - 1.0) > SHARE_TOLERANCE:
-        raise ValueError(f"{what} must sum to 1 (within {SHARE_TOLERANCE}); they sum to {total:.6g}")
+        raise ValueError(
+            f"{what} must sum to 1 (within {SHARE_TOLERANCE}); they sum to {total:.6g}"
+        )
 
 
 # --------------------------------------------------------------------------- sections
@@ -557,7 +559,9 @@ def estimate_memory_bytes(scenario: Scenario) -> int:
     """Rough peak memory of a run, from population size and expected number of needs."""
     n = scenario.population.firms_n
     years = scenario.horizon.days / 365.0
-    needs = n * (scenario.demand.waiting_at_launch_share + scenario.demand.needs_per_firm_year * years)
+    needs = n * (
+        scenario.demand.waiting_at_launch_share + scenario.demand.needs_per_firm_year * years
+    )
     return int(n * _BYTES_PER_FIRM + needs * _BYTES_PER_NEED + 64 * 2**20)
 
 
@@ -643,7 +647,9 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Path]
         cycle = " -> ".join(str(p) for p in (*chain, real))
         field = "extends"
         if real == chain[-1]:
-            raise ScenarioError(f"a scenario cannot extend itself ({cycle})", file=path, field=field)
+            raise ScenarioError(
+                f"a scenario cannot extend itself ({cycle})", file=path, field=field
+            )
         raise ScenarioError(f"extends: forms a cycle: {cycle}", file=chain[-1], field=field)
     data = _read_yaml(path)
     parent = data.pop("extends", None)
@@ -651,7 +657,9 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Path]
         return data, path
     if not isinstance(parent, str) or not parent.strip():
         raise ScenarioError(
-            f"expected the path of another scenario file, got {parent!r}", file=path, field="extends"
+            f"expected the path of another scenario file, got {parent!r}",
+            file=path,
+            field="extends",
         )
     parent_path = (path.parent / parent).resolve()
     if not parent_path.exists():

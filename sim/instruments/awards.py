@@ -40,8 +40,12 @@ class AwardsInstrument:
         if self.a is None:
             self.budget_id = -1
             return
-        self.budget_id = ledger.open("awards_budget", "awards_budget",
-                                     self.a.budget / scenario.population.scale, group="awards")
+        self.budget_id = ledger.open(
+            "awards_budget",
+            "awards_budget",
+            self.a.budget / scenario.population.scale,
+            group="awards",
+        )
         self.tier_index = {t: i for i, t in enumerate(firms.tier_names)}
 
     def certify(self, day: int, firms: Firms, ledger: Ledger) -> float:
@@ -49,8 +53,11 @@ class AwardsInstrument:
         paid_total = 0.0
         for lvl in self.a.levels:
             src, dst = self.tier_index[lvl.from_tier], self.tier_index[lvl.to_tier]
-            cand = np.flatnonzero((firms.tier == src) & (firms.revenue >= lvl.min_revenue)
-                                  & (firms.growth >= lvl.min_growth))
+            cand = np.flatnonzero(
+                (firms.tier == src)
+                & (firms.revenue >= lvl.min_revenue)
+                & (firms.growth >= lvl.min_growth)
+            )
             if cand.size == 0 or lvl.per_round_max == 0:
                 continue
             best = cand[np.argsort(-firms.growth[cand], kind="stable")[: lvl.per_round_max]]
@@ -58,8 +65,9 @@ class AwardsInstrument:
             self.promoted_n += best.size
             if lvl.amount <= 0:
                 continue
-            granted, _ = ledger.draw(np.full(best.size, self.budget_id), np.full(best.size, lvl.amount),
-                                     day)
+            granted, _ = ledger.draw(
+                np.full(best.size, self.budget_id), np.full(best.size, lvl.amount), day
+            )
             self.received[best[granted]] += lvl.amount
             paid_total += lvl.amount * granted.sum()
         return paid_total

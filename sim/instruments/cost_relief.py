@@ -34,7 +34,7 @@ class CostReliefInstrument:
 
     def __init__(self, scenario: Scenario, firms: Firms, ledger: Ledger):
         self.c = scenario.cost_relief
-        self.active = self.c is not None and len(firms.zone_names) > 0
+        self.active = self.c is not None and self.c.budget > 0 and len(firms.zone_names) > 0
         self.zone_ids = np.empty(0, dtype=np.int64)
         if not self.active:
             return
@@ -51,16 +51,24 @@ class CostReliefInstrument:
             w = np.where(free, w, 0.0)
         share = w / w.sum() if w.sum() > 0 else np.zeros_like(w)
         budget = np.where(free, rest * share, explicit)
-        self.zone_ids = ledger.open_many([f"zone:{z}" for z in names], "zone_budget",
-                                         budget / scale, group="cost_relief")
+        self.zone_ids = ledger.open_many(
+            [f"zone:{z}" for z in names], "zone_budget", budget / scale, group="cost_relief"
+        )
         self.rates = np.array([getattr(c.subsidy_rates, k) for k in COST_CATEGORIES])
         self.eligible_tier = np.isin(np.array(firms.tier_names), c.eligible_tiers)
         self.paid_year = np.zeros(firms.n)
         self.paid_by_cat = np.zeros((len(COST_CATEGORIES), firms.n))
         self.year = 0
 
-    def claim(self, day: int, firms: Firms, aware_day: np.ndarray, ledger: Ledger,
-              *, rng: np.random.Generator) -> float:
+    def claim(
+        self,
+        day: int,
+        firms: Firms,
+        aware_day: np.ndarray,
+        ledger: Ledger,
+        *,
+        rng: np.random.Generator,
+    ) -> float:
         """Run one claim round; return the amount paid (simulated units)."""
         c = self.c
         year = day // 365
@@ -85,6 +93,7 @@ class CostReliefInstrument:
         granted, _ = ledger.draw(self.zone_ids[firms.zone[idx]], amount, day)
         paid = np.where(granted, amount, 0.0)
         self.paid_year[idx] += paid
-        self.paid_by_cat[:, idx] += by_cat * np.divide(paid, want, out=np.zeros_like(paid),
-                                                        where=want > 0)
+        self.paid_by_cat[:, idx] += by_cat * np.divide(
+            paid, want, out=np.zeros_like(paid), where=want > 0
+        )
         return float(paid.sum())

@@ -37,15 +37,17 @@ class FundsInstrument:
         if self.f is None:
             self.fund_id = -1
             return
-        self.fund_id = ledger.open("sme_funds", "fund", self.f.total / scenario.population.scale,
-                                   group="funds")
+        self.fund_id = ledger.open(
+            "sme_funds", "fund", self.f.total / scenario.population.scale, group="funds"
+        )
         self.eligible_tier = np.isin(np.array(firms.tier_names), self.f.eligible_tiers)
 
     def invest(self, day: int, firms: Firms, ledger: Ledger) -> float:
         """Run an investment round; return the amount invested (simulated units)."""
         f = self.f
-        cand = np.flatnonzero(self.eligible_tier[firms.tier] & (firms.growth >= f.min_growth)
-                              & (self.invested == 0))
+        cand = np.flatnonzero(
+            self.eligible_tier[firms.tier] & (firms.growth >= f.min_growth) & (self.invested == 0)
+        )
         if cand.size == 0 or f.firms_per_round_max == 0:
             return 0.0
         best = cand[np.argsort(-firms.growth[cand], kind="stable")[: f.firms_per_round_max]]

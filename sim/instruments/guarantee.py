@@ -39,10 +39,12 @@ class GuaranteeInstrument:
             self.capacity_id = self.capital_id = -1
             self.eligible_tier = np.zeros(len(tier_names), dtype=bool)
             return
-        self.capacity_id = ledger.open("guarantee_capacity", "guarantee_capacity",
-                                       self.g.capacity / scale, group="guarantee")
-        self.capital_id = ledger.open("guarantee_capital", "guarantee_capital",
-                                      self.g.capital / scale, group="guarantee")
+        self.capacity_id = ledger.open(
+            "guarantee_capacity", "guarantee_capacity", self.g.capacity / scale, group="guarantee"
+        )
+        self.capital_id = ledger.open(
+            "guarantee_capital", "guarantee_capital", self.g.capital / scale, group="guarantee"
+        )
         self.eligible_tier = np.isin(np.array(tier_names), self.g.eligible_tiers)
         self.term_years = scenario.loan_pool.term_days / 365.0
 

@@ -39,15 +39,21 @@ class LoanPoolInstrument:
         self.per_bank = self.p.quota_mode == "bank_quotas"
         if self.per_bank:
             self.quota_ids = ledger.open_many(
-                [f"quota:{n}" for n in lenders.names], "bank_quota",
-                self.p.total * lenders.quota_share / scale, group="loan_pool",
+                [f"quota:{n}" for n in lenders.names],
+                "bank_quota",
+                self.p.total * lenders.quota_share / scale,
+                group="loan_pool",
             )
         else:
             pool = ledger.open("loan_pool", "loan_pool", self.p.total / scale, group="loan_pool")
             self.quota_ids = np.full(lenders.n, pool, dtype=np.int64)
         self.credit_id = (
-            ledger.open("credit_sub_quota", "credit_sub_quota", self.p.credit_sub_quota / scale,
-                        group="loan_pool")
+            ledger.open(
+                "credit_sub_quota",
+                "credit_sub_quota",
+                self.p.credit_sub_quota / scale,
+                group="loan_pool",
+            )
             if self.p.credit_sub_quota is not None
             else -1
         )
@@ -66,15 +72,21 @@ class LoanPoolInstrument:
     def benefit_rate(self, pd_annual: np.ndarray, credit: np.ndarray) -> np.ndarray:
         """Yearly saving per unit borrowed: rate concession plus the subsidy on credit loans."""
         concession = np.maximum(self.market_rate(pd_annual) - self.programme_rate, 0.0)
-        return concession + np.where(credit, self.p.interest_subsidy_share * self.programme_rate, 0.0)
+        return concession + np.where(
+            credit, self.p.interest_subsidy_share * self.programme_rate, 0.0
+        )
 
     def subsidy(self, amount: np.ndarray, credit: np.ndarray) -> np.ndarray:
         """Interest subsidy paid by the city over the loan's term (credit loans only)."""
-        return np.where(credit, amount * self.p.interest_subsidy_share * self.programme_rate
-                        * self.term_years, 0.0)
+        return np.where(
+            credit,
+            amount * self.p.interest_subsidy_share * self.programme_rate * self.term_years,
+            0.0,
+        )
 
-    def interest_savings(self, amount: np.ndarray, pd_annual: np.ndarray,
-                         credit: np.ndarray) -> np.ndarray:
+    def interest_savings(
+        self, amount: np.ndarray, pd_annual: np.ndarray, credit: np.ndarray
+    ) -> np.ndarray:
         """Interest the firm saves over the loan's term against the market rate."""
         return amount * self.benefit_rate(pd_annual, credit) * self.term_years
 
