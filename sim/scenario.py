@@ -496,7 +496,9 @@ class Scenario(_Model):
                     errors.append(
                         (
                             f"awards.round_days.{i}",
-                            f"day {d} is outside the horizon 0..{self.horizon.days - 1}",
+                            f"day {d} is outside the horizon 0..{self.horizon.days - 1} "
+                            "(when shortening horizon.days, also set awards.round_days, "
+                            "e.g. --set awards.round_days=[240])",
                         )
                     )
         day = self.loan_pool.reallocation_day
@@ -504,7 +506,8 @@ class Scenario(_Model):
             errors.append(
                 (
                     "loan_pool.reallocation_day",
-                    f"day {day} is outside the horizon 0..{self.horizon.days - 1}",
+                    f"day {day} is outside the horizon 0..{self.horizon.days - 1} "
+                    "(set it within the horizon, or null for no reallocation)",
                 )
             )
         if self.loan_pool.quota_mode == "bank_quotas":

@@ -1,0 +1,39 @@
+"""Golden files: every scenario in scenarios/ runs through the CLI to its committed summary.
+
+Regenerate on purpose with ``SMESIM_REGEN_GOLDEN=1 pytest tests/test_golden.py`` and
+review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+
+import pytest
+
+from .conftest import SCENARIOS
+from .test_cli import smesim
+
+GOLDEN = SCENARIOS.parent / "tests" / "golden"
+FILES = sorted(p for p in SCENARIOS.glob("*.yaml"))
+
+
+def _close(a, b) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        return a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6)
+    return a == b
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_scenario_summary_matches_golden(path, tmp_path):
+    r = smesim("run", str(path), "--out", str(tmp_path / "o"), "--no-report")
+    assert r.returncode == 0, r.stderr
+    got = json.loads((tmp_path / "o" / "summary.json").read_text())
+    golden = GOLDEN / f"{path.stem}.json"
+    if os.environ.get("SMESIM_REGEN_GOLDEN"):
+        golden.write_text(json.dumps(got, indent=2) + "\n")
+    want = json.loads(golden.read_text())
+    assert set(got) == set(want)
+    diff = {k: (want[k], got[k]) for k in want if not _close(want[k], got[k])}
+    assert not diff, diff
