@@ -9,12 +9,23 @@ The public API a notebook uses::
 
 Public names: :func:`load_scenario`, :func:`with_overrides`, :func:`run`,
 :class:`Scenario`, :class:`ScenarioError`, :class:`RunResult`, :func:`parse_money`,
-:func:`scenario_to_yaml`.
+:func:`scenario_to_yaml`; experiments (:mod:`sim.experiment`): :func:`replicate`,
+:func:`compare`, :func:`sweep`, :func:`run_tasks`, :class:`Task`,
+:class:`ExperimentResult`, :class:`ExperimentError`.
 """
 
 __version__ = "0.1.0"
 
 from .engine import run  # noqa: E402
+from .experiment import (  # noqa: E402
+    ExperimentError,
+    ExperimentResult,
+    Task,
+    compare,
+    replicate,
+    run_tasks,
+    sweep,
+)
 from .results import SUMMARY_KEYS, RunResult  # noqa: E402
 from .scenario import (  # noqa: E402
     Scenario,
@@ -36,4 +47,11 @@ __all__ = [
     "parse_money",
     "scenario_to_yaml",
     "with_overrides",
+    "Task",
+    "run_tasks",
+    "replicate",
+    "compare",
+    "sweep",
+    "ExperimentResult",
+    "ExperimentError",
 ]

@@ -47,6 +47,7 @@ from .results import SUMMARY_KEYS, RunResult
 from .scenario import (
     Scenario,
     apply_overrides,
+    parse_money,
     scenario_from_dict,
     scenario_to_dict,
 )
@@ -56,6 +57,12 @@ __all__ = [
     "run_task",
     "run_tasks",
     "ExperimentError",
+    "ExperimentResult",
+    "replicate",
+    "compare",
+    "sweep",
+    "grid_points",
+    "lhs_points",
     "replication_seed",
     "SERIES",
     "EXHAUSTION_QUOTAS",
@@ -642,3 +649,757 @@ def run_tasks(
                 else:
                     _run_processes(todo, on_row, n)
     return _frame([r for r in rows if r is not None])
+
+
+# --------------------------------------------------------------------------- results
+
+#: Numeric headline figures aggregated over replications.
+NUMERIC_KEYS = tuple(k for k in (*SUMMARY_KEYS, *EXTRA_KEYS) if k not in _STRING_KEYS)
+
+#: Headline figures shown first in comparisons and sweeps.
+HEADLINE_KEYS = (
+    "applications_n",
+    "approved_n",
+    "approval_rate",
+    "borrower_firms_n",
+    "uptake_rate",
+    "disbursed_amount",
+    "guaranteed_amount",
+    "guaranteed_loans_n",
+    "avg_guaranteed_loan_amount",
+    "unmet_demand_amount",
+    "pool_used_share",
+    "bank_quotas_exhausted_n",
+    "guarantee_exhausted_day",
+    "zone_budgets_exhausted_n",
+    "relief_paid_amount",
+    "savings_total_amount",
+    "fiscal_cost_amount",
+)
+
+
+def _share_key(day_key: str) -> str:
+    """``pool_exhausted_day`` -> ``pool_exhausted_share``."""
+    return day_key[: -len("_day")] + "_share"
+
+
+def _stats(values: np.ndarray) -> dict[str, float]:
+    """Mean, 5th/50th/95th percentiles, sd and count of the non-missing values."""
+    v = np.asarray(values, dtype=float)
+    v = v[~np.isnan(v)]
+    n = v.size
+    if n == 0:
+        return {
+            "mean": np.nan,
+            "p05": np.nan,
+            "median": np.nan,
+            "p95": np.nan,
+            "std": np.nan,
+            "n": 0,
+        }
+    p05, med, p95 = np.percentile(v, [5, 50, 95])
+    return {
+        "mean": float(v.mean()),
+        "p05": float(p05),
+        "median": float(med),
+        "p95": float(p95),
+        "std": float(v.std(ddof=1)) if n > 1 else np.nan,
+        "n": int(n),
+    }
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    return v
+
+
+@dataclass
+class ExperimentResult:
+    """The rows of an experiment and the statistics drawn from them.
+
+    Attributes
+    ----------
+    kind
+        ``"replicate"``, ``"compare"`` or ``"sweep"``.
+    runs
+        One row per task (point and replication): the point's keys, ``replication``,
+        ``seed``, every summary key and :data:`EXTRA_KEYS`. This is ``replications.csv``.
+    series
+        Long table of the daily series (:data:`SERIES`): point keys, ``replication``,
+        ``day`` and one column per series; empty when series were not kept.
+    scenario
+        The base scenario.
+    point_keys
+        Columns of ``runs`` that identify a point: ``["point"]`` for replications,
+        ``["point", "variant"]`` for comparisons, ``["point", *levers]`` for sweeps.
+    levers
+        Scenario paths varied by a sweep.
+    replications
+        Replications per point.
+    seed
+        Root seed; replication ``i`` of every point ran with
+        ``SeedSequence(seed).spawn(R)[i]`` (common random numbers).
+    meta
+        Free-form details (design, sample size, executor, timings).
+    """
+
+    kind: str
+    runs: pd.DataFrame
+    series: pd.DataFrame
+    scenario: Scenario
+    point_keys: list[str]
+    replications: int
+    seed: int
+    levers: list[str] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_rows(cls, rows: pd.DataFrame, **kwargs: Any) -> ExperimentResult:
+        """Split the frame of :func:`run_tasks` into scalar runs and a long series table."""
+        point_keys = kwargs["point_keys"]
+        scols = [c for c in rows.columns if c.startswith(_SERIES_PREFIX)]
+        runs = rows.drop(columns=scols).reset_index(drop=True)
+        order = [*point_keys, "replication", "seed", *SUMMARY_KEYS, *EXTRA_KEYS]
+        runs = runs[[c for c in order if c in runs.columns] + [c for c in runs if c not in order]]
+        parts = []
+        if scols:
+            names = [c[len(_SERIES_PREFIX) :] for c in scols if c != _SERIES_PREFIX + "day"]
+            for _, r in rows.iterrows():
+                day = np.asarray(r[_SERIES_PREFIX + "day"])
+                part = {k: np.repeat(r[k], day.size) for k in [*point_keys, "replication"]}
+                part["day"] = day
+                for n in names:
+                    part[n] = np.asarray(r[_SERIES_PREFIX + n], dtype=float)
+                parts.append(pd.DataFrame(part))
+        series = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+        return cls(runs=runs, series=series, **kwargs)
+
+    # ------------------------------------------------------------------ points
+
+    def point_table(self) -> pd.DataFrame:
+        """One row per point: its keys (in point order)."""
+        return self.runs[self.point_keys].drop_duplicates().reset_index(drop=True)
+
+    def _runs_of(self, point: int | None) -> pd.DataFrame:
+        if point is None:
+            if self.runs["point"].nunique() != 1:
+                raise ValueError("this experiment has several points; pass point=")
+            return self.runs
+        rows = self.runs[self.runs["point"] == point]
+        if rows.empty:
+            raise ValueError(f"no point {point}; points are {sorted(self.runs['point'].unique())}")
+        return rows
+
+    # ------------------------------------------------------------------ statistics
+
+    def summary(self) -> pd.DataFrame:
+        """Statistics of every numeric headline figure over replications, per point.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Long table: the point keys, ``metric``, ``mean``, ``p05``, ``median``,
+            ``p95`` (percentiles of the replications, linear interpolation), ``std``,
+            ``n`` (replications with a value) and ``share`` = ``n`` / replications. For
+            ``*_day`` figures the statistics are over the replications in which the
+            account ran out, and ``share`` is the probability that it ran out.
+        """
+        out = []
+        for _, grp in self.runs.groupby("point", sort=True):
+            keys = grp.iloc[0][self.point_keys].to_dict()
+            total = len(grp)
+            for m in NUMERIC_KEYS:
+                if m not in grp:
+                    continue
+                st = _stats(grp[m].to_numpy(dtype=float))
+                out.append({**keys, "metric": m, **st, "share": st["n"] / total})
+        return pd.DataFrame(out)
+
+    def summary_dict(self, point: int | None = None) -> dict[str, Any]:
+        """A JSON-ready record of one point, as written to ``summary.json``.
+
+        Every numeric headline figure ``key`` holds its mean over replications, with
+        ``key_p05`` and ``key_p95`` beside it; ``*_day`` figures are over the
+        replications in which the account ran out and add ``*_share``, the share of
+        replications in which it did (e.g. ``pool_exhausted_share``). Text figures
+        (``scenario``, ``currency``) are kept; ``replications`` and ``seed`` added.
+        """
+        rows = self._runs_of(point)
+        first = rows.iloc[0]
+        out: dict[str, Any] = {}
+        for k in self.point_keys:
+            if k != "point":
+                out[k] = _json_value(first[k])
+        out["replications"] = len(rows)
+        out["seed"] = int(self.seed)
+        for k in (*SUMMARY_KEYS, *EXTRA_KEYS):
+            if k in _STRING_KEYS:
+                out[k] = first[k]
+                continue
+            st = _stats(rows[k].to_numpy(dtype=float))
+            out[k] = _json_value(st["mean"])
+            out[f"{k}_p05"] = _json_value(st["p05"])
+            out[f"{k}_p95"] = _json_value(st["p95"])
+            if k.endswith("_day"):
+                out[_share_key(k)] = st["n"] / len(rows)
+        return out
+
+    def points(self) -> pd.DataFrame:
+        """Wide table, one row per point: keys, then ``<metric>_mean/_p05/_p95``."""
+        s = self.summary()
+        wide = s.pivot_table(index="point", columns="metric", values=["mean", "p05", "p95"])
+        wide.columns = [f"{m}_{stat}" for stat, m in wide.columns]
+        cols = [f"{m}_{st}" for m in NUMERIC_KEYS for st in ("mean", "p05", "p95")]
+        wide = wide.reindex(columns=[c for c in cols if c in wide.columns])
+        return self.point_table().merge(wide, left_on="point", right_index=True)
+
+    def fan(self, name: str, point: int | None = 0) -> pd.DataFrame:
+        """Daily quantiles of one series over replications (for fan charts).
+
+        Parameters
+        ----------
+        name
+            A key of :data:`SERIES`, e.g. ``"approved_cum"`` or ``"pool_remaining"``.
+        point
+            The point (default the first; the base of a comparison).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``day, date, mean, p05, median, p95`` (one row per recorded day).
+        """
+        if self.series.empty:
+            raise ValueError("no daily series were kept (run with series=True)")
+        if name not in SERIES:
+            raise ValueError(f"unknown series {name!r}; series are {list(SERIES)}")
+        s = self.series if point is None else self.series[self.series["point"] == point]
+        g = s.groupby("day")[name]
+        out = pd.DataFrame(
+            {
+                "mean": g.mean(),
+                "p05": g.quantile(0.05),
+                "median": g.median(),
+                "p95": g.quantile(0.95),
+            }
+        ).reset_index()
+        out.insert(
+            1,
+            "date",
+            pd.Timestamp(self.scenario.horizon.start_date) + pd.to_timedelta(out["day"], unit="D"),
+        )
+        return out
+
+    def fan_table(self, point: int | None = 0) -> pd.DataFrame:
+        """Long table of :meth:`fan` for every series: ``series, day, date, mean, ...``."""
+        if self.series.empty:
+            return pd.DataFrame()
+        parts = [self.fan(n, point).assign(series=n) for n in SERIES]
+        out = pd.concat(parts, ignore_index=True)
+        return out[["series", *[c for c in out.columns if c != "series"]]]
+
+    def exhaustion_probability(self, point: int | None = 0) -> pd.DataFrame:
+        """Probability that each quota has run out by each day.
+
+        Parameters
+        ----------
+        point
+            The point (default the first; the base of a comparison).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``day, date`` and one column per quota of :data:`EXHAUSTION_QUOTAS` that the
+            scenario has: the share of replications in which it first ran out on or
+            before that day.
+        """
+        rows = self._runs_of(point)
+        days = np.arange(self.scenario.horizon.days)
+        out = pd.DataFrame({"day": days})
+        out["date"] = pd.Timestamp(self.scenario.horizon.start_date) + pd.to_timedelta(
+            days, unit="D"
+        )
+        for label, col in _present_quotas(self.scenario).items():
+            d = np.sort(rows[col].to_numpy(dtype=float))
+            d = d[~np.isnan(d)]
+            out[label] = np.searchsorted(d, days, side="right") / len(rows)
+        return out
+
+    def differences(self, metrics: Sequence[str] | None = None) -> pd.DataFrame:
+        """Paired differences of every variant from the base (point 0), per figure.
+
+        Replication ``i`` of the base and of a variant ran on the same seeds (common
+        random numbers), so each difference is taken replication by replication.
+
+        Parameters
+        ----------
+        metrics
+            Figures to compare (default every numeric headline figure).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per variant and figure: ``variant, metric, base_mean,
+            variant_mean, diff_mean`` (mean of the paired differences), ``diff_p05,
+            diff_p95`` (5th and 95th percentiles of the paired differences: where one
+            replication's difference falls), ``ci_low, ci_high`` (a 90 % Student-t
+            confidence interval of the mean difference), ``rel_diff`` (``diff_mean /
+            base_mean``) and ``n_pairs`` (replications where both have a value; for
+            ``*_day`` figures, those in which the account ran out in both).
+        """
+        from scipy import stats
+
+        metrics = list(metrics or NUMERIC_KEYS)
+        base = self.runs[self.runs["point"] == 0].set_index("replication")
+        label = "variant" if "variant" in self.runs else "point"
+        out = []
+        for _, grp in self.runs[self.runs["point"] != 0].groupby("point", sort=True):
+            var = grp.set_index("replication")
+            common = base.index.intersection(var.index)
+            for m in metrics:
+                b = base.loc[common, m].to_numpy(dtype=float)
+                v = var.loc[common, m].to_numpy(dtype=float)
+                ok = ~np.isnan(b) & ~np.isnan(v)
+                d = v[ok] - b[ok]
+                st = _stats(d)
+                bm, vm = _stats(b)["mean"], _stats(v)["mean"]
+                half = np.nan
+                if st["n"] > 1:
+                    half = stats.t.ppf(0.95, st["n"] - 1) * st["std"] / math.sqrt(st["n"])
+                out.append(
+                    {
+                        "variant": grp.iloc[0][label],
+                        "metric": m,
+                        "base_mean": bm,
+                        "variant_mean": vm,
+                        "diff_mean": st["mean"],
+                        "diff_p05": st["p05"],
+                        "diff_p95": st["p95"],
+                        "ci_low": st["mean"] - half if st["n"] > 1 else np.nan,
+                        "ci_high": st["mean"] + half if st["n"] > 1 else np.nan,
+                        "rel_diff": st["mean"] / bm if bm and not np.isnan(bm) else np.nan,
+                        "n_pairs": st["n"],
+                    }
+                )
+        return pd.DataFrame(out)
+
+    # ------------------------------------------------------------------ files
+
+    def write_tables(self, folder: str | Path, fmt: str = "csv") -> list[Path]:
+        """Write the experiment's tables into ``folder``; return the paths.
+
+        Always ``replications`` (= :attr:`runs`) and ``summary`` (:meth:`summary`);
+        with daily series ``fan`` (:meth:`fan_table` of the first point) and
+        ``exhaustion`` (:meth:`exhaustion_probability`); for comparisons
+        ``comparison`` (:meth:`differences`); for sweeps ``points`` (:meth:`points`).
+        """
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        tables = {"replications": self.runs, "summary": self.summary()}
+        if self.kind == "compare":
+            tables["comparison"] = self.differences()
+        if self.kind == "sweep":
+            tables["points"] = self.points()
+        if not self.series.empty:
+            tables["fan"] = self.fan_table(0)
+        if self.kind != "sweep":
+            tables["exhaustion"] = self.exhaustion_probability(0)
+        paths = []
+        for name, df in tables.items():
+            path = folder / f"{name}.{'parquet' if fmt == 'parquet' else 'csv'}"
+            if fmt == "parquet":
+                df.to_parquet(path, index=False)
+            else:
+                df.to_csv(path, index=False)
+            paths.append(path)
+        return paths
+
+
+def _present_quotas(scenario: Scenario) -> dict[str, str]:
+    """The :data:`EXHAUSTION_QUOTAS` the scenario actually has."""
+    present = {
+        "loan pool": True,
+        "first lender quota": scenario.loan_pool.quota_mode == "bank_quotas",
+        "credit sub-quota": scenario.loan_pool.credit_sub_quota is not None,
+        "guarantee capacity": scenario.guarantee is not None,
+        "any zone budget": scenario.cost_relief is not None,
+    }
+    return {k: v for k, v in EXHAUSTION_QUOTAS.items() if present[k]}
+
+
+# --------------------------------------------------------------------------- designs
+
+
+def _get_path(data: Mapping[str, Any], path: str) -> Any:
+    node: Any = data
+    for part in path.split("."):
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, Mapping) and part in node:
+            node = node[part]
+        else:
+            return None
+    return node
+
+
+def grid_points(vary: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
+    """Cartesian product of lever values: one ``{path: value}`` dict per point.
+
+    Parameters
+    ----------
+    vary
+        ``{"guarantee.cap_per_firm": ["20m", "30m"], "loan_pool.total": [...]}``; the
+        last lever varies fastest.
+
+    Returns
+    -------
+    list of dict
+    """
+    import itertools
+
+    paths = list(vary)
+    for p in paths:
+        if len(vary[p]) == 0:
+            raise ExperimentError(f"lever {p!r} has no values")
+    return [dict(zip(paths, combo, strict=True)) for combo in itertools.product(*vary.values())]
+
+
+def lhs_points(
+    ranges: Mapping[str, tuple[Any, Any]],
+    n: int,
+    *,
+    seed: int,
+    integer: Sequence[str] = (),
+) -> list[dict[str, Any]]:
+    """A Latin hypercube sample of ``n`` points within the lever ranges.
+
+    Parameters
+    ----------
+    ranges
+        ``{path: (low, high)}``; bounds may be money text (``"10m"``).
+    n
+        Number of points.
+    seed
+        Seed of :class:`scipy.stats.qmc.LatinHypercube` (normally the scenario's), so
+        the same command draws the same points.
+    integer
+        Paths whose values are rounded to integers.
+
+    Returns
+    -------
+    list of dict
+    """
+    import inspect
+
+    from scipy.stats import qmc
+
+    if n < 1:
+        raise ExperimentError(f"the sample needs at least one point, got {n}")
+    paths = list(ranges)
+    if not paths:
+        raise ExperimentError("a Latin hypercube sample needs at least one --range")
+    lo = np.empty(len(paths))
+    hi = np.empty(len(paths))
+    for j, p in enumerate(paths):
+        try:
+            lo[j], hi[j] = (parse_money(x) for x in ranges[p])
+        except (ValueError, TypeError) as exc:
+            raise ExperimentError(f"range of {p!r}: {exc}") from None
+        if not lo[j] < hi[j]:
+            raise ExperimentError(f"range of {p!r}: low ({lo[j]:g}) must be below high ({hi[j]:g})")
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    if "rng" in inspect.signature(qmc.LatinHypercube).parameters:
+        sampler = qmc.LatinHypercube(d=len(paths), rng=rng)
+    else:  # pragma: no cover - scipy < 1.15
+        sampler = qmc.LatinHypercube(d=len(paths), seed=rng)
+    u = sampler.random(n)
+    x = lo + u * (hi - lo)
+    out = []
+    for row in x:
+        pt = {}
+        for j, p in enumerate(paths):
+            pt[p] = int(round(row[j])) if p in integer else float(row[j])
+        out.append(pt)
+    return out
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _as_scenario(s: Scenario | str | Path) -> Scenario:
+    if isinstance(s, Scenario):
+        return s
+    from .scenario import load_scenario
+
+    return load_scenario(s)
+
+
+def _check_replications(replications: int) -> int:
+    r = int(replications)
+    if r < 1:
+        raise ExperimentError(f"replications must be at least 1, got {replications}")
+    return r
+
+
+def replicate(
+    scenario: Scenario | str | Path,
+    replications: int,
+    *,
+    seed: int | None = None,
+    series: bool = True,
+    scheduler: str | None = None,
+    processes: int | None = None,
+    store: str | Path | None = None,
+    resume: bool = False,
+    progress: bool | Callable[[int, int], None] = False,
+) -> ExperimentResult:
+    """Run ``replications`` replications of one scenario (Monte Carlo).
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario or the path of a scenario file.
+    replications
+        Number of replications ``R``; replication ``i`` runs on
+        ``SeedSequence(seed).spawn(R)[i]``.
+    seed
+        Root seed (default the scenario's).
+    series
+        Keep the daily series for fan charts and exhaustion probabilities.
+    scheduler, processes, store, resume, progress
+        Passed to :func:`run_tasks`.
+
+    Returns
+    -------
+    ExperimentResult
+        ``.runs`` holds one row per replication, ``.summary()`` mean/p05/p95.
+
+    Examples
+    --------
+    >>> import sim
+    >>> sc = sim.load_scenario("scenarios/shanghai_2024.yaml", ["population.firms_n=1500"])
+    >>> ex = sim.replicate(sc, 3, processes=1)
+    >>> len(ex.runs)
+    3
+    """
+    sc = _as_scenario(scenario)
+    r = _check_replications(replications)
+    root = sc.seed if seed is None else int(seed)
+    tasks = [Task(sc, replication=i, seed=root, keys={"point": 0}, series=series) for i in range(r)]
+    rows = run_tasks(
+        tasks,
+        scheduler=scheduler,
+        processes=processes,
+        store=store,
+        resume=resume,
+        progress=progress,
+    )
+    return ExperimentResult.from_rows(
+        rows, kind="replicate", scenario=sc, point_keys=["point"], replications=r, seed=root
+    )
+
+
+def compare(
+    base: Scenario | str | Path,
+    variants: Sequence[Scenario | str | Path],
+    replications: int,
+    *,
+    labels: Sequence[str] | None = None,
+    seed: int | None = None,
+    series: bool = True,
+    scheduler: str | None = None,
+    processes: int | None = None,
+    store: str | Path | None = None,
+    resume: bool = False,
+    progress: bool | Callable[[int, int], None] = False,
+) -> ExperimentResult:
+    """Run a base and variants on common random numbers and compare them.
+
+    Every scenario runs replications ``0..R-1`` with the base's seed, so replication
+    ``i`` of each scenario shares its random draws; :meth:`ExperimentResult.differences`
+    then takes paired differences.
+
+    Parameters
+    ----------
+    base
+        The base scenario (or its file).
+    variants
+        One or more variant scenarios (or files).
+    replications
+        Replications per scenario.
+    labels
+        Names of base and variants in the tables (default the scenario names, made
+        unique).
+    seed
+        Root seed (default the base's).
+    series
+        Keep daily series (fan charts per scenario).
+    scheduler, processes, store, resume, progress
+        Passed to :func:`run_tasks`.
+
+    Returns
+    -------
+    ExperimentResult
+        Point 0 is the base; ``.differences()`` the paired differences.
+    """
+    b = _as_scenario(base)
+    vs = [_as_scenario(v) for v in variants]
+    if not vs:
+        raise ExperimentError("compare needs at least one variant")
+    r = _check_replications(replications)
+    root = b.seed if seed is None else int(seed)
+    scenarios = [b, *vs]
+    if labels is None:
+        names: list[str] = []
+        for s in scenarios:
+            name, k = s.name, 2
+            while name in names:
+                name, k = f"{s.name}#{k}", k + 1
+            names.append(name)
+    else:
+        names = [str(x) for x in labels]
+        if len(names) != len(scenarios) or len(set(names)) != len(names):
+            raise ExperimentError("labels must name the base and each variant, uniquely")
+    tasks = [
+        Task(s, replication=i, seed=root, keys={"point": p, "variant": names[p]}, series=series)
+        for p, s in enumerate(scenarios)
+        for i in range(r)
+    ]
+    rows = run_tasks(
+        tasks,
+        scheduler=scheduler,
+        processes=processes,
+        store=store,
+        resume=resume,
+        progress=progress,
+    )
+    return ExperimentResult.from_rows(
+        rows,
+        kind="compare",
+        scenario=b,
+        point_keys=["point", "variant"],
+        replications=r,
+        seed=root,
+        meta={"base": names[0], "variants": names[1:]},
+    )
+
+
+def sweep(
+    scenario: Scenario | str | Path,
+    *,
+    vary: Mapping[str, Sequence[Any]] | None = None,
+    ranges: Mapping[str, tuple[Any, Any]] | None = None,
+    samples: int | None = None,
+    points: Sequence[Mapping[str, Any]] | None = None,
+    replications: int = 1,
+    seed: int | None = None,
+    series: bool = False,
+    scheduler: str | None = None,
+    processes: int | None = None,
+    store: str | Path | None = None,
+    resume: bool = False,
+    progress: bool | Callable[[int, int], None] = False,
+) -> ExperimentResult:
+    """Run a scenario over a grid, a Latin hypercube sample or given points of levers.
+
+    Give exactly one design: ``vary`` (grid, cartesian product), ``ranges`` with
+    ``samples`` (Latin hypercube seeded from the scenario seed) or ``points``. Every
+    point runs replications ``0..R-1`` on the same seeds (common random numbers), so
+    differences between points are not blurred by different draws.
+
+    Parameters
+    ----------
+    scenario
+        The scenario (or its file) the levers change.
+    vary
+        ``{path: [values]}`` for a grid; values as in ``--set`` (``"30m"``).
+    ranges
+        ``{path: (low, high)}`` for a Latin hypercube sample.
+    samples
+        Number of points of the Latin hypercube sample.
+    points
+        Explicit points, ``[{path: value, ...}, ...]``.
+    replications
+        Replications per point.
+    seed
+        Root seed (default the scenario's); also seeds the Latin hypercube.
+    series
+        Keep daily series (off by default: sweeps can be large).
+    scheduler, processes, store, resume, progress
+        Passed to :func:`run_tasks`.
+
+    Returns
+    -------
+    ExperimentResult
+        ``.runs`` is the tidy table: one row per point and replication, one column per
+        lever holding the value the scenario resolved it to (money as a number).
+
+    Raises
+    ------
+    ScenarioError
+        A lever path or value is invalid for the scenario (before anything runs).
+    """
+    sc = _as_scenario(scenario)
+    r = _check_replications(replications)
+    root = sc.seed if seed is None else int(seed)
+    designs = sum(x is not None for x in (vary, ranges, points))
+    if designs != 1:
+        raise ExperimentError(
+            "give exactly one design: vary (grid), ranges+samples (LHS) or points"
+        )
+    base = scenario_to_dict(sc)
+    if vary is not None:
+        pts = grid_points(vary)
+        design = {"design": "grid", "vary": _plain({k: list(v) for k, v in vary.items()})}
+    elif ranges is not None:
+        if samples is None:
+            raise ExperimentError("a Latin hypercube sample needs samples= (--sample N)")
+        integer = [
+            p
+            for p in ranges
+            if isinstance(_get_path(base, p), int) and not isinstance(_get_path(base, p), bool)
+        ]
+        pts = lhs_points(ranges, samples, seed=root, integer=integer)
+        design = {"design": "lhs", "ranges": _plain(dict(ranges)), "samples": samples}
+    else:
+        pts = [dict(p) for p in points or []]
+        if not pts:
+            raise ExperimentError("points is empty")
+        design = {"design": "points"}
+    levers = list(dict.fromkeys(k for p in pts for k in p))
+    tasks = []
+    for j, pt in enumerate(pts):
+        resolved = _with_point(sc, pt)
+        rd = scenario_to_dict(resolved)
+        values = {p: _get_path(rd, p) for p in pt}
+        keys = {"point": j, **{lv: values.get(lv) for lv in levers}}
+        tasks += [
+            Task(base, overrides=values, replication=i, seed=root, keys=keys, series=series)
+            for i in range(r)
+        ]
+    rows = run_tasks(
+        tasks,
+        scheduler=scheduler,
+        processes=processes,
+        store=store,
+        resume=resume,
+        progress=progress,
+    )
+    return ExperimentResult.from_rows(
+        rows,
+        kind="sweep",
+        scenario=sc,
+        point_keys=["point", *levers],
+        replications=r,
+        seed=root,
+        levers=levers,
+        meta={**design, "points_n": len(pts)},
+    )
+
+
+def _with_point(sc: Scenario, point: Mapping[str, Any]) -> Scenario:
+    from .scenario import with_overrides
+
+    return with_overrides(sc, dict(point))
