@@ -11,7 +11,9 @@ Public names: :func:`load_scenario`, :func:`with_overrides`, :func:`run`,
 :class:`Scenario`, :class:`ScenarioError`, :class:`RunResult`, :func:`parse_money`,
 :func:`scenario_to_yaml`; experiments (:mod:`sim.experiment`): :func:`replicate`,
 :func:`compare`, :func:`sweep`, :func:`run_tasks`, :class:`Task`,
-:class:`ExperimentResult`, :class:`ExperimentError`.
+:class:`ExperimentResult`, :class:`ExperimentError`; and their plots
+(:mod:`sim.experiment_report`): :func:`plot_fan`, :func:`plot_exhaustion_probability`,
+:func:`plot_sweep`, :func:`plot_differences`.
 """
 
 __version__ = "0.1.0"
@@ -25,6 +27,12 @@ from .experiment import (  # noqa: E402
     replicate,
     run_tasks,
     sweep,
+)
+from .experiment_report import (  # noqa: E402
+    plot_differences,
+    plot_exhaustion_probability,
+    plot_fan,
+    plot_sweep,
 )
 from .results import SUMMARY_KEYS, RunResult  # noqa: E402
 from .scenario import (  # noqa: E402
@@ -54,4 +62,8 @@ __all__ = [
     "sweep",
     "ExperimentResult",
     "ExperimentError",
+    "plot_fan",
+    "plot_exhaustion_probability",
+    "plot_sweep",
+    "plot_differences",
 ]
