@@ -28,12 +28,6 @@ from .experiment import (  # noqa: E402
     run_tasks,
     sweep,
 )
-from .experiment_report import (  # noqa: E402
-    plot_differences,
-    plot_exhaustion_probability,
-    plot_fan,
-    plot_sweep,
-)
 from .results import SUMMARY_KEYS, RunResult  # noqa: E402
 from .scenario import (  # noqa: E402
     Scenario,
@@ -67,3 +61,13 @@ __all__ = [
     "plot_sweep",
     "plot_differences",
 ]
+
+_LAZY_PLOTS = ("plot_fan", "plot_exhaustion_probability", "plot_sweep", "plot_differences")
+
+
+def __getattr__(name: str):  # PEP 562: matplotlib is imported only when a plot is asked for
+    if name in _LAZY_PLOTS:
+        from . import experiment_report
+
+        return getattr(experiment_report, name)
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
