@@ -274,6 +274,190 @@ def show(
     _guard(body)
 
 
+# --------------------------------------------------------------------------- analyses
+# sensitivity, calibrate, calibration-table, design: the model run at many points
+
+
+def _analysis_store(out: Path) -> Path:
+    """Task store of an analysis writing to ``out``: a sibling folder kept until it ends."""
+    return out.parent / f"{out.name}.tasks"
+
+
+def _analysis_call(fn: Callable[[], Any]) -> Any:
+    """Call an analysis, turning its request errors into user errors (exit 2)."""
+    from sim.evaluation import AnalysisError
+    from sim.experiment import ExperimentError
+
+    try:
+        return fn()
+    except (AnalysisError, ExperimentError) as exc:
+        raise UserError(str(exc)) from None
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, indent=2, default=str) + "\n")
+
+
+ProcessesOpt = Annotated[
+    int | None,
+    typer.Option("--processes", "-p", min=1, help="Local worker processes (default: all CPUs)."),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler", metavar="ADDR", help="Dask scheduler address, e.g. tcp://host:8786."
+    ),
+]
+
+
+@app.command()
+def sensitivity(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    param: Annotated[
+        list[str],
+        typer.Option(
+            "--param",
+            metavar="PATH=LO:HI",
+            help="A parameter and its range, e.g. behaviour.apply_intercept=-2:0 (repeat, >= 2).",
+        ),
+    ],
+    output: Annotated[
+        list[str],
+        typer.Option(
+            "--output",
+            metavar="KEY",
+            help="A numeric summary figure, e.g. uptake_rate, pool_exhausted_day (repeatable).",
+        ),
+    ],
+    method: Annotated[str, typer.Option("--method", help="sobol or morris.")] = "sobol",
+    samples: Annotated[
+        int,
+        typer.Option(
+            "--samples",
+            "-n",
+            min=2,
+            help="Sobol base sample N (a power of 2; N(k+2) points) or Morris trajectories.",
+        ),
+    ] = 64,
+    replications: Annotated[
+        int, typer.Option("--replications", "-r", min=1, help="Runs per point (their mean).")
+    ] = 1,
+    levels: Annotated[int, typer.Option("--levels", min=2, help="Morris grid levels.")] = 4,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output folder (default reports/<name>_sensitivity/)."),
+    ] = None,
+    processes: ProcessesOpt = None,
+    scheduler: SchedulerOpt = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume", help="Reuse the runs of an interrupted analysis (task store <out>.tasks/)."
+        ),
+    ] = False,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, help="Seed of the design (default: scenario's).")
+    ] = None,
+    set_: SetOpt = None,
+) -> None:
+    """Global sensitivity (Sobol or Morris, SALib) of summary figures to scenario parameters.
+
+    A *_day output that was not reached (the account lasted) counts as the horizon length.
+    """
+
+    def body() -> None:
+        import sim
+        from sim.evaluation import parse_range
+        from sim.report_analysis import write_sensitivity_report
+        from sim.sensitivity import run_sensitivity
+
+        t0 = time.perf_counter()
+        sc = sim.load_scenario(scenario, set_ or [])
+        params = [parse_range(p, sc, option="--param") for p in param]
+        target = out if out is not None else Path("reports") / f"{sc.name}_sensitivity"
+        store = _analysis_store(target)
+        with _sigterm_as_interrupt():
+            tmp = _prepare_out(target)
+            try:
+                res = _analysis_call(
+                    lambda: run_sensitivity(
+                        sc,
+                        params,
+                        output,
+                        method=method,  # type: ignore[arg-type]
+                        samples=samples,
+                        replications=replications,
+                        levels=levels,
+                        seed=seed,
+                        processes=processes,
+                        scheduler=scheduler,
+                        store=store,
+                        resume=resume,
+                        progress=sys.stderr.isatty(),
+                    )
+                )
+                (tmp / "tables").mkdir()
+                res.indices.to_csv(tmp / "tables" / "indices.csv", index=False)
+                res.samples.to_csv(tmp / "tables" / "samples.csv", index=False)
+                runs = res.runs[[c for c in res.runs.columns if not c.startswith("series_")]]
+                runs.to_csv(tmp / "tables" / "runs.csv", index=False)
+                files = write_sensitivity_report(res, tmp)
+                (tmp / "scenario.yaml").write_text(sim.scenario_to_yaml(sc))
+                _write_json(
+                    tmp / "manifest.json",
+                    {
+                        "scenario": sc.name,
+                        "scenario_file": str(scenario),
+                        "overrides": list(set_ or []),
+                        "params": [p.__dict__ for p in params],
+                        "outputs": list(output),
+                        "censored_share": res.censored,
+                        **res.meta,
+                        "version": sim.__version__,
+                        "command": " ".join(["smesim", *sys.argv[1:]]),
+                        "files": sorted(str(p.relative_to(tmp)) for p in files)
+                        + ["tables/indices.csv", "tables/samples.csv", "tables/runs.csv"],
+                        "total_s": time.perf_counter() - t0,
+                    },
+                )
+                _commit_out(tmp, target)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+        shutil.rmtree(store, ignore_errors=True)
+        _print_indices(res)
+        typer.echo(
+            f"{res.meta['runs_n']} runs in {res.meta['timings_s']['runs']:.0f} s; "
+            f"wrote {target}/ (report: {target / 'report.pdf'})"
+        )
+
+    _guard(body)
+
+
+def _print_indices(res: Any) -> None:
+    cols = (
+        ["S1", "S1_conf", "ST", "ST_conf"]
+        if res.method == "sobol"
+        else [
+            "mu_star",
+            "mu_star_conf",
+            "sigma",
+        ]
+    )
+    for key in res.outputs:
+        note = (
+            f"  ({100 * res.censored[key]:.0f} % of runs not exhausted: counted as "
+            f"{res.scenario.horizon.days} days)"
+            if key in res.censored
+            else ""
+        )
+        typer.echo(f"{key}{note}")
+        df = res.indices[res.indices["output"] == key]
+        typer.echo("  " + f"{'parameter':<40}" + "".join(f"{c:>13}" for c in cols))
+        for _, row in df.iterrows():
+            typer.echo("  " + f"{row['parameter']:<40}" + "".join(f"{row[c]:>13.4g}" for c in cols))
+
+
 def main() -> None:
     """Entry point of the ``smesim`` command."""
     app()
