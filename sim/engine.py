@@ -141,7 +141,7 @@ def _draw_needs(
     later_day = rng.integers(0, days, size=later_firm.size)
     firm = np.concatenate([launch, later_firm])
     day = np.concatenate([np.zeros(launch.size, dtype=np.int64), later_day])
-    order = np.lexsort((firm, day))
+    order = _day_firm_order(firm, day, launch.size)
     firm, day = firm[order].astype(np.int64), day[order]
     m = firm.size
     ratio = d.amount_revenue_ratio_median * np.exp(d.amount_sigma * rng.standard_normal(m))
@@ -160,6 +160,23 @@ def _draw_needs(
     )
 
 
+def _day_firm_order(firm: np.ndarray, day: np.ndarray, n_launch: int) -> np.ndarray:
+    """``np.lexsort((firm, day))`` for needs laid out as :func:`_draw_needs` draws them.
+
+    The first ``n_launch`` needs (day 0) and the rest are each in firm order, so a
+    stable sort by day alone (a radix sort for 16-bit days) leaves every day but day 0
+    in firm order; day 0 merges the two runs.
+    """
+    if day.size == 0 or day.max() > np.iinfo(np.uint16).max:
+        return np.lexsort((firm, day))
+    order = np.argsort(day.astype(np.uint16), kind="stable")
+    n0 = int(np.count_nonzero(day == 0))
+    head = order[:n0]
+    if n0 > n_launch:
+        order[:n0] = head[np.argsort(firm[head], kind="stable")]
+    return order
+
+
 def _exclusive_firm_cumsum(firm: np.ndarray, x: np.ndarray) -> np.ndarray:
     """For each row, the sum of ``x`` over earlier rows of the same firm in the batch."""
     if firm.size < 2:
@@ -167,8 +184,8 @@ def _exclusive_firm_cumsum(firm: np.ndarray, x: np.ndarray) -> np.ndarray:
     order = np.argsort(firm, kind="stable")
     f, xs = firm[order], x[order]
     cum = np.cumsum(xs)
-    heads = np.flatnonzero(np.r_[True, f[1:] != f[:-1]])
-    base = np.repeat(cum[heads] - xs[heads], np.diff(np.r_[heads, f.size]))
+    heads = np.flatnonzero(np.concatenate(([True], f[1:] != f[:-1])))
+    base = np.repeat(cum[heads] - xs[heads], np.diff(heads, append=f.size))
     out = np.empty_like(x)
     out[order] = cum - xs - base
     return out
@@ -197,6 +214,16 @@ class _Model:
         self.centres = ServiceCentresInstrument(scenario)
         self.ledger.freeze()
         self.kind_of_account = np.array(self.ledger.kinds, dtype=object)
+        # the outcome of an application refused by each account (pending: never refuses one)
+        self.refusal_of_account = np.select(
+            [
+                np.isin(self.kind_of_account, ["bank_quota", "loan_pool"]),
+                self.kind_of_account == "credit_sub_quota",
+                self.kind_of_account == "guarantee_capacity",
+            ],
+            [_R_QUOTA, _R_CQUOTA, _R_GUAR],
+            _PENDING,
+        ).astype(np.int8)
         self.loan_eligible_tier = np.isin(np.array(f.tier_names), scenario.loan_pool.eligible_tiers)
 
         # awareness: groups are zones, plus one group for firms in none
@@ -397,11 +424,8 @@ class _Model:
             amt = np.column_stack([amount[li], amount[li], g[li]])
             granted, failed = self.ledger.draw(acc, amt, day)
             outcome[li[granted]] = _APPROVED
-            fk = self.kind_of_account[np.where(failed >= 0, failed, 0)]
-            ref = ~granted
-            outcome[li[ref & np.isin(fk, ["bank_quota", "loan_pool"])]] = _R_QUOTA
-            outcome[li[ref & (fk == "credit_sub_quota")]] = _R_CQUOTA
-            outcome[li[ref & (fk == "guarantee_capacity")]] = _R_GUAR
+            ref = np.flatnonzero(~granted)
+            outcome[li[ref]] = self.refusal_of_account[failed[ref]]
         g = np.where(outcome == _APPROVED, g, 0.0)
         a["outcome"][ids] = outcome
         a["guarantee"][ids] = g
@@ -489,8 +513,9 @@ class _Model:
         firm, amount, g = a["firm"][ids], a["amount"][ids], a["guarantee"][ids]
         np.subtract.at(self.borrowed, firm, amount)
         np.subtract.at(self.g_out, firm, g)
-        np.maximum(self.borrowed, 0.0, out=self.borrowed)
-        np.maximum(self.g_out, 0.0, out=self.g_out)
+        # only these firms' balances moved, so only they can have dipped below zero
+        self.borrowed[firm] = np.maximum(self.borrowed[firm], 0.0)
+        self.g_out[firm] = np.maximum(self.g_out[firm], 0.0)
         if self.guar.active:
             self.ledger.release(np.full(ids.size, self.guar.capacity_id), g)
             dflt = a["defaulted"][ids] & (g > 0)

@@ -103,8 +103,7 @@ class Ledger:
         acc = np.asarray(accounts, dtype=np.int64)
         amt = np.asarray(amounts, dtype=float)
         if acc.ndim == 1:
-            acc = acc[:, None]
-            amt = amt[:, None]
+            return self._draw_single(acc, amt, day)
         m, k = acc.shape
         granted = np.zeros(m, dtype=bool)
         failed = np.full(m, -1, dtype=np.int64)
@@ -124,8 +123,8 @@ class Ledger:
             ids_o, rows_o, x_o = ids[order], rows[order], x[rows[order], cols[order]]
             if ids_o.size:
                 cum = np.cumsum(x_o)
-                heads = np.flatnonzero(np.r_[True, ids_o[1:] != ids_o[:-1]])
-                base = np.repeat(cum[heads] - x_o[heads], np.diff(np.r_[heads, ids_o.size]))
+                heads = np.flatnonzero(np.concatenate(([True], ids_o[1:] != ids_o[:-1])))
+                base = np.repeat(cum[heads] - x_o[heads], np.diff(heads, append=ids_o.size))
                 over = (cum - base) > self.level[ids_o] + _EPS
             else:
                 over = np.zeros(0, dtype=bool)
@@ -163,6 +162,72 @@ class Ledger:
                 self.refused_n[f] += 1
                 self.refused_amount[f] += x[r, c]
             start += r + 1
+        np.maximum(self.level, 0.0, out=self.level)
+        return granted, failed
+
+    def _draw_single(
+        self, acc: np.ndarray, amt: np.ndarray, day: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`draw` for requests on one account each (``acc`` of shape ``(m,)``).
+
+        Accounts do not interact when each request draws on one account only, so all
+        are settled in one pass instead of restarting at every closure: requests on an
+        account closed beforehand are refused; on an open account, the running total in
+        request order finds the first request it cannot serve, which closes it, and the
+        requests after it are refused too. Running totals are those the general path
+        computes in its first pass, and every account's draws and refusals are booked in
+        request order, as there.
+        """
+        m = acc.shape[0]
+        granted = acc < 0
+        failed = np.full(m, -1, dtype=np.int64)
+        valid = ~granted
+        shut = valid & self.closed[np.where(valid, acc, 0)]
+        if shut.any():
+            b_acc = acc[shut]
+            failed[shut] = b_acc
+            self.refused_n += np.bincount(b_acc, minlength=self.refused_n.shape[0])
+            np.add.at(self.refused_amount, b_acc, amt[shut])
+        rows = np.flatnonzero(valid & ~shut)
+        if rows.size == 0:
+            np.maximum(self.level, 0.0, out=self.level)
+            return granted, failed
+        a = acc[rows]
+        # a stable sort by account keeps request order within each account (radix sort
+        # when the account index fits 16 bits)
+        key = a.astype(np.int16) if self.level.shape[0] <= np.iinfo(np.int16).max else a
+        by_acc = np.argsort(key, kind="stable")
+        rows, a = rows[by_acc], a[by_acc]
+        x = amt[rows]
+        starts = np.flatnonzero(np.concatenate(([True], a[1:] != a[:-1])))
+        lengths = np.diff(starts, append=a.size)
+        cum = np.cumsum(x)
+        base = np.repeat(cum[starts] - x[starts], lengths)
+        over = np.flatnonzero((cum - base) > self.level[a] + _EPS)
+        ok = np.ones(a.size, dtype=bool)
+        if over.size:
+            # the first request each account cannot serve, and every later one, is refused
+            seg = np.searchsorted(starts, over, side="right") - 1
+            first = np.concatenate(([True], seg[1:] != seg[:-1]))
+            seg, cut = seg[first], over[first]
+            stop = starts[seg] + lengths[seg]
+            mark = np.zeros(a.size + 1, dtype=np.int64)
+            np.add.at(mark, cut, 1)
+            np.add.at(mark, stop, -1)
+            ok = np.cumsum(mark[:-1]) == 0
+            for acc_i in a[cut]:
+                self._close(int(acc_i), day)
+        g_acc, g_x = a[ok], x[ok]
+        np.subtract.at(self.level, g_acc, g_x)
+        np.add.at(self.drawn, g_acc, g_x)
+        self.draws_n += np.bincount(g_acc, minlength=self.draws_n.shape[0])
+        granted[rows[ok]] = True
+        if over.size:
+            ref = ~ok
+            r_acc = a[ref]
+            failed[rows[ref]] = r_acc
+            self.refused_n += np.bincount(r_acc, minlength=self.refused_n.shape[0])
+            np.add.at(self.refused_amount, r_acc, x[ref])
         np.maximum(self.level, 0.0, out=self.level)
         return granted, failed
 

@@ -16,7 +16,13 @@ import pandas as pd
 from .banks import LenderTable
 from .scenario import Scenario, zone_names
 
-__all__ = ["Firms", "make_population", "COST_CATEGORIES", "largest_remainder"]
+__all__ = [
+    "Firms",
+    "make_population",
+    "COST_CATEGORIES",
+    "largest_remainder",
+    "fastest_growing",
+]
 
 COST_CATEGORIES = ("rent", "electricity", "water", "internet")
 
@@ -109,6 +115,37 @@ def largest_remainder(shares: np.ndarray, n: int) -> np.ndarray:
     return counts
 
 
+def fastest_growing(growth: np.ndarray, cand: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` candidates with the highest growth, fastest first.
+
+    Equal growth keeps the lower firm index first, exactly as
+    ``cand[np.argsort(-growth[cand], kind="stable")[:k]]``, but only the candidates at
+    or above the ``k``-th highest growth are sorted, not all of them.
+
+    Parameters
+    ----------
+    growth
+        Growth of every firm.
+    cand
+        Indices of the candidate firms, ascending.
+    k
+        How many to pick.
+
+    Returns
+    -------
+    numpy.ndarray
+        Up to ``k`` firm indices.
+    """
+    key = -growth[cand]
+    if k <= 0:
+        return cand[:0]
+    if k < cand.size:
+        kth = np.partition(key, k - 1)[k - 1]
+        sel = np.flatnonzero(key <= kth)
+        return cand[sel[np.argsort(key[sel], kind="stable")[:k]]]
+    return cand[np.argsort(key, kind="stable")]
+
+
 def _logit(p: np.ndarray | float) -> np.ndarray:
     p = np.asarray(p, dtype=float)
     return np.log(p) - np.log1p(-p)
@@ -190,7 +227,9 @@ def make_population(scenario: Scenario, lenders: LenderTable, *, rng: np.random.
     growth = per_tier("growth_mean") + per_tier("growth_sd") * rng.standard_normal(n)
 
     rc = pop.running_costs
-    spread = np.exp(0.3 * rng.standard_normal((4, n)))
+    spread = rng.standard_normal((4, n))
+    spread *= 0.3
+    np.exp(spread, out=spread)
     costs = np.empty((4, n))
     costs[0] = employees * rc.floor_m2_per_employee * rc.rent_per_m2_day * 365.0
     costs[1] = employees * rc.electricity_kwh_per_employee_year * rc.electricity_per_kwh

@@ -49,17 +49,27 @@ class FluidQueue:
         servers = np.asarray(servers, dtype=np.int64)
         if servers.size == 0:
             return np.empty(0)
+        first = servers[0]
+        if (servers == first).all():
+            # one server (a service centre's advisers, or one lender's batch): no grouping
+            rate = self.rate[first]
+            step = 1.0 / rate if rate > 0 else np.inf
+            finish = max(float(day), self.busy_until[first]) + (
+                np.arange(1, servers.size + 1) * step
+            )
+            self.busy_until[first] = finish[-1]
+            return finish
         order = np.argsort(servers, kind="stable")
         s_sorted = servers[order]
-        starts = np.flatnonzero(np.r_[True, s_sorted[1:] != s_sorted[:-1]])
-        group_len = np.diff(np.r_[starts, s_sorted.size])
+        starts = np.flatnonzero(np.concatenate(([True], s_sorted[1:] != s_sorted[:-1])))
+        group_len = np.diff(starts, append=s_sorted.size)
         rank = np.arange(s_sorted.size) - np.repeat(starts, group_len)
         rate = self.rate[s_sorted]
         with np.errstate(divide="ignore", invalid="ignore"):
             step = np.where(rate > 0, 1.0 / rate, np.inf)
         begin = np.maximum(float(day), self.busy_until[s_sorted])
         finish_sorted = begin + (rank + 1) * step
-        last = np.r_[starts[1:] - 1, s_sorted.size - 1]
+        last = np.append(starts[1:] - 1, s_sorted.size - 1)
         self.busy_until[s_sorted[last]] = finish_sorted[last]
         finish = np.empty_like(finish_sorted)
         finish[order] = finish_sorted
@@ -78,10 +88,16 @@ class Agenda:
         ids = np.asarray(ids, dtype=np.int64)
         if ids.size == 0:
             return
-        order = np.argsort(days, kind="stable")
+        lo, hi = days.min(), days.max()
+        if lo == hi:
+            self._due.setdefault(int(lo), []).append(ids.copy())
+            return
+        # days fit 16 bits in any realistic horizon: numpy then radix-sorts (same order)
+        small = lo >= 0 and hi <= np.iinfo(np.uint16).max
+        order = np.argsort(days.astype(np.uint16) if small else days, kind="stable")
         d = days[order]
-        cuts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
-        for lo, hi in zip(cuts, np.r_[cuts[1:], d.size], strict=True):
+        cuts = np.flatnonzero(np.concatenate(([True], d[1:] != d[:-1])))
+        for lo, hi in zip(cuts, np.append(cuts[1:], d.size), strict=True):
             self._due.setdefault(int(d[lo]), []).append(ids[order[lo:hi]])
 
     def pop(self, day: int) -> np.ndarray:

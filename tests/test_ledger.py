@@ -80,3 +80,27 @@ def test_random_batches_keep_books_and_levels_non_negative():
         granted, failed = led.draw(acc, amt, day)
         assert ((failed == -1) == granted).all()
         _books_balance(led)
+
+
+def test_one_account_requests_settle_as_the_general_path_does():
+    # shape (m,) takes a one-pass path; shape (m, 1) the general one: same books
+    rng = np.random.default_rng(11)
+    for _ in range(200):
+        levels = rng.uniform(0, 300, size=int(rng.integers(1, 7)))
+        one, general = _ledger(*levels), _ledger(*levels)
+        for day in range(5):
+            m = int(rng.integers(0, 50))
+            acc = rng.integers(-1, levels.size, size=m)
+            amt = np.round(rng.uniform(0, 50, size=m), 1)
+            g1, f1 = one.draw(acc, amt, day)
+            g2, f2 = general.draw(acc[:, None], amt[:, None], day)
+            assert g1.tolist() == g2.tolist()
+            assert f1.tolist() == f2.tolist()
+            for books in ("level", "drawn", "draws_n", "refused_n", "refused_amount"):
+                np.testing.assert_array_equal(getattr(one, books), getattr(general, books))
+            assert one.exhausted_on.tolist() == general.exhausted_on.tolist()
+            if rng.random() < 0.3:
+                back = rng.integers(0, levels.size, size=2)
+                one.release(back, np.array([30.0, 5.0]))
+                general.release(back, np.array([30.0, 5.0]))
+            _books_balance(one)

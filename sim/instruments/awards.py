@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..ledger import Ledger
-from ..population import Firms
+from ..population import Firms, fastest_growing
 from ..scenario import Scenario
 
 __all__ = ["AwardsInstrument"]
@@ -60,7 +60,7 @@ class AwardsInstrument:
             )
             if cand.size == 0 or lvl.per_round_max == 0:
                 continue
-            best = cand[np.argsort(-firms.growth[cand], kind="stable")[: lvl.per_round_max]]
+            best = fastest_growing(firms.growth, cand, lvl.per_round_max)
             firms.tier[best] = dst
             self.promoted_n += best.size
             if lvl.amount <= 0:

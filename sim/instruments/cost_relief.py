@@ -59,6 +59,9 @@ class CostReliefInstrument:
         self.paid_year = np.zeros(firms.n)
         self.paid_by_cat = np.zeros((len(COST_CATEGORIES), firms.n))
         self.year = 0
+        # a firm's claim per round does not change: computed once, not every round
+        self.frac = c.claim_interval_days / 365.0
+        self.want = (self.rates[:, None] * firms.costs * self.frac).sum(axis=0)
 
     def claim(
         self,
@@ -81,19 +84,20 @@ class CostReliefInstrument:
         idx = np.flatnonzero(who)
         if idx.size == 0:
             return 0.0
-        frac = c.claim_interval_days / 365.0
-        by_cat = self.rates[:, None] * firms.costs[:, idx] * frac
-        want = by_cat.sum(axis=0)
         room = np.maximum(c.cap_per_firm_year - self.paid_year[idx], 0.0)
-        amount = np.minimum(want, room)
+        amount = np.minimum(self.want[idx], room)
         keep = amount > 0
-        idx, amount, by_cat, want = idx[keep], amount[keep], by_cat[:, keep], want[keep]
+        idx, amount = idx[keep], amount[keep]
+        # claims reach the budgets in a random order; the books are kept in firm order
         order = rng.permutation(idx.size)
-        idx, amount, by_cat, want = idx[order], amount[order], by_cat[:, order], want[order]
-        granted, _ = ledger.draw(self.zone_ids[firms.zone[idx]], amount, day)
-        paid = np.where(granted, amount, 0.0)
+        granted_arrival, _ = ledger.draw(self.zone_ids[firms.zone[idx[order]]], amount[order], day)
+        paid_total = float(np.where(granted_arrival, amount[order], 0.0).sum())
+        granted = np.empty(idx.size, dtype=bool)
+        granted[order] = granted_arrival
+        idx, paid = idx[granted], amount[granted]
         self.paid_year[idx] += paid
-        self.paid_by_cat[:, idx] += by_cat * np.divide(
-            paid, want, out=np.zeros_like(paid), where=want > 0
+        # each category gets its share of what was paid (all of it unless the cap bit)
+        self.paid_by_cat[:, idx] += (
+            self.rates[:, None] * firms.costs[:, idx] * self.frac * (paid / self.want[idx])
         )
-        return float(paid.sum())
+        return paid_total

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..ledger import Ledger
-from ..population import Firms
+from ..population import Firms, fastest_growing
 from ..scenario import Scenario
 
 __all__ = ["FundsInstrument"]
@@ -50,7 +50,7 @@ class FundsInstrument:
         )
         if cand.size == 0 or f.firms_per_round_max == 0:
             return 0.0
-        best = cand[np.argsort(-firms.growth[cand], kind="stable")[: f.firms_per_round_max]]
+        best = fastest_growing(firms.growth, cand, f.firms_per_round_max)
         ticket = np.clip(f.ticket_revenue_share * firms.revenue[best], f.ticket_min, f.ticket_max)
         granted, _ = ledger.draw(np.full(best.size, self.fund_id), ticket, day)
         self.invested[best[granted]] += ticket[granted]
