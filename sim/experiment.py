@@ -518,7 +518,7 @@ def _run_dask(todo, on_row, scheduler: Any) -> None:
             fut = client.submit(run_task, task, pure=False, key=f"smesim-task-{task.id}-{i}")
             index[fut.key] = i
             futures.append(fut)
-        for fut in as_completed(futures):
+        for fut in as_completed(futures, loop=client.loop):
             on_row(index[fut.key], fut.result())
         ok = True
     finally:

@@ -2,7 +2,8 @@
 
 Public names: :func:`write_experiment_report`, :func:`plot_fan`,
 :func:`plot_exhaustion_probability`, :func:`plot_sweep`, :func:`plot_differences`,
-:func:`format_value`, :data:`METRIC_LABELS`.
+:func:`format_value`, :func:`format_difference`, :func:`format_lever`,
+:data:`METRIC_LABELS`.
 
 Like :mod:`sim.report`, every ``plot_*`` function draws on an Axes it is given and
 returns the artists it made, so it works in a notebook as in the files written here.
@@ -35,6 +36,8 @@ __all__ = [
     "plot_sweep",
     "plot_differences",
     "format_value",
+    "format_difference",
+    "format_lever",
     "METRIC_LABELS",
 ]
 
@@ -118,8 +121,8 @@ def format_value(metric: str, x: Any, currency: str = "") -> str:
     return f"{x:,.0f}" if abs(x) >= 100 or x == int(x) else f"{x:,.2f}"
 
 
-def _format_diff(metric: str, x: Any, currency: str = "") -> str:
-    """Like :func:`format_value`, with a sign, and shares in percentage points."""
+def format_difference(metric: str, x: Any, currency: str = "") -> str:
+    """Like :func:`format_value`, with a sign; shares in percentage points, days as days."""
     if x is None or (isinstance(x, float) and np.isnan(x)):
         return "n/a"
     sign = "+" if x > 0 else ("-" if x < 0 else "±")
@@ -281,7 +284,7 @@ def plot_sweep(
             lab = None
             if others:
                 vals = key if isinstance(key, tuple) else (key,)
-                lab = ", ".join(f"{o}={_short(v)}" for o, v in zip(others, vals, strict=True))
+                lab = ", ".join(f"{o}={format_lever(v)}" for o, v in zip(others, vals, strict=True))
             artists.append(
                 ax.fill_between(x, g[cols[1]] / div, g[cols[2]] / div, color=c, alpha=0.2, lw=0)
             )
@@ -308,9 +311,12 @@ def plot_sweep(
     return artists
 
 
-def _short(v: Any) -> str:
+def format_lever(v: Any) -> str:
+    """A lever value in short form: money-sized numbers as ``30 m``, others as they are."""
     if isinstance(v, float | int) and abs(v) >= 1e3:
         return format_money(v)
+    if isinstance(v, float):
+        return f"{v:.4g}"
     return str(v)
 
 
@@ -474,8 +480,8 @@ def _compare_cover(fig: Figure, result: ExperimentResult) -> None:
         for v in variants:
             r = sub.loc[v]
             row.append(
-                f"{_format_diff(m, r['diff_mean'], cur)} "
-                f"[{_format_diff(m, r['ci_low'], cur)}, {_format_diff(m, r['ci_high'], cur)}]"
+                f"{format_difference(m, r['diff_mean'], cur)} "
+                f"[{format_difference(m, r['ci_low'], cur)}, {format_difference(m, r['ci_high'], cur)}]"
             )
         rows.append(row)
     _table_page(
@@ -500,7 +506,7 @@ def _sweep_cover(fig: Figure, result: ExperimentResult) -> None:
     header = ["Point", *[_label(m) + " (mean)" for m in show]]
     rows = []
     for _, r in pts.head(28).iterrows():
-        key = ", ".join(f"{lv}={_short(r[lv])}" for lv in result.levers)
+        key = ", ".join(f"{lv}={format_lever(r[lv])}" for lv in result.levers)
         rows.append([key, *[format_value(m, r[f"{m}_mean"], cur) for m in show]])
     design = result.meta.get("design")
     lines = _intro(result) + [
