@@ -497,6 +497,7 @@ def _dask_client(scheduler: Any) -> tuple[Any, bool]:
             f"a Dask scheduler was given ({scheduler}) but dask.distributed is not installed; "
             "install it with: pip install 'smesim[dask]'"
         ) from None
+    _check_reachable(str(scheduler))
     try:
         return Client(str(scheduler), timeout="15s", set_as_default=False), True
     except (OSError, TimeoutError, ValueError) as exc:
@@ -506,10 +507,41 @@ def _dask_client(scheduler: Any) -> tuple[Any, bool]:
         ) from None
 
 
-def _run_dask(todo, on_row, scheduler: Any) -> None:
+def _check_reachable(address: str) -> None:
+    """Fail fast on a malformed or unreachable ``tcp://host:port``.
+
+    A ``distributed.Client`` that fails to connect waits for its timeout and leaves a
+    half-built client whose clean-up blocks again, so plain TCP addresses are probed
+    with a socket first.
+    """
+    import socket
+    from urllib.parse import urlsplit
+
+    text = address if "://" in address else f"tcp://{address}"
+    try:
+        parts = urlsplit(text)
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        raise ExperimentError(f"Dask scheduler address {address!r}: {exc}") from None
+    if parts.scheme != "tcp":
+        return  # tls://, ws://, inproc://: leave them to distributed
+    if not host or port is None:
+        raise ExperimentError(
+            f"Dask scheduler address {address!r}: expected tcp://HOST:PORT, e.g. tcp://127.0.0.1:8786"
+        )
+    try:
+        with socket.create_connection((host, port), timeout=5):
+            pass
+    except OSError as exc:
+        raise ExperimentError(
+            f"cannot reach the Dask scheduler at {address}: {exc.strerror or exc}. Start one with "
+            "'dask scheduler' and 'dask worker ADDRESS', or run locally without --scheduler"
+        ) from None
+
+
+def _run_dask(todo, on_row, client: Any) -> None:
     from distributed import as_completed
 
-    client, owned = _dask_client(scheduler)
     futures = []
     ok = False
     try:
@@ -527,8 +559,6 @@ def _run_dask(todo, on_row, scheduler: Any) -> None:
                 client.cancel(futures)
             except Exception:  # noqa: BLE001, S110 - best effort while unwinding
                 pass
-        if owned:
-            client.close()
 
 
 def _frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
@@ -618,36 +648,41 @@ def run_tasks(
     if isinstance(scheduler, str) and scheduler.strip().lower() in ("", "local"):
         scheduler = None
 
-    rows: list[dict[str, Any] | None] = [None] * len(tasks)
-    st = None
-    if store is not None:
-        st = _Store(Path(store), experiment_hash(tasks), len(tasks))
-        done = st.open(resume)
-        for i, tid in enumerate(ids):
-            if tid in done:
-                rows[i] = done[tid]
-    todo = [(i, t) for i, t in enumerate(tasks) if rows[i] is None]
+    n = _default_processes() if processes is None else int(processes)
+    if n < 1:
+        raise ExperimentError(f"processes must be at least 1, got {n}")
+    # connect before touching the store: an unreachable cluster leaves nothing behind
+    client, owned = _dask_client(scheduler) if scheduler is not None else (None, False)
+    try:
+        rows: list[dict[str, Any] | None] = [None] * len(tasks)
+        st = None
+        if store is not None:
+            st = _Store(Path(store), experiment_hash(tasks), len(tasks))
+            done = st.open(resume)
+            for i, tid in enumerate(ids):
+                if tid in done:
+                    rows[i] = done[tid]
+        todo = [(i, t) for i, t in enumerate(tasks) if rows[i] is None]
 
-    with _Progress(progress, len(tasks), len(tasks) - len(todo)) as bar:
+        with _Progress(progress, len(tasks), len(tasks) - len(todo)) as bar:
 
-        def on_row(i: int, row: dict[str, Any]) -> None:
-            if st is not None:
-                st.save(ids[i], row)
-            rows[i] = row
-            bar.advance()
+            def on_row(i: int, row: dict[str, Any]) -> None:
+                if st is not None:
+                    st.save(ids[i], row)
+                rows[i] = row
+                bar.advance()
 
-        if todo:
-            if scheduler is not None:
-                _run_dask(todo, on_row, scheduler)
+            if not todo:
+                pass
+            elif client is not None:
+                _run_dask(todo, on_row, client)
+            elif min(n, len(todo)) == 1:
+                _run_serial(todo, on_row)
             else:
-                n = _default_processes() if processes is None else int(processes)
-                if n < 1:
-                    raise ExperimentError(f"processes must be at least 1, got {n}")
-                n = min(n, len(todo))
-                if n == 1:
-                    _run_serial(todo, on_row)
-                else:
-                    _run_processes(todo, on_row, n)
+                _run_processes(todo, on_row, min(n, len(todo)))
+    finally:
+        if owned:
+            client.close()
     return _frame([r for r in rows if r is not None])
 
 
