@@ -323,13 +323,13 @@ class _Store:
                         "of an earlier experiment; resume it (--resume / resume=True) or delete "
                         "the folder to start afresh"
                     )
-            elif stored.get("definition") != self.definition:
+            elif finished and stored.get("definition") != self.definition:
                 raise ExperimentError(
                     f"task store {self.folder} belongs to a different experiment (its manifest's "
                     "definition differs: another scenario, overrides, seed, replications, "
                     "levers or smesim version); delete the folder or choose another output"
                 )
-            else:
+            elif finished:
                 for path in finished:
                     try:
                         rec = pd.read_parquet(path).to_dict("records")[0]
@@ -357,13 +357,8 @@ class _Store:
     def save(self, task_id: str, row: dict[str, Any]) -> None:
         path = self.tasks_dir / f"{task_id}.parquet"
         tmp = self.tasks_dir / f".{task_id}.tmp"
-        pd.DataFrame([{k: _to_parquet(v) for k, v in row.items()}]).to_parquet(tmp, index=False)
+        pd.DataFrame([row]).to_parquet(tmp, index=False)
         os.replace(tmp, path)
-
-
-def _to_parquet(v: Any) -> Any:
-    # an all-None column would be typed null and read back as None: fine; arrays stay arrays
-    return v
 
 
 def _from_parquet(v: Any) -> Any:
