@@ -1024,6 +1024,256 @@ def _run_replications(
     )
 
 
+# --------------------------------------------------------------------------- calibration
+# calibrate, calibration-table: fitting to observed figures; the baseline beside its targets
+
+
+@app.command()
+def calibrate(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    targets: Annotated[
+        Path, typer.Option("--targets", "-t", help="Targets YAML file (observations).")
+    ],
+    fit: Annotated[
+        list[str],
+        typer.Option(
+            "--fit",
+            metavar="PATH=LO:HI",
+            help="A parameter to fit and its bounds, e.g. behaviour.apply_intercept=-2:0 "
+            "(repeatable).",
+        ),
+    ],
+    replications: Annotated[
+        int,
+        typer.Option("--replications", "-r", min=1, help="Runs per point (common random numbers)."),
+    ] = 4,
+    global_method: Annotated[
+        str,
+        typer.Option(
+            "--global",
+            help="Global stage: lhs (Latin hypercube scan) or de (differential evolution).",
+        ),
+    ] = "lhs",
+    global_points: Annotated[
+        int | None,
+        typer.Option("--global-points", min=2, help="Size of the global stage (default 4k, >= 8)."),
+    ] = None,
+    polish_evals: Annotated[
+        int, typer.Option("--polish-evals", min=1, help="Budget of the Nelder-Mead polish.")
+    ] = 40,
+    refits: Annotated[
+        int,
+        typer.Option(
+            "--refits",
+            min=0,
+            help="Refit on this many fresh sets of replications for the spread of the fit.",
+        ),
+    ] = 0,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output folder (default reports/<name>_calibration/)."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, help="Seed of the global stage.")
+    ] = None,
+    processes: ProcessesOpt = None,
+    scheduler: SchedulerOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Fit scenario parameters to observed figures; write a scenario that extends the original.
+
+    Writes the fitted values with their uncertainty, a scenario file (extends: the original
+    with the fitted values), observed against simulated with residuals, and a report.
+    """
+
+    def body() -> None:
+        import sim
+        from sim.calibration import (
+            calibrate as run_calibration,
+        )
+        from sim.calibration import (
+            calibrated_scenario_yaml,
+            load_targets,
+            relative_extends,
+        )
+        from sim.evaluation import parse_range
+        from sim.report_analysis import write_calibration_report
+
+        t0 = time.perf_counter()
+        sc = sim.load_scenario(scenario, set_ or [])
+        tg = load_targets(targets, sc)
+        params = [parse_range(p, sc, option="--fit") for p in fit]
+        target = out if out is not None else Path("reports") / f"{sc.name}_calibration"
+        command = " ".join(["smesim", *sys.argv[1:]])
+        with _sigterm_as_interrupt():
+            tmp = _prepare_out(target)
+            try:
+                res = _analysis_call(
+                    lambda: run_calibration(
+                        sc,
+                        tg,
+                        params,
+                        replications=replications,
+                        global_method=global_method,  # type: ignore[arg-type]
+                        global_points=global_points,
+                        polish_evals=polish_evals,
+                        refits=refits,
+                        seed=seed,
+                        processes=processes,
+                        scheduler=scheduler,
+                    )
+                )
+                # tmp and target share a parent, so the relative path holds for both
+                text = calibrated_scenario_yaml(
+                    res,
+                    relative_extends(scenario, target.resolve().parent / target.name),
+                    overrides=set_ or [],
+                    command=command,
+                )
+                (tmp / "scenario.yaml").write_text(text)
+                sim.load_scenario(tmp / "scenario.yaml")  # it must load as written
+                (tmp / "tables").mkdir()
+                res.table.to_csv(tmp / "tables" / "observed_vs_simulated.csv", index=False)
+                res.uncertainty.to_csv(tmp / "tables" / "fitted.csv", index=False)
+                res.trace.to_csv(tmp / "tables" / "trace.csv", index=False)
+                if len(res.refits):
+                    res.refits.to_csv(tmp / "tables" / "refits.csv", index=False)
+                files = write_calibration_report(res, tmp)
+                fit_json = {
+                    "scenario": sc.name,
+                    "scenario_file": str(scenario),
+                    "targets_file": str(targets),
+                    "targets_illustrative": tg.illustrative,
+                    "overrides": list(set_ or []),
+                    "fitted": res.fitted,
+                    "objective": res.objective,
+                    "uncertainty": res.uncertainty.to_dict("records"),
+                    "observed_vs_simulated": res.table.to_dict("records"),
+                    **res.meta,
+                    "version": sim.__version__,
+                    "command": command,
+                    "wall_time_s": time.perf_counter() - t0,
+                }
+                _write_json(tmp / "fit.json", fit_json)
+                _write_json(
+                    tmp / "manifest.json",
+                    {
+                        "command": command,
+                        "version": sim.__version__,
+                        "files": sorted(
+                            str(p.relative_to(tmp)) for p in [*files, *tmp.glob("tables/*")]
+                        )
+                        + ["fit.json", "scenario.yaml"],
+                    },
+                )
+                _commit_out(tmp, target)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+        _print_calibration(res)
+        typer.echo(
+            f"{res.meta['runs_n']} runs, {res.meta['evaluations_n']} points in "
+            f"{time.perf_counter() - t0:.0f} s; wrote {target}/ (calibrated scenario: "
+            f"{target / 'scenario.yaml'}, report: {target / 'report.pdf'})"
+        )
+
+    _guard(body)
+
+
+def _print_calibration(res: Any) -> None:
+    if res.targets.illustrative:
+        typer.echo("targets are ILLUSTRATIVE (made-up figures): the fit shows the machinery only")
+    refit = "refit_sd" in res.uncertainty
+    typer.echo(
+        f"  {'parameter':<40}{'fitted':>12}{'se (curv.)':>12}"
+        + (f"{'sd (refits)':>12}" if refit else "")
+        + f"{'bounds':>24}"
+    )
+    for _, r in res.uncertainty.iterrows():
+        typer.echo(
+            f"  {r['parameter']:<40}{r['fitted']:>12.5g}{r['se_curvature']:>12.3g}"
+            + (f"{r['refit_sd']:>12.3g}" if refit else "")
+            + f"{r['lo']:>12.4g}{r['hi']:>12.4g}"
+            + ("  AT BOUND" if r["at_bound"] else "")
+        )
+    typer.echo(f"objective D = {res.objective:.4g}")
+    typer.echo(f"  {'target':<42}{'observed':>14}{'simulated':>14}{'residual':>10}")
+    for _, r in res.table.iterrows():
+        typer.echo(
+            f"  {r['label']:<42}{r['observed']:>14.5g}{r['simulated']:>14.5g}"
+            f"{100 * r['residual']:>+9.1f}%"
+        )
+
+
+@app.command("calibration-table")
+def calibration_table(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    replications: Annotated[
+        int, typer.Option("--replications", "-r", min=1, help="Runs (mean and range).")
+    ] = 1,
+    csv: Annotated[
+        Path | None,
+        typer.Option(
+            "--csv", help="CSV file to write (default reports/<name>_calibration_table.csv)."
+        ),
+    ] = None,
+    processes: ProcessesOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Set a scenario's simulated figures beside the published calibration targets."""
+
+    def body() -> None:
+        import sim
+        from sim.calibration import baseline_table
+        from sim.experiment import replication_seed
+
+        sc = sim.load_scenario(scenario, set_ or [])
+        if sc.guarantee is None:
+            raise UserError(f"{scenario}: the table needs a scenario with a guarantee fund")
+        path = csv if csv is not None else Path("reports") / f"{sc.name}_calibration_table.csv"
+        if replications == 1:
+            results = [sim.run(sc)]
+        else:
+            results = [
+                sim.run(sc, seed_sequence=replication_seed(sc.seed, i)) for i in range(replications)
+            ]
+        table = baseline_table(results)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.tmp")
+            table.to_csv(tmp, index=False)
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise UserError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+        _print_baseline_table(table, replications)
+        typer.echo(f"wrote {path}")
+
+    _guard(body)
+
+
+def _print_baseline_table(table: Any, replications: int) -> None:
+    from sim.report import format_money
+
+    def fmt(v: Any, unit: str) -> str:
+        if v is None or v != v:
+            return "-"
+        if unit == "amount":
+            return format_money(v)
+        return f"{100 * v:.2f} %" if unit == "rate" else f"{100 * v:.1f} %"
+
+    runs = "1 run" if replications == 1 else f"mean of {replications} runs"
+    typer.echo(f"{'target':<28}{'band':>22}{'simulated (' + runs + ')':>28}  status   published")
+    for _, r in table.iterrows():
+        band = f"{fmt(r['lo'], r['unit'])} .. {fmt(r['hi'], r['unit'])}"
+        sim_txt = fmt(r["simulated"], r["unit"])
+        if replications > 1:
+            sim_txt += f" [{fmt(r['sim_min'], r['unit'])}, {fmt(r['sim_max'], r['unit'])}]"
+        status = r["status"] + (
+            "" if r["status"] in ("within", "n/a") else f" by {100 * r['off_by']:.0f} %"
+        )
+        typer.echo(f"{r['target']:<28}{band:>22}{sim_txt:>28}  {status:<8} {r['published']}")
+
+
 def main() -> None:
     """Entry point of the ``smesim`` command."""
     app()

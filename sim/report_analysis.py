@@ -28,12 +28,17 @@ from matplotlib.figure import Figure
 from .evaluation import DAY_KEYS
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .calibration import CalibrationResult
     from .sensitivity import SensitivityResult
 
 __all__ = [
     "plot_sobol_indices",
     "plot_morris_indices",
     "write_sensitivity_report",
+    "plot_series_fit",
+    "plot_summary_fit",
+    "plot_fit_trace",
+    "write_calibration_report",
 ]
 
 _PAGE = (11.69, 8.27)
@@ -244,4 +249,185 @@ def write_sensitivity_report(
             (plot_sobol_indices if sobol else plot_morris_indices)(ax, result, key)
 
         pages.append((f"{result.method}_{key}", draw))
+    return _write_pages(pages, folder, dpi=dpi)
+
+
+# ------------------------------------------------------------------ calibration
+
+
+def plot_series_fit(ax: Axes, result: CalibrationResult, of: str) -> list[Artist]:
+    """Observed running totals of a flow against the simulated band at the fitted values.
+
+    Parameters
+    ----------
+    ax
+        Axes to draw on.
+    result
+        A calibration with a ``cumulative`` target on ``of``.
+    of
+        The flow: ``disbursed_amount``, ``approved_n`` or ``guaranteed_amount``.
+
+    Returns
+    -------
+    list of Artist
+        The band, the mean line and the observed points.
+    """
+    from .calibration import CUMULATIVE_FLOWS
+
+    col = CUMULATIVE_FLOWS[of]
+    runs = result.runs
+    days = np.asarray(runs["series_day"].iloc[0], dtype=float)
+    ys = np.vstack([np.asarray(y, dtype=float) for y in runs[col]])
+    div, unit = (1e9, " bn") if of.endswith("_amount") else (1.0, "")
+    band = ax.fill_between(
+        days,
+        ys.min(axis=0) / div,
+        ys.max(axis=0) / div,
+        alpha=0.3,
+        label=f"simulated, range of {len(ys)} replications",
+    )
+    (line,) = ax.plot(days, ys.mean(axis=0) / div, lw=1.5, label="simulated, mean")
+    obs = result.table[(result.table["kind"] == "cumulative") & (result.table["key"] == of)]
+    pts = ax.scatter(
+        obs["day"], obs["observed"] / div, color="black", zorder=3, marker="o", label="observed"
+    )
+    ax.set_xlabel(f"day (0 = {result.scenario.horizon.start_date:%Y-%m-%d})")
+    ax.set_ylabel(f"cumulative {of}{' (' + result.scenario.currency + unit + ')' if unit else ''}")
+    ax.set_title(f"cumulative {of}: observed against simulated at the fitted values", fontsize=10)
+    ax.legend(fontsize=8)
+    return [band, line, pts]
+
+
+def plot_summary_fit(ax: Axes, result: CalibrationResult) -> list[Artist]:
+    """Simulated over observed for each headline-figure target (1 = a perfect fit).
+
+    Parameters
+    ----------
+    ax
+        Axes to draw on.
+    result
+        A calibration.
+
+    Returns
+    -------
+    list of Artist
+        The error-bar containers.
+    """
+    t = result.table
+    obs = t["observed"].to_numpy(float)
+    ratio = t["simulated"].to_numpy(float) / obs
+    lo = t["sim_min"].to_numpy(float) / obs
+    hi = t["sim_max"].to_numpy(float) / obs
+    y = np.arange(len(t))
+    bars = ax.errorbar(
+        ratio,
+        y,
+        xerr=[np.abs(ratio - np.minimum(lo, hi)), np.abs(np.maximum(lo, hi) - ratio)],
+        fmt="o",
+        capsize=3,
+        label="simulated / observed (range over replications)",
+    )
+    ax.axvline(1.0, color="black", lw=0.8)
+    ax.set_yticks(y, list(t["label"]), fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("simulated / observed")
+    ax.set_title("every target at the fitted values", fontsize=10)
+    ax.legend(fontsize=8)
+    return [bars]
+
+
+def plot_fit_trace(ax: Axes, result: CalibrationResult) -> list[Artist]:
+    """Objective of every evaluated point, by stage of the fit (log scale).
+
+    Parameters
+    ----------
+    ax
+        Axes to draw on.
+    result
+        A calibration.
+
+    Returns
+    -------
+    list of Artist
+        One scatter per stage.
+    """
+    tr = result.trace
+    out = []
+    for stage, df in tr.groupby("stage", sort=False):
+        out.append(ax.scatter(df["evaluation"], df["objective"], s=12, label=str(stage)))
+    ax.set_yscale("log")
+    ax.set_xlabel("evaluation")
+    ax.set_ylabel("objective D (weighted mean squared relative residual)")
+    ax.set_title("search", fontsize=10)
+    ax.legend(fontsize=8)
+    return out
+
+
+def write_calibration_report(
+    result: CalibrationResult, folder: str | Path, *, dpi: int = 110
+) -> list[Path]:
+    """Write ``report.pdf`` and ``figures/*.png`` of a calibration.
+
+    Parameters
+    ----------
+    result
+        The calibration.
+    folder
+        Output folder (created if needed).
+    dpi
+        Resolution of the PNG files.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, the PDF first.
+    """
+    m = result.meta
+    sc = result.scenario
+    unc = result.uncertainty.copy()
+    lines = [
+        f"Scenario {sc.name} ({sc.population.firms_n:,} simulated firms, scale "
+        f"{sc.population.scale:g}, {sc.horizon.days} days); targets '{result.targets.name}'"
+        + ("  -- ILLUSTRATIVE figures, not observations" if result.targets.illustrative else ""),
+        *(textwrap.wrap(result.targets.description, 130) if result.targets.description else []),
+        f"Fit: {m['global_method'].upper()} global stage ({m['global_points']} points), then "
+        f"{m['polish']} (at most {m['polish_evals_max']} points); {m['replications']} "
+        f"replications per point with common random numbers; {m['evaluations_n']} points, "
+        f"{m['runs_n']} runs in {m['timings_s']['total']:.0f} s.",
+        f"Objective at the fit D = {result.objective:.4g} (weighted mean of squared relative "
+        "residuals).",
+        f"Uncertainty: {m['uncertainty']}.",
+        "",
+        "Fitted values:",
+    ]
+    for _, r in unc.iterrows():
+        extra = f"; replication-subset sd {r['refit_sd']:.4g}" if "refit_sd" in unc else ""
+        flag = "  (AT A BOUND: widen the range)" if r["at_bound"] else ""
+        lines.append(
+            f"  {r['parameter']} = {r['fitted']:.5g}  (bounds {r['lo']:.4g}..{r['hi']:.4g}; "
+            f"curvature se {r['se_curvature']:.3g}{extra}){flag}"
+        )
+    tab = result.table[["label", "observed", "simulated", "sim_min", "sim_max", "residual"]].copy()
+    for c in ["observed", "simulated", "sim_min", "sim_max"]:
+        tab[c] = tab[c].map(lambda v: f"{v:.4g}")
+    tab["residual"] = result.table["residual"].map(lambda v: f"{100 * v:+.1f} %")
+    tab["weight"] = result.table["weight"].map(lambda v: f"{v:g}")
+
+    def cover(fig: Figure) -> None:
+        _text_page(fig, f"Calibration of {sc.name}", lines, tab)
+
+    pages: list[Page] = [("cover", cover)]
+    for of in dict.fromkeys(result.table.loc[result.table["kind"] == "cumulative", "key"]):
+
+        def draw(fig: Figure, of: str = of) -> None:
+            plot_series_fit(fig.subplots(), result, of)
+
+        pages.append((f"cumulative_{of}", draw))
+
+    def summary(fig: Figure) -> None:
+        ax1, ax2 = fig.subplots(1, 2)
+        plot_summary_fit(ax1, result)
+        plot_fit_trace(ax2, result)
+
+    pages.append(("targets", summary))
     return _write_pages(pages, folder, dpi=dpi)

@@ -1,0 +1,290 @@
+"""Calibration: the targets file, recovery of known parameters, the baseline table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import sim
+from cli import app
+from sim.calibration import (
+    BASELINE_TARGETS,
+    Targets,
+    TargetsError,
+    baseline_table,
+    calibrate,
+    calibrated_scenario_yaml,
+    load_targets,
+    observations,
+    relative_extends,
+)
+from sim.evaluation import evaluate_points, parse_range
+
+from .conftest import BASELINE, SCENARIOS, SMALL, small_scenario
+
+EXAMPLE = SCENARIOS / "targets" / "shanghai_2024_example.yaml"
+# a short, small version of the baseline for fits: 1,500 firms over half a year
+SHORT = [
+    "population.firms_n=1500",
+    "horizon.days=180",
+    "loan_pool.reallocation_day=90",
+    "awards.round_days=[150]",
+]
+
+
+def short(*extra: str) -> sim.Scenario:
+    return small_scenario(*SHORT, *extra)
+
+
+def _write(tmp_path: Path, data: object, name: str = "t.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data) if not isinstance(data, str) else data)
+    return path
+
+
+# ---------------------------------------------------------------- targets file
+
+
+def test_example_targets_load_and_are_labelled_illustrative():
+    t = load_targets(EXAMPLE, sim.load_scenario(BASELINE))
+    assert t.illustrative
+    obs = observations(t)
+    assert list(obs["kind"]) == ["summary", "summary", *["cumulative"] * 4]
+    assert obs.loc[obs["key"] == "approval_rate", "observed"].item() == 0.73
+    assert obs.loc[obs["key"] == "avg_loan_amount", "observed"].item() == 12.5e6
+    # a point without its own weight takes its target's; scale defaults to |observed|
+    assert (obs["weight"] > 0).all() and (obs["scale"] == obs["observed"].abs()).all()
+
+
+def test_targets_accept_money_weights_and_explicit_scale(tmp_path):
+    path = _write(
+        tmp_path,
+        {
+            "name": "x",
+            "summary": [{"key": "pool_exhausted_day", "value": 300, "weight": 0.5}],
+            "cumulative": [
+                {
+                    "of": "approved_n",
+                    "weight": 3,
+                    "points": [{"day": 10, "value": 0, "scale": 50}, {"day": 20, "value": "1k"}],
+                }
+            ],
+        },
+    )
+    obs = observations(load_targets(path))
+    assert list(obs["observed"]) == [300, 0, 1000]
+    assert list(obs["weight"]) == [0.5, 3, 3]
+    assert list(obs["scale"]) == [300, 50, 1000]
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "words"),
+    [
+        ({"name": "x", "sumary": []}, "sumary", "unknown key"),
+        ({"name": "x", "summary": [{"key": "approval", "value": 1}]}, "summary.0.key", "approval"),
+        ({"name": "x", "summary": [{"key": "approval_rate", "value": "lots"}]}, "summary.0.value", "amount"),
+        ({"name": "x", "summary": [{"key": "approval_rate", "value": 0.7, "weight": -1}]}, "summary.0.weight", ">= 0"),
+        ({"name": "x", "summary": [{"key": "approved_n", "value": 0}]}, "summary.0", "scale"),
+        ({"name": "x", "cumulative": [{"of": "loans", "points": [{"day": 1, "value": 1}]}]}, "cumulative.0.of", "disbursed_amount"),
+        ({"name": "x", "cumulative": [{"of": "approved_n", "points": [{"day": 1, "value": 1, "extra": 2}]}]}, "cumulative.0.points.0.extra", "unknown key"),
+        ({"name": "x"}, None, "no observations"),
+    ],
+)  # fmt: skip
+def test_bad_targets_name_the_file_and_the_field(tmp_path, data, field, words):
+    path = _write(tmp_path, data)
+    with pytest.raises(TargetsError) as info:
+        load_targets(path)
+    assert str(path) in str(info.value)
+    assert words in str(info.value)
+    if field is not None:
+        assert info.value.field == field
+
+
+def test_targets_days_must_lie_in_the_horizon(tmp_path):
+    path = _write(
+        tmp_path,
+        {"name": "x", "cumulative": [{"of": "approved_n", "points": [{"day": 400, "value": 9}]}]},
+    )
+    with pytest.raises(TargetsError, match="beyond the horizon") as info:
+        load_targets(path, small_scenario())
+    assert info.value.field == "cumulative.0.points.0.day"
+
+
+def test_targets_file_errors_exit_2_and_write_nothing(tmp_path):
+    path = _write(tmp_path, "name: x\nsummary:\n  - {key: approval_rate, valu: 0.7}\n")
+    out = tmp_path / "cal"
+    r = CliRunner().invoke(
+        app,
+        ["calibrate", str(BASELINE), "--targets", str(path), "--fit",
+         "behaviour.apply_intercept=-2:0", "--out", str(out)],
+    )  # fmt: skip
+    assert r.exit_code == 2, r.output
+    assert str(path) in r.output and "summary.0" in r.output
+    assert not out.exists()
+
+
+# ---------------------------------------------------------------- recovery
+
+
+def _synthetic_targets(sc: sim.Scenario, truth: dict[str, float]) -> Targets:
+    """'Observations' generated by the model at ``truth``, on replications the fit never uses."""
+    runs = evaluate_points(sc, [truth], 8, series=True, first_replication=100, processes=1)
+    days = [60, 120, 179]
+    approved = [
+        float(np.mean([np.interp(d, x, y) for x, y in zip(runs["series_day"], runs["series_approved_cum"], strict=True)]))
+        for d in days
+    ]  # fmt: skip
+    disbursed = float(np.mean([y[-1] for y in runs["series_disbursed_cum"]]))
+    return Targets.model_validate(
+        {
+            "name": "synthetic",
+            "summary": [{"key": "approval_rate", "value": float(runs["approval_rate"].mean())}],
+            "cumulative": [
+                {"of": "approved_n", "points": [{"day": d, "value": v} for d, v in zip(days, approved, strict=True)]},
+                {"of": "disbursed_amount", "points": [{"day": 179, "value": disbursed}]},
+            ],
+        }
+    )  # fmt: skip
+
+
+def test_calibration_recovers_known_parameters():
+    """Observations generated at known values; the fit finds them again.
+
+    Tolerance: 12.5 % of each range (0.25 for the intercept on -2..0, 0.003 for the fund's
+    PD screen on 0.01..0.035). The observations are means of 8 replications the fit never
+    sees (replications 100-107) of 1,500 firms over 180 days, so they carry sampling noise
+    of their own; the fit uses 4 other replications.
+    """
+    sc = short()
+    truth = {"behaviour.apply_intercept": -1.0, "guarantee.max_pd_annual": 0.02}
+    targets = _synthetic_targets(sc, truth)
+    params = [
+        parse_range("behaviour.apply_intercept=-2:0", sc, option="--fit"),
+        parse_range("guarantee.max_pd_annual=0.01:0.035", sc, option="--fit"),
+    ]
+    res = calibrate(sc, targets, params, replications=4, polish_evals=30, processes=1)
+    assert res.fitted["behaviour.apply_intercept"] == pytest.approx(-1.0, abs=0.25)
+    assert res.fitted["guarantee.max_pd_annual"] == pytest.approx(0.02, abs=0.003)
+    assert res.objective < 0.01
+    assert (res.table["residual"].abs() < 0.1).all()
+    unc = res.uncertainty.set_index("parameter")
+    assert (unc["se_curvature"] > 0).all() and not unc["at_bound"].any()
+    # the fitted scenario holds the fitted values
+    assert res.fitted_scenario.guarantee.max_pd_annual == res.fitted["guarantee.max_pd_annual"]
+    stages = set(res.trace["stage"])
+    assert {"global", "polish", "curvature"} <= stages
+
+
+# ---------------------------------------------------------------- calibrated scenario
+
+
+def test_calibrated_scenario_extends_the_original_and_loads(tmp_path):
+    sc = sim.load_scenario(BASELINE, SMALL)
+    targets = load_targets(EXAMPLE)
+    params = [
+        parse_range("behaviour.apply_intercept=-2:0", sc, option="--fit"),
+        parse_range("banks.lenders.1.max_expected_loss=0.004:0.012", sc, option="--fit"),
+    ]
+    res = calibrate(
+        sc, targets, params, replications=1, global_points=3, polish_evals=3, processes=1
+    )
+    folder = tmp_path / "deep" / "out"
+    folder.mkdir(parents=True)
+    text = calibrated_scenario_yaml(res, relative_extends(BASELINE, folder), overrides=SMALL)
+    assert "ILLUSTRATIVE" in text and "population.firms_n=3000" in text
+    (folder / "scenario.yaml").write_text(text)
+    loaded = sim.load_scenario(folder / "scenario.yaml")
+    assert loaded.name == "shanghai_2024_calibrated"
+    assert loaded.behaviour.apply_intercept == res.fitted["behaviour.apply_intercept"]
+    lender = loaded.banks.lenders[1]
+    assert lender.max_expected_loss == res.fitted["banks.lenders.1.max_expected_loss"]
+    # the list of lenders is written whole (extends: replaces lists), so the others stay
+    assert [b.name for b in loaded.banks.lenders] == [b.name for b in sc.banks.lenders]
+    # the --set overrides of the fit are recorded, not applied
+    assert loaded.population.firms_n == sim.load_scenario(BASELINE).population.firms_n
+
+
+def test_calibrate_command_writes_fit_scenario_tables_and_report(tmp_path):
+    out = tmp_path / "cal"
+    sets = [a for s in [*SMALL, *SHORT] for a in ("--set", s)]
+    r = CliRunner().invoke(
+        app,
+        ["calibrate", str(BASELINE), "--targets", str(EXAMPLE.with_name("t.yaml")),
+         "--fit", "behaviour.apply_intercept=-2:0"],
+    )  # fmt: skip
+    assert r.exit_code == 2 and "file not found" in r.output
+    targets = _write(
+        tmp_path,
+        {
+            "name": "t",
+            "summary": [{"key": "approval_rate", "value": 0.73}],
+            "cumulative": [{"of": "disbursed_amount", "points": [{"day": 90, "value": "1.5bn"}]}],
+        },
+    )
+    r = CliRunner().invoke(
+        app,
+        ["calibrate", str(BASELINE), "--targets", str(targets), *sets,
+         "--fit", "behaviour.apply_intercept=-2:0", "--fit", "guarantee.max_pd_annual=0.01:0.035",
+         "-r", "1", "--global-points", "4", "--polish-evals", "4", "--refits", "1",
+         "--out", str(out)],
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    for name in [
+        "fit.json",
+        "scenario.yaml",
+        "manifest.json",
+        "report.pdf",
+        "figures/cover.png",
+        "figures/cumulative_disbursed_amount.png",
+        "figures/targets.png",
+        "tables/observed_vs_simulated.csv",
+        "tables/fitted.csv",
+        "tables/trace.csv",
+        "tables/refits.csv",
+    ]:
+        assert (out / name).is_file(), name
+    fit = json.loads((out / "fit.json").read_text())
+    assert set(fit["fitted"]) == {"behaviour.apply_intercept", "guarantee.max_pd_annual"}
+    table = pd.read_csv(out / "tables" / "observed_vs_simulated.csv")
+    assert {"observed", "simulated", "residual"} <= set(table.columns)
+    fitted = pd.read_csv(out / "tables" / "fitted.csv")
+    assert {"se_curvature", "refit_sd"} <= set(fitted.columns)
+    loaded = sim.load_scenario(out / "scenario.yaml")
+    assert loaded.guarantee.max_pd_annual == pytest.approx(fit["fitted"]["guarantee.max_pd_annual"])
+    assert "extends: " in (out / "scenario.yaml").read_text()
+
+
+# ---------------------------------------------------------------- baseline table
+
+
+def test_baseline_table_sets_simulated_figures_beside_the_targets():
+    sc = small_scenario()
+    results = [sim.run(sc, seed=s) for s in (1, 2)]
+    one = baseline_table(results[0])
+    two = baseline_table(results)
+    assert list(one["target"]) == [t.name for t in BASELINE_TARGETS]
+    assert set(one["status"]) <= {"within", "below", "above", "n/a"}
+    row = one.set_index("target")
+    assert 0 < row.loc["approval_rate_specialised", "simulated"] < 1
+    assert row.loc["guarantee_fee", "simulated"] == sc.guarantee.fee_rate
+    assert row.loc["guarantee_fee", "status"] == "within"
+    assert (two["sim_min"] <= two["simulated"] + 1e-12).all()
+    assert (two["simulated"] <= two["sim_max"] + 1e-12).all()
+    # every target names its source
+    assert all("FACTS.md" in s for s in one["source"])
+
+
+def test_calibration_table_command_prints_and_writes_csv(tmp_path):
+    path = tmp_path / "t.csv"
+    sets = [a for s in SMALL for a in ("--set", s)]
+    r = CliRunner().invoke(app, ["calibration-table", str(BASELINE), *sets, "--csv", str(path)])
+    assert r.exit_code == 0, r.output
+    assert "approval_rate_specialised" in r.output and "guarantee_claim_rate" in r.output
+    df = pd.read_csv(path)
+    assert len(df) == len(BASELINE_TARGETS)
