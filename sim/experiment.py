@@ -449,12 +449,16 @@ def _default_processes() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _run_serial(todo, on_row) -> None:
+_Todo = list[tuple[int, Task]]
+_OnRow = Callable[[int, dict[str, Any]], None]
+
+
+def _run_serial(todo: _Todo, on_row: _OnRow) -> None:
     for i, task in todo:
         on_row(i, run_task(task))
 
 
-def _run_processes(todo, on_row, processes: int) -> None:
+def _run_processes(todo: _Todo, on_row: _OnRow, processes: int) -> None:
     ctx = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=processes, mp_context=ctx, initializer=_init_worker)
     futures: dict[Future, int] = {}
@@ -534,7 +538,7 @@ def _check_reachable(address: str) -> None:
         ) from None
 
 
-def _run_dask(todo, on_row, client: Any) -> None:
+def _run_dask(todo: _Todo, on_row: _OnRow, client: Any) -> None:
     from distributed import as_completed
 
     futures = []
@@ -1404,7 +1408,8 @@ def sweep(
         resolved = _with_point(sc, pt)
         rd = scenario_to_dict(resolved)
         values = {p: _get_path(rd, p) for p in pt}
-        keys = {"point": j, **{lv: values.get(lv) for lv in levers}}
+        # list- or mapping-valued levers become text so that points stay hashable keys
+        keys = {"point": j, **{lv: _key_value(values.get(lv)) for lv in levers}}
         tasks += [
             Task(base, overrides=values, replication=i, seed=root, keys=keys, series=series)
             for i in range(r)
@@ -1427,6 +1432,10 @@ def sweep(
         levers=levers,
         meta={**design, "points_n": len(pts)},
     )
+
+
+def _key_value(v: Any) -> Any:
+    return json.dumps(v) if isinstance(v, list | dict) else v
 
 
 def _with_point(sc: Scenario, point: Mapping[str, Any]) -> Scenario:
