@@ -112,7 +112,8 @@ def bank_expected_loss(
     numpy.ndarray
         Expected loss as a share of the loan.
     """
-    uncovered = np.clip(1.0 - collateral_ratio - guarantee_share, 0.0, 1.0)
+    # minimum/maximum rather than np.clip: the same values, less overhead on small batches
+    uncovered = np.minimum(np.maximum(1.0 - collateral_ratio - guarantee_share, 0.0), 1.0)
     return pd_term * lgd * uncovered
 
 

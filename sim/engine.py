@@ -32,7 +32,7 @@ from .instruments import (
 )
 from .ledger import Ledger
 from .population import Firms, make_population
-from .queue import Agenda, FluidQueue
+from .queue import _UINT16_MAX, Agenda, FluidQueue, _run_lengths
 from .results import RunResult, build_result
 from .scenario import Scenario
 
@@ -134,7 +134,7 @@ def _draw_needs(
     d = scenario.demand
     days = scenario.horizon.days
     n = firms.n
-    launch = np.flatnonzero(rng.random(n) < d.waiting_at_launch_share)
+    launch = (rng.random(n) < d.waiting_at_launch_share).nonzero()[0]
     lam = d.needs_per_firm_year * days / 365.0
     per_firm = rng.poisson(lam, size=n)
     later_firm = np.repeat(np.arange(n), per_firm)
@@ -167,13 +167,13 @@ def _day_firm_order(firm: np.ndarray, day: np.ndarray, n_launch: int) -> np.ndar
     stable sort by day alone (a radix sort for 16-bit days) leaves every day but day 0
     in firm order; day 0 merges the two runs.
     """
-    if day.size == 0 or day.max() > np.iinfo(np.uint16).max:
+    if day.size == 0 or day.max() > _UINT16_MAX:
         return np.lexsort((firm, day))
-    order = np.argsort(day.astype(np.uint16), kind="stable")
+    order = day.astype(np.uint16).argsort(kind="stable")
     n0 = int(np.count_nonzero(day == 0))
     head = order[:n0]
     if n0 > n_launch:
-        order[:n0] = head[np.argsort(firm[head], kind="stable")]
+        order[:n0] = head[firm[head].argsort(kind="stable")]
     return order
 
 
@@ -181,11 +181,13 @@ def _exclusive_firm_cumsum(firm: np.ndarray, x: np.ndarray) -> np.ndarray:
     """For each row, the sum of ``x`` over earlier rows of the same firm in the batch."""
     if firm.size < 2:
         return np.zeros_like(x)
-    order = np.argsort(firm, kind="stable")
+    order = firm.argsort(kind="stable")
     f, xs = firm[order], x[order]
-    cum = np.cumsum(xs)
-    heads = np.flatnonzero(np.concatenate(([True], f[1:] != f[:-1])))
-    base = np.repeat(cum[heads] - xs[heads], np.diff(heads, append=f.size))
+    if (f[1:] != f[:-1]).all():
+        return np.zeros_like(x)  # the common case: no firm twice in the batch
+    cum = xs.cumsum()
+    heads = np.concatenate(([True], f[1:] != f[:-1])).nonzero()[0]
+    base = np.repeat(cum[heads] - xs[heads], _run_lengths(heads, f.size))
     out = np.empty_like(x)
     out[order] = cum - xs - base
     return out
@@ -242,8 +244,14 @@ class _Model:
         late = (due - nd.day > scenario.demand.patience_days) | (due >= self.days)
         nd.fate[late] = _F_UNAWARE
         self.due_agenda = Agenda()
-        ok = np.flatnonzero(~late)
+        ok = (~late).nonzero()[0]
         self.due_agenda.add(due[ok], ok)
+        # what a need's owner weighs does not change while it waits, unless loans it
+        # already has bring the per-firm limit lower: worked out once, not once a day
+        self.need_credit = self.pool.is_credit_loan(f.collateral_ratio[nd.firm])
+        self.need_apply_p = self._apply_probability(
+            np.minimum(nd.amount, scenario.loan_pool.max_per_firm), nd.firm, self.need_credit
+        )
 
         self.bank_queue = FluidQueue(self.lenders.review_rate_per_day)
         self.submit_agenda = Agenda()
@@ -303,32 +311,29 @@ class _Model:
         s, f, nd = self.s, self.firms, self.needs
         firm = nd.firm[ids]
         self.ts["needs_due"][day] += ids.size
-        eligible = self.loan_eligible_tier[f.tier[firm]]
-        nd.fate[ids[~eligible]] = _F_INELIGIBLE
-        ids, firm = ids[eligible], firm[eligible]
-        small = nd.amount[ids] < s.loan_pool.min_amount
-        nd.fate[ids[small]] = _F_SMALL
-        ids, firm = ids[~small], firm[~small]
-        room = s.loan_pool.max_per_firm - self.borrowed[firm]
-        amount = np.minimum(nd.amount[ids], room)
-        fits = amount >= s.loan_pool.min_amount
-        nd.fate[ids[~fits]] = _F_OVER
-        ids, firm, amount = ids[fits], firm[fits], amount[fits]
+        # not eligible, else too small, else over the per-firm limit: a fate now
+        wanted = nd.amount[ids]
+        amount = np.minimum(wanted, s.loan_pool.max_per_firm - self.borrowed[firm])
+        fate = np.where(
+            ~self.loan_eligible_tier[f.tier[firm]],
+            _F_INELIGIBLE,
+            np.where(
+                wanted < s.loan_pool.min_amount,
+                _F_SMALL,
+                np.where(amount < s.loan_pool.min_amount, _F_OVER, _F_APPLIED),
+            ),
+        )
+        kept = fate == _F_APPLIED
+        if not kept.all():
+            nd.fate[ids[~kept]] = fate[~kept]
+            ids, firm, amount, wanted = ids[kept], firm[kept], amount[kept], wanted[kept]
         if ids.size == 0:
             return
-        credit = self.pool.is_credit_loan(f.collateral_ratio[firm])
-        pd_a = f.pd_annual[firm]
-        rate = self.pool.benefit_rate(pd_a, credit)
-        # access value: firms the median lender would refuse without cover are credit-constrained
-        pd_term = 1.0 - (1.0 - pd_a) ** self.pool.term_years
-        el = bank_expected_loss(
-            pd_term, self.lenders.lgd[f.main_bank[firm]], f.collateral_ratio[firm], 0.0
-        )
-        constrained = el > self.lenders.max_expected_loss[f.main_bank[firm]]
-        benefit = amount * (
-            rate * self.pool.term_years + np.where(constrained, s.behaviour.access_value_rate, 0.0)
-        )
-        p = apply_probability(benefit, f.employees[firm], s.behaviour)
+        credit = self.need_credit[ids]
+        p = self.need_apply_p[ids]
+        capped = amount < np.minimum(wanted, s.loan_pool.max_per_firm)
+        if capped.any():
+            p[capped] = self._apply_probability(amount[capped], firm[capped], credit[capped])
         go = nd.u_apply[ids] < p
         nd.fate[ids[~go]] = _F_DECLINED
         self.ts["declined_n"][day] += int((~go).sum())
@@ -349,6 +354,24 @@ class _Model:
             credit_loan=credit,
         )
         self._file(self.submit_agenda, ready, app)
+
+    def _apply_probability(
+        self, amount: np.ndarray, firm: np.ndarray, credit: np.ndarray
+    ) -> np.ndarray:
+        """Probability that the owners of needs of ``amount`` apply (see :func:`apply_probability`)."""
+        s, f = self.s, self.firms
+        pd_a = f.pd_annual[firm]
+        rate = self.pool.benefit_rate(pd_a, credit)
+        # access value: firms the median lender would refuse without cover are credit-constrained
+        pd_term = 1.0 - (1.0 - pd_a) ** self.pool.term_years
+        el = bank_expected_loss(
+            pd_term, self.lenders.lgd[f.main_bank[firm]], f.collateral_ratio[firm], 0.0
+        )
+        constrained = el > self.lenders.max_expected_loss[f.main_bank[firm]]
+        benefit = amount * (
+            rate * self.pool.term_years + np.where(constrained, s.behaviour.access_value_rate, 0.0)
+        )
+        return apply_probability(benefit, f.employees[firm], s.behaviour)
 
     def _file(self, agenda: Agenda, days: np.ndarray, ids: np.ndarray) -> None:
         keep = days < self.days
@@ -399,7 +422,7 @@ class _Model:
         if self.guar.active:
             cand = ~ok0 & self.guar.accepts(f.tier[firm], pd_a) & (outcome == _PENDING)
             if cand.any():
-                c_idx = np.flatnonzero(cand)
+                c_idx = cand.nonzero()[0]
                 earlier = _exclusive_firm_cumsum(
                     firm[c_idx], self.guar.amount(amount[c_idx], self.g_out[firm[c_idx]])
                 )
@@ -416,20 +439,22 @@ class _Model:
         live = (outcome == _PENDING) & (ok0 | needs_g)
         outcome[(outcome == _PENDING) & ~live] = _R_CREDIT
 
-        li = np.flatnonzero(live)
+        li = live.nonzero()[0]
         if li.size:
             acc = np.full((li.size, 3), -1, dtype=np.int64)
             acc[:, :2] = self.pool.accounts(bank[li], credit[li])
             acc[needs_g[li], 2] = self.guar.capacity_id
-            amt = np.column_stack([amount[li], amount[li], g[li]])
+            amt = np.empty((li.size, 3))
+            amt[:, 0] = amt[:, 1] = amount[li]
+            amt[:, 2] = g[li]
             granted, failed = self.ledger.draw(acc, amt, day)
             outcome[li[granted]] = _APPROVED
-            ref = np.flatnonzero(~granted)
+            ref = (~granted).nonzero()[0]
             outcome[li[ref]] = self.refusal_of_account[failed[ref]]
         g = np.where(outcome == _APPROVED, g, 0.0)
         a["outcome"][ids] = outcome
         a["guarantee"][ids] = g
-        ap = np.flatnonzero(outcome == _APPROVED)
+        ap = (outcome == _APPROVED).nonzero()[0]
         if ap.size:
             self._book_loans(
                 day,
@@ -472,7 +497,7 @@ class _Model:
 
     def _retry(self, day, ids, outcome, need, attempt, bank, firm, amount, credit) -> None:
         b = self.s.behaviour
-        q = np.flatnonzero(outcome == _R_QUOTA)
+        q = (outcome == _R_QUOTA).nonzero()[0]
         if q.size == 0 or not self.pool.per_bank:
             return
         nxt = attempt[q] + 1

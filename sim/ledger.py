@@ -19,9 +19,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .queue import _run_lengths
+
 __all__ = ["Ledger"]
 
 _EPS = 1e-6
+_UNIT_ROUNDOFF = 2.0**-53
+_INT16_MAX = 32767
 
 
 class Ledger:
@@ -104,64 +108,64 @@ class Ledger:
         amt = np.asarray(amounts, dtype=float)
         if acc.ndim == 1:
             return self._draw_single(acc, amt, day)
-        m, k = acc.shape
+        m = acc.shape[0]
         granted = np.zeros(m, dtype=bool)
         failed = np.full(m, -1, dtype=np.int64)
-        valid = acc >= 0
+        # the requests' cells (row, account, amount) in request order
+        cr, cc = np.nonzero(acc >= 0)
+        ca, cx = acc[cr, cc], amt[cr, cc]
         start = 0
         while start < m:
-            a = acc[start:]
-            v = valid[start:]
-            x = np.where(v, amt[start:], 0.0)
-            safe = np.where(v, a, 0)
-            blocked_cell = v & self.closed[safe]
-            blocked = blocked_cell.any(axis=1)
-            # running total per account over the unblocked requests, in order
-            rows, cols = np.nonzero(v & ~blocked[:, None])
-            ids = a[rows, cols]
-            order = np.lexsort((rows, ids))
-            ids_o, rows_o, x_o = ids[order], rows[order], x[rows[order], cols[order]]
-            if ids_o.size:
-                cum = np.cumsum(x_o)
-                heads = np.flatnonzero(np.concatenate(([True], ids_o[1:] != ids_o[:-1])))
-                base = np.repeat(cum[heads] - x_o[heads], np.diff(heads, append=ids_o.size))
+            # a request with a cell on a closed account is blocked (refused, draws nothing)
+            shut = self.closed[ca]
+            blocked = np.zeros(m, dtype=bool)
+            blocked[cr[shut]] = True
+            live = cr >= start
+            live &= ~blocked[cr]
+            r = m
+            if live.any() and not self._surely_fits(ca[live], cx[live]):
+                # running total per account over the unblocked requests from ``start`` on,
+                # cells sorted by account (a stable sort keeps request order within one)
+                live_cells = live.nonzero()[0]
+                by_acc = live_cells[self._sort_key(ca[live_cells]).argsort(kind="stable")]
+                ids_o, rows_o, x_o = ca[by_acc], cr[by_acc], cx[by_acc]
+                cum = x_o.cumsum()
+                heads = np.concatenate(([True], ids_o[1:] != ids_o[:-1])).nonzero()[0]
+                base = np.repeat(cum[heads] - x_o[heads], _run_lengths(heads, ids_o.size))
                 over = (cum - base) > self.level[ids_o] + _EPS
-            else:
-                over = np.zeros(0, dtype=bool)
-            if over.any():
-                r = int(rows_o[over].min())
-            else:
-                r = a.shape[0]
+                if over.any():
+                    r = int(rows_o[over].min())
             # requests before r: blocked ones refused, others granted
-            lo_rows = np.arange(r)
-            ok_rows = lo_rows[~blocked[:r]]
-            if ok_rows.size:
-                sel = v[ok_rows]
-                ids_ok = a[ok_rows][sel]
-                x_ok = x[ok_rows][sel]
+            span = cr >= start
+            span &= cr < r
+            ok = span & ~blocked[cr]
+            if ok.any():
+                ids_ok, x_ok = ca[ok], cx[ok]
                 np.subtract.at(self.level, ids_ok, x_ok)
                 np.add.at(self.drawn, ids_ok, x_ok)
                 np.add.at(self.draws_n, ids_ok, 1)
-                granted[start + ok_rows] = True
-            bl_rows = lo_rows[blocked[:r]]
-            if bl_rows.size:
-                first_closed = np.argmax(blocked_cell[bl_rows], axis=1)
-                f_acc = a[bl_rows, first_closed]
-                failed[start + bl_rows] = f_acc
+            granted[start:r] = ~blocked[start:r]
+            span &= shut
+            if span.any():
+                # a blocked request fails on its first closed account
+                br = cr[span]
+                first = np.concatenate(([True], br[1:] != br[:-1]))
+                f_acc, f_x = ca[span][first], cx[span][first]
+                failed[br[first]] = f_acc
                 np.add.at(self.refused_n, f_acc, 1)
-                np.add.at(self.refused_amount, f_acc, x[bl_rows, first_closed])
-            if r < a.shape[0]:
+                np.add.at(self.refused_amount, f_acc, f_x)
+            if r < m:
                 # row r is the first request some open account cannot serve: refuse it and
                 # close those accounts (r is never a blocked row: blocked rows have no totals)
                 over_accounts = ids_o[over & (rows_o == r)]
                 f = int(over_accounts[0])
                 for oa in np.unique(over_accounts):
                     self._close(int(oa), day)
-                c = int(np.flatnonzero(a[r] == f)[0])
-                failed[start + r] = f
+                c = int((acc[r] == f).nonzero()[0][0])
+                failed[r] = f
                 self.refused_n[f] += 1
-                self.refused_amount[f] += x[r, c]
-            start += r + 1
+                self.refused_amount[f] += amt[r, c]
+            start = r + 1
         np.maximum(self.level, 0.0, out=self.level)
         return granted, failed
 
@@ -188,22 +192,28 @@ class Ledger:
             failed[shut] = b_acc
             self.refused_n += np.bincount(b_acc, minlength=self.refused_n.shape[0])
             np.add.at(self.refused_amount, b_acc, amt[shut])
-        rows = np.flatnonzero(valid & ~shut)
+        rows = (valid & ~shut).nonzero()[0]
         if rows.size == 0:
             np.maximum(self.level, 0.0, out=self.level)
             return granted, failed
         a = acc[rows]
-        # a stable sort by account keeps request order within each account (radix sort
-        # when the account index fits 16 bits)
-        key = a.astype(np.int16) if self.level.shape[0] <= np.iinfo(np.int16).max else a
-        by_acc = np.argsort(key, kind="stable")
+        if self._surely_fits(a, amt[rows]):
+            x = amt[rows]
+            np.subtract.at(self.level, a, x)
+            np.add.at(self.drawn, a, x)
+            self.draws_n += np.bincount(a, minlength=self.draws_n.shape[0])
+            granted[rows] = True
+            np.maximum(self.level, 0.0, out=self.level)
+            return granted, failed
+        # a stable sort by account keeps request order within each account
+        by_acc = self._sort_key(a).argsort(kind="stable")
         rows, a = rows[by_acc], a[by_acc]
         x = amt[rows]
-        starts = np.flatnonzero(np.concatenate(([True], a[1:] != a[:-1])))
-        lengths = np.diff(starts, append=a.size)
-        cum = np.cumsum(x)
+        starts = np.concatenate(([True], a[1:] != a[:-1])).nonzero()[0]
+        lengths = _run_lengths(starts, a.size)
+        cum = x.cumsum()
         base = np.repeat(cum[starts] - x[starts], lengths)
-        over = np.flatnonzero((cum - base) > self.level[a] + _EPS)
+        over = ((cum - base) > self.level[a] + _EPS).nonzero()[0]
         ok = np.ones(a.size, dtype=bool)
         if over.size:
             # the first request each account cannot serve, and every later one, is refused
@@ -214,7 +224,7 @@ class Ledger:
             mark = np.zeros(a.size + 1, dtype=np.int64)
             np.add.at(mark, cut, 1)
             np.add.at(mark, stop, -1)
-            ok = np.cumsum(mark[:-1]) == 0
+            ok = mark[:-1].cumsum() == 0
             for acc_i in a[cut]:
                 self._close(int(acc_i), day)
         g_acc, g_x = a[ok], x[ok]
@@ -230,6 +240,23 @@ class Ledger:
             np.add.at(self.refused_amount, r_acc, x[ref])
         np.maximum(self.level, 0.0, out=self.level)
         return granted, failed
+
+    def _sort_key(self, accounts: np.ndarray) -> np.ndarray:
+        """Account indices as the narrowest type: numpy radix-sorts 16-bit keys."""
+        return accounts.astype(np.int16) if self.level.shape[0] <= _INT16_MAX else accounts
+
+    def _surely_fits(self, accounts: np.ndarray, amounts: np.ndarray) -> bool:
+        """Whether every account surely serves all these requests, whatever their order.
+
+        True when each account's total demand is below its level by more than the
+        rounding error the running totals of :meth:`draw` could carry, so that no
+        request can find its account short and the running totals need not be formed.
+        """
+        if amounts.min() < 0:
+            return False
+        total = np.bincount(accounts, weights=amounts, minlength=self.level.shape[0])
+        margin = 8.0 * amounts.size * _UNIT_ROUNDOFF * total.sum()
+        return bool(((total + margin <= self.level + _EPS) | (total == 0)).all())
 
     def _close(self, account: int, day: int) -> None:
         if not self.closed[account]:

@@ -79,19 +79,20 @@ class Firms:
 
     def to_frame(self, lenders: LenderTable | None = None) -> pd.DataFrame:
         """The population as a DataFrame, one row per firm (index ``firm``)."""
-        zones = np.array([*self.zone_names, "none"], dtype=object)
+        # names are picked from a short array of text by code (zone -1 is the last: none)
+        zones = pd.array([*self.zone_names, "none"], dtype="str")
         df = pd.DataFrame(
             {
                 "tier": pd.Categorical.from_codes(self.tier, list(self.tier_names)),
                 "sector": pd.Categorical.from_codes(self.sector, list(self.sector_names)),
-                "zone": zones[self.zone],
+                "zone": zones.take(self.zone),
                 "revenue": self.revenue,
                 "employees": self.employees,
                 "age_years": self.age_years,
                 "pd_annual": self.pd_annual,
                 "collateral_ratio": self.collateral_ratio,
                 "main_bank": (
-                    np.asarray(lenders.names, dtype=object)[self.main_bank]
+                    pd.array(list(lenders.names), dtype="str").take(self.main_bank)
                     if lenders is not None
                     else self.main_bank
                 ),

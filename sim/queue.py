@@ -16,6 +16,20 @@ import numpy as np
 
 __all__ = ["FluidQueue", "Agenda"]
 
+_UINT16_MAX = 65535
+
+
+def _run_lengths(starts: np.ndarray, n: int) -> np.ndarray:
+    """Lengths of the runs that begin at ``starts`` in an array of length ``n``.
+
+    ``np.diff(starts, append=n)`` without its per-call overhead, which matters on the
+    small batches of a day.
+    """
+    out = np.empty_like(starts)
+    out[:-1] = starts[1:] - starts[:-1]
+    out[-1:] = n - starts[-1:]
+    return out
+
 
 class FluidQueue:
     """FIFO servers with fixed throughput (items per day).
@@ -59,10 +73,10 @@ class FluidQueue:
             )
             self.busy_until[first] = finish[-1]
             return finish
-        order = np.argsort(servers, kind="stable")
+        order = servers.argsort(kind="stable")
         s_sorted = servers[order]
-        starts = np.flatnonzero(np.concatenate(([True], s_sorted[1:] != s_sorted[:-1])))
-        group_len = np.diff(starts, append=s_sorted.size)
+        starts = np.concatenate(([True], s_sorted[1:] != s_sorted[:-1])).nonzero()[0]
+        group_len = _run_lengths(starts, s_sorted.size)
         rank = np.arange(s_sorted.size) - np.repeat(starts, group_len)
         rate = self.rate[s_sorted]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -88,17 +102,19 @@ class Agenda:
         ids = np.asarray(ids, dtype=np.int64)
         if ids.size == 0:
             return
-        lo, hi = days.min(), days.max()
-        if lo == hi:
-            self._due.setdefault(int(lo), []).append(ids.copy())
+        first, last = int(days.min()), int(days.max())
+        if first == last:
+            self._due.setdefault(first, []).append(ids.copy())
             return
         # days fit 16 bits in any realistic horizon: numpy then radix-sorts (same order)
-        small = lo >= 0 and hi <= np.iinfo(np.uint16).max
-        order = np.argsort(days.astype(np.uint16) if small else days, kind="stable")
-        d = days[order]
-        cuts = np.flatnonzero(np.concatenate(([True], d[1:] != d[:-1])))
-        for lo, hi in zip(cuts, np.append(cuts[1:], d.size), strict=True):
-            self._due.setdefault(int(d[lo]), []).append(ids[order[lo:hi]])
+        small = first >= 0 and last <= _UINT16_MAX
+        order = (days.astype(np.uint16) if small else days).argsort(kind="stable")
+        d, filed = days[order], ids[order]
+        cuts = np.concatenate(([True], d[1:] != d[:-1])).nonzero()[0]
+        bounds = np.append(cuts, d.size).tolist()
+        # one slice (a view) of the sorted ids per day
+        for day, lo, hi in zip(d[cuts].tolist(), bounds[:-1], bounds[1:], strict=True):
+            self._due.setdefault(day, []).append(filed[lo:hi])
 
     def pop(self, day: int) -> np.ndarray:
         """Remove and return the ids due on ``day``, sorted."""

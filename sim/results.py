@@ -194,8 +194,9 @@ def build_result(model: _Model) -> RunResult:
     from .engine import NEED_FATES, OUTCOMES  # local: engine imports this module
 
     firms_df = f.to_frame(lenders)
-    zones_obj = np.array([*f.zone_names, "none"], dtype=object)
-    tier_names = np.array(f.tier_names, dtype=object)
+    # text columns are picked from short arrays of names by code (zone -1 is the last: none)
+    zone_text = pd.array([*f.zone_names, "none"], dtype="str")
+    code = {o: i for i, o in enumerate(OUTCOMES)}
 
     # --- applications
     a = model.apps.view()
@@ -207,18 +208,16 @@ def build_result(model: _Model) -> RunResult:
             "application": np.arange(n_app),
             "need": a["need"],
             "firm": firm,
-            "tier": pd.Categorical(tier_names[tier_code], categories=list(f.tier_names)),
-            "zone": zones_obj[f.zone[firm]],
-            "bank": np.asarray(lenders.names, dtype=object)[a["bank"]],
+            "tier": pd.Categorical.from_codes(tier_code, categories=list(f.tier_names)),
+            "zone": zone_text.take(f.zone[firm]),
+            "bank": pd.array(list(lenders.names), dtype="str").take(a["bank"]),
             "attempt": a["attempt"].astype(np.int64),
             "submit_day": a["submit_day"],
-            "decision_day": pd.array(
-                np.where(a["decision_day"] >= 0, a["decision_day"], 0), dtype="Int64"
+            "decision_day": pd.arrays.IntegerArray(
+                np.where(a["decision_day"] >= 0, a["decision_day"], 0), a["decision_day"] < 0
             ),
             "amount": a["amount"],
-            "outcome": pd.Categorical(
-                np.asarray(OUTCOMES, dtype=object)[a["outcome"]], categories=list(OUTCOMES)
-            ),
+            "outcome": pd.Categorical.from_codes(a["outcome"], categories=list(OUTCOMES)),
             "guarantee": a["guarantee"],
             "credit_loan": a["credit_loan"],
             "retried": a["retried"],
@@ -229,7 +228,6 @@ def build_result(model: _Model) -> RunResult:
             "guarantee_fee_saving": a["fee_saving"],
         }
     )
-    apps.loc[a["decision_day"] < 0, "decision_day"] = pd.NA
 
     # --- timeseries (scaled)
     days = s.horizon.days
@@ -263,12 +261,9 @@ def build_result(model: _Model) -> RunResult:
     savings = pd.DataFrame(
         {
             "firm": fi,
-            "tier": pd.Categorical(tier_names[f.tier[fi]], categories=list(f.tier_names)),
-            "zone": zones_obj[f.zone[fi]],
-            "category": pd.Categorical(
-                np.asarray(SAVINGS_CATEGORIES, dtype=object)[ci],
-                categories=list(SAVINGS_CATEGORIES),
-            ),
+            "tier": pd.Categorical.from_codes(f.tier[fi], categories=list(f.tier_names)),
+            "zone": zone_text.take(f.zone[fi]),
+            "category": pd.Categorical.from_codes(ci, categories=list(SAVINGS_CATEGORIES)),
             "amount": per_cat.T[fi, ci],
         }
     )
@@ -283,7 +278,7 @@ def build_result(model: _Model) -> RunResult:
     ).reset_index()
 
     # --- summary
-    out = apps["outcome"].to_numpy()
+    out = a["outcome"]
     decided = a["outcome"] != 6
     eligible_now = model.loan_eligible_tier[f.tier]
     borrowers = np.unique(firm[approved])
@@ -323,14 +318,16 @@ def build_result(model: _Model) -> RunResult:
         "needs_n": sc(fates.size),
         "applications_n": sc(n_app),
         "approved_n": sc(n_approved),
-        "pending_n": sc((out == "pending").sum()),
+        "pending_n": sc((out == code["pending"]).sum()),
         "borrower_firms_n": sc(borrowers.size),
         "uptake_rate": float(borrowers.size / max(eligible_now.sum(), 1)),
         "approval_rate": float(n_approved / n_decided) if n_decided else None,
-        "refused_credit_n": sc((out == "refused_credit").sum()),
-        "refused_quota_n": sc(np.isin(out, ["refused_quota", "refused_credit_quota"]).sum()),
-        "refused_guarantee_n": sc((out == "refused_guarantee").sum()),
-        "refused_firm_limit_n": sc((out == "refused_firm_limit").sum()),
+        "refused_credit_n": sc((out == code["refused_credit"]).sum()),
+        "refused_quota_n": sc(
+            ((out == code["refused_quota"]) | (out == code["refused_credit_quota"])).sum()
+        ),
+        "refused_guarantee_n": sc((out == code["refused_guarantee"]).sum()),
+        "refused_firm_limit_n": sc((out == code["refused_firm_limit"]).sum()),
         "declined_needs_n": sc((fates == 1).sum()),
         "unaware_needs_n": sc((fates == 2).sum()),
         "disbursed_amount": sc(a["amount"][approved].sum()),

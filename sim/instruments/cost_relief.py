@@ -60,8 +60,8 @@ class CostReliefInstrument:
         self.paid_by_cat = np.zeros((len(COST_CATEGORIES), firms.n))
         self.year = 0
         # a firm's claim per round does not change: computed once, not every round
-        self.frac = c.claim_interval_days / 365.0
-        self.want = (self.rates[:, None] * firms.costs * self.frac).sum(axis=0)
+        self.by_cat = self.rates[:, None] * firms.costs * (c.claim_interval_days / 365.0)
+        self.want = self.by_cat.sum(axis=0)
 
     def claim(
         self,
@@ -81,7 +81,7 @@ class CostReliefInstrument:
         who = (firms.zone >= 0) & self.eligible_tier[firms.tier]
         if c.requires_awareness:
             who &= aware_day <= day
-        idx = np.flatnonzero(who)
+        idx = who.nonzero()[0]
         if idx.size == 0:
             return 0.0
         room = np.maximum(c.cap_per_firm_year - self.paid_year[idx], 0.0)
@@ -91,13 +91,21 @@ class CostReliefInstrument:
         # claims reach the budgets in a random order; the books are kept in firm order
         order = rng.permutation(idx.size)
         granted_arrival, _ = ledger.draw(self.zone_ids[firms.zone[idx[order]]], amount[order], day)
-        paid_total = float(np.where(granted_arrival, amount[order], 0.0).sum())
-        granted = np.empty(idx.size, dtype=bool)
-        granted[order] = granted_arrival
-        idx, paid = idx[granted], amount[granted]
+        if not granted_arrival.any():
+            return 0.0
+        if granted_arrival.all():
+            paid_total = float(amount[order].sum())
+            paid = amount
+        else:
+            paid_total = float(np.where(granted_arrival, amount[order], 0.0).sum())
+            granted = np.empty(idx.size, dtype=bool)
+            granted[order] = granted_arrival
+            idx, paid = idx[granted], amount[granted]
         self.paid_year[idx] += paid
-        # each category gets its share of what was paid (all of it unless the cap bit)
-        self.paid_by_cat[:, idx] += (
-            self.rates[:, None] * firms.costs[:, idx] * self.frac * (paid / self.want[idx])
-        )
+        # each category gets its share of what was paid: all of it unless the cap bit
+        share = self.by_cat[:, idx]
+        want = self.want[idx]
+        if not (paid == want).all():
+            share *= paid / want
+        self.paid_by_cat[:, idx] += share
         return paid_total
