@@ -1274,6 +1274,134 @@ def _print_baseline_table(table: Any, replications: int) -> None:
         typer.echo(f"{r['target']:<28}{band:>22}{sim_txt:>28}  {status:<8} {r['published']}")
 
 
+# --------------------------------------------------------------------------- design
+# design: the lever value that meets a target on a headline figure
+
+
+@app.command()
+def design(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    lever: Annotated[
+        str,
+        typer.Option(
+            "--lever",
+            metavar="PATH=LO:HI",
+            help="The lever and its range, e.g. guarantee.capital=1bn:4bn.",
+        ),
+    ],
+    target: Annotated[
+        str,
+        typer.Option(
+            "--target",
+            help='E.g. "P(pool_exhausted_day <= 364) <= 0.10", "mean uptake_rate >= 0.5", '
+            '"max borrower_firms_n / fiscal_cost_amount".',
+        ),
+    ],
+    replications: Annotated[
+        int, typer.Option("--replications", "-r", min=2, help="Runs per lever value.")
+    ] = 20,
+    seek: Annotated[
+        str,
+        typer.Option(
+            "--seek",
+            help="Threshold targets: the smallest (min) or largest (max) value meeting it.",
+        ),
+    ] = "min",
+    tol: Annotated[
+        float,
+        typer.Option(
+            "--tol", help="Stop when the bracket is narrower than this share of the range."
+        ),
+    ] = 0.01,
+    grid: Annotated[
+        int, typer.Option("--grid", min=3, help="Grid points of a max/min search.")
+    ] = 9,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output folder (default reports/<name>_design/)."),
+    ] = None,
+    processes: ProcessesOpt = None,
+    scheduler: SchedulerOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Find the lever value meeting a target (bisection or bounded search); check it by a re-run.
+
+    \b
+    Target grammar:
+      P(KEY OP NUMBER) OP PROB     probability over replications
+      [mean] KEY OP NUMBER         mean over replications
+      max|min KEY [/ KEY]          best value (ratio of means)
+    OP is <=, <, >= or >; NUMBER a number, an amount (20bn), a percentage (10%) or horizon.
+    """
+
+    def body() -> None:
+        import sim
+        from sim.design import describe, parse_target
+        from sim.design import design as run_design
+        from sim.evaluation import parse_range
+        from sim.report_analysis import write_design_report
+
+        t0 = time.perf_counter()
+        sc = sim.load_scenario(scenario, set_ or [])
+        lev = parse_range(lever, sc, option="--lever")
+        tg = _analysis_call(lambda: parse_target(target))
+        dest = out if out is not None else Path("reports") / f"{sc.name}_design"
+        with _sigterm_as_interrupt():
+            tmp = _prepare_out(dest)
+            try:
+                res = _analysis_call(
+                    lambda: run_design(
+                        sc,
+                        lev,
+                        tg,
+                        replications=replications,
+                        seek=seek,  # type: ignore[arg-type]
+                        tol=tol,
+                        grid=grid,
+                        processes=processes,
+                        scheduler=scheduler,
+                    )
+                )
+                lines = describe(res)
+                (tmp / "tables").mkdir()
+                res.curve.to_csv(tmp / "tables" / "curve.csv", index=False)
+                runs = res.runs[[c for c in res.runs.columns if not c.startswith("series_")]]
+                runs.to_csv(tmp / "tables" / "runs.csv", index=False)
+                files = write_design_report(res, tmp)
+                _write_json(
+                    tmp / "design.json",
+                    {
+                        "scenario": sc.name,
+                        "scenario_file": str(scenario),
+                        "overrides": list(set_ or []),
+                        "lever": lev.__dict__,
+                        "target": tg.__dict__,
+                        "seek": res.seek,
+                        "status": res.status,
+                        "value": res.value,
+                        "bracket": res.bracket,
+                        "bootstrap_interval_90": res.interval,
+                        "check": res.check,
+                        "summary": lines,
+                        **res.meta,
+                        "version": sim.__version__,
+                        "command": " ".join(["smesim", *sys.argv[1:]]),
+                        "files": sorted(str(p.relative_to(tmp)) for p in files)
+                        + ["tables/curve.csv", "tables/runs.csv"],
+                    },
+                )
+                _commit_out(tmp, dest)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+        typer.echo("\n".join(lines))
+        typer.echo(
+            f"wrote {dest}/ in {time.perf_counter() - t0:.0f} s (report: {dest / 'report.pdf'})"
+        )
+
+    _guard(body)
+
+
 def main() -> None:
     """Entry point of the ``smesim`` command."""
     app()

@@ -29,6 +29,7 @@ from .evaluation import DAY_KEYS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .calibration import CalibrationResult
+    from .design import DesignResult
     from .sensitivity import SensitivityResult
 
 __all__ = [
@@ -39,6 +40,8 @@ __all__ = [
     "plot_summary_fit",
     "plot_fit_trace",
     "write_calibration_report",
+    "plot_design_curve",
+    "write_design_report",
 ]
 
 _PAGE = (11.69, 8.27)
@@ -431,3 +434,121 @@ def write_calibration_report(
 
     pages.append(("targets", summary))
     return _write_pages(pages, folder, dpi=dpi)
+
+
+# ------------------------------------------------------------------ design
+
+
+def _lever_scale(result: DesignResult) -> tuple[float, str]:
+    top = max(abs(result.lever.lo), abs(result.lever.hi))
+    for div, suf in ((1e12, " (tn)"), (1e9, " (bn)"), (1e6, " (m)")):
+        if top >= div:
+            return div, suf
+    return 1.0, ""
+
+
+def plot_design_curve(ax: Axes, result: DesignResult) -> list[Artist]:
+    """The target's figure against the lever, the answer, its interval and the check.
+
+    Parameters
+    ----------
+    ax
+        Axes to draw on.
+    result
+        A design.
+
+    Returns
+    -------
+    list of Artist
+        The evaluated points, the target line and the check.
+    """
+    t = result.target
+    div, suf = _lever_scale(result)
+    cur = result.curve
+    out: list[Artist] = []
+    for stage, df in cur.groupby("stage", sort=False):
+        out.append(
+            ax.plot(df["value"] / div, df["figure"], "o", ms=5, label=f"evaluated ({stage})")[0]
+        )
+    ax.plot(cur["value"] / div, cur["figure"], "-", lw=0.8, color="grey")
+    if t.kind == "probability":
+        out.append(
+            ax.axhline(t.prob, color="red", lw=1, ls="--", label=f"target {t.prob_op} {t.prob:g}")
+        )
+        ax.set_ylabel(
+            f"P({t.key} {t.op} {t.threshold})  over {result.meta['replications']} replications"
+        )
+    elif t.kind == "mean":
+        thr = t.threshold_value(result.scenario)
+        out.append(ax.axhline(thr, color="red", lw=1, ls="--", label=f"target {t.op} {thr:g}"))
+        ax.set_ylabel(f"mean {t.key}")
+    else:
+        ax.set_ylabel(
+            f"{t.key}" + (f" / {t.denominator} (ratio of means)" if t.denominator else "")
+        )
+    if result.value is not None:
+        ax.axvline(
+            result.value / div,
+            color="black",
+            lw=1,
+            label=f"answer {result.value / div:.4g}{suf}",
+        )
+        if result.interval is not None:
+            lo, hi = result.interval
+            ax.axvspan(
+                lo / div, hi / div, color="black", alpha=0.1, label="90 % bootstrap interval"
+            )
+        c = result.check
+        if c:
+            out.append(
+                ax.errorbar(
+                    [result.value / div],
+                    [c["figure"]],
+                    yerr=[[c["figure"] - c["low"]], [c["high"] - c["figure"]]],
+                    fmt="s",
+                    color="red",
+                    capsize=4,
+                    label=f"check: {c['replications']} fresh replications, 95 % interval",
+                )
+            )
+    ax.set_xlabel(f"{result.lever.path}{suf}")
+    ax.set_title(f"{t.text}   [{result.status}]", fontsize=10)
+    ax.legend(fontsize=8)
+    return out
+
+
+def write_design_report(result: DesignResult, folder: str | Path, *, dpi: int = 110) -> list[Path]:
+    """Write ``report.pdf`` and ``figures/*.png`` of a design question.
+
+    Parameters
+    ----------
+    result
+        The design.
+    folder
+        Output folder (created if needed).
+    dpi
+        Resolution of the PNG files.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, the PDF first.
+    """
+    from .design import describe
+
+    sc = result.scenario
+
+    def page(fig: Figure) -> None:
+        top, bottom = fig.subfigures(2, 1, height_ratios=[1, 2.2])
+        top.text(0.02, 0.95, f"Design on {sc.name}", fontsize=15, weight="bold", va="top")
+        top.text(
+            0.02,
+            0.78,
+            "\n".join(w for line in describe(result) for w in textwrap.wrap(line, 150) or [""]),
+            fontsize=8.5,
+            va="top",
+            family="monospace",
+        )
+        plot_design_curve(bottom.subplots(), result)
+
+    return _write_pages([("design", page)], folder, dpi=dpi)
