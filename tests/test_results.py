@@ -1,0 +1,42 @@
+"""Results: the CSV writer gives the same bytes as pandas."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from sim.results import write_csv
+
+from .conftest import small_scenario
+
+
+def _same_bytes(df: pd.DataFrame, tmp_path) -> bool:
+    want, got = tmp_path / "want.csv", tmp_path / "got.csv"
+    df.to_csv(want, index=False)
+    write_csv(df, got)
+    return want.read_bytes() == got.read_bytes()
+
+
+def test_every_table_of_a_run_is_written_as_pandas_writes_it(tmp_path):
+    res = sim.run(small_scenario("population.firms_n=800"), seed=3)
+    for name, df in res.tables().items():
+        out = df.reset_index() if df.index.name else df
+        assert _same_bytes(out, tmp_path), name
+
+
+@pytest.mark.parametrize("text", ["plain", "a,b", 'say "hi"', "two\nlines"])
+def test_edge_values_and_text_that_needs_quoting(tmp_path, text):
+    df = pd.DataFrame(
+        {
+            "x": [0.0, -0.0, 1e16, 1e-5, 1.2345678901234568e17, np.nan, np.inf, 5e-324],
+            "n": np.arange(8, dtype=np.int16),
+            "flag": [True, False] * 4,
+            "cat": pd.Categorical(["a", None, "b", "a", "b", None, "a", "b"]),
+            "maybe": pd.array([1, None, 3, 4, None, 6, 7, 8], dtype="Int64"),
+            "text": pd.array([text, "", None, "é", "x", "y", "z", "w"], dtype="str"),
+        }
+    )
+    assert _same_bytes(df, tmp_path)
+    assert _same_bytes(df.iloc[:0], tmp_path)
