@@ -185,19 +185,30 @@ def test_calibration_recovers_known_parameters():
 
 
 def test_calibrated_scenario_extends_the_original_and_loads(tmp_path):
-    sc = sim.load_scenario(BASELINE, SMALL)
-    targets = load_targets(EXAMPLE)
+    sc = short()
+    targets = Targets.model_validate(
+        {"name": "t", "illustrative": True, "summary": [{"key": "approval_rate", "value": 0.7}]}
+    )
     params = [
         parse_range("behaviour.apply_intercept=-2:0", sc, option="--fit"),
         parse_range("banks.lenders.1.max_expected_loss=0.004:0.012", sc, option="--fit"),
     ]
+    # the differential-evolution global stage, on a tiny budget
     res = calibrate(
-        sc, targets, params, replications=1, global_points=3, polish_evals=3, processes=1
+        sc,
+        targets,
+        params,
+        replications=1,
+        global_method="de",
+        global_points=4,
+        polish_evals=3,
+        processes=1,
     )
+    assert res.meta["global_method"] == "de" and "global" in set(res.trace["stage"])
     folder = tmp_path / "deep" / "out"
     folder.mkdir(parents=True)
-    text = calibrated_scenario_yaml(res, relative_extends(BASELINE, folder), overrides=SMALL)
-    assert "ILLUSTRATIVE" in text and "population.firms_n=3000" in text
+    text = calibrated_scenario_yaml(res, relative_extends(BASELINE, folder), overrides=SHORT)
+    assert "ILLUSTRATIVE" in text and "population.firms_n=1500" in text
     (folder / "scenario.yaml").write_text(text)
     loaded = sim.load_scenario(folder / "scenario.yaml")
     assert loaded.name == "shanghai_2024_calibrated"

@@ -152,6 +152,22 @@ def test_sensitivity_on_the_model_ranks_the_pool_first_for_its_exhaustion():
     assert len(res.samples) == 32 and "uptake_rate" in res.samples
 
 
+def test_an_interrupted_analysis_resumes_from_its_task_store(tmp_path):
+    sc = tiny()
+    params = [
+        parse_range("behaviour.apply_intercept=-2:0", sc),
+        parse_range("banks.appetite_noise_sd=0.1:1", sc),
+    ]
+    store = tmp_path / "s.tasks"
+    kw = {"method": "morris", "samples": 2, "processes": 1, "store": store}
+    first = run_sensitivity(sc, params, ["uptake_rate"], **kw)
+    assert len(list((store / "tasks").glob("*.parquet"))) == first.meta["runs_n"]
+    # drop one finished run as if it had been in flight when interrupted
+    next((store / "tasks").glob("*.parquet")).unlink()
+    again = run_sensitivity(sc, params, ["uptake_rate"], resume=True, **kw)
+    pd.testing.assert_frame_equal(first.indices, again.indices)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
