@@ -6,6 +6,7 @@ and prints one JSON line::
 
     python benchmarks/bench.py --firms 1000000 --days 365
     python benchmarks/bench.py --firms 100000 --days 365 --engine naive
+    python benchmarks/bench.py --firms 100000 --days 365 --set cost_relief=null
 
 Fields: ``firms``, ``days``, ``engine``, ``simulate_s`` (set-up plus simulation, no
 tables), ``setup_s``, ``run_s``, ``tables_s`` (building the result tables, measured
@@ -65,13 +66,15 @@ def peak_rss_mb() -> float:
     return kib / 1024.0 if sys.platform != "darwin" else kib / 2**20
 
 
-def bench_smesim(firms: int, days: int, seed: int | None) -> dict[str, float | int | str]:
+def bench_smesim(
+    firms: int, days: int, seed: int | None, extra: list[str] | None = None
+) -> dict[str, float | int | str]:
     """Time set-up, simulation and table building of the real engine."""
     import sim
     from sim.engine import _Model
     from sim.results import build_result
 
-    scenario = sim.load_scenario(BASELINE, scenario_overrides(firms, days))
+    scenario = sim.load_scenario(BASELINE, scenario_overrides(firms, days) + (extra or []))
     seq = np.random.SeedSequence(scenario.seed if seed is None else seed)
     c0, t0 = time.process_time(), time.perf_counter()
     model = _Model(scenario, seq)
@@ -95,8 +98,10 @@ def bench_smesim(firms: int, days: int, seed: int | None) -> dict[str, float | i
     }
 
 
-def bench_naive(firms: int, days: int, seed: int | None) -> dict[str, float | int | str]:
-    """Time the one-process-per-firm simpy model of the loan-pool loop."""
+def bench_naive(
+    firms: int, days: int, seed: int | None, extra: list[str] | None = None
+) -> dict[str, float | int | str]:
+    """Time the one-process-per-firm simpy model of the loan-pool loop (``extra`` unused)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from naive_simpy import simulate_naive
 
@@ -121,14 +126,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--days", type=int, default=365, help="horizon in days")
     p.add_argument("--seed", type=int, default=None, help="seed (default: the scenario's)")
     p.add_argument("--engine", choices=["smesim", "naive"], default="smesim")
+    p.add_argument(
+        "--set",
+        dest="extra",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="extra scenario override for the smesim engine, e.g. cost_relief=null",
+    )
     args = p.parse_args(argv)
     run = bench_smesim if args.engine == "smesim" else bench_naive
-    out = run(args.firms, args.days, args.seed)
+    out = run(args.firms, args.days, args.seed, args.extra)
     sim_s = float(out["simulate_s"])
     line = {
         "firms": args.firms,
         "days": args.days,
         **out,
+        "overrides": args.extra,
         "firm_days_per_s": round(args.firms * args.days / sim_s) if sim_s > 0 else None,
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "memory_measure": "ru_maxrss",

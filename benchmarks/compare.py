@@ -5,6 +5,7 @@ fresh process, ``--repeat`` times, and prints one JSON line with the medians of 
 simulation times (wall and CPU seconds) and their ratios::
 
     python benchmarks/compare.py --firms 100000 --days 365 --repeat 5
+    python benchmarks/compare.py --firms 100000 --days 365 --repeat 5 --core
 """
 
 from __future__ import annotations
@@ -17,12 +18,18 @@ import sys
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent / "bench.py"
+#: Overrides that leave smesim with the measures the naive model has: the loan pool only.
+CORE_ONLY = ["guarantee=null", "cost_relief=null", "awards=null", "funds=null"]
 
 
-def run_once(engine: str, firms: int, days: int, seed: int | None) -> dict:
+def run_once(
+    engine: str, firms: int, days: int, seed: int | None, extra: list[str] | None = None
+) -> dict:
     """Run one benchmark in a fresh interpreter and return its JSON line."""
     cmd = [sys.executable, str(BENCH), "--firms", str(firms), "--days", str(days)]
     cmd += ["--engine", engine] + ([] if seed is None else ["--seed", str(seed)])
+    for item in extra or []:
+        cmd += ["--set", item]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -34,16 +41,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--days", type=int, default=365)
     p.add_argument("--repeat", type=int, default=5, help="runs of each engine")
     p.add_argument("--seed", type=int, default=None)
+    p.add_argument(
+        "--core",
+        action="store_true",
+        help="run smesim with only the loan pool, as the naive model: no guarantee, "
+        "cost relief, awards or funds",
+    )
     args = p.parse_args(argv)
+    extra = CORE_ONLY if args.core else []
     runs: dict[str, list[dict]] = {"smesim": [], "naive": []}
     for _ in range(args.repeat):
         for engine in runs:
-            runs[engine].append(run_once(engine, args.firms, args.days, args.seed))
+            runs[engine].append(run_once(engine, args.firms, args.days, args.seed, extra))
 
     def med(engine: str, key: str) -> float:
         return statistics.median(float(r[key]) for r in runs[engine])
 
-    out = {"firms": args.firms, "days": args.days, "repeat": args.repeat}
+    out = {"firms": args.firms, "days": args.days, "repeat": args.repeat, "smesim_overrides": extra}
     for engine in runs:
         out[f"{engine}_simulate_s"] = round(med(engine, "simulate_s"), 4)
         out[f"{engine}_simulate_cpu_s"] = round(med(engine, "simulate_cpu_s"), 4)

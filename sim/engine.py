@@ -227,6 +227,14 @@ class _Model:
             _PENDING,
         ).astype(np.int8)
         self.loan_eligible_tier = np.isin(np.array(f.tier_names), scenario.loan_pool.eligible_tiers)
+        # per firm and fixed for the run: default probability over a loan's term, default
+        # hazard per day, and the yearly saving per unit borrowed (a firm's loans are all
+        # credit loans or none are: that depends on its collateral only)
+        self.pd_term = 1.0 - (1.0 - f.pd_annual) ** self.pool.term_years
+        self.hazard = -np.log1p(-np.minimum(f.pd_annual, 1 - 1e-12)) / 365.0
+        self.saving_rate = self.pool.benefit_rate(
+            f.pd_annual, self.pool.is_credit_loan(f.collateral_ratio)
+        )
 
         # awareness: groups are zones, plus one group for firms in none
         n_groups = len(f.zone_names) + 1
@@ -360,12 +368,10 @@ class _Model:
     ) -> np.ndarray:
         """Probability that the owners of needs of ``amount`` apply (see :func:`apply_probability`)."""
         s, f = self.s, self.firms
-        pd_a = f.pd_annual[firm]
-        rate = self.pool.benefit_rate(pd_a, credit)
+        rate = self.saving_rate[firm]
         # access value: firms the median lender would refuse without cover are credit-constrained
-        pd_term = 1.0 - (1.0 - pd_a) ** self.pool.term_years
         el = bank_expected_loss(
-            pd_term, self.lenders.lgd[f.main_bank[firm]], f.collateral_ratio[firm], 0.0
+            self.pd_term[firm], self.lenders.lgd[f.main_bank[firm]], f.collateral_ratio[firm], 0.0
         )
         constrained = el > self.lenders.max_expected_loss[f.main_bank[firm]]
         benefit = amount * (
@@ -409,7 +415,7 @@ class _Model:
         outcome[over] = _R_LIMIT
 
         pd_a = f.pd_annual[firm]
-        pd_term = 1.0 - (1.0 - pd_a) ** self.pool.term_years
+        pd_term = self.pd_term[firm]
         lgd = self.lenders.lgd[bank]
         coll = f.collateral_ratio[firm]
         sd = s.banks.appetite_noise_sd
@@ -463,34 +469,34 @@ class _Model:
                 amount[ap],
                 credit[ap],
                 g[ap],
-                pd_a[ap],
                 need[ap],
                 attempt[ap],
             )
         ts = self.ts
+        n_of = np.bincount(outcome, minlength=len(OUTCOMES))
         ts["approved_n"][day] += ap.size
-        ts["refused_credit_n"][day] += int((outcome == _R_CREDIT).sum())
-        ts["refused_quota_n"][day] += int(((outcome == _R_QUOTA) | (outcome == _R_CQUOTA)).sum())
-        ts["refused_guarantee_n"][day] += int((outcome == _R_GUAR).sum())
+        ts["refused_credit_n"][day] += n_of[_R_CREDIT]
+        ts["refused_quota_n"][day] += n_of[_R_QUOTA] + n_of[_R_CQUOTA]
+        ts["refused_guarantee_n"][day] += n_of[_R_GUAR]
         self._retry(day, ids, outcome, need, attempt, bank, firm, amount, credit)
 
-    def _book_loans(self, day, app, firm, amount, credit, g, pd_a, need, attempt) -> None:
+    def _book_loans(self, day, app, firm, amount, credit, g, need, attempt) -> None:
         a = self.apps.cols
         np.add.at(self.borrowed, firm, amount)
         np.add.at(self.g_out, firm, g)
         term = self.s.loan_pool.term_days
-        hazard = -np.log1p(-np.minimum(pd_a, 1 - 1e-12)) / 365.0
-        t_def = -np.log1p(-self.needs.u_default[need, attempt].astype(float)) / hazard
+        t_def = -np.log1p(-self.needs.u_default[need, attempt].astype(float)) / self.hazard[firm]
         defaults = t_def < term
         end = day + np.where(defaults, np.floor(t_def).astype(np.int64), term)
         a["end_day"][app] = end
         a["defaulted"][app] = defaults & (end < self.days)
-        a["interest_saving"][app] = self.pool.interest_savings(amount, pd_a, credit)
+        a["interest_saving"][app] = amount * self.saving_rate[firm] * self.pool.term_years
         a["subsidy"][app] = self.pool.subsidy(amount, credit)
         a["fee_saving"][app] = self.guar.fee_savings(g)
         a["fee_income"][app] = self.guar.fee_income(g)
-        pd_term = 1.0 - (1.0 - pd_a) ** self.pool.term_years
-        a["expected_guarantee_loss"][app] = pd_term * self.lenders.lgd[a["bank"][app]] * g
+        a["expected_guarantee_loss"][app] = (
+            self.pd_term[firm] * self.lenders.lgd[a["bank"][app]] * g
+        )
         self.ts["disbursed_amount"][day] += amount.sum()
         self.ts["guaranteed_amount"][day] += g.sum()
         self._file(self.end_agenda, end, app)
