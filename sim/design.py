@@ -398,14 +398,16 @@ def _check(
     target: DesignTarget,
     value: float,
     replications: int,
+    first: int,
     processes: int | None,
     scheduler: str | None,
 ) -> dict[str, Any]:
+    # replications first.. were never used by the search (it used 0..first-1)
     runs = evaluate_points(
         scenario,
         [{lever.path: value}],
         replications,
-        first_replication=replications,
+        first_replication=first,
         processes=processes,
         scheduler=scheduler,
     )
@@ -437,7 +439,7 @@ def _check(
         "high": float(high),
         "meets": _meets(target, fig, scenario) if target.kind != "optimum" else None,
         "replications": replications,
-        "first_replication": replications,
+        "first_replication": first,
     }
 
 
@@ -565,7 +567,7 @@ def design(
     t1 = time.perf_counter()
     interval = _bootstrap(s, rng, seek, bootstrap) if value is not None else None
     check = (
-        _check(scenario, lever, target, value, check_r, processes, scheduler)
+        _check(scenario, lever, target, value, check_r, replications, processes, scheduler)
         if value is not None
         else {}
     )

@@ -111,9 +111,11 @@ def test_bisection_finds_the_smallest_pool_and_the_check_confirms_it():
     # the largest pool that still runs out in most runs: seek max on the opposite target
     res2 = design(
         sc, lever, "P(pool_exhausted_day <= 119) >= 0.75", replications=4, tol=0.02,
-        seek="max", processes=1,
+        seek="max", check_replications=3, processes=1,
     )  # fmt: skip
     assert res2.status == "found" and res2.value < res.value
+    # the check's replications follow the search's, whatever their number
+    assert res2.check["replications"] == 3 and res2.check["first_replication"] == 4
 
 
 def test_targets_met_at_a_bound_or_nowhere_are_reported():
