@@ -43,10 +43,20 @@ def _err(msg: str) -> None:
 
 
 def _guard(fn: Callable[[], Any]) -> None:
-    """Run a command body and turn exceptions into messages and exit codes."""
+    """Run a command body and turn exceptions into messages and exit codes.
+
+    Interrupts held since the program started (see :func:`main`) are raised here, inside
+    the body, so that they too end with exit code 130; temporary folders still in flight
+    when the body ends, however it ends, are removed.
+    """
+    # an interrupt during this import is held (from main) and raised in the body below
     from sim import ExperimentError, ScenarioError
 
     try:
+        _signals["starting"] = False
+        if _signals["pending"] and not _signals["defer"]:
+            _signals["pending"] = False
+            raise KeyboardInterrupt
         fn()
     except (ScenarioError, UserError, ExperimentError) as exc:
         _err(str(exc))
@@ -65,34 +75,122 @@ def _guard(fn: Callable[[], Any]) -> None:
             "file and the command line (rerun with --debug to see the traceback)."
         )
         raise typer.Exit(EXIT_INTERNAL) from None
+    finally:
+        _remove_in_flight()
+
+
+# --------------------------------------------------------------------------- interrupts
+# SIGINT and SIGTERM raise KeyboardInterrupt, except inside a critical section (creating,
+# moving or deleting an output folder), where they are held until the section ends: a
+# folder is never left half-moved, and every temporary folder is known and removed.
+
+_signals = {"defer": 0, "pending": False, "starting": False}
+_in_flight: set[Path] = set()
+
+
+def _on_signal(signum: int, frame: Any) -> None:  # noqa: ARG001
+    if _signals["defer"] or (_signals["starting"] and not _signals["pending"]):
+        # held; while starting, a second signal is not held (an escape hatch)
+        _signals["pending"] = True
+        return
+    raise KeyboardInterrupt
+
+
+def _install_signal_handlers() -> dict[int, Any]:
+    """Route SIGINT and SIGTERM to :func:`_on_signal`; return the previous handlers."""
+    old = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            old[sig] = signal.signal(sig, _on_signal)
+        except (ValueError, OSError):  # not the main thread, or not supported here
+            pass
+    return old
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold SIGINT/SIGTERM during the block; raise KeyboardInterrupt after it if one came."""
+    _signals["defer"] += 1
+    try:
+        yield
+    finally:
+        _signals["defer"] -= 1
+        if not _signals["defer"] and _signals["pending"]:
+            _signals["pending"] = False
+            raise KeyboardInterrupt
+
+
+def _remove_in_flight() -> None:
+    """Remove temporary output folders left by an interrupted or failed command.
+
+    Signals are held meanwhile and not raised afterwards: the command is ending anyway.
+    """
+    _signals["defer"] += 1
+    try:
+        for path in sorted(_in_flight):
+            shutil.rmtree(path, ignore_errors=True)
+        _in_flight.clear()
+    finally:
+        _signals["defer"] -= 1
 
 
 @contextmanager
 def _sigterm_as_interrupt() -> Iterator[None]:
-    """Treat SIGTERM like Ctrl-C so the temporary output is cleaned up."""
-
-    def handler(signum: int, frame: Any) -> None:  # noqa: ARG001
-        raise KeyboardInterrupt
-
-    try:
-        old = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread
-        yield
-        return
+    """Treat SIGTERM like Ctrl-C (and hold both in critical sections) during the block."""
+    old = _install_signal_handlers()
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, old)
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+
+
+def _check_replaceable(out: Path) -> None:
+    """Refuse output folders whose replacement would delete more than a previous report."""
+    where = None
+    if out.name in ("", ".", ".."):
+        where = "is not a folder name of its own"
+    else:
+        real = out.resolve()
+        cwd, home = Path.cwd().resolve(), Path.home().resolve()
+        if real == real.parent:
+            where = "is the root of the file system"
+        elif real == cwd or real in cwd.parents:
+            where = "holds the current folder"
+        elif real == home or real in home.parents:
+            where = "holds your home folder"
+        elif (real / ".git").exists():
+            where = "holds a git repository"
+    if where:
+        raise UserError(
+            f"output folder {out}: {where}, and a run replaces its output folder whole; "
+            "expected a folder of its own, such as reports/<scenario name>"
+        )
 
 
 def _prepare_out(out: Path) -> Path:
     """Check that ``out`` can be written and return a fresh temporary folder beside it."""
     if out.exists() and not out.is_dir():
         raise UserError(f"output folder {out}: exists and is not a folder")
+    _check_replaceable(out)
     parent = out.resolve().parent
+    for folder in (parent, *parent.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise UserError(
+                    f"output folder {out}: cannot be written ({folder} is a file, not a "
+                    "folder); choose another with --out"
+                )
+            break
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+        with _interrupts_held():
+            tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+            _in_flight.add(tmp)
+            # mkdtemp makes a private folder; the report gets the user's usual permissions
+            umask = os.umask(0o022)
+            os.umask(umask)
+            tmp.chmod(0o777 & ~umask)
     except OSError as exc:
         raise UserError(
             f"output folder {out}: cannot be written ({exc.strerror or exc}); choose another with --out"
@@ -101,14 +199,28 @@ def _prepare_out(out: Path) -> Path:
 
 
 def _commit_out(tmp: Path, out: Path) -> None:
-    """Move a complete temporary folder into place, replacing any previous output whole."""
+    """Move a complete temporary folder into place, replacing any previous output whole.
+
+    The moves are one critical section: an interrupt is held until they are done, so
+    ``out`` is always either the previous output or the new one.
+    """
     old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.replace(out, old)
-    os.replace(tmp, out)
+    with _interrupts_held():
+        if out.exists():
+            old = out.with_name(f".{out.name}.old-{os.getpid()}")
+            os.replace(out, old)
+            _in_flight.add(old)
+        try:
+            os.replace(tmp, out)
+        except BaseException:
+            if old is not None:
+                os.replace(old, out)  # put the previous output back
+                _in_flight.discard(old)
+            raise
+        _in_flight.discard(tmp)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+        _in_flight.discard(old)
 
 
 @contextmanager
@@ -196,7 +308,6 @@ def run(
 
     def body() -> None:
         import sim
-        from sim.report import write_report
 
         if fmt not in ("csv", "parquet"):
             raise UserError(f"--format: expected csv or parquet, got {fmt!r}")
@@ -229,6 +340,8 @@ def run(
                 (tmp / "scenario.yaml").write_text(sim.scenario_to_yaml(sc))
                 t3 = time.perf_counter()
                 if not no_report:
+                    from sim.report import write_report  # matplotlib: only when needed
+
                     files += write_report(result, tmp)
                 t4 = time.perf_counter()
                 manifest = {
@@ -1403,7 +1516,14 @@ def design(
 
 
 def main() -> None:
-    """Entry point of the ``smesim`` command."""
+    """Entry point of the ``smesim`` command.
+
+    SIGINT and SIGTERM are held from here until a command's body starts (see
+    :func:`_guard`), so an interrupt while the libraries load also ends with exit code
+    130 and a message rather than a traceback.
+    """
+    _install_signal_handlers()
+    _signals["starting"] = True
     app()
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import math
 import re
+import reprlib
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -26,6 +27,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -41,10 +43,25 @@ __all__ = [
 
 RELIEF_CATEGORIES = ("rent", "electricity", "water", "internet")
 SHARE_TOLERANCE = 1e-3
-# Bytes of working memory per simulated firm and per financing need; used to refuse
-# populations this machine cannot hold before anything is allocated.
+# Bytes of working memory per simulated firm, per financing need, per account-day (the
+# daily level history is held three times at its peak: snapshots, stacked, scaled) and
+# per zone-day (awareness curves), plus the interpreter with its libraries; used to
+# refuse scenarios this machine cannot hold before anything is allocated. Measured with
+# tests/test_bad_input.py::test_memory_estimate_is_near_a_measured_run.
 _BYTES_PER_FIRM = 420
 _BYTES_PER_NEED = 260
+_BYTES_PER_ACCOUNT_DAY = 24
+_BYTES_PER_GROUP_DAY = 16
+_BYTES_BASE = 160 * 2**20
+#: Share of the available memory a run may be expected to use.
+MEMORY_SHARE = 0.8
+#: Largest scenario file read (a scenario is a few kilobytes).
+MAX_FILE_BYTES = 16 * 2**20
+
+
+def _printable(text: str) -> str:
+    """``text`` with control characters escaped, so that a message stays on its line."""
+    return text if text.isprintable() else repr(text)[1:-1]
 
 
 class ScenarioError(ValueError):
@@ -57,21 +74,32 @@ class ScenarioError(ValueError):
     file
         The scenario file the error was found in, if any.
     field
-        Dotted path of the offending field, if any.
+        Dotted path of the offending field, if any (the first one when there are several).
+    fields
+        Dotted paths of every offending field, when the message lists several problems.
     """
 
-    def __init__(self, message: str, *, file: str | Path | None = None, field: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        field: str | None = None,
+        fields: tuple[str, ...] | list[str] | None = None,
+    ):
         self.message = message
         self.file = str(file) if file is not None else None
         self.field = field
+        self.fields = tuple(fields) if fields else ((field,) if field else ())
         super().__init__(str(self))
 
     def __str__(self) -> str:
         where = []
         if self.file:
             where.append(self.file)
-        if self.field:
-            where.append(f"field '{self.field}'")
+        # with several problems each line names its own field
+        if self.field and len(self.fields) <= 1:
+            where.append(f"field '{_printable(self.field)}'")
         prefix = ": ".join(where)
         return f"{prefix}: {self.message}" if prefix else self.message
 
@@ -114,7 +142,10 @@ def parse_money(value: Any) -> float:
     if isinstance(value, bool):
         raise ValueError("expected an amount such as 400bn, 30m, 100k or 2500000, got a boolean")
     if isinstance(value, int | float):
-        out = float(value)
+        try:
+            out = float(value)
+        except OverflowError:
+            raise ValueError(f"expected a finite amount, got {_shown(value)}") from None
     elif isinstance(value, str):
         m = _MONEY_RE.match(value)
         if not m or m.group(2).lower() not in _SUFFIX:
@@ -127,14 +158,38 @@ def parse_money(value: Any) -> float:
             f"expected an amount such as 400bn, 30m, 100k or 2500000, got {type(value).__name__}"
         )
     if not math.isfinite(out):
-        raise ValueError(f"expected a finite amount, got {value!r}")
+        raise ValueError(f"expected a finite amount, got {_shown(value)}")
     return out
 
 
 def _finite(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"expected a finite number, got {value!r}")
+        raise ValueError(f"expected a finite number, got {_shown(value)}")
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 1000:
+        raise ValueError(f"expected a finite number, got {_shown(value)}")
     return value
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = 60
+_REPR.maxother = 60
+_REPR.maxlist = _REPR.maxdict = _REPR.maxtuple = _REPR.maxset = 4
+_REPR.maxlevel = 2
+
+
+def _shown(value: Any) -> str:
+    """A short rendering of a user's value for a message (bounded, even for huge input)."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return f"a mapping {_REPR.repr(value)}"
+    if isinstance(value, list):
+        return f"a list {_REPR.repr(value)}"
+    if isinstance(value, int) and value.bit_length() > 200:
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1} digits"
+    return _REPR.repr(value)
 
 
 Money = Annotated[float, BeforeValidator(parse_money), Field(ge=0)]
@@ -146,15 +201,33 @@ Real = Annotated[float, BeforeValidator(_finite)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", validate_default=True, allow_inf_nan=False
+    )
 
 
-def _check_sum(shares: dict[str, float] | list[float], what: str) -> None:
-    total = sum(shares.values()) if isinstance(shares, dict) else sum(shares)
-    if abs(total - 1.0) > SHARE_TOLERANCE:
-        raise ValueError(
-            f"{what} must sum to 1 (within {SHARE_TOLERANCE}); they sum to {total:.6g}"
-        )
+def _sum_problem(
+    path: str, shares: dict[str, float] | list[tuple[str, float]], what: str
+) -> tuple[str, str] | None:
+    """``(path, message)`` when ``shares`` do not sum to 1 within the tolerance, else None."""
+    items = list(shares.items()) if isinstance(shares, dict) else list(shares)
+    total = sum(v for _, v in items)
+    if abs(total - 1.0) <= SHARE_TOLERANCE:
+        return None
+    listed = ", ".join(f"{k} {v:g}" for k, v in items[:12])
+    more = ", ..." if len(items) > 12 else ""
+    return (
+        path,
+        f"expected {what} to sum to 1 (within {SHARE_TOLERANCE}); they sum to {total:.6g} "
+        f"({listed}{more})",
+    )
+
+
+def _raise_problems(problems: list[tuple[str, str] | None]) -> None:
+    """Raise the problems a model validator found (paths relative to that model)."""
+    found = [p for p in problems if p is not None]
+    if found:
+        raise _CrossFieldErrors(found)
 
 
 # --------------------------------------------------------------------------- sections
@@ -216,8 +289,16 @@ class Population(_Model):
 
     @model_validator(mode="after")
     def _shares(self) -> Population:
-        _check_sum({k: t.share for k, t in self.tiers.items()}, "population.tiers.*.share")
-        _check_sum(self.sectors, "population.sectors")
+        _raise_problems(
+            [
+                _sum_problem(
+                    "tiers.*.share",
+                    {k: t.share for k, t in self.tiers.items()},
+                    "the tiers' shares of the population",
+                ),
+                _sum_problem("sectors", dict(self.sectors), "the sector shares"),
+            ]
+        )
         return self
 
 
@@ -293,15 +374,27 @@ class Banks(_Model):
     @model_validator(mode="after")
     def _shares(self) -> Banks:
         if not self.lenders and self.group is None:
-            raise ValueError("at least one lender is needed (banks.lenders or banks.group)")
-        names = [b.name for b in self.lenders]
-        dup = {n for n in names if names.count(n) > 1}
-        if dup:
-            raise ValueError(f"lender names must be unique; repeated: {sorted(dup)}")
-        shares = [b.market_share for b in self.lenders]
+            _raise_problems(
+                [("lenders", "expected at least one lender, in banks.lenders or banks.group")]
+            )
+        problems: list[tuple[str, str] | None] = []
+        first: dict[str, int] = {}
+        for i, b in enumerate(self.lenders):
+            if b.name in first:
+                problems.append(
+                    (
+                        f"lenders.{i}.name",
+                        f"expected a unique lender name; {b.name!r} is also "
+                        f"banks.lenders.{first[b.name]}.name",
+                    )
+                )
+            first.setdefault(b.name, i)
+        shares = [(b.name, b.market_share) for b in self.lenders]
         if self.group is not None:
-            shares.append(self.group.market_share)
-        _check_sum(shares, "banks market_share values")
+            shares.append((f"group {self.group.name}", self.group.market_share))
+        path = "lenders.*.market_share" if self.lenders else "group.market_share"
+        problems.append(_sum_problem(path, shares, "the lenders' market shares"))
+        _raise_problems(problems)
         return self
 
 
@@ -330,17 +423,32 @@ class LoanPool(_Model):
 
     @model_validator(mode="after")
     def _caps(self) -> LoanPool:
+        problems: list[tuple[str, str] | None] = []
         if self.credit_sub_quota is not None and self.credit_sub_quota > self.total:
-            raise ValueError(
-                f"credit_sub_quota ({self.credit_sub_quota:,.0f}) cannot exceed total "
-                f"({self.total:,.0f})"
+            problems.append(
+                (
+                    "credit_sub_quota",
+                    f"expected at most loan_pool.total ({self.total:,.0f}), the pool it is "
+                    f"part of; got {self.credit_sub_quota:,.0f}",
+                )
             )
         if self.max_per_firm > self.total:
-            raise ValueError(
-                f"max_per_firm ({self.max_per_firm:,.0f}) cannot exceed total ({self.total:,.0f})"
+            problems.append(
+                (
+                    "max_per_firm",
+                    f"expected at most loan_pool.total ({self.total:,.0f}); "
+                    f"got {self.max_per_firm:,.0f}",
+                )
             )
-        if self.min_amount > self.max_per_firm:
-            raise ValueError("min_amount cannot exceed max_per_firm")
+        elif self.min_amount > self.max_per_firm:
+            problems.append(
+                (
+                    "min_amount",
+                    f"expected at most loan_pool.max_per_firm ({self.max_per_firm:,.0f}); "
+                    f"got {self.min_amount:,.0f}",
+                )
+            )
+        _raise_problems(problems)
         return self
 
 
@@ -364,9 +472,15 @@ class Guarantee(_Model):
     @model_validator(mode="after")
     def _caps(self) -> Guarantee:
         if self.cap_per_firm > self.capacity:
-            raise ValueError(
-                f"cap_per_firm ({self.cap_per_firm:,.0f}) cannot exceed the fund's capacity "
-                f"capital x leverage ({self.capacity:,.0f})"
+            _raise_problems(
+                [
+                    (
+                        "cap_per_firm",
+                        f"expected at most the fund's capacity, capital x leverage = "
+                        f"{self.capital:,.0f} x {self.leverage:g} = {self.capacity:,.0f}; "
+                        f"got {self.cap_per_firm:,.0f}",
+                    )
+                ]
             )
         return self
 
@@ -396,8 +510,14 @@ class CostRelief(_Model):
     def _budgets(self) -> CostRelief:
         explicit = sum(self.zone_budgets.values())
         if explicit > self.budget * (1 + 1e-9):
-            raise ValueError(
-                f"zone_budgets sum to {explicit:,.0f}, more than budget ({self.budget:,.0f})"
+            _raise_problems(
+                [
+                    (
+                        "zone_budgets",
+                        f"expected the zone budgets to sum to at most cost_relief.budget "
+                        f"({self.budget:,.0f}); they sum to {explicit:,.0f}",
+                    )
+                ]
             )
         return self
 
@@ -459,6 +579,17 @@ class Scenario(_Model):
     awards: Awards | None = None
     funds: Funds | None = None
 
+    @field_validator("name")
+    @classmethod
+    def _name_is_a_folder_name(cls, value: str) -> str:
+        # the name is the default output folder, reports/<name>/: '.' or '..' would escape it
+        if set(value) == {"."}:
+            raise ValueError(
+                f"expected a name with a letter or digit (it names the output folder), "
+                f"got {value!r}"
+            )
+        return value
+
     @model_validator(mode="after")
     def _cross(self) -> Scenario:
         tiers = set(self.population.tiers)
@@ -467,7 +598,13 @@ class Scenario(_Model):
         def tier_ok(path: str, names: list[str]) -> None:
             for i, t in enumerate(names):
                 if t not in tiers:
-                    errors.append((f"{path}.{i}", f"unknown tier {t!r}; tiers are {sorted(tiers)}"))
+                    errors.append(
+                        (
+                            f"{path}.{i}",
+                            f"unknown tier {t!r}; expected one of the population's tiers "
+                            f"{sorted(tiers)}",
+                        )
+                    )
 
         tier_ok("loan_pool.eligible_tiers", self.loan_pool.eligible_tiers)
         if self.guarantee is not None:
@@ -480,9 +617,8 @@ class Scenario(_Model):
                     errors.append(
                         (
                             f"cost_relief.zone_budgets.{z}",
-                            f"no zone or cluster named {z!r}; names run "
-                            f"zone_01..zone_{self.population.zones.zones_n:02d} and "
-                            f"cluster_01..cluster_{self.population.zones.clusters_n:02d}",
+                            f"no zone or cluster named {z!r}; expected one of "
+                            f"{_zone_range(self.population.zones)}",
                         )
                     )
         if self.funds is not None:
@@ -496,9 +632,9 @@ class Scenario(_Model):
                     errors.append(
                         (
                             f"awards.round_days.{i}",
-                            f"day {d} is outside the horizon 0..{self.horizon.days - 1} "
-                            "(when shortening horizon.days, also set awards.round_days, "
-                            "e.g. --set awards.round_days=[240])",
+                            f"expected a day within the horizon 0..{self.horizon.days - 1}; "
+                            f"got {d} (when shortening horizon.days, also set "
+                            "awards.round_days, e.g. --set awards.round_days=[240])",
                         )
                     )
         day = self.loan_pool.reallocation_day
@@ -506,38 +642,49 @@ class Scenario(_Model):
             errors.append(
                 (
                     "loan_pool.reallocation_day",
-                    f"day {day} is outside the horizon 0..{self.horizon.days - 1} "
-                    "(set it within the horizon, or null for no reallocation)",
+                    f"expected a day within the horizon 0..{self.horizon.days - 1}, or null "
+                    f"for no reallocation; got {day}",
                 )
             )
         if self.loan_pool.quota_mode == "bank_quotas":
-            shares = [b.quota_share for b in self.banks.lenders]
+            shares = [(b.name, b.quota_share) for b in self.banks.lenders]
             if self.banks.group is not None:
-                shares.append(self.banks.group.quota_share)
-            if abs(sum(shares) - 1) > SHARE_TOLERANCE:
-                errors.append(
-                    (
-                        "banks.lenders.*.quota_share",
-                        f"with loan_pool.quota_mode 'bank_quotas' the quota shares must sum to 1 "
-                        f"(within {SHARE_TOLERANCE}); they sum to {sum(shares):.6g}",
-                    )
-                )
+                shares.append((f"group {self.banks.group.name}", self.banks.group.quota_share))
+            problem = _sum_problem(
+                "banks.lenders.*.quota_share" if self.banks.lenders else "banks.group.quota_share",
+                shares,
+                "the lenders' quota shares (loan_pool.quota_mode is 'bank_quotas')",
+            )
+            if problem is not None:
+                errors.append(problem)
         if self.cost_relief is not None and self.cost_relief.budget > 0:
             z = self.population.zones
             if z.zones_n + z.clusters_n == 0:
                 errors.append(
-                    ("cost_relief.budget", "a relief budget needs at least one zone or cluster")
+                    (
+                        "cost_relief.budget",
+                        "expected 0 when there is no zone or cluster "
+                        "(population.zones.zones_n and clusters_n are 0), or drop the section; "
+                        f"got {self.cost_relief.budget:,.0f}",
+                    )
                 )
         need = estimate_memory_bytes(self)
         avail = _available_memory_bytes()
-        if avail is not None and need > 0.8 * avail:
+        if avail is not None and need > MEMORY_SHARE * avail:
+            # name the field that drives the estimate: the population, or the horizon over
+            # which every account and zone is recorded daily
+            n = self.population.firms_n
+            per_firm, _ = _memory_terms(self)
+            field = "population.firms_n" if per_firm >= need / 2 else "horizon.days"
             errors.append(
                 (
-                    "population.firms_n",
-                    f"this scenario needs about {need / 2**30:.1f} GiB of memory "
-                    f"({self.population.firms_n:,} firms over {self.horizon.days:,} days); "
-                    f"this machine has {avail / 2**30:.1f} GiB available. Use a smaller "
-                    "population with population.scale to stand for the rest",
+                    field,
+                    f"expected a scenario that fits in this machine's memory: a run needs "
+                    f"about {need / 2**30:.1f} GiB ({n:,} firms over {self.horizon.days:,} days); "
+                    f"{avail / 2**30:.1f} GiB is available and a run may use "
+                    f"{MEMORY_SHARE:.0%} of it ({MEMORY_SHARE * avail / 2**30:.1f} GiB). Use a "
+                    "smaller population (population.scale lets each firm stand for several) "
+                    "or a shorter horizon",
                 )
             )
         if errors:
@@ -551,6 +698,15 @@ class _CrossFieldErrors(ValueError):
         super().__init__("; ".join(f"{p}: {m}" for p, m in errors))
 
 
+def _zone_range(zones: Zones) -> str:
+    parts = []
+    if zones.zones_n:
+        parts.append(f"zone_01..zone_{zones.zones_n:02d}")
+    if zones.clusters_n:
+        parts.append(f"cluster_01..cluster_{zones.clusters_n:02d}")
+    return " or ".join(parts) if parts else "nothing: the population has no zone or cluster"
+
+
 def zone_names(zones: Zones) -> list[str]:
     """Names of all zones then clusters, in index order (``zone_01``, ``cluster_01``...)."""
     return [f"zone_{i + 1:02d}" for i in range(zones.zones_n)] + [
@@ -559,13 +715,39 @@ def zone_names(zones: Zones) -> list[str]:
 
 
 def estimate_memory_bytes(scenario: Scenario) -> int:
-    """Rough peak memory of a run, from population size and expected number of needs."""
+    """Rough peak memory of a run, in bytes.
+
+    From the population size, the expected number of financing needs, the number of
+    accounts (whose levels are recorded every day) and of zones (whose awareness is
+    tracked every day). Within about 20 % of the measured peak of a run on the
+    scenarios this was checked on, on the high side.
+    """
+    per_firm, per_day = _memory_terms(scenario)
+    return int(per_firm + per_day + _BYTES_BASE)
+
+
+def _memory_terms(scenario: Scenario) -> tuple[float, float]:
+    """Bytes that grow with the population and its needs, and bytes that grow with days."""
     n = scenario.population.firms_n
-    years = scenario.horizon.days / 365.0
+    days = scenario.horizon.days
     needs = n * (
-        scenario.demand.waiting_at_launch_share + scenario.demand.needs_per_firm_year * years
+        scenario.demand.waiting_at_launch_share + scenario.demand.needs_per_firm_year * days / 365.0
     )
-    return int(n * _BYTES_PER_FIRM + needs * _BYTES_PER_NEED + 64 * 2**20)
+    banks = scenario.banks
+    lenders = len(banks.lenders) + (banks.group.n if banks.group is not None else 0)
+    zones = scenario.population.zones.zones_n + scenario.population.zones.clusters_n
+    accounts = (
+        (lenders if scenario.loan_pool.quota_mode == "bank_quotas" else 1)
+        + (scenario.loan_pool.credit_sub_quota is not None)
+        + 2 * (scenario.guarantee is not None)
+        + (zones if scenario.cost_relief is not None else 0)
+        + (scenario.awards is not None)
+        + (scenario.funds is not None)
+    )
+    return (
+        n * _BYTES_PER_FIRM + needs * _BYTES_PER_NEED,
+        days * accounts * _BYTES_PER_ACCOUNT_DAY + days * (zones + 1) * _BYTES_PER_GROUP_DAY,
+    )
 
 
 def _available_memory_bytes() -> int | None:
@@ -590,46 +772,120 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bo
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
+        try:
+            repeated = key in seen
+        except TypeError:  # a list or mapping used as a key
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
+                None, None, "expected a text key, found a list or mapping", key_node.start_mark
+            ) from None
+        if repeated:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"duplicate key {_shown(key)} (expected each key once in a mapping)",
+                key_node.start_mark,
             )
         seen.add(key)
     return loader.construct_mapping(node, deep=deep)
 
 
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError) as exc:  # e.g. 2024-02-30
+        raise yaml.constructor.ConstructorError(
+            None,
+            None,
+            f"{node.value!r} is not a valid date ({exc}); expected a date such as 2024-12-02",
+            node.start_mark,
+        ) from None
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError as exc:  # e.g. more digits than Python converts
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{_shown(node.value)} is not a usable number ({exc})", node.start_mark
+        ) from None
+
+
 _SafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_SafeLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+def _parse_yaml(text: str) -> Any:
+    """Parse YAML text safely: no tags that build Python objects, no duplicate keys.
+
+    Raises
+    ------
+    ValueError
+        With a message saying where and what, for anything that is not plain YAML data.
+    """
+    try:
+        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if "could not determine a constructor for the tag" in problem:
+            problem += " (tags that build objects are not allowed; expected plain data)"
+        elif "expected" not in problem and not isinstance(exc, yaml.constructor.ConstructorError):
+            problem += " (expected YAML text: key: value lines indented with spaces)"
+        raise ValueError(f"is not valid YAML{where}: {problem}") from None
+    except RecursionError:
+        raise ValueError(
+            "is not usable YAML: it is nested too deeply; expected a mapping of scenario "
+            "sections a few levels deep"
+        ) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # a value PyYAML cannot build
+        raise ValueError(f"is not usable YAML: {exc}; expected plain YAML data") from None
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
+        # a bounded read: a pipe is fine, /dev/zero or a huge file is refused, not read whole
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise ScenarioError(
+                f"is larger than {MAX_FILE_BYTES / 2**20:.0f} MiB; expected a YAML scenario "
+                "file (a few kilobytes)",
+                file=path,
+            )
+        text = raw.decode("utf-8")
     except FileNotFoundError:
-        raise ScenarioError("file not found", file=path) from None
+        raise ScenarioError("file not found; expected a YAML scenario file", file=path) from None
     except IsADirectoryError:
         raise ScenarioError("is a folder, expected a YAML scenario file", file=path) from None
     except UnicodeDecodeError:
         raise ScenarioError("is not UTF-8 text, expected a YAML scenario file", file=path) from None
     except OSError as exc:
-        raise ScenarioError(f"cannot be read ({exc.strerror})", file=path) from None
+        raise ScenarioError(
+            f"cannot be read ({exc.strerror}); expected a readable YAML scenario file", file=path
+        ) from None
     try:
-        data = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ScenarioError(f"is not valid YAML{where}: {problem}", file=path) from None
+        data = _parse_yaml(text)
+    except ValueError as exc:
+        raise ScenarioError(str(exc), file=path) from None
     if data is None:
         raise ScenarioError("is empty; expected a mapping of scenario sections", file=path)
     if not isinstance(data, dict):
+        kind = {"list": "list", "str": "text", "int": "number", "float": "number"}.get(
+            type(data).__name__, type(data).__name__
+        )
         raise ScenarioError(
-            f"holds a YAML {type(data).__name__}; expected a mapping of scenario sections "
+            f"holds a YAML {kind} ({_shown(data)}); expected a mapping of scenario sections "
             "(name:, seed:, horizon:, ...)",
             file=path,
         )
     bad = [k for k in data if not isinstance(k, str)]
     if bad:
-        raise ScenarioError(f"keys must be text, got {bad[0]!r}", file=path)
+        raise ScenarioError(
+            f"expected text keys (section names) at the top level, got {_shown(bad[0])}",
+            file=path,
+        )
     return data
 
 
@@ -651,74 +907,256 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Path]
         field = "extends"
         if real == chain[-1]:
             raise ScenarioError(
-                f"a scenario cannot extend itself ({cycle})", file=path, field=field
+                f"expected another scenario file; a scenario cannot extend itself ({cycle})",
+                file=path,
+                field=field,
             )
-        raise ScenarioError(f"extends: forms a cycle: {cycle}", file=chain[-1], field=field)
+        raise ScenarioError(
+            f"expected a chain of files without a cycle; this one forms a cycle: {cycle}",
+            file=chain[-1],
+            field=field,
+        )
     data = _read_yaml(path)
     parent = data.pop("extends", None)
     if parent is None:
         return data, path
     if not isinstance(parent, str) or not parent.strip():
         raise ScenarioError(
-            f"expected the path of another scenario file, got {parent!r}",
+            f"expected the path of another scenario file, got {_shown(parent)}",
             file=path,
             field="extends",
         )
-    parent_path = (path.parent / parent).resolve()
-    if not parent_path.exists():
+    try:
+        parent_path = (path.parent / parent).resolve()
+        found = parent_path.exists()
+    except (OSError, ValueError) as exc:  # a NUL byte, a name too long for the system
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise ScenarioError(
-            f"extends a file that does not exist: {parent_path}", file=path, field="extends"
+            f"expected the path of another scenario file, got {_shown(parent)} ({reason})",
+            file=path,
+            field="extends",
+        ) from None
+    if not found:
+        raise ScenarioError(
+            f"expected the path of another scenario file; {parent_path} does not exist",
+            file=path,
+            field="extends",
         )
     base, _ = _resolve(parent_path, (*chain, real))
     return _deep_merge(base, data), path
 
 
+def _loc_parts(loc: tuple[Any, ...]) -> list[str]:
+    # pydantic adds markers such as '[key]' or a validator's name to some locations; drop them
+    return [str(p) for p in loc if not (isinstance(p, str) and "[" in p)]
+
+
 def _loc_to_path(loc: tuple[Any, ...]) -> str:
-    parts = []
-    for p in loc:
-        # pydantic adds the validator's name for nullable/union branches; drop it
-        if isinstance(p, str) and (p in {"function-after[_caps(), Guarantee]"} or "[" in p):
-            continue
-        parts.append(str(p))
-    return ".".join(parts)
+    return ".".join(_loc_parts(loc))
+
+
+def _annotation_at(parts: list[str]) -> tuple[Any, Any]:
+    """The annotation and pydantic ``FieldInfo`` (if any) at a path of the scenario schema."""
+    import typing
+
+    ann: Any = Scenario
+    info: Any = None
+    for part in parts:
+        base = _unwrap(ann)
+        origin = typing.get_origin(base)
+        if isinstance(base, type) and issubclass(base, BaseModel):
+            f = base.model_fields.get(part)
+            if f is None:
+                return None, None
+            ann, info = f.annotation, f
+        elif origin is dict:
+            ann, info = typing.get_args(base)[1], None
+        elif origin is list:
+            ann, info = typing.get_args(base)[0], None
+        else:
+            return None, None
+    return ann, info
+
+
+def _metadata(ann: Any, info: Any) -> list[Any]:
+    import typing
+
+    out = list(getattr(info, "metadata", None) or [])
+    if typing.get_origin(ann) is Annotated:
+        for m in typing.get_args(ann)[1:]:
+            out.extend(getattr(m, "metadata", None) or [m])
+    return out
+
+
+def _bounds(ann: Any, info: Any) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for m in _metadata(ann, info):
+        for k in ("ge", "gt", "le", "lt"):
+            v = getattr(m, k, None)
+            if isinstance(v, int | float):
+                out[k] = v
+    return out
+
+
+def _is_money(ann: Any, info: Any) -> bool:
+    return any(getattr(m, "func", None) is parse_money for m in _metadata(ann, info))
+
+
+def _num(x: float, money: bool) -> str:
+    if float(x).is_integer() and (money or abs(x) >= 10_000):
+        return f"{x:,.0f}"
+    return f"{x:g}"
+
+
+def _describe(ann: Any, info: Any) -> str:
+    """What a field expects, in words (for messages)."""
+    import typing
+
+    base = _unwrap(ann)
+    b = _bounds(ann, info)
+    if isinstance(base, type) and issubclass(base, BaseModel):
+        req = [n for n, f in base.model_fields.items() if f.is_required()]
+        return "a section (a mapping)" + (f" with at least {', '.join(req)}" if req else "")
+    if typing.get_origin(base) is Literal:
+        return "one of " + ", ".join(repr(a) for a in typing.get_args(base))
+    if typing.get_origin(base) is dict:
+        return "a mapping of names to values"
+    if typing.get_origin(base) is list:
+        return "a list such as [a, b]"
+    if base is bool:
+        return "true or false"
+    if base is int:
+        return "a whole number"
+    if base is date:
+        return "a date such as 2024-12-02"
+    if base is str:
+        return "text"
+    if base is float:
+        if _is_money(ann, info):
+            return "an amount such as 400bn, 30m, 100k or 2500000"
+        if b.get("ge") == 0 and b.get("le") == 1:
+            return "a share between 0 and 1 (0.3 means 30 %)"
+        return "a number"
+    return "a value"
+
+
+def _range_text(b: dict[str, float], money: bool) -> str:
+    lo = (
+        f">= {_num(b['ge'], money)}"
+        if "ge" in b
+        else (f"> {_num(b['gt'], money)}" if "gt" in b else "")
+    )
+    hi = (
+        f"<= {_num(b['le'], money)}"
+        if "le" in b
+        else (f"< {_num(b['lt'], money)}" if "lt" in b else "")
+    )
+    return " and ".join(x for x in (lo, hi) if x)
+
+
+_TYPE_WORDS = {
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "int_parsing_size": "a whole number of a usable size",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "finite_number": "a finite number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "string_type": "text",
+    "date_type": "a date such as 2024-12-02",
+    "date_parsing": "a date such as 2024-12-02",
+    "date_from_datetime_parsing": "a date such as 2024-12-02",
+    "date_from_datetime_inexact": "a date such as 2024-12-02 (a day, without a time)",
+    "list_type": "a list such as [a, b]",
+    "dict_type": "a mapping of names to values",
+}
+
+
+def _explain(err: Any, parts: list[str]) -> str:
+    """The message for one pydantic error: what was expected and what was found."""
+    import difflib
+
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    ann, info = _annotation_at(parts)
+    got = f"got {_shown(err['input'])}" if "input" in err else ""
+    if kind == "extra_forbidden":
+        parent, _ = _annotation_at(parts[:-1])
+        parent = _unwrap(parent)
+        names = sorted(parent.model_fields) if isinstance(parent, type) else []
+        near = difflib.get_close_matches(parts[-1] if parts else "", names, n=1)
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        return f"unknown key{hint}; expected one of: {', '.join(names)}"
+    if kind == "missing":
+        return f"required key is missing; expected {_describe(ann, info)}"
+    if kind in ("model_type", "model_attributes_type"):
+        return f"expected {_describe(ann, info)}, got {_shown(err.get('input'))}"
+    if kind in _TYPE_WORDS:
+        want = _TYPE_WORDS[kind]
+        if kind.startswith("float") and _is_money(ann, info):
+            want = _describe(ann, info)
+        return f"expected {want}, {got}"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        money = _is_money(ann, info)
+        b = _bounds(ann, info) or {k: v for k, v in ctx.items() if k in ("ge", "gt", "le", "lt")}
+        if b.get("ge") == 0 and b.get("le") == 1 and not money:
+            return f"expected a share between 0 and 1 (0.3 means 30 %), {got}"
+        what = "an amount" if money else ("a whole number" if _unwrap(ann) is int else "a number")
+        return f"expected {what} {_range_text(b, money)}, {got}"
+    if kind == "literal_error":
+        return f"expected {ctx.get('expected', 'one of the allowed values')}, {got}"
+    if kind == "too_short":
+        n = ctx.get("min_length", 1)
+        return f"expected at least {n} entr{'y' if n == 1 else 'ies'}, {got}"
+    if kind == "too_long":
+        return f"expected at most {ctx.get('max_length')} entries, {got}"
+    if kind == "string_too_short":
+        return f"expected non-empty text, {got}"
+    if kind == "string_too_long":
+        return f"expected at most {ctx.get('max_length')} characters, {got}"
+    if kind == "string_pattern_mismatch":
+        return f"expected letters, digits, '_', '.' and '-' only, {got}"
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    if got and "got" not in msg:
+        msg = f"{msg}; {got}"
+    return msg
+
+
+_MAX_LISTED = 20
 
 
 def _from_validation_error(
     exc: ValidationError, file: Path | str | None, prefix: str = ""
 ) -> ScenarioError:
-    msgs = []
-    first_field = None
+    problems: list[tuple[str, str]] = []
     for err in exc.errors(include_url=False):
+        parts = _loc_parts(tuple(err["loc"]))
         ctx_err = (err.get("ctx") or {}).get("error")
         if isinstance(ctx_err, _CrossFieldErrors):
+            # a model's own check: its paths are relative to the model
             for path, msg in ctx_err.errors:
-                first_field = first_field or path
-                msgs.append(f"field '{path}': {msg}")
+                full = ".".join([*parts, path])
+                problems.append((f"{prefix}.{full}" if prefix else full, msg))
             continue
-        path = _loc_to_path(tuple(err["loc"]))
+        path = ".".join(parts)
         if prefix:
             path = f"{prefix}.{path}" if path else prefix
-        kind = err["type"]
-        msg = err["msg"]
-        if msg.startswith("Value error, "):
-            msg = msg[len("Value error, ") :]
-        if kind == "extra_forbidden":
-            msg = "unknown key (check its spelling; unknown keys are not allowed)"
-        elif kind == "missing":
-            msg = "required key is missing"
-        elif "input" in err and kind not in {"model_type", "dict_type"}:
-            shown = repr(err["input"])
-            if len(shown) > 60:
-                shown = shown[:57] + "..."
-            msg = f"{msg} (got {shown})"
-        first_field = first_field or path
-        msgs.append(f"field '{path}': {msg}" if path else msg)
-    if len(msgs) == 1:
-        # keep the field in its own attribute and the message short
-        text = msgs[0].split(": ", 1)[1] if msgs[0].startswith("field '") else msgs[0]
-        return ScenarioError(text, file=file, field=first_field)
+        problems.append((path, _explain(err, parts)))
+    if len(problems) == 1:
+        path, msg = problems[0]
+        return ScenarioError(msg, file=file, field=path or None)
+    lines = [f"field '{_printable(p)}': {m}" if p else m for p, m in problems[:_MAX_LISTED]]
+    if len(problems) > _MAX_LISTED:
+        lines.append(f"... and {len(problems) - _MAX_LISTED} more")
     return ScenarioError(
-        f"{len(msgs)} problems:\n  - " + "\n  - ".join(msgs), file=file, field=first_field
+        f"{len(problems)} problems:\n  - " + "\n  - ".join(lines),
+        file=file,
+        field=problems[0][0] or None,
+        fields=[p for p, _ in problems],
     )
 
 
@@ -784,16 +1222,16 @@ def apply_overrides(
         for item in overrides:
             if "=" not in item:
                 raise ScenarioError(
-                    f"--set expects path.to.key=value, got {item!r}", file=file, field=item
+                    f"--set: expected path.to.key=value, got {_shown(item)}", file=file, field=item
                 )
             key, raw = item.split("=", 1)
             key = key.strip()
             try:
-                value = yaml.load(raw, Loader=_SafeLoader) if raw.strip() else None  # noqa: S506
-            except yaml.YAMLError:
+                value = _parse_yaml(raw) if raw.strip() else None
+            except ValueError:
                 raise ScenarioError(
-                    f"--set value {raw!r} cannot be parsed (expected a number, an amount "
-                    "such as 30m, true/false, text, or a [list])",
+                    f"--set value {_shown(raw)} cannot be parsed; expected a number, an amount "
+                    "such as 30m, true/false, text, a [list] or a {mapping}",
                     file=file,
                     field=key,
                 ) from None
@@ -801,13 +1239,23 @@ def apply_overrides(
     out = copy.deepcopy(data)
     plans = []
     for key, value in pairs:
+        if not isinstance(key, str):
+            raise ScenarioError(
+                f"--set: expected a dotted path such as loan_pool.total, got {_shown(key)}",
+                file=file,
+            )
         parts = key.split(".")
         if not key or any(not p for p in parts):
-            raise ScenarioError(f"--set path {key!r} is malformed", file=file, field=key)
+            raise ScenarioError(
+                f"--set: expected a dotted path such as loan_pool.total, got {key!r}",
+                file=file,
+                field=key,
+            )
         model: Any = Scenario
         node: Any = out
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
+            where = ".".join(parts[:i])
             ann = _unwrap(model) if model is not None else None
             origin = typing.get_origin(ann)
             child_ann: Any
@@ -816,7 +1264,15 @@ def apply_overrides(
                 if child_ann is None:
                     valid = ", ".join(sorted(ann.model_fields))
                     raise ScenarioError(
-                        f"--set path {key!r}: {part!r} is not a field here; expected one of: {valid}",
+                        f"--set: {part!r} is not a field of {where or 'a scenario'}; "
+                        f"expected one of: {valid}",
+                        file=file,
+                        field=key,
+                    )
+                if not isinstance(node, dict):
+                    raise ScenarioError(
+                        f"--set: {where} is {_shown(node)} in the scenario, not a mapping, so "
+                        f"{part!r} cannot be set in it; expected {where} to be a mapping",
                         file=file,
                         field=key,
                     )
@@ -824,9 +1280,9 @@ def apply_overrides(
             elif origin is dict:
                 child_ann = typing.get_args(ann)[1]
                 if not isinstance(node, dict) or (part not in node and not last):
-                    known = sorted(node) if isinstance(node, dict) else []
+                    known = sorted(str(k) for k in node) if isinstance(node, dict) else []
                     raise ScenarioError(
-                        f"--set path {key!r}: no entry {part!r}; entries are {known}",
+                        f"--set: {where} has no entry {part!r}; expected one of {known}",
                         file=file,
                         field=key,
                     )
@@ -836,14 +1292,15 @@ def apply_overrides(
                 if not part.isdigit() or not isinstance(node, list) or int(part) >= len(node):
                     size = len(node) if isinstance(node, list) else 0
                     raise ScenarioError(
-                        f"--set path {key!r}: {part!r} must be an index below {size}",
+                        f"--set: expected an index below {size} into {where}, got {part!r}",
                         file=file,
                         field=key,
                     )
                 container_key = int(part)
             else:
                 raise ScenarioError(
-                    f"--set path {key!r}: {'.'.join(parts[:i])!r} has no sub-fields",
+                    f"--set: {where} is a single value with no fields inside; expected a path "
+                    f"that ends at {where}",
                     file=file,
                     field=key,
                 )
@@ -885,9 +1342,15 @@ def load_scenario(
         For any problem, naming the file and the field.
     """
     path = Path(path)
-    data, _ = _resolve(path, ())
-    data = apply_overrides(data, overrides, file=str(path))
-    return scenario_from_dict(data, file=path)
+    try:
+        data, _ = _resolve(path, ())
+        data = apply_overrides(data, overrides, file=str(path))
+        return scenario_from_dict(data, file=path)
+    except RecursionError:
+        raise ScenarioError(
+            "is nested too deeply (or extends: too many files); expected a scenario mapping",
+            file=path,
+        ) from None
 
 
 def scenario_from_dict(data: dict[str, Any], *, file: str | Path | None = None) -> Scenario:

@@ -14,8 +14,17 @@ from .conftest import BASELINE, SCENARIOS
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("400bn", 400e9), ("30m", 30e6), ("100k", 1e5), ("1.5tn", 1.5e12), ("2,500,000", 2.5e6),
-     (12, 12.0), (0.5, 0.5), ("7 M", 7e6), ("20mn", 20e6)],
+    [
+        ("400bn", 400e9),
+        ("30m", 30e6),
+        ("100k", 1e5),
+        ("1.5tn", 1.5e12),
+        ("2,500,000", 2.5e6),
+        (12, 12.0),
+        (0.5, 0.5),
+        ("7 M", 7e6),
+        ("20mn", 20e6),
+    ],
 )
 def test_parse_money(text, value):
     assert parse_money(text) == pytest.approx(value)
@@ -62,8 +71,14 @@ def test_variants_extend_the_baseline(variant, field, value, baseline):
 def test_overrides_required_paths():
     sc = sim.load_scenario(
         BASELINE,
-        ["seed=5", "horizon.days=1000", "population.firms_n=1234", "loan_pool.total=300bn",
-         "guarantee.cap_per_firm=25m", "cost_relief.budget=1.5bn"],
+        [
+            "seed=5",
+            "horizon.days=1000",
+            "population.firms_n=1234",
+            "loan_pool.total=300bn",
+            "guarantee.cap_per_firm=25m",
+            "cost_relief.budget=1.5bn",
+        ],
     )
     assert (sc.seed, sc.horizon.days, sc.population.firms_n) == (5, 1000, 1234)
     assert sc.loan_pool.total == 300e9
@@ -72,17 +87,21 @@ def test_overrides_required_paths():
 
 
 def test_override_into_list_and_dict_entries():
-    sc = sim.load_scenario(BASELINE, ["banks.lenders.0.officers=9",
-                                      "population.tiers.srdi.pd_sigma=0.5"])
+    sc = sim.load_scenario(
+        BASELINE, ["banks.lenders.0.officers=9", "population.tiers.srdi.pd_sigma=0.5"]
+    )
     assert sc.banks.lenders[0].officers == 9
     assert sc.population.tiers["srdi"].pd_sigma == 0.5
 
 
 @pytest.mark.parametrize(
     ("override", "field"),
-    [("loan_pool.totl=1bn", "loan_pool.totl"), ("nosuch=1", "nosuch"),
-     ("banks.lenders.99.officers=1", "banks.lenders.99.officers"),
-     ("population.tiers.giant.share=1", "population.tiers.giant.share")],
+    [
+        ("loan_pool.totl=1bn", "loan_pool.totl"),
+        ("nosuch=1", "nosuch"),
+        ("banks.lenders.99.officers=1", "banks.lenders.99.officers"),
+        ("population.tiers.giant.share=1", "population.tiers.giant.share"),
+    ],
 )
 def test_override_unknown_path_names_it(override, field):
     with pytest.raises(ScenarioError) as e:
@@ -116,8 +135,8 @@ def test_extends_cycle_is_refused(tmp_path):
     ("patch", "field", "expect"),
     [
         ({"loan_pool": {"totl": "1bn"}}, "loan_pool.totl", "unknown key"),
-        ({"population": {"firms_n": "many"}}, "population.firms_n", "integer"),
-        ({"cost_relief": {"budget": "-5bn"}}, "cost_relief.budget", "greater than or equal to 0"),
+        ({"population": {"firms_n": "many"}}, "population.firms_n", "whole number"),
+        ({"cost_relief": {"budget": "-5bn"}}, "cost_relief.budget", ">= 0"),
         ({"population": {"sectors": {"manufacturing": 0.7}}}, "population", "sum to 1"),
     ],
 )

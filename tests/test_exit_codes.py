@@ -1,0 +1,111 @@
+"""Exit codes as the README documents them: 0 success, 2 the user's input, 1 a defect of
+smesim (a short message; the traceback only with ``smesim --debug``), 130 interrupted."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import typer
+
+import cli
+from sim import ScenarioError
+
+from .conftest import BASELINE, ROOT
+
+DEFECT = """
+    import sim
+
+    def run(*args, **kwargs):
+        raise RuntimeError("boom in the engine")
+
+    sim.run = run
+"""
+
+
+def _smesim(*args: str, prelude: str = "") -> subprocess.CompletedProcess:
+    code = textwrap.dedent(prelude) + (
+        "\nimport sys, cli\nsys.argv = ['smesim', *sys.argv[1:]]\ncli.main()\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+
+
+def test_internal_error_is_exit_1_with_a_short_message_and_nothing_written(tmp_path):
+    out = tmp_path / "out"
+    r = _smesim(
+        "run", str(BASELINE), "--out", str(out), "--set", "population.firms_n=500", prelude=DEFECT
+    )
+    assert r.returncode == 1, r.stderr
+    assert r.stderr == (
+        "error: internal error: RuntimeError: boom in the engine\n"
+        "This is a defect in smesim, not in your input. Please report it with the scenario "
+        "file and the command line (rerun with --debug to see the traceback).\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_debug_shows_the_traceback_of_an_internal_error(tmp_path):
+    out = tmp_path / "out"
+    r = _smesim(
+        "--debug",
+        "run",
+        str(BASELINE),
+        "--out",
+        str(out),
+        "--set",
+        "population.firms_n=500",
+        prelude=DEFECT,
+    )
+    assert r.returncode == 1
+    assert r.stderr.startswith("Traceback (most recent call last):")
+    assert 'File "<string>", line 5, in run' in r.stderr  # where the defect was raised
+    assert "error: internal error: RuntimeError: boom in the engine" in r.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_success_is_exit_0():
+    r = _smesim("validate", str(BASELINE))
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""
+
+
+def _guarded(exc: BaseException) -> int:
+    def body() -> None:
+        raise exc
+
+    with pytest.raises(typer.Exit) as e:
+        cli._guard(body)
+    return e.value.exit_code
+
+
+@pytest.mark.parametrize(
+    ("exc", "code", "message"),
+    [
+        (ScenarioError("bad", file="s.yaml", field="a.b"), 2, "error: s.yaml: field 'a.b': bad"),
+        (cli.UserError("output folder x: cannot be written"), 2, "error: output folder x"),
+        (KeyboardInterrupt(), 130, "error: interrupted; no partial output was left behind"),
+        (ValueError("oops"), 1, "error: internal error: ValueError: oops"),
+        (typer.Exit(0), 0, ""),
+    ],
+    ids=["scenario", "user", "interrupt", "defect", "exit"],
+)
+def test_guard_maps_exceptions_to_exit_codes(capsys, exc, code, message):
+    assert _guarded(exc) == code
+    err = capsys.readouterr().err
+    assert err.startswith(message)
+    assert "Traceback" not in err
+
+
+def test_guard_removes_temporary_folders_of_a_failed_command(tmp_path):
+    def body() -> None:
+        cli._prepare_out(tmp_path / "out")
+        raise RuntimeError("fails after the temporary folder was made")
+
+    with pytest.raises(typer.Exit):
+        cli._guard(body)
+    assert list(Path(tmp_path).iterdir()) == []

@@ -1,0 +1,121 @@
+"""The ledger under random sequences of draws, releases, transfers and closures (Hypothesis).
+
+Every account's books balance after every operation, no level goes below zero, draws are
+first come first served (a request is granted only if every account it needs can serve
+it in full after the requests before it; an account that refuses one refuses every
+later one), and the one-account fast path gives exactly what the general path gives.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim.ledger import Ledger
+
+from .hypothesis_profiles import examples
+
+N_ACCOUNTS = 4
+
+
+def _ledger(levels: list[float]) -> Ledger:
+    led = Ledger(100)
+    for i, v in enumerate(levels):
+        led.open(f"a{i}", "k", v)
+    led.freeze()
+    return led
+
+
+def _books(led: Ledger) -> None:
+    lhs = led.initial + led.released + led.transferred_in - led.transferred_out
+    np.testing.assert_allclose(lhs, led.level + led.drawn, rtol=1e-12, atol=1e-6)
+    assert (led.level >= 0).all()
+
+
+amount = st.one_of(st.floats(0.0, 200.0), st.sampled_from([0.0, 25.0, 50.0, 100.0]))
+levels = st.lists(st.sampled_from([0.0, 10.0, 100.0, 250.0, 1000.0]) | st.floats(0, 1e3),
+                  min_size=N_ACCOUNTS, max_size=N_ACCOUNTS)  # fmt: skip
+batch_1d = st.lists(st.tuples(st.integers(-1, N_ACCOUNTS - 1), amount), max_size=30)
+batch_2d = st.lists(
+    st.tuples(st.lists(st.integers(-1, N_ACCOUNTS - 1), min_size=2, max_size=2, unique=True),
+              st.lists(amount, min_size=2, max_size=2)),
+    max_size=30,
+)  # fmt: skip
+operation = st.one_of(
+    st.tuples(st.just("draw1"), batch_1d),
+    st.tuples(st.just("draw2"), batch_2d),
+    st.tuples(st.just("release"), st.lists(st.tuples(st.integers(-1, N_ACCOUNTS - 1), amount))),
+    st.tuples(st.just("transfer"), st.tuples(st.integers(0, N_ACCOUNTS - 1),
+                                             st.integers(0, N_ACCOUNTS - 1), amount)),
+    st.tuples(st.just("close"), st.integers(0, N_ACCOUNTS - 1)),
+)  # fmt: skip
+
+
+def _check_draw(led: Ledger, acc: np.ndarray, amt: np.ndarray, day: int) -> None:
+    """Apply one draw and check it against a plain request-by-request reference."""
+    level, closed = led.level.copy(), led.closed.copy()
+    granted, failed = led.draw(acc, amt, day)
+    acc2 = acc if acc.ndim == 2 else acc[:, None]
+    amt2 = amt if amt.ndim == 2 else amt[:, None]
+    for r in range(acc2.shape[0]):
+        use = acc2[r] >= 0
+        a, x = acc2[r][use], amt2[r][use]
+        ok = not closed[a].any() and (x <= level[a] + 1e-6).all()
+        assert granted[r] == ok, (r, a, x, level[a], closed[a])
+        if ok:
+            np.subtract.at(level, a, x)
+        else:
+            assert failed[r] in a
+            if not closed[a].any():
+                # the accounts that cannot serve this request in full close
+                closed[a[x > level[a] + 1e-6]] = True
+    assert (failed[granted] == -1).all()
+    np.testing.assert_allclose(led.level, np.maximum(level, 0.0), atol=1e-6)
+    assert (led.closed == closed).all()
+
+
+@examples(1000)
+@given(start=levels, ops=st.lists(operation, max_size=12))
+def test_books_balance_and_draws_are_first_come_first_served(start, ops):
+    led = _ledger(start)
+    for day, (kind, arg) in enumerate(ops):
+        if kind == "draw1":
+            acc = np.array([a for a, _ in arg], dtype=np.int64)
+            amt = np.array([x for _, x in arg], dtype=float)
+            _check_draw(led, acc, amt, day)
+        elif kind == "draw2":
+            acc = np.array([a for a, _ in arg], dtype=np.int64).reshape(-1, 2)
+            amt = np.array([x for _, x in arg], dtype=float).reshape(-1, 2)
+            _check_draw(led, acc, amt, day)
+        elif kind == "release":
+            led.release(np.array([a for a, _ in arg], dtype=np.int64),
+                        np.array([x for _, x in arg], dtype=float))  # fmt: skip
+        elif kind == "transfer":
+            src, dst, x = arg
+            if src != dst:
+                led.transfer(src, dst, x)
+        else:
+            led.close(arg, day)
+        _books(led)
+    # refusals are counted at the account that refused
+    assert (led.refused_amount >= 0).all()
+    assert ((led.exhausted_on >= 0) | ~led.closed).all()
+
+
+@examples(1000)
+@given(start=levels, batches=st.lists(batch_1d, min_size=1, max_size=6))
+def test_one_account_fast_path_equals_the_general_path(start, batches):
+    fast, general = _ledger(start), _ledger(start)
+    for day, batch in enumerate(batches):
+        acc = np.array([a for a, _ in batch], dtype=np.int64)
+        amt = np.array([x for _, x in batch], dtype=float)
+        g1, f1 = fast.draw(acc, amt, day)
+        g2, f2 = general.draw(acc[:, None], amt[:, None], day)
+        assert g1.tolist() == g2.tolist()
+        assert f1.tolist() == f2.tolist()
+        for name in ["level", "drawn", "draws_n", "refused_n", "refused_amount", "closed",
+                     "exhausted_on"]:  # fmt: skip
+            np.testing.assert_allclose(
+                getattr(fast, name), getattr(general, name), rtol=0, atol=1e-9, err_msg=name
+            )
