@@ -17,8 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def smesim(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*SMESIM, *args], capture_output=True, text=True, cwd=cwd or ROOT,
-                          timeout=600)
+    return subprocess.run(
+        [*SMESIM, *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=600
+    )
 
 
 def _sets(*extra: str) -> list[str]:
@@ -32,9 +33,18 @@ def test_run_writes_report_tables_summary_and_manifest(tmp_path):
     out = tmp_path / "out"
     r = smesim("run", str(BASELINE), "--out", str(out), *_sets())
     assert r.returncode == 0, r.stderr
-    for name in ["report.pdf", "summary.json", "scenario.yaml", "manifest.json",
-                 "tables/applications.csv", "tables/quotas.csv", "tables/timeseries.csv",
-                 "tables/savings.csv", "figures/cover.png", "figures/quotas.png"]:
+    for name in [
+        "report.pdf",
+        "summary.json",
+        "scenario.yaml",
+        "manifest.json",
+        "tables/applications.csv",
+        "tables/quotas.csv",
+        "tables/timeseries.csv",
+        "tables/savings.csv",
+        "figures/cover.png",
+        "figures/quotas.png",
+    ]:
         assert (out / name).is_file(), name
     assert (out / "report.pdf").read_bytes()[:4] == b"%PDF"
     summary = json.loads((out / "summary.json").read_text())
@@ -51,8 +61,18 @@ def test_run_writes_report_tables_summary_and_manifest(tmp_path):
 
 def test_run_parquet_and_seed(tmp_path):
     out = tmp_path / "p"
-    r = smesim("run", str(BASELINE), "-o", str(out), "--seed", "3", "--format", "parquet",
-               "--no-report", *_sets())
+    r = smesim(
+        "run",
+        str(BASELINE),
+        "-o",
+        str(out),
+        "--seed",
+        "3",
+        "--format",
+        "parquet",
+        "--no-report",
+        *_sets(),
+    )
     assert r.returncode == 0, r.stderr
     assert (out / "tables" / "applications.parquet").is_file()
     assert json.loads((out / "manifest.json").read_text())["seed"] == 3
@@ -61,8 +81,7 @@ def test_run_parquet_and_seed(tmp_path):
 def test_validate_and_show():
     r = smesim("validate", str(BASELINE))
     assert r.returncode == 0 and "valid" in r.stdout
-    r = smesim("show", str(ROOT / "scenarios" / "shanghai_2024_old_cap.yaml"),
-               "--set", "seed=9")
+    r = smesim("show", str(ROOT / "scenarios" / "shanghai_2024_old_cap.yaml"), "--set", "seed=9")
     assert r.returncode == 0
     shown = yaml.safe_load(r.stdout)
     assert shown["guarantee"]["cap_per_firm"] == 20e6
@@ -74,8 +93,10 @@ BAD = {
     "misspelt_key": ({"loan_pool": {"totl": "400bn"}}, "loan_pool.totl"),
     "wrong_type": ({"horizon": {"days": "a year"}}, "horizon.days"),
     "negative_budget": ({"cost_relief": {"budget": "-15bn"}}, "cost_relief.budget"),
-    "shares_not_summing": ({"population": {"sectors": {"manufacturing": 0.5, "other": 0.2}}},
-                           "population"),
+    "shares_not_summing": (
+        {"population": {"sectors": {"manufacturing": 0.5, "other": 0.2}}},
+        "population",
+    ),
 }
 
 

@@ -90,8 +90,11 @@ def test_guarantees_never_exceed_the_per_firm_cap():
 def test_smaller_pool_never_runs_out_later(seed):
     days = []
     for total in ["8bn", "12bn", "20bn", "40bn"]:
-        sc = small_scenario(f"loan_pool.total={total}", "loan_pool.credit_sub_quota=null",
-                            "loan_pool.max_per_firm=100m")
+        sc = small_scenario(
+            f"loan_pool.total={total}",
+            "loan_pool.credit_sub_quota=null",
+            "loan_pool.max_per_firm=100m",
+        )
         s = sim.run(sc, seed=seed).summary_dict()
         days.append(s["first_bank_quota_exhausted_day"] or 10**9)
     assert days == sorted(days), days
@@ -102,8 +105,12 @@ def test_smaller_pool_never_runs_out_later(seed):
 def test_smaller_shared_pool_never_runs_out_later(seed):
     days = []
     for total in ["5bn", "8bn", "12bn", "20bn"]:
-        sc = small_scenario(f"loan_pool.total={total}", "loan_pool.quota_mode=shared_pool",
-                            "loan_pool.credit_sub_quota=null", "loan_pool.max_per_firm=100m")
+        sc = small_scenario(
+            f"loan_pool.total={total}",
+            "loan_pool.quota_mode=shared_pool",
+            "loan_pool.credit_sub_quota=null",
+            "loan_pool.max_per_firm=100m",
+        )
         days.append(sim.run(sc, seed=seed).summary_dict()["pool_exhausted_day"] or 10**9)
     assert days == sorted(days), days
     assert days[0] < 10**9
@@ -136,19 +143,35 @@ def test_scale_factor_scales_outputs_and_budgets():
     assert s["simulated_firms_n"] == base["simulated_firms_n"]
     # budgets are divided among the sample and scaled back: totals are the programme's
     assert scaled.quotas.query("kind == 'bank_quota'")["initial"].sum() == pytest.approx(400e9)
-    assert s["disbursed_amount"] == pytest.approx(10 * scaled.applications.query(
-        "outcome == 'approved'")["amount"].sum())
+    assert s["disbursed_amount"] == pytest.approx(
+        10 * scaled.applications.query("outcome == 'approved'")["amount"].sum()
+    )
 
 
 def test_summary_has_required_keys(small):
     s = sim.run(small, seed=1).summary_dict()
     required = [
-        "currency", "firms_n", "eligible_firms_n", "applications_n", "approved_n",
-        "borrower_firms_n", "uptake_rate", "refused_credit_n", "refused_quota_n",
-        "disbursed_amount", "unmet_demand_amount", "pool_exhausted_day",
-        "bank_quotas_exhausted_n", "guarantee_exhausted_day", "zone_budgets_exhausted_n",
-        "guaranteed_amount", "relief_paid_amount", "awards_paid_amount",
-        "interest_savings_amount", "savings_total_amount", "fiscal_cost_amount",
+        "currency",
+        "firms_n",
+        "eligible_firms_n",
+        "applications_n",
+        "approved_n",
+        "borrower_firms_n",
+        "uptake_rate",
+        "refused_credit_n",
+        "refused_quota_n",
+        "disbursed_amount",
+        "unmet_demand_amount",
+        "pool_exhausted_day",
+        "bank_quotas_exhausted_n",
+        "guarantee_exhausted_day",
+        "zone_budgets_exhausted_n",
+        "guaranteed_amount",
+        "relief_paid_amount",
+        "awards_paid_amount",
+        "interest_savings_amount",
+        "savings_total_amount",
+        "fiscal_cost_amount",
     ]
     for k in required:
         assert k in s
@@ -158,7 +181,9 @@ def test_summary_has_required_keys(small):
 
 def test_other_programme_single_lender_no_zones_other_currency():
     sc = sim.load_scenario(
-        __import__("pathlib").Path(__file__).parent.parent / "scenarios" / "example_national_pool.yaml"
+        __import__("pathlib").Path(__file__).parent.parent
+        / "scenarios"
+        / "example_national_pool.yaml"
     )
     res = sim.run(sc, seed=1)
     s = res.summary_dict()
