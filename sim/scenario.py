@@ -815,6 +815,9 @@ _SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _SafeLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
+_SYNTAX_HINT = " (expected YAML text: key: value lines indented with spaces)"
+
+
 def _parse_yaml(text: str) -> Any:
     """Parse YAML text safely: no tags that build Python objects, no duplicate keys.
 
@@ -832,7 +835,7 @@ def _parse_yaml(text: str) -> Any:
         if "could not determine a constructor for the tag" in problem:
             problem += " (tags that build objects are not allowed; expected plain data)"
         elif "expected" not in problem and not isinstance(exc, yaml.constructor.ConstructorError):
-            problem += " (expected YAML text: key: value lines indented with spaces)"
+            problem += _SYNTAX_HINT
         raise ValueError(f"is not valid YAML{where}: {problem}") from None
     except RecursionError:
         raise ValueError(
@@ -1228,10 +1231,13 @@ def apply_overrides(
             key = key.strip()
             try:
                 value = _parse_yaml(raw) if raw.strip() else None
-            except ValueError:
+            except ValueError as exc:
+                reason = str(exc).split(": ", 1)[-1].replace(_SYNTAX_HINT, "")
+                if not any(k in reason for k in ("expected a date", "expected plain data")):
+                    reason += "; expected a number, an amount such as 30m, true/false, text, "
+                    reason += "a [list] or a {mapping}"
                 raise ScenarioError(
-                    f"--set value {_shown(raw)} cannot be parsed; expected a number, an amount "
-                    "such as 30m, true/false, text, a [list] or a {mapping}",
+                    f"--set value {_shown(raw)} cannot be parsed: {reason}",
                     file=file,
                     field=key,
                 ) from None

@@ -487,7 +487,7 @@ CASES: dict[str, tuple[str, tuple[str, ...], str | None, tuple[str, ...]]] = {
         _doc(),
         ("--set", "loan_pool.eligible_tiers=[srdi,"),
         "loan_pool.eligible_tiers",
-        ("--set value '[srdi,' cannot be parsed; expected a number",),
+        ("--set value '[srdi,' cannot be parsed: expected the node content", "expected a number"),
     ),
     "set_value_of_wrong_kind": (
         _doc(),
