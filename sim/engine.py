@@ -251,14 +251,25 @@ class _Model:
         due = np.maximum(nd.day, self.aware_day[nd.firm])
         late = (due - nd.day > scenario.demand.patience_days) | (due >= self.days)
         nd.fate[late] = _F_UNAWARE
-        self.due_agenda = Agenda()
+        # the needs that come due, in order of due day then need: each day's are one slice,
+        # with the attributes the arrivals process reads laid out in the same order
         ok = (~late).nonzero()[0]
-        self.due_agenda.add(due[ok], ok)
+        due_ok = due[ok]
+        key = due_ok.astype(np.uint16) if self.days <= _UINT16_MAX else due_ok
+        by_day = key.argsort(kind="stable")
+        self.due_need = ok[by_day]
+        self.due_start = np.searchsorted(due_ok[by_day], np.arange(self.days + 1)).tolist()
+        self.due_firm = nd.firm[self.due_need]
+        self.due_amount = nd.amount[self.due_need]
+        self.due_u_apply = nd.u_apply[self.due_need]
+        self.due_u_assist = nd.u_assist[self.due_need]
         # what a need's owner weighs does not change while it waits, unless loans it
         # already has bring the per-firm limit lower: worked out once, not once a day
-        self.need_credit = self.pool.is_credit_loan(f.collateral_ratio[nd.firm])
-        self.need_apply_p = self._apply_probability(
-            np.minimum(nd.amount, scenario.loan_pool.max_per_firm), nd.firm, self.need_credit
+        self.due_credit = self.pool.is_credit_loan(f.collateral_ratio[self.due_firm])
+        self.due_apply_p = self._apply_probability(
+            np.minimum(self.due_amount, scenario.loan_pool.max_per_firm),
+            self.due_firm,
+            self.due_credit,
         )
 
         self.bank_queue = FluidQueue(self.lenders.review_rate_per_day)
@@ -313,41 +324,41 @@ class _Model:
             step(day)
 
     def arrivals(self, day: int) -> None:
-        ids = self.due_agenda.pop(day)
-        if ids.size == 0:
+        lo, hi = self.due_start[day], self.due_start[day + 1]
+        if lo == hi:
             return
         s, f, nd = self.s, self.firms, self.needs
-        firm = nd.firm[ids]
-        self.ts["needs_due"][day] += ids.size
+        lp = s.loan_pool
+        ids, firm, wanted = self.due_need[lo:hi], self.due_firm[lo:hi], self.due_amount[lo:hi]
+        self.ts["needs_due"][day] += hi - lo
         # not eligible, else too small, else over the per-firm limit: a fate now
-        wanted = nd.amount[ids]
-        amount = np.minimum(wanted, s.loan_pool.max_per_firm - self.borrowed[firm])
+        amount = np.minimum(wanted, lp.max_per_firm - self.borrowed[firm])
         fate = np.where(
             ~self.loan_eligible_tier[f.tier[firm]],
             _F_INELIGIBLE,
             np.where(
-                wanted < s.loan_pool.min_amount,
+                wanted < lp.min_amount,
                 _F_SMALL,
-                np.where(amount < s.loan_pool.min_amount, _F_OVER, _F_APPLIED),
+                np.where(amount < lp.min_amount, _F_OVER, _F_APPLIED),
             ),
         )
         kept = fate == _F_APPLIED
-        if not kept.all():
-            nd.fate[ids[~kept]] = fate[~kept]
-            ids, firm, amount, wanted = ids[kept], firm[kept], amount[kept], wanted[kept]
-        if ids.size == 0:
-            return
-        credit = self.need_credit[ids]
-        p = self.need_apply_p[ids]
-        capped = amount < np.minimum(wanted, s.loan_pool.max_per_firm)
+        p = self.due_apply_p[lo:hi]
+        capped = kept & (amount < np.minimum(wanted, lp.max_per_firm))
         if capped.any():
+            p = p.copy()
+            credit = self.due_credit[lo:hi]
             p[capped] = self._apply_probability(amount[capped], firm[capped], credit[capped])
-        go = nd.u_apply[ids] < p
-        nd.fate[ids[~go]] = _F_DECLINED
-        self.ts["declined_n"][day] += int((~go).sum())
-        ids, firm, amount, credit = ids[go], firm[go], amount[go], credit[go]
-        nd.fate[ids] = _F_APPLIED
-        assisted = (nd.u_assist[ids] < s.behaviour.assisted_share) & self.centres.active
+        declined = kept & (self.due_u_apply[lo:hi] >= p)
+        fate[declined] = _F_DECLINED
+        nd.fate[ids] = fate
+        self.ts["declined_n"][day] += int(declined.sum())
+        go = (kept & ~declined).nonzero()[0]
+        if go.size == 0:
+            return
+        ids, firm, amount = ids[go], firm[go], amount[go]
+        credit, u_assist = self.due_credit[lo:hi][go], self.due_u_assist[lo:hi][go]
+        assisted = (u_assist < s.behaviour.assisted_share) & self.centres.active
         ready = np.full(ids.size, day + s.behaviour.prep_days, dtype=np.int64)
         if assisted.any():
             t = self.centres.assist.admit(np.zeros(int(assisted.sum()), dtype=np.int64), day)

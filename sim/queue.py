@@ -17,6 +17,7 @@ import numpy as np
 __all__ = ["FluidQueue", "Agenda"]
 
 _UINT16_MAX = 65535
+_INT16_MAX = 32767
 
 
 def _run_lengths(starts: np.ndarray, n: int) -> np.ndarray:
@@ -44,6 +45,9 @@ class FluidQueue:
     def __init__(self, rate_per_day: np.ndarray):
         self.rate = np.asarray(rate_per_day, dtype=float)
         self.busy_until = np.zeros(self.rate.shape[0])
+        # days of a server's time per item
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.step = np.where(self.rate > 0, 1.0 / self.rate, np.inf)
 
     def admit(self, servers: np.ndarray, day: float) -> np.ndarray:
         """Admit a batch arriving on ``day`` (in the order given) and return finishing times.
@@ -66,23 +70,20 @@ class FluidQueue:
         first = servers[0]
         if (servers == first).all():
             # one server (a service centre's advisers, or one lender's batch): no grouping
-            rate = self.rate[first]
-            step = 1.0 / rate if rate > 0 else np.inf
             finish = max(float(day), self.busy_until[first]) + (
-                np.arange(1, servers.size + 1) * step
+                np.arange(1, servers.size + 1) * self.step[first]
             )
             self.busy_until[first] = finish[-1]
             return finish
-        order = servers.argsort(kind="stable")
+        # a stable sort by server (a radix sort for 16-bit indices) keeps arrival order
+        key = servers.astype(np.int16) if self.rate.shape[0] <= _INT16_MAX else servers
+        order = key.argsort(kind="stable")
         s_sorted = servers[order]
         starts = np.concatenate(([True], s_sorted[1:] != s_sorted[:-1])).nonzero()[0]
         group_len = _run_lengths(starts, s_sorted.size)
         rank = np.arange(s_sorted.size) - np.repeat(starts, group_len)
-        rate = self.rate[s_sorted]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            step = np.where(rate > 0, 1.0 / rate, np.inf)
         begin = np.maximum(float(day), self.busy_until[s_sorted])
-        finish_sorted = begin + (rank + 1) * step
+        finish_sorted = begin + (rank + 1) * self.step[s_sorted]
         last = np.append(starts[1:] - 1, s_sorted.size - 1)
         self.busy_until[s_sorted[last]] = finish_sorted[last]
         finish = np.empty_like(finish_sorted)

@@ -62,6 +62,9 @@ class CostReliefInstrument:
         # a firm's claim per round does not change: computed once, not every round
         self.by_cat = self.rates[:, None] * firms.costs * (c.claim_interval_days / 365.0)
         self.want = self.by_cat.sum(axis=0)
+        self.in_zone = firms.zone >= 0
+        # each firm's budget account (-1 outside zones)
+        self.account = np.where(self.in_zone, self.zone_ids[firms.zone], -1)
 
     def claim(
         self,
@@ -78,9 +81,12 @@ class CostReliefInstrument:
         if year != self.year:
             self.year = year
             self.paid_year[:] = 0.0
-        who = (firms.zone >= 0) & self.eligible_tier[firms.tier]
+        who = self.in_zone
+        if not self.eligible_tier.all():
+            # certification moves firms between tiers: eligibility is looked up each round
+            who = who & self.eligible_tier[firms.tier]
         if c.requires_awareness:
-            who &= aware_day <= day
+            who = who & (aware_day <= day)
         idx = who.nonzero()[0]
         if idx.size == 0:
             return 0.0
@@ -90,14 +96,15 @@ class CostReliefInstrument:
         idx, amount = idx[keep], amount[keep]
         # claims reach the budgets in a random order; the books are kept in firm order
         order = rng.permutation(idx.size)
-        granted_arrival, _ = ledger.draw(self.zone_ids[firms.zone[idx[order]]], amount[order], day)
+        arriving = amount[order]
+        granted_arrival, _ = ledger.draw(self.account[idx[order]], arriving, day)
         if not granted_arrival.any():
             return 0.0
         if granted_arrival.all():
-            paid_total = float(amount[order].sum())
+            paid_total = float(arriving.sum())
             paid = amount
         else:
-            paid_total = float(np.where(granted_arrival, amount[order], 0.0).sum())
+            paid_total = float(np.where(granted_arrival, arriving, 0.0).sum())
             granted = np.empty(idx.size, dtype=bool)
             granted[order] = granted_arrival
             idx, paid = idx[granted], amount[granted]
