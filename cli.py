@@ -7,6 +7,7 @@ traceback only with ``--debug``); 130 interrupted (nothing half-written is left)
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import platform
@@ -31,6 +32,7 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USER, EXIT_INTERRUPTED = 0, 1, 2, 130
+_FULL_OR_DENIED = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 _state = {"debug": False}
 
 
@@ -67,6 +69,13 @@ def _guard(fn: Callable[[], Any]) -> None:
     except typer.Exit:
         raise
     except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if isinstance(exc, OSError) and exc.errno in _FULL_OR_DENIED:
+            # the machine, not smesim: a full disk, or a folder that became unwritable mid-run
+            _err(
+                f"cannot write {exc.filename or 'the output'}: {exc.strerror}; nothing was "
+                "left half-written. Free some space or choose another folder with --out"
+            )
+            raise typer.Exit(EXIT_USER) from None
         if _state["debug"]:
             traceback.print_exc()
         _err(

@@ -1,5 +1,6 @@
-"""Exit codes as the README documents them: 0 success, 2 the user's input, 1 a defect of
-smesim (a short message; the traceback only with ``smesim --debug``), 130 interrupted."""
+"""Exit codes as the README documents them: 0 success, 2 the user's input (or a disk that
+fills up), 1 a defect of smesim (a short message; the traceback only with
+``smesim --debug``), 130 interrupted."""
 
 from __future__ import annotations
 
@@ -66,6 +67,34 @@ def test_debug_shows_the_traceback_of_an_internal_error(tmp_path):
     assert 'File "<string>", line 5, in run' in r.stderr  # where the defect was raised
     assert "error: internal error: RuntimeError: boom in the engine" in r.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_full_disk_while_writing_is_exit_2_and_leaves_the_previous_output(tmp_path):
+    """The machine's fault, not the input's nor smesim's: exit 2, nothing half-written."""
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "summary.json").write_text("old")
+    prelude = """
+        import errno, os
+        import sim.results
+
+        _write = sim.results.RunResult.write_tables
+
+        def write_tables(self, folder, fmt="csv"):
+            _write(self, folder, fmt)  # some tables are on disk
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder / "firms.csv"))
+
+        sim.results.RunResult.write_tables = write_tables
+    """
+    r = _smesim(
+        "run", str(BASELINE), "--out", str(tmp_path / "out"), "--set", "population.firms_n=500",
+        prelude=prelude,
+    )  # fmt: skip
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith("error: cannot write ")
+    assert "firms.csv: No space left on device; nothing was left half-written" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert [x.name for x in tmp_path.iterdir()] == ["out"]
+    assert [x.name for x in (tmp_path / "out").iterdir()] == ["summary.json"]
 
 
 def test_success_is_exit_0():
