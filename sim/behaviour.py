@@ -72,11 +72,21 @@ def aware_day(curves: np.ndarray, group: np.ndarray, u: np.ndarray) -> np.ndarra
         Awareness threshold of each firm in ``[0, 1)``.
     """
     days, n_groups = curves.shape
-    # groups laid end to end, each shifted by 2*g, so one searchsorted serves all
-    flat = (curves.T + 2.0 * np.arange(n_groups)[:, None]).ravel()
-    pos = np.searchsorted(flat, u + 2.0 * group, side="right")
-    # u strictly below F(t) counts as aware on day t; side='right' on (F <= u) is the count
-    return np.minimum(pos - group * days, days).astype(np.int64)
+    # each group's curve shifted by 2*g and each threshold by 2*g of its group (the values
+    # compared are those of one search over all groups laid end to end); u strictly below
+    # F(t) counts as aware on day t, so the day is the count of F <= u
+    shifted = curves.T + 2.0 * np.arange(n_groups)[:, None]
+    q = u + 2.0 * group
+    # one search per group over its firms (grouped by a radix sort): each search stays
+    # within one short curve
+    key = group.astype(np.int16) if n_groups <= np.iinfo(np.int16).max else group
+    order = key.argsort(kind="stable")
+    bounds = np.searchsorted(group[order], np.arange(n_groups + 1)).tolist()
+    pos = np.empty(u.shape[0], dtype=np.int64)
+    for g in range(n_groups):
+        firms = order[bounds[g] : bounds[g + 1]]
+        pos[firms] = shifted[g].searchsorted(q[firms], side="right")
+    return np.minimum(pos, days).astype(np.int64)
 
 
 def apply_probability(benefit: np.ndarray, employees: np.ndarray, params: Behaviour) -> np.ndarray:

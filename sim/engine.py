@@ -419,10 +419,14 @@ class _Model:
         a["tier_at_decision"][ids] = f.tier[firm]
 
         outcome = np.full(ids.size, _PENDING, dtype=np.int8)
-        # the per-firm limit, counting earlier loans in this batch
-        over = self.borrowed[firm] + _exclusive_firm_cumsum(firm, amount) + amount > (
-            s.loan_pool.max_per_firm * (1 + 1e-12)
-        )
+        # the per-firm limit, counting earlier loans of the firm in this batch (if any)
+        sorted_firm = np.sort(firm)
+        twice = bool((sorted_firm[1:] == sorted_firm[:-1]).any())
+        if twice:
+            total = self.borrowed[firm] + _exclusive_firm_cumsum(firm, amount) + amount
+        else:
+            total = self.borrowed[firm] + amount
+        over = total > s.loan_pool.max_per_firm * (1 + 1e-12)
         outcome[over] = _R_LIMIT
 
         pd_a = f.pd_annual[firm]
@@ -440,14 +444,13 @@ class _Model:
             cand = ~ok0 & self.guar.accepts(f.tier[firm], pd_a) & (outcome == _PENDING)
             if cand.any():
                 c_idx = cand.nonzero()[0]
-                earlier = _exclusive_firm_cumsum(
-                    firm[c_idx], self.guar.amount(amount[c_idx], self.g_out[firm[c_idx]])
-                )
-                g_c = self.guar.amount(amount[c_idx], self.g_out[firm[c_idx]] + earlier)
+                c_firm, c_amount = firm[c_idx], amount[c_idx]
+                g_c = self.guar.amount(c_amount, self.g_out[c_firm])
+                if twice:
+                    earlier = _exclusive_firm_cumsum(c_firm, g_c)
+                    g_c = self.guar.amount(c_amount, self.g_out[c_firm] + earlier)
                 ok1 = credit_approved(
-                    bank_expected_loss(
-                        pd_term[c_idx], lgd[c_idx], coll[c_idx], g_c / amount[c_idx]
-                    ),
+                    bank_expected_loss(pd_term[c_idx], lgd[c_idx], coll[c_idx], g_c / c_amount),
                     appetite[c_idx],
                 )
                 use = ok1 & (g_c > 0)

@@ -114,6 +114,14 @@ class Ledger:
         # the requests' cells (row, account, amount) in request order
         cr, cc = np.nonzero(acc >= 0)
         ca, cx = acc[cr, cc], amt[cr, cc]
+        if not self.closed[ca].any() and self._surely_fits(ca, cx):
+            # nothing is closed and every account has room for the whole batch
+            np.subtract.at(self.level, ca, cx)
+            np.add.at(self.drawn, ca, cx)
+            np.add.at(self.draws_n, ca, 1)
+            granted[:] = True
+            np.maximum(self.level, 0.0, out=self.level)
+            return granted, failed
         start = 0
         while start < m:
             # a request with a cell on a closed account is blocked (refused, draws nothing)
@@ -176,11 +184,11 @@ class Ledger:
 
         Accounts do not interact when each request draws on one account only, so all
         are settled in one pass instead of restarting at every closure: requests on an
-        account closed beforehand are refused; on an open account, the running total in
-        request order finds the first request it cannot serve, which closes it, and the
-        requests after it are refused too. Running totals are those the general path
-        computes in its first pass, and every account's draws and refusals are booked in
-        request order, as there.
+        account closed beforehand are refused; an open account whose total demand surely
+        fits serves all of its requests; on any other, the running total in request order
+        finds the first request it cannot serve, which closes the account, and the
+        requests after it are refused too. Every account's draws and refusals are booked
+        in request order.
         """
         m = acc.shape[0]
         granted = acc < 0
@@ -196,43 +204,30 @@ class Ledger:
         if rows.size == 0:
             np.maximum(self.level, 0.0, out=self.level)
             return granted, failed
-        a = acc[rows]
-        if self._surely_fits(a, amt[rows]):
-            x = amt[rows]
-            np.subtract.at(self.level, a, x)
-            np.add.at(self.drawn, a, x)
-            self.draws_n += np.bincount(a, minlength=self.draws_n.shape[0])
-            granted[rows] = True
-            np.maximum(self.level, 0.0, out=self.level)
-            return granted, failed
-        # a stable sort by account keeps request order within each account
-        by_acc = self._sort_key(a).argsort(kind="stable")
-        rows, a = rows[by_acc], a[by_acc]
-        x = amt[rows]
-        starts = np.concatenate(([True], a[1:] != a[:-1])).nonzero()[0]
-        lengths = _run_lengths(starts, a.size)
-        cum = x.cumsum()
-        base = np.repeat(cum[starts] - x[starts], lengths)
-        over = ((cum - base) > self.level[a] + _EPS).nonzero()[0]
+        a, x = acc[rows], amt[rows]
+        tight = self._tight(a, x)
         ok = np.ones(a.size, dtype=bool)
-        if over.size:
-            # the first request each account cannot serve, and every later one, is refused
-            seg = np.searchsorted(starts, over, side="right") - 1
-            first = np.concatenate(([True], seg[1:] != seg[:-1]))
-            seg, cut = seg[first], over[first]
-            stop = starts[seg] + lengths[seg]
-            mark = np.zeros(a.size + 1, dtype=np.int64)
-            np.add.at(mark, cut, 1)
-            np.add.at(mark, stop, -1)
-            ok = mark[:-1].cumsum() == 0
-            for acc_i in a[cut]:
-                self._close(int(acc_i), day)
+        if tight is not None:
+            # requests on accounts that might run short, grouped by account (a stable
+            # sort keeps request order within one), each account's running total from 0
+            on_tight = tight[a].nonzero()[0]
+            on_tight = on_tight[self._sort_key(a[on_tight]).argsort(kind="stable")]
+            t_acc = a[on_tight]
+            starts = np.concatenate(([True], t_acc[1:] != t_acc[:-1])).nonzero()[0]
+            bounds = np.append(starts, t_acc.size).tolist()
+            for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+                account = int(t_acc[lo])
+                part = on_tight[lo:hi]
+                short = (x[part].cumsum() > self.level[account] + _EPS).nonzero()[0]
+                if short.size:
+                    ok[part[short[0] :]] = False
+                    self._close(account, day)
         g_acc, g_x = a[ok], x[ok]
         np.subtract.at(self.level, g_acc, g_x)
         np.add.at(self.drawn, g_acc, g_x)
         self.draws_n += np.bincount(g_acc, minlength=self.draws_n.shape[0])
         granted[rows[ok]] = True
-        if over.size:
+        if not ok.all():
             ref = ~ok
             r_acc = a[ref]
             failed[rows[ref]] = r_acc
@@ -245,18 +240,25 @@ class Ledger:
         """Account indices as the narrowest type: numpy radix-sorts 16-bit keys."""
         return accounts.astype(np.int16) if self.level.shape[0] <= _INT16_MAX else accounts
 
-    def _surely_fits(self, accounts: np.ndarray, amounts: np.ndarray) -> bool:
-        """Whether every account surely serves all these requests, whatever their order.
+    def _tight(self, accounts: np.ndarray, amounts: np.ndarray) -> np.ndarray | None:
+        """Accounts that might not serve all these requests (``None`` if every one surely does).
 
-        True when each account's total demand is below its level by more than the
-        rounding error the running totals of :meth:`draw` could carry, so that no
-        request can find its account short and the running totals need not be formed.
+        An account surely serves them, whatever their order, when its total demand is
+        below its level by more than the rounding error running totals could carry; only
+        the other (tight) accounts need running totals.
         """
-        if amounts.min() < 0:
-            return False
+        if amounts.size == 0:
+            return None
         total = np.bincount(accounts, weights=amounts, minlength=self.level.shape[0])
-        margin = 8.0 * amounts.size * _UNIT_ROUNDOFF * total.sum()
-        return bool(((total + margin <= self.level + _EPS) | (total == 0)).all())
+        margin = 8.0 * amounts.size * _UNIT_ROUNDOFF * np.abs(amounts).sum()
+        tight = (total + margin > self.level + _EPS) & (total != 0)
+        if amounts.min() < 0:
+            tight |= np.bincount(accounts, minlength=self.level.shape[0]) > 0
+        return tight if tight.any() else None
+
+    def _surely_fits(self, accounts: np.ndarray, amounts: np.ndarray) -> bool:
+        """Whether every account surely serves all these requests (see :meth:`_tight`)."""
+        return self._tight(accounts, amounts) is None
 
     def _close(self, account: int, day: int) -> None:
         if not self.closed[account]:

@@ -110,9 +110,12 @@ class CostReliefInstrument:
             idx, paid = idx[granted], amount[granted]
         self.paid_year[idx] += paid
         # each category gets its share of what was paid: all of it unless the cap bit
-        share = self.by_cat[:, idx]
+        # (one category at a time: indexing rows is several times faster than 2-D)
         want = self.want[idx]
-        if not (paid == want).all():
-            share *= paid / want
-        self.paid_by_cat[:, idx] += share
+        ratio = None if (paid == want).all() else paid / want
+        for by_cat, paid_by_cat in zip(self.by_cat, self.paid_by_cat, strict=True):
+            share = by_cat[idx]
+            if ratio is not None:
+                share *= ratio
+            paid_by_cat[idx] += share
         return paid_total
