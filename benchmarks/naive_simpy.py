@@ -23,8 +23,10 @@ import json
 import math
 import sys
 import time
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import simpy
@@ -62,7 +64,7 @@ class Bank:
 class World:
     """Shared state of a run: parameters, banks, counters and the random generator."""
 
-    def __init__(self, scenario, env: simpy.Environment, rng: np.random.Generator):
+    def __init__(self, scenario: Any, env: simpy.Environment, rng: np.random.Generator):
         from sim.banks import build_lenders
 
         self.s = scenario
@@ -94,7 +96,7 @@ class World:
         self.refused_quota = 0
 
 
-def firm_life(env: simpy.Environment, firm: Firm, world: World):
+def firm_life(env: simpy.Environment, firm: Firm, world: World) -> Generator[Any, Any, None]:
     """The process of one firm: needs arrive, the firm applies, banks decide."""
     s, rng = world.s, world.rng
     d, b, pool, rates = s.demand, s.behaviour, s.loan_pool, s.rates
@@ -129,7 +131,9 @@ def firm_life(env: simpy.Environment, firm: Firm, world: World):
         yield env.timeout(rng.exponential(mean_gap))
 
 
-def apply(env: simpy.Environment, firm: Firm, amount: float, world: World):
+def apply(
+    env: simpy.Environment, firm: Firm, amount: float, world: World
+) -> Generator[Any, Any, None]:
     """One application and its retries at other banks after a refusal for quota."""
     s, rng = world.s, world.rng
     bank_index = firm.main_bank
