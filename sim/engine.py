@@ -123,9 +123,11 @@ class _Needs:
     u_bank: np.ndarray
     u_default: np.ndarray
     fate: np.ndarray = field(init=False)
+    tier: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         self.fate = np.full(self.firm.shape[0], _F_NOTDUE, dtype=np.int8)
+        self.tier = np.full(self.firm.shape[0], -1, dtype=np.int16)
 
 
 def _draw_needs(
@@ -248,6 +250,7 @@ class _Model:
 
         self.needs = _draw_needs(scenario, f, rng=self.rng_demand, rng_credit=self.rng_credit)
         nd = self.needs
+        nd.tier[:] = f.tier[nd.firm]  # overwritten by the tier on the day a need comes due
         due = np.maximum(nd.day, self.aware_day[nd.firm])
         late = (due - nd.day > scenario.demand.patience_days) | (due >= self.days)
         nd.fate[late] = _F_UNAWARE
@@ -352,6 +355,7 @@ class _Model:
         declined = kept & (self.due_u_apply[lo:hi] >= p)
         fate[declined] = _F_DECLINED
         nd.fate[ids] = fate
+        nd.tier[ids] = f.tier[firm]
         self.ts["declined_n"][day] += int(declined.sum())
         go = (kept & ~declined).nonzero()[0]
         if go.size == 0:

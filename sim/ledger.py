@@ -10,7 +10,8 @@ satisfy, to rounding::
 
 and no level is ever below zero. An account is *exhausted* on the first day it cannot
 serve the next request in line in full; from then on it refuses every request (the
-quota is announced as used up) until a transfer reopens it. Refused requests are
+quota is announced as used up) until a transfer (reallocation) or, for a revolving
+account, a release (a guarantee whose loan ended) reopens it. Refused requests are
 counted as the account's unmet demand.
 """
 

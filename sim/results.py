@@ -105,6 +105,7 @@ class RunResult:
         One row per simulated firm (index ``firm``).
     applications
         One row per application: ``firm, tier, bank, attempt, submit_day, decision_day,
+        end_day`` (day the loan matured or defaulted; null if refused or beyond the horizon),
         amount, outcome, guarantee, credit_loan, retried, defaulted, claim, ...``.
     timeseries
         One row per day, scaled: flows of that day plus ``aware_share``.
@@ -282,6 +283,9 @@ def build_result(model: _Model) -> RunResult:
             "decision_day": pd.arrays.IntegerArray(
                 np.where(a["decision_day"] >= 0, a["decision_day"], 0), a["decision_day"] < 0
             ),
+            "end_day": pd.arrays.IntegerArray(
+                np.where(a["end_day"] >= 0, a["end_day"], 0), a["end_day"] < 0
+            ),
             "amount": a["amount"],
             "outcome": pd.Categorical.from_codes(a["outcome"], categories=list(OUTCOMES)),
             "guarantee": a["guarantee"],
@@ -336,7 +340,7 @@ def build_result(model: _Model) -> RunResult:
 
     # --- needs funnel (scaled)
     nd = model.needs
-    nt = f.tier[nd.firm]
+    nt = nd.tier  # the firm's tier when the need came due (certification moves firms)
     counts = np.zeros((len(f.tier_names), len(NEED_FATES)))
     np.add.at(counts, (nt, nd.fate), 1)
     needs = pd.DataFrame(

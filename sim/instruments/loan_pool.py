@@ -105,8 +105,10 @@ class LoanPoolInstrument:
     def reallocate(self, ledger: Ledger, day: int) -> None:
         """Pool unused lender quotas and share them out in proportion to use so far.
 
-        Lenders whose quota is already used up are served first (they have unmet
-        demand); the transfer is recorded in the books, so totals are unchanged.
+        Every lender ends with a remaining quota proportional to what it has drawn, so
+        lenders whose quota ran out reopen with a share of the spare quota. Transfers go
+        from lenders above their target to those below, in lender order, and are recorded
+        in the books, so the pool's total is unchanged.
         """
         if not self.per_bank:
             return
