@@ -22,12 +22,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from .experiment import HEADLINE_KEYS, ExperimentResult, _present_quotas
-from .report import _date_axis, format_money
+from .report import _date_axis, format_money, write_pages
 
 __all__ = [
     "write_experiment_report",
@@ -622,17 +620,4 @@ def write_experiment_report(
     list of pathlib.Path
         The files written, the PDF first.
     """
-    folder = Path(folder)
-    figdir = folder / "figures"
-    figdir.mkdir(parents=True, exist_ok=True)
-    pdf_path = folder / "report.pdf"
-    written = [pdf_path]
-    with PdfPages(pdf_path) as pdf:
-        for stem, draw in _pages(result):
-            fig = Figure(figsize=(11.69, 8.27), layout=None if stem == "cover" else "constrained")
-            FigureCanvasAgg(fig)
-            draw(fig)
-            fig.savefig(figdir / f"{stem}.png", dpi=dpi)
-            pdf.savefig(fig)
-            written.append(figdir / f"{stem}.png")
-    return written
+    return write_pages(_pages(result), folder, dpi=dpi)

@@ -13,6 +13,7 @@ canvas used for files.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from .results import RunResult
 
 __all__ = [
     "write_report",
+    "write_pages",
     "format_money",
     "plot_uptake",
     "plot_disbursed",
@@ -495,6 +497,43 @@ def _pages(result: RunResult) -> list[tuple[str, Any]]:
     ]
 
 
+def write_pages(
+    pages: list[tuple[str, Callable[[Figure], None]]], folder: str | Path, *, dpi: int = 110
+) -> list[Path]:
+    """Draw each page on a new A4-landscape Figure; write ``report.pdf`` and PNG files.
+
+    Parameters
+    ----------
+    pages
+        ``(stem, draw)`` pairs: ``draw(fig)`` fills the page, saved as ``figures/<stem>.png``
+        and as one page of ``report.pdf``. A page named ``cover`` is laid out by hand; the
+        others use matplotlib's constrained layout.
+    folder
+        Output folder (created if needed).
+    dpi
+        Resolution of the PNG files.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, the PDF first.
+    """
+    folder = Path(folder)
+    figdir = folder / "figures"
+    figdir.mkdir(parents=True, exist_ok=True)
+    pdf_path = folder / "report.pdf"
+    written = [pdf_path]
+    with PdfPages(pdf_path) as pdf:
+        for stem, draw in pages:
+            fig = Figure(figsize=(11.69, 8.27), layout=None if stem == "cover" else "constrained")
+            FigureCanvasAgg(fig)
+            draw(fig)
+            fig.savefig(figdir / f"{stem}.png", dpi=dpi)
+            pdf.savefig(fig)
+            written.append(figdir / f"{stem}.png")
+    return written
+
+
 def write_report(result: RunResult, folder: str | Path, *, dpi: int = 110) -> list[Path]:
     """Write ``report.pdf`` and ``figures/<page>.png`` for a run into ``folder``.
 
@@ -512,17 +551,4 @@ def write_report(result: RunResult, folder: str | Path, *, dpi: int = 110) -> li
     list of pathlib.Path
         The files written, the PDF first.
     """
-    folder = Path(folder)
-    figdir = folder / "figures"
-    figdir.mkdir(parents=True, exist_ok=True)
-    pdf_path = folder / "report.pdf"
-    written = [pdf_path]
-    with PdfPages(pdf_path) as pdf:
-        for stem, draw in _pages(result):
-            fig = Figure(figsize=(11.69, 8.27), layout="constrained" if stem != "cover" else None)
-            FigureCanvasAgg(fig)
-            draw(fig)
-            fig.savefig(figdir / f"{stem}.png", dpi=dpi)
-            pdf.savefig(fig)
-            written.append(figdir / f"{stem}.png")
-    return written
+    return write_pages(_pages(result), folder, dpi=dpi)

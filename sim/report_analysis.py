@@ -21,11 +21,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from .evaluation import DAY_KEYS
+from .report import write_pages
 
 if TYPE_CHECKING:  # pragma: no cover
     from .calibration import CalibrationResult
@@ -44,26 +43,12 @@ __all__ = [
     "write_design_report",
 ]
 
-_PAGE = (11.69, 8.27)
 Page = tuple[str, Callable[[Figure], None]]
 
 
 def _write_pages(pages: list[Page], folder: str | Path, *, dpi: int = 110) -> list[Path]:
-    """Draw each page into a new Figure; write ``report.pdf`` and ``figures/<stem>.png``."""
-    folder = Path(folder)
-    figdir = folder / "figures"
-    figdir.mkdir(parents=True, exist_ok=True)
-    pdf_path = folder / "report.pdf"
-    written = [pdf_path]
-    with PdfPages(pdf_path) as pdf:
-        for stem, draw in pages:
-            fig = Figure(figsize=_PAGE, layout="constrained")
-            FigureCanvasAgg(fig)
-            draw(fig)
-            fig.savefig(figdir / f"{stem}.png", dpi=dpi)
-            pdf.savefig(fig)
-            written.append(figdir / f"{stem}.png")
-    return written
+    """Write ``report.pdf`` and ``figures/<stem>.png`` (see :func:`sim.report.write_pages`)."""
+    return write_pages(pages, folder, dpi=dpi)
 
 
 def _text_page(
