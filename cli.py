@@ -379,12 +379,17 @@ def run(
                 raise
         s = result.summary_dict()
         _print_summary(s)
-        typer.echo(
-            f"wrote {target}/ in {time.perf_counter() - t0:.1f} s"
-            + ("" if no_report else f" (report: {target / 'report.pdf'})")
-        )
+        _echo_wrote(target, t0, report=not no_report)
 
     _guard(body)
+
+
+def _echo_wrote(target: Path, t0: float, *, report: bool) -> None:
+    """Tell where the output went, how long it took and where the report is."""
+    typer.echo(
+        f"wrote {target}/ in {time.perf_counter() - t0:.1f} s"
+        + (f" (report: {target / 'report.pdf'})" if report else "")
+    )
 
 
 def _print_summary(s: dict[str, Any]) -> None:
@@ -999,10 +1004,7 @@ def compare(
         }
         result = _run_experiment(target, opts, t0, execute, write_extra, manifest)
         _print_comparison(result)
-        typer.echo(
-            f"wrote {target}/ in {time.perf_counter() - t0:.1f} s"
-            + ("" if no_report else f" (report: {target / 'report.pdf'})")
-        )
+        _echo_wrote(target, t0, report=not no_report)
 
     _guard(body)
 
@@ -1104,10 +1106,7 @@ def sweep(
         }
         result = _run_experiment(target, opts, t0, execute, write_extra, manifest)
         _print_sweep(result)
-        typer.echo(
-            f"wrote {target}/ in {time.perf_counter() - t0:.1f} s"
-            + ("" if no_report else f" (report: {target / 'report.pdf'})")
-        )
+        _echo_wrote(target, t0, report=not no_report)
 
     _guard(body)
 
@@ -1140,10 +1139,7 @@ def _run_replications(
     }
     result = _run_experiment(target, opts, t0, execute, write_extra, manifest)
     _print_replications(result)
-    typer.echo(
-        f"wrote {target}/ in {time.perf_counter() - t0:.1f} s"
-        + ("" if opts.no_report else f" (report: {target / 'report.pdf'})")
-    )
+    _echo_wrote(target, t0, report=not opts.no_report)
 
 
 # --------------------------------------------------------------------------- calibration
