@@ -155,7 +155,21 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 
 def _check_replaceable(out: Path) -> None:
-    """Refuse output folders whose replacement would delete more than a previous report."""
+    """Refuse output folders whose replacement would delete more than a previous report.
+
+    Also refuse a file in place of the folder or of one of its parents.
+    """
+    if out.exists() and not out.is_dir():
+        raise UserError(f"output folder {out}: exists and is not a folder")
+    parent = out.resolve().parent
+    for folder in (parent, *parent.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise UserError(
+                    f"output folder {out}: cannot be written ({folder} is a file, not a "
+                    "folder); choose another with --out"
+                )
+            break
     where = None
     if out.name in ("", ".", ".."):
         where = "is not a folder name of its own"
@@ -179,18 +193,8 @@ def _check_replaceable(out: Path) -> None:
 
 def _prepare_out(out: Path) -> Path:
     """Check that ``out`` can be written and return a fresh temporary folder beside it."""
-    if out.exists() and not out.is_dir():
-        raise UserError(f"output folder {out}: exists and is not a folder")
     _check_replaceable(out)
     parent = out.resolve().parent
-    for folder in (parent, *parent.parents):
-        if folder.exists():
-            if not folder.is_dir():
-                raise UserError(
-                    f"output folder {out}: cannot be written ({folder} is a file, not a "
-                    "folder); choose another with --out"
-                )
-            break
     try:
         parent.mkdir(parents=True, exist_ok=True)
         with _interrupts_held():
@@ -232,16 +236,75 @@ def _commit_out(tmp: Path, out: Path) -> None:
         _in_flight.discard(old)
 
 
+class _Output:
+    """A run's output being built: its temporary folder and the manifest to write last."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.manifest: dict[str, Any] = {}
+
+
+def _check_path(path: Path, what: str) -> None:
+    """Refuse a Windows-style path on POSIX, which would become a literal file name."""
+    from sim.outdir import windows_path_problem
+
+    why = windows_path_problem(str(path))
+    if why:
+        raise UserError(
+            f"{what} '{path}' {why}; write paths with / (e.g. reports/shanghai_2024)"
+        )
+
+
 @contextmanager
-def atomic_output(out: Path) -> Iterator[Path]:
-    """Yield a temporary folder; on success move it to ``out`` whole, else delete it."""
-    tmp = _prepare_out(out)
+def _output(out: Path, *, store: Path | None = None) -> Iterator[_Output]:
+    """Build an output folder in a temporary folder and move it into place whole.
+
+    The one writer of every command's output folder. Before anything runs it takes the
+    folder's lock (one writer at a time, held until the command ends) and proves that
+    the folder is smesim's own (:func:`sim.outdir.check_replaceable`); it checks that
+    again just before the move, since someone may have put a file there meanwhile. The
+    body fills ``.tmp`` and ``.manifest``; the manifest is written last, with the list
+    of every file in the folder. ``store`` (an experiment's task store) is removed once
+    the output is in place.
+    """
+    from sim.outdir import FolderLock, OutputError, check_replaceable
+
+    _check_path(out, "output folder")
+    _check_replaceable(out)
+    lock = FolderLock(out, " ".join(["smesim", *sys.argv[1:]]))
     try:
-        yield tmp
-        _commit_out(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        lock.acquire()
+        check_replaceable(out)
+    except OutputError as exc:
+        lock.release()
+        raise UserError(f"{exc} (--out DIR)") from None
+    except OSError as exc:
+        lock.release()
+        raise UserError(
+            f"output folder {out}: cannot be written ({exc.strerror or exc}); choose another with --out"
+        ) from None
+    try:
+        tmp = _prepare_out(out)
+        try:
+            o = _Output(tmp)
+            yield o
+            files = [p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file()]
+            _write_json(
+                tmp / "manifest.json",
+                {**o.manifest, "written_by": "smesim", "files": sorted([*files, "manifest.json"])},
+            )
+            try:
+                check_replaceable(out)
+            except OutputError as exc:
+                raise UserError(f"{exc} (--out DIR)") from None
+            _commit_out(tmp, out)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        if store is not None:
+            shutil.rmtree(store, ignore_errors=True)
+    finally:
+        lock.release()
 
 
 @app.callback()
@@ -336,47 +399,37 @@ def run(
                 replications=replications,
             )
             return
-        with _sigterm_as_interrupt():
-            tmp = _prepare_out(target)
-            try:
-                t1 = time.perf_counter()
-                result = sim.run(sc, seed=seed)
-                t2 = time.perf_counter()
-                files = result.write_tables(tmp / "tables", fmt=fmt)
-                (tmp / "summary.json").write_text(
-                    json.dumps(result.summary_dict(), indent=2) + "\n"
-                )
-                (tmp / "scenario.yaml").write_text(sim.scenario_to_yaml(sc))
-                t3 = time.perf_counter()
-                if not no_report:
-                    from sim.report import write_report  # matplotlib: only when needed
+        with _sigterm_as_interrupt(), _output(target) as o:
+            tmp = o.tmp
+            t1 = time.perf_counter()
+            result = sim.run(sc, seed=seed)
+            t2 = time.perf_counter()
+            result.write_tables(tmp / "tables", fmt=fmt)
+            (tmp / "summary.json").write_text(json.dumps(result.summary_dict(), indent=2) + "\n")
+            (tmp / "scenario.yaml").write_text(sim.scenario_to_yaml(sc))
+            t3 = time.perf_counter()
+            if not no_report:
+                from sim.report import write_report  # matplotlib: only when needed
 
-                    files += write_report(result, tmp)
-                t4 = time.perf_counter()
-                manifest = {
-                    "scenario": sc.name,
-                    "scenario_file": str(scenario),
-                    "overrides": list(set_ or []),
-                    "seed": seed if seed is not None else sc.seed,
-                    "spawn_key": result.meta.get("spawn_key"),
-                    "version": sim.__version__,
-                    "python": platform.python_version(),
-                    "command": " ".join(["smesim", *sys.argv[1:]]),
-                    "timings_s": {
-                        "load": t1 - t0,
-                        **result.meta["timings_s"],
-                        "write_tables": t3 - t2,
-                        "report": t4 - t3,
-                        "total": t4 - t0,
-                    },
-                    "files": sorted(str(p.relative_to(tmp)) for p in files)
-                    + ["manifest.json", "scenario.yaml", "summary.json"],
-                }
-                (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-                _commit_out(tmp, target)
-            except BaseException:
-                shutil.rmtree(tmp, ignore_errors=True)
-                raise
+                write_report(result, tmp)
+            t4 = time.perf_counter()
+            o.manifest = {
+                "scenario": sc.name,
+                "scenario_file": str(scenario),
+                "overrides": list(set_ or []),
+                "seed": seed if seed is not None else sc.seed,
+                "spawn_key": result.meta.get("spawn_key"),
+                "version": sim.__version__,
+                "python": platform.python_version(),
+                "command": " ".join(["smesim", *sys.argv[1:]]),
+                "timings_s": {
+                    "load": t1 - t0,
+                    **result.meta["timings_s"],
+                    "write_tables": t3 - t2,
+                    "report": t4 - t3,
+                    "total": t4 - t0,
+                },
+            }
         s = result.summary_dict()
         _print_summary(s)
         _echo_wrote(target, t0, report=not no_report)
@@ -551,55 +604,44 @@ def sensitivity(
         params = [parse_range(p, sc, option="--param") for p in param]
         target = out if out is not None else Path("reports") / f"{sc.name}_sensitivity"
         store = _analysis_store(target)
-        with _sigterm_as_interrupt():
-            tmp = _prepare_out(target)
-            try:
-                res = _analysis_call(
-                    lambda: run_sensitivity(
-                        sc,
-                        params,
-                        output,
-                        method=method,  # type: ignore[arg-type]
-                        samples=samples,
-                        replications=replications,
-                        levels=levels,
-                        seed=seed,
-                        processes=processes,
-                        scheduler=scheduler,
-                        store=store,
-                        resume=resume,
-                        progress=sys.stderr.isatty(),
-                    )
+        with _sigterm_as_interrupt(), _output(target, store=store) as o:
+            tmp = o.tmp
+            res = _analysis_call(
+                lambda: run_sensitivity(
+                    sc,
+                    params,
+                    output,
+                    method=method,  # type: ignore[arg-type]
+                    samples=samples,
+                    replications=replications,
+                    levels=levels,
+                    seed=seed,
+                    processes=processes,
+                    scheduler=scheduler,
+                    store=store,
+                    resume=resume,
+                    progress=sys.stderr.isatty(),
                 )
-                (tmp / "tables").mkdir()
-                res.indices.to_csv(tmp / "tables" / "indices.csv", index=False)
-                res.samples.to_csv(tmp / "tables" / "samples.csv", index=False)
-                runs = res.runs[[c for c in res.runs.columns if not c.startswith("series_")]]
-                runs.to_csv(tmp / "tables" / "runs.csv", index=False)
-                files = write_sensitivity_report(res, tmp)
-                (tmp / "scenario.yaml").write_text(sim.scenario_to_yaml(sc))
-                _write_json(
-                    tmp / "manifest.json",
-                    {
-                        "scenario": sc.name,
-                        "scenario_file": str(scenario),
-                        "overrides": list(set_ or []),
-                        "params": [p.__dict__ for p in params],
-                        "outputs": list(output),
-                        "censored_share": res.censored,
-                        **res.meta,
-                        "version": sim.__version__,
-                        "command": " ".join(["smesim", *sys.argv[1:]]),
-                        "files": sorted(str(p.relative_to(tmp)) for p in files)
-                        + ["tables/indices.csv", "tables/samples.csv", "tables/runs.csv"],
-                        "total_s": time.perf_counter() - t0,
-                    },
-                )
-                _commit_out(tmp, target)
-            except BaseException:
-                shutil.rmtree(tmp, ignore_errors=True)
-                raise
-        shutil.rmtree(store, ignore_errors=True)
+            )
+            (tmp / "tables").mkdir()
+            res.indices.to_csv(tmp / "tables" / "indices.csv", index=False)
+            res.samples.to_csv(tmp / "tables" / "samples.csv", index=False)
+            runs = res.runs[[c for c in res.runs.columns if not c.startswith("series_")]]
+            runs.to_csv(tmp / "tables" / "runs.csv", index=False)
+            write_sensitivity_report(res, tmp)
+            (tmp / "scenario.yaml").write_text(sim.scenario_to_yaml(sc))
+            o.manifest = {
+                "scenario": sc.name,
+                "scenario_file": str(scenario),
+                "overrides": list(set_ or []),
+                "params": [p.__dict__ for p in params],
+                "outputs": list(output),
+                "censored_share": res.censored,
+                **res.meta,
+                "version": sim.__version__,
+                "command": " ".join(["smesim", *sys.argv[1:]]),
+                "total_s": time.perf_counter() - t0,
+            }
         _print_indices(res)
         typer.echo(
             f"{res.meta['runs_n']} runs in {res.meta['timings_s']['runs']:.0f} s; "
@@ -697,66 +739,57 @@ def _run_experiment(
     if opts.fmt not in ("csv", "parquet"):
         raise UserError(f"--format: expected csv or parquet, got {opts.fmt!r}")
     store = _task_store(target)
-    with _sigterm_as_interrupt():
-        tmp = _prepare_out(target)
+    with _sigterm_as_interrupt(), _output(target, store=store) as o:
+        tmp = o.tmp
+        t1 = time.perf_counter()
         try:
-            t1 = time.perf_counter()
-            try:
-                result = execute(
-                    scheduler=opts.scheduler,
-                    processes=opts.processes,
-                    store=store,
-                    resume=opts.resume,
-                    progress=sys.stderr.isatty(),
+            result = execute(
+                scheduler=opts.scheduler,
+                processes=opts.processes,
+                store=store,
+                resume=opts.resume,
+                progress=sys.stderr.isatty(),
+            )
+        except KeyboardInterrupt:
+            if store.is_dir():
+                _err(
+                    f"finished tasks are kept in {store}/; run the same command with "
+                    "--resume to continue"
                 )
-            except KeyboardInterrupt:
-                if store.is_dir():
-                    _err(
-                        f"finished tasks are kept in {store}/; run the same command with "
-                        "--resume to continue"
-                    )
-                raise
-            t2 = time.perf_counter()
-            files = result.write_tables(tmp / "tables", fmt=opts.fmt)
-            files += write_extra(result, tmp)
-            (tmp / "scenario.yaml").write_text(sim.scenario_to_yaml(result.scenario))
-            t3 = time.perf_counter()
-            if not opts.no_report:
-                files += write_experiment_report(result, tmp)
-            t4 = time.perf_counter()
-            full = {
-                **manifest,
-                "kind": result.kind,
-                "replications": result.replications,
-                "seed": result.seed,
-                "seeds": f"replication i runs on numpy SeedSequence({result.seed}).spawn(R)[i]",
-                "tasks_n": len(result.runs),
-                "executor": (
-                    f"dask {opts.scheduler or os.environ.get('SMESIM_SCHEDULER')}"
-                    if (opts.scheduler or os.environ.get("SMESIM_SCHEDULER", "local"))
-                    not in ("", "local")
-                    else f"local processes ({opts.processes or 'all CPUs'})"
-                ),
-                "task_store": str(store),
-                "version": sim.__version__,
-                "python": platform.python_version(),
-                "command": " ".join(["smesim", *sys.argv[1:]]),
-                "timings_s": {
-                    "load": t1 - t0,
-                    "tasks": t2 - t1,
-                    "write_tables": t3 - t2,
-                    "report": t4 - t3,
-                    "total": t4 - t0,
-                },
-                "files": sorted(str(p.relative_to(tmp)) for p in files)
-                + ["manifest.json", "scenario.yaml"],
-            }
-            (tmp / "manifest.json").write_text(json.dumps(full, indent=2, default=str) + "\n")
-            _commit_out(tmp, target)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
             raise
-    shutil.rmtree(store, ignore_errors=True)
+        t2 = time.perf_counter()
+        result.write_tables(tmp / "tables", fmt=opts.fmt)
+        write_extra(result, tmp)
+        (tmp / "scenario.yaml").write_text(sim.scenario_to_yaml(result.scenario))
+        t3 = time.perf_counter()
+        if not opts.no_report:
+            write_experiment_report(result, tmp)
+        t4 = time.perf_counter()
+        o.manifest = {
+            **manifest,
+            "kind": result.kind,
+            "replications": result.replications,
+            "seed": result.seed,
+            "seeds": f"replication i runs on numpy SeedSequence({result.seed}).spawn(R)[i]",
+            "tasks_n": len(result.runs),
+            "executor": (
+                f"dask {opts.scheduler or os.environ.get('SMESIM_SCHEDULER')}"
+                if (opts.scheduler or os.environ.get("SMESIM_SCHEDULER", "local"))
+                not in ("", "local")
+                else f"local processes ({opts.processes or 'all CPUs'})"
+            ),
+            "task_store": str(store),
+            "version": sim.__version__,
+            "python": platform.python_version(),
+            "command": " ".join(["smesim", *sys.argv[1:]]),
+            "timings_s": {
+                "load": t1 - t0,
+                "tasks": t2 - t1,
+                "write_tables": t3 - t2,
+                "report": t4 - t3,
+                "total": t4 - t0,
+            },
+        }
     return result
 
 
@@ -1223,71 +1256,56 @@ def calibrate(
         params = [parse_range(p, sc, option="--fit") for p in fit]
         target = out if out is not None else Path("reports") / f"{sc.name}_calibration"
         command = " ".join(["smesim", *sys.argv[1:]])
-        with _sigterm_as_interrupt():
-            tmp = _prepare_out(target)
-            try:
-                res = _analysis_call(
-                    lambda: run_calibration(
-                        sc,
-                        tg,
-                        params,
-                        replications=replications,
-                        global_method=global_method,  # type: ignore[arg-type]
-                        global_points=global_points,
-                        polish_evals=polish_evals,
-                        refits=refits,
-                        seed=seed,
-                        processes=processes,
-                        scheduler=scheduler,
-                    )
+        with _sigterm_as_interrupt(), _output(target) as o:
+            tmp = o.tmp
+            res = _analysis_call(
+                lambda: run_calibration(
+                    sc,
+                    tg,
+                    params,
+                    replications=replications,
+                    global_method=global_method,  # type: ignore[arg-type]
+                    global_points=global_points,
+                    polish_evals=polish_evals,
+                    refits=refits,
+                    seed=seed,
+                    processes=processes,
+                    scheduler=scheduler,
                 )
-                # tmp and target share a parent, so the relative path holds for both
-                text = calibrated_scenario_yaml(
-                    res,
-                    relative_extends(scenario, target.resolve().parent / target.name),
-                    overrides=set_ or [],
-                    command=command,
-                )
-                (tmp / "scenario.yaml").write_text(text)
-                sim.load_scenario(tmp / "scenario.yaml")  # it must load as written
-                (tmp / "tables").mkdir()
-                res.table.to_csv(tmp / "tables" / "observed_vs_simulated.csv", index=False)
-                res.uncertainty.to_csv(tmp / "tables" / "fitted.csv", index=False)
-                res.trace.to_csv(tmp / "tables" / "trace.csv", index=False)
-                if len(res.refits):
-                    res.refits.to_csv(tmp / "tables" / "refits.csv", index=False)
-                files = write_calibration_report(res, tmp)
-                fit_json = {
-                    "scenario": sc.name,
-                    "scenario_file": str(scenario),
-                    "targets_file": str(targets),
-                    "targets_illustrative": tg.illustrative,
-                    "overrides": list(set_ or []),
-                    "fitted": res.fitted,
-                    "objective": res.objective,
-                    "uncertainty": res.uncertainty.to_dict("records"),
-                    "observed_vs_simulated": res.table.to_dict("records"),
-                    **res.meta,
-                    "version": sim.__version__,
-                    "command": command,
-                    "wall_time_s": time.perf_counter() - t0,
-                }
-                _write_json(tmp / "fit.json", fit_json)
-                _write_json(
-                    tmp / "manifest.json",
-                    {
-                        "command": command,
-                        "version": sim.__version__,
-                        "files": sorted(
-                            str(p.relative_to(tmp)) for p in [*files, *tmp.glob("tables/*")]
-                        )
-                        + ["fit.json", "scenario.yaml"],
-                    },
-                )
-                _commit_out(tmp, target)
-            except BaseException:
-                shutil.rmtree(tmp, ignore_errors=True)
-                raise
+            )
+            # tmp and target share a parent, so the relative path holds for both
+            text = calibrated_scenario_yaml(
+                res,
+                relative_extends(scenario, target.resolve().parent / target.name),
+                overrides=set_ or [],
+                command=command,
+            )
+            (tmp / "scenario.yaml").write_text(text)
+            sim.load_scenario(tmp / "scenario.yaml")  # it must load as written
+            (tmp / "tables").mkdir()
+            res.table.to_csv(tmp / "tables" / "observed_vs_simulated.csv", index=False)
+            res.uncertainty.to_csv(tmp / "tables" / "fitted.csv", index=False)
+            res.trace.to_csv(tmp / "tables" / "trace.csv", index=False)
+            if len(res.refits):
+                res.refits.to_csv(tmp / "tables" / "refits.csv", index=False)
+            write_calibration_report(res, tmp)
+            fit_json = {
+                "scenario": sc.name,
+                "scenario_file": str(scenario),
+                "targets_file": str(targets),
+                "targets_illustrative": tg.illustrative,
+                "overrides": list(set_ or []),
+                "fitted": res.fitted,
+                "objective": res.objective,
+                "uncertainty": res.uncertainty.to_dict("records"),
+                "observed_vs_simulated": res.table.to_dict("records"),
+                **res.meta,
+                "version": sim.__version__,
+                "command": command,
+                "wall_time_s": time.perf_counter() - t0,
+            }
+            _write_json(tmp / "fit.json", fit_json)
+            o.manifest = {"scenario": sc.name, "command": command, "version": sim.__version__}
         _print_calibration(res)
         typer.echo(
             f"{res.meta['runs_n']} runs, {res.meta['evaluations_n']} points in "
@@ -1344,11 +1362,13 @@ def calibration_table(
         import sim
         from sim.calibration import baseline_table
         from sim.experiment import replication_seed
+        from sim.outdir import FolderLock, OutputError
 
         sc = sim.load_scenario(scenario, set_ or [])
         if sc.guarantee is None:
             raise UserError(f"{scenario}: the table needs a scenario with a guarantee fund")
         path = csv if csv is not None else Path("reports") / f"{sc.name}_calibration_table.csv"
+        _check_path(path, "--csv")
         if replications == 1:
             results = [sim.run(sc)]
         else:
@@ -1356,11 +1376,26 @@ def calibration_table(
                 sim.run(sc, seed_sequence=replication_seed(sc.seed, i)) for i in range(replications)
             ]
         table = baseline_table(results)
+        header = ",".join(table.columns)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.tmp")
-            table.to_csv(tmp, index=False)
-            os.replace(tmp, path)
+            with FolderLock(path, " ".join(["smesim", *sys.argv[1:]])):
+                if path.exists():
+                    with open(path, encoding="utf-8", errors="replace") as f:
+                        first = f.readline().rstrip("\r\n")
+                    if not path.is_file() or first != header:
+                        raise UserError(
+                            f"{path}: exists and is not a calibration table smesim wrote (its "
+                            "first line differs); it was not touched. Choose another file "
+                            "with --csv"
+                        )
+                tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+                try:
+                    table.to_csv(tmp, index=False)
+                    os.replace(tmp, path)
+                finally:
+                    tmp.unlink(missing_ok=True)
+        except OutputError as exc:
+            raise UserError(f"{exc} (--csv FILE)") from None
         except OSError as exc:
             raise UserError(f"{path}: cannot be written ({exc.strerror or exc})") from None
         _print_baseline_table(table, replications)
@@ -1464,54 +1499,52 @@ def design(
         lev = parse_range(lever, sc, option="--lever")
         tg = _analysis_call(lambda: parse_target(target))
         dest = out if out is not None else Path("reports") / f"{sc.name}_design"
-        with _sigterm_as_interrupt():
-            tmp = _prepare_out(dest)
-            try:
-                res = _analysis_call(
-                    lambda: run_design(
-                        sc,
-                        lev,
-                        tg,
-                        replications=replications,
-                        seek=seek,  # type: ignore[arg-type]
-                        tol=tol,
-                        grid=grid,
-                        processes=processes,
-                        scheduler=scheduler,
-                    )
+        with _sigterm_as_interrupt(), _output(dest) as o:
+            tmp = o.tmp
+            res = _analysis_call(
+                lambda: run_design(
+                    sc,
+                    lev,
+                    tg,
+                    replications=replications,
+                    seek=seek,  # type: ignore[arg-type]
+                    tol=tol,
+                    grid=grid,
+                    processes=processes,
+                    scheduler=scheduler,
                 )
-                lines = describe(res)
-                (tmp / "tables").mkdir()
-                res.curve.to_csv(tmp / "tables" / "curve.csv", index=False)
-                runs = res.runs[[c for c in res.runs.columns if not c.startswith("series_")]]
-                runs.to_csv(tmp / "tables" / "runs.csv", index=False)
-                files = write_design_report(res, tmp)
-                _write_json(
-                    tmp / "design.json",
-                    {
-                        "scenario": sc.name,
-                        "scenario_file": str(scenario),
-                        "overrides": list(set_ or []),
-                        "lever": lev.__dict__,
-                        "target": tg.__dict__,
-                        "seek": res.seek,
-                        "status": res.status,
-                        "value": res.value,
-                        "bracket": res.bracket,
-                        "bootstrap_interval_90": res.interval,
-                        "check": res.check,
-                        "summary": lines,
-                        **res.meta,
-                        "version": sim.__version__,
-                        "command": " ".join(["smesim", *sys.argv[1:]]),
-                        "files": sorted(str(p.relative_to(tmp)) for p in files)
-                        + ["tables/curve.csv", "tables/runs.csv"],
-                    },
-                )
-                _commit_out(tmp, dest)
-            except BaseException:
-                shutil.rmtree(tmp, ignore_errors=True)
-                raise
+            )
+            lines = describe(res)
+            (tmp / "tables").mkdir()
+            res.curve.to_csv(tmp / "tables" / "curve.csv", index=False)
+            runs = res.runs[[c for c in res.runs.columns if not c.startswith("series_")]]
+            runs.to_csv(tmp / "tables" / "runs.csv", index=False)
+            write_design_report(res, tmp)
+            _write_json(
+                tmp / "design.json",
+                {
+                    "scenario": sc.name,
+                    "scenario_file": str(scenario),
+                    "overrides": list(set_ or []),
+                    "lever": lev.__dict__,
+                    "target": tg.__dict__,
+                    "seek": res.seek,
+                    "status": res.status,
+                    "value": res.value,
+                    "bracket": res.bracket,
+                    "bootstrap_interval_90": res.interval,
+                    "check": res.check,
+                    "summary": lines,
+                    **res.meta,
+                    "version": sim.__version__,
+                    "command": " ".join(["smesim", *sys.argv[1:]]),
+                },
+            )
+            o.manifest = {
+                "scenario": sc.name,
+                "command": " ".join(["smesim", *sys.argv[1:]]),
+                "version": sim.__version__,
+            }
         typer.echo("\n".join(lines))
         typer.echo(
             f"wrote {dest}/ in {time.perf_counter() - t0:.0f} s (report: {dest / 'report.pdf'})"

@@ -239,7 +239,11 @@ def load_targets(path: str | Path, scenario: Scenario | None = None) -> Targets:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise TargetsError("file not found", file=path) from None
+        from .outdir import windows_path_problem
+
+        why = windows_path_problem(str(path))
+        hint = f" (the path {why}; write paths with /)" if why else ""
+        raise TargetsError(f"file not found{hint}", file=path) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise TargetsError(f"cannot be read as UTF-8 text ({exc})", file=path) from None
     try:

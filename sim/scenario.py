@@ -859,7 +859,13 @@ def _read_yaml(path: Path) -> dict[str, Any]:
             )
         text = raw.decode("utf-8")
     except FileNotFoundError:
-        raise ScenarioError("file not found; expected a YAML scenario file", file=path) from None
+        from .outdir import windows_path_problem
+
+        why = windows_path_problem(str(path))
+        hint = f" (the path {why}; write paths with /)" if why else ""
+        raise ScenarioError(
+            f"file not found{hint}; expected a YAML scenario file", file=path
+        ) from None
     except IsADirectoryError:
         raise ScenarioError("is a folder, expected a YAML scenario file", file=path) from None
     except UnicodeDecodeError:

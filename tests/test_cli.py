@@ -125,9 +125,10 @@ def test_unwritable_output_folder_is_a_user_error(tmp_path):
 
 def test_previous_output_is_replaced_whole(tmp_path):
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "stale.txt").write_text("old")
+    r = smesim("run", str(BASELINE), "-o", str(out), *_sets())
+    assert r.returncode == 0, r.stderr
+    assert (out / "report.pdf").exists()
     r = smesim("run", str(BASELINE), "-o", str(out), "--no-report", *_sets())
     assert r.returncode == 0, r.stderr
-    assert not (out / "stale.txt").exists()
+    assert not (out / "report.pdf").exists()  # the previous run's file, not this one's
     assert (out / "summary.json").exists()

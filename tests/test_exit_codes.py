@@ -73,6 +73,9 @@ def test_full_disk_while_writing_is_exit_2_and_leaves_the_previous_output(tmp_pa
     """The machine's fault, not the input's nor smesim's: exit 2, nothing half-written."""
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "summary.json").write_text("old")
+    (tmp_path / "out" / "manifest.json").write_text(
+        '{"written_by": "smesim", "files": ["manifest.json", "summary.json"]}'
+    )
     prelude = """
         import errno, os
         import sim.results
@@ -94,7 +97,7 @@ def test_full_disk_while_writing_is_exit_2_and_leaves_the_previous_output(tmp_pa
     assert "firms.csv: No space left on device; nothing was left half-written" in r.stderr
     assert "Traceback" not in r.stderr
     assert [x.name for x in tmp_path.iterdir()] == ["out"]
-    assert [x.name for x in (tmp_path / "out").iterdir()] == ["summary.json"]
+    assert sorted(x.name for x in (tmp_path / "out").iterdir()) == ["manifest.json", "summary.json"]
 
 
 def test_success_is_exit_0():

@@ -39,10 +39,15 @@ def _start(out: Path, *extra: str, prelude: str = "") -> subprocess.Popen:
     )
 
 
+# a previous smesim output: its manifest lists its files, so a new run may replace it
+MANIFEST = '{"written_by": "smesim", "files": ["manifest.json", "summary.json"]}'
+
+
 def _previous(folder: Path, present: bool) -> None:
     if present:
         (folder / "out").mkdir()
         (folder / "out" / "summary.json").write_text(OLD)
+        (folder / "out" / "manifest.json").write_text(MANIFEST)
 
 
 def _assert_left_whole(folder: Path, previous: bool) -> None:
@@ -50,7 +55,7 @@ def _assert_left_whole(folder: Path, previous: bool) -> None:
     names = sorted(p.name for p in folder.iterdir())
     if previous:
         assert names == ["out"], names
-        assert [p.name for p in (folder / "out").iterdir()] == ["summary.json"]
+        assert sorted(p.name for p in (folder / "out").iterdir()) == ["manifest.json", "summary.json"]
         assert (folder / "out" / "summary.json").read_text() == OLD
     else:
         assert names == [], names
