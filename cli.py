@@ -250,9 +250,7 @@ def _check_path(path: Path, what: str) -> None:
 
     why = windows_path_problem(str(path))
     if why:
-        raise UserError(
-            f"{what} '{path}' {why}; write paths with / (e.g. reports/shanghai_2024)"
-        )
+        raise UserError(f"{what} '{path}' {why}; write paths with / (e.g. reports/shanghai_2024)")
 
 
 @contextmanager

@@ -55,7 +55,10 @@ def _assert_left_whole(folder: Path, previous: bool) -> None:
     names = sorted(p.name for p in folder.iterdir())
     if previous:
         assert names == ["out"], names
-        assert sorted(p.name for p in (folder / "out").iterdir()) == ["manifest.json", "summary.json"]
+        assert sorted(p.name for p in (folder / "out").iterdir()) == [
+            "manifest.json",
+            "summary.json",
+        ]
         assert (folder / "out" / "summary.json").read_text() == OLD
     else:
         assert names == [], names
