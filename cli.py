@@ -11,10 +11,8 @@ import errno
 import json
 import os
 import platform
-import shutil
 import signal
 import sys
-import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -48,8 +46,8 @@ def _guard(fn: Callable[[], Any]) -> None:
     """Run a command body and turn exceptions into messages and exit codes.
 
     Interrupts held since the program started (see :func:`main`) are raised here, inside
-    the body, so that they too end with exit code 130; temporary folders still in flight
-    when the body ends, however it ends, are removed.
+    the body, so that they too end with exit code 130. Temporary output folders are
+    removed by the output writer (:func:`sim.outdir.output_folder`) however the body ends.
     """
     # an interrupt during this import is held (from main) and raised in the body below
     from sim import ExperimentError, ScenarioError
@@ -84,8 +82,6 @@ def _guard(fn: Callable[[], Any]) -> None:
             "file and the command line (rerun with --debug to see the traceback)."
         )
         raise typer.Exit(EXIT_INTERNAL) from None
-    finally:
-        _remove_in_flight()
 
 
 # --------------------------------------------------------------------------- interrupts
@@ -94,7 +90,6 @@ def _guard(fn: Callable[[], Any]) -> None:
 # folder is never left half-moved, and every temporary folder is known and removed.
 
 _signals = {"defer": 0, "pending": False, "starting": False}
-_in_flight: set[Path] = set()
 
 
 def _on_signal(signum: int, frame: Any) -> None:  # noqa: ARG001
@@ -129,20 +124,6 @@ def _interrupts_held() -> Iterator[None]:
             raise KeyboardInterrupt
 
 
-def _remove_in_flight() -> None:
-    """Remove temporary output folders left by an interrupted or failed command.
-
-    Signals are held meanwhile and not raised afterwards: the command is ending anyway.
-    """
-    _signals["defer"] += 1
-    try:
-        for path in sorted(_in_flight):
-            shutil.rmtree(path, ignore_errors=True)
-        _in_flight.clear()
-    finally:
-        _signals["defer"] -= 1
-
-
 @contextmanager
 def _sigterm_as_interrupt() -> Iterator[None]:
     """Treat SIGTERM like Ctrl-C (and hold both in critical sections) during the block."""
@@ -152,96 +133,6 @@ def _sigterm_as_interrupt() -> Iterator[None]:
     finally:
         for sig, handler in old.items():
             signal.signal(sig, handler)
-
-
-def _check_replaceable(out: Path) -> None:
-    """Refuse output folders whose replacement would delete more than a previous report.
-
-    Also refuse a file in place of the folder or of one of its parents.
-    """
-    if out.exists() and not out.is_dir():
-        raise UserError(f"output folder {out}: exists and is not a folder")
-    parent = out.resolve().parent
-    for folder in (parent, *parent.parents):
-        if folder.exists():
-            if not folder.is_dir():
-                raise UserError(
-                    f"output folder {out}: cannot be written ({folder} is a file, not a "
-                    "folder); choose another with --out"
-                )
-            break
-    where = None
-    if out.name in ("", ".", ".."):
-        where = "is not a folder name of its own"
-    else:
-        real = out.resolve()
-        cwd, home = Path.cwd().resolve(), Path.home().resolve()
-        if real == real.parent:
-            where = "is the root of the file system"
-        elif real == cwd or real in cwd.parents:
-            where = "holds the current folder"
-        elif real == home or real in home.parents:
-            where = "holds your home folder"
-        elif (real / ".git").exists():
-            where = "holds a git repository"
-    if where:
-        raise UserError(
-            f"output folder {out}: {where}, and a run replaces its output folder whole; "
-            "expected a folder of its own, such as reports/<scenario name>"
-        )
-
-
-def _prepare_out(out: Path) -> Path:
-    """Check that ``out`` can be written and return a fresh temporary folder beside it."""
-    _check_replaceable(out)
-    parent = out.resolve().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        with _interrupts_held():
-            tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
-            _in_flight.add(tmp)
-            # mkdtemp makes a private folder; the report gets the user's usual permissions
-            umask = os.umask(0o022)
-            os.umask(umask)
-            tmp.chmod(0o777 & ~umask)
-    except OSError as exc:
-        raise UserError(
-            f"output folder {out}: cannot be written ({exc.strerror or exc}); choose another with --out"
-        ) from None
-    return tmp
-
-
-def _commit_out(tmp: Path, out: Path) -> None:
-    """Move a complete temporary folder into place, replacing any previous output whole.
-
-    The moves are one critical section: an interrupt is held until they are done, so
-    ``out`` is always either the previous output or the new one.
-    """
-    old = None
-    with _interrupts_held():
-        if out.exists():
-            old = out.with_name(f".{out.name}.old-{os.getpid()}")
-            os.replace(out, old)
-            _in_flight.add(old)
-        try:
-            os.replace(tmp, out)
-        except BaseException:
-            if old is not None:
-                os.replace(old, out)  # put the previous output back
-                _in_flight.discard(old)
-            raise
-        _in_flight.discard(tmp)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-        _in_flight.discard(old)
-
-
-class _Output:
-    """A run's output being built: its temporary folder and the manifest to write last."""
-
-    def __init__(self, tmp: Path) -> None:
-        self.tmp = tmp
-        self.manifest: dict[str, Any] = {}
 
 
 def _check_path(path: Path, what: str) -> None:
@@ -254,55 +145,23 @@ def _check_path(path: Path, what: str) -> None:
 
 
 @contextmanager
-def _output(out: Path, *, store: Path | None = None) -> Iterator[_Output]:
-    """Build an output folder in a temporary folder and move it into place whole.
+def _output(out: Path, *, store: Path | None = None) -> Iterator[Any]:
+    """The library's output-folder writer, with interrupts held in its critical sections."""
+    from sim.outdir import OutputError, output_folder
 
-    The one writer of every command's output folder. Before anything runs it takes the
-    folder's lock (one writer at a time, held until the command ends) and proves that
-    the folder is smesim's own (:func:`sim.outdir.check_replaceable`); it checks that
-    again just before the move, since someone may have put a file there meanwhile. The
-    body fills ``.tmp`` and ``.manifest``; the manifest is written last, with the list
-    of every file in the folder. ``store`` (an experiment's task store) is removed once
-    the output is in place.
-    """
-    from sim.outdir import FolderLock, OutputError, check_replaceable
-
-    _check_path(out, "output folder")
-    _check_replaceable(out)
-    lock = FolderLock(out, " ".join(["smesim", *sys.argv[1:]]))
     try:
-        lock.acquire()
-        check_replaceable(out)
+        with output_folder(
+            out,
+            command=" ".join(["smesim", *sys.argv[1:]]),
+            store=store,
+            critical=_interrupts_held,
+        ) as build:
+            yield build
     except OutputError as exc:
-        lock.release()
-        raise UserError(f"{exc} (--out DIR)") from None
-    except OSError as exc:
-        lock.release()
+        msg = str(exc)
         raise UserError(
-            f"output folder {out}: cannot be written ({exc.strerror or exc}); choose another with --out"
+            msg + " with --out" if msg.endswith("choose another folder") else f"{msg} (--out DIR)"
         ) from None
-    try:
-        tmp = _prepare_out(out)
-        try:
-            o = _Output(tmp)
-            yield o
-            files = [p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file()]
-            _write_json(
-                tmp / "manifest.json",
-                {**o.manifest, "written_by": "smesim", "files": sorted([*files, "manifest.json"])},
-            )
-            try:
-                check_replaceable(out)
-            except OutputError as exc:
-                raise UserError(f"{exc} (--out DIR)") from None
-            _commit_out(tmp, out)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        if store is not None:
-            shutil.rmtree(store, ignore_errors=True)
-    finally:
-        lock.release()
 
 
 @app.callback()

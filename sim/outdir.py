@@ -11,8 +11,12 @@ and released by the operating system when its holder dies, so a crashed run neve
 leaves a stale lock. The lock file records who holds it (pid, host, start time,
 command) so that a second writer can say which run it waited for.
 
-Public names: :class:`OutputError`, :func:`owned_files`, :func:`check_replaceable`,
-:class:`FolderLock`, :func:`windows_path_problem`, :data:`MANIFEST`.
+:func:`output_folder` puts these together: the one writer of every output folder,
+used by the command line and by notebooks alike.
+
+Public names: :func:`output_folder`, :class:`OutputBuild`, :class:`OutputError`,
+:func:`owned_files`, :func:`check_replaceable`, :func:`check_target`, :class:`FolderLock`,
+:func:`windows_path_problem`, :data:`MANIFEST`.
 """
 
 from __future__ import annotations
@@ -20,8 +24,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
+import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +37,11 @@ __all__ = [
     "MANIFEST",
     "WRITER_MARK",
     "FolderLock",
+    "OutputBuild",
     "OutputError",
     "check_replaceable",
+    "check_target",
+    "output_folder",
     "owned_files",
     "windows_path_problem",
 ]
@@ -215,3 +226,180 @@ class FolderLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def check_target(out: Path) -> None:
+    """Raise :class:`OutputError` for an output path that must not be replaced whole.
+
+    Refused: a Windows-style path on POSIX, a file in place of the folder or of one of
+    its parents, and a folder that holds the current folder, the home folder, the root
+    of the file system or a git repository.
+    """
+    why = windows_path_problem(str(out))
+    if why:
+        raise OutputError(f"output folder '{out}' {why}; write paths with / (e.g. reports/x)")
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"output folder {out}: exists and is not a folder")
+    parent = out.resolve().parent
+    for folder in (parent, *parent.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise OutputError(
+                    f"output folder {out}: cannot be written ({folder} is a file, not a "
+                    "folder); choose another folder"
+                )
+            break
+    where = None
+    if out.name in ("", ".", ".."):
+        where = "is not a folder name of its own"
+    else:
+        real = out.resolve()
+        cwd, home = Path.cwd().resolve(), Path.home().resolve()
+        if real == real.parent:
+            where = "is the root of the file system"
+        elif real == cwd or real in cwd.parents:
+            where = "holds the current folder"
+        elif real == home or real in home.parents:
+            where = "holds your home folder"
+        elif (real / ".git").exists():
+            where = "holds a git repository"
+    if where:
+        raise OutputError(
+            f"output folder {out}: {where}, and a run replaces its output folder whole; "
+            "expected a folder of its own, such as reports/<scenario name>"
+        )
+
+
+class OutputBuild:
+    """An output folder being built: its temporary folder and the manifest written last.
+
+    Attributes
+    ----------
+    tmp : Path
+        Write the output's files here; it is moved to the output folder when complete.
+    manifest : dict
+        Fill it with the run's record (scenario, seed, command, timings ...); the writer
+        adds ``written_by`` and ``files`` (every file of the folder) and writes it last.
+    """
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.manifest: dict[str, Any] = {}
+
+
+def _commit(tmp: Path, out: Path, critical: Callable[[], AbstractContextManager[Any]]) -> None:
+    """Move a complete temporary folder into place, replacing any previous output whole.
+
+    The moves are one critical section, so ``out`` is always either the previous output
+    or the new one; the previous one is deleted only after the new one is in place.
+    """
+    old = None
+    try:
+        with critical():
+            if out.exists():
+                old = out.with_name(f".{out.name}.old-{os.getpid()}")
+                os.replace(out, old)
+            try:
+                os.replace(tmp, out)
+            except BaseException:
+                if old is not None:
+                    os.replace(old, out)  # put the previous output back
+                    old = None
+                raise
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def output_folder(
+    out: Path | str,
+    *,
+    command: str = "",
+    store: Path | None = None,
+    critical: Callable[[], AbstractContextManager[Any]] = nullcontext,
+) -> Iterator[OutputBuild]:
+    """Build an output folder in a temporary folder and move it into place whole.
+
+    The one writer of every smesim output folder. Before the body runs it checks the
+    path (:func:`check_target`), takes the folder's lock (:class:`FolderLock`, held until
+    the block ends) and proves the folder is smesim's own (:func:`check_replaceable`);
+    it checks ownership again just before the move, since a file may have been added
+    meanwhile. On any exception the temporary folder is deleted and the previous output
+    is left as it was.
+
+    Parameters
+    ----------
+    out : Path or str
+        The output folder.
+    command : str
+        Recorded in the lock for a second writer's message.
+    store : Path, optional
+        An experiment's task store, deleted once the output is in place.
+    critical : callable returning a context manager
+        Wraps the creation of the temporary folder and the final moves (the command
+        line holds Ctrl-C and SIGTERM there, so that nothing is left half-moved).
+
+    Yields
+    ------
+    OutputBuild
+        Write files into ``.tmp`` and the record into ``.manifest``.
+
+    Raises
+    ------
+    OutputError
+        The folder may not be written: not smesim's own, being written by another run,
+        or not writable (the message names the folder and the reason).
+
+    Examples
+    --------
+    >>> with output_folder("reports/my_run") as build:  # doctest: +SKIP
+    ...     result.write_tables(build.tmp / "tables")
+    ...     build.manifest["seed"] = 1
+    """
+    out = Path(out)
+    check_target(out)
+    lock = FolderLock(out, command)
+    try:
+        lock.acquire()
+        check_replaceable(out)
+    except OSError as exc:
+        lock.release()
+        raise OutputError(
+            f"output folder {out}: cannot be written ({exc.strerror or exc}); choose another folder"
+        ) from None
+    except BaseException:
+        lock.release()
+        raise
+    tmp: Path | None = None
+    try:
+        try:
+            with critical():
+                tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.resolve().parent))
+                # mkdtemp makes a private folder; the output gets the user's usual permissions
+                umask = os.umask(0o022)
+                os.umask(umask)
+                tmp.chmod(0o777 & ~umask)
+        except OSError as exc:
+            raise OutputError(
+                f"output folder {out}: cannot be written ({exc.strerror or exc}); choose "
+                "another folder"
+            ) from None
+        build = OutputBuild(tmp)
+        yield build
+        files = [p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file()]
+        manifest = {**build.manifest, "written_by": WRITER_MARK}
+        manifest["files"] = sorted({*files, MANIFEST})
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+        check_replaceable(out)
+        _commit(tmp, out, critical)
+        tmp = None
+        if store is not None:
+            shutil.rmtree(store, ignore_errors=True)
+    finally:
+        try:
+            if tmp is not None:
+                with critical():  # a second Ctrl-C does not cut the clean-up short
+                    shutil.rmtree(tmp, ignore_errors=True)
+        finally:
+            lock.release()

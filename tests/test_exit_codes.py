@@ -135,8 +135,9 @@ def test_guard_maps_exceptions_to_exit_codes(capsys, exc, code, message):
 
 def test_guard_removes_temporary_folders_of_a_failed_command(tmp_path):
     def body() -> None:
-        cli._prepare_out(tmp_path / "out")
-        raise RuntimeError("fails after the temporary folder was made")
+        with cli._output(tmp_path / "out") as build:
+            (build.tmp / "half.csv").write_text("a")
+            raise RuntimeError("fails after the temporary folder was made")
 
     with pytest.raises(typer.Exit):
         cli._guard(body)

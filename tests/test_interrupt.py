@@ -146,7 +146,7 @@ def test_interrupt_between_the_moves_that_put_the_output_in_place(tmp_path):
             if len(_calls) == 1:
                 os.kill(os.getpid(), signal.SIGINT)
 
-        cli.os.replace = replace
+        os.replace = replace
     """
     p = _start(tmp_path / "out", "--set", "population.firms_n=1000", "--no-report", prelude=prelude)
     _, stderr = p.communicate(timeout=120)
@@ -177,7 +177,7 @@ def test_second_interrupt_while_cleaning_up(tmp_path):
         def run(*args, **kwargs):
             raise KeyboardInterrupt
 
-        cli.shutil.rmtree = rmtree
+        shutil.rmtree = rmtree
         sim.run = run
     """
     p = _start(tmp_path / "out", "--set", "population.firms_n=1000", prelude=prelude)
