@@ -106,7 +106,8 @@ class ExperimentError(ValueError):
     """A problem with an experiment's definition, its task store or its executor.
 
     Raised for a store whose manifest describes another experiment, a missing optional
-    dependency (Dask) or an unreachable scheduler: things the user can fix.
+    dependency (Dask), an unreachable scheduler or a task a Dask cluster lost for good
+    (its workers died): things the user can fix, or retry with ``resume=True``.
     """
 
 
@@ -538,7 +539,42 @@ def _check_reachable(address: str) -> None:
         ) from None
 
 
+class _ClusterLost(Exception):
+    """A task the Dask cluster lost for good; ``reason`` says how (for the user)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _lost_reason(exc: BaseException, key: str) -> str | None:
+    """What a lost task tells the user, or ``None`` when ``exc`` is the task's own error."""
+    from concurrent.futures import CancelledError
+
+    from distributed import KilledWorker
+    from distributed.comm import CommClosedError
+
+    if isinstance(exc, KilledWorker):
+        return (
+            f"Dask worker processes died while running task {key} and Dask gave up on it "
+            "(its distributed.scheduler.allowed-failures was reached; a worker that runs out "
+            "of memory is a common cause)"
+        )
+    if isinstance(exc, CommClosedError | CancelledError):
+        return (
+            f"the Dask cluster lost task {key} ({type(exc).__name__}: {exc}): a worker or "
+            "the scheduler died or became unreachable"
+        )
+    return None
+
+
 def _run_dask(todo: _Todo, on_row: _OnRow, client: Any) -> None:
+    """Run tasks on a Dask cluster.
+
+    A task whose worker dies is run again by Dask on another worker (up to the cluster's
+    ``distributed.scheduler.allowed-failures`` deaths per task), with the same seed and
+    so the same row. A task Dask gives up on raises :class:`_ClusterLost`.
+    """
     from distributed import as_completed
 
     futures = []
@@ -550,7 +586,14 @@ def _run_dask(todo: _Todo, on_row: _OnRow, client: Any) -> None:
             index[fut.key] = i
             futures.append(fut)
         for fut in as_completed(futures, loop=client.loop):
-            on_row(index[fut.key], fut.result())
+            try:
+                row = fut.result()
+            except Exception as exc:
+                reason = _lost_reason(exc, str(fut.key))
+                if reason is None:
+                    raise
+                raise _ClusterLost(reason) from exc
+            on_row(index[fut.key], row)
         ok = True
     finally:
         if not ok and futures:
@@ -614,7 +657,11 @@ def run_tasks(
     Raises
     ------
     ExperimentError
-        A store of another experiment, Dask missing, the scheduler unreachable.
+        A store of another experiment, Dask missing, the scheduler unreachable, or a task
+        the Dask cluster lost for good (its workers died more often than the cluster's
+        ``distributed.scheduler.allowed-failures``; fewer deaths are absorbed: Dask runs
+        the task again, with the same result). The message names the task store, whose
+        finished tasks ``resume=True`` reuses.
     ScenarioError
         A task's scenario or overrides are invalid (checked before anything runs).
     KeyboardInterrupt
@@ -674,7 +721,23 @@ def run_tasks(
             if not todo:
                 pass
             elif client is not None:
-                _run_dask(todo, on_row, client)
+                try:
+                    _run_dask(todo, on_row, client)
+                except _ClusterLost as exc:
+                    finished = sum(r is not None for r in rows)
+                    if st is not None:
+                        then = (
+                            f"{finished} of {len(tasks)} tasks finished and are kept in the task "
+                            f"store {st.folder}; run the same command again with --resume "
+                            "(resume=True) to run only the others"
+                        )
+                    else:
+                        then = (
+                            f"{finished} of {len(tasks)} tasks had finished; run the experiment "
+                            "again (with a task store, store=..., finished tasks would be kept "
+                            "for resume=True)"
+                        )
+                    raise ExperimentError(f"{exc.reason}; {then}") from None
             elif min(n, len(todo)) == 1:
                 _run_serial(todo, on_row)
             else:
