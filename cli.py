@@ -27,6 +27,8 @@ import typer
 
 app = typer.Typer(
     add_completion=False,
+    # help texts are plain text: square brackets such as "[/ KEY]" or "[240]" are not markup
+    rich_markup_mode=None,
     no_args_is_help=True,
     help="smesim: simulate SME support measures (loan pools, guarantees, cost relief, awards, funds).",
 )
