@@ -345,9 +345,7 @@ def run(
                 result = sim.run(sc, seed=seed)
                 t2 = time.perf_counter()
                 files = result.write_tables(tmp / "tables", fmt=fmt)
-                (tmp / "summary.json").write_text(
-                    json.dumps(result.summary_dict(), indent=2) + "\n"
-                )
+                _write_json(tmp / "summary.json", result.summary_dict())
                 (tmp / "scenario.yaml").write_text(sim.scenario_to_yaml(sc))
                 t3 = time.perf_counter()
                 if not no_report:
@@ -374,7 +372,7 @@ def run(
                     "files": sorted(str(p.relative_to(tmp)) for p in files)
                     + ["manifest.json", "scenario.yaml", "summary.json"],
                 }
-                (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+                _write_json(tmp / "manifest.json", manifest)
                 _commit_out(tmp, target)
             except BaseException:
                 shutil.rmtree(tmp, ignore_errors=True)
@@ -472,7 +470,10 @@ def _analysis_call(fn: Callable[[], Any]) -> Any:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(data, indent=2, default=str) + "\n")
+    """Write ``data`` as strict JSON (missing and non-finite numbers as ``null``)."""
+    from sim.jsonio import write_json  # numpy and pandas: only when a command writes
+
+    write_json(path, data)
 
 
 ProcessesOpt = Annotated[
@@ -753,7 +754,7 @@ def _run_experiment(
                 "files": sorted(str(p.relative_to(tmp)) for p in files)
                 + ["manifest.json", "scenario.yaml"],
             }
-            (tmp / "manifest.json").write_text(json.dumps(full, indent=2, default=str) + "\n")
+            _write_json(tmp / "manifest.json", full)
             _commit_out(tmp, target)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -990,7 +991,7 @@ def compare(
                     for v in result.meta["variants"]
                 },
             }
-            (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+            _write_json(tmp / "summary.json", summary)
             (tmp / "scenarios").mkdir()
             paths = [tmp / "summary.json"]
             for lab, s in zip(labels, [b, *vs], strict=True):
@@ -1097,7 +1098,7 @@ def sweep(
                 "intervals": "<figure>_p05/_p95: 5th/95th percentiles over replications",
                 "points": json.loads(result.points().to_json(orient="records")),
             }
-            (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+            _write_json(tmp / "summary.json", summary)
             return [tmp / "summary.json"]
 
         manifest = {
@@ -1131,7 +1132,7 @@ def _run_replications(
         return sim.replicate(sc, replications, seed=seed, **kw)
 
     def write_extra(result: Any, tmp: Path) -> list[Path]:
-        (tmp / "summary.json").write_text(json.dumps(result.summary_dict(), indent=2) + "\n")
+        _write_json(tmp / "summary.json", result.summary_dict())
         return [tmp / "summary.json"]
 
     manifest = {
