@@ -25,6 +25,8 @@ import typer
 
 app = typer.Typer(
     add_completion=False,
+    # help texts are plain text: square brackets such as "[/ KEY]" or "[240]" are not markup
+    rich_markup_mode=None,
     no_args_is_help=True,
     help="smesim: simulate SME support measures (loan pools, guarantees, cost relief, awards, funds).",
 )
@@ -262,7 +264,7 @@ def run(
             result = sim.run(sc, seed=seed)
             t2 = time.perf_counter()
             result.write_tables(tmp / "tables", fmt=fmt)
-            (tmp / "summary.json").write_text(json.dumps(result.summary_dict(), indent=2) + "\n")
+            _write_json(tmp / "summary.json", result.summary_dict())
             (tmp / "scenario.yaml").write_text(sim.scenario_to_yaml(sc))
             t3 = time.perf_counter()
             if not no_report:
@@ -380,7 +382,10 @@ def _analysis_call(fn: Callable[[], Any]) -> Any:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(data, indent=2, default=str) + "\n")
+    """Write ``data`` as strict JSON (missing and non-finite numbers as ``null``)."""
+    from sim.jsonio import write_json  # numpy and pandas: only when a command writes
+
+    write_json(path, data)
 
 
 ProcessesOpt = Annotated[
@@ -878,7 +883,7 @@ def compare(
                     for v in result.meta["variants"]
                 },
             }
-            (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+            _write_json(tmp / "summary.json", summary)
             (tmp / "scenarios").mkdir()
             paths = [tmp / "summary.json"]
             for lab, s in zip(labels, [b, *vs], strict=True):
@@ -985,7 +990,7 @@ def sweep(
                 "intervals": "<figure>_p05/_p95: 5th/95th percentiles over replications",
                 "points": json.loads(result.points().to_json(orient="records")),
             }
-            (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+            _write_json(tmp / "summary.json", summary)
             return [tmp / "summary.json"]
 
         manifest = {
@@ -1019,7 +1024,7 @@ def _run_replications(
         return sim.replicate(sc, replications, seed=seed, **kw)
 
     def write_extra(result: Any, tmp: Path) -> list[Path]:
-        (tmp / "summary.json").write_text(json.dumps(result.summary_dict(), indent=2) + "\n")
+        _write_json(tmp / "summary.json", result.summary_dict())
         return [tmp / "summary.json"]
 
     manifest = {

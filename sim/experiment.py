@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
+from .jsonio import dumps, plain
 from .results import SUMMARY_KEYS, RunResult
 from .scenario import (
     Scenario,
@@ -346,7 +347,7 @@ class _Store:
                 "version": __version__,
                 "format": "one Parquet file per finished task: tasks/<task id>.parquet",
             }
-            _atomic_write(self.manifest_path, json.dumps(manifest, indent=2) + "\n")
+            _atomic_write(self.manifest_path, dumps(manifest) + "\n")
         except OSError as exc:
             raise ExperimentError(
                 f"task store {self.folder}: cannot be written ({exc.strerror or exc})"
@@ -805,14 +806,6 @@ def _stats(values: np.ndarray) -> dict[str, float]:
     }
 
 
-def _json_value(v: Any) -> Any:
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    return v
-
-
 @dataclass
 class ExperimentResult:
     """The rows of an experiment and the statistics drawn from them.
@@ -929,7 +922,7 @@ class ExperimentResult:
         out: dict[str, Any] = {}
         for k in self.point_keys:
             if k != "point":
-                out[k] = _json_value(first[k])
+                out[k] = plain(first[k])
         out["replications"] = len(rows)
         out["seed"] = int(self.seed)
         for k in (*SUMMARY_KEYS, *EXTRA_KEYS):
@@ -937,9 +930,9 @@ class ExperimentResult:
                 out[k] = first[k]
                 continue
             st = _stats(rows[k].to_numpy(dtype=float))
-            out[k] = _json_value(st["mean"])
-            out[f"{k}_p05"] = _json_value(st["p05"])
-            out[f"{k}_p95"] = _json_value(st["p95"])
+            out[k] = plain(st["mean"])
+            out[f"{k}_p05"] = plain(st["p05"])
+            out[f"{k}_p95"] = plain(st["p95"])
             if k.endswith("_day"):
                 out[_share_key(k)] = st["n"] / len(rows)
         return out

@@ -390,7 +390,9 @@ def output_folder(
         files = [p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file()]
         manifest = {**build.manifest, "written_by": WRITER_MARK}
         manifest["files"] = sorted({*files, MANIFEST})
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+        from .jsonio import write_json
+
+        write_json(tmp / MANIFEST, manifest)
         check_replaceable(out)
         _commit(tmp, out, critical)
         tmp = None

@@ -11,8 +11,6 @@ real population the sample stands for (scale 1 means the sample *is* the populat
 
 from __future__ import annotations
 
-import json
-import math
 import os
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -22,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .jsonio import dumps, plain
 from .population import COST_CATEGORIES
 from .scenario import Scenario
 
@@ -235,17 +234,6 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> None:
             fh.writelines(",".join(row) + sep for row in zip(*cols, strict=True))
 
 
-def _json_safe(v: Any) -> Any:
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, np.floating | float):
-        f = float(v)
-        return None if math.isnan(f) else f
-    if v is pd.NA:
-        return None
-    return v
-
-
 def _first_day(quotas: pd.DataFrame, kind: str) -> int | None:
     rows = quotas[quotas["kind"] == kind]
     days = rows["exhausted_on"].dropna()
@@ -433,7 +421,7 @@ def build_result(model: _Model) -> RunResult:
         "savings_total_amount": sc(interest + fee_sav + relief_paid + awards_paid),
         "fiscal_cost_amount": sc(subsidy + relief_paid + awards_paid + exp_loss - fee_income),
     }
-    values = {k: _json_safe(values[k]) for k in SUMMARY_KEYS}
+    values = {k: plain(values[k]) for k in SUMMARY_KEYS}
     return RunResult(
         scenario=s,
         firms=firms_df,
@@ -449,4 +437,4 @@ def build_result(model: _Model) -> RunResult:
 
 def summary_json(result: RunResult) -> str:
     """The summary as pretty JSON text."""
-    return json.dumps(result.summary_dict(), indent=2)
+    return dumps(result.summary_dict())

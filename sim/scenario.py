@@ -627,23 +627,32 @@ class Scenario(_Model):
             for i, lvl in enumerate(self.awards.levels):
                 tier_ok(f"awards.levels.{i}.from_tier", [lvl.from_tier])
                 tier_ok(f"awards.levels.{i}.to_tier", [lvl.to_tier])
-            for i, d in enumerate(self.awards.round_days):
+            days = self.awards.round_days
+            # the hint keeps the rounds that fall within the horizon (none: no rounds), so
+            # that following it literally clears the error
+            inside = [d for d in days if 0 <= d < self.horizon.days]
+            for i, d in enumerate(days):
                 if not 0 <= d < self.horizon.days:
                     errors.append(
                         (
                             f"awards.round_days.{i}",
                             f"expected a day within the horizon 0..{self.horizon.days - 1}; "
                             f"got {d} (when shortening horizon.days, also set "
-                            "awards.round_days, e.g. --set awards.round_days=[240])",
+                            "awards.round_days, e.g. --set awards.round_days="
+                            f"[{','.join(str(x) for x in inside)}])",
                         )
                     )
         day = self.loan_pool.reallocation_day
         if day is not None and day >= self.horizon.days:
+            within = (
+                f"a day within the horizon 1..{self.horizon.days - 1}, or null for no reallocation"
+                if self.horizon.days > 1
+                else "null (a one-day horizon has no day to reallocate on)"
+            )
             errors.append(
                 (
                     "loan_pool.reallocation_day",
-                    f"expected a day within the horizon 0..{self.horizon.days - 1}, or null "
-                    f"for no reallocation; got {day}",
+                    f"expected {within}; got {day} (e.g. --set loan_pool.reallocation_day=null)",
                 )
             )
         if self.loan_pool.quota_mode == "bank_quotas":

@@ -403,7 +403,7 @@ CASES: dict[str, tuple[str, tuple[str, ...], str | None, tuple[str, ...]]] = {
         _doc(_set("loan_pool.reallocation_day", 5000)),
         (),
         "loan_pool.reallocation_day",
-        ("expected a day within the horizon 0..1094",),
+        ("expected a day within the horizon 1..1094",),
     ),
     "unknown_zone": (
         _doc(_set("cost_relief.zone_budgets", {"zone_99": "1bn"})),

@@ -1,0 +1,49 @@
+"""Hints in scenario errors ("e.g. --set ...") work when followed literally."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+
+from .conftest import BASELINE
+
+HINT = re.compile(r"e\.g\. --set (\S+?)\)")
+
+
+def _validate(sets: list[str]) -> tuple[int, str]:
+    r = CliRunner().invoke(
+        app, ["validate", str(BASELINE), *[a for s in sets for a in ("--set", s)]]
+    )
+    return r.exit_code, r.output
+
+
+@pytest.mark.parametrize(
+    "sets",
+    [
+        ["horizon.days=30"],  # no award round and no reallocation day left inside
+        ["horizon.days=1"],
+        ["horizon.days=300"],  # the first award round still fits
+        ["horizon.days=700", "loan_pool.reallocation_day=null"],  # two rounds fit
+        ["awards.round_days=[5,4000]"],
+        ["horizon.days=365", "loan_pool.reallocation_day=400"],
+    ],
+)
+def test_day_hints_followed_literally_validate(sets):
+    code, out = _validate(sets)
+    assert code == 2, out
+    hints = dict.fromkeys(HINT.findall(out))  # each distinct hint once, in order
+    assert hints, out
+    code, out = _validate([*sets, *hints])
+    assert code == 0, out
+
+
+def test_round_day_hint_keeps_the_rounds_inside_the_horizon():
+    code, out = _validate(["horizon.days=700", "loan_pool.reallocation_day=null"])
+    assert code == 2
+    assert set(HINT.findall(out)) == {"awards.round_days=[240,605]"}
+    code, out = _validate(["horizon.days=30", "loan_pool.reallocation_day=null"])
+    assert set(HINT.findall(out)) == {"awards.round_days=[]"}
