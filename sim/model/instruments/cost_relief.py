@@ -1,0 +1,121 @@
+"""Cost relief: zone budgets paying a share of firms' running costs, first come first served.
+
+Public names: :class:`CostReliefInstrument`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...scenario import Scenario
+from ..ledger import Ledger
+from ..population import COST_CATEGORIES, Firms
+
+__all__ = ["CostReliefInstrument"]
+
+
+class CostReliefInstrument:
+    """One budget account per zone or cluster.
+
+    Every ``claim_interval_days`` each eligible firm in a zone claims
+    ``sum_c rate_c x cost_c x interval/365``, limited by what is left of its yearly cap.
+    Claims reach the zone's budget in a random order drawn for the round; the budget
+    pays them in full while it can and closes at the first claim it cannot pay.
+
+    Parameters
+    ----------
+    scenario
+        The validated scenario; ``scenario.cost_relief`` may be ``None``.
+    firms
+        The population (for zone sizes when the budget is split ``by_firms``).
+    ledger
+        The ledger in which to open the accounts.
+    """
+
+    def __init__(self, scenario: Scenario, firms: Firms, ledger: Ledger):
+        self.c = scenario.cost_relief
+        self.active = self.c is not None and self.c.budget > 0 and len(firms.zone_names) > 0
+        self.zone_ids = np.empty(0, dtype=np.int64)
+        if not self.active:
+            return
+        c = self.c
+        scale = scenario.population.scale
+        names = list(firms.zone_names)
+        explicit = np.array([c.zone_budgets.get(z, np.nan) for z in names])
+        rest = c.budget - np.nansum(explicit)
+        free = np.isnan(explicit)
+        if c.allocation == "equal":
+            w = free.astype(float)
+        else:
+            w = np.bincount(firms.zone[firms.zone >= 0], minlength=len(names)).astype(float) * scale
+            w = np.where(free, w, 0.0)
+        share = w / w.sum() if w.sum() > 0 else np.zeros_like(w)
+        budget = np.where(free, rest * share, explicit)
+        self.zone_ids = ledger.open_many(
+            [f"zone:{z}" for z in names], "zone_budget", budget / scale, group="cost_relief"
+        )
+        self.rates = np.array([getattr(c.subsidy_rates, k) for k in COST_CATEGORIES])
+        self.eligible_tier = np.isin(np.array(firms.tier_names), c.eligible_tiers)
+        self.paid_year = np.zeros(firms.n)
+        self.paid_by_cat = np.zeros((len(COST_CATEGORIES), firms.n))
+        self.year = 0
+        # a firm's claim per round does not change: computed once, not every round
+        self.by_cat = self.rates[:, None] * firms.costs * (c.claim_interval_days / 365.0)
+        self.want = self.by_cat.sum(axis=0)
+        self.in_zone = firms.zone >= 0
+        # each firm's budget account (-1 outside zones)
+        self.account = np.where(self.in_zone, self.zone_ids[firms.zone], -1)
+
+    def claim(
+        self,
+        day: int,
+        firms: Firms,
+        aware_day: np.ndarray,
+        ledger: Ledger,
+        *,
+        rng: np.random.Generator,
+    ) -> float:
+        """Run one claim round; return the amount paid (simulated units)."""
+        c = self.c
+        year = day // 365
+        if year != self.year:
+            self.year = year
+            self.paid_year[:] = 0.0
+        who = self.in_zone
+        if not self.eligible_tier.all():
+            # certification moves firms between tiers: eligibility is looked up each round
+            who = who & self.eligible_tier[firms.tier]
+        if c.requires_awareness:
+            who = who & (aware_day <= day)
+        idx = who.nonzero()[0]
+        if idx.size == 0:
+            return 0.0
+        room = np.maximum(c.cap_per_firm_year - self.paid_year[idx], 0.0)
+        amount = np.minimum(self.want[idx], room)
+        keep = amount > 0
+        idx, amount = idx[keep], amount[keep]
+        # claims reach the budgets in a random order; the books are kept in firm order
+        order = rng.permutation(idx.size)
+        arriving = amount[order]
+        granted_arrival, _ = ledger.draw(self.account[idx[order]], arriving, day)
+        if not granted_arrival.any():
+            return 0.0
+        if granted_arrival.all():
+            paid_total = float(arriving.sum())
+            paid = amount
+        else:
+            paid_total = float(np.where(granted_arrival, arriving, 0.0).sum())
+            granted = np.empty(idx.size, dtype=bool)
+            granted[order] = granted_arrival
+            idx, paid = idx[granted], amount[granted]
+        self.paid_year[idx] += paid
+        # each category gets its share of what was paid: all of it unless the cap bit
+        # (one category at a time: indexing rows is several times faster than 2-D)
+        want = self.want[idx]
+        ratio = None if (paid == want).all() else paid / want
+        for by_cat, paid_by_cat in zip(self.by_cat, self.paid_by_cat, strict=True):
+            share = by_cat[idx]
+            if ratio is not None:
+                share *= ratio
+            paid_by_cat[idx] += share
+        return paid_total

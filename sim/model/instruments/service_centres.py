@@ -1,0 +1,36 @@
+"""Service centres: outreach that spreads awareness and advisers that help firms apply.
+
+Public names: :class:`ServiceCentresInstrument`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...scenario import Scenario
+from ..queue import FluidQueue
+
+__all__ = ["ServiceCentresInstrument"]
+
+
+class ServiceCentresInstrument:
+    """Capacities of the service centres, in simulated firms per day.
+
+    ``contacts_per_day`` limits the outreach term of the awareness diffusion;
+    ``assist`` is a first-come-first-served queue of applications prepared with an
+    adviser's help (a share ``behaviour.assisted_share`` of applicants need one). With
+    no centres, every applicant prepares alone in ``behaviour.prep_days``.
+
+    Parameters
+    ----------
+    scenario
+        The validated scenario.
+    """
+
+    def __init__(self, scenario: Scenario):
+        sc = scenario.service_centres
+        scale = scenario.population.scale
+        self.contacts_per_day = sc.centres_n * sc.contacts_per_centre_day / scale
+        rate = sc.centres_n * sc.assists_per_centre_day / scale
+        self.active = rate > 0
+        self.assist = FluidQueue(np.array([rate]))

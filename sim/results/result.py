@@ -1,0 +1,446 @@
+"""Results: the tables of one run and its one-row summary.
+
+Public names: :class:`RunResult`, :func:`build_result`, :func:`write_csv`,
+:data:`SUMMARY_KEYS`.
+
+Row-level tables (``firms``, ``applications``, ``savings``) hold simulated firms and
+applications as they are. Aggregate tables (``timeseries``, ``quotas``, ``levels``,
+``needs``) and :meth:`RunResult.summary` are scaled by ``population.scale`` to the
+real population the sample stands for (scale 1 means the sample *is* the population).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..model.codes import NEED_FATES, OUTCOMES, REFUSALS_BY_ACCOUNT, NeedFate, Outcome
+from ..model.population import COST_CATEGORIES
+from ..scenario import Scenario
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..model.engine import Model
+
+__all__ = ["RunResult", "build_result", "write_csv", "SUMMARY_KEYS", "SAVINGS_CATEGORIES"]
+
+SAVINGS_CATEGORIES = (
+    "interest",
+    "guarantee_fee",
+    *(f"relief_{c}" for c in COST_CATEGORIES),
+    "award",
+)
+
+#: Keys of :meth:`RunResult.summary`, in order. ``*_day`` keys are ``None`` when the
+#: account did not run out within the horizon.
+SUMMARY_KEYS = (
+    "scenario",
+    "currency",
+    "scale",
+    "horizon_days",
+    "firms_n",
+    "simulated_firms_n",
+    "eligible_firms_n",
+    "needs_n",
+    "applications_n",
+    "approved_n",
+    "pending_n",
+    "borrower_firms_n",
+    "uptake_rate",
+    "approval_rate",
+    "refused_credit_n",
+    "refused_quota_n",
+    "refused_guarantee_n",
+    "refused_firm_limit_n",
+    "declined_needs_n",
+    "unaware_needs_n",
+    "disbursed_amount",
+    "avg_loan_amount",
+    "credit_loans_amount",
+    "unmet_demand_amount",
+    "pool_used_share",
+    "pool_exhausted_day",
+    "bank_quotas_n",
+    "bank_quotas_exhausted_n",
+    "first_bank_quota_exhausted_day",
+    "credit_sub_quota_exhausted_day",
+    "guarantee_exhausted_day",
+    "guarantee_capital_exhausted_day",
+    "zone_budgets_n",
+    "zone_budgets_exhausted_n",
+    "awards_budget_exhausted_day",
+    "funds_exhausted_day",
+    "guaranteed_amount",
+    "guaranteed_loans_n",
+    "avg_guaranteed_loan_amount",
+    "defaults_n",
+    "claims_paid_amount",
+    "relief_paid_amount",
+    "awards_paid_amount",
+    "firms_promoted_n",
+    "funds_invested_amount",
+    "interest_savings_amount",
+    "interest_subsidy_amount",
+    "guarantee_fee_savings_amount",
+    "savings_total_amount",
+    "fiscal_cost_amount",
+)
+
+
+@dataclass
+class RunResult:
+    """Everything one run produced.
+
+    Attributes
+    ----------
+    scenario
+        The scenario that was run.
+    firms
+        One row per simulated firm (index ``firm``).
+    applications
+        One row per application: ``firm, tier, bank, attempt, submit_day, decision_day,
+        end_day`` (day the loan matured or defaulted; null if refused or beyond the horizon),
+        amount, outcome, guarantee, credit_loan, retried, defaulted, claim, ...``.
+    timeseries
+        One row per day, scaled: flows of that day plus ``aware_share``.
+    quotas
+        One row per account (lender quota, pool, sub-quota, guarantee capacity and
+        capital, zone budgets, awards budget, funds): the books, ``exhausted_on`` and
+        ``unmet_demand``; scaled.
+    levels
+        Daily remaining level of every account (rows = days, columns = accounts); scaled.
+    savings
+        Long table ``firm, tier, zone, category, amount`` of what each simulated firm
+        gained, nonzero rows only.
+    needs
+        Counts of financing needs by tier and fate (applied, declined, unaware, ...); scaled.
+    meta
+        Seed, spawn key, version, timings.
+    """
+
+    scenario: Scenario
+    firms: pd.DataFrame
+    applications: pd.DataFrame
+    timeseries: pd.DataFrame
+    quotas: pd.DataFrame
+    levels: pd.DataFrame
+    savings: pd.DataFrame
+    needs: pd.DataFrame
+    summary_values: dict[str, Any]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> pd.DataFrame:
+        """Headline figures as a one-row DataFrame (columns :data:`SUMMARY_KEYS`)."""
+        return pd.DataFrame([self.summary_values], columns=list(SUMMARY_KEYS))
+
+    def summary_dict(self) -> dict[str, Any]:
+        """Headline figures as a plain JSON-ready dict."""
+        return dict(self.summary_values)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The named tables of the run."""
+        return {
+            "firms": self.firms,
+            "applications": self.applications,
+            "timeseries": self.timeseries,
+            "quotas": self.quotas,
+            "levels": self.levels,
+            "savings": self.savings,
+            "needs": self.needs,
+        }
+
+    def write_tables(self, folder: str | Path, fmt: str = "csv") -> list[Path]:
+        """Write every table to ``folder`` as CSV or Parquet; return the paths."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for name, df in self.tables().items():
+            path = folder / f"{name}.{'parquet' if fmt == 'parquet' else 'csv'}"
+            out = df.reset_index() if df.index.name else df
+            if fmt == "parquet":
+                out.to_parquet(path, index=False)
+            else:
+                write_csv(out, path)
+            paths.append(path)
+        return paths
+
+
+#: Rows formatted at a time by :func:`write_csv` (bounds the memory of the text).
+_CSV_CHUNK_ROWS = 200_000
+_CSV_SPECIAL = (",", '"', "\n", "\r")
+
+
+def _csv_text(col: pd.Series) -> list[str] | None:
+    """The CSV fields of one column as ``to_csv`` writes them; ``None`` if not handled here."""
+    dt = col.dtype
+    if isinstance(dt, np.dtype) and dt.kind in "biu":
+        return list(map(str, col.to_numpy().tolist()))
+    if isinstance(dt, np.dtype) and dt == np.float64:
+        values = col.to_numpy()
+        text = list(map(repr, values.tolist()))  # shortest round trip, as pandas writes
+        for i in np.isnan(values).nonzero()[0].tolist():
+            text[i] = ""
+        return text
+    if isinstance(dt, pd.CategoricalDtype):
+        names = [str(c) for c in dt.categories]
+        if any(ch in n for n in names for ch in _CSV_SPECIAL):
+            return None
+        return np.array([*names, ""], dtype=object)[col.cat.codes.to_numpy()].tolist()
+    if isinstance(dt, pd.Int64Dtype):
+        return [str(v) for v in col.to_numpy(dtype=object, na_value="").tolist()]
+    if isinstance(dt, pd.StringDtype):
+        text = col.to_numpy(dtype=object, na_value="").tolist()
+        if any(ch in v for v in set(text) for ch in _CSV_SPECIAL):
+            return None
+        return text
+    return None
+
+
+def write_csv(df: pd.DataFrame, path: str | Path) -> None:
+    """Write ``df`` without its index, byte for byte as ``df.to_csv(path, index=False)``.
+
+    Numbers, flags, categories and plain text are formatted column by column with
+    Python's own ``repr``/``str`` (what pandas writes, at about twice the speed); a
+    frame with any other column type, or text that needs quoting, goes to pandas.
+
+    Parameters
+    ----------
+    df
+        The table.
+    path
+        The CSV file to write.
+    """
+    names = [str(c) for c in df.columns]
+    if df.shape[1] == 0 or any(ch in n for n in names for ch in _CSV_SPECIAL):
+        df.to_csv(path, index=False)
+        return
+    chunks = []
+    for lo in range(0, max(len(df), 1), _CSV_CHUNK_ROWS):
+        part = df.iloc[lo : lo + _CSV_CHUNK_ROWS]
+        cols = [_csv_text(part[c]) for c in part.columns]
+        if any(c is None for c in cols):
+            df.to_csv(path, index=False)
+            return
+        chunks.append(cols)
+    sep = os.linesep
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(names) + sep)
+        for cols in chunks:
+            fh.writelines(",".join(row) + sep for row in zip(*cols, strict=True))
+
+
+def _json_safe(v: Any) -> Any:
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.floating | float):
+        f = float(v)
+        return None if math.isnan(f) else f
+    if v is pd.NA:
+        return None
+    return v
+
+
+def _first_day(quotas: pd.DataFrame, kind: str) -> int | None:
+    rows = quotas[quotas["kind"] == kind]
+    days = rows["exhausted_on"].dropna()
+    return int(days.min()) if len(days) else None
+
+
+def build_result(model: Model) -> RunResult:
+    """Assemble the tables and summary from a finished model run."""
+    s: Scenario = model.s
+    f = model.firms
+    scale = model.scale
+    lenders = model.lenders
+
+    firms_df = f.to_frame(lenders)
+    # text columns are picked from short arrays of names by code (zone -1 is the last: none)
+    zone_text = pd.array([*f.zone_names, "none"], dtype="str")
+
+    # --- applications
+    a = model.apps.view()
+    n_app = a["need"].shape[0]
+    firm = a["firm"]
+    tier_code = np.where(a["tier_at_decision"] >= 0, a["tier_at_decision"], f.tier[firm])
+    apps = pd.DataFrame(
+        {
+            "application": np.arange(n_app),
+            "need": a["need"],
+            "firm": firm,
+            "tier": pd.Categorical.from_codes(tier_code, categories=list(f.tier_names)),
+            "zone": zone_text.take(f.zone[firm]),
+            "bank": pd.array(list(lenders.names), dtype="str").take(a["bank"]),
+            "attempt": a["attempt"].astype(np.int64),
+            "submit_day": a["submit_day"],
+            "decision_day": pd.arrays.IntegerArray(
+                np.where(a["decision_day"] >= 0, a["decision_day"], 0), a["decision_day"] < 0
+            ),
+            "end_day": pd.arrays.IntegerArray(
+                np.where(a["end_day"] >= 0, a["end_day"], 0), a["end_day"] < 0
+            ),
+            "amount": a["amount"],
+            "outcome": pd.Categorical.from_codes(a["outcome"], categories=list(OUTCOMES)),
+            "guarantee": a["guarantee"],
+            "credit_loan": a["credit_loan"],
+            "retried": a["retried"],
+            "defaulted": a["defaulted"],
+            "claim": a["claim"],
+            "interest_saving": a["interest_saving"],
+            "interest_subsidy": a["subsidy"],
+            "guarantee_fee_saving": a["fee_saving"],
+        }
+    )
+
+    # --- timeseries (scaled)
+    days = s.horizon.days
+    ts = pd.DataFrame({k: v for k, v in model.ts.items()})
+    for c in ts.columns:
+        if c != "aware_share":
+            ts[c] = ts[c] * scale
+    ts.insert(0, "day", np.arange(days))
+    start = pd.Timestamp(s.horizon.start_date)
+    ts.insert(1, "date", start + pd.to_timedelta(np.arange(days), unit="D"))
+
+    # --- accounts
+    quotas = model.ledger.table(scale)
+    quotas["exhausted_date"] = [
+        (s.horizon.start_date + timedelta(days=int(d))).isoformat() if pd.notna(d) else None
+        for d in quotas["exhausted_on"]
+    ]
+    hist = model.ledger.history() * scale
+    levels = pd.DataFrame(hist, columns=model.ledger.names)
+    levels.index.name = "day"
+
+    # --- savings per firm and category
+    approved = a["outcome"] == Outcome.APPROVED
+    row = {c: i for i, c in enumerate(SAVINGS_CATEGORIES)}
+    per_cat = np.zeros((len(SAVINGS_CATEGORIES), f.n))
+    np.add.at(per_cat[row["interest"]], firm[approved], a["interest_saving"][approved])
+    np.add.at(per_cat[row["guarantee_fee"]], firm[approved], a["fee_saving"][approved])
+    if model.relief.active:
+        per_cat[[row[f"relief_{c}"] for c in COST_CATEGORIES]] = model.relief.paid_by_cat
+    per_cat[row["award"]] = model.awards.received
+    fi, ci = np.nonzero(per_cat.T)
+    savings = pd.DataFrame(
+        {
+            "firm": fi,
+            "tier": pd.Categorical.from_codes(f.tier[fi], categories=list(f.tier_names)),
+            "zone": zone_text.take(f.zone[fi]),
+            "category": pd.Categorical.from_codes(ci, categories=list(SAVINGS_CATEGORIES)),
+            "amount": per_cat.T[fi, ci],
+        }
+    )
+
+    # --- needs funnel (scaled)
+    nd = model.needs
+    nt = nd.tier  # the firm's tier when the need came due (certification moves firms)
+    counts = np.zeros((len(f.tier_names), len(NEED_FATES)))
+    np.add.at(counts, (nt, nd.fate), 1)
+    needs = pd.DataFrame(
+        counts * scale, index=pd.Index(list(f.tier_names), name="tier"), columns=list(NEED_FATES)
+    ).reset_index()
+
+    # --- summary
+    out = a["outcome"]
+    decided = a["outcome"] != Outcome.PENDING
+    eligible_now = model.loan_eligible_tier[f.tier]
+    borrowers = np.unique(firm[approved])
+    quota_kinds = quotas["kind"].to_numpy()
+    pool_rows = quotas[np.isin(quota_kinds, ["bank_quota", "loan_pool"])]
+    pool_closed = (
+        pool_rows["exhausted_on"].notna().all() and model.ledger.closed[model.pool.quota_ids].all()
+    )
+    pool_initial = pool_rows["initial"].sum()
+    quota_refusal = np.isin(a["outcome"], REFUSALS_BY_ACCOUNT)
+    unmet = a["amount"][quota_refusal & ~a["retried"]].sum()
+    guaranteed = a["guarantee"][approved]
+    interest = a["interest_saving"][approved].sum()
+    subsidy = a["subsidy"][approved].sum()
+    fee_sav = a["fee_saving"][approved].sum()
+    relief_paid = model.ts["relief_paid_amount"].sum()
+    awards_paid = model.ts["awards_paid_amount"].sum()
+    exp_loss = a["expected_guarantee_loss"][approved].sum()
+    fee_income = a["fee_income"][approved].sum()
+    n_approved = int(approved.sum())
+    n_decided = int(decided.sum())
+    zone_rows = quotas[quotas["kind"] == "zone_budget"]
+    bank_rows = quotas[quotas["kind"] == "bank_quota"]
+    fates = nd.fate
+
+    def sc(x: float) -> float:
+        return float(x) * scale
+
+    values: dict[str, Any] = {
+        "scenario": s.name,
+        "currency": s.currency,
+        "scale": scale,
+        "horizon_days": days,
+        "firms_n": sc(f.n),
+        "simulated_firms_n": f.n,
+        "eligible_firms_n": sc(eligible_now.sum()),
+        "needs_n": sc(fates.size),
+        "applications_n": sc(n_app),
+        "approved_n": sc(n_approved),
+        "pending_n": sc((out == Outcome.PENDING).sum()),
+        "borrower_firms_n": sc(borrowers.size),
+        "uptake_rate": float(borrowers.size / max(eligible_now.sum(), 1)),
+        "approval_rate": float(n_approved / n_decided) if n_decided else None,
+        "refused_credit_n": sc((out == Outcome.REFUSED_CREDIT).sum()),
+        "refused_quota_n": sc(
+            ((out == Outcome.REFUSED_QUOTA) | (out == Outcome.REFUSED_CREDIT_QUOTA)).sum()
+        ),
+        "refused_guarantee_n": sc((out == Outcome.REFUSED_GUARANTEE).sum()),
+        "refused_firm_limit_n": sc((out == Outcome.REFUSED_FIRM_LIMIT).sum()),
+        "declined_needs_n": sc((fates == NeedFate.DECLINED).sum()),
+        "unaware_needs_n": sc((fates == NeedFate.UNAWARE).sum()),
+        "disbursed_amount": sc(a["amount"][approved].sum()),
+        "avg_loan_amount": float(a["amount"][approved].mean()) if n_approved else None,
+        "credit_loans_amount": sc(a["amount"][approved & a["credit_loan"]].sum()),
+        "unmet_demand_amount": sc(unmet),
+        "pool_used_share": float(pool_rows["drawn"].sum() / pool_initial) if pool_initial else None,
+        "pool_exhausted_day": int(pool_rows["exhausted_on"].max()) if pool_closed else None,
+        "bank_quotas_n": len(bank_rows),
+        "bank_quotas_exhausted_n": int(bank_rows["exhausted_on"].notna().sum()),
+        "first_bank_quota_exhausted_day": _first_day(quotas, "bank_quota"),
+        "credit_sub_quota_exhausted_day": _first_day(quotas, "credit_sub_quota"),
+        "guarantee_exhausted_day": _first_day(quotas, "guarantee_capacity"),
+        "guarantee_capital_exhausted_day": _first_day(quotas, "guarantee_capital"),
+        "zone_budgets_n": len(zone_rows),
+        "zone_budgets_exhausted_n": int(zone_rows["exhausted_on"].notna().sum()),
+        "awards_budget_exhausted_day": _first_day(quotas, "awards_budget"),
+        "funds_exhausted_day": _first_day(quotas, "fund"),
+        "guaranteed_amount": sc(guaranteed.sum()),
+        "guaranteed_loans_n": sc((guaranteed > 0).sum()),
+        "avg_guaranteed_loan_amount": (
+            float(a["amount"][approved][guaranteed > 0].mean()) if (guaranteed > 0).any() else None
+        ),
+        "defaults_n": sc(model.ts["defaults_n"].sum()),
+        "claims_paid_amount": sc(model.ts["claims_paid_amount"].sum()),
+        "relief_paid_amount": sc(relief_paid),
+        "awards_paid_amount": sc(awards_paid),
+        "firms_promoted_n": sc(model.awards.promoted_n),
+        "funds_invested_amount": sc(model.ts["funds_invested_amount"].sum()),
+        "interest_savings_amount": sc(interest),
+        "interest_subsidy_amount": sc(subsidy),
+        "guarantee_fee_savings_amount": sc(fee_sav),
+        "savings_total_amount": sc(interest + fee_sav + relief_paid + awards_paid),
+        "fiscal_cost_amount": sc(subsidy + relief_paid + awards_paid + exp_loss - fee_income),
+    }
+    values = {k: _json_safe(values[k]) for k in SUMMARY_KEYS}
+    return RunResult(
+        scenario=s,
+        firms=firms_df,
+        applications=apps,
+        timeseries=ts,
+        quotas=quotas,
+        levels=levels,
+        savings=savings,
+        needs=needs,
+        summary_values=values,
+    )
