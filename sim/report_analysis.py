@@ -1,0 +1,5 @@
+"""Deprecated: use :mod:`sim.reporting.analysis_report` (this alias is removed in the next release)."""
+
+from sim._deprecated import alias
+
+alias(__name__, "sim.reporting.analysis_report")
