@@ -25,12 +25,11 @@ from .banks import LenderTable, bank_expected_loss, build_lenders, credit_approv
 from .behaviour import apply_probability, aware_day, awareness_curves, choose_retry_bank
 from .codes import NEED_FATES, OUTCOMES, NeedFate, Outcome
 from .instruments import (
-    AwardsInstrument,
-    CostReliefInstrument,
-    FundsInstrument,
     GuaranteeInstrument,
+    Instrument,
     LoanPoolInstrument,
     ServiceCentresInstrument,
+    instrument_classes,
 )
 from .ledger import Ledger
 from .population import Firms, make_population
@@ -44,15 +43,10 @@ _F_APPLIED, _F_DECLINED, _F_UNAWARE, _F_INELIGIBLE, _F_SMALL, _F_OVER, _F_NOTDUE
 )
 
 # offsets of the processes within a day: their order
-_AT_ARRIVALS, _AT_SUBMIT, _AT_DECIDE, _AT_BOOK, _AT_MEASURES, _AT_RECORD = (
-    0.0,
-    0.1,
-    0.2,
-    0.3,
-    0.4,
-    0.9,
-)
+# (the measures' processes run at MEASURES_OFFSET + k/100, see instruments.base)
+_AT_ARRIVALS, _AT_SUBMIT, _AT_DECIDE, _AT_BOOK, _AT_RECORD = (0.0, 0.1, 0.2, 0.3, 0.9)
 
+#: Daily columns of every run, in table order (measures add ``extra_columns`` when active).
 TIMESERIES_COLUMNS = (
     "needs_due",
     "declined_n",
@@ -199,12 +193,14 @@ class Model:
         self.firms = make_population(scenario, self.lenders, rng=self.rng_pop)
         f = self.firms
         self.ledger = Ledger(self.days)
-        self.pool = LoanPoolInstrument(scenario, self.lenders, self.ledger)
-        self.guar = GuaranteeInstrument(scenario, self.ledger, f.tier_names)
-        self.relief = CostReliefInstrument(scenario, f, self.ledger)
-        self.awards = AwardsInstrument(scenario, f, self.ledger)
-        self.funds = FundsInstrument(scenario, f, self.ledger)
-        self.centres = ServiceCentresInstrument(scenario)
+        # every registered measure, in rank order: the order its accounts are opened in
+        self.instruments: list[Instrument] = [
+            cls(scenario, f, self.lenders, self.ledger) for cls in instrument_classes()
+        ]
+        # the loan decisions are built on the pool, the guarantee and the centres' advisers
+        self.pool = self.instrument(LoanPoolInstrument)
+        self.guarantee = self.instrument(GuaranteeInstrument)
+        self.centres = self.instrument(ServiceCentresInstrument)
         self.ledger.freeze()
         self.kind_of_account = np.array(self.ledger.kinds, dtype=object)
         # the outcome of an application refused by each account (pending: never refuses one)
@@ -294,8 +290,27 @@ class Model:
         )
         self.borrowed = np.zeros(f.n)
         self.g_out = np.zeros(f.n)
-        self.ts = {k: np.zeros(self.days) for k in TIMESERIES_COLUMNS}
+        extra = [c for i in self.instruments if i.active for c in i.extra_columns]
+        self.ts = {k: np.zeros(self.days) for k in (*TIMESERIES_COLUMNS, *extra)}
         self.events_n = 0
+
+    def instrument(self, kind: type[Instrument]) -> Instrument:
+        """The run's measure of class ``kind``."""
+        return next(i for i in self.instruments if isinstance(i, kind))
+
+    def approved_sum(self, column: str) -> float:
+        """Sum of an applications column over the approved ones (simulated units)."""
+        a = self.apps.view()
+        return a[column][a["outcome"] == Outcome.APPROVED].sum()
+
+    def _bank_keeps(self, firm: np.ndarray) -> np.ndarray | None:
+        """Share of a loss the bank bears itself, per firm (None: all of it, always)."""
+        keeps = None
+        for inst in self.instruments:
+            share = inst.bank_loss_share(self, firm) if inst.active else None
+            if share is not None:
+                keeps = (1.0 - share) if keeps is None else keeps * (1.0 - share)
+        return keeps
 
     # ---------------------------------------------------------------- processes
     def _daily(
@@ -430,22 +445,24 @@ class Model:
         appetite = self.lenders.max_expected_loss[bank] * np.exp(
             sd * nd.z_credit[need, attempt] - 0.5 * sd * sd
         )
-        ok0 = credit_approved(bank_expected_loss(pd_term, lgd, coll, 0.0), appetite)
+        keeps = self._bank_keeps(firm)
+        el0 = bank_expected_loss(pd_term, lgd, coll, 0.0)
+        ok0 = credit_approved(el0 if keeps is None else el0 * keeps, appetite)
         g = np.zeros(ids.size)
         needs_g = np.zeros(ids.size, dtype=bool)
-        if self.guar.active:
-            cand = ~ok0 & self.guar.accepts(f.tier[firm], pd_a) & (outcome == _PENDING)
+        if self.guarantee.active:
+            cand = ~ok0 & self.guarantee.accepts(f.tier[firm], pd_a) & (outcome == _PENDING)
             if cand.any():
                 c_idx = cand.nonzero()[0]
                 c_firm, c_amount = firm[c_idx], amount[c_idx]
-                g_c = self.guar.amount(c_amount, self.g_out[c_firm])
+                g_c = self.guarantee.amount(c_amount, self.g_out[c_firm])
                 if twice:
                     earlier = _exclusive_firm_cumsum(c_firm, g_c)
-                    g_c = self.guar.amount(c_amount, self.g_out[c_firm] + earlier)
-                ok1 = credit_approved(
-                    bank_expected_loss(pd_term[c_idx], lgd[c_idx], coll[c_idx], g_c / c_amount),
-                    appetite[c_idx],
-                )
+                    g_c = self.guarantee.amount(c_amount, self.g_out[c_firm] + earlier)
+                el1 = bank_expected_loss(pd_term[c_idx], lgd[c_idx], coll[c_idx], g_c / c_amount)
+                if keeps is not None:
+                    el1 = el1 * keeps[c_idx]
+                ok1 = credit_approved(el1, appetite[c_idx])
                 use = ok1 & (g_c > 0)
                 g[c_idx[use]] = g_c[use]
                 needs_g[c_idx[use]] = True
@@ -456,7 +473,7 @@ class Model:
         if li.size:
             acc = np.full((li.size, 3), -1, dtype=np.int64)
             acc[:, :2] = self.pool.accounts(bank[li], credit[li])
-            acc[needs_g[li], 2] = self.guar.capacity_id
+            acc[needs_g[li], 2] = self.guarantee.capacity_id
             amt = np.empty((li.size, 3))
             amt[:, 0] = amt[:, 1] = amount[li]
             amt[:, 2] = g[li]
@@ -499,14 +516,17 @@ class Model:
         a["defaulted"][app] = defaults & (end < self.days)
         a["interest_saving"][app] = amount * self.saving_rate[firm] * self.pool.term_years
         a["subsidy"][app] = self.pool.subsidy(amount, credit)
-        a["fee_saving"][app] = self.guar.fee_savings(g)
-        a["fee_income"][app] = self.guar.fee_income(g)
+        a["fee_saving"][app] = self.guarantee.fee_savings(g)
+        a["fee_income"][app] = self.guarantee.fee_income(g)
         a["expected_guarantee_loss"][app] = (
             self.pd_term[firm] * self.lenders.lgd[a["bank"][app]] * g
         )
         self.ts["disbursed_amount"][day] += amount.sum()
         self.ts["guaranteed_amount"][day] += g.sum()
         self._file(self.end_agenda, end, app)
+        for inst in self.instruments:
+            if inst.active:
+                inst.loans_booked(self, day, app)
 
     def _retry(self, day, ids, outcome, need, attempt, bank, firm, amount, credit) -> None:
         b = self.s.behaviour
@@ -554,30 +574,10 @@ class Model:
         # only these firms' balances moved, so only they can have dipped below zero
         self.borrowed[firm] = np.maximum(self.borrowed[firm], 0.0)
         self.g_out[firm] = np.maximum(self.g_out[firm], 0.0)
-        if self.guar.active:
-            self.ledger.release(np.full(ids.size, self.guar.capacity_id), g)
-            dflt = a["defaulted"][ids] & (g > 0)
-            if dflt.any():
-                d = ids[dflt]
-                claim = a["guarantee"][d] * self.lenders.lgd[a["bank"][d]]
-                granted, _ = self.ledger.draw(np.full(d.size, self.guar.capital_id), claim, day)
-                a["claim"][d] = np.where(granted, claim, 0.0)
-                self.ts["claims_paid_amount"][day] += claim[granted].sum()
+        for inst in self.instruments:
+            if inst.active:
+                inst.loans_ended(self, day, ids)
         self.ts["defaults_n"][day] += int(a["defaulted"][ids].sum())
-
-    def relief_round(self, day: int) -> None:
-        self.ts["relief_paid_amount"][day] += self.relief.claim(
-            day, self.firms, self.aware_day, self.ledger, rng=self.rng_relief
-        )
-
-    def certification_round(self, day: int) -> None:
-        self.ts["awards_paid_amount"][day] += self.awards.certify(day, self.firms, self.ledger)
-
-    def funds_round(self, day: int) -> None:
-        self.ts["funds_invested_amount"][day] += self.funds.invest(day, self.firms, self.ledger)
-
-    def reallocation(self, day: int) -> None:
-        self.pool.reallocate(self.ledger, day)
 
     def record(self, day: int) -> None:
         self.ts["aware_share"][day] = self.aware_share_daily[day]
@@ -586,29 +586,16 @@ class Model:
     # ---------------------------------------------------------------- run
     def run(self) -> None:
         env = simpy.Environment()
-        s = self.s
         procs = [
             (_AT_ARRIVALS, self.arrivals, {}),
             (_AT_SUBMIT, self.submissions, {}),
             (_AT_DECIDE, self.decisions, {}),
             (_AT_BOOK, self.loan_book, {}),
         ]
-        if self.relief.active:
-            procs.append(
-                (_AT_MEASURES, self.relief_round, {"every": s.cost_relief.claim_interval_days})
-            )
-        if self.awards.active and s.awards.round_days:
-            procs.append(
-                (_AT_MEASURES + 0.01, self.certification_round, {"days": list(s.awards.round_days)})
-            )
-        if self.funds.active:
-            procs.append(
-                (_AT_MEASURES + 0.02, self.funds_round, {"every": s.funds.round_interval_days})
-            )
-        if s.loan_pool.reallocation_day is not None:
-            procs.append(
-                (_AT_MEASURES + 0.03, self.reallocation, {"days": [s.loan_pool.reallocation_day]})
-            )
+        for inst in self.instruments:
+            procs += [
+                (p.offset, p.step, {"every": p.every, "days": p.days}) for p in inst.processes(self)
+            ]
         procs.append((_AT_RECORD, self.record, {}))
         for offset, step, kw in procs:
             env.process(self._daily(env, offset, step, **kw))

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..model.codes import NEED_FATES, OUTCOMES, REFUSALS_BY_ACCOUNT, NeedFate, Outcome
+from ..model.instruments import AwardsInstrument, CostReliefInstrument
 from ..model.population import COST_CATEGORIES
 from ..scenario import Scenario
 
@@ -136,8 +137,9 @@ class RunResult:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> pd.DataFrame:
-        """Headline figures as a one-row DataFrame (columns :data:`SUMMARY_KEYS`)."""
-        return pd.DataFrame([self.summary_values], columns=list(SUMMARY_KEYS))
+        """Headline figures as a one-row DataFrame (columns :data:`SUMMARY_KEYS`, then the
+        keys of the optional measures the scenario has)."""
+        return pd.DataFrame([self.summary_values], columns=list(self.summary_values))
 
     def summary_dict(self) -> dict[str, Any]:
         """Headline figures as a plain JSON-ready dict."""
@@ -323,9 +325,11 @@ def build_result(model: Model) -> RunResult:
     per_cat = np.zeros((len(SAVINGS_CATEGORIES), f.n))
     np.add.at(per_cat[row["interest"]], firm[approved], a["interest_saving"][approved])
     np.add.at(per_cat[row["guarantee_fee"]], firm[approved], a["fee_saving"][approved])
-    if model.relief.active:
-        per_cat[[row[f"relief_{c}"] for c in COST_CATEGORIES]] = model.relief.paid_by_cat
-    per_cat[row["award"]] = model.awards.received
+    relief = model.instrument(CostReliefInstrument)
+    awards = model.instrument(AwardsInstrument)
+    if relief.active:
+        per_cat[[row[f"relief_{c}"] for c in COST_CATEGORIES]] = relief.paid_by_cat
+    per_cat[row["award"]] = awards.received
     fi, ci = np.nonzero(per_cat.T)
     savings = pd.DataFrame(
         {
@@ -365,8 +369,20 @@ def build_result(model: Model) -> RunResult:
     fee_sav = a["fee_saving"][approved].sum()
     relief_paid = model.ts["relief_paid_amount"].sum()
     awards_paid = model.ts["awards_paid_amount"].sum()
-    exp_loss = a["expected_guarantee_loss"][approved].sum()
-    fee_income = a["fee_income"][approved].sum()
+    # totals over the measures, in rank order; the fiscal cost adds every measure's paid
+    # terms, then every expected term (the order of the additions is part of the results)
+    savings_total = 0.0
+    paid_terms: list[float] = []
+    expected_terms: list[float] = []
+    for inst in model.instruments:
+        for term in inst.savings_terms(model):
+            savings_total = savings_total + term
+        paid, expected = inst.fiscal_terms(model)
+        paid_terms += paid
+        expected_terms += expected
+    fiscal_cost = 0.0
+    for term in (*paid_terms, *expected_terms):
+        fiscal_cost = fiscal_cost + term
     n_approved = int(approved.sum())
     n_decided = int(decided.sum())
     zone_rows = quotas[quotas["kind"] == "zone_budget"]
@@ -424,15 +440,18 @@ def build_result(model: Model) -> RunResult:
         "claims_paid_amount": sc(model.ts["claims_paid_amount"].sum()),
         "relief_paid_amount": sc(relief_paid),
         "awards_paid_amount": sc(awards_paid),
-        "firms_promoted_n": sc(model.awards.promoted_n),
+        "firms_promoted_n": sc(awards.promoted_n),
         "funds_invested_amount": sc(model.ts["funds_invested_amount"].sum()),
         "interest_savings_amount": sc(interest),
         "interest_subsidy_amount": sc(subsidy),
         "guarantee_fee_savings_amount": sc(fee_sav),
-        "savings_total_amount": sc(interest + fee_sav + relief_paid + awards_paid),
-        "fiscal_cost_amount": sc(subsidy + relief_paid + awards_paid + exp_loss - fee_income),
+        "savings_total_amount": sc(savings_total),
+        "fiscal_cost_amount": sc(fiscal_cost),
     }
     values = {k: _json_safe(values[k]) for k in SUMMARY_KEYS}
+    for inst in model.instruments:  # optional measures: their keys only when they run
+        if inst.active:
+            values.update({k: _json_safe(v) for k, v in inst.summary(model).items()})
     return RunResult(
         scenario=s,
         firms=firms_df,
