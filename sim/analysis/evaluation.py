@@ -30,9 +30,16 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError
-from ..experiments import EXTRA_KEYS
-from ..results import SUMMARY_KEYS
-from ..scenario import Scenario, ScenarioError, parse_money, scenario_to_dict, with_overrides
+from ..experiments import NUMERIC_KEYS
+from ..results import is_missing
+from ..scenario import (
+    Scenario,
+    ScenarioError,
+    get_path,
+    parse_money,
+    scenario_to_dict,
+    with_overrides,
+)
 
 __all__ = [
     "AnalysisError",
@@ -49,7 +56,6 @@ __all__ = [
 
 #: Headline figures of a run that hold numbers: the summary keys but the scenario name
 #: and currency, and the experiments' extra keys.
-NUMERIC_KEYS = tuple(k for k in (*SUMMARY_KEYS, *EXTRA_KEYS) if k not in {"scenario", "currency"})
 #: Those that hold a day (missing = the account lasted the whole horizon).
 DAY_KEYS = tuple(k for k in NUMERIC_KEYS if k.endswith("_day"))
 
@@ -81,18 +87,6 @@ class ParamRange:
     def to_unit(self, x: float) -> float:
         """Position of value ``x`` in the range, 0 at ``lo`` and 1 at ``hi``."""
         return (float(x) - self.lo) / (self.hi - self.lo)
-
-
-def _lookup(data: Any, path: str) -> Any:
-    node = data
-    for part in path.split("."):
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            return None
-    return node
 
 
 def parse_range(text: str, scenario: Scenario, *, option: str = "--param") -> ParamRange:
@@ -134,7 +128,7 @@ def parse_range(text: str, scenario: Scenario, *, option: str = "--param") -> Pa
         raise ScenarioError(
             f"{option} {text!r}: the lower bound must be below the upper bound", field=path
         )
-    current = _lookup(scenario_to_dict(scenario), path)
+    current = get_path(scenario_to_dict(scenario), path)
     if isinstance(current, bool) or not isinstance(current, int | float | None):
         raise ScenarioError(
             f"{option} {text!r}: {path} is not a numeric field of scenario "
@@ -183,7 +177,7 @@ def numeric_output(
         The value; NaN when a non-day figure is undefined (e.g. no decided application).
     """
     v = summary[key]
-    if v is None or (isinstance(v, float) and math.isnan(v)):
+    if is_missing(v):
         if key in DAY_KEYS:
             return float(summary["horizon_days"] if missing_day is None else missing_day)
         return math.nan

@@ -16,6 +16,7 @@ import numpy as np
 from ..errors import ExperimentError
 from ..scenario import (
     Scenario,
+    get_path,
     parse_money,
     scenario_to_dict,
 )
@@ -24,18 +25,6 @@ from .result import ExperimentResult
 from .tasks import Task, _plain
 
 # --------------------------------------------------------------------------- designs
-
-
-def _get_path(data: Mapping[str, Any], path: str) -> Any:
-    node: Any = data
-    for part in path.split("."):
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        elif isinstance(node, Mapping) and part in node:
-            node = node[part]
-        else:
-            return None
-    return node
 
 
 def grid_points(vary: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
@@ -353,7 +342,7 @@ def sweep(
         integer = [
             p
             for p in ranges
-            if isinstance(_get_path(base, p), int) and not isinstance(_get_path(base, p), bool)
+            if isinstance(get_path(base, p), int) and not isinstance(get_path(base, p), bool)
         ]
         pts = lhs_points(ranges, samples, seed=root, integer=integer)
         design = {"design": "lhs", "ranges": _plain(dict(ranges)), "samples": samples}
@@ -367,7 +356,7 @@ def sweep(
     for j, pt in enumerate(pts):
         resolved = _with_point(sc, pt)
         rd = scenario_to_dict(resolved)
-        values = {p: _get_path(rd, p) for p in pt}
+        values = {p: get_path(rd, p) for p in pt}
         # list- or mapping-valued levers become text so that points stay hashable keys
         keys = {"point": j, **{lv: _key_value(values.get(lv)) for lv in levers}}
         tasks += [

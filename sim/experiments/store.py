@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +18,7 @@ import pandas as pd
 
 from .._version import __version__
 from ..errors import ExperimentError
+from ..results import is_missing
 from .tasks import Task
 
 # --------------------------------------------------------------------------- store
@@ -94,9 +94,7 @@ class _Store:
 def _from_parquet(v: Any) -> Any:
     if isinstance(v, np.ndarray):
         return v.astype(np.int64) if v.dtype.kind in "iu" else v.astype(float)
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    return v
+    return None if is_missing(v) else v
 
 
 def _atomic_write(path: Path, text: str) -> None:

@@ -304,10 +304,6 @@ class Ledger:
             return np.empty((0, len(self.names)))
         return np.vstack(self._history)
 
-    def kind_ids(self, kind: str) -> np.ndarray:
-        """Indices of all accounts of one kind."""
-        return np.array([i for i, k in enumerate(self.kinds) if k == kind], dtype=np.int64)
-
     def table(self, scale: float = 1.0) -> pd.DataFrame:
         """One row per account: the books, exhaustion day and unmet demand.
 

@@ -4,7 +4,22 @@ Public names: :func:`run`, :class:`RunResult`, :func:`build_result`, :func:`writ
 :data:`SUMMARY_KEYS`, :data:`SAVINGS_CATEGORIES`.
 """
 
-from .result import SAVINGS_CATEGORIES, SUMMARY_KEYS, RunResult, build_result, write_csv
+from .result import (
+    SAVINGS_CATEGORIES,
+    SUMMARY_KEYS,
+    RunResult,
+    build_result,
+    is_missing,
+    write_csv,
+)
 from .runner import run
 
-__all__ = ["run", "RunResult", "build_result", "write_csv", "SUMMARY_KEYS", "SAVINGS_CATEGORIES"]
+__all__ = [
+    "run",
+    "RunResult",
+    "build_result",
+    "write_csv",
+    "is_missing",
+    "SUMMARY_KEYS",
+    "SAVINGS_CATEGORIES",
+]

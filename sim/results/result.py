@@ -29,7 +29,14 @@ from ..scenario import Scenario
 if TYPE_CHECKING:  # pragma: no cover
     from ..model.engine import Model
 
-__all__ = ["RunResult", "build_result", "write_csv", "SUMMARY_KEYS", "SAVINGS_CATEGORIES"]
+__all__ = [
+    "RunResult",
+    "build_result",
+    "write_csv",
+    "is_missing",
+    "SUMMARY_KEYS",
+    "SAVINGS_CATEGORIES",
+]
 
 SAVINGS_CATEGORIES = (
     "interest",
@@ -235,6 +242,11 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> None:
         fh.write(",".join(names) + sep)
         for cols in chunks:
             fh.writelines(",".join(row) + sep for row in zip(*cols, strict=True))
+
+
+def is_missing(value: Any) -> bool:
+    """Whether a summary value is missing: None, NaN or ``pd.NA`` (e.g. a day never reached)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def _json_safe(v: Any) -> Any:

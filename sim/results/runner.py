@@ -15,7 +15,7 @@ import numpy as np
 
 from .._version import __version__
 from ..model.engine import Model
-from ..scenario import Scenario
+from ..scenario import Scenario, check_memory
 from .result import RunResult, build_result
 
 __all__ = ["run"]
@@ -43,6 +43,12 @@ def run(
     RunResult
         The run's tables and summary.
 
+    Raises
+    ------
+    ScenarioError
+        When the run would not fit in this host's memory (the pre-flight check,
+        :func:`sim.scenario.check_memory`), before anything is allocated.
+
     Examples
     --------
     >>> import sim
@@ -51,6 +57,7 @@ def run(
     >>> res.summary()["approved_n"].iloc[0] > 0
     True
     """
+    check_memory(scenario)
     if seed_sequence is None:
         seed_sequence = np.random.SeedSequence(scenario.seed if seed is None else seed)
     t0 = time.perf_counter()

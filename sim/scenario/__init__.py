@@ -20,11 +20,10 @@ from .loading import (
     scenario_to_yaml,
     with_overrides,
 )
-from .memory import estimate_memory_bytes
+from .memory import check_memory, estimate_memory_bytes
 from .money import parse_money
-from .overrides import apply_overrides
+from .overrides import apply_overrides, get_path
 from .schema import (
-    RELIEF_CATEGORIES,
     SHARE_TOLERANCE,
     AwardLevel,
     Awards,
@@ -60,9 +59,10 @@ __all__ = [
     "with_overrides",
     "parse_money",
     "apply_overrides",
+    "get_path",
     "estimate_memory_bytes",
+    "check_memory",
     "zone_names",
-    "RELIEF_CATEGORIES",
     "SHARE_TOLERANCE",
     "AwardLevel",
     "Awards",

@@ -16,6 +16,7 @@ from pydantic import (
 
 from ..errors import ScenarioError
 from .extends import _resolve
+from .memory import check_memory as _check_memory
 from .messages import _from_validation_error
 from .overrides import apply_overrides
 from .schema import Scenario
@@ -24,16 +25,22 @@ from .schema import Scenario
 
 
 def load_scenario(
-    path: str | Path, overrides: list[str] | dict[str, Any] | None = None
+    path: str | Path,
+    overrides: list[str] | dict[str, Any] | None = None,
+    *,
+    check_memory: bool = True,
 ) -> Scenario:
-    """Load, merge, override and validate a scenario file.
+    """Load, merge, override and validate a scenario file, then check it fits this host.
 
     Parameters
     ----------
     path
         The YAML scenario file.
     overrides
-        ``--set``-style overrides, ``["loan_pool.total=200bn"]`` or a mapping.
+        Overrides as ``path=value`` text, ``["loan_pool.total=200bn"]``, or a mapping.
+    check_memory
+        Also run the memory pre-flight (:func:`~sim.scenario.memory.check_memory`) for
+        a run on this host; False to load a scenario meant for another host.
 
     Returns
     -------
@@ -43,18 +50,22 @@ def load_scenario(
     Raises
     ------
     ScenarioError
-        For any problem, naming the file and the field.
+        For any problem, naming the file and the field; also when a run of the scenario
+        would not fit in this host's memory (unless ``check_memory`` is False).
     """
     path = Path(path)
     try:
         data, _ = _resolve(path, ())
         data = apply_overrides(data, overrides, file=str(path))
-        return scenario_from_dict(data, file=path)
+        scenario = scenario_from_dict(data, file=path)
     except RecursionError:
         raise ScenarioError(
             "is nested too deeply (or extends: too many files); expected a scenario mapping",
             file=path,
         ) from None
+    if check_memory:
+        _check_memory(scenario, file=path)
+    return scenario
 
 
 def scenario_from_dict(data: dict[str, Any], *, file: str | Path | None = None) -> Scenario:
@@ -76,6 +87,6 @@ def scenario_to_yaml(scenario: Scenario) -> str:
 
 
 def with_overrides(scenario: Scenario, overrides: list[str] | dict[str, Any]) -> Scenario:
-    """Return a copy of ``scenario`` with ``--set``-style overrides applied and validated."""
+    """Return a copy of ``scenario`` with ``path=value`` overrides applied and validated."""
     data = apply_overrides(scenario_to_dict(scenario), overrides, file=f"<{scenario.name}>")
     return scenario_from_dict(data, file=f"<{scenario.name}>")

@@ -1,13 +1,23 @@
-"""Memory estimate of a run, from the size of its population, accounts and horizon.
+"""Run pre-flight: the memory a run needs, from the size of its population, accounts and
+horizon, against what this host has available.
 
-Public names: :func:`estimate_memory_bytes`.
+Public names: :func:`estimate_memory_bytes`, :func:`check_memory`.
+
+This is not part of validation: a scenario is valid or not whatever host reads it
+(a Dask worker re-validates the scenarios it receives). :func:`check_memory` runs before
+a run on the host that runs it (:func:`sim.run`) and when a scenario file is loaded
+for a run (:func:`sim.load_scenario`, unless asked not to).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..errors import ScenarioError
+
 if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+
     from .schema import Scenario
 
 # Bytes of working memory per simulated firm, per financing need, per account-day (the
@@ -70,3 +80,40 @@ def _available_memory_bytes() -> int | None:
     except OSError:
         return None
     return None
+
+
+def check_memory(scenario: Scenario, *, file: str | Path | None = None) -> None:
+    """Refuse a scenario whose run would not fit in this host's available memory.
+
+    Parameters
+    ----------
+    scenario
+        The validated scenario.
+    file
+        The scenario file, named in the message.
+
+    Raises
+    ------
+    ScenarioError
+        When the estimate (:func:`estimate_memory_bytes`) exceeds :data:`MEMORY_SHARE`
+        of the available memory; names the field that drives the estimate.
+    """
+    need = estimate_memory_bytes(scenario)
+    avail = _available_memory_bytes()
+    if avail is None or need <= MEMORY_SHARE * avail:
+        return
+    # name the field that drives the estimate: the population, or the horizon over
+    # which every account and zone is recorded daily
+    n = scenario.population.firms_n
+    per_firm, _ = _memory_terms(scenario)
+    field = "population.firms_n" if per_firm >= need / 2 else "horizon.days"
+    raise ScenarioError(
+        f"expected a scenario that fits in this machine's memory: a run needs "
+        f"about {need / 2**30:.1f} GiB ({n:,} firms over {scenario.horizon.days:,} days); "
+        f"{avail / 2**30:.1f} GiB is available and a run may use "
+        f"{MEMORY_SHARE:.0%} of it ({MEMORY_SHARE * avail / 2**30:.1f} GiB). Use a "
+        "smaller population (population.scale lets each firm stand for several) "
+        "or a shorter horizon",
+        file=file,
+        field=field,
+    )

@@ -6,6 +6,7 @@ Public names: :func:`apply_overrides`.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import (
@@ -17,6 +18,22 @@ from .messages import _schema_child, _unwrap
 from .money import _shown
 from .reading import _SYNTAX_HINT, _parse_yaml
 from .schema import Scenario
+
+
+def get_path(data: Any, path: str) -> Any:
+    """The value at a dotted ``path`` of a raw scenario mapping (list items by index).
+
+    Returns None when the path does not exist.
+    """
+    node = data
+    for part in path.split("."):
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, Mapping) and part in node:
+            node = node[part]
+        else:
+            return None
+    return node
 
 
 def apply_overrides(

@@ -1,7 +1,7 @@
 """Schema: the pydantic models of a scenario, one per section, and their cross-field checks.
 
 Public names: :class:`Scenario` and its section models, :func:`zone_names`,
-:data:`RELIEF_CATEGORIES`. Every model is frozen and forbids unknown keys.
+ Every model is frozen and forbids unknown keys.
 """
 
 from __future__ import annotations
@@ -17,10 +17,8 @@ from pydantic import (
     model_validator,
 )
 
-from .memory import MEMORY_SHARE, _available_memory_bytes, _memory_terms, estimate_memory_bytes
 from .money import Money, NonNeg, Positive, PositiveMoney, Real, Share
 
-RELIEF_CATEGORIES = ("rent", "electricity", "water", "internet")
 SHARE_TOLERANCE = 1e-3
 
 
@@ -492,25 +490,6 @@ class Scenario(_Section):
                         f"got {self.cost_relief.budget:,.0f}",
                     )
                 )
-        need = estimate_memory_bytes(self)
-        avail = _available_memory_bytes()
-        if avail is not None and need > MEMORY_SHARE * avail:
-            # name the field that drives the estimate: the population, or the horizon over
-            # which every account and zone is recorded daily
-            n = self.population.firms_n
-            per_firm, _ = _memory_terms(self)
-            field = "population.firms_n" if per_firm >= need / 2 else "horizon.days"
-            errors.append(
-                (
-                    field,
-                    f"expected a scenario that fits in this machine's memory: a run needs "
-                    f"about {need / 2**30:.1f} GiB ({n:,} firms over {self.horizon.days:,} days); "
-                    f"{avail / 2**30:.1f} GiB is available and a run may use "
-                    f"{MEMORY_SHARE:.0%} of it ({MEMORY_SHARE * avail / 2**30:.1f} GiB). Use a "
-                    "smaller population (population.scale lets each firm stand for several) "
-                    "or a shorter horizon",
-                )
-            )
         if errors:
             raise _CrossFieldErrors(errors)
         return self
