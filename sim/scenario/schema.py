@@ -7,13 +7,15 @@ Public names: :class:`Scenario` and its section models, :func:`zone_names`,
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -363,6 +365,40 @@ class Awards(_Section):
     levels: list[AwardLevel] = Field(default_factory=list)
 
 
+class NplCompensation(_Section):
+    """Bank NPL risk compensation pool: pays banks a share of their loss on bad loans to
+    firms in key sectors, from a hard budget (FACTS.md 1.2: 1 bn yuan for 2024-25, 55 %,
+    +5 points for a firm's first loan). Banks weigh the compensated share in their credit
+    rule while the budget lasts."""
+
+    budget: Money
+    share: Share = 0.55
+    first_loan_bonus: Share = 0.05
+    #: Tiers of the firms in key sectors; None: the tiers marked ``core_tech``.
+    key_tiers: list[str] | None = None
+    #: Sectors (``population.sectors``) counted as key; None: every sector.
+    key_sectors: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _at_most_all(self) -> NplCompensation:
+        if self.share + self.first_loan_bonus > 1.0:
+            _raise_problems(
+                [
+                    (
+                        "first_loan_bonus",
+                        f"expected share + first_loan_bonus at most 1 (all of the loss); got "
+                        f"{self.share:g} + {self.first_loan_bonus:g}",
+                    )
+                ]
+            )
+        return self
+
+
+#: Optional sections added after the 2024 release: left out of a dump when absent, so a
+#: scenario without them writes the same resolved scenario as before they existed.
+_LATER_SECTIONS = ("npl_compensation",)
+
+
 class Funds(_Section):
     """SME funds investing equity in selected high-growth firms."""
 
@@ -400,6 +436,15 @@ class Scenario(_Section):
     cost_relief: CostRelief | None = None
     awards: Awards | None = None
     funds: Funds | None = None
+    npl_compensation: NplCompensation | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_later_sections(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        for key in _LATER_SECTIONS:
+            if data.get(key, 0) is None:
+                del data[key]
+        return data
 
     @field_validator("name")
     @classmethod
@@ -445,6 +490,18 @@ class Scenario(_Section):
                     )
         if self.funds is not None:
             tier_ok("funds.eligible_tiers", self.funds.eligible_tiers)
+        npl = self.npl_compensation
+        if npl is not None and npl.key_tiers is not None:
+            tier_ok("npl_compensation.key_tiers", npl.key_tiers)
+        for i, sector in enumerate((npl.key_sectors or []) if npl is not None else []):
+            if sector not in self.population.sectors:
+                errors.append(
+                    (
+                        f"npl_compensation.key_sectors.{i}",
+                        f"unknown sector {sector!r}; expected one of the population's "
+                        f"sectors {sorted(self.population.sectors)}",
+                    )
+                )
         if self.awards is not None:
             for i, lvl in enumerate(self.awards.levels):
                 tier_ok(f"awards.levels.{i}.from_tier", [lvl.from_tier])
