@@ -44,6 +44,13 @@ def _err(msg: str) -> None:
     typer.echo(f"error: {msg}", err=True)
 
 
+def _with_flags(message: str) -> str:
+    """Turn the library's hints ("e.g. FIELD=VALUE") into command lines ("e.g. --set ...")."""
+    import re
+
+    return re.sub(r"\be\.g\. ([A-Za-z_][\w.]*=)", r"e.g. --set \1", message)
+
+
 def _guard(fn: Callable[[], Any]) -> None:
     """Run a command body and turn exceptions into messages and exit codes.
 
@@ -61,7 +68,7 @@ def _guard(fn: Callable[[], Any]) -> None:
             raise KeyboardInterrupt
         fn()
     except (ScenarioError, UserError, ExperimentError) as exc:
-        _err(str(exc))
+        _err(_with_flags(str(exc)))
         raise typer.Exit(EXIT_USER) from None
     except KeyboardInterrupt:
         _err("interrupted; no partial output was left behind")
@@ -268,7 +275,7 @@ def run(
             (tmp / "scenario.yaml").write_text(sim.scenario_to_yaml(sc))
             t3 = time.perf_counter()
             if not no_report:
-                from sim.report import write_report  # matplotlib: only when needed
+                from sim.reporting.run_report import write_report  # matplotlib: only when needed
 
                 write_report(result, tmp)
             t4 = time.perf_counter()
@@ -305,7 +312,7 @@ def _echo_wrote(target: Path, t0: float, *, report: bool) -> None:
 
 
 def _print_summary(s: dict[str, Any]) -> None:
-    from sim.report import format_money
+    from sim.reporting.run_report import format_money
 
     cur = s["currency"]
     day = lambda d: "not exhausted" if d is None else f"day {d}"  # noqa: E731
@@ -372,8 +379,7 @@ def _analysis_store(out: Path) -> Path:
 
 def _analysis_call(fn: Callable[[], Any]) -> Any:
     """Call an analysis, turning its request errors into user errors (exit 2)."""
-    from sim.evaluation import AnalysisError
-    from sim.experiment import ExperimentError
+    from sim.errors import AnalysisError, ExperimentError
 
     try:
         return fn()
@@ -457,9 +463,9 @@ def sensitivity(
 
     def body() -> None:
         import sim
-        from sim.evaluation import parse_range
-        from sim.report_analysis import write_sensitivity_report
-        from sim.sensitivity import run_sensitivity
+        from sim.analysis.evaluation import parse_range
+        from sim.analysis.sensitivity import run_sensitivity
+        from sim.reporting.analysis_report import write_sensitivity_report
 
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])
@@ -596,7 +602,7 @@ def _run_experiment(
     task store is removed. On interruption the store is kept for ``--resume``.
     """
     import sim
-    from sim.experiment_report import write_experiment_report
+    from sim.reporting.experiment_report import write_experiment_report
 
     if opts.fmt not in ("csv", "parquet"):
         raise UserError(f"--format: expected csv or parquet, got {opts.fmt!r}")
@@ -664,8 +670,8 @@ def _console() -> Any:
 def _print_replications(result: Any) -> None:
     from rich.table import Table
 
-    from sim.experiment import HEADLINE_KEYS
-    from sim.experiment_report import format_value
+    from sim.experiments import HEADLINE_KEYS
+    from sim.reporting.experiment_report import format_value
 
     s = result.summary_dict()
     cur = s["currency"]
@@ -700,8 +706,8 @@ def _print_replications(result: Any) -> None:
 def _print_comparison(result: Any) -> None:
     from rich.table import Table
 
-    from sim.experiment import HEADLINE_KEYS
-    from sim.experiment_report import format_difference, format_value
+    from sim.experiments import HEADLINE_KEYS
+    from sim.reporting.experiment_report import format_difference, format_value
 
     d = result.differences(HEADLINE_KEYS)
     for variant, dv in d.groupby("variant", sort=False):
@@ -731,7 +737,7 @@ def _print_comparison(result: Any) -> None:
 def _print_sweep(result: Any) -> None:
     from rich.table import Table
 
-    from sim.experiment_report import format_lever, format_value
+    from sim.reporting.experiment_report import format_lever, format_value
 
     cur = result.scenario.currency
     pts = result.points()
@@ -1101,16 +1107,16 @@ def calibrate(
 
     def body() -> None:
         import sim
-        from sim.calibration import (
+        from sim.analysis.calibration import (
             calibrate as run_calibration,
         )
-        from sim.calibration import (
+        from sim.analysis.calibration import (
             calibrated_scenario_yaml,
-            load_targets,
             relative_extends,
         )
-        from sim.evaluation import parse_range
-        from sim.report_analysis import write_calibration_report
+        from sim.analysis.evaluation import parse_range
+        from sim.analysis.targets import load_targets
+        from sim.reporting.analysis_report import write_calibration_report
 
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])
@@ -1222,8 +1228,8 @@ def calibration_table(
 
     def body() -> None:
         import sim
-        from sim.calibration import baseline_table
-        from sim.experiment import replication_seed
+        from sim.analysis.baseline import baseline_table
+        from sim.experiments import replication_seed
         from sim.outdir import FolderLock, OutputError
 
         sc = sim.load_scenario(scenario, set_ or [])
@@ -1267,7 +1273,7 @@ def calibration_table(
 
 
 def _print_baseline_table(table: Any, replications: int) -> None:
-    from sim.report import format_money
+    from sim.reporting.run_report import format_money
 
     def fmt(v: Any, unit: str) -> str:
         if v is None or v != v:
@@ -1351,10 +1357,11 @@ def design(
 
     def body() -> None:
         import sim
-        from sim.design import describe, parse_target
-        from sim.design import design as run_design
-        from sim.evaluation import parse_range
-        from sim.report_analysis import write_design_report
+        from sim.analysis.design import describe
+        from sim.analysis.design import design as run_design
+        from sim.analysis.design_targets import parse_target
+        from sim.analysis.evaluation import parse_range
+        from sim.reporting.analysis_report import write_design_report
 
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])

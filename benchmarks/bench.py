@@ -71,13 +71,13 @@ def bench_smesim(
 ) -> dict[str, float | int | str]:
     """Time set-up, simulation and table building of the real engine."""
     import sim
-    from sim.engine import _Model
+    from sim.model.engine import Model
     from sim.results import build_result
 
     scenario = sim.load_scenario(BASELINE, scenario_overrides(firms, days) + (extra or []))
     seq = np.random.SeedSequence(scenario.seed if seed is None else seed)
     c0, t0 = time.process_time(), time.perf_counter()
-    model = _Model(scenario, seq)
+    model = Model(scenario, seq)
     t1 = time.perf_counter()
     model.run()
     c2, t2 = time.process_time(), time.perf_counter()

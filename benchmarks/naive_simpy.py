@@ -7,7 +7,7 @@ for the credit decision and draws the loan from the bank's quota (a
 ``simpy.Container``); refused for want of quota, it may retry at another bank.
 
 It uses the baseline's parameters (population, demand, behaviour, lenders, rates, loan
-pool) and covers *less* than :mod:`sim.engine` does: no awareness diffusion, service
+pool) and covers *less* than :mod:`sim.model.engine` does: no awareness diffusion, service
 centres, guarantees, loan book, cost relief, awards or funds. The comparison in
 ``benchmarks/compare.py`` therefore flatters this version.
 
@@ -65,7 +65,7 @@ class World:
     """Shared state of a run: parameters, banks, counters and the random generator."""
 
     def __init__(self, scenario: Any, env: simpy.Environment, rng: np.random.Generator):
-        from sim.banks import build_lenders
+        from sim.model.banks import build_lenders
 
         self.s = scenario
         self.env = env
@@ -184,8 +184,8 @@ def simulate_naive(firms: int, days: int, *, seed: int) -> dict[str, float]:
     from bench import BASELINE, scenario_overrides
 
     import sim
-    from sim.banks import build_lenders
-    from sim.population import make_population
+    from sim.model.banks import build_lenders
+    from sim.model.population import make_population
 
     scenario = sim.load_scenario(BASELINE, scenario_overrides(firms, days))
     c0, t0 = time.process_time(), time.perf_counter()

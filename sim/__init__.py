@@ -9,18 +9,16 @@ The public API a notebook uses::
 
 Public names: :func:`load_scenario`, :func:`with_overrides`, :func:`run`,
 :class:`Scenario`, :class:`ScenarioError`, :class:`RunResult`, :func:`parse_money`,
-:func:`scenario_to_yaml`; experiments (:mod:`sim.experiment`): :func:`replicate`,
+:func:`scenario_to_yaml`; experiments (:mod:`sim.experiments`): :func:`replicate`,
 :func:`compare`, :func:`sweep`, :func:`run_tasks`, :class:`Task`,
 :class:`ExperimentResult`, :class:`ExperimentError`; and their plots
-(:mod:`sim.experiment_report`): :func:`plot_fan`, :func:`plot_exhaustion_probability`,
+(:mod:`sim.reporting.experiment_report`): :func:`plot_fan`, :func:`plot_exhaustion_probability`,
 :func:`plot_sweep`, :func:`plot_differences`.
 """
 
-__version__ = "0.1.0"
-
-from .engine import run  # noqa: E402
-from .experiment import (  # noqa: E402
-    ExperimentError,
+from ._version import __version__
+from .errors import AnalysisError, ExperimentError, ScenarioError
+from .experiments import (
     ExperimentResult,
     Task,
     compare,
@@ -28,10 +26,9 @@ from .experiment import (  # noqa: E402
     run_tasks,
     sweep,
 )
-from .results import SUMMARY_KEYS, RunResult  # noqa: E402
-from .scenario import (  # noqa: E402
+from .results import SUMMARY_KEYS, RunResult, run
+from .scenario import (
     Scenario,
-    ScenarioError,
     load_scenario,
     parse_money,
     scenario_to_yaml,
@@ -56,6 +53,7 @@ __all__ = [
     "sweep",
     "ExperimentResult",
     "ExperimentError",
+    "AnalysisError",
     "plot_fan",
     "plot_exhaustion_probability",
     "plot_sweep",
@@ -67,7 +65,7 @@ _LAZY_PLOTS = ("plot_fan", "plot_exhaustion_probability", "plot_sweep", "plot_di
 
 def __getattr__(name: str):  # PEP 562: matplotlib is imported only when a plot is asked for
     if name in _LAZY_PLOTS:
-        from . import experiment_report
+        from .reporting import experiment_report
 
         return getattr(experiment_report, name)
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -13,18 +13,10 @@ from typer.testing import CliRunner
 
 import sim
 from cli import app
-from sim.calibration import (
-    BASELINE_TARGETS,
-    Targets,
-    TargetsError,
-    baseline_table,
-    calibrate,
-    calibrated_scenario_yaml,
-    load_targets,
-    observations,
-    relative_extends,
-)
-from sim.evaluation import evaluate_points, parse_range
+from sim.analysis.baseline import BASELINE_TARGETS, baseline_table
+from sim.analysis.calibration import calibrate, calibrated_scenario_yaml, relative_extends
+from sim.analysis.evaluation import evaluate_points, parse_range
+from sim.analysis.targets import Targets, TargetsError, load_targets, observations
 
 from .conftest import BASELINE, SCENARIOS, SMALL, small_scenario
 

@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 
 import sim
 from cli import app
-from sim.design import DesignError, _threshold_answer, describe, design, parse_target
-from sim.evaluation import parse_range
+from sim.analysis.design import _threshold_answer, describe, design
+from sim.analysis.design_targets import DesignError, parse_target
+from sim.analysis.evaluation import parse_range
 
 from .conftest import BASELINE, SMALL, small_scenario
 

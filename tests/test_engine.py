@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.engine import OUTCOMES
+from sim.model.codes import OUTCOMES
 
 from .conftest import small_scenario
 

@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 import sim
-import sim.experiment as experiment
-from sim.experiment import (
+import sim.experiments.executors as executors
+from sim.experiments import (
     ExperimentError,
     Task,
     grid_points,
@@ -123,7 +123,7 @@ def test_scheduler_from_environment_and_bad_addresses(tasks, monkeypatch):
 
 def test_bad_override_fails_before_anything_runs(tiny, monkeypatch):
     ran = []
-    monkeypatch.setattr(experiment, "run_task", lambda t: ran.append(t))
+    monkeypatch.setattr(executors, "run_task", lambda t: ran.append(t))
     bad = [Task(tiny, replication=0), Task(tiny, {"guarantee.cap_per_firm": "-5m"}, 1)]
     with pytest.raises(sim.ScenarioError, match="guarantee.cap_per_firm"):
         run_tasks(bad, processes=1)
@@ -256,13 +256,13 @@ def test_resume_runs_only_the_missing_tasks(tasks, serial, tmp_path, monkeypatch
         run_tasks(tasks, processes=1, store=store)
 
     ran: list[int] = []
-    real = experiment.run_task
+    real = executors.run_task
 
     def counting(task: Task) -> dict:
         ran.append(task.replication)
         return real(task)
 
-    monkeypatch.setattr(experiment, "run_task", counting)
+    monkeypatch.setattr(executors, "run_task", counting)
     rows = run_tasks(tasks, processes=1, store=store, resume=True)
     assert sorted(ran) == [2, 3]
     assert_rows_equal(serial, rows)

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 import cli
 import sim
 import sim.experiment as experiment
-from sim.experiment import ExperimentError
+from sim.errors import ExperimentError
 
 from .conftest import BASELINE, SMALL, small_scenario
 

@@ -12,9 +12,8 @@ from typer.testing import CliRunner
 
 import sim
 from cli import app
-from sim.experiment import Task, run_tasks
+from sim.experiments import Task, run_tasks
 from sim.jsonio import dumps, plain, write_json
-from sim.results import summary_json
 
 from .conftest import BASELINE, SCENARIOS, SMALL, small_scenario
 from .test_calibration import SHORT
@@ -158,4 +157,4 @@ def test_design_json_is_strict(tmp_path):
 
 def test_library_summary_text_is_strict():
     res = sim.run(small_scenario(*TINY), seed=1)
-    json.loads(summary_json(res), parse_constant=_refuse)
+    json.loads(dumps(res.summary_dict()), parse_constant=_refuse)

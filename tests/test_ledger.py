@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.ledger import Ledger
+from sim.model.ledger import Ledger
 
 
 def _books_balance(led: Ledger) -> None:

@@ -12,7 +12,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.ledger import Ledger
+from sim.model.ledger import Ledger
 
 from .hypothesis_profiles import examples
 

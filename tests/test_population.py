@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.population import fastest_growing
+from sim.model.population import fastest_growing
 
 
 def test_fastest_growing_matches_a_full_stable_sort_including_ties():

@@ -30,7 +30,8 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 import sim
-from sim.engine import OUTCOMES, simulate
+from sim.model.codes import OUTCOMES
+from sim.model.engine import simulate
 from sim.results import build_result
 from sim.scenario import scenario_from_dict
 

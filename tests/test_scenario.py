@@ -150,3 +150,19 @@ def test_invalid_values_name_the_field(tmp_path, patch, field, expect):
     assert field in msg
     assert expect in msg
     assert str(tmp_path / "s.yaml") in msg
+
+
+def test_validation_does_not_depend_on_the_host_memory(monkeypatch):
+    """Only the run pre-flight reads the host's memory; validating never does."""
+    import sim.scenario.memory as memory
+
+    monkeypatch.setattr(memory, "_available_memory_bytes", lambda: 2**20)  # a 1 MiB host
+    data = sim.scenario.scenario_to_dict(sim.load_scenario(BASELINE, check_memory=False))
+    sc = sim.scenario.scenario_from_dict(data)  # valid wherever it is read
+    assert sc == sim.with_overrides(sc, {})
+    with pytest.raises(ScenarioError, match="fits in this machine's memory") as err:
+        sim.run(sc)
+    assert err.value.field in ("population.firms_n", "horizon.days")
+    with pytest.raises(ScenarioError, match="fits in this machine's memory") as err:
+        sim.load_scenario(BASELINE)
+    assert err.value.file == str(BASELINE)

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 import sim
 from cli import app
-from sim.evaluation import AnalysisError, evaluate_points, numeric_outputs, parse_range
-from sim.sensitivity import analyse, run_sensitivity, sample_unit
+from sim.analysis.evaluation import AnalysisError, evaluate_points, numeric_outputs, parse_range
+from sim.analysis.sensitivity import analyse, run_sensitivity, sample_unit
 
 from .conftest import BASELINE, SMALL, small_scenario
 

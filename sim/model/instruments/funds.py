@@ -5,16 +5,23 @@ Public names: :class:`FundsInstrument`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+from ...scenario import Scenario
+from ..banks import LenderTable
 from ..ledger import Ledger
+from .base import MEASURES_OFFSET, Instrument, Process
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..engine import Model
 from ..population import Firms, fastest_growing
-from ..scenario import Scenario
 
 __all__ = ["FundsInstrument"]
 
 
-class FundsInstrument:
+class FundsInstrument(Instrument):
     """Every ``round_interval_days`` the fund invests in the fastest-growing eligible firms.
 
     Tickets are ``clip(ticket_revenue_share x revenue, ticket_min, ticket_max)``; a firm
@@ -26,25 +33,42 @@ class FundsInstrument:
         The validated scenario; ``scenario.funds`` may be ``None``.
     firms
         The population.
+    lenders
+        The lender table.
     ledger
         The ledger in which to open the fund's account.
     """
 
-    def __init__(self, scenario: Scenario, firms: Firms, ledger: Ledger):
-        self.f = scenario.funds
-        self.active = self.f is not None
+    section = "funds"
+    rank = 50
+    columns = ("funds_invested_amount",)
+
+    def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
+        super().__init__(scenario, firms, lenders, ledger)
+        self.config = scenario.funds
+        self.active = self.config is not None
         self.invested = np.zeros(firms.n)
-        if self.f is None:
+        if self.config is None:
             self.fund_id = -1
             return
         self.fund_id = ledger.open(
-            "sme_funds", "fund", self.f.total / scenario.population.scale, group="funds"
+            "sme_funds", "fund", self.config.total / scenario.population.scale, group="funds"
         )
-        self.eligible_tier = np.isin(np.array(firms.tier_names), self.f.eligible_tiers)
+        self.eligible_tier = np.isin(np.array(firms.tier_names), self.config.eligible_tiers)
+
+    def processes(self, model: Model) -> list[Process]:
+        """An investment round every ``round_interval_days``."""
+        if not self.active:
+            return []
+
+        def round_(day: int) -> None:
+            model.ts["funds_invested_amount"][day] += self.invest(day, model.firms, model.ledger)
+
+        return [Process(MEASURES_OFFSET + 0.02, round_, every=self.config.round_interval_days)]
 
     def invest(self, day: int, firms: Firms, ledger: Ledger) -> float:
         """Run an investment round; return the amount invested (simulated units)."""
-        f = self.f
+        f = self.config
         cand = np.flatnonzero(
             self.eligible_tier[firms.tier] & (firms.growth >= f.min_growth) & (self.invested == 0)
         )

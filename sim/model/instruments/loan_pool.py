@@ -5,16 +5,23 @@ Public names: :class:`LoanPoolInstrument`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+from ...scenario import Scenario
 from ..banks import LenderTable
 from ..ledger import Ledger
-from ..scenario import Scenario
+from ..population import Firms
+from .base import MEASURES_OFFSET, Instrument, Process
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..engine import Model
 
 __all__ = ["LoanPoolInstrument"]
 
 
-class LoanPoolInstrument:
+class LoanPoolInstrument(Instrument):
     """Accounts, pricing and savings of the special loan pool.
 
     In ``bank_quotas`` mode each lender has an account of ``total * quota_share``; in
@@ -26,38 +33,47 @@ class LoanPoolInstrument:
     ----------
     scenario
         The validated scenario.
+    firms
+        The population.
     lenders
         The lender table.
     ledger
         The ledger in which to open the accounts (before it is frozen).
     """
 
-    def __init__(self, scenario: Scenario, lenders: LenderTable, ledger: Ledger):
-        self.p = scenario.loan_pool
+    section = "loan_pool"
+    rank = 10
+
+    def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
+        super().__init__(scenario, firms, lenders, ledger)
+        self.active = True
+        self.config = scenario.loan_pool
         self.rates = scenario.rates
         scale = scenario.population.scale
-        self.per_bank = self.p.quota_mode == "bank_quotas"
+        self.per_bank = self.config.quota_mode == "bank_quotas"
         if self.per_bank:
             self.quota_ids = ledger.open_many(
                 [f"quota:{n}" for n in lenders.names],
                 "bank_quota",
-                self.p.total * lenders.quota_share / scale,
+                self.config.total * lenders.quota_share / scale,
                 group="loan_pool",
             )
         else:
-            pool = ledger.open("loan_pool", "loan_pool", self.p.total / scale, group="loan_pool")
+            pool = ledger.open(
+                "loan_pool", "loan_pool", self.config.total / scale, group="loan_pool"
+            )
             self.quota_ids = np.full(lenders.n, pool, dtype=np.int64)
         self.credit_id = (
             ledger.open(
                 "credit_sub_quota",
                 "credit_sub_quota",
-                self.p.credit_sub_quota / scale,
+                self.config.credit_sub_quota / scale,
                 group="loan_pool",
             )
-            if self.p.credit_sub_quota is not None
+            if self.config.credit_sub_quota is not None
             else -1
         )
-        self.term_years = self.p.term_days / 365.0
+        self.term_years = self.config.term_days / 365.0
         self.programme_rate = self.rates.lpr_1y + self.rates.programme_spread
 
     def market_rate(self, pd_annual: np.ndarray) -> np.ndarray:
@@ -67,28 +83,22 @@ class LoanPoolInstrument:
 
     def is_credit_loan(self, collateral_ratio: np.ndarray) -> np.ndarray:
         """Whether a loan to a firm with this collateral counts as an unsecured credit loan."""
-        return collateral_ratio < self.p.credit_loan_max_collateral
+        return collateral_ratio < self.config.credit_loan_max_collateral
 
     def benefit_rate(self, pd_annual: np.ndarray, credit: np.ndarray) -> np.ndarray:
         """Yearly saving per unit borrowed: rate concession plus the subsidy on credit loans."""
         concession = np.maximum(self.market_rate(pd_annual) - self.programme_rate, 0.0)
         return concession + np.where(
-            credit, self.p.interest_subsidy_share * self.programme_rate, 0.0
+            credit, self.config.interest_subsidy_share * self.programme_rate, 0.0
         )
 
     def subsidy(self, amount: np.ndarray, credit: np.ndarray) -> np.ndarray:
         """Interest subsidy paid by the city over the loan's term (credit loans only)."""
         return np.where(
             credit,
-            amount * self.p.interest_subsidy_share * self.programme_rate * self.term_years,
+            amount * self.config.interest_subsidy_share * self.programme_rate * self.term_years,
             0.0,
         )
-
-    def interest_savings(
-        self, amount: np.ndarray, pd_annual: np.ndarray, credit: np.ndarray
-    ) -> np.ndarray:
-        """Interest the firm saves over the loan's term against the market rate."""
-        return amount * self.benefit_rate(pd_annual, credit) * self.term_years
 
     def accounts(self, bank: np.ndarray, credit: np.ndarray) -> np.ndarray:
         """Accounts a loan draws on, shape ``(m, 2)``: lender quota (or pool), credit sub-quota."""
@@ -101,6 +111,23 @@ class LoanPoolInstrument:
     def open_lenders(self, ledger: Ledger) -> np.ndarray:
         """Whether each lender's quota (or the shared pool) is still open."""
         return ~ledger.closed[self.quota_ids]
+
+    def processes(self, model: Model) -> list[Process]:
+        """The one-off reallocation of unused lender quotas, when the scenario sets its day."""
+        day = self.config.reallocation_day
+        if day is None:
+            return []
+        return [
+            Process(MEASURES_OFFSET + 0.03, lambda d: self.reallocate(model.ledger, d), days=[day])
+        ]
+
+    def savings_terms(self, model: Model) -> list[float]:
+        """Interest firms saved on approved loans (rate concession plus subsidy)."""
+        return [model.approved_sum("interest_saving")]
+
+    def fiscal_terms(self, model: Model) -> tuple[list[float], list[float]]:
+        """The interest subsidy paid by the city."""
+        return [model.approved_sum("subsidy")], []
 
     def reallocate(self, ledger: Ledger, day: int) -> None:
         """Pool unused lender quotas and share them out in proportion to use so far.

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...scenario import Scenario
+from ..banks import LenderTable
+from ..ledger import Ledger
+from ..population import Firms
 from ..queue import FluidQueue
-from ..scenario import Scenario
+from .base import Instrument
 
 __all__ = ["ServiceCentresInstrument"]
 
 
-class ServiceCentresInstrument:
+class ServiceCentresInstrument(Instrument):
     """Capacities of the service centres, in simulated firms per day.
 
     ``contacts_per_day`` limits the outreach term of the awareness diffusion;
@@ -25,9 +29,15 @@ class ServiceCentresInstrument:
     ----------
     scenario
         The validated scenario.
+    firms, lenders, ledger
+        Not used: the centres open no account.
     """
 
-    def __init__(self, scenario: Scenario):
+    section = "service_centres"
+    rank = 60
+
+    def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
+        super().__init__(scenario, firms, lenders, ledger)
         sc = scenario.service_centres
         scale = scenario.population.scale
         self.contacts_per_day = sc.centres_n * sc.contacts_per_centre_day / scale

@@ -5,16 +5,23 @@ Public names: :class:`AwardsInstrument`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+from ...scenario import Scenario
+from ..banks import LenderTable
 from ..ledger import Ledger
+from .base import MEASURES_OFFSET, Instrument, Process
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..engine import Model
 from ..population import Firms, fastest_growing
-from ..scenario import Scenario
 
 __all__ = ["AwardsInstrument"]
 
 
-class AwardsInstrument:
+class AwardsInstrument(Instrument):
     """In each round, for each award level, the best candidates are certified.
 
     Candidates are firms of ``from_tier`` with revenue at least ``min_revenue`` and
@@ -28,30 +35,55 @@ class AwardsInstrument:
         The validated scenario; ``scenario.awards`` may be ``None``.
     firms
         The population.
+    lenders
+        The lender table.
     ledger
         The ledger in which to open the budget account.
     """
 
-    def __init__(self, scenario: Scenario, firms: Firms, ledger: Ledger):
-        self.a = scenario.awards
-        self.active = self.a is not None
+    section = "awards"
+    rank = 40
+    columns = ("awards_paid_amount",)
+
+    def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
+        super().__init__(scenario, firms, lenders, ledger)
+        self.config = scenario.awards
+        self.active = self.config is not None
         self.received = np.zeros(firms.n)
         self.promoted_n = 0
-        if self.a is None:
+        if self.config is None:
             self.budget_id = -1
             return
         self.budget_id = ledger.open(
             "awards_budget",
             "awards_budget",
-            self.a.budget / scenario.population.scale,
+            self.config.budget / scenario.population.scale,
             group="awards",
         )
         self.tier_index = {t: i for i, t in enumerate(firms.tier_names)}
 
+    def processes(self, model: Model) -> list[Process]:
+        """A certification round on each of ``round_days``."""
+        if not self.active or not self.config.round_days:
+            return []
+
+        def round_(day: int) -> None:
+            model.ts["awards_paid_amount"][day] += self.certify(day, model.firms, model.ledger)
+
+        return [Process(MEASURES_OFFSET + 0.01, round_, days=list(self.config.round_days))]
+
+    def savings_terms(self, model: Model) -> list[float]:
+        """Awards paid to firms."""
+        return [model.ts["awards_paid_amount"].sum()]
+
+    def fiscal_terms(self, model: Model) -> tuple[list[float], list[float]]:
+        """Awards paid from the budget."""
+        return [model.ts["awards_paid_amount"].sum()], []
+
     def certify(self, day: int, firms: Firms, ledger: Ledger) -> float:
         """Run a certification round; return the awards paid (simulated units)."""
         paid_total = 0.0
-        for lvl in self.a.levels:
+        for lvl in self.config.levels:
             src, dst = self.tier_index[lvl.from_tier], self.tier_index[lvl.to_tier]
             cand = np.flatnonzero(
                 (firms.tier == src)

@@ -11,6 +11,7 @@ real population the sample stands for (scale 1 means the sample *is* the populat
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -20,14 +21,23 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .jsonio import dumps, plain
-from .population import COST_CATEGORIES
-from .scenario import Scenario
+from ..jsonio import plain
+from ..model.codes import NEED_FATES, OUTCOMES, REFUSALS_BY_ACCOUNT, NeedFate, Outcome
+from ..model.instruments import AwardsInstrument, CostReliefInstrument
+from ..model.population import COST_CATEGORIES
+from ..scenario import Scenario
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .engine import _Model
+    from ..model.engine import Model
 
-__all__ = ["RunResult", "build_result", "write_csv", "SUMMARY_KEYS", "SAVINGS_CATEGORIES"]
+__all__ = [
+    "RunResult",
+    "build_result",
+    "write_csv",
+    "is_missing",
+    "SUMMARY_KEYS",
+    "SAVINGS_CATEGORIES",
+]
 
 SAVINGS_CATEGORIES = (
     "interest",
@@ -135,8 +145,9 @@ class RunResult:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> pd.DataFrame:
-        """Headline figures as a one-row DataFrame (columns :data:`SUMMARY_KEYS`)."""
-        return pd.DataFrame([self.summary_values], columns=list(SUMMARY_KEYS))
+        """Headline figures as a one-row DataFrame (columns :data:`SUMMARY_KEYS`, then the
+        keys of the optional measures the scenario has)."""
+        return pd.DataFrame([self.summary_values], columns=list(self.summary_values))
 
     def summary_dict(self) -> dict[str, Any]:
         """Headline figures as a plain JSON-ready dict."""
@@ -234,24 +245,27 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> None:
             fh.writelines(",".join(row) + sep for row in zip(*cols, strict=True))
 
 
+def is_missing(value: Any) -> bool:
+    """Whether a summary value is missing: None, NaN or ``pd.NA`` (e.g. a day never reached)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
 def _first_day(quotas: pd.DataFrame, kind: str) -> int | None:
     rows = quotas[quotas["kind"] == kind]
     days = rows["exhausted_on"].dropna()
     return int(days.min()) if len(days) else None
 
 
-def build_result(model: _Model) -> RunResult:
+def build_result(model: Model) -> RunResult:
     """Assemble the tables and summary from a finished model run."""
     s: Scenario = model.s
     f = model.firms
     scale = model.scale
     lenders = model.lenders
-    from .engine import NEED_FATES, OUTCOMES  # local: engine imports this module
 
     firms_df = f.to_frame(lenders)
     # text columns are picked from short arrays of names by code (zone -1 is the last: none)
     zone_text = pd.array([*f.zone_names, "none"], dtype="str")
-    code = {o: i for i, o in enumerate(OUTCOMES)}
 
     # --- applications
     a = model.apps.view()
@@ -308,13 +322,16 @@ def build_result(model: _Model) -> RunResult:
     levels.index.name = "day"
 
     # --- savings per firm and category
-    approved = a["outcome"] == 0
+    approved = a["outcome"] == Outcome.APPROVED
+    row = {c: i for i, c in enumerate(SAVINGS_CATEGORIES)}
     per_cat = np.zeros((len(SAVINGS_CATEGORIES), f.n))
-    np.add.at(per_cat[0], firm[approved], a["interest_saving"][approved])
-    np.add.at(per_cat[1], firm[approved], a["fee_saving"][approved])
-    if model.relief.active:
-        per_cat[2:6] = model.relief.paid_by_cat
-    per_cat[6] = model.awards.received
+    np.add.at(per_cat[row["interest"]], firm[approved], a["interest_saving"][approved])
+    np.add.at(per_cat[row["guarantee_fee"]], firm[approved], a["fee_saving"][approved])
+    relief = model.instrument(CostReliefInstrument)
+    awards = model.instrument(AwardsInstrument)
+    if relief.active:
+        per_cat[[row[f"relief_{c}"] for c in COST_CATEGORIES]] = relief.paid_by_cat
+    per_cat[row["award"]] = awards.received
     fi, ci = np.nonzero(per_cat.T)
     savings = pd.DataFrame(
         {
@@ -337,7 +354,7 @@ def build_result(model: _Model) -> RunResult:
 
     # --- summary
     out = a["outcome"]
-    decided = a["outcome"] != 6
+    decided = a["outcome"] != Outcome.PENDING
     eligible_now = model.loan_eligible_tier[f.tier]
     borrowers = np.unique(firm[approved])
     quota_kinds = quotas["kind"].to_numpy()
@@ -346,7 +363,7 @@ def build_result(model: _Model) -> RunResult:
         pool_rows["exhausted_on"].notna().all() and model.ledger.closed[model.pool.quota_ids].all()
     )
     pool_initial = pool_rows["initial"].sum()
-    quota_refusal = np.isin(a["outcome"], [2, 3, 4])
+    quota_refusal = np.isin(a["outcome"], REFUSALS_BY_ACCOUNT)
     unmet = a["amount"][quota_refusal & ~a["retried"]].sum()
     guaranteed = a["guarantee"][approved]
     interest = a["interest_saving"][approved].sum()
@@ -354,8 +371,20 @@ def build_result(model: _Model) -> RunResult:
     fee_sav = a["fee_saving"][approved].sum()
     relief_paid = model.ts["relief_paid_amount"].sum()
     awards_paid = model.ts["awards_paid_amount"].sum()
-    exp_loss = a["expected_guarantee_loss"][approved].sum()
-    fee_income = a["fee_income"][approved].sum()
+    # totals over the measures, in rank order; the fiscal cost adds every measure's paid
+    # terms, then every expected term (the order of the additions is part of the results)
+    savings_total = 0.0
+    paid_terms: list[float] = []
+    expected_terms: list[float] = []
+    for inst in model.instruments:
+        for term in inst.savings_terms(model):
+            savings_total = savings_total + term
+        paid, expected = inst.fiscal_terms(model)
+        paid_terms += paid
+        expected_terms += expected
+    fiscal_cost = 0.0
+    for term in (*paid_terms, *expected_terms):
+        fiscal_cost = fiscal_cost + term
     n_approved = int(approved.sum())
     n_decided = int(decided.sum())
     zone_rows = quotas[quotas["kind"] == "zone_budget"]
@@ -376,18 +405,18 @@ def build_result(model: _Model) -> RunResult:
         "needs_n": sc(fates.size),
         "applications_n": sc(n_app),
         "approved_n": sc(n_approved),
-        "pending_n": sc((out == code["pending"]).sum()),
+        "pending_n": sc((out == Outcome.PENDING).sum()),
         "borrower_firms_n": sc(borrowers.size),
         "uptake_rate": float(borrowers.size / max(eligible_now.sum(), 1)),
         "approval_rate": float(n_approved / n_decided) if n_decided else None,
-        "refused_credit_n": sc((out == code["refused_credit"]).sum()),
+        "refused_credit_n": sc((out == Outcome.REFUSED_CREDIT).sum()),
         "refused_quota_n": sc(
-            ((out == code["refused_quota"]) | (out == code["refused_credit_quota"])).sum()
+            ((out == Outcome.REFUSED_QUOTA) | (out == Outcome.REFUSED_CREDIT_QUOTA)).sum()
         ),
-        "refused_guarantee_n": sc((out == code["refused_guarantee"]).sum()),
-        "refused_firm_limit_n": sc((out == code["refused_firm_limit"]).sum()),
-        "declined_needs_n": sc((fates == 1).sum()),
-        "unaware_needs_n": sc((fates == 2).sum()),
+        "refused_guarantee_n": sc((out == Outcome.REFUSED_GUARANTEE).sum()),
+        "refused_firm_limit_n": sc((out == Outcome.REFUSED_FIRM_LIMIT).sum()),
+        "declined_needs_n": sc((fates == NeedFate.DECLINED).sum()),
+        "unaware_needs_n": sc((fates == NeedFate.UNAWARE).sum()),
         "disbursed_amount": sc(a["amount"][approved].sum()),
         "avg_loan_amount": float(a["amount"][approved].mean()) if n_approved else None,
         "credit_loans_amount": sc(a["amount"][approved & a["credit_loan"]].sum()),
@@ -413,15 +442,18 @@ def build_result(model: _Model) -> RunResult:
         "claims_paid_amount": sc(model.ts["claims_paid_amount"].sum()),
         "relief_paid_amount": sc(relief_paid),
         "awards_paid_amount": sc(awards_paid),
-        "firms_promoted_n": sc(model.awards.promoted_n),
+        "firms_promoted_n": sc(awards.promoted_n),
         "funds_invested_amount": sc(model.ts["funds_invested_amount"].sum()),
         "interest_savings_amount": sc(interest),
         "interest_subsidy_amount": sc(subsidy),
         "guarantee_fee_savings_amount": sc(fee_sav),
-        "savings_total_amount": sc(interest + fee_sav + relief_paid + awards_paid),
-        "fiscal_cost_amount": sc(subsidy + relief_paid + awards_paid + exp_loss - fee_income),
+        "savings_total_amount": sc(savings_total),
+        "fiscal_cost_amount": sc(fiscal_cost),
     }
     values = {k: plain(values[k]) for k in SUMMARY_KEYS}
+    for inst in model.instruments:  # optional measures: their keys only when they run
+        if inst.active:
+            values.update({k: plain(v) for k, v in inst.summary(model).items()})
     return RunResult(
         scenario=s,
         firms=firms_df,
@@ -433,8 +465,3 @@ def build_result(model: _Model) -> RunResult:
         needs=needs,
         summary_values=values,
     )
-
-
-def summary_json(result: RunResult) -> str:
-    """The summary as pretty JSON text."""
-    return dumps(result.summary_dict())

@@ -5,16 +5,23 @@ Public names: :class:`CostReliefInstrument`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+from ...scenario import Scenario
+from ..banks import LenderTable
 from ..ledger import Ledger
+from .base import MEASURES_OFFSET, Instrument, Process
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..engine import Model
 from ..population import COST_CATEGORIES, Firms
-from ..scenario import Scenario
 
 __all__ = ["CostReliefInstrument"]
 
 
-class CostReliefInstrument:
+class CostReliefInstrument(Instrument):
     """One budget account per zone or cluster.
 
     Every ``claim_interval_days`` each eligible firm in a zone claims
@@ -28,17 +35,26 @@ class CostReliefInstrument:
         The validated scenario; ``scenario.cost_relief`` may be ``None``.
     firms
         The population (for zone sizes when the budget is split ``by_firms``).
+    lenders
+        The lender table.
     ledger
         The ledger in which to open the accounts.
     """
 
-    def __init__(self, scenario: Scenario, firms: Firms, ledger: Ledger):
-        self.c = scenario.cost_relief
-        self.active = self.c is not None and self.c.budget > 0 and len(firms.zone_names) > 0
+    section = "cost_relief"
+    rank = 30
+    columns = ("relief_paid_amount",)
+
+    def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
+        super().__init__(scenario, firms, lenders, ledger)
+        self.config = scenario.cost_relief
+        self.active = (
+            self.config is not None and self.config.budget > 0 and len(firms.zone_names) > 0
+        )
         self.zone_ids = np.empty(0, dtype=np.int64)
         if not self.active:
             return
-        c = self.c
+        c = self.config
         scale = scenario.population.scale
         names = list(firms.zone_names)
         explicit = np.array([c.zone_budgets.get(z, np.nan) for z in names])
@@ -66,6 +82,26 @@ class CostReliefInstrument:
         # each firm's budget account (-1 outside zones)
         self.account = np.where(self.in_zone, self.zone_ids[firms.zone], -1)
 
+    def processes(self, model: Model) -> list[Process]:
+        """A claim round every ``claim_interval_days``."""
+        if not self.active:
+            return []
+
+        def round_(day: int) -> None:
+            model.ts["relief_paid_amount"][day] += self.claim(
+                day, model.firms, model.aware_day, model.ledger, rng=model.rng_relief
+            )
+
+        return [Process(MEASURES_OFFSET, round_, every=self.config.claim_interval_days)]
+
+    def savings_terms(self, model: Model) -> list[float]:
+        """Relief paid to firms."""
+        return [model.ts["relief_paid_amount"].sum()]
+
+    def fiscal_terms(self, model: Model) -> tuple[list[float], list[float]]:
+        """Relief paid from the zone budgets."""
+        return [model.ts["relief_paid_amount"].sum()], []
+
     def claim(
         self,
         day: int,
@@ -76,7 +112,7 @@ class CostReliefInstrument:
         rng: np.random.Generator,
     ) -> float:
         """Run one claim round; return the amount paid (simulated units)."""
-        c = self.c
+        c = self.config
         year = day // 365
         if year != self.year:
             self.year = year

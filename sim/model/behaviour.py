@@ -1,0 +1,145 @@
+"""Behaviour: how firms learn of the measures, decide to apply, and retry after a refusal.
+
+Public names: :func:`awareness_curves`, :func:`aware_day`, :func:`apply_probability`,
+:func:`choose_retry_bank`.
+
+Awareness is a Bass diffusion per zone (firms outside zones form one more group):
+``dF = (p_eff + q F) (ceiling - F)``, where the outreach term ``p`` is delivered by the
+service centres and so limited by their daily contacts. Each firm has a fixed random
+threshold ``u``; it is aware from the first day its group's aware share reaches ``u``.
+Because the curves do not depend on what firms do later, a firm's awareness day is
+known once the curves are drawn, which keeps the daily work proportional to the day's
+events rather than to the population.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..scenario import Awareness, Behaviour
+
+__all__ = ["awareness_curves", "aware_day", "apply_probability", "choose_retry_bank"]
+
+
+def awareness_curves(
+    group: np.ndarray, n_groups: int, days: int, params: Awareness, contacts_per_day: float
+) -> np.ndarray:
+    """Aware share of each group on each day.
+
+    Parameters
+    ----------
+    group
+        Group index of every firm (zones ``0..n_groups-2``, ``n_groups-1`` for none).
+    n_groups
+        Number of groups.
+    days
+        Horizon length.
+    params
+        Awareness parameters.
+    contacts_per_day
+        Service-centre outreach contacts per day (in simulated firms).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(days, n_groups)``, non-decreasing in time, within ``[0, ceiling]``.
+    """
+    size = np.bincount(group, minlength=n_groups).astype(float)
+    ceiling = params.ceiling
+    f = np.full(n_groups, min(params.initial_share, ceiling))
+    out = np.empty((days, n_groups))
+    for t in range(days):
+        out[t] = f
+        gap = np.maximum(ceiling - f, 0.0)
+        want = params.outreach_rate_day * gap * size
+        total = want.sum()
+        factor = 1.0 if total <= contacts_per_day or total == 0 else contacts_per_day / total
+        outreach = params.outreach_rate_day * factor
+        f = np.minimum(ceiling, f + (outreach + params.peer_rate_day * f) * gap)
+    return out
+
+
+def aware_day(curves: np.ndarray, group: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """First day each firm is aware (``days`` if never within the horizon).
+
+    Parameters
+    ----------
+    curves
+        Output of :func:`awareness_curves`, shape ``(days, n_groups)``.
+    group
+        Group of each firm.
+    u
+        Awareness threshold of each firm in ``[0, 1)``.
+    """
+    days, n_groups = curves.shape
+    # each group's curve shifted by 2*g and each threshold by 2*g of its group (the values
+    # compared are those of one search over all groups laid end to end); u strictly below
+    # F(t) counts as aware on day t, so the day is the count of F <= u
+    shifted = curves.T + 2.0 * np.arange(n_groups)[:, None]
+    q = u + 2.0 * group
+    # one search per group over its firms (grouped by a radix sort): each search stays
+    # within one short curve
+    key = group.astype(np.int16) if n_groups <= np.iinfo(np.int16).max else group
+    order = key.argsort(kind="stable")
+    bounds = np.searchsorted(group[order], np.arange(n_groups + 1)).tolist()
+    pos = np.empty(u.shape[0], dtype=np.int64)
+    for g in range(n_groups):
+        firms = order[bounds[g] : bounds[g + 1]]
+        pos[firms] = shifted[g].searchsorted(q[firms], side="right")
+    return np.minimum(pos, days).astype(np.int64)
+
+
+def apply_probability(benefit: np.ndarray, employees: np.ndarray, params: Behaviour) -> np.ndarray:
+    """Probability that an aware firm with a financing need applies.
+
+    ``logit p = intercept + slope * log((benefit + 1) / (cost + 1)) + size_slope * log(employees / 50)``
+
+    Parameters
+    ----------
+    benefit
+        Expected benefit of the programme loan to the firm (currency units).
+    employees
+        Firm size.
+    params
+        Behaviour parameters.
+    """
+    x = (
+        params.apply_intercept
+        + params.apply_benefit_slope * np.log((benefit + 1.0) / (params.application_cost + 1.0))
+        + params.apply_size_slope * np.log(np.maximum(employees, 1.0) / 50.0)
+    )
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def choose_retry_bank(
+    u: np.ndarray, current: np.ndarray, market_share: np.ndarray, open_: np.ndarray
+) -> np.ndarray:
+    """Pick another lender with quota left, weighted by market share (``-1`` if none).
+
+    Parameters
+    ----------
+    u
+        One uniform draw per firm, fixed in advance so that the choice is reproducible.
+    current
+        The lender that refused.
+    market_share
+        Lender market shares.
+    open_
+        Whether each lender still has quota.
+    """
+    w = np.where(open_, market_share, 0.0)
+    out = np.full(u.shape[0], -1, dtype=np.int64)
+    if u.size == 0:
+        return out
+    # exclude the lender that refused: per request, its weight is removed
+    total = w.sum() - w[current]
+    ok = total > 0
+    cum = np.cumsum(w)
+    target = u * total
+    # shift the target past the excluded lender's slice
+    start_cur = cum[current] - w[current]
+    target = np.where(target >= start_cur, target + w[current], target)
+    pick = np.searchsorted(cum, target, side="right")
+    pick = np.minimum(pick, w.size - 1)
+    out[ok] = pick[ok]
+    return out

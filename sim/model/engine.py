@@ -1,0 +1,609 @@
+"""Engine: the simpy environment that wires firms, banks and measures into one run.
+
+Public names: :class:`Model`, :func:`simulate` (the run with its tables is
+:func:`sim.results.run`); the codes :data:`OUTCOMES`, :data:`NEED_FATES` come from
+:mod:`sim.model.codes`.
+
+simpy is the clock. Each mechanism is one process: demand and application decisions,
+application preparation (service centres), bank review, credit decisions, the loan
+book (maturities, defaults and guarantee claims), cost-relief claim rounds,
+certification rounds, fund rounds, quota reallocation, and daily recording. Processes
+run at fixed offsets within a day so their order is the same in every run. Firms are
+rows of numpy arrays and every process works on the whole batch of firms, needs or
+applications that is due; there is no Python object or simpy process per firm.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from ..scenario import Scenario
+from .banks import LenderTable, bank_expected_loss, build_lenders, credit_approved
+from .behaviour import apply_probability, aware_day, awareness_curves, choose_retry_bank
+from .codes import NEED_FATES, OUTCOMES, NeedFate, Outcome
+from .instruments import (
+    GuaranteeInstrument,
+    Instrument,
+    LoanPoolInstrument,
+    ServiceCentresInstrument,
+    instrument_classes,
+)
+from .ledger import Ledger
+from .population import Firms, make_population
+from .queue import _UINT16_MAX, Agenda, FluidQueue, _run_lengths
+
+__all__ = ["Model", "simulate", "OUTCOMES", "NEED_FATES", "TIMESERIES_COLUMNS"]
+
+_APPROVED, _R_CREDIT, _R_QUOTA, _R_CQUOTA, _R_GUAR, _R_LIMIT, _PENDING = (int(o) for o in Outcome)
+_F_APPLIED, _F_DECLINED, _F_UNAWARE, _F_INELIGIBLE, _F_SMALL, _F_OVER, _F_NOTDUE = (
+    int(f) for f in NeedFate
+)
+
+# offsets of the processes within a day: their order
+# (the measures' processes run at MEASURES_OFFSET + k/100, see instruments.base)
+_AT_ARRIVALS, _AT_SUBMIT, _AT_DECIDE, _AT_BOOK, _AT_RECORD = (0.0, 0.1, 0.2, 0.3, 0.9)
+
+#: Daily columns of every run, in table order (measures add ``extra_columns`` when active).
+TIMESERIES_COLUMNS = (
+    "needs_due",
+    "declined_n",
+    "applications_n",
+    "approved_n",
+    "refused_credit_n",
+    "refused_quota_n",
+    "refused_guarantee_n",
+    "disbursed_amount",
+    "guaranteed_amount",
+    "relief_paid_amount",
+    "awards_paid_amount",
+    "funds_invested_amount",
+    "defaults_n",
+    "claims_paid_amount",
+    "aware_share",
+)
+
+
+class _Table:
+    """Columns that grow by appending whole batches (amortised doubling)."""
+
+    def __init__(self, spec: dict[str, tuple[type, float]], capacity: int = 1024):
+        self.spec = spec
+        self.n = 0
+        self.cols = {k: np.full(capacity, fill, dtype=dt) for k, (dt, fill) in spec.items()}
+
+    def append(self, **values: np.ndarray) -> np.ndarray:
+        m = len(next(iter(values.values())))
+        need = self.n + m
+        cap = len(next(iter(self.cols.values())))
+        if need > cap:
+            new_cap = max(need, 2 * cap)
+            for k, (dt, fill) in self.spec.items():
+                grown = np.full(new_cap, fill, dtype=dt)
+                grown[: self.n] = self.cols[k][: self.n]
+                self.cols[k] = grown
+        ids = np.arange(self.n, need)
+        for k, v in values.items():
+            self.cols[k][self.n : need] = v
+        self.n = need
+        return ids
+
+    def view(self) -> dict[str, np.ndarray]:
+        return {k: v[: self.n] for k, v in self.cols.items()}
+
+
+@dataclass
+class _Needs:
+    firm: np.ndarray
+    day: np.ndarray
+    amount: np.ndarray
+    u_apply: np.ndarray
+    u_assist: np.ndarray
+    z_credit: np.ndarray
+    u_retry: np.ndarray
+    u_bank: np.ndarray
+    u_default: np.ndarray
+    fate: np.ndarray = field(init=False)
+    tier: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.fate = np.full(self.firm.shape[0], _F_NOTDUE, dtype=np.int8)
+        self.tier = np.full(self.firm.shape[0], -1, dtype=np.int16)
+
+
+def _draw_needs(
+    scenario: Scenario, firms: Firms, *, rng: np.random.Generator, rng_credit: np.random.Generator
+) -> _Needs:
+    d = scenario.demand
+    days = scenario.horizon.days
+    n = firms.n
+    launch = (rng.random(n) < d.waiting_at_launch_share).nonzero()[0]
+    lam = d.needs_per_firm_year * days / 365.0
+    per_firm = rng.poisson(lam, size=n)
+    later_firm = np.repeat(np.arange(n), per_firm)
+    later_day = rng.integers(0, days, size=later_firm.size)
+    firm = np.concatenate([launch, later_firm])
+    day = np.concatenate([np.zeros(launch.size, dtype=np.int64), later_day])
+    order = _day_firm_order(firm, day, launch.size)
+    firm, day = firm[order].astype(np.int64), day[order]
+    m = firm.size
+    ratio = d.amount_revenue_ratio_median * np.exp(d.amount_sigma * rng.standard_normal(m))
+    amount = firms.revenue[firm] * ratio
+    attempts = scenario.behaviour.max_attempts
+    return _Needs(
+        firm=firm,
+        day=day,
+        amount=amount,
+        u_apply=rng.random(m, dtype=np.float32),
+        u_assist=rng.random(m, dtype=np.float32),
+        z_credit=rng_credit.standard_normal((m, attempts), dtype=np.float32),
+        u_retry=rng_credit.random((m, attempts), dtype=np.float32),
+        u_bank=rng_credit.random((m, attempts), dtype=np.float32),
+        u_default=rng_credit.random((m, attempts), dtype=np.float32),
+    )
+
+
+def _day_firm_order(firm: np.ndarray, day: np.ndarray, n_launch: int) -> np.ndarray:
+    """``np.lexsort((firm, day))`` for needs laid out as :func:`_draw_needs` draws them.
+
+    The first ``n_launch`` needs (day 0) and the rest are each in firm order, so a
+    stable sort by day alone (a radix sort for 16-bit days) leaves every day but day 0
+    in firm order; day 0 merges the two runs.
+    """
+    if day.size == 0 or day.max() > _UINT16_MAX:
+        return np.lexsort((firm, day))
+    order = day.astype(np.uint16).argsort(kind="stable")
+    n0 = int(np.count_nonzero(day == 0))
+    head = order[:n0]
+    if n0 > n_launch:
+        order[:n0] = head[firm[head].argsort(kind="stable")]
+    return order
+
+
+def _exclusive_firm_cumsum(firm: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """For each row, the sum of ``x`` over earlier rows of the same firm in the batch."""
+    if firm.size < 2:
+        return np.zeros_like(x)
+    order = firm.argsort(kind="stable")
+    f, xs = firm[order], x[order]
+    if (f[1:] != f[:-1]).all():
+        return np.zeros_like(x)  # the common case: no firm twice in the batch
+    cum = xs.cumsum()
+    heads = np.concatenate(([True], f[1:] != f[:-1])).nonzero()[0]
+    base = np.repeat(cum[heads] - xs[heads], _run_lengths(heads, f.size))
+    out = np.empty_like(x)
+    out[order] = cum - xs - base
+    return out
+
+
+class Model:
+    """State and processes of one run."""
+
+    def __init__(self, scenario: Scenario, seed_seq: np.random.SeedSequence):
+        self.s = scenario
+        self.days = scenario.horizon.days
+        self.scale = scenario.population.scale
+        rs = seed_seq.spawn(5)
+        self.rng_pop, self.rng_demand, self.rng_credit, self.rng_relief, _ = (
+            np.random.default_rng(c) for c in rs
+        )
+        self.lenders: LenderTable = build_lenders(scenario)
+        self.firms = make_population(scenario, self.lenders, rng=self.rng_pop)
+        f = self.firms
+        self.ledger = Ledger(self.days)
+        # every registered measure, in rank order: the order its accounts are opened in
+        self.instruments: list[Instrument] = [
+            cls(scenario, f, self.lenders, self.ledger) for cls in instrument_classes()
+        ]
+        # the loan decisions are built on the pool, the guarantee and the centres' advisers
+        self.pool = self.instrument(LoanPoolInstrument)
+        self.guarantee = self.instrument(GuaranteeInstrument)
+        self.centres = self.instrument(ServiceCentresInstrument)
+        self.ledger.freeze()
+        self.kind_of_account = np.array(self.ledger.kinds, dtype=object)
+        # the outcome of an application refused by each account (pending: never refuses one)
+        self.refusal_of_account = np.select(
+            [
+                np.isin(self.kind_of_account, ["bank_quota", "loan_pool"]),
+                self.kind_of_account == "credit_sub_quota",
+                self.kind_of_account == "guarantee_capacity",
+            ],
+            [_R_QUOTA, _R_CQUOTA, _R_GUAR],
+            _PENDING,
+        ).astype(np.int8)
+        self.loan_eligible_tier = np.isin(np.array(f.tier_names), scenario.loan_pool.eligible_tiers)
+        # per firm and fixed for the run: default probability over a loan's term, default
+        # hazard per day, and the yearly saving per unit borrowed (a firm's loans are all
+        # credit loans or none are: that depends on its collateral only)
+        self.pd_term = 1.0 - (1.0 - f.pd_annual) ** self.pool.term_years
+        self.hazard = -np.log1p(-np.minimum(f.pd_annual, 1 - 1e-12)) / 365.0
+        self.saving_rate = self.pool.benefit_rate(
+            f.pd_annual, self.pool.is_credit_loan(f.collateral_ratio)
+        )
+
+        # awareness: groups are zones, plus one group for firms in none
+        n_groups = len(f.zone_names) + 1
+        self.group = np.where(f.zone >= 0, f.zone, n_groups - 1)
+        self.curves = awareness_curves(
+            self.group, n_groups, self.days, scenario.awareness, self.centres.contacts_per_day
+        )
+        self.aware_day = aware_day(self.curves, self.group, f.aware_u)
+        sizes = np.bincount(self.group, minlength=n_groups)
+        self.aware_share_daily = self.curves @ sizes / max(f.n, 1)
+
+        self.needs = _draw_needs(scenario, f, rng=self.rng_demand, rng_credit=self.rng_credit)
+        nd = self.needs
+        nd.tier[:] = f.tier[nd.firm]  # overwritten by the tier on the day a need comes due
+        due = np.maximum(nd.day, self.aware_day[nd.firm])
+        late = (due - nd.day > scenario.demand.patience_days) | (due >= self.days)
+        nd.fate[late] = _F_UNAWARE
+        # the needs that come due, in order of due day then need: each day's are one slice,
+        # with the attributes the arrivals process reads laid out in the same order
+        ok = (~late).nonzero()[0]
+        due_ok = due[ok]
+        key = due_ok.astype(np.uint16) if self.days <= _UINT16_MAX else due_ok
+        by_day = key.argsort(kind="stable")
+        self.due_need = ok[by_day]
+        self.due_start = np.searchsorted(due_ok[by_day], np.arange(self.days + 1)).tolist()
+        self.due_firm = nd.firm[self.due_need]
+        self.due_amount = nd.amount[self.due_need]
+        self.due_u_apply = nd.u_apply[self.due_need]
+        self.due_u_assist = nd.u_assist[self.due_need]
+        # what a need's owner weighs does not change while it waits, unless loans it
+        # already has bring the per-firm limit lower: worked out once, not once a day
+        self.due_credit = self.pool.is_credit_loan(f.collateral_ratio[self.due_firm])
+        self.due_apply_p = self._apply_probability(
+            np.minimum(self.due_amount, scenario.loan_pool.max_per_firm),
+            self.due_firm,
+            self.due_credit,
+        )
+
+        self.bank_queue = FluidQueue(self.lenders.review_rate_per_day)
+        self.submit_agenda = Agenda()
+        self.decide_agenda = Agenda()
+        self.end_agenda = Agenda()
+        self.apps = _Table(
+            {
+                "need": (np.int64, -1),
+                "firm": (np.int64, -1),
+                "bank": (np.int64, -1),
+                "attempt": (np.int16, 0),
+                "submit_day": (np.int64, -1),
+                "decision_day": (np.int64, -1),
+                "amount": (float, 0.0),
+                "credit_loan": (bool, False),
+                "outcome": (np.int8, _PENDING),
+                "guarantee": (float, 0.0),
+                "retried": (bool, False),
+                "end_day": (np.int64, -1),
+                "defaulted": (bool, False),
+                "claim": (float, 0.0),
+                "interest_saving": (float, 0.0),
+                "subsidy": (float, 0.0),
+                "fee_saving": (float, 0.0),
+                "fee_income": (float, 0.0),
+                "expected_guarantee_loss": (float, 0.0),
+                "tier_at_decision": (np.int16, -1),
+            }
+        )
+        self.borrowed = np.zeros(f.n)
+        self.g_out = np.zeros(f.n)
+        extra = [c for i in self.instruments if i.active for c in i.extra_columns]
+        self.ts = {k: np.zeros(self.days) for k in (*TIMESERIES_COLUMNS, *extra)}
+        self.events_n = 0
+
+    def instrument(self, kind: type[Instrument]) -> Instrument:
+        """The run's measure of class ``kind``."""
+        return next(i for i in self.instruments if isinstance(i, kind))
+
+    def approved_sum(self, column: str) -> float:
+        """Sum of an applications column over the approved ones (simulated units)."""
+        a = self.apps.view()
+        return a[column][a["outcome"] == Outcome.APPROVED].sum()
+
+    def _bank_keeps(self, firm: np.ndarray) -> np.ndarray | None:
+        """Share of a loss the bank bears itself, per firm (None: all of it, always)."""
+        keeps = None
+        for inst in self.instruments:
+            share = inst.bank_loss_share(self, firm) if inst.active else None
+            if share is not None:
+                keeps = (1.0 - share) if keeps is None else keeps * (1.0 - share)
+        return keeps
+
+    # ---------------------------------------------------------------- processes
+    def _daily(
+        self,
+        env: simpy.Environment,
+        offset: float,
+        step,
+        every: int = 1,
+        days: list[int] | None = None,
+    ):
+        """A process that calls ``step(day)`` at ``offset`` on each scheduled day."""
+        schedule = sorted(set(days)) if days is not None else range(0, self.days, every)
+        now = 0.0
+        for day in schedule:
+            yield env.timeout(day + offset - now)
+            now = day + offset
+            self.events_n += 1
+            step(day)
+
+    def arrivals(self, day: int) -> None:
+        lo, hi = self.due_start[day], self.due_start[day + 1]
+        if lo == hi:
+            return
+        s, f, nd = self.s, self.firms, self.needs
+        lp = s.loan_pool
+        ids, firm, wanted = self.due_need[lo:hi], self.due_firm[lo:hi], self.due_amount[lo:hi]
+        self.ts["needs_due"][day] += hi - lo
+        # not eligible, else too small, else over the per-firm limit: a fate now
+        amount = np.minimum(wanted, lp.max_per_firm - self.borrowed[firm])
+        fate = np.where(
+            ~self.loan_eligible_tier[f.tier[firm]],
+            _F_INELIGIBLE,
+            np.where(
+                wanted < lp.min_amount,
+                _F_SMALL,
+                np.where(amount < lp.min_amount, _F_OVER, _F_APPLIED),
+            ),
+        )
+        kept = fate == _F_APPLIED
+        p = self.due_apply_p[lo:hi]
+        capped = kept & (amount < np.minimum(wanted, lp.max_per_firm))
+        if capped.any():
+            p = p.copy()
+            credit = self.due_credit[lo:hi]
+            p[capped] = self._apply_probability(amount[capped], firm[capped], credit[capped])
+        declined = kept & (self.due_u_apply[lo:hi] >= p)
+        fate[declined] = _F_DECLINED
+        nd.fate[ids] = fate
+        nd.tier[ids] = f.tier[firm]
+        self.ts["declined_n"][day] += int(declined.sum())
+        go = (kept & ~declined).nonzero()[0]
+        if go.size == 0:
+            return
+        ids, firm, amount = ids[go], firm[go], amount[go]
+        credit, u_assist = self.due_credit[lo:hi][go], self.due_u_assist[lo:hi][go]
+        assisted = (u_assist < s.behaviour.assisted_share) & self.centres.active
+        ready = np.full(ids.size, day + s.behaviour.prep_days, dtype=np.int64)
+        if assisted.any():
+            t = self.centres.assist.admit(np.zeros(int(assisted.sum()), dtype=np.int64), day)
+            ready[assisted] = np.where(np.isfinite(t), np.floor(t), self.days).astype(np.int64)
+        app = self.apps.append(
+            need=ids,
+            firm=firm,
+            bank=f.main_bank[firm],
+            attempt=np.zeros(ids.size, np.int16),
+            submit_day=ready,
+            amount=amount,
+            credit_loan=credit,
+        )
+        self._file(self.submit_agenda, ready, app)
+
+    def _apply_probability(
+        self, amount: np.ndarray, firm: np.ndarray, credit: np.ndarray
+    ) -> np.ndarray:
+        """Probability that the owners of needs of ``amount`` apply (see :func:`apply_probability`)."""
+        s, f = self.s, self.firms
+        rate = self.saving_rate[firm]
+        # access value: firms the median lender would refuse without cover are credit-constrained
+        el = bank_expected_loss(
+            self.pd_term[firm], self.lenders.lgd[f.main_bank[firm]], f.collateral_ratio[firm], 0.0
+        )
+        constrained = el > self.lenders.max_expected_loss[f.main_bank[firm]]
+        benefit = amount * (
+            rate * self.pool.term_years + np.where(constrained, s.behaviour.access_value_rate, 0.0)
+        )
+        return apply_probability(benefit, f.employees[firm], s.behaviour)
+
+    def _file(self, agenda: Agenda, days: np.ndarray, ids: np.ndarray) -> None:
+        keep = days < self.days
+        agenda.add(days[keep], ids[keep])
+
+    def submissions(self, day: int) -> None:
+        ids = self.submit_agenda.pop(day)
+        if ids.size == 0:
+            return
+        a = self.apps.cols
+        self.ts["applications_n"][day] += ids.size
+        bank = a["bank"][ids]
+        finish = self.bank_queue.admit(bank, day)
+        decide = np.where(
+            np.isfinite(finish), np.floor(finish) + self.lenders.review_days[bank], self.days
+        ).astype(np.int64)
+        self._file(self.decide_agenda, decide, ids)
+
+    def decisions(self, day: int) -> None:
+        ids = self.decide_agenda.pop(day)
+        if ids.size == 0:
+            return
+        s, f, a, nd = self.s, self.firms, self.apps.cols, self.needs
+        firm, bank, need = a["firm"][ids], a["bank"][ids], a["need"][ids]
+        attempt = a["attempt"][ids].astype(np.int64)
+        amount, credit = a["amount"][ids], a["credit_loan"][ids]
+        a["decision_day"][ids] = day
+        a["tier_at_decision"][ids] = f.tier[firm]
+
+        outcome = np.full(ids.size, _PENDING, dtype=np.int8)
+        # the per-firm limit, counting earlier loans of the firm in this batch (if any)
+        sorted_firm = np.sort(firm)
+        twice = bool((sorted_firm[1:] == sorted_firm[:-1]).any())
+        if twice:
+            total = self.borrowed[firm] + _exclusive_firm_cumsum(firm, amount) + amount
+        else:
+            total = self.borrowed[firm] + amount
+        over = total > s.loan_pool.max_per_firm * (1 + 1e-12)
+        outcome[over] = _R_LIMIT
+
+        pd_a = f.pd_annual[firm]
+        pd_term = self.pd_term[firm]
+        lgd = self.lenders.lgd[bank]
+        coll = f.collateral_ratio[firm]
+        sd = s.banks.appetite_noise_sd
+        appetite = self.lenders.max_expected_loss[bank] * np.exp(
+            sd * nd.z_credit[need, attempt] - 0.5 * sd * sd
+        )
+        keeps = self._bank_keeps(firm)
+        el0 = bank_expected_loss(pd_term, lgd, coll, 0.0)
+        ok0 = credit_approved(el0 if keeps is None else el0 * keeps, appetite)
+        g = np.zeros(ids.size)
+        needs_g = np.zeros(ids.size, dtype=bool)
+        if self.guarantee.active:
+            cand = ~ok0 & self.guarantee.accepts(f.tier[firm], pd_a) & (outcome == _PENDING)
+            if cand.any():
+                c_idx = cand.nonzero()[0]
+                c_firm, c_amount = firm[c_idx], amount[c_idx]
+                g_c = self.guarantee.amount(c_amount, self.g_out[c_firm])
+                if twice:
+                    earlier = _exclusive_firm_cumsum(c_firm, g_c)
+                    g_c = self.guarantee.amount(c_amount, self.g_out[c_firm] + earlier)
+                el1 = bank_expected_loss(pd_term[c_idx], lgd[c_idx], coll[c_idx], g_c / c_amount)
+                if keeps is not None:
+                    el1 = el1 * keeps[c_idx]
+                ok1 = credit_approved(el1, appetite[c_idx])
+                use = ok1 & (g_c > 0)
+                g[c_idx[use]] = g_c[use]
+                needs_g[c_idx[use]] = True
+        live = (outcome == _PENDING) & (ok0 | needs_g)
+        outcome[(outcome == _PENDING) & ~live] = _R_CREDIT
+
+        li = live.nonzero()[0]
+        if li.size:
+            acc = np.full((li.size, 3), -1, dtype=np.int64)
+            acc[:, :2] = self.pool.accounts(bank[li], credit[li])
+            acc[needs_g[li], 2] = self.guarantee.capacity_id
+            amt = np.empty((li.size, 3))
+            amt[:, 0] = amt[:, 1] = amount[li]
+            amt[:, 2] = g[li]
+            granted, failed = self.ledger.draw(acc, amt, day)
+            outcome[li[granted]] = _APPROVED
+            ref = (~granted).nonzero()[0]
+            outcome[li[ref]] = self.refusal_of_account[failed[ref]]
+        g = np.where(outcome == _APPROVED, g, 0.0)
+        a["outcome"][ids] = outcome
+        a["guarantee"][ids] = g
+        ap = (outcome == _APPROVED).nonzero()[0]
+        if ap.size:
+            self._book_loans(
+                day,
+                ids[ap],
+                firm[ap],
+                amount[ap],
+                credit[ap],
+                g[ap],
+                need[ap],
+                attempt[ap],
+            )
+        ts = self.ts
+        n_of = np.bincount(outcome, minlength=len(OUTCOMES))
+        ts["approved_n"][day] += ap.size
+        ts["refused_credit_n"][day] += n_of[_R_CREDIT]
+        ts["refused_quota_n"][day] += n_of[_R_QUOTA] + n_of[_R_CQUOTA]
+        ts["refused_guarantee_n"][day] += n_of[_R_GUAR]
+        self._retry(day, ids, outcome, need, attempt, bank, firm, amount, credit)
+
+    def _book_loans(self, day, app, firm, amount, credit, g, need, attempt) -> None:
+        a = self.apps.cols
+        np.add.at(self.borrowed, firm, amount)
+        np.add.at(self.g_out, firm, g)
+        term = self.s.loan_pool.term_days
+        t_def = -np.log1p(-self.needs.u_default[need, attempt].astype(float)) / self.hazard[firm]
+        defaults = t_def < term
+        end = day + np.where(defaults, np.floor(t_def).astype(np.int64), term)
+        a["end_day"][app] = end
+        a["defaulted"][app] = defaults & (end < self.days)
+        a["interest_saving"][app] = amount * self.saving_rate[firm] * self.pool.term_years
+        a["subsidy"][app] = self.pool.subsidy(amount, credit)
+        a["fee_saving"][app] = self.guarantee.fee_savings(g)
+        a["fee_income"][app] = self.guarantee.fee_income(g)
+        a["expected_guarantee_loss"][app] = (
+            self.pd_term[firm] * self.lenders.lgd[a["bank"][app]] * g
+        )
+        self.ts["disbursed_amount"][day] += amount.sum()
+        self.ts["guaranteed_amount"][day] += g.sum()
+        self._file(self.end_agenda, end, app)
+        for inst in self.instruments:
+            if inst.active:
+                inst.loans_booked(self, day, app)
+
+    def _retry(self, day, ids, outcome, need, attempt, bank, firm, amount, credit) -> None:
+        b = self.s.behaviour
+        q = (outcome == _R_QUOTA).nonzero()[0]
+        if q.size == 0 or not self.pool.per_bank:
+            return
+        nxt = attempt[q] + 1
+        can = nxt < b.max_attempts
+        q, nxt = q[can], nxt[can]
+        want = self.needs.u_retry[need[q], nxt - 1] < b.retry_probability
+        q, nxt = q[want], nxt[want]
+        if q.size == 0:
+            return
+        new_bank = choose_retry_bank(
+            self.needs.u_bank[need[q], nxt],
+            bank[q],
+            self.lenders.market_share,
+            self.pool.open_lenders(self.ledger),
+        )
+        go = new_bank >= 0
+        q, nxt, new_bank = q[go], nxt[go], new_bank[go]
+        if q.size == 0:
+            return
+        self.apps.cols["retried"][ids[q]] = True
+        submit = np.full(q.size, day + b.retry_delay_days, dtype=np.int64)
+        app = self.apps.append(
+            need=need[q],
+            firm=firm[q],
+            bank=new_bank,
+            attempt=nxt.astype(np.int16),
+            submit_day=submit,
+            amount=amount[q],
+            credit_loan=credit[q],
+        )
+        self._file(self.submit_agenda, submit, app)
+
+    def loan_book(self, day: int) -> None:
+        ids = self.end_agenda.pop(day)
+        if ids.size == 0:
+            return
+        a = self.apps.cols
+        firm, amount, g = a["firm"][ids], a["amount"][ids], a["guarantee"][ids]
+        np.subtract.at(self.borrowed, firm, amount)
+        np.subtract.at(self.g_out, firm, g)
+        # only these firms' balances moved, so only they can have dipped below zero
+        self.borrowed[firm] = np.maximum(self.borrowed[firm], 0.0)
+        self.g_out[firm] = np.maximum(self.g_out[firm], 0.0)
+        for inst in self.instruments:
+            if inst.active:
+                inst.loans_ended(self, day, ids)
+        self.ts["defaults_n"][day] += int(a["defaulted"][ids].sum())
+
+    def record(self, day: int) -> None:
+        self.ts["aware_share"][day] = self.aware_share_daily[day]
+        self.ledger.snapshot()
+
+    # ---------------------------------------------------------------- run
+    def run(self) -> None:
+        env = simpy.Environment()
+        procs = [
+            (_AT_ARRIVALS, self.arrivals, {}),
+            (_AT_SUBMIT, self.submissions, {}),
+            (_AT_DECIDE, self.decisions, {}),
+            (_AT_BOOK, self.loan_book, {}),
+        ]
+        for inst in self.instruments:
+            procs += [
+                (p.offset, p.step, {"every": p.every, "days": p.days}) for p in inst.processes(self)
+            ]
+        procs.append((_AT_RECORD, self.record, {}))
+        for offset, step, kw in procs:
+            env.process(self._daily(env, offset, step, **kw))
+        env.run(until=self.days)
+
+
+def simulate(scenario: Scenario, seed_seq: np.random.SeedSequence) -> Model:
+    """Run the model and return its final state (for benchmarks and advanced use)."""
+    model = Model(scenario, seed_seq)
+    model.run()
+    return model

@@ -1,0 +1,341 @@
+"""Ledger: every quota, budget and capacity as an account, with first-come-first-served draws.
+
+Public names: :class:`Ledger`.
+
+Each account has an initial level; draws lower it, releases (a revolving capacity
+freed when a loan ends) and transfers (reallocation) move it. The books always
+satisfy, to rounding::
+
+    initial + released + transferred_in - transferred_out == remaining + drawn
+
+and no level is ever below zero. An account is *exhausted* on the first day it cannot
+serve the next request in line in full; from then on it refuses every request (the
+quota is announced as used up) until a transfer (reallocation) or, for a revolving
+account, a release (a guarantee whose loan ended) reopens it. Refused requests are
+counted as the account's unmet demand.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .queue import _run_lengths
+
+__all__ = ["Ledger"]
+
+_EPS = 1e-6
+_UNIT_ROUNDOFF = 2.0**-53
+_INT16_MAX = 32767
+
+
+class Ledger:
+    """A set of accounts held as parallel arrays.
+
+    Parameters
+    ----------
+    days
+        Length of the horizon, for the daily level history.
+    """
+
+    def __init__(self, days: int):
+        self.days = int(days)
+        self.names: list[str] = []
+        self.kinds: list[str] = []
+        self.groups: list[str] = []
+        self._initial: list[float] = []
+        self.level = np.empty(0)
+        self._history: list[np.ndarray] = []
+
+    # ------------------------------------------------------------------ set-up
+    def open(self, name: str, kind: str, initial: float, group: str = "") -> int:
+        """Open an account and return its index."""
+        if not np.isfinite(initial) or initial < 0:
+            raise ValueError(f"account {name!r}: initial level must be finite and >= 0")
+        self.names.append(name)
+        self.kinds.append(kind)
+        self.groups.append(group)
+        self._initial.append(float(initial))
+        return len(self.names) - 1
+
+    def open_many(
+        self, names: list[str], kind: str, initial: np.ndarray, group: str = ""
+    ) -> np.ndarray:
+        """Open several accounts of one kind; return their indices."""
+        return np.array(
+            [self.open(n, kind, float(v), group) for n, v in zip(names, initial, strict=True)],
+            dtype=np.int64,
+        )
+
+    def freeze(self) -> None:
+        """Finish set-up: allocate the account arrays."""
+        k = len(self.names)
+        self.initial = np.array(self._initial, dtype=float)
+        self.level = self.initial.copy()
+        self.drawn = np.zeros(k)
+        self.released = np.zeros(k)
+        self.transferred_in = np.zeros(k)
+        self.transferred_out = np.zeros(k)
+        self.draws_n = np.zeros(k, dtype=np.int64)
+        self.refused_n = np.zeros(k, dtype=np.int64)
+        self.refused_amount = np.zeros(k)
+        self.closed = np.zeros(k, dtype=bool)
+        self.exhausted_on = np.full(k, -1, dtype=np.int64)
+        self.index = {n: i for i, n in enumerate(self.names)}
+
+    # ------------------------------------------------------------------ draws
+    def draw(
+        self, accounts: np.ndarray, amounts: np.ndarray, day: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Serve a batch of requests first come first served.
+
+        Parameters
+        ----------
+        accounts
+            Shape ``(m, k)``: the accounts each request must draw on (``-1`` = none).
+            A request is granted only if every one of its accounts can serve it.
+        amounts
+            Shape ``(m, k)``: the amount drawn on each of those accounts.
+        day
+            Today, recorded as the exhaustion day of accounts that close.
+
+        Returns
+        -------
+        granted : numpy.ndarray of bool, shape ``(m,)``
+        failed_account : numpy.ndarray of int, shape ``(m,)``
+            The first account that could not serve a refused request, ``-1`` if granted.
+        """
+        acc = np.asarray(accounts, dtype=np.int64)
+        amt = np.asarray(amounts, dtype=float)
+        if acc.ndim == 1:
+            return self._draw_single(acc, amt, day)
+        m = acc.shape[0]
+        granted = np.zeros(m, dtype=bool)
+        failed = np.full(m, -1, dtype=np.int64)
+        # the requests' cells (row, account, amount) in request order
+        cr, cc = np.nonzero(acc >= 0)
+        ca, cx = acc[cr, cc], amt[cr, cc]
+        if not self.closed[ca].any() and self._surely_fits(ca, cx):
+            # nothing is closed and every account has room for the whole batch
+            np.subtract.at(self.level, ca, cx)
+            np.add.at(self.drawn, ca, cx)
+            np.add.at(self.draws_n, ca, 1)
+            granted[:] = True
+            np.maximum(self.level, 0.0, out=self.level)
+            return granted, failed
+        start = 0
+        while start < m:
+            # a request with a cell on a closed account is blocked (refused, draws nothing)
+            shut = self.closed[ca]
+            blocked = np.zeros(m, dtype=bool)
+            blocked[cr[shut]] = True
+            live = cr >= start
+            live &= ~blocked[cr]
+            r = m
+            if live.any() and not self._surely_fits(ca[live], cx[live]):
+                # running total per account over the unblocked requests from ``start`` on,
+                # cells sorted by account (a stable sort keeps request order within one)
+                live_cells = live.nonzero()[0]
+                by_acc = live_cells[self._sort_key(ca[live_cells]).argsort(kind="stable")]
+                ids_o, rows_o, x_o = ca[by_acc], cr[by_acc], cx[by_acc]
+                cum = x_o.cumsum()
+                heads = np.concatenate(([True], ids_o[1:] != ids_o[:-1])).nonzero()[0]
+                base = np.repeat(cum[heads] - x_o[heads], _run_lengths(heads, ids_o.size))
+                over = (cum - base) > self.level[ids_o] + _EPS
+                if over.any():
+                    r = int(rows_o[over].min())
+            # requests before r: blocked ones refused, others granted
+            span = cr >= start
+            span &= cr < r
+            ok = span & ~blocked[cr]
+            if ok.any():
+                ids_ok, x_ok = ca[ok], cx[ok]
+                np.subtract.at(self.level, ids_ok, x_ok)
+                np.add.at(self.drawn, ids_ok, x_ok)
+                np.add.at(self.draws_n, ids_ok, 1)
+            granted[start:r] = ~blocked[start:r]
+            span &= shut
+            if span.any():
+                # a blocked request fails on its first closed account
+                br = cr[span]
+                first = np.concatenate(([True], br[1:] != br[:-1]))
+                f_acc, f_x = ca[span][first], cx[span][first]
+                failed[br[first]] = f_acc
+                np.add.at(self.refused_n, f_acc, 1)
+                np.add.at(self.refused_amount, f_acc, f_x)
+            if r < m:
+                # row r is the first request some open account cannot serve: refuse it and
+                # close those accounts (r is never a blocked row: blocked rows have no totals)
+                over_accounts = ids_o[over & (rows_o == r)]
+                f = int(over_accounts[0])
+                for oa in np.unique(over_accounts):
+                    self._close(int(oa), day)
+                c = int((acc[r] == f).nonzero()[0][0])
+                failed[r] = f
+                self.refused_n[f] += 1
+                self.refused_amount[f] += amt[r, c]
+            start = r + 1
+        np.maximum(self.level, 0.0, out=self.level)
+        return granted, failed
+
+    def _draw_single(
+        self, acc: np.ndarray, amt: np.ndarray, day: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`draw` for requests on one account each (``acc`` of shape ``(m,)``).
+
+        Accounts do not interact when each request draws on one account only, so all
+        are settled in one pass instead of restarting at every closure: requests on an
+        account closed beforehand are refused; an open account whose total demand surely
+        fits serves all of its requests; on any other, the running total in request order
+        finds the first request it cannot serve, which closes the account, and the
+        requests after it are refused too. Every account's draws and refusals are booked
+        in request order.
+        """
+        m = acc.shape[0]
+        granted = acc < 0
+        failed = np.full(m, -1, dtype=np.int64)
+        valid = ~granted
+        shut = valid & self.closed[np.where(valid, acc, 0)]
+        if shut.any():
+            b_acc = acc[shut]
+            failed[shut] = b_acc
+            self.refused_n += np.bincount(b_acc, minlength=self.refused_n.shape[0])
+            np.add.at(self.refused_amount, b_acc, amt[shut])
+        rows = (valid & ~shut).nonzero()[0]
+        if rows.size == 0:
+            np.maximum(self.level, 0.0, out=self.level)
+            return granted, failed
+        a, x = acc[rows], amt[rows]
+        tight = self._tight(a, x)
+        ok = np.ones(a.size, dtype=bool)
+        if tight is not None:
+            # requests on accounts that might run short, grouped by account (a stable
+            # sort keeps request order within one), each account's running total from 0
+            on_tight = tight[a].nonzero()[0]
+            on_tight = on_tight[self._sort_key(a[on_tight]).argsort(kind="stable")]
+            t_acc = a[on_tight]
+            starts = np.concatenate(([True], t_acc[1:] != t_acc[:-1])).nonzero()[0]
+            bounds = np.append(starts, t_acc.size).tolist()
+            for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+                account = int(t_acc[lo])
+                part = on_tight[lo:hi]
+                short = (x[part].cumsum() > self.level[account] + _EPS).nonzero()[0]
+                if short.size:
+                    ok[part[short[0] :]] = False
+                    self._close(account, day)
+        g_acc, g_x = a[ok], x[ok]
+        np.subtract.at(self.level, g_acc, g_x)
+        np.add.at(self.drawn, g_acc, g_x)
+        self.draws_n += np.bincount(g_acc, minlength=self.draws_n.shape[0])
+        granted[rows[ok]] = True
+        if not ok.all():
+            ref = ~ok
+            r_acc = a[ref]
+            failed[rows[ref]] = r_acc
+            self.refused_n += np.bincount(r_acc, minlength=self.refused_n.shape[0])
+            np.add.at(self.refused_amount, r_acc, x[ref])
+        np.maximum(self.level, 0.0, out=self.level)
+        return granted, failed
+
+    def _sort_key(self, accounts: np.ndarray) -> np.ndarray:
+        """Account indices as the narrowest type: numpy radix-sorts 16-bit keys."""
+        return accounts.astype(np.int16) if self.level.shape[0] <= _INT16_MAX else accounts
+
+    def _tight(self, accounts: np.ndarray, amounts: np.ndarray) -> np.ndarray | None:
+        """Accounts that might not serve all these requests (``None`` if every one surely does).
+
+        An account surely serves them, whatever their order, when its total demand is
+        below its level by more than the rounding error running totals could carry; only
+        the other (tight) accounts need running totals.
+        """
+        if amounts.size == 0:
+            return None
+        total = np.bincount(accounts, weights=amounts, minlength=self.level.shape[0])
+        margin = 8.0 * amounts.size * _UNIT_ROUNDOFF * np.abs(amounts).sum()
+        tight = (total + margin > self.level + _EPS) & (total != 0)
+        if amounts.min() < 0:
+            tight |= np.bincount(accounts, minlength=self.level.shape[0]) > 0
+        return tight if tight.any() else None
+
+    def _surely_fits(self, accounts: np.ndarray, amounts: np.ndarray) -> bool:
+        """Whether every account surely serves all these requests (see :meth:`_tight`)."""
+        return self._tight(accounts, amounts) is None
+
+    def _close(self, account: int, day: int) -> None:
+        if not self.closed[account]:
+            self.closed[account] = True
+            if self.exhausted_on[account] < 0:
+                self.exhausted_on[account] = day
+
+    def release(self, accounts: np.ndarray, amounts: np.ndarray) -> None:
+        """Give back capacity of revolving accounts (e.g. a guarantee whose loan ended)."""
+        accounts = np.asarray(accounts, dtype=np.int64)
+        amounts = np.asarray(amounts, dtype=float)
+        keep = accounts >= 0
+        np.add.at(self.level, accounts[keep], amounts[keep])
+        np.add.at(self.released, accounts[keep], amounts[keep])
+        # a revolving account that was used up serves again once capacity comes back
+        self.closed[accounts[keep]] = False
+
+    def transfer(self, source: int, target: int, amount: float) -> None:
+        """Move ``amount`` from one account to another (reallocation); reopens the target."""
+        amount = float(min(amount, self.level[source]))
+        if amount <= 0:
+            return
+        self.level[source] -= amount
+        self.transferred_out[source] += amount
+        self.level[target] += amount
+        self.transferred_in[target] += amount
+        if self.closed[target]:
+            self.closed[target] = False
+
+    def close(self, account: int, day: int) -> None:
+        """Close an account (it refuses every later request); records the exhaustion day."""
+        self._close(account, day)
+
+    # ------------------------------------------------------------------ records
+    def snapshot(self) -> None:
+        """Record today's levels (called once a day)."""
+        self._history.append(self.level.copy())
+
+    def history(self) -> np.ndarray:
+        """Daily levels, shape ``(days recorded, accounts)``."""
+        if not self._history:
+            return np.empty((0, len(self.names)))
+        return np.vstack(self._history)
+
+    def table(self, scale: float = 1.0) -> pd.DataFrame:
+        """One row per account: the books, exhaustion day and unmet demand.
+
+        Parameters
+        ----------
+        scale
+            Multiplier applied to money columns (population scale factor).
+        """
+        df = pd.DataFrame(
+            {
+                "account": self.names,
+                "kind": self.kinds,
+                "group": self.groups,
+                "initial": self.initial * scale,
+                "drawn": self.drawn * scale,
+                "released": self.released * scale,
+                "transferred_in": self.transferred_in * scale,
+                "transferred_out": self.transferred_out * scale,
+                "remaining": self.level * scale,
+                "draws_n": self.draws_n,
+                "refused_n": self.refused_n,
+                "unmet_demand": self.refused_amount * scale,
+                "exhausted_on": pd.array(
+                    np.where(self.exhausted_on >= 0, self.exhausted_on, 0), dtype="Int64"
+                ),
+            }
+        )
+        df.loc[self.exhausted_on < 0, "exhausted_on"] = pd.NA
+        df["used_share"] = np.divide(
+            df["drawn"] - df["released"],
+            df["initial"] + df["transferred_in"] - df["transferred_out"],
+            out=np.zeros(len(df)),
+            where=(df["initial"] + df["transferred_in"] - df["transferred_out"]).to_numpy() > 0,
+        )
+        return df

@@ -1,0 +1,623 @@
+"""Experiment report: figures of replications, comparisons and sweeps, as PNG and PDF.
+
+Public names: :func:`write_experiment_report`, :func:`plot_fan`,
+:func:`plot_exhaustion_probability`, :func:`plot_sweep`, :func:`plot_differences`,
+:func:`format_value`, :func:`format_difference`, :func:`format_lever`,
+:data:`METRIC_LABELS`.
+
+Like :mod:`sim.report`, every ``plot_*`` function draws on an Axes it is given and
+returns the artists it made, so it works in a notebook as in the files written here.
+Bands are the 5th-95th percentiles over replications; lines the median (fans) or the
+mean (sweeps).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from ..experiments.result import HEADLINE_KEYS, ExperimentResult, _present_quotas
+from .run_report import _date_axis, format_money, write_pages
+
+__all__ = [
+    "write_experiment_report",
+    "plot_fan",
+    "plot_exhaustion_probability",
+    "plot_sweep",
+    "plot_differences",
+    "format_value",
+    "format_difference",
+    "format_lever",
+    "METRIC_LABELS",
+]
+
+#: Human names of the headline figures used in tables and axes.
+METRIC_LABELS = {
+    "applications_n": "Applications",
+    "approved_n": "Approved applications",
+    "approval_rate": "Approval rate",
+    "borrower_firms_n": "Borrowing firms",
+    "uptake_rate": "Uptake (borrowers / eligible)",
+    "disbursed_amount": "Disbursed",
+    "guaranteed_amount": "Guaranteed",
+    "guaranteed_loans_n": "Guaranteed loans",
+    "avg_guaranteed_loan_amount": "Average guaranteed loan",
+    "unmet_demand_amount": "Unmet demand",
+    "pool_used_share": "Loan pool used",
+    "bank_quotas_exhausted_n": "Lender quotas exhausted",
+    "guarantee_exhausted_day": "Guarantee capacity exhausted (day)",
+    "zone_budgets_exhausted_n": "Zone budgets exhausted",
+    "pool_exhausted_day": "Loan pool exhausted (day)",
+    "first_bank_quota_exhausted_day": "First lender quota exhausted (day)",
+    "credit_sub_quota_exhausted_day": "Credit-loan sub-quota exhausted (day)",
+    "first_zone_budget_exhausted_day": "First zone budget exhausted (day)",
+    "relief_paid_amount": "Cost relief paid",
+    "savings_total_amount": "Savings of firms",
+    "fiscal_cost_amount": "Fiscal cost",
+}
+
+_SERIES_LABELS = {
+    "approved_cum": "Approved applications (cumulative)",
+    "disbursed_cum": "Disbursed (cumulative)",
+    "guaranteed_cum": "Guaranteed (cumulative)",
+    "pool_remaining": "Loan pool remaining",
+    "credit_sub_quota_remaining": "Credit-loan sub-quota remaining",
+    "guarantee_remaining": "Guarantee capacity remaining",
+    "zone_budgets_exhausted_n": "Zone budgets exhausted",
+}
+
+_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2"]
+
+# the figures each sweep page plots against a lever
+_SWEEP_METRICS = (
+    "approved_n",
+    "borrower_firms_n",
+    "disbursed_amount",
+    "guaranteed_amount",
+    "unmet_demand_amount",
+    "fiscal_cost_amount",
+)
+
+
+def _label(metric: str) -> str:
+    return METRIC_LABELS.get(metric, metric)
+
+
+def format_value(metric: str, x: Any, currency: str = "") -> str:
+    """Format a figure by its kind: money, share (%), day, or count.
+
+    Parameters
+    ----------
+    metric
+        The figure's key (its suffix decides the kind: ``_amount``, ``_rate``/``_share``,
+        ``_day``, else a count).
+    x
+        The value (``None``/NaN gives ``n/a``).
+    currency
+        Currency code appended to money.
+
+    Returns
+    -------
+    str
+    """
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return "n/a"
+    if metric.endswith("_amount"):
+        return format_money(x, currency)
+    if metric.endswith(("_rate", "_share")):
+        return f"{100 * x:.1f} %"
+    if metric.endswith("_day"):
+        return f"day {x:,.0f}"
+    return f"{x:,.0f}" if abs(x) >= 100 or x == int(x) else f"{x:,.2f}"
+
+
+def format_difference(metric: str, x: Any, currency: str = "") -> str:
+    """Like :func:`format_value`, with a sign; shares in percentage points, days as days."""
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return "n/a"
+    sign = "+" if x > 0 else ("-" if x < 0 else "±")
+    if metric.endswith(("_rate", "_share")):
+        return f"{sign}{abs(100 * x):.2f} pp"
+    if metric.endswith("_day"):
+        return f"{sign}{abs(x):,.1f} days"
+    return sign + format_value(metric, abs(x), currency)
+
+
+def _series_scale(name: str) -> tuple[float, str]:
+    if name.endswith(("_cum", "_remaining")) and name != "approved_cum":
+        return 1e9, "bn "
+    return 1.0, ""
+
+
+def _dates(result: ExperimentResult, days: Sequence[int] | np.ndarray) -> pd.DatetimeIndex:
+    start = pd.Timestamp(result.scenario.horizon.start_date)
+    return pd.DatetimeIndex(start + pd.to_timedelta(np.asarray(days), unit="D"))
+
+
+# ------------------------------------------------------------------------- plots
+
+
+def plot_fan(
+    ax: Axes,
+    result: ExperimentResult,
+    name: str,
+    *,
+    point: int = 0,
+    label: str | None = None,
+    color: str | None = None,
+) -> list[Artist]:
+    """Fan chart of a daily series: median over replications and its 5-95 % band.
+
+    Parameters
+    ----------
+    ax
+        The Axes to draw on.
+    result
+        An experiment run with daily series (``series=True``).
+    name
+        A key of :data:`sim.experiment.SERIES` (``"approved_cum"``, ``"pool_remaining"``...).
+    point
+        Which point (0 = the single scenario, or the base of a comparison); call again
+        with another point to overlay it.
+    label, color
+        Legend label (default the series' name) and colour.
+
+    Returns
+    -------
+    list of matplotlib.artist.Artist
+    """
+    fan = result.fan(name, point)
+    div, unit = _series_scale(name)
+    dates = pd.DatetimeIndex(fan["date"])
+    lab = label or _SERIES_LABELS.get(name, name)
+    (line,) = ax.plot(dates, fan["median"] / div, lw=1.8, color=color, label=lab)
+    band = ax.fill_between(
+        dates, fan["p05"] / div, fan["p95"] / div, color=line.get_color(), alpha=0.25, lw=0
+    )
+    ax.set_ylabel(f"{unit}{result.scenario.currency}" if unit else "count")
+    ax.grid(alpha=0.3)
+    _date_axis(ax)
+    return [band, line]
+
+
+def plot_exhaustion_probability(
+    ax: Axes,
+    result: ExperimentResult,
+    *,
+    point: int = 0,
+    linestyle: str = "-",
+    suffix: str = "",
+) -> list[Artist]:
+    """Probability that each quota has run out by each date (share of replications).
+
+    Parameters
+    ----------
+    ax
+        The Axes to draw on.
+    result
+        An experiment result.
+    point
+        Which point (0 = the single scenario, or the base of a comparison).
+    linestyle, suffix
+        Line style and a legend suffix, to overlay several points.
+
+    Returns
+    -------
+    list of matplotlib.artist.Artist
+    """
+    prob = result.exhaustion_probability(point)
+    dates = pd.DatetimeIndex(prob["date"])
+    artists: list[Artist] = []
+    for k, label in enumerate(_present_quotas(result.scenario)):
+        artists += ax.plot(
+            dates,
+            prob[label] * 100,
+            lw=1.8,
+            ls=linestyle,
+            color=_COLOURS[k % len(_COLOURS)],
+            drawstyle="steps-post",
+            label=f"{label}{suffix} ({100 * prob[label].iloc[-1]:.0f} % by the end)",
+        )
+    ax.set_ylim(-3, 103)
+    ax.set_ylabel("probability exhausted by date, %")
+    ax.set_title(
+        f"Probability that each quota has run out ({len(result._runs_of(point))} replications)"
+    )
+    ax.grid(alpha=0.3)
+    _date_axis(ax)
+    ax.legend(fontsize=8, loc="upper left")
+    return artists
+
+
+def plot_sweep(
+    ax: Axes,
+    result: ExperimentResult,
+    metric: str,
+    lever: str | None = None,
+) -> list[Artist]:
+    """A headline figure against a lever: mean over replications with its 5-95 % band.
+
+    In a grid with several levers, one line per combination of the other levers; in a
+    Latin hypercube sample, one dot per point with a 5-95 % bar.
+
+    Parameters
+    ----------
+    ax
+        The Axes to draw on.
+    result
+        A sweep.
+    metric
+        A numeric summary key, e.g. ``"guaranteed_amount"``.
+    lever
+        The lever on the x axis (default the first).
+
+    Returns
+    -------
+    list of matplotlib.artist.Artist
+    """
+    lever = lever or result.levers[0]
+    pts = result.points()
+    cols = [f"{metric}_mean", f"{metric}_p05", f"{metric}_p95"]
+    div = (
+        1e9 if metric.endswith("_amount") else (0.01 if metric.endswith(("_rate", "_share")) else 1)
+    )
+    xmax = pts[lever].abs().max()
+    xdiv, xunit = (1e9, " (bn)") if xmax >= 1e9 else ((1e6, " (m)") if xmax >= 1e6 else (1, ""))
+    others = [lv for lv in result.levers if lv != lever]
+    artists: list[Artist] = []
+    if result.meta.get("design") == "grid":
+        groups = pts.groupby(others, sort=True) if others else [((), pts)]
+        for k, (key, grp) in enumerate(groups):
+            g = grp.sort_values(lever)
+            x = g[lever].to_numpy(float) / xdiv
+            c = _COLOURS[k % len(_COLOURS)]
+            lab = None
+            if others:
+                vals = key if isinstance(key, tuple) else (key,)
+                lab = ", ".join(f"{o}={format_lever(v)}" for o, v in zip(others, vals, strict=True))
+            artists.append(
+                ax.fill_between(x, g[cols[1]] / div, g[cols[2]] / div, color=c, alpha=0.2, lw=0)
+            )
+            artists += ax.plot(x, g[cols[0]] / div, marker="o", ms=3, color=c, label=lab)
+        if others and len(artists) > 2:
+            ax.legend(fontsize=7, loc="best")
+    else:
+        x = pts[lever].to_numpy(float) / xdiv
+        m = pts[cols[0]].to_numpy(float) / div
+        lo = m - pts[cols[1]].to_numpy(float) / div
+        hi = pts[cols[2]].to_numpy(float) / div - m
+        eb = ax.errorbar(x, m, yerr=[lo, hi], fmt="o", ms=3, lw=0.8, capsize=2)
+        artists.append(eb)
+    unit = (
+        f"bn {result.scenario.currency}"
+        if metric.endswith("_amount")
+        else ("%" if metric.endswith(("_rate", "_share")) else "")
+    )
+    ax.set_title(_label(metric), fontsize=10)
+    ax.set_xlabel(lever + xunit)
+    if unit:
+        ax.set_ylabel(unit)
+    ax.grid(alpha=0.3)
+    return artists
+
+
+def format_lever(v: Any) -> str:
+    """A lever value in short form: money-sized numbers as ``30 m``, others as they are."""
+    if isinstance(v, float | int) and abs(v) >= 1e3:
+        return format_money(v)
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    return str(v)
+
+
+def plot_differences(
+    ax: Axes,
+    result: ExperimentResult,
+    metrics: Sequence[str] | None = None,
+) -> list[Artist]:
+    """Relative change of each figure from the base, per variant (forest plot).
+
+    Dots are mean paired differences as % of the base mean; thick bars the 90 %
+    t confidence interval of the mean; thin bars the 5-95 % range of the paired
+    differences.
+
+    Parameters
+    ----------
+    ax
+        The Axes to draw on.
+    result
+        A comparison.
+    metrics
+        Figures to show (default the headline figures that are not days).
+
+    Returns
+    -------
+    list of matplotlib.artist.Artist
+    """
+    metrics = [m for m in (metrics or HEADLINE_KEYS) if not m.endswith("_day")]
+    d = result.differences(metrics)
+    variants = list(dict.fromkeys(d["variant"]))
+    artists: list[Artist] = []
+    n = len(metrics)
+    height = 0.8 / max(len(variants), 1)
+    for k, v in enumerate(variants):
+        dv = d[d["variant"] == v].set_index("metric").reindex(metrics)
+        base = dv["base_mean"].abs().replace(0, np.nan)
+        y = np.arange(n) + (k - (len(variants) - 1) / 2) * height
+        c = _COLOURS[(k + 1) % len(_COLOURS)]
+        rel = dv["diff_mean"] / base * 100
+        artists.append(
+            ax.hlines(y, dv["diff_p05"] / base * 100, dv["diff_p95"] / base * 100, color=c, lw=0.8)
+        )
+        artists.append(
+            ax.hlines(y, dv["ci_low"] / base * 100, dv["ci_high"] / base * 100, color=c, lw=3)
+        )
+        artists += ax.plot(rel, y, "o", color=c, ms=4, label=str(v))
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(np.arange(n), [_label(m) for m in metrics], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"difference from {result.meta.get('base', 'base')}, % of base mean")
+    ax.set_title(
+        "Change from the base: mean paired difference (dot), 90 % t interval of the mean "
+        "(thick), 5-95 % of paired differences (thin)",
+        fontsize=9,
+    )
+    ax.grid(alpha=0.3, axis="x")
+    ax.legend(fontsize=8, loc="lower right")
+    return artists
+
+
+# ------------------------------------------------------------------------- pages
+
+
+def _table_page(
+    fig: Figure, title: str, lines: list[str], header: list[str], rows: list[list[str]]
+) -> None:
+    fig.text(0.06, 0.95, title, fontsize=17, weight="bold", va="top")
+    fig.text(0.06, 0.90, "\n".join(lines), fontsize=9, va="top")
+    ax = fig.add_axes((0.04, 0.03, 0.92, 0.70))
+    ax.set_axis_off()
+    widths = [0.34] + [0.66 / (len(header) - 1)] * (len(header) - 1)
+    table = ax.table(
+        cellText=rows, colLabels=header, colWidths=widths, loc="upper center", cellLoc="left"
+    )
+    table.auto_set_font_size(False)
+    table.set_fontsize(8 if len(header) <= 4 else 7)
+    table.scale(1, 1.3)
+    for (r, _c), cell in table.get_celld().items():
+        if r == 0:
+            cell.set_text_props(weight="bold")
+            cell.set_facecolor("#e8e8e8")
+
+
+def _intro(result: ExperimentResult) -> list[str]:
+    sc = result.scenario
+    end = pd.Timestamp(sc.horizon.start_date) + pd.Timedelta(days=sc.horizon.days - 1)
+    lines = textwrap.wrap(sc.description or "", 130)
+    lines += [""]
+    lines += textwrap.wrap(
+        f"Horizon {sc.horizon.start_date:%Y-%m-%d} to {end:%Y-%m-%d} ({sc.horizon.days} days); "
+        f"currency {sc.currency}; {result.replications} replications per scenario on child seeds "
+        f"SeedSequence({result.seed}).spawn(R) (replication i shares its seed everywhere).",
+        130,
+    )
+    lines += [
+        "Intervals: 5th-95th percentiles over replications (linear interpolation).",
+    ]
+    if sc.population.scale != 1:
+        lines.append(f"SCALED: counts and amounts are scaled x{sc.population.scale:g}.")
+    return lines
+
+
+def _replicate_cover(fig: Figure, result: ExperimentResult) -> None:
+    s = result.summary_dict()
+    cur = result.scenario.currency
+    keys = [*HEADLINE_KEYS]
+    for extra in (
+        "pool_exhausted_day",
+        "first_bank_quota_exhausted_day",
+        "credit_sub_quota_exhausted_day",
+    ):
+        if extra not in keys:
+            keys.append(extra)
+    rows = []
+    for k in keys:
+        if k.endswith("_day"):
+            share = s[k[: -len("_day")] + "_share"]
+            mid = f"ran out in {100 * share:.0f} %" + (
+                f" (mean day {s[k]:,.0f})" if s[k] is not None else ""
+            )
+            rows.append(
+                [
+                    _label(k).replace(" (day)", ""),
+                    mid,
+                    format_value(k, s[f"{k}_p05"]),
+                    format_value(k, s[f"{k}_p95"]),
+                ]
+            )
+        else:
+            rows.append(
+                [
+                    _label(k),
+                    format_value(k, s[k], cur),
+                    format_value(k, s[f"{k}_p05"], cur),
+                    format_value(k, s[f"{k}_p95"], cur),
+                ]
+            )
+    _table_page(
+        fig,
+        f"smesim replications: {result.scenario.name}",
+        _intro(result)
+        + [
+            "Day figures: share of replications in which the account ran out; mean and band over those."
+        ],
+        ["Headline figure", "Mean", "5th percentile", "95th percentile"],
+        rows,
+    )
+
+
+def _compare_cover(fig: Figure, result: ExperimentResult) -> None:
+    d = result.differences(HEADLINE_KEYS)
+    cur = result.scenario.currency
+    variants = list(dict.fromkeys(d["variant"]))
+    header = ["Headline figure", f"{result.meta.get('base')} (base)"]
+    for v in variants:
+        header += [f"{v}: change (90 % t CI)"]
+    rows = []
+    for m in HEADLINE_KEYS:
+        sub = d[d["metric"] == m].set_index("variant")
+        row = [_label(m), format_value(m, sub["base_mean"].iloc[0], cur)]
+        for v in variants:
+            r = sub.loc[v]
+            row.append(
+                f"{format_difference(m, r['diff_mean'], cur)} "
+                f"[{format_difference(m, r['ci_low'], cur)}, {format_difference(m, r['ci_high'], cur)}]"
+            )
+        rows.append(row)
+    _table_page(
+        fig,
+        f"smesim comparison: {', '.join(variants)} vs {result.meta.get('base')}",
+        _intro(result)
+        + textwrap.wrap(
+            "Changes are means of paired differences (variant minus base, replication by "
+            "replication, common random numbers) with a 90 % Student-t confidence interval "
+            "of the mean; comparison.csv also gives the 5-95 % range of the paired differences.",
+            130,
+        ),
+        header,
+        rows,
+    )
+
+
+def _sweep_cover(fig: Figure, result: ExperimentResult) -> None:
+    pts = result.points()
+    cur = result.scenario.currency
+    show = ["approved_n", "disbursed_amount", "guaranteed_amount", "fiscal_cost_amount"]
+    header = ["Point", *[_label(m) + " (mean)" for m in show]]
+    rows = []
+    for _, r in pts.head(28).iterrows():
+        key = ", ".join(f"{lv}={format_lever(r[lv])}" for lv in result.levers)
+        rows.append([key, *[format_value(m, r[f"{m}_mean"], cur) for m in show]])
+    design = result.meta.get("design")
+    lines = _intro(result) + [
+        f"Design: {'grid (cartesian product)' if design == 'grid' else 'Latin hypercube sample' if design == 'lhs' else design}, "
+        f"{len(pts)} points x {result.replications} replications; levers: {', '.join(result.levers)}.",
+        "Every point runs the same replication seeds (common random numbers)."
+        + (" First 28 points shown; see tables/points.csv." if len(pts) > 28 else ""),
+    ]
+    _table_page(fig, f"smesim sweep: {result.scenario.name}", lines, header, rows)
+
+
+def _pages(result: ExperimentResult) -> list[tuple[str, Any]]:
+    pages: list[tuple[str, Any]] = []
+    has_series = not result.series.empty
+    if result.kind == "replicate":
+        pages.append(("cover", lambda fig: _replicate_cover(fig, result)))
+        if has_series:
+
+            def uptake(fig: Figure) -> None:
+                ax1, ax2 = fig.subplots(2, 1)
+                plot_fan(ax1, result, "approved_cum")
+                ax1.set_title("Uptake: approved applications (cumulative), median and 5-95 % band")
+                plot_fan(ax2, result, "disbursed_cum")
+                plot_fan(ax2, result, "guaranteed_cum")
+                ax2.set_title("Disbursed and guaranteed (cumulative), median and 5-95 % band")
+                ax2.legend(fontsize=8, loc="upper left")
+
+            def quotas(fig: Figure) -> None:
+                axes = fig.subplots(2, 2).ravel()
+                for ax, name in zip(
+                    axes,
+                    [
+                        "pool_remaining",
+                        "guarantee_remaining",
+                        "credit_sub_quota_remaining",
+                        "zone_budgets_exhausted_n",
+                    ],
+                    strict=True,
+                ):
+                    plot_fan(ax, result, name)
+                    ax.set_title(_SERIES_LABELS[name] + " (median, 5-95 %)", fontsize=10)
+
+            pages += [("uptake", uptake), ("quotas", quotas)]
+        pages.append(
+            ("exhaustion", lambda fig: plot_exhaustion_probability(fig.subplots(1, 1), result))
+        )
+    elif result.kind == "compare":
+        pages.append(("cover", lambda fig: _compare_cover(fig, result)))
+        pages.append(("differences", lambda fig: plot_differences(fig.subplots(1, 1), result)))
+        table = result.point_table()
+        if has_series:
+
+            def fans(fig: Figure) -> None:
+                axes = fig.subplots(2, 2).ravel()
+                for ax, name in zip(
+                    axes,
+                    ["approved_cum", "guaranteed_cum", "pool_remaining", "guarantee_remaining"],
+                    strict=True,
+                ):
+                    for k, r in table.iterrows():
+                        plot_fan(
+                            ax,
+                            result,
+                            name,
+                            point=int(r["point"]),
+                            label=str(r["variant"]),
+                            color=_COLOURS[k % len(_COLOURS)],
+                        )
+                    ax.set_title(_SERIES_LABELS[name] + " (median, 5-95 %)", fontsize=10)
+                    ax.legend(fontsize=7, loc="best")
+
+            pages.append(("fans", fans))
+
+        def exhaustion(fig: Figure) -> None:
+            axes = fig.subplots(len(table), 1, squeeze=False).ravel()
+            for ax, (_, r) in zip(axes, table.iterrows(), strict=True):
+                plot_exhaustion_probability(ax, result, point=int(r["point"]))
+                ax.set_title(
+                    f"{r['variant']}: probability that each quota has run out", fontsize=10
+                )
+
+        pages.append(("exhaustion", exhaustion))
+    else:
+        pages.append(("cover", lambda fig: _sweep_cover(fig, result)))
+        for j, lever in enumerate(result.levers):
+
+            def lever_page(fig: Figure, lever: str = lever) -> None:
+                axes = fig.subplots(2, 3).ravel()
+                for ax, m in zip(axes, _SWEEP_METRICS, strict=True):
+                    plot_sweep(ax, result, m, lever)
+                fig.suptitle(f"Headline figures against {lever}: mean and 5-95 % over replications")
+
+            pages.append((f"sweep_{j + 1}", lever_page))
+    return pages
+
+
+def write_experiment_report(
+    result: ExperimentResult, folder: str | Path, *, dpi: int = 110
+) -> list[Path]:
+    """Write ``report.pdf`` and ``figures/<page>.png`` for an experiment into ``folder``.
+
+    Parameters
+    ----------
+    result
+        A replication, comparison or sweep.
+    folder
+        Output folder (created if needed).
+    dpi
+        Resolution of the PNG files.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, the PDF first.
+    """
+    return write_pages(_pages(result), folder, dpi=dpi)

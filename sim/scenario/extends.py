@@ -1,0 +1,68 @@
+"""``extends:``: a scenario file merged over the file it names, recursively; cycles refused."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from ..errors import ScenarioError
+from .money import _shown
+from .reading import _read_yaml
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _deep_merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Path]:
+    """Read ``path`` and its ``extends:`` ancestors; return the merged raw mapping."""
+    real = path.resolve()
+    if real in chain:
+        cycle = " -> ".join(str(p) for p in (*chain, real))
+        field = "extends"
+        if real == chain[-1]:
+            raise ScenarioError(
+                f"expected another scenario file; a scenario cannot extend itself ({cycle})",
+                file=path,
+                field=field,
+            )
+        raise ScenarioError(
+            f"expected a chain of files without a cycle; this one forms a cycle: {cycle}",
+            file=chain[-1],
+            field=field,
+        )
+    data = _read_yaml(path)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data, path
+    if not isinstance(parent, str) or not parent.strip():
+        raise ScenarioError(
+            f"expected the path of another scenario file, got {_shown(parent)}",
+            file=path,
+            field="extends",
+        )
+    try:
+        parent_path = (path.parent / parent).resolve()
+        found = parent_path.exists()
+    except (OSError, ValueError) as exc:  # a NUL byte, a name too long for the system
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise ScenarioError(
+            f"expected the path of another scenario file, got {_shown(parent)} ({reason})",
+            file=path,
+            field="extends",
+        ) from None
+    if not found:
+        raise ScenarioError(
+            f"expected the path of another scenario file; {parent_path} does not exist",
+            file=path,
+            field="extends",
+        )
+    base, _ = _resolve(parent_path, (*chain, real))
+    return _deep_merge(base, data), path

@@ -1,0 +1,92 @@
+"""Loading: file -> ``extends:`` merge -> overrides -> validated :class:`Scenario`, and back to YAML.
+
+Public names: :func:`load_scenario`, :func:`scenario_from_dict`, :func:`scenario_to_dict`,
+:func:`scenario_to_yaml`, :func:`with_overrides`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import (
+    ValidationError,
+)
+
+from ..errors import ScenarioError
+from .extends import _resolve
+from .memory import check_memory as _check_memory
+from .messages import _from_validation_error
+from .overrides import apply_overrides
+from .schema import Scenario
+
+# --------------------------------------------------------------------------- public
+
+
+def load_scenario(
+    path: str | Path,
+    overrides: list[str] | dict[str, Any] | None = None,
+    *,
+    check_memory: bool = True,
+) -> Scenario:
+    """Load, merge, override and validate a scenario file, then check it fits this host.
+
+    Parameters
+    ----------
+    path
+        The YAML scenario file.
+    overrides
+        Overrides as ``path=value`` text, ``["loan_pool.total=200bn"]``, or a mapping.
+    check_memory
+        Also run the memory pre-flight (:func:`~sim.scenario.memory.check_memory`) for
+        a run on this host; False to load a scenario meant for another host.
+
+    Returns
+    -------
+    Scenario
+        The validated, frozen scenario.
+
+    Raises
+    ------
+    ScenarioError
+        For any problem, naming the file and the field; also when a run of the scenario
+        would not fit in this host's memory (unless ``check_memory`` is False).
+    """
+    path = Path(path)
+    try:
+        data, _ = _resolve(path, ())
+        data = apply_overrides(data, overrides, file=str(path))
+        scenario = scenario_from_dict(data, file=path)
+    except RecursionError:
+        raise ScenarioError(
+            "is nested too deeply (or extends: too many files); expected a scenario mapping",
+            file=path,
+        ) from None
+    if check_memory:
+        _check_memory(scenario, file=path)
+    return scenario
+
+
+def scenario_from_dict(data: dict[str, Any], *, file: str | Path | None = None) -> Scenario:
+    """Validate a raw mapping into a :class:`Scenario` (errors name ``file`` and the field)."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise _from_validation_error(exc, file) from None
+
+
+def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+    """Plain, YAML-ready mapping of a scenario (dates as ISO text)."""
+    return scenario.model_dump(mode="json")
+
+
+def scenario_to_yaml(scenario: Scenario) -> str:
+    """The resolved scenario as YAML text that loads back to an equal scenario."""
+    return yaml.safe_dump(scenario_to_dict(scenario), sort_keys=False, allow_unicode=True)
+
+
+def with_overrides(scenario: Scenario, overrides: list[str] | dict[str, Any]) -> Scenario:
+    """Return a copy of ``scenario`` with ``path=value`` overrides applied and validated."""
+    data = apply_overrides(scenario_to_dict(scenario), overrides, file=f"<{scenario.name}>")
+    return scenario_from_dict(data, file=f"<{scenario.name}>")

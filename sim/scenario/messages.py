@@ -1,0 +1,256 @@
+"""Messages: a pydantic validation error turned into one line per field, naming the field path
+and what was expected (the range, the type, the allowed names).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ValidationError,
+)
+
+from ..errors import ScenarioError, _printable
+from .money import _shown, parse_money
+from .schema import Scenario, _CrossFieldErrors
+
+
+def _loc_parts(loc: tuple[Any, ...]) -> list[str]:
+    # pydantic adds markers such as '[key]' or a validator's name to some locations; drop them
+    return [str(p) for p in loc if not (isinstance(p, str) and "[" in p)]
+
+
+def _loc_to_path(loc: tuple[Any, ...]) -> str:
+    return ".".join(_loc_parts(loc))
+
+
+def _annotation_at(parts: list[str]) -> tuple[Any, Any]:
+    """The annotation and pydantic ``FieldInfo`` (if any) at a path of the scenario schema."""
+    import typing
+
+    ann: Any = Scenario
+    info: Any = None
+    for part in parts:
+        base = _unwrap(ann)
+        origin = typing.get_origin(base)
+        if isinstance(base, type) and issubclass(base, BaseModel):
+            f = base.model_fields.get(part)
+            if f is None:
+                return None, None
+            ann, info = f.annotation, f
+        elif origin is dict:
+            ann, info = typing.get_args(base)[1], None
+        elif origin is list:
+            ann, info = typing.get_args(base)[0], None
+        else:
+            return None, None
+    return ann, info
+
+
+def _metadata(ann: Any, info: Any) -> list[Any]:
+    import typing
+
+    out = list(getattr(info, "metadata", None) or [])
+    if typing.get_origin(ann) is Annotated:
+        for m in typing.get_args(ann)[1:]:
+            out.extend(getattr(m, "metadata", None) or [m])
+    return out
+
+
+def _bounds(ann: Any, info: Any) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for m in _metadata(ann, info):
+        for k in ("ge", "gt", "le", "lt"):
+            v = getattr(m, k, None)
+            if isinstance(v, int | float):
+                out[k] = v
+    return out
+
+
+def _is_money(ann: Any, info: Any) -> bool:
+    return any(getattr(m, "func", None) is parse_money for m in _metadata(ann, info))
+
+
+def _num(x: float, money: bool) -> str:
+    if float(x).is_integer() and (money or abs(x) >= 10_000):
+        return f"{x:,.0f}"
+    return f"{x:g}"
+
+
+def _describe(ann: Any, info: Any) -> str:
+    """What a field expects, in words (for messages)."""
+    import typing
+
+    base = _unwrap(ann)
+    b = _bounds(ann, info)
+    if isinstance(base, type) and issubclass(base, BaseModel):
+        req = [n for n, f in base.model_fields.items() if f.is_required()]
+        return "a section (a mapping)" + (f" with at least {', '.join(req)}" if req else "")
+    if typing.get_origin(base) is Literal:
+        return "one of " + ", ".join(repr(a) for a in typing.get_args(base))
+    if typing.get_origin(base) is dict:
+        return "a mapping of names to values"
+    if typing.get_origin(base) is list:
+        return "a list such as [a, b]"
+    if base is bool:
+        return "true or false"
+    if base is int:
+        return "a whole number"
+    if base is date:
+        return "a date such as 2024-12-02"
+    if base is str:
+        return "text"
+    if base is float:
+        if _is_money(ann, info):
+            return "an amount such as 400bn, 30m, 100k or 2500000"
+        if b.get("ge") == 0 and b.get("le") == 1:
+            return "a share between 0 and 1 (0.3 means 30 %)"
+        return "a number"
+    return "a value"
+
+
+def _range_text(b: dict[str, float], money: bool) -> str:
+    lo = (
+        f">= {_num(b['ge'], money)}"
+        if "ge" in b
+        else (f"> {_num(b['gt'], money)}" if "gt" in b else "")
+    )
+    hi = (
+        f"<= {_num(b['le'], money)}"
+        if "le" in b
+        else (f"< {_num(b['lt'], money)}" if "lt" in b else "")
+    )
+    return " and ".join(x for x in (lo, hi) if x)
+
+
+_TYPE_WORDS = {
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "int_parsing_size": "a whole number of a usable size",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "finite_number": "a finite number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "string_type": "text",
+    "date_type": "a date such as 2024-12-02",
+    "date_parsing": "a date such as 2024-12-02",
+    "date_from_datetime_parsing": "a date such as 2024-12-02",
+    "date_from_datetime_inexact": "a date such as 2024-12-02 (a day, without a time)",
+    "list_type": "a list such as [a, b]",
+    "dict_type": "a mapping of names to values",
+}
+
+
+def _explain(err: Any, parts: list[str]) -> str:
+    """The message for one pydantic error: what was expected and what was found."""
+    import difflib
+
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    ann, info = _annotation_at(parts)
+    got = f"got {_shown(err['input'])}" if "input" in err else ""
+    if kind == "extra_forbidden":
+        parent, _ = _annotation_at(parts[:-1])
+        parent = _unwrap(parent)
+        names = sorted(parent.model_fields) if isinstance(parent, type) else []
+        near = difflib.get_close_matches(parts[-1] if parts else "", names, n=1)
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        return f"unknown key{hint}; expected one of: {', '.join(names)}"
+    if kind == "missing":
+        return f"required key is missing; expected {_describe(ann, info)}"
+    if kind in ("model_type", "model_attributes_type"):
+        return f"expected {_describe(ann, info)}, got {_shown(err.get('input'))}"
+    if kind in _TYPE_WORDS:
+        want = _TYPE_WORDS[kind]
+        if kind.startswith("float") and _is_money(ann, info):
+            want = _describe(ann, info)
+        return f"expected {want}, {got}"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        money = _is_money(ann, info)
+        b = _bounds(ann, info) or {k: v for k, v in ctx.items() if k in ("ge", "gt", "le", "lt")}
+        if b.get("ge") == 0 and b.get("le") == 1 and not money:
+            return f"expected a share between 0 and 1 (0.3 means 30 %), {got}"
+        what = "an amount" if money else ("a whole number" if _unwrap(ann) is int else "a number")
+        return f"expected {what} {_range_text(b, money)}, {got}"
+    if kind == "literal_error":
+        return f"expected {ctx.get('expected', 'one of the allowed values')}, {got}"
+    if kind == "too_short":
+        n = ctx.get("min_length", 1)
+        return f"expected at least {n} entr{'y' if n == 1 else 'ies'}, {got}"
+    if kind == "too_long":
+        return f"expected at most {ctx.get('max_length')} entries, {got}"
+    if kind == "string_too_short":
+        return f"expected non-empty text, {got}"
+    if kind == "string_too_long":
+        return f"expected at most {ctx.get('max_length')} characters, {got}"
+    if kind == "string_pattern_mismatch":
+        return f"expected letters, digits, '_', '.' and '-' only, {got}"
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    if got and "got" not in msg:
+        msg = f"{msg}; {got}"
+    return msg
+
+
+_MAX_LISTED = 20
+
+
+def _from_validation_error(
+    exc: ValidationError, file: Path | str | None, prefix: str = ""
+) -> ScenarioError:
+    problems: list[tuple[str, str]] = []
+    for err in exc.errors(include_url=False):
+        parts = _loc_parts(tuple(err["loc"]))
+        ctx_err = (err.get("ctx") or {}).get("error")
+        if isinstance(ctx_err, _CrossFieldErrors):
+            # a model's own check: its paths are relative to the model
+            for path, msg in ctx_err.errors:
+                full = ".".join([*parts, path])
+                problems.append((f"{prefix}.{full}" if prefix else full, msg))
+            continue
+        path = ".".join(parts)
+        if prefix:
+            path = f"{prefix}.{path}" if path else prefix
+        problems.append((path, _explain(err, parts)))
+    if len(problems) == 1:
+        path, msg = problems[0]
+        return ScenarioError(msg, file=file, field=path or None)
+    lines = [f"field '{_printable(p)}': {m}" if p else m for p, m in problems[:_MAX_LISTED]]
+    if len(problems) > _MAX_LISTED:
+        lines.append(f"... and {len(problems) - _MAX_LISTED} more")
+    return ScenarioError(
+        f"{len(problems)} problems:\n  - " + "\n  - ".join(lines),
+        file=file,
+        field=problems[0][0] or None,
+        fields=[p for p, _ in problems],
+    )
+
+
+# --------------------------------------------------------------------------- overrides
+
+
+def _schema_child(model: Any, key: str) -> Any:
+    """Return the annotation of ``key`` under ``model`` (a pydantic model class), or None."""
+    fields = getattr(model, "model_fields", None)
+    if fields is None or key not in fields:
+        return None
+    return fields[key].annotation
+
+
+def _unwrap(ann: Any) -> Any:
+    import types
+    import typing
+
+    origin = typing.get_origin(ann)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(ann) if a is not type(None)]
+        return _unwrap(args[0]) if len(args) == 1 else ann
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(ann)[0])
+    return ann

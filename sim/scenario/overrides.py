@@ -1,0 +1,171 @@
+"""Overrides: ``path=value`` pairs (or a mapping) applied to a raw scenario mapping.
+
+Public names: :func:`apply_overrides`.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import (
+    BaseModel,
+)
+
+from ..errors import ScenarioError
+from .messages import _schema_child, _unwrap
+from .money import _shown
+from .reading import _SYNTAX_HINT, _parse_yaml
+from .schema import Scenario
+
+
+def get_path(data: Any, path: str) -> Any:
+    """The value at a dotted ``path`` of a raw scenario mapping (list items by index).
+
+    Returns None when the path does not exist.
+    """
+    node = data
+    for part in path.split("."):
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, Mapping) and part in node:
+            node = node[part]
+        else:
+            return None
+    return node
+
+
+def apply_overrides(
+    data: dict[str, Any], overrides: list[str] | dict[str, Any] | None, *, file: str | None = None
+) -> dict[str, Any]:
+    """Apply ``path.to.key=value`` overrides to a raw scenario mapping.
+
+    Every path is checked against the scenario schema before any is applied. Values are
+    parsed as YAML scalars (so ``30m`` stays a money string and ``0.5`` a number).
+
+    Parameters
+    ----------
+    data
+        Raw (unvalidated) scenario mapping, typically after ``extends:`` merging.
+    overrides
+        ``["a.b=1", ...]`` or ``{"a.b": 1, ...}``.
+    file
+        File name used in error messages.
+
+    Returns
+    -------
+    dict
+        A new mapping with the overrides applied.
+
+    Raises
+    ------
+    ScenarioError
+        If a path does not exist in the schema or a value cannot be parsed.
+    """
+    import typing
+
+    if not overrides:
+        return copy.deepcopy(data)
+    pairs: list[tuple[str, Any]] = []
+    if isinstance(overrides, dict):
+        pairs = list(overrides.items())
+    else:
+        for item in overrides:
+            if "=" not in item:
+                raise ScenarioError(
+                    f"--set: expected path.to.key=value, got {_shown(item)}", file=file, field=item
+                )
+            key, raw = item.split("=", 1)
+            key = key.strip()
+            try:
+                value = _parse_yaml(raw) if raw.strip() else None
+            except ValueError as exc:
+                reason = str(exc).split(": ", 1)[-1].replace(_SYNTAX_HINT, "")
+                if not any(k in reason for k in ("expected a date", "expected plain data")):
+                    reason += "; expected a number, an amount such as 30m, true/false, text, "
+                    reason += "a [list] or a {mapping}"
+                raise ScenarioError(
+                    f"--set value {_shown(raw)} cannot be parsed: {reason}",
+                    file=file,
+                    field=key,
+                ) from None
+            pairs.append((key, value))
+    out = copy.deepcopy(data)
+    plans = []
+    for key, value in pairs:
+        if not isinstance(key, str):
+            raise ScenarioError(
+                f"--set: expected a dotted path such as loan_pool.total, got {_shown(key)}",
+                file=file,
+            )
+        parts = key.split(".")
+        if not key or any(not p for p in parts):
+            raise ScenarioError(
+                f"--set: expected a dotted path such as loan_pool.total, got {key!r}",
+                file=file,
+                field=key,
+            )
+        model: Any = Scenario
+        node: Any = out
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            where = ".".join(parts[:i])
+            ann = _unwrap(model) if model is not None else None
+            origin = typing.get_origin(ann)
+            child_ann: Any
+            if isinstance(ann, type) and issubclass(ann, BaseModel):
+                child_ann = _schema_child(ann, part)
+                if child_ann is None:
+                    valid = ", ".join(sorted(ann.model_fields))
+                    raise ScenarioError(
+                        f"--set: {part!r} is not a field of {where or 'a scenario'}; "
+                        f"expected one of: {valid}",
+                        file=file,
+                        field=key,
+                    )
+                if not isinstance(node, dict):
+                    raise ScenarioError(
+                        f"--set: {where} is {_shown(node)} in the scenario, not a mapping, so "
+                        f"{part!r} cannot be set in it; expected {where} to be a mapping",
+                        file=file,
+                        field=key,
+                    )
+                container_key: Any = part
+            elif origin is dict:
+                child_ann = typing.get_args(ann)[1]
+                if not isinstance(node, dict) or (part not in node and not last):
+                    known = sorted(str(k) for k in node) if isinstance(node, dict) else []
+                    raise ScenarioError(
+                        f"--set: {where} has no entry {part!r}; expected one of {known}",
+                        file=file,
+                        field=key,
+                    )
+                container_key = part
+            elif origin is list:
+                child_ann = typing.get_args(ann)[0]
+                if not part.isdigit() or not isinstance(node, list) or int(part) >= len(node):
+                    size = len(node) if isinstance(node, list) else 0
+                    raise ScenarioError(
+                        f"--set: expected an index below {size} into {where}, got {part!r}",
+                        file=file,
+                        field=key,
+                    )
+                container_key = int(part)
+            else:
+                raise ScenarioError(
+                    f"--set: {where} is a single value with no fields inside; expected a path "
+                    f"that ends at {where}",
+                    file=file,
+                    field=key,
+                )
+            if last:
+                plans.append((node, container_key, value))
+            else:
+                if isinstance(node, dict) and node.get(container_key) is None:
+                    node[container_key] = {}
+                node = node[container_key]
+            model = child_ann
+    for node, k, v in plans:
+        node[k] = v
+    return out

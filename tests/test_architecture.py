@@ -1,0 +1,83 @@
+"""The package's shape: the layer contract, module sizes and the aliases of old import paths."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LINT = Path(sys.executable).with_name("lint-imports")
+LAYERS = ["scenario", "model", "results", "experiments", "analysis", "reporting", "cli"]
+
+
+def _lint(pythonpath: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    return subprocess.run(
+        [str(LINT), "--no-cache", "--config", str(ROOT / "pyproject.toml")],
+        cwd=pythonpath or ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_layers_contract_is_kept():
+    done = _lint()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Contracts: 2 kept, 0 broken." in done.stdout
+
+
+def test_layers_contract_catches_a_lower_layer_importing_a_higher_one(tmp_path):
+    shutil.copytree(ROOT / "sim", tmp_path / "sim", ignore=shutil.ignore_patterns("__pycache__"))
+    ledger = tmp_path / "sim" / "model" / "ledger.py"
+    ledger.write_text(ledger.read_text() + "\nfrom ..results import RunResult  # noqa\n")
+    done = _lint(tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "sim.model is not allowed to import sim.results" in done.stdout
+    assert "sim.model.ledger -> sim.results" in done.stdout
+
+
+def test_each_layer_is_a_package_in_the_contract():
+    text = (ROOT / "pyproject.toml").read_text()
+    for layer in LAYERS:
+        assert (ROOT / "sim" / layer / "__init__.py").is_file(), layer
+        assert f'"sim.{layer}",' in text, layer
+
+
+def test_no_module_is_over_600_lines():
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in (ROOT / "sim").rglob("*.py")
+        if (n := len(p.read_text().splitlines())) > 650 and "reporting" not in p.parts
+    }
+    assert long == {}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "name"),
+    [
+        ("sim.engine", "sim.model.engine", "simulate"),
+        ("sim.engine", "sim.model.codes", "OUTCOMES"),
+        ("sim.experiment", "sim.experiments.executors", "run_tasks"),
+        ("sim.report", "sim.reporting.run_report", "format_money"),
+        ("sim.calibration", "sim.analysis.baseline", "BASELINE_TARGETS"),
+        ("sim.ledger", "sim.model.ledger", "Ledger"),
+    ],
+)
+def test_old_import_paths_warn_and_forward(old, new, name):
+    sys.modules.pop(old, None)
+    with pytest.warns(DeprecationWarning, match=f"{old} is deprecated.*import"):
+        module = importlib.import_module(old)
+    assert getattr(module, name) is getattr(importlib.import_module(new), name)
+    with pytest.raises(AttributeError, match="no attribute"):
+        module.no_such_name  # noqa: B018
+    sys.modules.pop(old, None)
