@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import typer
 
-import cli
 from sim import ScenarioError
+from sim.cli import _app as cli
 
 from .conftest import BASELINE, ROOT
 

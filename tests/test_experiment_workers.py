@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 import cli
 import sim
-import sim.experiment as experiment
+import sim.experiments.executors as experiment
 from sim.errors import ExperimentError
 
 from .conftest import BASELINE, SMALL, small_scenario

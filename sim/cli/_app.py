@@ -1,0 +1,267 @@
+"""The command line's shared parts: the Typer app, errors to exit codes, interrupts, options.
+
+Exit codes: 0 success; 2 user error (bad scenario, bad option, unwritable folder),
+with a message naming the file and the field; 1 internal error (a short message, the
+traceback only with ``--debug``); 130 interrupted (nothing half-written is left).
+
+The library raises; this module maps its exceptions to messages and exit codes, and
+adds the flag names (``--set``, ``--out``) to the library's messages, which speak of
+scenario fields and folders.
+"""
+
+from __future__ import annotations
+
+import errno
+import signal
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+app = typer.Typer(
+    add_completion=False,
+    # help texts are plain text: square brackets such as "[/ KEY]" or "[240]" are not markup
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    help="smesim: simulate SME support measures (loan pools, guarantees, cost relief, awards, funds).",
+)
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USER, EXIT_INTERRUPTED = 0, 1, 2, 130
+_FULL_OR_DENIED = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
+_state = {"debug": False}
+
+
+class UserError(Exception):
+    """A mistake of the user that is not in a scenario file (e.g. an unwritable folder)."""
+
+
+def _err(msg: str) -> None:
+    typer.echo(f"error: {msg}", err=True)
+
+
+def _with_flags(message: str) -> str:
+    """Turn the library's hints ("e.g. FIELD=VALUE") into command lines ("e.g. --set ...")."""
+    import re
+
+    return re.sub(r"\be\.g\. ([A-Za-z_][\w.]*=)", r"e.g. --set \1", message)
+
+
+def _guard(fn: Callable[[], Any]) -> None:
+    """Run a command body and turn exceptions into messages and exit codes.
+
+    Interrupts held since the program started (see :func:`main`) are raised here, inside
+    the body, so that they too end with exit code 130. Temporary output folders are
+    removed by the output writer (:func:`sim.outdir.output_folder`) however the body ends.
+    """
+    # an interrupt during this import is held (from main) and raised in the body below
+    from sim import ExperimentError, ScenarioError
+
+    try:
+        _signals["starting"] = False
+        if _signals["pending"] and not _signals["defer"]:
+            _signals["pending"] = False
+            raise KeyboardInterrupt
+        fn()
+    except (ScenarioError, UserError, ExperimentError) as exc:
+        _err(_with_flags(str(exc)))
+        raise typer.Exit(EXIT_USER) from None
+    except KeyboardInterrupt:
+        _err("interrupted; no partial output was left behind")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except typer.Exit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if isinstance(exc, OSError) and exc.errno in _FULL_OR_DENIED:
+            # the machine, not smesim: a full disk, or a folder that became unwritable mid-run
+            _err(
+                f"cannot write {exc.filename or 'the output'}: {exc.strerror}; nothing was "
+                "left half-written. Free some space or choose another folder with --out"
+            )
+            raise typer.Exit(EXIT_USER) from None
+        if _state["debug"]:
+            traceback.print_exc()
+        _err(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "This is a defect in smesim, not in your input. Please report it with the scenario "
+            "file and the command line (rerun with --debug to see the traceback)."
+        )
+        raise typer.Exit(EXIT_INTERNAL) from None
+
+
+# --------------------------------------------------------------------------- interrupts
+# SIGINT and SIGTERM raise KeyboardInterrupt, except inside a critical section (creating,
+# moving or deleting an output folder), where they are held until the section ends: a
+# folder is never left half-moved, and every temporary folder is known and removed.
+
+_signals = {"defer": 0, "pending": False, "starting": False}
+
+
+def _on_signal(signum: int, frame: Any) -> None:  # noqa: ARG001
+    if _signals["defer"] or (_signals["starting"] and not _signals["pending"]):
+        # held; while starting, a second signal is not held (an escape hatch)
+        _signals["pending"] = True
+        return
+    raise KeyboardInterrupt
+
+
+def _install_signal_handlers() -> dict[int, Any]:
+    """Route SIGINT and SIGTERM to :func:`_on_signal`; return the previous handlers."""
+    old = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            old[sig] = signal.signal(sig, _on_signal)
+        except (ValueError, OSError):  # not the main thread, or not supported here
+            pass
+    return old
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold SIGINT/SIGTERM during the block; raise KeyboardInterrupt after it if one came."""
+    _signals["defer"] += 1
+    try:
+        yield
+    finally:
+        _signals["defer"] -= 1
+        if not _signals["defer"] and _signals["pending"]:
+            _signals["pending"] = False
+            raise KeyboardInterrupt
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C (and hold both in critical sections) during the block."""
+    old = _install_signal_handlers()
+    try:
+        yield
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+
+
+def _command() -> str:
+    """The command line as the user typed it (for manifests and locks)."""
+    return " ".join(["smesim", *sys.argv[1:]])
+
+
+def _check_path(path: Path, what: str) -> None:
+    """Refuse a Windows-style path on POSIX, which would become a literal file name."""
+    from sim.outdir import windows_path_problem
+
+    why = windows_path_problem(str(path))
+    if why:
+        raise UserError(f"{what} '{path}' {why}; write paths with / (e.g. reports/shanghai_2024)")
+
+
+@contextmanager
+def _output(out: Path, *, store: Path | None = None) -> Iterator[Any]:
+    """The library's output-folder writer, with interrupts held in its critical sections."""
+    from sim.outdir import OutputError, output_folder
+
+    try:
+        with output_folder(
+            out,
+            command=_command(),
+            store=store,
+            critical=_interrupts_held,
+        ) as build:
+            yield build
+    except OutputError as exc:
+        msg = str(exc)
+        raise UserError(
+            msg + " with --out" if msg.endswith("choose another folder") else f"{msg} (--out DIR)"
+        ) from None
+
+
+@app.callback()
+def _main(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
+    ] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        "-s",
+        metavar="PATH=VALUE",
+        help="Override a scenario field, e.g. --set loan_pool.total=200bn (repeatable).",
+    ),
+]
+
+
+def _echo_wrote(target: Path, t0: float, *, report: bool) -> None:
+    """Tell where the output went, how long it took and where the report is."""
+    typer.echo(
+        f"wrote {target}/ in {time.perf_counter() - t0:.1f} s"
+        + (f" (report: {target / 'report.pdf'})" if report else "")
+    )
+
+
+def _write_json(path: Path, data: Any) -> None:
+    """Write ``data`` as strict JSON (missing and non-finite numbers as ``null``)."""
+    from sim.jsonio import write_json  # numpy and pandas: only when a command writes
+
+    write_json(path, data)
+
+
+ProcessesOpt = Annotated[
+    int | None,
+    typer.Option("--processes", "-p", min=1, help="Local worker processes (default: all CPUs)."),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler", metavar="ADDR", help="Dask scheduler address, e.g. tcp://host:8786."
+    ),
+]
+
+
+ReplicationsOpt = Annotated[
+    int,
+    typer.Option("--replications", "-r", min=1, help="Replications per scenario or point."),
+]
+ExpProcessesOpt = Annotated[
+    int | None,
+    typer.Option("--processes", "-p", min=1, help="Local worker processes (default: all CPUs)."),
+]
+ExpSchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        metavar="ADDR",
+        help="Run on a Dask cluster, e.g. tcp://host:8786 (default: $SMESIM_SCHEDULER).",
+    ),
+]
+ResumeOpt = Annotated[
+    bool,
+    typer.Option("--resume", help="Continue an interrupted experiment (task store <out>.tasks/)."),
+]
+FormatOpt = Annotated[str, typer.Option("--format", help="Table format: csv or parquet.")]
+NoReportOpt = Annotated[bool, typer.Option("--no-report", help="Write tables only, no PDF/PNG.")]
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(width=None if sys.stdout.isatty() else 120)
+
+
+def main() -> None:
+    """Entry point of the ``smesim`` command.
+
+    SIGINT and SIGTERM are held from here until a command's body starts (see
+    :func:`_guard`), so an interrupt while the libraries load also ends with exit code
+    130 and a message rather than a traceback.
+    """
+    _install_signal_handlers()
+    _signals["starting"] = True
+    app()

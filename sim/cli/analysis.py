@@ -1,0 +1,560 @@
+"""Commands ``sensitivity``, ``calibrate``, ``calibration-table`` and ``design``."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ._app import (
+    ProcessesOpt,
+    SchedulerOpt,
+    SetOpt,
+    UserError,
+    _check_path,
+    _command,
+    _guard,
+    _output,
+    _sigterm_as_interrupt,
+    _write_json,
+    app,
+)
+
+# --------------------------------------------------------------------------- analyses
+# sensitivity, calibrate, calibration-table, design: the model run at many points
+
+
+def _analysis_store(out: Path) -> Path:
+    """Task store of an analysis writing to ``out``: a sibling folder kept until it ends."""
+    return out.parent / f"{out.name}.tasks"
+
+
+def _analysis_call(fn: Callable[[], Any]) -> Any:
+    """Call an analysis, turning its request errors into user errors (exit 2)."""
+    from sim.errors import AnalysisError, ExperimentError
+
+    try:
+        return fn()
+    except (AnalysisError, ExperimentError) as exc:
+        raise UserError(str(exc)) from None
+
+
+@app.command()
+def sensitivity(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    param: Annotated[
+        list[str],
+        typer.Option(
+            "--param",
+            metavar="PATH=LO:HI",
+            help="A parameter and its range, e.g. behaviour.apply_intercept=-2:0 (repeat, >= 2).",
+        ),
+    ],
+    output: Annotated[
+        list[str],
+        typer.Option(
+            "--output",
+            metavar="KEY",
+            help="A numeric summary figure, e.g. uptake_rate, pool_exhausted_day (repeatable).",
+        ),
+    ],
+    method: Annotated[str, typer.Option("--method", help="sobol or morris.")] = "sobol",
+    samples: Annotated[
+        int,
+        typer.Option(
+            "--samples",
+            "-n",
+            min=2,
+            help="Sobol base sample N (a power of 2; N(k+2) points) or Morris trajectories.",
+        ),
+    ] = 64,
+    replications: Annotated[
+        int, typer.Option("--replications", "-r", min=1, help="Runs per point (their mean).")
+    ] = 1,
+    levels: Annotated[int, typer.Option("--levels", min=2, help="Morris grid levels.")] = 4,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output folder (default reports/<name>_sensitivity/)."),
+    ] = None,
+    processes: ProcessesOpt = None,
+    scheduler: SchedulerOpt = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume", help="Reuse the runs of an interrupted analysis (task store <out>.tasks/)."
+        ),
+    ] = False,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, help="Seed of the design (default: scenario's).")
+    ] = None,
+    set_: SetOpt = None,
+) -> None:
+    """Global sensitivity (Sobol or Morris, SALib) of summary figures to scenario parameters.
+
+    A *_day output that was not reached (the account lasted) counts as the horizon length.
+    """
+
+    def body() -> None:
+        import sim
+        from sim.analysis.evaluation import parse_range
+        from sim.analysis.sensitivity import run_sensitivity
+        from sim.reporting.analysis_report import write_sensitivity_report
+
+        t0 = time.perf_counter()
+        sc = sim.load_scenario(scenario, set_ or [])
+        params = [parse_range(p, sc, option="--param") for p in param]
+        target = out if out is not None else Path("reports") / f"{sc.name}_sensitivity"
+        store = _analysis_store(target)
+        with _sigterm_as_interrupt(), _output(target, store=store) as o:
+            tmp = o.tmp
+            res = _analysis_call(
+                lambda: run_sensitivity(
+                    sc,
+                    params,
+                    output,
+                    method=method,  # type: ignore[arg-type]
+                    samples=samples,
+                    replications=replications,
+                    levels=levels,
+                    seed=seed,
+                    processes=processes,
+                    scheduler=scheduler,
+                    store=store,
+                    resume=resume,
+                    progress=sys.stderr.isatty(),
+                )
+            )
+            (tmp / "tables").mkdir()
+            res.indices.to_csv(tmp / "tables" / "indices.csv", index=False)
+            res.samples.to_csv(tmp / "tables" / "samples.csv", index=False)
+            runs = res.runs[[c for c in res.runs.columns if not c.startswith("series_")]]
+            runs.to_csv(tmp / "tables" / "runs.csv", index=False)
+            write_sensitivity_report(res, tmp)
+            (tmp / "scenario.yaml").write_text(sim.scenario_to_yaml(sc))
+            o.manifest = {
+                "scenario": sc.name,
+                "scenario_file": str(scenario),
+                "overrides": list(set_ or []),
+                "params": [p.__dict__ for p in params],
+                "outputs": list(output),
+                "censored_share": res.censored,
+                **res.meta,
+                "version": sim.__version__,
+                "command": _command(),
+                "total_s": time.perf_counter() - t0,
+            }
+        _print_indices(res)
+        typer.echo(
+            f"{res.meta['runs_n']} runs in {res.meta['timings_s']['runs']:.0f} s; "
+            f"wrote {target}/ (report: {target / 'report.pdf'})"
+        )
+
+    _guard(body)
+
+
+def _print_indices(res: Any) -> None:
+    cols = (
+        ["S1", "S1_conf", "ST", "ST_conf"]
+        if res.method == "sobol"
+        else [
+            "mu_star",
+            "mu_star_conf",
+            "sigma",
+        ]
+    )
+    for key in res.outputs:
+        note = (
+            f"  ({100 * res.censored[key]:.0f} % of runs not exhausted: counted as "
+            f"{res.scenario.horizon.days} days)"
+            if key in res.censored
+            else ""
+        )
+        typer.echo(f"{key}{note}")
+        df = res.indices[res.indices["output"] == key]
+        typer.echo("  " + f"{'parameter':<40}" + "".join(f"{c:>13}" for c in cols))
+        for _, row in df.iterrows():
+            typer.echo("  " + f"{row['parameter']:<40}" + "".join(f"{row[c]:>13.4g}" for c in cols))
+
+
+# --------------------------------------------------------------------------- calibration
+# calibrate, calibration-table: fitting to observed figures; the baseline beside its targets
+
+
+@app.command()
+def calibrate(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    targets: Annotated[
+        Path, typer.Option("--targets", "-t", help="Targets YAML file (observations).")
+    ],
+    fit: Annotated[
+        list[str],
+        typer.Option(
+            "--fit",
+            metavar="PATH=LO:HI",
+            help="A parameter to fit and its bounds, e.g. behaviour.apply_intercept=-2:0 "
+            "(repeatable).",
+        ),
+    ],
+    replications: Annotated[
+        int,
+        typer.Option("--replications", "-r", min=1, help="Runs per point (common random numbers)."),
+    ] = 4,
+    global_method: Annotated[
+        str,
+        typer.Option(
+            "--global",
+            help="Global stage: lhs (Latin hypercube scan) or de (differential evolution).",
+        ),
+    ] = "lhs",
+    global_points: Annotated[
+        int | None,
+        typer.Option("--global-points", min=2, help="Size of the global stage (default 4k, >= 8)."),
+    ] = None,
+    polish_evals: Annotated[
+        int, typer.Option("--polish-evals", min=1, help="Budget of the Nelder-Mead polish.")
+    ] = 40,
+    refits: Annotated[
+        int,
+        typer.Option(
+            "--refits",
+            min=0,
+            help="Refit on this many fresh sets of replications for the spread of the fit.",
+        ),
+    ] = 0,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output folder (default reports/<name>_calibration/)."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, help="Seed of the global stage.")
+    ] = None,
+    processes: ProcessesOpt = None,
+    scheduler: SchedulerOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Fit scenario parameters to observed figures; write a scenario that extends the original.
+
+    Writes the fitted values with their uncertainty, a scenario file (extends: the original
+    with the fitted values), observed against simulated with residuals, and a report.
+    """
+
+    def body() -> None:
+        import sim
+        from sim.analysis.calibration import (
+            calibrate as run_calibration,
+        )
+        from sim.analysis.calibration import (
+            calibrated_scenario_yaml,
+            relative_extends,
+        )
+        from sim.analysis.evaluation import parse_range
+        from sim.analysis.targets import load_targets
+        from sim.reporting.analysis_report import write_calibration_report
+
+        t0 = time.perf_counter()
+        sc = sim.load_scenario(scenario, set_ or [])
+        tg = load_targets(targets, sc)
+        params = [parse_range(p, sc, option="--fit") for p in fit]
+        target = out if out is not None else Path("reports") / f"{sc.name}_calibration"
+        command = _command()
+        with _sigterm_as_interrupt(), _output(target) as o:
+            tmp = o.tmp
+            res = _analysis_call(
+                lambda: run_calibration(
+                    sc,
+                    tg,
+                    params,
+                    replications=replications,
+                    global_method=global_method,  # type: ignore[arg-type]
+                    global_points=global_points,
+                    polish_evals=polish_evals,
+                    refits=refits,
+                    seed=seed,
+                    processes=processes,
+                    scheduler=scheduler,
+                )
+            )
+            # tmp and target share a parent, so the relative path holds for both
+            text = calibrated_scenario_yaml(
+                res,
+                relative_extends(scenario, target.resolve().parent / target.name),
+                overrides=set_ or [],
+                command=command,
+            )
+            (tmp / "scenario.yaml").write_text(text)
+            sim.load_scenario(tmp / "scenario.yaml")  # it must load as written
+            (tmp / "tables").mkdir()
+            res.table.to_csv(tmp / "tables" / "observed_vs_simulated.csv", index=False)
+            res.uncertainty.to_csv(tmp / "tables" / "fitted.csv", index=False)
+            res.trace.to_csv(tmp / "tables" / "trace.csv", index=False)
+            if len(res.refits):
+                res.refits.to_csv(tmp / "tables" / "refits.csv", index=False)
+            write_calibration_report(res, tmp)
+            fit_json = {
+                "scenario": sc.name,
+                "scenario_file": str(scenario),
+                "targets_file": str(targets),
+                "targets_illustrative": tg.illustrative,
+                "overrides": list(set_ or []),
+                "fitted": res.fitted,
+                "objective": res.objective,
+                "uncertainty": res.uncertainty.to_dict("records"),
+                "observed_vs_simulated": res.table.to_dict("records"),
+                **res.meta,
+                "version": sim.__version__,
+                "command": command,
+                "wall_time_s": time.perf_counter() - t0,
+            }
+            _write_json(tmp / "fit.json", fit_json)
+            o.manifest = {"scenario": sc.name, "command": command, "version": sim.__version__}
+        _print_calibration(res)
+        typer.echo(
+            f"{res.meta['runs_n']} runs, {res.meta['evaluations_n']} points in "
+            f"{time.perf_counter() - t0:.0f} s; wrote {target}/ (calibrated scenario: "
+            f"{target / 'scenario.yaml'}, report: {target / 'report.pdf'})"
+        )
+
+    _guard(body)
+
+
+def _print_calibration(res: Any) -> None:
+    if res.targets.illustrative:
+        typer.echo("targets are ILLUSTRATIVE (made-up figures): the fit shows the machinery only")
+    refit = "refit_sd" in res.uncertainty
+    typer.echo(
+        f"  {'parameter':<40}{'fitted':>12}{'se (curv.)':>12}"
+        + (f"{'sd (refits)':>12}" if refit else "")
+        + f"{'bounds':>24}"
+    )
+    for _, r in res.uncertainty.iterrows():
+        typer.echo(
+            f"  {r['parameter']:<40}{r['fitted']:>12.5g}{r['se_curvature']:>12.3g}"
+            + (f"{r['refit_sd']:>12.3g}" if refit else "")
+            + f"{r['lo']:>12.4g}{r['hi']:>12.4g}"
+            + ("  AT BOUND" if r["at_bound"] else "")
+        )
+    typer.echo(f"objective D = {res.objective:.4g}")
+    typer.echo(f"  {'target':<42}{'observed':>14}{'simulated':>14}{'residual':>10}")
+    for _, r in res.table.iterrows():
+        typer.echo(
+            f"  {r['label']:<42}{r['observed']:>14.5g}{r['simulated']:>14.5g}"
+            f"{100 * r['residual']:>+9.1f}%"
+        )
+
+
+@app.command("calibration-table")
+def calibration_table(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    replications: Annotated[
+        int, typer.Option("--replications", "-r", min=1, help="Runs (mean and range).")
+    ] = 1,
+    csv: Annotated[
+        Path | None,
+        typer.Option(
+            "--csv", help="CSV file to write (default reports/<name>_calibration_table.csv)."
+        ),
+    ] = None,
+    processes: ProcessesOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Set a scenario's simulated figures beside the published calibration targets."""
+
+    def body() -> None:
+        import sim
+        from sim.analysis.baseline import baseline_table
+        from sim.experiments import replication_seed
+        from sim.outdir import FolderLock, OutputError
+
+        sc = sim.load_scenario(scenario, set_ or [])
+        if sc.guarantee is None:
+            raise UserError(f"{scenario}: the table needs a scenario with a guarantee fund")
+        path = csv if csv is not None else Path("reports") / f"{sc.name}_calibration_table.csv"
+        _check_path(path, "--csv")
+        if replications == 1:
+            results = [sim.run(sc)]
+        else:
+            results = [
+                sim.run(sc, seed_sequence=replication_seed(sc.seed, i)) for i in range(replications)
+            ]
+        table = baseline_table(results)
+        header = ",".join(table.columns)
+        try:
+            with FolderLock(path, _command()):
+                if path.exists():
+                    with open(path, encoding="utf-8", errors="replace") as f:
+                        first = f.readline().rstrip("\r\n")
+                    if not path.is_file() or first != header:
+                        raise UserError(
+                            f"{path}: exists and is not a calibration table smesim wrote (its "
+                            "first line differs); it was not touched. Choose another file "
+                            "with --csv"
+                        )
+                tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+                try:
+                    table.to_csv(tmp, index=False)
+                    os.replace(tmp, path)
+                finally:
+                    tmp.unlink(missing_ok=True)
+        except OutputError as exc:
+            raise UserError(f"{exc} (--csv FILE)") from None
+        except OSError as exc:
+            raise UserError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+        _print_baseline_table(table, replications)
+        typer.echo(f"wrote {path}")
+
+    _guard(body)
+
+
+def _print_baseline_table(table: Any, replications: int) -> None:
+    from sim.reporting.run_report import format_money
+
+    def fmt(v: Any, unit: str) -> str:
+        if v is None or v != v:
+            return "-"
+        if unit == "amount":
+            return format_money(v)
+        return f"{100 * v:.2f} %" if unit == "rate" else f"{100 * v:.1f} %"
+
+    runs = "1 run" if replications == 1 else f"mean of {replications} runs"
+    typer.echo(f"{'target':<28}{'band':>22}{'simulated (' + runs + ')':>28}  status   published")
+    for _, r in table.iterrows():
+        band = f"{fmt(r['lo'], r['unit'])} .. {fmt(r['hi'], r['unit'])}"
+        sim_txt = fmt(r["simulated"], r["unit"])
+        if replications > 1:
+            sim_txt += f" [{fmt(r['sim_min'], r['unit'])}, {fmt(r['sim_max'], r['unit'])}]"
+        status = r["status"] + (
+            "" if r["status"] in ("within", "n/a") else f" by {100 * r['off_by']:.0f} %"
+        )
+        typer.echo(f"{r['target']:<28}{band:>22}{sim_txt:>28}  {status:<8} {r['published']}")
+
+
+# --------------------------------------------------------------------------- design
+# design: the lever value that meets a target on a headline figure
+
+
+@app.command()
+def design(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    lever: Annotated[
+        str,
+        typer.Option(
+            "--lever",
+            metavar="PATH=LO:HI",
+            help="The lever and its range, e.g. guarantee.capital=1bn:4bn.",
+        ),
+    ],
+    target: Annotated[
+        str,
+        typer.Option(
+            "--target",
+            help='E.g. "P(pool_exhausted_day <= 364) <= 0.10", "mean uptake_rate >= 0.5", '
+            '"max borrower_firms_n / fiscal_cost_amount".',
+        ),
+    ],
+    replications: Annotated[
+        int, typer.Option("--replications", "-r", min=2, help="Runs per lever value.")
+    ] = 20,
+    seek: Annotated[
+        str,
+        typer.Option(
+            "--seek",
+            help="Threshold targets: the smallest (min) or largest (max) value meeting it.",
+        ),
+    ] = "min",
+    tol: Annotated[
+        float,
+        typer.Option(
+            "--tol", help="Stop when the bracket is narrower than this share of the range."
+        ),
+    ] = 0.01,
+    grid: Annotated[
+        int, typer.Option("--grid", min=3, help="Grid points of a max/min search.")
+    ] = 9,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output folder (default reports/<name>_design/)."),
+    ] = None,
+    processes: ProcessesOpt = None,
+    scheduler: SchedulerOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Find the lever value meeting a target (bisection or bounded search); check it by a re-run.
+
+    \b
+    Target grammar:
+      P(KEY OP NUMBER) OP PROB     probability over replications
+      [mean] KEY OP NUMBER         mean over replications
+      max|min KEY [/ KEY]          best value (ratio of means)
+    OP is <=, <, >= or >; NUMBER a number, an amount (20bn), a percentage (10%) or horizon.
+    """
+
+    def body() -> None:
+        import sim
+        from sim.analysis.design import describe
+        from sim.analysis.design import design as run_design
+        from sim.analysis.design_targets import parse_target
+        from sim.analysis.evaluation import parse_range
+        from sim.reporting.analysis_report import write_design_report
+
+        t0 = time.perf_counter()
+        sc = sim.load_scenario(scenario, set_ or [])
+        lev = parse_range(lever, sc, option="--lever")
+        tg = _analysis_call(lambda: parse_target(target))
+        dest = out if out is not None else Path("reports") / f"{sc.name}_design"
+        with _sigterm_as_interrupt(), _output(dest) as o:
+            tmp = o.tmp
+            res = _analysis_call(
+                lambda: run_design(
+                    sc,
+                    lev,
+                    tg,
+                    replications=replications,
+                    seek=seek,  # type: ignore[arg-type]
+                    tol=tol,
+                    grid=grid,
+                    processes=processes,
+                    scheduler=scheduler,
+                )
+            )
+            lines = describe(res)
+            (tmp / "tables").mkdir()
+            res.curve.to_csv(tmp / "tables" / "curve.csv", index=False)
+            runs = res.runs[[c for c in res.runs.columns if not c.startswith("series_")]]
+            runs.to_csv(tmp / "tables" / "runs.csv", index=False)
+            write_design_report(res, tmp)
+            _write_json(
+                tmp / "design.json",
+                {
+                    "scenario": sc.name,
+                    "scenario_file": str(scenario),
+                    "overrides": list(set_ or []),
+                    "lever": lev.__dict__,
+                    "target": tg.__dict__,
+                    "seek": res.seek,
+                    "status": res.status,
+                    "value": res.value,
+                    "bracket": res.bracket,
+                    "bootstrap_interval_90": res.interval,
+                    "check": res.check,
+                    "summary": lines,
+                    **res.meta,
+                    "version": sim.__version__,
+                    "command": _command(),
+                },
+            )
+            o.manifest = {
+                "scenario": sc.name,
+                "command": _command(),
+                "version": sim.__version__,
+            }
+        typer.echo("\n".join(lines))
+        typer.echo(
+            f"wrote {dest}/ in {time.perf_counter() - t0:.0f} s (report: {dest / 'report.pdf'})"
+        )
+
+    _guard(body)

@@ -1,0 +1,489 @@
+"""Commands ``run --replications``, ``compare`` and ``sweep``: experiments over seeds and levers."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ._app import (
+    ExpProcessesOpt,
+    ExpSchedulerOpt,
+    FormatOpt,
+    NoReportOpt,
+    ReplicationsOpt,
+    ResumeOpt,
+    SetOpt,
+    UserError,
+    _command,
+    _console,
+    _echo_wrote,
+    _err,
+    _guard,
+    _output,
+    _sigterm_as_interrupt,
+    _write_json,
+    app,
+)
+
+# --------------------------------------------------------------------------- experiments
+# run --replications, compare, sweep: many runs as tasks, locally or on a Dask cluster
+
+
+@dataclass(frozen=True)
+class ExperimentOptions:
+    """How an experiment command runs and writes (shared by run -r, compare, sweep)."""
+
+    processes: int | None
+    scheduler: str | None
+    resume: bool
+    fmt: str
+    no_report: bool
+
+
+def _task_store(out: Path) -> Path:
+    """Task store of an experiment writing to ``out``: a sibling folder, kept until it ends."""
+    return out.parent / f"{out.name}.tasks"
+
+
+def _run_experiment(
+    target: Path,
+    opts: ExperimentOptions,
+    t0: float,
+    execute: Callable[..., Any],
+    write_extra: Callable[[Any, Path], list[Path]],
+    manifest: dict[str, Any],
+) -> Any:
+    """Run an experiment with a resumable task store and write its output folder whole.
+
+    Finished tasks are stored in ``<out>.tasks/`` as they complete; the output folder is
+    built in a temporary folder and moved into place only when complete, after which the
+    task store is removed. On interruption the store is kept for ``--resume``.
+    """
+    from sim.reporting.folders import write_experiment_files
+
+    if opts.fmt not in ("csv", "parquet"):
+        raise UserError(f"--format: expected csv or parquet, got {opts.fmt!r}")
+    store = _task_store(target)
+    with _sigterm_as_interrupt(), _output(target, store=store) as build:
+        t1 = time.perf_counter()
+        try:
+            result = execute(
+                scheduler=opts.scheduler,
+                processes=opts.processes,
+                store=store,
+                resume=opts.resume,
+                progress=sys.stderr.isatty(),
+            )
+        except KeyboardInterrupt:
+            if store.is_dir():
+                _err(
+                    f"finished tasks are kept in {store}/; run the same command with "
+                    "--resume to continue"
+                )
+            raise
+        t2 = time.perf_counter()
+        write_experiment_files(
+            build,
+            result,
+            fmt=opts.fmt,
+            report=not opts.no_report,
+            write_extra=write_extra,
+            manifest={
+                **manifest,
+                "executor": (
+                    f"dask {opts.scheduler or os.environ.get('SMESIM_SCHEDULER')}"
+                    if (opts.scheduler or os.environ.get("SMESIM_SCHEDULER", "local"))
+                    not in ("", "local")
+                    else f"local processes ({opts.processes or 'all CPUs'})"
+                ),
+                "task_store": str(store),
+                "timings_s": {"load": t1 - t0, "tasks": t2 - t1},
+            },
+            started=t0,
+            command=_command(),
+        )
+    return result
+
+
+def _print_replications(result: Any) -> None:
+    from rich.table import Table
+
+    from sim.experiments import HEADLINE_KEYS
+    from sim.reporting.experiment_report import format_value
+
+    s = result.summary_dict()
+    cur = s["currency"]
+    table = Table(
+        title=f"{s['scenario']}: {result.replications} replications "
+        "(mean, 5th and 95th percentiles)",
+        title_justify="left",
+    )
+    for col in ("figure", "mean", "p05", "p95"):
+        table.add_column(col, justify="left" if col == "figure" else "right")
+    keys = [*HEADLINE_KEYS]
+    keys += [k for k in ("pool_exhausted_day", "first_bank_quota_exhausted_day") if k not in keys]
+    for k in keys:
+        if k.endswith("_day"):
+            share = s[k[: -len("_day")] + "_share"]
+            table.add_row(
+                k,
+                f"ran out in {100 * share:.0f} %",
+                format_value(k, s[f"{k}_p05"]),
+                format_value(k, s[f"{k}_p95"]),
+            )
+        else:
+            table.add_row(
+                k,
+                format_value(k, s[k], cur),
+                format_value(k, s[f"{k}_p05"], cur),
+                format_value(k, s[f"{k}_p95"], cur),
+            )
+    _console().print(table)
+
+
+def _print_comparison(result: Any) -> None:
+    from rich.table import Table
+
+    from sim.experiments import HEADLINE_KEYS
+    from sim.reporting.experiment_report import format_difference, format_value
+
+    d = result.differences(HEADLINE_KEYS)
+    for variant, dv in d.groupby("variant", sort=False):
+        table = Table(
+            title=f"{variant} minus {result.meta['base']}: {result.replications} paired "
+            f"replications (common random numbers; money in {result.scenario.currency})",
+            title_justify="left",
+            caption="difference: mean of paired differences; 90 % CI: Student-t interval of "
+            "that mean; 5-95 %: percentiles of the paired differences",
+            caption_justify="left",
+        )
+        for col in ("figure", "base", "variant", "difference", "90 % CI", "5-95 % of pairs"):
+            table.add_column(col, justify="left" if col == "figure" else "right")
+        for _, r in dv.iterrows():
+            m = r["metric"]
+            table.add_row(
+                m,
+                format_value(m, r["base_mean"]),
+                format_value(m, r["variant_mean"]),
+                format_difference(m, r["diff_mean"]),
+                f"{format_difference(m, r['ci_low'])} .. {format_difference(m, r['ci_high'])}",
+                f"{format_difference(m, r['diff_p05'])} .. {format_difference(m, r['diff_p95'])}",
+            )
+        _console().print(table)
+
+
+def _print_sweep(result: Any) -> None:
+    from rich.table import Table
+
+    from sim.reporting.experiment_report import format_lever, format_value
+
+    cur = result.scenario.currency
+    pts = result.points()
+    show = ["approved_n", "borrower_firms_n", "guaranteed_amount", "unmet_demand_amount"]
+    table = Table(
+        title=f"{result.scenario.name}: {len(pts)} points x {result.replications} replications "
+        "(means; tables/points.csv has 5-95 % bands)",
+        title_justify="left",
+    )
+    for col in ["point", *result.levers, *show]:
+        table.add_column(col, justify="right")
+    for _, r in pts.head(40).iterrows():
+        table.add_row(
+            str(int(r["point"])),
+            *[format_lever(r[lv]) for lv in result.levers],
+            *[format_value(m, r[f"{m}_mean"], cur) for m in show],
+        )
+    _console().print(table)
+    if len(pts) > 40:
+        typer.echo(f"... {len(pts) - 40} more points in tables/points.csv")
+
+
+def _split_values(text: str) -> list[str]:
+    """Split ``a,b,[c,d]`` on commas outside brackets."""
+    out, depth, cur = [], 0, ""
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+        if ch == "," and depth == 0:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    out.append(cur)
+    return [v.strip() for v in out]
+
+
+def _parse_vary(items: list[str]) -> dict[str, list[Any]]:
+    import yaml
+
+    vary: dict[str, list[Any]] = {}
+    for item in items:
+        path, sep, values = item.partition("=")
+        path = path.strip()
+        if not sep or not path or not values.strip():
+            raise UserError(f"--vary expects path=v1,v2,..., got {item!r}")
+        if path in vary:
+            raise UserError(f"--vary {path}: given twice")
+        parsed = []
+        for v in _split_values(values):
+            if not v:
+                raise UserError(f"--vary {path}: empty value in {values!r}")
+            try:
+                parsed.append(yaml.safe_load(v))
+            except yaml.YAMLError:
+                raise UserError(f"--vary {path}: value {v!r} cannot be parsed") from None
+        vary[path] = parsed
+    return vary
+
+
+def _parse_ranges(items: list[str]) -> dict[str, tuple[float, float]]:
+    from sim import parse_money
+
+    ranges: dict[str, tuple[float, float]] = {}
+    for item in items:
+        path, sep, bounds = item.partition("=")
+        path = path.strip()
+        lo, colon, hi = bounds.partition(":")
+        if not sep or not path or not colon:
+            raise UserError(
+                f"--range expects path=low:high (e.g. guarantee.cap_per_firm=10m:40m), got {item!r}"
+            )
+        try:
+            ranges[path] = (parse_money(lo.strip()), parse_money(hi.strip()))
+        except (ValueError, TypeError) as exc:
+            raise UserError(f"--range {path}: {exc}") from None
+        if not ranges[path][0] < ranges[path][1]:
+            raise UserError(f"--range {path}: low must be below high, got {bounds!r}")
+    return ranges
+
+
+@app.command()
+def compare(
+    base: Annotated[Path, typer.Argument(help="Base scenario YAML file.")],
+    variants: Annotated[list[Path], typer.Argument(help="Variant scenario YAML files.")],
+    replications: ReplicationsOpt = 20,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output folder (default reports/<base>_vs_<variant>/)."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, help="Root seed (default: the base's).")
+    ] = None,
+    set_: SetOpt = None,
+    processes: ExpProcessesOpt = None,
+    scheduler: ExpSchedulerOpt = None,
+    resume: ResumeOpt = False,
+    fmt: FormatOpt = "csv",
+    no_report: NoReportOpt = False,
+) -> None:
+    """Compare variants with a base on common random numbers (paired replications).
+
+    Every scenario runs replications 0..R-1 on the base's seeds; each figure's change is
+    the mean of the paired differences with a 90 % Student-t interval, and the 5-95 %
+    range of the paired differences. --set applies to every scenario.
+    """
+
+    def body() -> None:
+        import sim
+
+        t0 = time.perf_counter()
+        b = sim.load_scenario(base, set_ or [])
+        vs = [sim.load_scenario(v, set_ or []) for v in variants]
+        target = (
+            out
+            if out is not None
+            else Path("reports") / "_vs_".join([b.name, *[v.name for v in vs]])
+        )
+        opts = ExperimentOptions(processes, scheduler, resume, fmt, no_report)
+
+        def execute(**kw: Any) -> Any:
+            return sim.compare(b, vs, replications, seed=seed, **kw)
+
+        def write_extra(result: Any, tmp: Path) -> list[Path]:
+            labels = [result.meta["base"], *result.meta["variants"]]
+            d = result.differences()
+            summary = {
+                "kind": "compare",
+                "base": result.meta["base"],
+                "variants": result.meta["variants"],
+                "replications": result.replications,
+                "seed": result.seed,
+                "intervals": (
+                    "diff_mean: mean of paired differences (variant - base, same seeds); "
+                    "ci_low/ci_high: 90 % Student-t confidence interval of that mean; "
+                    "diff_p05/diff_p95: 5th/95th percentiles of the paired differences"
+                ),
+                "scenarios": {lab: result.summary_dict(p) for p, lab in enumerate(labels)},
+                "differences": {
+                    v: {
+                        r["metric"]: {
+                            k: (None if _isna(r[k]) else float(r[k]))
+                            for k in ("diff_mean", "ci_low", "ci_high", "diff_p05", "diff_p95")
+                        }
+                        for _, r in d[d["variant"] == v].iterrows()
+                    }
+                    for v in result.meta["variants"]
+                },
+            }
+            _write_json(tmp / "summary.json", summary)
+            (tmp / "scenarios").mkdir()
+            paths = [tmp / "summary.json"]
+            for lab, s in zip(labels, [b, *vs], strict=True):
+                path = tmp / "scenarios" / f"{lab.replace('#', '_')}.yaml"
+                path.write_text(sim.scenario_to_yaml(s))
+                paths.append(path)
+            return paths
+
+        manifest = {
+            "base_file": str(base),
+            "variant_files": [str(v) for v in variants],
+            "overrides": list(set_ or []),
+        }
+        result = _run_experiment(target, opts, t0, execute, write_extra, manifest)
+        _print_comparison(result)
+        _echo_wrote(target, t0, report=not no_report)
+
+    _guard(body)
+
+
+def _isna(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and x != x)
+
+
+@app.command()
+def sweep(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    vary: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--vary",
+            metavar="PATH=V1,V2,...",
+            help="Grid lever and its values, e.g. guarantee.cap_per_firm=10m,20m,30m (repeat: cartesian product).",
+        ),
+    ] = None,
+    sample: Annotated[
+        int | None,
+        typer.Option("--sample", min=1, help="Latin hypercube sample of N points (with --range)."),
+    ] = None,
+    range_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--range",
+            metavar="PATH=LO:HI",
+            help="Lever range of the Latin hypercube, e.g. loan_pool.total=200bn:600bn (repeatable).",
+        ),
+    ] = None,
+    replications: ReplicationsOpt = 1,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output folder (default reports/<name>_sweep/)."),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", min=0, help="Root seed of runs and sample (default: scenario's)."),
+    ] = None,
+    set_: SetOpt = None,
+    processes: ExpProcessesOpt = None,
+    scheduler: ExpSchedulerOpt = None,
+    resume: ResumeOpt = False,
+    fmt: FormatOpt = "csv",
+    no_report: NoReportOpt = False,
+) -> None:
+    """Run a scenario over a grid (--vary) or a Latin hypercube sample (--sample, --range).
+
+    Every point runs replications 0..R-1 on the same seeds. Writes a tidy table
+    (tables/replications.csv: one row per point and replication, lever values as
+    columns), per-point means and 5-95 % bands (tables/points.csv) and plots of the
+    headline figures against each lever.
+    """
+
+    def body() -> None:
+        import sim
+
+        t0 = time.perf_counter()
+        if vary and (sample is not None or range_):
+            raise UserError(
+                "give either --vary (grid) or --sample with --range (Latin hypercube), not both"
+            )
+        if not vary and sample is None and not range_:
+            raise UserError("give --vary PATH=V1,V2,... or --sample N with --range PATH=LO:HI")
+        if (sample is None) != (not range_):
+            raise UserError("a Latin hypercube needs both --sample N and at least one --range")
+        sc = sim.load_scenario(scenario, set_ or [])
+        design: dict[str, Any] = (
+            {"vary": _parse_vary(vary)}
+            if vary
+            else {"ranges": _parse_ranges(range_ or []), "samples": sample}
+        )
+        target = out if out is not None else Path("reports") / f"{sc.name}_sweep"
+        opts = ExperimentOptions(processes, scheduler, resume, fmt, no_report)
+
+        def execute(**kw: Any) -> Any:
+            return sim.sweep(sc, **design, replications=replications, seed=seed, **kw)
+
+        def write_extra(result: Any, tmp: Path) -> list[Path]:
+            summary = {
+                "kind": "sweep",
+                "design": result.meta.get("design"),
+                "levers": result.levers,
+                "points_n": result.meta.get("points_n"),
+                "replications": result.replications,
+                "seed": result.seed,
+                "intervals": "<figure>_p05/_p95: 5th/95th percentiles over replications",
+                "points": json.loads(result.points().to_json(orient="records")),
+            }
+            _write_json(tmp / "summary.json", summary)
+            return [tmp / "summary.json"]
+
+        manifest = {
+            "scenario": sc.name,
+            "scenario_file": str(scenario),
+            "overrides": list(set_ or []),
+            **{k: v for k, v in design.items()},
+        }
+        result = _run_experiment(target, opts, t0, execute, write_extra, manifest)
+        _print_sweep(result)
+        _echo_wrote(target, t0, report=not no_report)
+
+    _guard(body)
+
+
+def _run_replications(
+    sc: Any,
+    target: Path,
+    opts: ExperimentOptions,
+    t0: float,
+    *,
+    scenario_file: Path,
+    overrides: list[str] | None,
+    seed: int | None,
+    replications: int,
+) -> None:
+    """``smesim run --replications R`` with R > 1."""
+    import sim
+
+    def execute(**kw: Any) -> Any:
+        return sim.replicate(sc, replications, seed=seed, **kw)
+
+    def write_extra(result: Any, tmp: Path) -> list[Path]:
+        _write_json(tmp / "summary.json", result.summary_dict())
+        return [tmp / "summary.json"]
+
+    manifest = {
+        "scenario": sc.name,
+        "scenario_file": str(scenario_file),
+        "overrides": list(overrides or []),
+    }
+    result = _run_experiment(target, opts, t0, execute, write_extra, manifest)
+    _print_replications(result)
+    _echo_wrote(target, t0, report=not opts.no_report)

@@ -1,0 +1,174 @@
+"""Commands ``run``, ``validate`` and ``show``: one scenario, one run."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ._app import (
+    SetOpt,
+    UserError,
+    _command,
+    _echo_wrote,
+    _guard,
+    _output,
+    _sigterm_as_interrupt,
+    app,
+)
+from .experiments import ExperimentOptions, _run_replications
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output folder (default reports/<name>/).")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Seed (default: the scenario's).", min=0)
+    ] = None,
+    set_: SetOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help="Table format: csv or parquet.")] = "csv",
+    no_report: Annotated[
+        bool, typer.Option("--no-report", help="Write tables only, no PDF/PNG.")
+    ] = False,
+    replications: Annotated[
+        int,
+        typer.Option(
+            "--replications",
+            "-r",
+            min=1,
+            help="Monte Carlo replications on child seeds of the scenario seed (1 = one run).",
+        ),
+    ] = 1,
+    processes: Annotated[
+        int | None,
+        typer.Option(
+            "--processes", "-p", min=1, help="Local worker processes (default: all CPUs)."
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="ADDR",
+            help="Run on a Dask cluster, e.g. tcp://host:8786 (default: $SMESIM_SCHEDULER).",
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume", help="Continue an interrupted experiment (task store <out>.tasks/)."
+        ),
+    ] = False,
+) -> None:
+    """Run a scenario and write its report, tables, summary and manifest.
+
+    With --replications R > 1 the summary holds each figure's mean with its 5th and 95th
+    percentiles over R replications, and the report shows fan charts and the
+    probability that each quota has run out by each date.
+    """
+
+    def body() -> None:
+        import sim
+        from sim.reporting.folders import write_run_files
+
+        if fmt not in ("csv", "parquet"):
+            raise UserError(f"--format: expected csv or parquet, got {fmt!r}")
+        t0 = time.perf_counter()
+        sc = sim.load_scenario(scenario, set_ or [])
+        target = out if out is not None else Path("reports") / sc.name
+        if replications > 1:
+            ex = ExperimentOptions(processes, scheduler, resume, fmt, no_report)
+            _run_replications(
+                sc,
+                target,
+                ex,
+                t0,
+                scenario_file=scenario,
+                overrides=set_,
+                seed=seed,
+                replications=replications,
+            )
+            return
+        with _sigterm_as_interrupt(), _output(target) as build:
+            t1 = time.perf_counter()
+            result = sim.run(sc, seed=seed)
+            write_run_files(
+                build,
+                result,
+                fmt=fmt,
+                report=not no_report,
+                manifest={
+                    "scenario_file": str(scenario),
+                    "overrides": list(set_ or []),
+                    "timings_s": {"load": t1 - t0},
+                },
+                started=t0,
+                command=_command(),
+            )
+        s = result.summary_dict()
+        _print_summary(s)
+        _echo_wrote(target, t0, report=not no_report)
+
+    _guard(body)
+
+
+def _print_summary(s: dict[str, Any]) -> None:
+    from sim.reporting.run_report import format_money
+
+    cur = s["currency"]
+    day = lambda d: "not exhausted" if d is None else f"day {d}"  # noqa: E731
+    lines = [
+        f"scenario {s['scenario']}: {s['firms_n']:,.0f} firms, {s['horizon_days']} days"
+        + (f" (scaled x{s['scale']:g})" if s["scale"] != 1 else ""),
+        f"  applications {s['applications_n']:,.0f}, approved {s['approved_n']:,.0f} "
+        f"({(s['approval_rate'] or 0) * 100:.1f} %), borrowers {s['borrower_firms_n']:,.0f} "
+        f"(uptake {s['uptake_rate'] * 100:.1f} % of eligible)",
+        f"  disbursed {format_money(s['disbursed_amount'], cur)}, pool used "
+        f"{(s['pool_used_share'] or 0) * 100:.1f} %, pool {day(s['pool_exhausted_day'])}, "
+        f"lender quotas exhausted {s['bank_quotas_exhausted_n']}/{s['bank_quotas_n']}",
+        f"  guaranteed {format_money(s['guaranteed_amount'], cur)} (capacity "
+        f"{day(s['guarantee_exhausted_day'])}), zone budgets exhausted "
+        f"{s['zone_budgets_exhausted_n']}/{s['zone_budgets_n']}",
+        f"  savings of firms {format_money(s['savings_total_amount'], cur)}, fiscal cost "
+        f"{format_money(s['fiscal_cost_amount'], cur)}",
+    ]
+    typer.echo("\n".join(lines))
+
+
+@app.command()
+def validate(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    set_: SetOpt = None,
+) -> None:
+    """Check a scenario file (and overrides) without running it."""
+
+    def body() -> None:
+        import sim
+
+        sc = sim.load_scenario(scenario, set_ or [])
+        typer.echo(
+            f"{scenario}: valid scenario '{sc.name}' ({sc.population.firms_n:,} firms, "
+            f"{sc.horizon.days} days)"
+        )
+
+    _guard(body)
+
+
+@app.command()
+def show(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    set_: SetOpt = None,
+) -> None:
+    """Print the resolved scenario (after extends: and --set) as YAML."""
+
+    def body() -> None:
+        import sim
+
+        typer.echo(sim.scenario_to_yaml(sim.load_scenario(scenario, set_ or [])), nl=False)
+
+    _guard(body)

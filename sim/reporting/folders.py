@@ -1,0 +1,252 @@
+"""Output folders of a run and of an experiment: the one writer the CLI and notebooks share.
+
+:func:`write_run` and :func:`write_experiment` write everything a command writes (tables,
+``summary.json``, the resolved ``scenario.yaml``, the report, ``manifest.json``) through
+:func:`sim.outdir.output_folder`: built in a temporary folder, moved into place whole,
+only into a folder that is smesim's own, one writer at a time.
+
+Public names: :func:`write_run`, :func:`write_experiment` (one call: hold the folder,
+write, move into place), :func:`write_run_files`, :func:`write_experiment_files` (into a
+folder held with :func:`sim.outdir.output_folder` from before the work, as the command
+line does, so that its lock and ownership check cover the work too),
+:data:`TABLE_FORMATS`.
+"""
+
+from __future__ import annotations
+
+import platform
+import time
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import Any
+
+from .._version import __version__
+from ..experiments import ExperimentResult
+from ..jsonio import write_json
+from ..outdir import OutputBuild, output_folder
+from ..results import RunResult
+from ..scenario import scenario_to_yaml
+
+__all__ = [
+    "TABLE_FORMATS",
+    "write_experiment",
+    "write_experiment_files",
+    "write_run",
+    "write_run_files",
+]
+
+#: formats of the tables a folder holds
+TABLE_FORMATS = ("csv", "parquet")
+
+Critical = Callable[[], AbstractContextManager[Any]]
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in TABLE_FORMATS:
+        raise ValueError(f"table format: expected csv or parquet, got {fmt!r}")
+
+
+def write_run(
+    result: RunResult,
+    folder: str | Path,
+    *,
+    fmt: str = "csv",
+    report: bool = True,
+    manifest: Mapping[str, Any] | None = None,
+    started: float | None = None,
+    command: str = "",
+    critical: Critical = nullcontext,
+) -> Path:
+    """Write one run's output folder, the same folder ``smesim run`` writes.
+
+    Parameters
+    ----------
+    result : RunResult
+        What :func:`sim.run` returned.
+    folder : str or Path
+        The output folder; replaced whole if it is a previous smesim output, refused
+        (:class:`sim.outdir.OutputError`) if it holds anything else.
+    fmt : {"csv", "parquet"}
+        Format of the tables in ``tables/``.
+    report : bool
+        Also write ``report.pdf`` and ``figures/*.png``.
+    manifest : mapping, optional
+        Extra entries of ``manifest.json`` (e.g. the scenario file and overrides).
+    started : float, optional
+        ``time.perf_counter()`` when the work began, for the manifest's total time.
+    command : str
+        The command line, recorded in the manifest and the folder's lock.
+    critical : callable returning a context manager
+        Wraps the folder's creation and final move (the command line holds Ctrl-C there).
+
+    Returns
+    -------
+    Path
+        The folder written.
+
+    Examples
+    --------
+    >>> import sim
+    >>> res = sim.run(sim.load_scenario("scenarios/shanghai_2024.yaml"))  # doctest: +SKIP
+    >>> sim.write_run(res, "reports/my_run", report=False)  # doctest: +SKIP
+    """
+    _check_format(fmt)
+    with output_folder(folder, command=command, critical=critical) as build:
+        write_run_files(
+            build,
+            result,
+            fmt=fmt,
+            report=report,
+            manifest=manifest,
+            started=started,
+            command=command,
+        )
+    return Path(folder)
+
+
+def write_run_files(
+    build: OutputBuild,
+    result: RunResult,
+    *,
+    fmt: str = "csv",
+    report: bool = True,
+    manifest: Mapping[str, Any] | None = None,
+    started: float | None = None,
+    command: str = "",
+) -> None:
+    """Write a run's files into an output folder being built (see :func:`write_run`).
+
+    For a caller that holds the folder (:func:`sim.outdir.output_folder`) from before the
+    run, as the command line does: its lock and ownership check then cover the run too.
+    """
+    _check_format(fmt)
+    t0 = time.perf_counter()
+    result.write_tables(build.tmp / "tables", fmt=fmt)
+    write_json(build.tmp / "summary.json", result.summary_dict())
+    (build.tmp / "scenario.yaml").write_text(scenario_to_yaml(result.scenario))
+    t1 = time.perf_counter()
+    if report:
+        from .run_report import write_report  # matplotlib: only when needed
+
+        write_report(result, build.tmp)
+    t2 = time.perf_counter()
+    extra = dict(manifest or {})
+    timings = {
+        **extra.pop("timings_s", {}),
+        **result.meta.get("timings_s", {}),
+        "write_tables": t1 - t0,
+        "report": t2 - t1,
+    }
+    if started is not None:
+        timings["total"] = t2 - started
+    build.manifest = {
+        "scenario": result.scenario.name,
+        **extra,
+        "seed": result.meta.get("seed", result.scenario.seed),
+        "spawn_key": result.meta.get("spawn_key"),
+        "version": __version__,
+        "python": platform.python_version(),
+        "command": command,
+        "timings_s": timings,
+    }
+
+
+def write_experiment(
+    result: ExperimentResult,
+    folder: str | Path,
+    *,
+    fmt: str = "csv",
+    report: bool = True,
+    write_extra: Callable[[ExperimentResult, Path], Any] | None = None,
+    manifest: Mapping[str, Any] | None = None,
+    store: Path | None = None,
+    started: float | None = None,
+    command: str = "",
+    critical: Critical = nullcontext,
+) -> Path:
+    """Write an experiment's output folder (replications, comparison or sweep).
+
+    Parameters
+    ----------
+    result : ExperimentResult
+        What :func:`sim.replicate`, :func:`sim.compare` or :func:`sim.sweep` returned.
+    folder : str or Path
+        The output folder (same rules as :func:`write_run`).
+    fmt : {"csv", "parquet"}
+        Format of the tables.
+    report : bool
+        Also write ``report.pdf`` and ``figures/*.png``.
+    write_extra : callable, optional
+        Writes the experiment's own files (e.g. ``summary.json``) into the folder.
+    manifest : mapping, optional
+        Extra entries of ``manifest.json``.
+    store : Path, optional
+        The experiment's task store, deleted once the folder is in place.
+    started : float, optional
+        ``time.perf_counter()`` when the work began, for the manifest's total time.
+    command : str
+        The command line, recorded in the manifest and the folder's lock.
+    critical : callable returning a context manager
+        Wraps the folder's creation and final move.
+
+    Returns
+    -------
+    Path
+        The folder written.
+    """
+    _check_format(fmt)
+    with output_folder(folder, command=command, store=store, critical=critical) as build:
+        write_experiment_files(
+            build,
+            result,
+            fmt=fmt,
+            report=report,
+            write_extra=write_extra,
+            manifest=manifest,
+            started=started,
+            command=command,
+        )
+    return Path(folder)
+
+
+def write_experiment_files(
+    build: OutputBuild,
+    result: ExperimentResult,
+    *,
+    fmt: str = "csv",
+    report: bool = True,
+    write_extra: Callable[[ExperimentResult, Path], Any] | None = None,
+    manifest: Mapping[str, Any] | None = None,
+    started: float | None = None,
+    command: str = "",
+) -> None:
+    """Write an experiment's files into an output folder being built (see :func:`write_experiment`)."""
+    _check_format(fmt)
+    t0 = time.perf_counter()
+    result.write_tables(build.tmp / "tables", fmt=fmt)
+    if write_extra is not None:
+        write_extra(result, build.tmp)
+    (build.tmp / "scenario.yaml").write_text(scenario_to_yaml(result.scenario))
+    t1 = time.perf_counter()
+    if report:
+        from .experiment_report import write_experiment_report
+
+        write_experiment_report(result, build.tmp)
+    t2 = time.perf_counter()
+    extra = dict(manifest or {})
+    timings = {**extra.pop("timings_s", {}), "write_tables": t1 - t0, "report": t2 - t1}
+    if started is not None:
+        timings["total"] = t2 - started
+    build.manifest = {
+        **extra,
+        "kind": result.kind,
+        "replications": result.replications,
+        "seed": result.seed,
+        "seeds": f"replication i runs on numpy SeedSequence({result.seed}).spawn(R)[i]",
+        "tasks_n": len(result.runs),
+        "version": __version__,
+        "python": platform.python_version(),
+        "command": command,
+        "timings_s": timings,
+    }
