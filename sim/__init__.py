@@ -13,7 +13,10 @@ Public names: :func:`load_scenario`, :func:`with_overrides`, :func:`run`,
 :func:`compare`, :func:`sweep`, :func:`run_tasks`, :class:`Task`,
 :class:`ExperimentResult`, :class:`ExperimentError`; and their plots
 (:mod:`sim.reporting.experiment_report`): :func:`plot_fan`, :func:`plot_exhaustion_probability`,
-:func:`plot_sweep`, :func:`plot_differences`.
+:func:`plot_sweep`, :func:`plot_differences`; output folders, the same the command line
+writes (:mod:`sim.reporting.folders`): :func:`write_run`, :func:`write_experiment`::
+
+    sim.write_run(res, "reports/my_run")       # tables, summary, report, manifest
 """
 
 from ._version import __version__
@@ -58,9 +61,14 @@ __all__ = [
     "plot_exhaustion_probability",
     "plot_sweep",
     "plot_differences",
+    "write_run",
+    "write_experiment",
 ]
 
 _LAZY_PLOTS = ("plot_fan", "plot_exhaustion_probability", "plot_sweep", "plot_differences")
+
+
+_LAZY_WRITERS = ("write_run", "write_experiment")
 
 
 def __getattr__(name: str):  # PEP 562: matplotlib is imported only when a plot is asked for
@@ -68,4 +76,8 @@ def __getattr__(name: str):  # PEP 562: matplotlib is imported only when a plot 
         from .reporting import experiment_report
 
         return getattr(experiment_report, name)
+    if name in _LAZY_WRITERS:
+        from .reporting import folders
+
+        return getattr(folders, name)
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -180,3 +180,37 @@ def test_calibration_table_does_not_overwrite_a_users_csv(tmp_path):
         r = smesim("calibration-table", str(BASELINE), *_sets(), "--csv", str(ours))
         assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ours.csv", "table.csv"]
+
+
+def test_the_library_writes_the_folder_the_command_writes(tmp_path):
+    import sim
+
+    sets = [*SMALL, "population.firms_n=800"]
+    lib = tmp_path / "lib"
+    sim.write_run(sim.run(sim.load_scenario(BASELINE, sets), seed=5), lib, report=False)
+    cmd = tmp_path / "cmd"
+    r = smesim("run", str(BASELINE), *_sets(), "--seed", "5", "--no-report", "--out", str(cmd))
+    assert r.returncode == 0, r.stderr
+    ours, theirs = _tree(lib), _tree(cmd)
+    assert sorted(ours) == sorted(theirs)
+    assert {k: v for k, v in ours.items() if k != "manifest.json"} == {
+        k: v for k, v in theirs.items() if k != "manifest.json"
+    }
+    assert json.loads(ours["manifest.json"])["seed"] == 5
+    # and it refuses a folder holding a user's file, as the command does
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep")
+    with pytest.raises(OutputError, match="notes.txt"):
+        sim.write_run(sim.run(sim.load_scenario(BASELINE, sets), seed=5), tmp_path / "mine")
+    assert (tmp_path / "mine" / "notes.txt").read_text() == "keep"
+
+
+def test_the_library_writes_an_experiment_folder(tmp_path):
+    import sim
+
+    sc = sim.load_scenario(BASELINE, [*SMALL, "population.firms_n=500"])
+    res = sim.replicate(sc, 2, processes=1)
+    out = sim.write_experiment(res, tmp_path / "e", report=False)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["replications"] == 2 and manifest["written_by"] == "smesim"
+    assert sorted(manifest["files"]) == sorted(_tree(out))
