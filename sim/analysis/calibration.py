@@ -344,6 +344,9 @@ def calibrate(
     TargetsError
         A day beyond the scenario's horizon.
     """
+    # long on purpose: the sequence of a fit (checks, global search, polish, both uncertainty
+    # estimates, result) read in one place; each step is a helper (_Objective, _polish,
+    # _curvature_se)
     from scipy.optimize import differential_evolution
     from scipy.stats import qmc
 

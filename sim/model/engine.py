@@ -223,6 +223,13 @@ class Model:
             f.pd_annual, self.pool.is_credit_loan(f.collateral_ratio)
         )
 
+        self._set_up_awareness()
+        self._set_up_needs()
+        self._set_up_tables()
+
+    def _set_up_awareness(self) -> None:
+        """Awareness curves per group of firms and the day each firm learns of the measures."""
+        scenario, f = self.s, self.firms
         # awareness: groups are zones, plus one group for firms in none
         n_groups = len(f.zone_names) + 1
         self.group = np.where(f.zone >= 0, f.zone, n_groups - 1)
@@ -233,6 +240,9 @@ class Model:
         sizes = np.bincount(self.group, minlength=n_groups)
         self.aware_share_daily = self.curves @ sizes / max(f.n, 1)
 
+    def _set_up_needs(self) -> None:
+        """Draw the financing needs and lay out, by due day, those that come due."""
+        scenario, f = self.s, self.firms
         self.needs = _draw_needs(scenario, f, rng=self.rng_demand, rng_credit=self.rng_credit)
         nd = self.needs
         nd.tier[:] = f.tier[nd.firm]  # overwritten by the tier on the day a need comes due
@@ -260,6 +270,9 @@ class Model:
             self.due_credit,
         )
 
+    def _set_up_tables(self) -> None:
+        """The review queue, the agendas, the applications table and the daily columns."""
+        f = self.firms
         self.bank_queue = FluidQueue(self.lenders.review_rate_per_day)
         self.submit_agenda = Agenda()
         self.decide_agenda = Agenda()
@@ -416,6 +429,8 @@ class Model:
         self._file(self.decide_agenda, decide, ids)
 
     def decisions(self, day: int) -> None:
+        # long on purpose: one batch decided in the order of docs/model.md 2.8 (limit, appetite,
+        # guarantee referral, ledger); split, a dozen batch arrays would pass between helpers
         ids = self.decide_agenda.pop(day)
         if ids.size == 0:
             return
