@@ -353,7 +353,7 @@ def calibrate(
     params = tuple(params)
     k = len(params)
     if k == 0:
-        raise AnalysisError("give at least one parameter to fit (--fit path=lo:hi)")
+        raise AnalysisError("give at least one parameter to fit (a range path=lo:hi)")
     names = [p.path for p in params]
     if len(set(names)) != k:
         raise AnalysisError(f"a parameter is given twice: {names}")

@@ -515,7 +515,7 @@ class Scenario(_Section):
                             f"awards.round_days.{i}",
                             f"expected a day within the horizon 0..{self.horizon.days - 1}; "
                             f"got {d} (when shortening horizon.days, also set "
-                            "awards.round_days, e.g. --set awards.round_days=[240])",
+                            "awards.round_days, e.g. awards.round_days: [240])",
                         )
                     )
         day = self.loan_pool.reallocation_day
