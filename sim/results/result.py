@@ -306,7 +306,7 @@ def _applications_table(model: Model, a: dict[str, np.ndarray], zone_text: Any) 
 
 def _timeseries_table(model: Model) -> pd.DataFrame:
     """One row per day: the daily columns, scaled (but ``aware_share``)."""
-    s, scale = model.s, model.scale
+    s, scale = model.scenario, model.scale
     days = s.horizon.days
     ts = pd.DataFrame({k: v for k, v in model.ts.items()})
     for c in ts.columns:
@@ -321,7 +321,7 @@ def _timeseries_table(model: Model) -> pd.DataFrame:
 
 def _account_tables(model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The books of every account (``quotas``) and their daily levels, scaled."""
-    s, scale = model.s, model.scale
+    s, scale = model.scenario, model.scale
     quotas = model.ledger.table(scale)
     quotas["exhausted_date"] = [
         (s.horizon.start_date + timedelta(days=int(d))).isoformat() if pd.notna(d) else None
@@ -382,7 +382,7 @@ def _summary_values(
     """The summary: :data:`SUMMARY_KEYS`, then the keys of the active optional measures."""
     # one flat mapping of ~50 headline figures: kept in one place, in table order, so
     # that a key and its formula are read together (the reason this function is long)
-    s, f, scale = model.s, model.firms, model.scale
+    s, f, scale = model.scenario, model.firms, model.scale
     firm = a["firm"]
     n_app = firm.shape[0]
     days = s.horizon.days
@@ -501,7 +501,7 @@ def build_result(model: Model) -> RunResult:
     approved = a["outcome"] == Outcome.APPROVED
     quotas, levels = _account_tables(model)
     return RunResult(
-        scenario=model.s,
+        scenario=model.scenario,
         firms=f.to_frame(model.lenders),
         applications=_applications_table(model, a, zone_text),
         timeseries=_timeseries_table(model),
