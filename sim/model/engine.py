@@ -6,9 +6,12 @@ Public names: :class:`Model`, :func:`simulate` (the run with its tables is
 
 simpy is the clock. Each mechanism is one process: demand and application decisions,
 application preparation (service centres), bank review, credit decisions, the loan
-book (maturities, defaults and guarantee claims), cost-relief claim rounds,
-certification rounds, fund rounds, quota reallocation, and daily recording. Processes
-run at fixed offsets within a day so their order is the same in every run. Firms are
+book (maturities and defaults; each measure books what ends, e.g. guarantee claims),
+the measures' own processes (cost-relief claim rounds, certification rounds, fund
+rounds, quota reallocation: registered by each instrument, see
+:mod:`sim.model.instruments.base`), and daily recording. The engine names no optional
+measure: it builds every registered instrument and loops over them. Processes run at
+fixed offsets within a day so their order is the same in every run. Firms are
 rows of numpy arrays and every process works on the whole batch of firms, needs or
 applications that is due; there is no Python object or simpy process per firm.
 """
