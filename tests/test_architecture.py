@@ -81,3 +81,24 @@ def test_old_import_paths_warn_and_forward(old, new, name):
     with pytest.raises(AttributeError, match="no attribute"):
         module.no_such_name  # noqa: B018
     sys.modules.pop(old, None)
+
+
+def test_public_api_resolves_and_version_is_the_installed_one():
+    import importlib.metadata
+
+    import sim
+
+    for name in sim.__all__:
+        assert getattr(sim, name) is not None, name
+    assert sim.__version__ == importlib.metadata.version("smesim")
+
+
+def test_every_measure_is_registered_in_rank_order():
+    from sim.model.instruments import Instrument, instrument_classes
+
+    classes = instrument_classes()
+    assert [c.__name__ for c in classes][:2] == ["LoanPoolInstrument", "GuaranteeInstrument"]
+    assert "NplCompensationInstrument" in [c.__name__ for c in classes]
+    ranks = [c.rank for c in classes]
+    assert ranks == sorted(ranks) and len(set(ranks)) == len(ranks)
+    assert all(issubclass(c, Instrument) and c.section for c in classes)

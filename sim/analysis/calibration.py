@@ -344,13 +344,16 @@ def calibrate(
     TargetsError
         A day beyond the scenario's horizon.
     """
+    # long on purpose: the sequence of a fit (checks, global search, polish, both uncertainty
+    # estimates, result) read in one place; each step is a helper (_Objective, _polish,
+    # _curvature_se)
     from scipy.optimize import differential_evolution
     from scipy.stats import qmc
 
     params = tuple(params)
     k = len(params)
     if k == 0:
-        raise AnalysisError("give at least one parameter to fit (--fit path=lo:hi)")
+        raise AnalysisError("give at least one parameter to fit (a range path=lo:hi)")
     names = [p.path for p in params]
     if len(set(names)) != k:
         raise AnalysisError(f"a parameter is given twice: {names}")

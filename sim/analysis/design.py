@@ -314,6 +314,8 @@ def design(
     DesignError
         A target that does not parse, or bad settings.
     """
+    # long on purpose: the search as one readable sequence (checks, bounds, bisection or
+    # grid, bootstrap, check run); the steps are helpers (_Search, _bootstrap, _check)
     from scipy.optimize import minimize_scalar
 
     if isinstance(target, str):

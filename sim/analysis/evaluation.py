@@ -89,18 +89,19 @@ class ParamRange:
         return (float(x) - self.lo) / (self.hi - self.lo)
 
 
-def parse_range(text: str, scenario: Scenario, *, option: str = "--param") -> ParamRange:
+def parse_range(text: str, scenario: Scenario, *, option: str = "range") -> ParamRange:
     """Parse ``path=lo:hi`` (bounds may be money such as ``100bn``) against a scenario.
 
     Parameters
     ----------
     text
-        The option's value, e.g. ``"loan_pool.total=100bn:400bn"``.
+        The range, e.g. ``"loan_pool.total=100bn:400bn"``.
     scenario
         The scenario the path must exist in; a field holding an integer gives an
         integer range.
     option
-        Name of the command-line option, for messages.
+        What the range is called in messages (``"range"``; the command line passes its
+        flag, e.g. ``"--fit"``).
 
     Returns
     -------

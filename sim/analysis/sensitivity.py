@@ -272,7 +272,7 @@ def run_sensitivity(
     if method not in METHODS:
         raise AnalysisError(f"--method {method!r}: expected one of {', '.join(METHODS)}")
     if len(params) < 2:
-        raise AnalysisError("give at least two parameters to vary (--param path=lo:hi)")
+        raise AnalysisError("give at least two parameters to vary (ranges path=lo:hi)")
     names = [p.path for p in params]
     if len(set(names)) != len(names):
         raise AnalysisError(f"a parameter is given twice: {names}")

@@ -82,7 +82,9 @@ def lhs_points(
         raise ExperimentError(f"the sample needs at least one point, got {n}")
     paths = list(ranges)
     if not paths:
-        raise ExperimentError("a Latin hypercube sample needs at least one --range")
+        raise ExperimentError(
+            "a Latin hypercube sample needs at least one range (path: (low, high))"
+        )
     lo = np.empty(len(paths))
     hi = np.empty(len(paths))
     for j, p in enumerate(paths):

@@ -6,9 +6,12 @@ Public names: :class:`Model`, :func:`simulate` (the run with its tables is
 
 simpy is the clock. Each mechanism is one process: demand and application decisions,
 application preparation (service centres), bank review, credit decisions, the loan
-book (maturities, defaults and guarantee claims), cost-relief claim rounds,
-certification rounds, fund rounds, quota reallocation, and daily recording. Processes
-run at fixed offsets within a day so their order is the same in every run. Firms are
+book (maturities and defaults; each measure books what ends, e.g. guarantee claims),
+the measures' own processes (cost-relief claim rounds, certification rounds, fund
+rounds, quota reallocation: registered by each instrument, see
+:mod:`sim.model.instruments.base`), and daily recording. The engine names no optional
+measure: it builds every registered instrument and loops over them. Processes run at
+fixed offsets within a day so their order is the same in every run. Firms are
 rows of numpy arrays and every process works on the whole batch of firms, needs or
 applications that is due; there is no Python object or simpy process per firm.
 """
@@ -182,7 +185,7 @@ class Model:
     """State and processes of one run."""
 
     def __init__(self, scenario: Scenario, seed_seq: np.random.SeedSequence):
-        self.s = scenario
+        self.scenario = scenario
         self.days = scenario.horizon.days
         self.scale = scenario.population.scale
         rs = seed_seq.spawn(5)
@@ -223,6 +226,13 @@ class Model:
             f.pd_annual, self.pool.is_credit_loan(f.collateral_ratio)
         )
 
+        self._set_up_awareness()
+        self._set_up_needs()
+        self._set_up_tables()
+
+    def _set_up_awareness(self) -> None:
+        """Awareness curves per group of firms and the day each firm learns of the measures."""
+        scenario, f = self.scenario, self.firms
         # awareness: groups are zones, plus one group for firms in none
         n_groups = len(f.zone_names) + 1
         self.group = np.where(f.zone >= 0, f.zone, n_groups - 1)
@@ -233,6 +243,9 @@ class Model:
         sizes = np.bincount(self.group, minlength=n_groups)
         self.aware_share_daily = self.curves @ sizes / max(f.n, 1)
 
+    def _set_up_needs(self) -> None:
+        """Draw the financing needs and lay out, by due day, those that come due."""
+        scenario, f = self.scenario, self.firms
         self.needs = _draw_needs(scenario, f, rng=self.rng_demand, rng_credit=self.rng_credit)
         nd = self.needs
         nd.tier[:] = f.tier[nd.firm]  # overwritten by the tier on the day a need comes due
@@ -260,6 +273,9 @@ class Model:
             self.due_credit,
         )
 
+    def _set_up_tables(self) -> None:
+        """The review queue, the agendas, the applications table and the daily columns."""
+        f = self.firms
         self.bank_queue = FluidQueue(self.lenders.review_rate_per_day)
         self.submit_agenda = Agenda()
         self.decide_agenda = Agenda()
@@ -334,7 +350,7 @@ class Model:
         lo, hi = self.due_start[day], self.due_start[day + 1]
         if lo == hi:
             return
-        s, f, nd = self.s, self.firms, self.needs
+        s, f, nd = self.scenario, self.firms, self.needs
         lp = s.loan_pool
         ids, firm, wanted = self.due_need[lo:hi], self.due_firm[lo:hi], self.due_amount[lo:hi]
         self.ts["needs_due"][day] += hi - lo
@@ -386,7 +402,7 @@ class Model:
         self, amount: np.ndarray, firm: np.ndarray, credit: np.ndarray
     ) -> np.ndarray:
         """Probability that the owners of needs of ``amount`` apply (see :func:`apply_probability`)."""
-        s, f = self.s, self.firms
+        s, f = self.scenario, self.firms
         rate = self.saving_rate[firm]
         # access value: firms the median lender would refuse without cover are credit-constrained
         el = bank_expected_loss(
@@ -416,10 +432,12 @@ class Model:
         self._file(self.decide_agenda, decide, ids)
 
     def decisions(self, day: int) -> None:
+        # long on purpose: one batch decided in the order of docs/model.md 2.8 (limit, appetite,
+        # guarantee referral, ledger); split, a dozen batch arrays would pass between helpers
         ids = self.decide_agenda.pop(day)
         if ids.size == 0:
             return
-        s, f, a, nd = self.s, self.firms, self.apps.cols, self.needs
+        s, f, a, nd = self.scenario, self.firms, self.apps.cols, self.needs
         firm, bank, need = a["firm"][ids], a["bank"][ids], a["need"][ids]
         attempt = a["attempt"][ids].astype(np.int64)
         amount, credit = a["amount"][ids], a["credit_loan"][ids]
@@ -508,7 +526,7 @@ class Model:
         a = self.apps.cols
         np.add.at(self.borrowed, firm, amount)
         np.add.at(self.g_out, firm, g)
-        term = self.s.loan_pool.term_days
+        term = self.scenario.loan_pool.term_days
         t_def = -np.log1p(-self.needs.u_default[need, attempt].astype(float)) / self.hazard[firm]
         defaults = t_def < term
         end = day + np.where(defaults, np.floor(t_def).astype(np.int64), term)
@@ -529,7 +547,7 @@ class Model:
                 inst.loans_booked(self, day, app)
 
     def _retry(self, day, ids, outcome, need, attempt, bank, firm, amount, credit) -> None:
-        b = self.s.behaviour
+        b = self.scenario.behaviour
         q = (outcome == _R_QUOTA).nonzero()[0]
         if q.size == 0 or not self.pool.per_bank:
             return

@@ -256,19 +256,9 @@ def _first_day(quotas: pd.DataFrame, kind: str) -> int | None:
     return int(days.min()) if len(days) else None
 
 
-def build_result(model: Model) -> RunResult:
-    """Assemble the tables and summary from a finished model run."""
-    s: Scenario = model.s
-    f = model.firms
-    scale = model.scale
-    lenders = model.lenders
-
-    firms_df = f.to_frame(lenders)
-    # text columns are picked from short arrays of names by code (zone -1 is the last: none)
-    zone_text = pd.array([*f.zone_names, "none"], dtype="str")
-
-    # --- applications
-    a = model.apps.view()
+def _applications_table(model: Model, a: dict[str, np.ndarray], zone_text: Any) -> pd.DataFrame:
+    """One row per application (simulated, not scaled)."""
+    f, lenders = model.firms, model.lenders
     n_app = a["need"].shape[0]
     firm = a["firm"]
     tier_code = np.where(a["tier_at_decision"] >= 0, a["tier_at_decision"], f.tier[firm])
@@ -301,7 +291,12 @@ def build_result(model: Model) -> RunResult:
         }
     )
 
-    # --- timeseries (scaled)
+    return apps
+
+
+def _timeseries_table(model: Model) -> pd.DataFrame:
+    """One row per day: the daily columns, scaled (but ``aware_share``)."""
+    s, scale = model.scenario, model.scale
     days = s.horizon.days
     ts = pd.DataFrame({k: v for k, v in model.ts.items()})
     for c in ts.columns:
@@ -311,7 +306,12 @@ def build_result(model: Model) -> RunResult:
     start = pd.Timestamp(s.horizon.start_date)
     ts.insert(1, "date", start + pd.to_timedelta(np.arange(days), unit="D"))
 
-    # --- accounts
+    return ts
+
+
+def _account_tables(model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The books of every account (``quotas``) and their daily levels, scaled."""
+    s, scale = model.scenario, model.scale
     quotas = model.ledger.table(scale)
     quotas["exhausted_date"] = [
         (s.horizon.start_date + timedelta(days=int(d))).isoformat() if pd.notna(d) else None
@@ -321,8 +321,14 @@ def build_result(model: Model) -> RunResult:
     levels = pd.DataFrame(hist, columns=model.ledger.names)
     levels.index.name = "day"
 
-    # --- savings per firm and category
-    approved = a["outcome"] == Outcome.APPROVED
+    return quotas, levels
+
+
+def _savings_table(
+    model: Model, a: dict[str, np.ndarray], approved: np.ndarray, zone_text: Any
+) -> pd.DataFrame:
+    """What each simulated firm gained, by category (nonzero rows only)."""
+    f, firm = model.firms, a["firm"]
     row = {c: i for i, c in enumerate(SAVINGS_CATEGORIES)}
     per_cat = np.zeros((len(SAVINGS_CATEGORIES), f.n))
     np.add.at(per_cat[row["interest"]], firm[approved], a["interest_saving"][approved])
@@ -343,7 +349,12 @@ def build_result(model: Model) -> RunResult:
         }
     )
 
-    # --- needs funnel (scaled)
+    return savings
+
+
+def _needs_table(model: Model) -> pd.DataFrame:
+    """Financing needs by tier and fate, scaled."""
+    f, scale = model.firms, model.scale
     nd = model.needs
     nt = nd.tier  # the firm's tier when the need came due (certification moves firms)
     counts = np.zeros((len(f.tier_names), len(NEED_FATES)))
@@ -352,7 +363,21 @@ def build_result(model: Model) -> RunResult:
         counts * scale, index=pd.Index(list(f.tier_names), name="tier"), columns=list(NEED_FATES)
     ).reset_index()
 
-    # --- summary
+    return needs
+
+
+def _summary_values(
+    model: Model, a: dict[str, np.ndarray], approved: np.ndarray, quotas: pd.DataFrame
+) -> dict[str, Any]:
+    """The summary: :data:`SUMMARY_KEYS`, then the keys of the active optional measures."""
+    # one flat mapping of ~50 headline figures: kept in one place, in table order, so
+    # that a key and its formula are read together (the reason this function is long)
+    s, f, scale = model.scenario, model.firms, model.scale
+    firm = a["firm"]
+    n_app = firm.shape[0]
+    days = s.horizon.days
+    nd = model.needs
+    awards = model.instrument(AwardsInstrument)
     out = a["outcome"]
     decided = a["outcome"] != Outcome.PENDING
     eligible_now = model.loan_eligible_tier[f.tier]
@@ -454,14 +479,25 @@ def build_result(model: Model) -> RunResult:
     for inst in model.instruments:  # optional measures: their keys only when they run
         if inst.active:
             values.update({k: plain(v) for k, v in inst.summary(model).items()})
+    return values
+
+
+def build_result(model: Model) -> RunResult:
+    """Assemble the tables and summary from a finished model run."""
+    f = model.firms
+    # text columns are picked from short arrays of names by code (zone -1 is the last: none)
+    zone_text = pd.array([*f.zone_names, "none"], dtype="str")
+    a = model.apps.view()
+    approved = a["outcome"] == Outcome.APPROVED
+    quotas, levels = _account_tables(model)
     return RunResult(
-        scenario=s,
-        firms=firms_df,
-        applications=apps,
-        timeseries=ts,
+        scenario=model.scenario,
+        firms=f.to_frame(model.lenders),
+        applications=_applications_table(model, a, zone_text),
+        timeseries=_timeseries_table(model),
         quotas=quotas,
         levels=levels,
-        savings=savings,
-        needs=needs,
-        summary_values=values,
+        savings=_savings_table(model, a, approved, zone_text),
+        needs=_needs_table(model),
+        summary_values=_summary_values(model, a, approved, quotas),
     )

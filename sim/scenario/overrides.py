@@ -63,6 +63,8 @@ def apply_overrides(
     ScenarioError
         If a path does not exist in the schema or a value cannot be parsed.
     """
+    # long on purpose: one walk of a path through the raw mapping, with its own message for
+    # each way it can go wrong, all checked before anything is changed
     import typing
 
     if not overrides:

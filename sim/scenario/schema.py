@@ -459,6 +459,8 @@ class Scenario(_Section):
 
     @model_validator(mode="after")
     def _cross(self) -> Scenario:
+        # long on purpose: every check across sections, collected so that all problems of a
+        # scenario are reported at once
         tiers = set(self.population.tiers)
         errors: list[tuple[str, str]] = []
 
