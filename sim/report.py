@@ -111,10 +111,41 @@ def _lines(
     return coll
 
 
+class _DateLocator(mdates.AutoDateLocator):
+    """``AutoDateLocator`` that works the ticks of a view interval out once.
+
+    Drawing a page asks for the ticks many times (layout, label positions, the draw
+    itself, for the PNG and the PDF); each time the automatic locator builds a new
+    ``rrule`` and iterates it.
+    """
+
+    _memo: tuple[tuple[float, float], Any] | None = None
+
+    def __call__(self) -> Any:
+        key = tuple(self.axis.get_view_interval())
+        if self._memo is None or self._memo[0] != key:
+            self._memo = (key, super().__call__())
+        return self._memo[1]
+
+
+class _DateFormatter(mdates.ConciseDateFormatter):
+    """``ConciseDateFormatter`` that formats the same ticks once (see :class:`_DateLocator`)."""
+
+    _memo: tuple[tuple[float, ...], list[str], str] | None = None
+
+    def format_ticks(self, values: Any) -> list[str]:
+        key = tuple(values)
+        if self._memo is None or self._memo[0] != key:
+            labels = super().format_ticks(values)
+            self._memo = (key, labels, self.offset_string)
+        self.offset_string = self._memo[2]
+        return list(self._memo[1])
+
+
 def _date_axis(ax: Axes) -> None:
-    loc = mdates.AutoDateLocator(maxticks=8)
+    loc = _DateLocator(maxticks=8)
     ax.xaxis.set_major_locator(loc)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+    ax.xaxis.set_major_formatter(_DateFormatter(loc))
 
 
 # ------------------------------------------------------------------------- plots
