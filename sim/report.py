@@ -558,9 +558,17 @@ def _pages(result: RunResult) -> list[tuple[str, Any]]:
 
 
 def _freeze_layout(fig: Figure) -> None:
-    """Keep the Axes where the last draw placed them: no layout engine from now on."""
+    """Keep the Axes and titles where the last draw placed them.
+
+    No layout engine from now on, and no title moved again: a title is placed in Axes
+    coordinates after measuring every tick label of its y axis, which the draw before
+    did and which gives the same place on any later draw of the same layout.
+    """
     if fig.get_layout_engine() is not None:
         fig.set_layout_engine("none")
+    for ax in fig.axes:
+        if getattr(ax, "_autotitlepos", False) is None:  # None: automatic (matplotlib)
+            ax._autotitlepos = False
 
 
 def _png_page(stem: str, draw: Callable[[Figure], None], png: Path, dpi: int) -> Figure:
