@@ -134,11 +134,13 @@ class _DateFormatter(mdates.ConciseDateFormatter):
     _memo: tuple[tuple[float, ...], list[str], str] | None = None
 
     def format_ticks(self, values: Any) -> list[str]:
+        # the offset ("2025") is kept in ``_offset_string`` from matplotlib 3.11 on
+        attr = "_offset_string" if "_offset_string" in vars(self) else "offset_string"
         key = tuple(values)
         if self._memo is None or self._memo[0] != key:
             labels = super().format_ticks(values)
-            self._memo = (key, labels, self.offset_string)
-        self.offset_string = self._memo[2]
+            self._memo = (key, labels, getattr(self, attr))
+        setattr(self, attr, self._memo[2])
         return list(self._memo[1])
 
 
