@@ -56,3 +56,37 @@ def test_an_error_in_a_page_is_raised_by_the_writer(result, tmp_path):
     pages = [*_pages(result)[:3], ("broken", broken)]
     with pytest.raises(ValueError, match="no such series"):
         write_pages(pages, tmp_path, processes=2)
+
+
+def test_date_ticks_worked_out_once_follow_the_view():
+    import matplotlib.dates as mdates
+    import numpy as np
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from sim.report import _date_axis
+
+    dates = pd.date_range("2024-12-02", periods=1095, freq="D")
+    fig = Figure()
+    ours, ref = fig.subplots(1, 2)
+    for ax in (ours, ref):
+        ax.plot(dates, np.arange(1095.0))
+    _date_axis(ours)
+    loc = mdates.AutoDateLocator(maxticks=8)
+    ref.xaxis.set_major_locator(loc)
+    ref.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+    for lo, hi in [(None, None), ("2025-03-01", "2025-04-15"), ("2024-12-01", "2027-12-01")]:
+        if lo is not None:
+            for ax in (ours, ref):
+                ax.set_xlim(pd.Timestamp(lo), pd.Timestamp(hi))
+        for _ in range(2):  # asked again: the same answer
+            np.testing.assert_array_equal(
+                ours.xaxis.get_majorticklocs(), ref.xaxis.get_majorticklocs()
+            )
+            locs = ours.xaxis.get_majorticklocs()
+            assert ours.xaxis.get_major_formatter().format_ticks(locs) == (
+                ref.xaxis.get_major_formatter().format_ticks(locs)
+            )
+            assert ours.xaxis.get_major_formatter().get_offset() == (
+                ref.xaxis.get_major_formatter().get_offset()
+            )
