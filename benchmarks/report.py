@@ -5,11 +5,13 @@ into a temporary folder and prints one JSON line with the median seconds (wall a
 CPU of this process and its children)::
 
     python benchmarks/report.py --repeat 5
+    python benchmarks/report.py --repeat 5 --processes 1      # one process
     python benchmarks/report.py --firms 100000 --days 365
 
 Fields: ``simulate_s`` (``sim.run``), ``import_s`` (``import sim.report``: matplotlib),
 ``report_s`` and ``report_cpu_s`` (median of ``write_report``), ``report_first_s`` (the
-first ``write_report``, fonts and caches cold, as in ``smesim run``) and ``pages_n``.
+first ``write_report``, fonts and caches cold, as in ``smesim run``), ``pages_n`` and
+``processes`` (as asked; ``null``: ``write_report``'s own choice).
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--firms", type=int, default=None)
     p.add_argument("--days", type=int, default=None)
     p.add_argument("--repeat", type=int, default=5)
+    p.add_argument(
+        "--processes", type=int, default=None, help="1 or 2 (default: as write_report decides)"
+    )
     args = p.parse_args(argv)
     import sim
 
@@ -54,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     result = sim.run(sc)
     t1 = time.perf_counter()
     from sim.report import write_report
+
+    if args.processes is not None:
+        from sim.report import _pages, write_pages
+
+        def write_report(result, folder):  # noqa: F811 - the same pages, processes chosen
+            return write_pages(_pages(result), folder, processes=args.processes)
 
     t2 = time.perf_counter()
     walls, cpus, pages = [], [], 0
@@ -75,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         "report_cpu_s": round(statistics.median(cpus), 4),
         "pages_n": pages,
         "repeat": args.repeat,
+        "processes": args.processes,
     }
     print(json.dumps(out))
     return 0
