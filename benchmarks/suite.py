@@ -3,20 +3,26 @@
 Each run is ``bench.py`` in a fresh interpreter; the table gives the median over
 ``--repeat`` runs of the simulation's wall seconds (set-up plus simulation), its CPU
 seconds, the table-building seconds, firm-days per second and the peak resident set
-size. The last rows compare the engine with one simpy process per firm::
+size. Then the engine against one simpy process per firm; the fixed cost at small sizes
+(CPU seconds per firm at 1,000 to 1,000,000 firms over a year, against the largest); and
+``smesim run`` of the baseline end to end, with and without report (the manifest's
+timings, and the whole process from outside)::
 
     python benchmarks/suite.py --repeat 5
     python benchmarks/suite.py --repeat 3 --sizes 100000x365,1000000x365
+    python benchmarks/suite.py --repeat 5 --only small    # or: --only cli
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from compare import CORE_ONLY, run_once
@@ -32,15 +38,48 @@ SIZES = (
     "1410000x365",
     "1410000x1095",
 )
+SMALL_FIRMS = (1_000, 10_000, 100_000, 1_000_000)
 
 
 def cli_run_timings(scenario: Path, extra: list[str]) -> dict[str, float]:
-    """Run ``smesim run`` once into a temporary folder; return the manifest's timings."""
+    """Run ``smesim run`` once into a temporary folder; return the manifest's timings.
+
+    ``process`` is the wall time of the whole command as seen from outside (interpreter
+    start-up and imports included), ``process_cpu`` its CPU time (children included).
+    """
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out"
         cmd = [sys.executable, "-m", "cli", "run", str(scenario), "--out", str(out), *extra]
+        c0, t0 = _children_cpu(), time.perf_counter()
         subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
-        return json.loads((out / "manifest.json").read_text())["timings_s"]
+        wall, cpu = time.perf_counter() - t0, _children_cpu() - c0
+        timings = json.loads((out / "manifest.json").read_text())["timings_s"]
+        return {**timings, "process": wall, "process_cpu": cpu}
+
+
+def _children_cpu() -> float:
+    t = os.times()
+    return t.children_user + t.children_system
+
+
+def small_sizes(repeat: int, sizes: tuple[int, ...] = SMALL_FIRMS, days: int = 365) -> None:
+    """Print the fixed cost at small sizes: CPU seconds per firm against the largest size."""
+    keys = ("simulate_s", "simulate_cpu_s", "setup_s", "run_s")
+    rows = {
+        n: medians([run_once("smesim", n, days, None) for _ in range(repeat)], keys) for n in sizes
+    }
+    big = max(sizes)
+    per_big = rows[big]["simulate_cpu_s"] / big
+    print(
+        f"\n| firms x {days} days | simulate s | CPU s | set-up s | run s | CPU us per firm | per firm / at {big:,} |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for n, m in rows.items():
+        per = m["simulate_cpu_s"] / n
+        print(
+            f"| {n:,} | {m['simulate_s']:.3f} | {m['simulate_cpu_s']:.3f} | {m['setup_s']:.3f} "
+            f"| {m['run_s']:.3f} | {per * 1e6:.2f} | {per / per_big:.1f} |"
+        )
 
 
 def medians(runs: list[dict], keys: tuple[str, ...]) -> dict[str, float]:
@@ -56,7 +95,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--naive-firms", type=int, default=100_000)
     p.add_argument("--naive-days", type=int, default=365)
     p.add_argument("--no-cli", action="store_true", help="skip the end-to-end smesim run rows")
+    p.add_argument("--no-small", action="store_true", help="skip the small-size rows")
+    p.add_argument(
+        "--only",
+        choices=("matrix", "small", "cli"),
+        default=None,
+        help="run one part: the size matrix with the naive model, the small sizes, or smesim run",
+    )
     args = p.parse_args(argv)
+    if args.only == "small":
+        small_sizes(args.repeat)
+        return 0
+    if args.only == "cli":
+        cli_rows(args.repeat)
+        return 0
+    if args.only == "matrix":
+        args.no_small = args.no_cli = True
     keys = ("simulate_s", "simulate_cpu_s", "tables_s", "peak_rss_mb")
     print(f"runs per row: {args.repeat} (medians); script: {Path(__file__).name}\n")
     print("| command | firms | days | simulate s | CPU s | tables s | firm-days/s | peak MB |")
@@ -90,20 +144,36 @@ def main(argv: list[str] | None = None) -> int:
             f"| {naive['simulate_s'] / m['simulate_s']:.1f} "
             f"| {naive['simulate_cpu_s'] / m['simulate_cpu_s']:.1f} |"
         )
-    if args.no_cli:
-        return 0
+    if not args.no_small:
+        small_sizes(args.repeat)
+    if not args.no_cli:
+        cli_rows(args.repeat)
+    return 0
+
+
+def cli_rows(repeat: int) -> None:
+    """Print ``smesim run`` of the baseline end to end: the manifest's timings and the process."""
     scenario = ROOT / "scenarios" / "shanghai_2024.yaml"
     parts = ("load", "setup", "simulate", "tables", "write_tables", "report", "total")
-    print("\n| `smesim run scenarios/shanghai_2024.yaml` | " + " | ".join(parts) + " |")
-    print("| --- |" + " ---: |" * len(parts))
+    print(
+        "\n| `smesim run scenarios/shanghai_2024.yaml` | "
+        + " | ".join(parts)
+        + " | report / simulate | process | process CPU |"
+    )
+    print("| --- |" + " ---: |" * (len(parts) + 3))
     for label, extra in (
         ("CSV tables and report", []),
         ("Parquet tables and report", ["--format", "parquet"]),
-        ("CSV tables, --no-report", ["--no-report"]),
+        ("CSV tables, `--no-report`", ["--no-report"]),
     ):
-        t = medians([cli_run_timings(scenario, extra) for _ in range(args.repeat)], parts)
-        print(f"| {label} | " + " | ".join(f"{t[k]:.2f}" for k in parts) + " |")
-    return 0
+        runs = [cli_run_timings(scenario, extra) for _ in range(repeat)]
+        t = medians(runs, (*parts, "process", "process_cpu"))
+        ratio = statistics.median(r["report"] / r["simulate"] for r in runs)
+        print(
+            f"| {label} | "
+            + " | ".join(f"{t[k]:.2f}" for k in parts)
+            + f" | {ratio:.1f} | {t['process']:.2f} | {t['process_cpu']:.2f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 from ..results import RunResult
@@ -82,10 +83,71 @@ def _dates(result: RunResult) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(result.timeseries["date"])
 
 
+# colours of the many thin lines drawn as one collection: (r, g, b, alpha)
+_RGBA_RED_09 = (0xD6 / 255, 0x27 / 255, 0x28 / 255, 0.9)
+_RGBA_GREY_05 = (0x7F / 255, 0x7F / 255, 0x7F / 255, 0.5)
+_RGBA_GREY_LIGHT = (0x80 / 255, 0x80 / 255, 0x80 / 255, 0.5)  # matplotlib's "grey"
+
+
+def _lines(
+    ax: Axes, dates: pd.DatetimeIndex, ys: np.ndarray, *, lw: Any, colours: Any
+) -> LineCollection:
+    """Draw each column of ``ys`` against ``dates`` as one LineCollection.
+
+    One artist for tens of lines: the same picture as a ``plot`` call per line, drawn in
+    the same order, without the cost of a Line2D (its own path, transform, clipping and
+    style) for each. The x axis is set up for dates as ``plot`` would.
+    """
+    ax.xaxis.update_units(dates)
+    x = np.asarray(ax.xaxis.convert_units(dates), dtype=float)
+    segs = np.empty((ys.shape[1], len(x), 2))
+    segs[:, :, 0] = x
+    segs[:, :, 1] = ys.T
+    coll = LineCollection(
+        segs, linewidths=lw, colors=colours, capstyle="projecting", joinstyle="round"
+    )
+    ax.add_collection(coll, autolim=True)
+    ax.autoscale_view()
+    return coll
+
+
+class _DateLocator(mdates.AutoDateLocator):
+    """``AutoDateLocator`` that works the ticks of a view interval out once.
+
+    Drawing a page asks for the ticks many times (layout, label positions, the draw
+    itself, for the PNG and the PDF); each time the automatic locator builds a new
+    ``rrule`` and iterates it.
+    """
+
+    _memo: tuple[tuple[float, float], Any] | None = None
+
+    def __call__(self) -> Any:
+        key = tuple(self.axis.get_view_interval())
+        if self._memo is None or self._memo[0] != key:
+            self._memo = (key, super().__call__())
+        return self._memo[1]
+
+
+class _DateFormatter(mdates.ConciseDateFormatter):
+    """``ConciseDateFormatter`` that formats the same ticks once (see :class:`_DateLocator`)."""
+
+    _memo: tuple[tuple[float, ...], list[str], str] | None = None
+
+    def format_ticks(self, values: Any) -> list[str]:
+        # the offset ("2025") is kept in ``_offset_string`` from matplotlib 3.11 on
+        attr = "_offset_string" if "_offset_string" in vars(self) else "offset_string"
+        key = tuple(values)
+        if self._memo is None or self._memo[0] != key:
+            labels = super().format_ticks(values)
+            self._memo = (key, labels, getattr(self, attr))
+        setattr(self, attr, self._memo[2])
+        return list(self._memo[1])
+
+
 def _date_axis(ax: Axes) -> None:
-    loc = mdates.AutoDateLocator(maxticks=8)
+    loc = _DateLocator(maxticks=8)
     ax.xaxis.set_major_locator(loc)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+    ax.xaxis.set_major_formatter(_DateFormatter(loc))
 
 
 # ------------------------------------------------------------------------- plots
@@ -186,8 +248,7 @@ def plot_pool_levels(ax: Axes, result: RunResult) -> list[Artist]:
     if len(rest):
         share = result.levels[list(rest["account"])].to_numpy() / 1e9
         dates = _dates(result)[: len(share)]
-        for j in range(share.shape[1]):
-            artists += ax.plot(dates, share[:, j], color="grey", lw=0.5, alpha=0.5)
+        artists.append(_lines(ax, dates, share, lw=0.5, colours=_RGBA_GREY_LIGHT))
         n_ex = int(rest["exhausted_on"].notna().sum())
         artists.append(
             ax.plot(
@@ -240,14 +301,15 @@ def plot_zone_levels(ax: Axes, result: RunResult) -> list[Artist]:
     share = np.divide(lv, init[None, :], out=np.zeros_like(lv), where=init[None, :] > 0) * 100
     dates = _dates(result)[: len(lv)]
     ex = rows["exhausted_on"].notna().to_numpy()
-    for j in range(share.shape[1]):
-        artists += ax.plot(
+    artists.append(
+        _lines(
+            ax,
             dates,
-            share[:, j],
-            lw=1.0 if ex[j] else 0.6,
-            color="#d62728" if ex[j] else "#7f7f7f",
-            alpha=0.9 if ex[j] else 0.5,
+            share,
+            lw=np.where(ex, 1.0, 0.6),
+            colours=np.where(ex[:, None], _RGBA_RED_09, _RGBA_GREY_05),
         )
+    )
     artists.append(ax.plot([], [], color="#d62728", label=f"exhausted ({ex.sum()})")[0])
     artists.append(ax.plot([], [], color="#7f7f7f", label=f"not exhausted ({(~ex).sum()})")[0])
     ax.set_title(f"Cost-relief budgets of {len(rows)} zones and clusters")
@@ -497,8 +559,97 @@ def _pages(result: RunResult) -> list[tuple[str, Any]]:
     ]
 
 
+def _freeze_layout(fig: Figure) -> None:
+    """Keep the Axes and titles where the last draw placed them.
+
+    No layout engine from now on, and no title moved again: a title is placed in Axes
+    coordinates after measuring every tick label of its y axis, which the draw before
+    did and which gives the same place on any later draw of the same layout.
+    """
+    if fig.get_layout_engine() is not None:
+        fig.set_layout_engine("none")
+    for ax in fig.axes:
+        if getattr(ax, "_autotitlepos", False) is None:  # None: automatic (matplotlib)
+            ax._autotitlepos = False
+
+
+def _png_page(stem: str, draw: Callable[[Figure], None], png: Path, dpi: int) -> Figure:
+    """Draw one page, write its PNG and return the Figure with its layout kept."""
+    fig = Figure(figsize=(11.69, 8.27), layout=None if stem == "cover" else "constrained")
+    FigureCanvasAgg(fig)
+    draw(fig)
+    fig.savefig(png, dpi=dpi)
+    # the layout the PNG's draw computed holds for the PDF page too: computing it again
+    # (every Axes' ticks and labels measured twice over) was half the page's time
+    _freeze_layout(fig)
+    return fig
+
+
+def _page_worker(
+    pages: list[tuple[str, Callable[[Figure], None]]],
+    mine: list[int],
+    figdir: Path,
+    dpi: int,
+    conn: Any,
+) -> None:
+    """Forked worker: write the PNG of each page in ``mine``; send each Figure, pickled.
+
+    A page whose Figure cannot be pickled is sent as ``None`` (the parent draws it again
+    for the PDF); the first error stops the worker, and the parent draws what is left.
+    """
+    import pickle
+
+    try:
+        for i in mine:
+            stem, draw = pages[i]
+            fig = _png_page(stem, draw, figdir / f"{stem}.png", dpi)
+            try:
+                payload = pickle.dumps(fig, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:  # noqa: BLE001 - the parent redraws this page
+                payload = None
+            conn.send((i, payload))
+    except BaseException:  # noqa: BLE001 - the parent redraws every page not sent
+        pass
+    finally:
+        conn.close()
+
+
+def _report_processes(processes: int | None, n_pages: int) -> int:
+    """Processes to write the pages with: 2 when a second core and ``fork`` are at hand."""
+    import multiprocessing
+    import os
+    import threading
+
+    if processes is not None:
+        return max(1, min(int(processes), 2))
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]  # runnable processes, this one among them
+    except OSError:
+        busy = 0.0
+    ok = (
+        n_pages >= 3
+        and cores >= 2
+        # a second process pays only if a core is idle for it
+        and busy <= cores - 1
+        and "fork" in multiprocessing.get_all_start_methods()
+        # forking a process that runs other threads (a notebook kernel, a Dask worker)
+        # can copy a lock another thread holds; daemonic processes may not have children
+        and threading.active_count() == 1
+        and not multiprocessing.current_process().daemon
+    )
+    return 2 if ok else 1
+
+
 def write_pages(
-    pages: list[tuple[str, Callable[[Figure], None]]], folder: str | Path, *, dpi: int = 110
+    pages: list[tuple[str, Callable[[Figure], None]]],
+    folder: str | Path,
+    *,
+    dpi: int = 110,
+    processes: int | None = None,
 ) -> list[Path]:
     """Draw each page on a new A4-landscape Figure; write ``report.pdf`` and PNG files.
 
@@ -512,6 +663,13 @@ def write_pages(
         Output folder (created if needed).
     dpi
         Resolution of the PNG files.
+    processes
+        1 writes every page in this process; 2 forks one worker that draws three pages in
+        four and writes their PNG files while this process writes the others and the
+        whole PDF (from the worker's Figures, pickled: the same bytes as drawn here).
+        Default: 2 with at least three pages, two cores for this process and one of them
+        idle (one-minute load average at most the cores less one), the ``fork`` start
+        method and no other thread running; else 1.
 
     Returns
     -------
@@ -522,16 +680,61 @@ def write_pages(
     figdir = folder / "figures"
     figdir.mkdir(parents=True, exist_ok=True)
     pdf_path = folder / "report.pdf"
-    written = [pdf_path]
-    with PdfPages(pdf_path) as pdf:
-        for stem, draw in pages:
-            fig = Figure(figsize=(11.69, 8.27), layout=None if stem == "cover" else "constrained")
-            FigureCanvasAgg(fig)
-            draw(fig)
-            fig.savefig(figdir / f"{stem}.png", dpi=dpi)
-            pdf.savefig(fig)
-            written.append(figdir / f"{stem}.png")
+    written = [pdf_path, *(figdir / f"{stem}.png" for stem, _ in pages)]
+    n = len(pages)
+    if _report_processes(processes, n) == 1 or n < 2:
+        with PdfPages(pdf_path) as pdf:
+            for stem, draw in pages:
+                pdf.savefig(_png_page(stem, draw, figdir / f"{stem}.png", dpi))
+        return written
+    _write_pages_forked(pages, figdir, pdf_path, dpi)
     return written
+
+
+def _write_pages_forked(
+    pages: list[tuple[str, Callable[[Figure], None]]], figdir: Path, pdf_path: Path, dpi: int
+) -> None:
+    """:func:`write_pages` with one forked worker (see there)."""
+    import multiprocessing
+    import pickle
+
+    # the PDF page costs about half a PNG page (no layout, no rasterising): this process
+    # keeps one page in four and writes the PDF, the worker writes the rest
+    mine = [i for i in range(len(pages)) if i % 4 != 0]
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    worker = ctx.Process(target=_page_worker, args=(pages, mine, figdir, dpi, send), daemon=True)
+    worker.start()
+    send.close()
+    try:
+        own = {
+            i: _png_page(stem, draw, figdir / f"{stem}.png", dpi)
+            for i, (stem, draw) in enumerate(pages)
+            if i not in mine
+        }
+        got: dict[int, Figure | None] = {}
+        alive = True
+        with PdfPages(pdf_path) as pdf:
+            for i, (stem, draw) in enumerate(pages):
+                if i in own:
+                    pdf.savefig(own.pop(i))
+                    continue
+                while alive and i not in got:
+                    try:
+                        j, payload = recv.recv()
+                    except EOFError:  # worker stopped: draw the rest here
+                        alive = False
+                        break
+                    got[j] = None if payload is None else pickle.loads(payload)
+                fig = got.pop(i, None)
+                if fig is None:
+                    fig = _png_page(stem, draw, figdir / f"{stem}.png", dpi)
+                pdf.savefig(fig)
+    finally:
+        recv.close()
+        if worker.is_alive():
+            worker.terminate()
+        worker.join()
 
 
 def write_report(result: RunResult, folder: str | Path, *, dpi: int = 110) -> list[Path]:
