@@ -92,7 +92,7 @@ def _load(path: Path, text: str, overrides: list[str] | None = None) -> None:
         sim.load_scenario(path, overrides)
     except ScenarioError as exc:
         msg = str(exc)
-        assert msg.startswith(str(path)) or "--set" in msg, msg
+        assert msg.startswith(str(path)) or "override" in msg, msg
         assert "\n" not in msg or "problems:" in msg, msg
 
 

@@ -45,10 +45,13 @@ def _err(msg: str) -> None:
 
 
 def _with_flags(message: str) -> str:
-    """Turn the library's hints ("e.g. FIELD=VALUE") into command lines ("e.g. --set ...")."""
+    """Name the flags behind the library's words: hints "e.g. FIELD=VALUE" and "override"
+    errors become "--set" (the library speaks of scenario fields, not of options)."""
     import re
 
-    return re.sub(r"\be\.g\. ([A-Za-z_][\w.]*=)", r"e.g. --set \1", message)
+    message = re.sub(r"\be\.g\. ([A-Za-z_][\w.]*=)", r"e.g. --set \1", message)
+    # an override given on the command line is a --set option
+    return re.sub(r"\boverride( value|:)", r"--set\1", message)
 
 
 def _guard(fn: Callable[[], Any]) -> None:

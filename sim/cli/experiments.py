@@ -246,25 +246,12 @@ def _parse_vary(items: list[str]) -> dict[str, list[Any]]:
     return vary
 
 
-def _parse_ranges(items: list[str]) -> dict[str, tuple[float, float]]:
-    from sim import parse_money
+def _parse_ranges(items: list[str], scenario: Any) -> dict[str, tuple[float, float]]:
+    """``--range PATH=LO:HI`` items, checked against the scenario by the library's parser."""
+    from sim.analysis.evaluation import parse_range
 
-    ranges: dict[str, tuple[float, float]] = {}
-    for item in items:
-        path, sep, bounds = item.partition("=")
-        path = path.strip()
-        lo, colon, hi = bounds.partition(":")
-        if not sep or not path or not colon:
-            raise UserError(
-                f"--range expects path=low:high (e.g. guarantee.cap_per_firm=10m:40m), got {item!r}"
-            )
-        try:
-            ranges[path] = (parse_money(lo.strip()), parse_money(hi.strip()))
-        except (ValueError, TypeError) as exc:
-            raise UserError(f"--range {path}: {exc}") from None
-        if not ranges[path][0] < ranges[path][1]:
-            raise UserError(f"--range {path}: low must be below high, got {bounds!r}")
-    return ranges
+    ranges = [parse_range(item, scenario, option="--range") for item in items]
+    return {r.path: (r.lo, r.hi) for r in ranges}
 
 
 @app.command()
@@ -295,6 +282,7 @@ def compare(
 
     def body() -> None:
         import sim
+        from sim.jsonio import plain
 
         t0 = time.perf_counter()
         b = sim.load_scenario(base, set_ or [])
@@ -327,7 +315,7 @@ def compare(
                 "differences": {
                     v: {
                         r["metric"]: {
-                            k: (None if _isna(r[k]) else float(r[k]))
+                            k: plain(r[k])
                             for k in ("diff_mean", "ci_low", "ci_high", "diff_p05", "diff_p95")
                         }
                         for _, r in d[d["variant"] == v].iterrows()
@@ -354,10 +342,6 @@ def compare(
         _echo_wrote(target, t0, report=not no_report)
 
     _guard(body)
-
-
-def _isna(x: Any) -> bool:
-    return x is None or (isinstance(x, float) and x != x)
 
 
 @app.command()
@@ -423,7 +407,7 @@ def sweep(
         design: dict[str, Any] = (
             {"vary": _parse_vary(vary)}
             if vary
-            else {"ranges": _parse_ranges(range_ or []), "samples": sample}
+            else {"ranges": _parse_ranges(range_ or [], sc), "samples": sample}
         )
         target = out if out is not None else Path("reports") / f"{sc.name}_sweep"
         opts = ExperimentOptions(processes, scheduler, resume, fmt, no_report)

@@ -76,7 +76,9 @@ def apply_overrides(
         for item in overrides:
             if "=" not in item:
                 raise ScenarioError(
-                    f"--set: expected path.to.key=value, got {_shown(item)}", file=file, field=item
+                    f"override: expected path.to.key=value, got {_shown(item)}",
+                    file=file,
+                    field=item,
                 )
             key, raw = item.split("=", 1)
             key = key.strip()
@@ -88,7 +90,7 @@ def apply_overrides(
                     reason += "; expected a number, an amount such as 30m, true/false, text, "
                     reason += "a [list] or a {mapping}"
                 raise ScenarioError(
-                    f"--set value {_shown(raw)} cannot be parsed: {reason}",
+                    f"override value {_shown(raw)} cannot be parsed: {reason}",
                     file=file,
                     field=key,
                 ) from None
@@ -98,13 +100,13 @@ def apply_overrides(
     for key, value in pairs:
         if not isinstance(key, str):
             raise ScenarioError(
-                f"--set: expected a dotted path such as loan_pool.total, got {_shown(key)}",
+                f"override: expected a dotted path such as loan_pool.total, got {_shown(key)}",
                 file=file,
             )
         parts = key.split(".")
         if not key or any(not p for p in parts):
             raise ScenarioError(
-                f"--set: expected a dotted path such as loan_pool.total, got {key!r}",
+                f"override: expected a dotted path such as loan_pool.total, got {key!r}",
                 file=file,
                 field=key,
             )
@@ -121,14 +123,14 @@ def apply_overrides(
                 if child_ann is None:
                     valid = ", ".join(sorted(ann.model_fields))
                     raise ScenarioError(
-                        f"--set: {part!r} is not a field of {where or 'a scenario'}; "
+                        f"override: {part!r} is not a field of {where or 'a scenario'}; "
                         f"expected one of: {valid}",
                         file=file,
                         field=key,
                     )
                 if not isinstance(node, dict):
                     raise ScenarioError(
-                        f"--set: {where} is {_shown(node)} in the scenario, not a mapping, so "
+                        f"override: {where} is {_shown(node)} in the scenario, not a mapping, so "
                         f"{part!r} cannot be set in it; expected {where} to be a mapping",
                         file=file,
                         field=key,
@@ -139,7 +141,7 @@ def apply_overrides(
                 if not isinstance(node, dict) or (part not in node and not last):
                     known = sorted(str(k) for k in node) if isinstance(node, dict) else []
                     raise ScenarioError(
-                        f"--set: {where} has no entry {part!r}; expected one of {known}",
+                        f"override: {where} has no entry {part!r}; expected one of {known}",
                         file=file,
                         field=key,
                     )
@@ -149,14 +151,14 @@ def apply_overrides(
                 if not part.isdigit() or not isinstance(node, list) or int(part) >= len(node):
                     size = len(node) if isinstance(node, list) else 0
                     raise ScenarioError(
-                        f"--set: expected an index below {size} into {where}, got {part!r}",
+                        f"override: expected an index below {size} into {where}, got {part!r}",
                         file=file,
                         field=key,
                     )
                 container_key = int(part)
             else:
                 raise ScenarioError(
-                    f"--set: {where} is a single value with no fields inside; expected a path "
+                    f"override: {where} is a single value with no fields inside; expected a path "
                     f"that ends at {where}",
                     file=file,
                     field=key,
