@@ -128,3 +128,13 @@ def test_key_sectors_narrow_the_pool(runs):
         small_scenario("npl_compensation={budget: 1bn, key_sectors: [software_it]}"), seed=3
     )
     assert 0 < software.summary_dict()[KEY] < all_sectors.summary_dict()[KEY]
+
+
+def test_report_cover_shows_the_compensation_only_when_the_measure_runs(runs):
+    from sim.reporting.run_report import _headline_rows
+
+    without, with_npl = runs
+    label = "NPL risk compensation paid to banks"
+    assert label not in dict(_headline_rows(without))
+    value = dict(_headline_rows(with_npl))[label]
+    assert value != "" and value[0].isdigit()

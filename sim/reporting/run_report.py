@@ -477,6 +477,11 @@ def _headline_rows(result: RunResult) -> list[tuple[str, str]]:
             f"{m('awards_paid_amount')} ({_fmt_count(s['firms_promoted_n'])})",
         ),
         ("Fund investments", m("funds_invested_amount")),
+        *(
+            [("NPL risk compensation paid to banks", m("npl_compensation_paid_amount"))]
+            if "npl_compensation_paid_amount" in s  # only when the measure runs
+            else []
+        ),
         ("Savings of firms, total", m("savings_total_amount")),
         ("Fiscal cost (subsidy + relief + awards + net guarantee loss)", m("fiscal_cost_amount")),
     ]
