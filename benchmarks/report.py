@@ -61,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     from sim.reporting.run_report import write_report
 
     if args.processes is not None:
-        from sim.reporting.run_report import _pages, write_pages
+        from sim.reporting.pages import write_pages
+        from sim.reporting.run_report import _pages
 
         def write_report(result, folder):  # noqa: F811 - the same pages, processes chosen
             return write_pages(_pages(result), folder, processes=args.processes)

@@ -7,7 +7,8 @@ import re
 import pytest
 
 import sim
-from sim.reporting.run_report import _pages, write_pages
+from sim.reporting.pages import write_pages
+from sim.reporting.run_report import _pages
 
 from .conftest import small_scenario
 
@@ -64,7 +65,7 @@ def test_date_ticks_worked_out_once_follow_the_view():
     import pandas as pd
     from matplotlib.figure import Figure
 
-    from sim.reporting.run_report import _date_axis
+    from sim.reporting.axes import date_axis as _date_axis
 
     dates = pd.date_range("2024-12-02", periods=1095, freq="D")
     fig = Figure()

@@ -411,7 +411,7 @@ def calibration_table(
 
 
 def _print_baseline_table(table: Any, replications: int) -> None:
-    from sim.reporting.run_report import format_money
+    from sim.reporting.formatting import format_money
 
     def fmt(v: Any, unit: str) -> str:
         if v is None or v != v:

@@ -118,7 +118,7 @@ def run(
 
 
 def _print_summary(s: dict[str, Any]) -> None:
-    from sim.reporting.run_report import format_money
+    from sim.reporting.formatting import format_money
 
     cur = s["currency"]
     day = lambda d: "not exhausted" if d is None else f"day {d}"  # noqa: E731

@@ -24,7 +24,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..analysis.evaluation import DAY_KEYS
-from .run_report import write_pages
+from .pages import style_table, write_pages
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..analysis.calibration import CalibrationResult
@@ -70,14 +70,8 @@ def _text_page(
             loc="upper center",
             cellLoc="left",
         )
-        t.auto_set_font_size(False)
-        t.set_fontsize(8)
         t.auto_set_column_width(list(range(table.shape[1])))
-        t.scale(1, 1.25)
-        for (r, _c), cell in t.get_celld().items():
-            if r == 0:
-                cell.set_text_props(weight="bold")
-                cell.set_facecolor("#e8e8e8")
+        style_table(t, fontsize=8, row_scale=1.25)
 
 
 def _param_label(path: str, width: int = 22) -> str:

@@ -25,7 +25,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..experiments.result import HEADLINE_KEYS, ExperimentResult, _present_quotas
-from .run_report import _date_axis, format_money, write_pages
+from .axes import date_axis
+from .formatting import format_money
+from .pages import style_table, write_pages
 
 __all__ = [
     "write_experiment_report",
@@ -184,7 +186,7 @@ def plot_fan(
     )
     ax.set_ylabel(f"{unit}{result.scenario.currency}" if unit else "count")
     ax.grid(alpha=0.3)
-    _date_axis(ax)
+    date_axis(ax)
     return [band, line]
 
 
@@ -232,7 +234,7 @@ def plot_exhaustion_probability(
         f"Probability that each quota has run out ({len(result._runs_of(point))} replications)"
     )
     ax.grid(alpha=0.3)
-    _date_axis(ax)
+    date_axis(ax)
     ax.legend(fontsize=8, loc="upper left")
     return artists
 
@@ -389,13 +391,7 @@ def _table_page(
     table = ax.table(
         cellText=rows, colLabels=header, colWidths=widths, loc="upper center", cellLoc="left"
     )
-    table.auto_set_font_size(False)
-    table.set_fontsize(8 if len(header) <= 4 else 7)
-    table.scale(1, 1.3)
-    for (r, _c), cell in table.get_celld().items():
-        if r == 0:
-            cell.set_text_props(weight="bold")
-            cell.set_facecolor("#e8e8e8")
+    style_table(table, fontsize=8 if len(header) <= 4 else 7, row_scale=1.3)
 
 
 def _intro(result: ExperimentResult) -> list[str]:

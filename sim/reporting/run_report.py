@@ -3,7 +3,8 @@
 Public names: :func:`write_report`, :func:`plot_uptake`, :func:`plot_disbursed`,
 :func:`plot_pool_levels`, :func:`plot_measure_levels`, :func:`plot_zone_levels`,
 :func:`plot_savings_by_category`, :func:`plot_relief_by_zone`, :func:`plot_needs_funnel`,
-:func:`plot_refusals`, :func:`format_money`.
+:func:`plot_refusals`. Formatting is in :mod:`.formatting`, the page writer in
+:mod:`.pages`.
 
 Every ``plot_*`` function draws on an Axes it is given and returns the artists it
 made; none uses pyplot's global state, so they work in notebooks and in the Agg
@@ -13,26 +14,22 @@ canvas used for files.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 from ..results import RunResult
+from .axes import RGBA_GREY_05, RGBA_GREY_LIGHT, RGBA_RED_09, date_axis, line_collection
+from .formatting import format_count, format_money
+from .pages import style_table, write_pages
 
 __all__ = [
     "write_report",
-    "write_pages",
-    "format_money",
     "plot_uptake",
     "plot_disbursed",
     "plot_pool_levels",
@@ -54,24 +51,6 @@ _REASON_COLOURS = {
 }
 
 
-def format_money(x: float | None, currency: str = "") -> str:
-    """Short human form of an amount: ``412.3 bn``, ``2.61 m``, ``950 k``."""
-    if x is None or (isinstance(x, float) and np.isnan(x)):
-        return "n/a"
-    sign = "-" if x < 0 else ""
-    x = abs(float(x))
-    for div, suf in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
-        if x >= div:
-            v = x / div
-            txt = f"{v:.3g}" if v < 100 else f"{v:,.0f}"
-            return f"{sign}{txt} {suf}" + (f" {currency}" if currency else "")
-    return f"{sign}{x:,.0f}" + (f" {currency}" if currency else "")
-
-
-def _fmt_count(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:,.0f}"
-
-
 def _fmt_day(result: RunResult, d: int | None) -> str:
     if d is None:
         return "not exhausted"
@@ -81,76 +60,6 @@ def _fmt_day(result: RunResult, d: int | None) -> str:
 
 def _dates(result: RunResult) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(result.timeseries["date"])
-
-
-# colours of the many thin lines drawn as one collection: (r, g, b, alpha)
-_RGBA_RED_09 = (0xD6 / 255, 0x27 / 255, 0x28 / 255, 0.9)
-_RGBA_GREY_05 = (0x7F / 255, 0x7F / 255, 0x7F / 255, 0.5)
-_RGBA_GREY_LIGHT = (0x80 / 255, 0x80 / 255, 0x80 / 255, 0.5)  # matplotlib's "grey"
-
-
-def _lines(
-    ax: Axes, dates: pd.DatetimeIndex, ys: np.ndarray, *, lw: Any, colours: Any
-) -> LineCollection:
-    """Draw each column of ``ys`` against ``dates`` as one LineCollection.
-
-    One artist for tens of lines: the same picture as a ``plot`` call per line, drawn in
-    the same order, without the cost of a Line2D (its own path, transform, clipping and
-    style) for each. The x axis is set up for dates as ``plot`` would.
-    """
-    ax.xaxis.update_units(dates)
-    x = np.asarray(ax.xaxis.convert_units(dates), dtype=float)
-    segs = np.empty((ys.shape[1], len(x), 2))
-    segs[:, :, 0] = x
-    segs[:, :, 1] = ys.T
-    coll = LineCollection(
-        segs, linewidths=lw, colors=colours, capstyle="projecting", joinstyle="round"
-    )
-    ax.add_collection(coll, autolim=True)
-    ax.autoscale_view()
-    return coll
-
-
-class _DateLocator(mdates.AutoDateLocator):
-    """``AutoDateLocator`` that works the ticks of a view interval out once.
-
-    Drawing a page asks for the ticks many times (layout, label positions, the draw
-    itself, for the PNG and the PDF); each time the automatic locator builds a new
-    ``rrule`` and iterates it.
-    """
-
-    _memo: tuple[tuple[float, float], Any] | None = None
-
-    def __call__(self) -> Any:
-        key = tuple(self.axis.get_view_interval())
-        if self._memo is None or self._memo[0] != key:
-            self._memo = (key, super().__call__())
-        return self._memo[1]
-
-
-class _DateFormatter(mdates.ConciseDateFormatter):
-    """``ConciseDateFormatter`` that formats the same ticks once (see :class:`_DateLocator`)."""
-
-    _memo: tuple[tuple[float, ...], list[str], str] | None = None
-
-    def format_ticks(self, values: Any) -> list[str]:
-        # the offset ("2025") is kept in ``_offset_string`` from matplotlib 3.11 on
-        attr = "_offset_string" if "_offset_string" in vars(self) else "offset_string"
-        key = tuple(values)
-        if self._memo is None or self._memo[0] != key:
-            labels = super().format_ticks(values)
-            self._memo = (key, labels, getattr(self, attr))
-        setattr(self, attr, self._memo[2])
-        return list(self._memo[1])
-
-
-def _date_axis(ax: Axes) -> None:
-    loc = _DateLocator(maxticks=8)
-    ax.xaxis.set_major_locator(loc)
-    ax.xaxis.set_major_formatter(_DateFormatter(loc))
-
-
-# ------------------------------------------------------------------------- plots
 
 
 def plot_uptake(ax: Axes, result: RunResult) -> list[Artist]:
@@ -177,7 +86,7 @@ def plot_uptake(ax: Axes, result: RunResult) -> list[Artist]:
     ax.set_title("Uptake: cumulative applications and approvals by segment")
     ax.set_ylabel("applications (cumulative)")
     ax.grid(alpha=0.3)
-    _date_axis(ax)
+    date_axis(ax)
     if artists:
         ax.legend(fontsize=8, loc="upper left")
     return artists
@@ -193,7 +102,7 @@ def plot_disbursed(ax: Axes, result: RunResult) -> list[Artist]:
     ax.set_title("Loans disbursed and guaranteed (cumulative)")
     ax.set_ylabel(f"bn {cur}")
     ax.grid(alpha=0.3)
-    _date_axis(ax)
+    date_axis(ax)
     ax.legend(fontsize=8, loc="upper left")
     return [*a, *b]
 
@@ -227,7 +136,7 @@ def _level_lines(
         f"remaining, bn {result.scenario.currency}" if absolute else "remaining, % of initial"
     )
     ax.grid(alpha=0.3)
-    _date_axis(ax)
+    date_axis(ax)
     return artists
 
 
@@ -248,7 +157,7 @@ def plot_pool_levels(ax: Axes, result: RunResult) -> list[Artist]:
     if len(rest):
         share = result.levels[list(rest["account"])].to_numpy() / 1e9
         dates = _dates(result)[: len(share)]
-        artists.append(_lines(ax, dates, share, lw=0.5, colours=_RGBA_GREY_LIGHT))
+        artists.append(line_collection(ax, dates, share, lw=0.5, colours=RGBA_GREY_LIGHT))
         n_ex = int(rest["exhausted_on"].notna().sum())
         artists.append(
             ax.plot(
@@ -302,12 +211,12 @@ def plot_zone_levels(ax: Axes, result: RunResult) -> list[Artist]:
     dates = _dates(result)[: len(lv)]
     ex = rows["exhausted_on"].notna().to_numpy()
     artists.append(
-        _lines(
+        line_collection(
             ax,
             dates,
             share,
             lw=np.where(ex, 1.0, 0.6),
-            colours=np.where(ex[:, None], _RGBA_RED_09, _RGBA_GREY_05),
+            colours=np.where(ex[:, None], RGBA_RED_09, RGBA_GREY_05),
         )
     )
     artists.append(ax.plot([], [], color="#d62728", label=f"exhausted ({ex.sum()})")[0])
@@ -315,7 +224,7 @@ def plot_zone_levels(ax: Axes, result: RunResult) -> list[Artist]:
     ax.set_title(f"Cost-relief budgets of {len(rows)} zones and clusters")
     ax.set_ylabel("remaining, % of initial")
     ax.grid(alpha=0.3)
-    _date_axis(ax)
+    date_axis(ax)
     ax.legend(fontsize=8, loc="lower left")
     return artists
 
@@ -436,20 +345,20 @@ def _headline_rows(result: RunResult) -> list[tuple[str, str]]:
     return [
         (
             "Firms (eligible for the loan pool)",
-            f"{_fmt_count(s['firms_n'])} ({_fmt_count(s['eligible_firms_n'])})",
+            f"{format_count(s['firms_n'])} ({format_count(s['eligible_firms_n'])})",
         ),
         (
             "Applications / approved / pending",
-            f"{_fmt_count(s['applications_n'])} / {_fmt_count(s['approved_n'])} / {_fmt_count(s['pending_n'])}",
+            f"{format_count(s['applications_n'])} / {format_count(s['approved_n'])} / {format_count(s['pending_n'])}",
         ),
         (
             "Borrowing firms (uptake among eligible)",
-            f"{_fmt_count(s['borrower_firms_n'])} ({pct(s['uptake_rate'])})",
+            f"{format_count(s['borrower_firms_n'])} ({pct(s['uptake_rate'])})",
         ),
         ("Approval rate of decided applications", pct(s["approval_rate"])),
         (
             "Refused: credit / quota / guarantee",
-            f"{_fmt_count(s['refused_credit_n'])} / {_fmt_count(s['refused_quota_n'])} / {_fmt_count(s['refused_guarantee_n'])}",
+            f"{format_count(s['refused_credit_n'])} / {format_count(s['refused_quota_n'])} / {format_count(s['refused_guarantee_n'])}",
         ),
         (
             "Disbursed (average loan)",
@@ -465,7 +374,10 @@ def _headline_rows(result: RunResult) -> list[tuple[str, str]]:
         ("Guarantee capacity exhausted", _fmt_day(result, s["guarantee_exhausted_day"])),
         ("Zone budgets exhausted", f"{s['zone_budgets_exhausted_n']} of {s['zone_budgets_n']}"),
         ("Unmet demand (refused for exhausted quotas)", m("unmet_demand_amount")),
-        ("Guaranteed (loans)", f"{m('guaranteed_amount')} ({_fmt_count(s['guaranteed_loans_n'])})"),
+        (
+            "Guaranteed (loans)",
+            f"{m('guaranteed_amount')} ({format_count(s['guaranteed_loans_n'])})",
+        ),
         (
             "Interest saved by firms (city subsidy)",
             f"{m('interest_savings_amount')} ({m('interest_subsidy_amount')})",
@@ -474,7 +386,7 @@ def _headline_rows(result: RunResult) -> list[tuple[str, str]]:
         ("Cost relief paid", m("relief_paid_amount")),
         (
             "Awards paid (firms certified)",
-            f"{m('awards_paid_amount')} ({_fmt_count(s['firms_promoted_n'])})",
+            f"{m('awards_paid_amount')} ({format_count(s['firms_promoted_n'])})",
         ),
         ("Fund investments", m("funds_invested_amount")),
         *(
@@ -519,13 +431,7 @@ def _cover(fig: Figure, result: RunResult) -> None:
         loc="upper center",
         cellLoc="left",
     )
-    table.auto_set_font_size(False)
-    table.set_fontsize(9)
-    table.scale(1, 1.35)
-    for (r, _c), cell in table.get_celld().items():
-        if r == 0:
-            cell.set_text_props(weight="bold")
-            cell.set_facecolor("#e8e8e8")
+    style_table(table, fontsize=9, row_scale=1.35)
 
 
 def _pages(result: RunResult) -> list[tuple[str, Any]]:
@@ -562,184 +468,6 @@ def _pages(result: RunResult) -> list[tuple[str, Any]]:
         ("savings", savings),
         ("refusals", refusals),
     ]
-
-
-def _freeze_layout(fig: Figure) -> None:
-    """Keep the Axes and titles where the last draw placed them.
-
-    No layout engine from now on, and no title moved again: a title is placed in Axes
-    coordinates after measuring every tick label of its y axis, which the draw before
-    did and which gives the same place on any later draw of the same layout.
-    """
-    if fig.get_layout_engine() is not None:
-        fig.set_layout_engine("none")
-    for ax in fig.axes:
-        if getattr(ax, "_autotitlepos", False) is None:  # None: automatic (matplotlib)
-            ax._autotitlepos = False
-
-
-def _png_page(stem: str, draw: Callable[[Figure], None], png: Path, dpi: int) -> Figure:
-    """Draw one page, write its PNG and return the Figure with its layout kept."""
-    fig = Figure(figsize=(11.69, 8.27), layout=None if stem == "cover" else "constrained")
-    FigureCanvasAgg(fig)
-    draw(fig)
-    fig.savefig(png, dpi=dpi)
-    # the layout the PNG's draw computed holds for the PDF page too: computing it again
-    # (every Axes' ticks and labels measured twice over) was half the page's time
-    _freeze_layout(fig)
-    return fig
-
-
-def _page_worker(
-    pages: list[tuple[str, Callable[[Figure], None]]],
-    mine: list[int],
-    figdir: Path,
-    dpi: int,
-    conn: Any,
-) -> None:
-    """Forked worker: write the PNG of each page in ``mine``; send each Figure, pickled.
-
-    A page whose Figure cannot be pickled is sent as ``None`` (the parent draws it again
-    for the PDF); the first error stops the worker, and the parent draws what is left.
-    """
-    import pickle
-
-    try:
-        for i in mine:
-            stem, draw = pages[i]
-            fig = _png_page(stem, draw, figdir / f"{stem}.png", dpi)
-            try:
-                payload = pickle.dumps(fig, protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:  # noqa: BLE001 - the parent redraws this page
-                payload = None
-            conn.send((i, payload))
-    except BaseException:  # noqa: BLE001 - the parent redraws every page not sent
-        pass
-    finally:
-        conn.close()
-
-
-def _report_processes(processes: int | None, n_pages: int) -> int:
-    """Processes to write the pages with: 2 when a second core and ``fork`` are at hand."""
-    import multiprocessing
-    import os
-    import threading
-
-    if processes is not None:
-        return max(1, min(int(processes), 2))
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    try:
-        busy = os.getloadavg()[0]  # runnable processes, this one among them
-    except OSError:
-        busy = 0.0
-    ok = (
-        n_pages >= 3
-        and cores >= 2
-        # a second process pays only if a core is idle for it
-        and busy <= cores - 1
-        and "fork" in multiprocessing.get_all_start_methods()
-        # forking a process that runs other threads (a notebook kernel, a Dask worker)
-        # can copy a lock another thread holds; daemonic processes may not have children
-        and threading.active_count() == 1
-        and not multiprocessing.current_process().daemon
-    )
-    return 2 if ok else 1
-
-
-def write_pages(
-    pages: list[tuple[str, Callable[[Figure], None]]],
-    folder: str | Path,
-    *,
-    dpi: int = 110,
-    processes: int | None = None,
-) -> list[Path]:
-    """Draw each page on a new A4-landscape Figure; write ``report.pdf`` and PNG files.
-
-    Parameters
-    ----------
-    pages
-        ``(stem, draw)`` pairs: ``draw(fig)`` fills the page, saved as ``figures/<stem>.png``
-        and as one page of ``report.pdf``. A page named ``cover`` is laid out by hand; the
-        others use matplotlib's constrained layout.
-    folder
-        Output folder (created if needed).
-    dpi
-        Resolution of the PNG files.
-    processes
-        1 writes every page in this process; 2 forks one worker that draws three pages in
-        four and writes their PNG files while this process writes the others and the
-        whole PDF (from the worker's Figures, pickled: the same bytes as drawn here).
-        Default: 2 with at least three pages, two cores for this process and one of them
-        idle (one-minute load average at most the cores less one), the ``fork`` start
-        method and no other thread running; else 1.
-
-    Returns
-    -------
-    list of pathlib.Path
-        The files written, the PDF first.
-    """
-    folder = Path(folder)
-    figdir = folder / "figures"
-    figdir.mkdir(parents=True, exist_ok=True)
-    pdf_path = folder / "report.pdf"
-    written = [pdf_path, *(figdir / f"{stem}.png" for stem, _ in pages)]
-    n = len(pages)
-    if _report_processes(processes, n) == 1 or n < 2:
-        with PdfPages(pdf_path) as pdf:
-            for stem, draw in pages:
-                pdf.savefig(_png_page(stem, draw, figdir / f"{stem}.png", dpi))
-        return written
-    _write_pages_forked(pages, figdir, pdf_path, dpi)
-    return written
-
-
-def _write_pages_forked(
-    pages: list[tuple[str, Callable[[Figure], None]]], figdir: Path, pdf_path: Path, dpi: int
-) -> None:
-    """:func:`write_pages` with one forked worker (see there)."""
-    import multiprocessing
-    import pickle
-
-    # the PDF page costs about half a PNG page (no layout, no rasterising): this process
-    # keeps one page in four and writes the PDF, the worker writes the rest
-    mine = [i for i in range(len(pages)) if i % 4 != 0]
-    ctx = multiprocessing.get_context("fork")
-    recv, send = ctx.Pipe(duplex=False)
-    worker = ctx.Process(target=_page_worker, args=(pages, mine, figdir, dpi, send), daemon=True)
-    worker.start()
-    send.close()
-    try:
-        own = {
-            i: _png_page(stem, draw, figdir / f"{stem}.png", dpi)
-            for i, (stem, draw) in enumerate(pages)
-            if i not in mine
-        }
-        got: dict[int, Figure | None] = {}
-        alive = True
-        with PdfPages(pdf_path) as pdf:
-            for i, (stem, draw) in enumerate(pages):
-                if i in own:
-                    pdf.savefig(own.pop(i))
-                    continue
-                while alive and i not in got:
-                    try:
-                        j, payload = recv.recv()
-                    except EOFError:  # worker stopped: draw the rest here
-                        alive = False
-                        break
-                    got[j] = None if payload is None else pickle.loads(payload)
-                fig = got.pop(i, None)
-                if fig is None:
-                    fig = _png_page(stem, draw, figdir / f"{stem}.png", dpi)
-                pdf.savefig(fig)
-    finally:
-        recv.close()
-        if worker.is_alive():
-            worker.terminate()
-        worker.join()
 
 
 def write_report(result: RunResult, folder: str | Path, *, dpi: int = 110) -> list[Path]:
