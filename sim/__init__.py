@@ -21,22 +21,25 @@ writes (:mod:`sim.reporting.folders`): :func:`write_run`, :func:`write_experimen
 
 from ._version import __version__
 from .errors import AnalysisError, ExperimentError, ScenarioError
-from .experiments import (
-    ExperimentResult,
-    Task,
-    compare,
-    replicate,
-    run_tasks,
-    sweep,
-)
-from .results import SUMMARY_KEYS, RunResult, run
-from .scenario import (
-    Scenario,
-    load_scenario,
-    parse_money,
-    scenario_to_yaml,
-    with_overrides,
-)
+
+# Everything else is imported when first used (PEP 562): ``import sim`` stays cheap (no
+# numpy, pandas or pydantic), so the command line can install its signal handlers first
+# and a notebook pays only for what it touches.
+_LAZY = {
+    **dict.fromkeys(
+        ("ExperimentResult", "Task", "compare", "replicate", "run_tasks", "sweep"), "experiments"
+    ),
+    **dict.fromkeys(("SUMMARY_KEYS", "RunResult", "run"), "results"),
+    **dict.fromkeys(
+        ("Scenario", "load_scenario", "parse_money", "scenario_to_yaml", "with_overrides"),
+        "scenario",
+    ),
+    **dict.fromkeys(
+        ("plot_fan", "plot_exhaustion_probability", "plot_sweep", "plot_differences"),
+        "reporting.experiment_report",
+    ),
+    **dict.fromkeys(("write_run", "write_experiment"), "reporting.folders"),
+}
 
 __all__ = [
     "__version__",
@@ -65,19 +68,16 @@ __all__ = [
     "write_experiment",
 ]
 
-_LAZY_PLOTS = ("plot_fan", "plot_exhaustion_probability", "plot_sweep", "plot_differences")
 
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
 
-_LAZY_WRITERS = ("write_run", "write_experiment")
-
-
-def __getattr__(name: str):  # PEP 562: matplotlib is imported only when a plot is asked for
-    if name in _LAZY_PLOTS:
-        from .reporting import experiment_report
-
-        return getattr(experiment_report, name)
-    if name in _LAZY_WRITERS:
-        from .reporting import folders
-
-        return getattr(folders, name)
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value  # once imported, an ordinary attribute
+        return value
     raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
