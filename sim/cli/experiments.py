@@ -247,7 +247,7 @@ def _parse_vary(items: list[str]) -> dict[str, list[Any]]:
 
 
 def _parse_ranges(items: list[str]) -> dict[str, tuple[float, float]]:
-    from sim import parse_money
+    from sim.scenario import parse_value
 
     ranges: dict[str, tuple[float, float]] = {}
     for item in items:
@@ -259,7 +259,7 @@ def _parse_ranges(items: list[str]) -> dict[str, tuple[float, float]]:
                 f"--range expects path=low:high (e.g. guarantee.cap_per_firm=10m:40m), got {item!r}"
             )
         try:
-            ranges[path] = (parse_money(lo.strip()), parse_money(hi.strip()))
+            ranges[path] = (parse_value(path, lo.strip()), parse_value(path, hi.strip()))
         except (ValueError, TypeError) as exc:
             raise UserError(f"--range {path}: {exc}") from None
         if not ranges[path][0] < ranges[path][1]:
