@@ -7,7 +7,7 @@ Every place that accepts an amount or a share (scenario files, ``--set``, target
 design targets, ``PATH=LO:HI`` ranges, sweep values) goes through them.
 
 Public names: :func:`parse_money`, :func:`parse_share`, :func:`parse_figure`, and the
-field types ``Money``, ``PositiveMoney``, ``Share``, ``Rate``, ``NonNegRate``,
+field types ``Money``, ``PositiveMoney``, ``Share``, ``Rate``, ``NonNegRate``, ``PositiveRate``,
 ``NonNeg``, ``Positive``, ``Real`` used by the schema.
 """
 
@@ -225,6 +225,7 @@ Share = Annotated[float, BeforeValidator(parse_share), Field(ge=0, le=1)]
 #: A rate or fraction that may lie outside 0..1 (a growth rate, a spread): ``0.2`` or ``20%``.
 Rate = Annotated[float, BeforeValidator(parse_share)]
 NonNegRate = Annotated[float, BeforeValidator(parse_share), Field(ge=0)]
+PositiveRate = Annotated[float, BeforeValidator(parse_share), Field(gt=0)]
 NonNeg = Annotated[float, BeforeValidator(_finite), Field(ge=0)]
 Positive = Annotated[float, BeforeValidator(_finite), Field(gt=0)]
 Real = Annotated[float, BeforeValidator(_finite)]

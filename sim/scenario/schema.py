@@ -20,7 +20,17 @@ from pydantic import (
 )
 
 from ..outdir import folder_name
-from .money import Money, NonNeg, NonNegRate, Positive, PositiveMoney, Rate, Real, Share
+from .money import (
+    Money,
+    NonNeg,
+    NonNegRate,
+    Positive,
+    PositiveMoney,
+    PositiveRate,
+    Rate,
+    Real,
+    Share,
+)
 
 SHARE_TOLERANCE = 1e-3
 
@@ -131,7 +141,7 @@ class Demand(_Section):
     """Financing needs: a Poisson process per firm with amounts scaled to revenue."""
 
     needs_per_firm_year: NonNeg = 1.0
-    amount_revenue_ratio_median: Positive = 0.12
+    amount_revenue_ratio_median: PositiveRate = 0.12
     amount_sigma: float = Field(default=0.8, ge=0, le=4)
     waiting_at_launch_share: Share = 0.3
     patience_days: int = Field(default=90, ge=0)
@@ -178,7 +188,7 @@ class Lender(_Section):
     officers: int = Field(ge=1)
     reviews_per_officer_day: Positive = 1.0
     review_days: int = Field(default=10, ge=0, le=3650)
-    max_expected_loss: Positive = 0.008
+    max_expected_loss: PositiveRate = 0.008
     lgd: Share = 0.6
 
 
