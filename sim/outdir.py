@@ -16,7 +16,8 @@ used by the command line and by notebooks alike.
 
 Public names: :func:`output_folder`, :class:`OutputBuild`, :class:`OutputError`,
 :func:`owned_files`, :func:`check_replaceable`, :func:`check_target`, :class:`FolderLock`,
-:func:`windows_path_problem`, :func:`folder_name`, :data:`MANIFEST`.
+:func:`windows_path_problem`, :func:`folder_name`, :data:`FOLDER_NAME_MAX_BYTES`,
+:data:`MANIFEST`.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "FOLDER_NAME_MAX_BYTES",
     "MANIFEST",
     "WRITER_MARK",
     "FolderLock",
@@ -186,8 +188,8 @@ def folder_name(name: str) -> str:
     if bad:
         shown = repr(bad[0]) if len(repr(nfc)) > 60 else repr(nfc)
         raise ValueError(
-            f"expected letters, digits, '_', '.' and '-' only, got {shown} (the name "
-            f"names the output folder, so it may not hold {_char_name(bad[0])})"
+            f"expected letters, digits, '_', '.' and '-' only, got {shown} (it names the "
+            f"output folder, so it may not hold {_char_name(bad[0])})"
         )
     if set(nfc) <= {"."}:
         raise ValueError(
