@@ -16,7 +16,8 @@ used by the command line and by notebooks alike.
 
 Public names: :func:`output_folder`, :class:`OutputBuild`, :class:`OutputError`,
 :func:`owned_files`, :func:`check_replaceable`, :func:`check_target`, :class:`FolderLock`,
-:func:`windows_path_problem`, :data:`MANIFEST`.
+:func:`windows_path_problem`, :func:`folder_name`, :data:`FOLDER_NAME_MAX_BYTES`,
+:data:`MANIFEST`.
 """
 
 from __future__ import annotations
@@ -28,12 +29,14 @@ import shutil
 import socket
 import tempfile
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "FOLDER_NAME_MAX_BYTES",
     "MANIFEST",
     "WRITER_MARK",
     "FolderLock",
@@ -41,6 +44,7 @@ __all__ = [
     "OutputError",
     "check_replaceable",
     "check_target",
+    "folder_name",
     "output_folder",
     "owned_files",
     "windows_path_problem",
@@ -139,6 +143,80 @@ def windows_path_problem(text: str) -> str | None:
     if "\\" in text:
         return "contains a backslash, which this system reads as part of a name"
     return None
+
+
+#: Names Windows keeps for devices, in any case and with any extension (``con.txt``).
+_WINDOWS_DEVICES = frozenset(
+    ["CON", "PRN", "AUX", "NUL"]
+    + [f"{d}{i}" for d in ("COM", "LPT") for i in [*"0123456789", "\u00b9", "\u00b2", "\u00b3"]]
+)
+#: Longest name, in UTF-8 bytes, that leaves room for the suffixes of the files and
+#: folders named after it (``_calibration_table.csv``, ``.lock``, ``.tmp-...``) within the
+#: 255 bytes most file systems allow.
+FOLDER_NAME_MAX_BYTES = 200
+
+
+def folder_name(name: str) -> str:
+    """Check that ``name`` is safe as a folder name on every OS, and return its NFC form.
+
+    A scenario's name is the name of its default output folder (``reports/<name>/``) and
+    of folders and files derived from it (``reports/<name>_sweep/``). Accepted: letters
+    and digits of any script (``上海专精特新_2025``), combining marks, ``_``, ``.`` and
+    ``-``. So no path separator, no character Windows reserves (``<>:"/\\|?*``), no
+    control or invisible formatting character and no space can occur.
+
+    Parameters
+    ----------
+    name
+        The name as written.
+
+    Returns
+    -------
+    str
+        The name in Unicode normal form C (so that a name typed on macOS and one typed
+        on Windows give the same folder); ASCII names are returned unchanged.
+
+    Raises
+    ------
+    ValueError
+        If the name has another character, is only dots (``.``, ``..``), is a name
+        Windows reserves for a device (``CON``, ``nul.txt``, ``COM1``), or is longer than
+        :data:`FOLDER_NAME_MAX_BYTES` bytes in UTF-8.
+    """
+    nfc = unicodedata.normalize("NFC", name)
+    bad = [c for c in nfc if not (c in "_.-" or unicodedata.category(c)[0] in "LMN")]
+    if bad:
+        shown = repr(bad[0]) if len(repr(nfc)) > 60 else repr(nfc)
+        raise ValueError(
+            f"expected letters, digits, '_', '.' and '-' only, got {shown} (it names the "
+            f"output folder, so it may not hold {_char_name(bad[0])})"
+        )
+    if set(nfc) <= {"."}:
+        raise ValueError(
+            f"expected a name with a letter or digit (it names the output folder), got {nfc!r}"
+        )
+    if nfc.split(".", 1)[0].upper() in _WINDOWS_DEVICES:
+        raise ValueError(
+            f"expected a name that Windows does not reserve for a device (CON, PRN, AUX, "
+            f"NUL, COM1, LPT1, ...; it names the output folder), got {nfc!r}"
+        )
+    size = len(nfc.encode("utf-8"))
+    if size > FOLDER_NAME_MAX_BYTES:
+        raise ValueError(
+            f"expected a name of at most {FOLDER_NAME_MAX_BYTES} bytes in UTF-8 (it names "
+            f"the output folder; a Chinese character takes 3), got one of {size} bytes"
+        )
+    return nfc
+
+
+def _char_name(c: str) -> str:
+    if c in "/\\":
+        return "a path separator"
+    if c.isspace():
+        return "a space"
+    if unicodedata.category(c)[0] == "C":
+        return "a control or invisible character"
+    return f"{c!r}"
 
 
 class FolderLock:

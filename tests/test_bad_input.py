@@ -242,7 +242,9 @@ CASES: dict[str, tuple[str, tuple[str, ...], str | None, tuple[str, ...]]] = {
         _doc(_set("loan_pool.total", "lots")),
         (),
         "loan_pool.total",
-        ("expected an amount such as 400bn, 30m, 100k or 2500000, got 'lots'",),
+        (
+            "expected an amount such as 400bn, 30m, 100k, 3000万, 40亿, 1.2万亿 or 2500000, got 'lots'",
+        ),
     ),
     "wrong_money_suffix": (
         _doc(_set("guarantee.cap_per_firm", "30x")),
@@ -493,7 +495,9 @@ CASES: dict[str, tuple[str, tuple[str, ...], str | None, tuple[str, ...]]] = {
         _doc(),
         ("--set", "loan_pool.total=abc"),
         "loan_pool.total",
-        ("expected an amount such as 400bn, 30m, 100k or 2500000, got 'abc'",),
+        (
+            "expected an amount such as 400bn, 30m, 100k, 3000万, 40亿, 1.2万亿 or 2500000, got 'abc'",
+        ),
     ),
     "set_invalid_date_value": (
         _doc(),

@@ -23,7 +23,7 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from sim.scenario import Scenario, parse_money
+from sim.scenario import Scenario, parse_figure
 
 from .conftest import BASELINE, ROOT
 
@@ -146,7 +146,7 @@ def _is_number(value: typing.Any) -> bool:
         return True
     if isinstance(value, str):
         try:
-            parse_money(value)
+            parse_figure(value)
         except ValueError:
             return False
         return True

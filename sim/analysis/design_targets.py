@@ -15,7 +15,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ..scenario import Scenario, parse_money
+from ..scenario import Scenario, parse_figure
+from ..scenario.money import _ascii
 from .evaluation import (
     DAY_KEYS,
     NUMERIC_KEYS,
@@ -28,7 +29,7 @@ target := "P(" KEY OP NUMBER ")" OP PROB      probability over replications
         | ["mean"] KEY OP NUMBER              mean over replications
         | ("max" | "min") KEY ["/" KEY]       best value (ratio of means)
 OP     := <= | < | >= | >
-NUMBER := a number or amount (0.5, 365, 20bn, 10%) or the word horizon
+NUMBER := a number, an amount or a percentage (0.5, 365, 20bn, 20亿, 10%) or the word horizon
 KEY    := a numeric figure of summary.json (e.g. pool_exhausted_day, uptake_rate)
 examples: "P(pool_exhausted_day <= 364) <= 0.10"   "mean uptake_rate >= 0.5"
           "max borrower_firms_n / fiscal_cost_amount\""""
@@ -96,13 +97,11 @@ def _number(text: str, what: str, target: str) -> float | str:
     if t.lower() == "horizon":
         return "horizon"
     try:
-        if t.endswith("%"):
-            return float(t[:-1]) / 100.0
-        return parse_money(t)
+        return parse_figure(t)
     except ValueError:
         raise DesignError(
-            f"--target {target!r}: {what} {t!r} is not a number, an amount (20bn) or a "
-            f"percentage (10%).\n{GRAMMAR}"
+            f"--target {target!r}: {what} {t!r} is not a number, an amount (20bn, 20亿) or "
+            f"a percentage (10%).\n{GRAMMAR}"
         ) from None
 
 
@@ -121,7 +120,9 @@ def parse_target(text: str) -> DesignTarget:
     Parameters
     ----------
     text
-        E.g. ``"P(pool_exhausted_day <= 364) <= 0.10"``.
+        E.g. ``"P(pool_exhausted_day <= 364) <= 0.10"`` or
+        ``"P(disbursed_amount >= 20亿) > 50%"``; full-width forms (``（``, ``＞``,
+        ``５０％``) read as their ASCII forms.
 
     Returns
     -------
@@ -133,7 +134,7 @@ def parse_target(text: str) -> DesignTarget:
     DesignError
         With the grammar, when the text does not parse or names an unknown figure.
     """
-    t = " ".join(text.split())
+    t = " ".join(_ascii(text).split())
     m = _RE_PROB.match(t)
     if m:
         key, op, thr, pop, p = m.groups()

@@ -36,7 +36,7 @@ from ..scenario import (
     Scenario,
     ScenarioError,
     get_path,
-    parse_money,
+    parse_value,
     scenario_to_dict,
     with_overrides,
 )
@@ -90,7 +90,10 @@ class ParamRange:
 
 
 def parse_range(text: str, scenario: Scenario, *, option: str = "range") -> ParamRange:
-    """Parse ``path=lo:hi`` (bounds may be money such as ``100bn``) against a scenario.
+    """Parse ``path=lo:hi`` against a scenario; bounds as the field reads them.
+
+    Bounds of an amount may be written ``100bn`` or ``1000亿``, of a share ``50%`` or
+    ``0.5`` (:func:`sim.scenario.parse_value`).
 
     Parameters
     ----------
@@ -122,7 +125,7 @@ def parse_range(text: str, scenario: Scenario, *, option: str = "range") -> Para
     path, bounds = (s.strip() for s in text.split("=", 1))
     lo_txt, hi_txt = (s.strip() for s in bounds.split(":", 1))
     try:
-        lo, hi = parse_money(lo_txt), parse_money(hi_txt)
+        lo, hi = parse_value(path, lo_txt), parse_value(path, hi_txt)
     except ValueError as exc:
         raise ScenarioError(f"{option} {text!r}: {exc}", field=path) from None
     if not lo < hi:

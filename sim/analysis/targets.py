@@ -9,7 +9,7 @@ Public names: :class:`Targets` (and :class:`SummaryTarget`, :class:`CumulativeTa
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
@@ -27,7 +27,7 @@ from pydantic import (
 from ..scenario import (
     Scenario,
     ScenarioError,
-    parse_money,
+    parse_figure,
 )
 from ..scenario.messages import _from_validation_error
 from ..scenario.reading import _SafeLoader
@@ -52,11 +52,9 @@ class TargetsError(ScenarioError):
 # --------------------------------------------------------------------------- targets
 
 
-def _amount(value: Any) -> float:
-    return parse_money(value)
-
-
-Amount = Annotated[float, BeforeValidator(_amount)]
+#: An observed figure or its scale: a number, an amount (``20bn``, ``3000万``) or a
+#: percentage (``73%``), read by :func:`sim.scenario.parse_figure`.
+Amount = Annotated[float, BeforeValidator(parse_figure)]
 
 
 class _Strict(BaseModel):
@@ -69,7 +67,7 @@ class SummaryTarget(_Strict):
     key: str
     value: Amount
     weight: float = Field(default=1.0, ge=0)
-    scale: float | None = Field(default=None, gt=0)
+    scale: Amount | None = Field(default=None, gt=0)
     source: str = ""
 
     @field_validator("key")
@@ -95,7 +93,7 @@ class CumulativePoint(_Strict):
     day: int = Field(ge=0)
     value: Amount
     weight: float | None = Field(default=None, ge=0)
-    scale: float | None = Field(default=None, gt=0)
+    scale: Amount | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
     def _scale(self) -> CumulativePoint:

@@ -17,7 +17,7 @@ from ..errors import ExperimentError
 from ..scenario import (
     Scenario,
     get_path,
-    parse_money,
+    parse_value,
     scenario_to_dict,
 )
 from .executors import run_tasks
@@ -61,7 +61,8 @@ def lhs_points(
     Parameters
     ----------
     ranges
-        ``{path: (low, high)}``; bounds may be money text (``"10m"``).
+        ``{path: (low, high)}``; bounds may be text as the field reads it (``"10m"``,
+        ``"3000万"``, ``"50%"``; :func:`sim.scenario.parse_value`).
     n
         Number of points.
     seed
@@ -89,7 +90,7 @@ def lhs_points(
     hi = np.empty(len(paths))
     for j, p in enumerate(paths):
         try:
-            lo[j], hi[j] = (parse_money(x) for x in ranges[p])
+            lo[j], hi[j] = (parse_value(p, x) for x in ranges[p])
         except (ValueError, TypeError) as exc:
             raise ExperimentError(f"range of {p!r}: {exc}") from None
         if not lo[j] < hi[j]:

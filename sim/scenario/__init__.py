@@ -1,7 +1,8 @@
 """Scenario: the validated description of one programme and its setting.
 
 Public names: :class:`Scenario` (and its section models), :func:`load_scenario`,
-:func:`parse_money`, :func:`apply_overrides`, :func:`scenario_to_yaml`,
+:func:`parse_money`, :func:`parse_share`, :func:`parse_figure`, :func:`parse_value`,
+:func:`apply_overrides`, :func:`scenario_to_yaml`,
 :class:`ScenarioError`.
 
 A scenario file is YAML. It is loaded with the safe loader (:mod:`.reading`), merged
@@ -21,8 +22,8 @@ from .loading import (
     with_overrides,
 )
 from .memory import check_memory, estimate_memory_bytes
-from .money import parse_money
-from .overrides import apply_overrides, get_path
+from .money import parse_figure, parse_money, parse_share
+from .overrides import apply_overrides, get_path, parse_value
 from .schema import (
     SHARE_TOLERANCE,
     AwardLevel,
@@ -59,6 +60,9 @@ __all__ = [
     "scenario_to_yaml",
     "with_overrides",
     "parse_money",
+    "parse_share",
+    "parse_figure",
+    "parse_value",
     "apply_overrides",
     "get_path",
     "estimate_memory_bytes",

@@ -14,7 +14,7 @@ from pydantic import (
 )
 
 from ..errors import ScenarioError, _printable
-from .money import _shown, parse_money
+from .money import _AMOUNT_FORMS, _SHARE_FORMS, _shown, parse_money, parse_share
 from .schema import Scenario, _CrossFieldErrors
 
 
@@ -74,6 +74,11 @@ def _is_money(ann: Any, info: Any) -> bool:
     return any(getattr(m, "func", None) is parse_money for m in _metadata(ann, info))
 
 
+def _is_share(ann: Any, info: Any) -> bool:
+    """The field reads percentages (a share, rate or fraction)."""
+    return any(getattr(m, "func", None) is parse_share for m in _metadata(ann, info))
+
+
 def _num(x: float, money: bool) -> str:
     if float(x).is_integer() and (money or abs(x) >= 10_000):
         return f"{x:,.0f}"
@@ -105,9 +110,11 @@ def _describe(ann: Any, info: Any) -> str:
         return "text"
     if base is float:
         if _is_money(ann, info):
-            return "an amount such as 400bn, 30m, 100k or 2500000"
+            return f"an amount such as {_AMOUNT_FORMS}"
         if b.get("ge") == 0 and b.get("le") == 1:
-            return "a share between 0 and 1 (0.3 means 30 %)"
+            return f"a share between 0 and 1 (0.3 means 30 %; {_SHARE_FORMS})"
+        if _is_share(ann, info):
+            return f"a number or a percentage ({_SHARE_FORMS})"
         return "a number"
     return "a value"
 

@@ -1,6 +1,6 @@
 """Overrides: ``path=value`` pairs (or a mapping) applied to a raw scenario mapping.
 
-Public names: :func:`apply_overrides`.
+Public names: :func:`apply_overrides`, :func:`parse_value`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pydantic import (
 )
 
 from ..errors import ScenarioError
-from .messages import _schema_child, _unwrap
-from .money import _shown
+from .messages import _annotation_at, _is_share, _schema_child, _unwrap
+from .money import _shown, parse_money, parse_share
 from .reading import _SYNTAX_HINT, _parse_yaml
 from .schema import Scenario
 
@@ -34,6 +34,36 @@ def get_path(data: Any, path: str) -> Any:
         else:
             return None
     return node
+
+
+def parse_value(path: str, value: Any) -> float:
+    """The number a value stands for at a numeric field of the scenario (e.g. a range bound).
+
+    A field holding a share, rate or fraction reads it with :func:`parse_share`
+    (``30%``, ``0.3``); any other numeric field with :func:`parse_money` (``3000万``,
+    ``30m``, ``2500000``). A path the schema does not know reads as an amount; the
+    caller's check of the path names the fields.
+
+    Parameters
+    ----------
+    path
+        Dotted path of the field, as for ``--set`` (``guarantee.coverage``).
+    value
+        A number or the text of one.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If the value is not of the field's form (the message says which forms are).
+    """
+    ann, info = _annotation_at(path.split("."))
+    if ann is not None and _is_share(ann, info):
+        return float(parse_share(value))
+    return parse_money(value)
 
 
 def apply_overrides(

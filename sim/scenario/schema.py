@@ -19,7 +19,18 @@ from pydantic import (
     model_validator,
 )
 
-from .money import Money, NonNeg, Positive, PositiveMoney, Real, Share
+from ..outdir import folder_name
+from .money import (
+    Money,
+    NonNeg,
+    NonNegRate,
+    Positive,
+    PositiveMoney,
+    PositiveRate,
+    Rate,
+    Real,
+    Share,
+)
 
 SHARE_TOLERANCE = 1e-3
 
@@ -72,12 +83,12 @@ class Tier(_Section):
     revenue_median: PositiveMoney
     revenue_sigma: float = Field(ge=0, le=4)
     revenue_per_employee: PositiveMoney = 1_000_000.0
-    pd_annual_median: float = Field(gt=0, lt=1)
+    pd_annual_median: Rate = Field(gt=0, lt=1)
     pd_sigma: float = Field(default=0.6, ge=0, le=4)
     collateral_ratio_mean: Share = 0.3
     in_zone_share: Share = 0.5
-    growth_mean: Real = 0.1
-    growth_sd: NonNeg = 0.15
+    growth_mean: Rate = 0.1
+    growth_sd: NonNegRate = 0.15
     age_median_years: Positive = 8.0
 
 
@@ -130,7 +141,7 @@ class Demand(_Section):
     """Financing needs: a Poisson process per firm with amounts scaled to revenue."""
 
     needs_per_firm_year: NonNeg = 1.0
-    amount_revenue_ratio_median: Positive = 0.12
+    amount_revenue_ratio_median: PositiveRate = 0.12
     amount_sigma: float = Field(default=0.8, ge=0, le=4)
     waiting_at_launch_share: Share = 0.3
     patience_days: int = Field(default=90, ge=0)
@@ -160,7 +171,7 @@ class Behaviour(_Section):
     apply_intercept: Real = 0.0
     apply_benefit_slope: NonNeg = 1.0
     apply_size_slope: Real = 0.3
-    access_value_rate: NonNeg = 0.02
+    access_value_rate: NonNegRate = 0.02
     assisted_share: Share = 0.3
     prep_days: int = Field(default=5, ge=0)
     retry_probability: Share = 0.6
@@ -177,7 +188,7 @@ class Lender(_Section):
     officers: int = Field(ge=1)
     reviews_per_officer_day: Positive = 1.0
     review_days: int = Field(default=10, ge=0, le=3650)
-    max_expected_loss: Positive = 0.008
+    max_expected_loss: PositiveRate = 0.008
     lgd: Share = 0.6
 
 
@@ -226,8 +237,8 @@ class Rates(_Section):
     """Interest rates, annual, as fractions (0.031 = 3.1 %)."""
 
     lpr_1y: Share = 0.031
-    programme_spread: Real = 0.003
-    market_spread_base: Real = 0.006
+    programme_spread: Rate = 0.003
+    market_spread_base: Rate = 0.006
     market_risk_premium_per_pd: NonNeg = 0.5
 
 
@@ -354,7 +365,7 @@ class AwardLevel(_Section):
     amount: Money
     per_round_max: int = Field(ge=0)
     min_revenue: Money = 0.0
-    min_growth: Real = 0.0
+    min_growth: Rate = 0.0
 
 
 class Awards(_Section):
@@ -408,7 +419,7 @@ class Funds(_Section):
     ticket_revenue_share: Share = 0.1
     ticket_min: Money = 5_000_000.0
     ticket_max: Money = 100_000_000.0
-    min_growth: Real = 0.2
+    min_growth: Rate = 0.2
     eligible_tiers: list[str] = Field(min_length=1)
 
 
@@ -419,7 +430,7 @@ class Scenario(_Section):
     left out; the model then has no such measure.
     """
 
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
+    name: str = Field(min_length=1)
     description: str = ""
     currency: str = Field(default="CNY", min_length=1, max_length=12)
     seed: int = Field(ge=0, lt=2**63)
@@ -449,13 +460,8 @@ class Scenario(_Section):
     @field_validator("name")
     @classmethod
     def _name_is_a_folder_name(cls, value: str) -> str:
-        # the name is the default output folder, reports/<name>/: '.' or '..' would escape it
-        if set(value) == {"."}:
-            raise ValueError(
-                f"expected a name with a letter or digit (it names the output folder), "
-                f"got {value!r}"
-            )
-        return value
+        # the name is the default output folder, reports/<name>/
+        return folder_name(value)
 
     @model_validator(mode="after")
     def _cross(self) -> Scenario:
