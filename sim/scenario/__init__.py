@@ -1,7 +1,7 @@
 """Scenario: the validated description of one programme and its setting.
 
 Public names: :class:`Scenario` (and its section models), :func:`load_scenario`,
-:func:`parse_money`, :func:`apply_overrides`, :func:`scenario_to_yaml`,
+:func:`parse_money`, :func:`is_money_field`, :func:`apply_overrides`, :func:`scenario_to_yaml`,
 :class:`ScenarioError`.
 
 A scenario file is YAML. It is loaded with the safe loader (:mod:`.reading`), merged
@@ -21,6 +21,7 @@ from .loading import (
     with_overrides,
 )
 from .memory import check_memory, estimate_memory_bytes
+from .messages import is_money_field
 from .money import parse_money
 from .overrides import apply_overrides, get_path
 from .schema import (
@@ -59,6 +60,7 @@ __all__ = [
     "scenario_to_yaml",
     "with_overrides",
     "parse_money",
+    "is_money_field",
     "apply_overrides",
     "get_path",
     "estimate_memory_bytes",
