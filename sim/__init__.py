@@ -17,6 +17,11 @@ Public names: :func:`load_scenario`, :func:`with_overrides`, :func:`run`,
 writes (:mod:`sim.reporting.folders`): :func:`write_run`, :func:`write_experiment`::
 
     sim.write_run(res, "reports/my_run")       # tables, summary, report, manifest
+
+and live tuning in a notebook (:mod:`sim.reporting.tuning`, needs ipywidgets):
+:func:`tune`::
+
+    sim.tune("scenarios/shanghai_2024.yaml", ["guarantee.cap_per_firm=10m:50m"], firms_n=2000)
 """
 
 from ._version import __version__
@@ -63,6 +68,7 @@ __all__ = [
     "plot_differences",
     "write_run",
     "write_experiment",
+    "tune",
 ]
 
 _LAZY_PLOTS = ("plot_fan", "plot_exhaustion_probability", "plot_sweep", "plot_differences")
@@ -76,6 +82,10 @@ def __getattr__(name: str):  # PEP 562: matplotlib is imported only when a plot 
         from .reporting import experiment_report
 
         return getattr(experiment_report, name)
+    if name == "tune":  # ipywidgets is imported only when a tuner is built
+        from .reporting import tuning
+
+        return tuning.tune
     if name in _LAZY_WRITERS:
         from .reporting import folders
 
