@@ -399,6 +399,12 @@ class Tuner:
                 self._fail(f"the run failed: {type(exc).__name__}: {exc}")
                 return
             took = time.perf_counter() - t0
+            try:
+                pairs = zip(self._figures, _PLOTS, strict=True)
+                images = [_png(fig, plot, result) for fig, plot in pairs]
+            except Exception as exc:  # noqa: BLE001 (shown in the widget, kept in .error)
+                self._fail(f"the plots could not be drawn: {type(exc).__name__}: {exc}")
+                return
             self.runs_n += 1
             self.result = result
             if self.start_summary is None:
@@ -406,12 +412,8 @@ class Tuner:
             self.error = None
             self._error.value = ""
             self._headline.value = _headline_html(result, self.start_summary)
-            for fig, img, plot in zip(self._figures, self._images, _PLOTS, strict=True):
-                fig.clear()
-                plot(fig.add_subplot(), result)
-                buf = io.BytesIO()
-                fig.savefig(buf, format="png", dpi=80, bbox_inches="tight")
-                img.value = buf.getvalue()
+            for img, png in zip(self._images, images, strict=True):
+                img.value = png
             self._command.value = self._command_html()
             self._status.value = f"run {self.runs_n} took {took:.1f} s"
 
@@ -538,6 +540,15 @@ def tune(
 
 
 # ---------------------------------------------------------------------- headline
+
+
+def _png(fig: Figure, plot: Callable[[Axes, RunResult], Any], result: RunResult) -> bytes:
+    """``plot`` of ``result`` drawn afresh on ``fig``, as PNG bytes."""
+    fig.clear()
+    plot(fig.add_subplot(), result)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=80, bbox_inches="tight")
+    return buf.getvalue()
 
 
 def _shown_path(path: str | os.PathLike[str]) -> str:
