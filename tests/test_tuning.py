@@ -205,6 +205,7 @@ def test_integer_lever_and_value_texts(baseline):
         ({"levers": ["name=1:2"]}, sim.ScenarioError, "not a numeric field"),
         ({"levers": []}, ValueError, "at least one lever"),
         ({"firms_n": 10**9}, ValueError, "firms_n must be"),
+        ({"firms_n": 1500.5}, ValueError, "whole number"),
         (
             {"levers": ["population.firms_n=100:3000"], "firms_n": 500},
             ValueError,
@@ -216,3 +217,13 @@ def test_bad_tuner_arguments_are_refused(kwargs, error, match):
     args = {"levers": ["guarantee.cap_per_firm=10m:50m"], "overrides": SMALL, **kwargs}
     with pytest.raises(error, match=match):
         sim.tune(BASELINE, **args)
+
+
+def test_a_field_outside_its_range_starts_at_the_bound_as_an_override():
+    t = sim.tune(BASELINE, ["guarantee.cap_per_firm=40m:50m"], overrides=SMALL, debounce=0)
+    try:
+        assert t.sliders["guarantee.cap_per_firm"].value == 40  # the scenario's 30 m is below
+        assert t.overrides == {"guarantee.cap_per_firm": "40m"}
+        assert t.result.scenario.guarantee.cap_per_firm == 40e6  # the run is what is shown
+    finally:
+        t.close()

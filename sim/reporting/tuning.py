@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
+from numbers import Integral
 from pathlib import Path
 from typing import Any
 
@@ -235,7 +236,7 @@ class Tuner:
         cur = self.base.currency
         data = scenario_to_dict(self.base)
         self.sliders: dict[str, Any] = {}
-        self._initial: dict[str, float] = {}
+        self._initial: dict[str, float | None] = {}
         for lv in self.levers:
             now = get_path(data, lv.path)
             lo, hi = lv.range.lo / lv.unit, lv.range.hi / lv.unit
@@ -254,7 +255,10 @@ class Tuner:
                 slider = widgets.IntSlider(**{**common, "min": int(lo), "max": int(hi)})
             else:
                 slider = widgets.FloatSlider(**common, readout_format=f".{lv.decimals}f")
-            self._initial[lv.path] = slider.value
+            # a field outside its lever's range starts at the nearer bound: that is then
+            # an override from the start (the runs and the command line use the bound)
+            inside = now is not None and start == float(now) / lv.unit
+            self._initial[lv.path] = slider.value if inside else None
             slider.observe(self._changed, names="value")
             self.sliders[lv.path] = slider
 
@@ -285,9 +289,13 @@ class Tuner:
 
     def _sample_items(self, firms_n: int | None, paths: list[str]) -> list[str]:
         pop = self.base.population
-        if firms_n is None or int(firms_n) == pop.firms_n:
+        if firms_n is None:
             return []
-        if isinstance(firms_n, bool) or int(firms_n) != firms_n or not 1 <= firms_n < pop.firms_n:
+        if isinstance(firms_n, bool) or not isinstance(firms_n, Integral):
+            raise ValueError(f"firms_n must be a whole number, got {firms_n!r}")
+        if firms_n == pop.firms_n:
+            return []
+        if not 1 <= firms_n < pop.firms_n:
             raise ValueError(
                 f"firms_n must be a whole number from 1 to the scenario's population.firms_n "
                 f"({pop.firms_n:,}), got {firms_n!r}"
@@ -301,7 +309,8 @@ class Tuner:
 
     @property
     def overrides(self) -> dict[str, str]:
-        """The levers moved from their start, as ``{path: value text}`` (``--set`` values)."""
+        """The levers moved from the scenario's values, as ``{path: value text}`` (the
+        ``--set`` values, in the order of the levers)."""
         return {
             lv.path: lv.text(self.sliders[lv.path].value)
             for lv in self.levers
