@@ -17,6 +17,11 @@ Public names: :func:`load_scenario`, :func:`with_overrides`, :func:`run`,
 writes (:mod:`sim.reporting.folders`): :func:`write_run`, :func:`write_experiment`::
 
     sim.write_run(res, "reports/my_run")       # tables, summary, report, manifest
+
+and live tuning in a notebook (:mod:`sim.reporting.tuning`, needs ipywidgets):
+:func:`tune`::
+
+    sim.tune("scenarios/shanghai_2024.yaml", ["guarantee.cap_per_firm=10m:50m"], firms_n=2000)
 """
 
 from ._version import __version__
@@ -39,6 +44,7 @@ _LAZY = {
         "reporting.experiment_report",
     ),
     **dict.fromkeys(("write_run", "write_experiment"), "reporting.folders"),
+    "tune": "reporting.tuning",  # ipywidgets: only when a tuner is built
 }
 
 __all__ = [
@@ -66,6 +72,7 @@ __all__ = [
     "plot_differences",
     "write_run",
     "write_experiment",
+    "tune",
 ]
 
 

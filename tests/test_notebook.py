@@ -39,3 +39,20 @@ def test_tuning_notebook_executes():
         if "image/png" in out.get("data", {})
     ]
     assert len(images) >= 2  # fan/exhaustion and sweep figures were drawn
+    # the live tuner was built and displayed, and ran again when driven from code
+    widgets = [
+        out
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if "application/vnd.jupyter.widget-view+json" in out.get("data", {})
+    ]
+    assert widgets
+    printed = "".join(
+        out.get("text", "")
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "stream"
+    )
+    assert "smesim run " in printed and "--set guarantee.cap_per_firm=40m" in printed

@@ -89,7 +89,9 @@ class ParamRange:
         return (float(x) - self.lo) / (self.hi - self.lo)
 
 
-def parse_range(text: str, scenario: Scenario, *, option: str = "range") -> ParamRange:
+def parse_range(
+    text: str, scenario: Scenario, *, option: str = "range", check_bounds: bool = True
+) -> ParamRange:
     """Parse ``path=lo:hi`` against a scenario; bounds as the field reads them.
 
     Bounds of an amount may be written ``100bn`` or ``1000亿``, of a share ``50%`` or
@@ -105,6 +107,10 @@ def parse_range(text: str, scenario: Scenario, *, option: str = "range") -> Para
     option
         What the range is called in messages (``"range"``; the command line passes its
         flag, e.g. ``"--fit"``).
+    check_bounds
+        Also check that each bound is a valid value of the field with the scenario's
+        other fields as they are. False for a range whose ends are valid only together
+        with other changes (a tuning slider shows such a setting's message when reached).
 
     Returns
     -------
@@ -115,7 +121,8 @@ def parse_range(text: str, scenario: Scenario, *, option: str = "range") -> Para
     ------
     ScenarioError
         If the text is malformed, the path is not a numeric field of the scenario, the
-        bounds are not ordered, or a bound is not a valid value of the field.
+        bounds are not ordered, or (with ``check_bounds``) a bound is not a valid value of
+        the field.
     """
     if "=" not in text or ":" not in text.split("=", 1)[1]:
         raise ScenarioError(
@@ -144,7 +151,7 @@ def parse_range(text: str, scenario: Scenario, *, option: str = "range") -> Para
         # fields in the first case and accepts the second
         with_overrides(scenario, {path: lo})
     rng = ParamRange(path, lo, hi, integer=isinstance(current, int))
-    for bound, shown in ((lo, lo_txt), (hi, hi_txt)):
+    for bound, shown in ((lo, lo_txt), (hi, hi_txt)) if check_bounds else ():
         try:
             with_overrides(scenario, {path: rng.value(rng.to_unit(bound))})
         except ScenarioError as exc:

@@ -2,7 +2,7 @@
 
 Public names: :class:`Scenario` (and its section models), :func:`load_scenario`,
 :func:`parse_money`, :func:`parse_share`, :func:`parse_figure`, :func:`parse_value`,
-:func:`apply_overrides`, :func:`scenario_to_yaml`,
+:func:`is_money_field`, :func:`apply_overrides`, :func:`scenario_to_yaml`,
 :class:`ScenarioError`.
 
 A scenario file is YAML. It is loaded with the safe loader (:mod:`.reading`), merged
@@ -22,6 +22,7 @@ from .loading import (
     with_overrides,
 )
 from .memory import check_memory, estimate_memory_bytes
+from .messages import is_money_field
 from .money import parse_figure, parse_money, parse_share
 from .overrides import apply_overrides, get_path, parse_value
 from .schema import (
@@ -63,6 +64,7 @@ __all__ = [
     "parse_share",
     "parse_figure",
     "parse_value",
+    "is_money_field",
     "apply_overrides",
     "get_path",
     "estimate_memory_bytes",

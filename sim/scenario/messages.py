@@ -1,5 +1,7 @@
 """Messages: a pydantic validation error turned into one line per field, naming the field path
 and what was expected (the range, the type, the allowed names).
+
+Public names: :func:`is_money_field` (what the messages know of a field's kind).
 """
 
 from __future__ import annotations
@@ -77,6 +79,25 @@ def _is_money(ann: Any, info: Any) -> bool:
 def _is_share(ann: Any, info: Any) -> bool:
     """The field reads percentages (a share, rate or fraction)."""
     return any(getattr(m, "func", None) is parse_share for m in _metadata(ann, info))
+
+
+def is_money_field(path: str) -> bool:
+    """Whether the scenario field at dotted ``path`` holds an amount of money.
+
+    Amount fields accept ``400bn``, ``30m``, ``100k`` (:func:`~sim.scenario.parse_money`).
+    Entries of mappings and lists are reached through any key or index
+    (``population.tiers.srdi.revenue_median``); a path that is not a field gives False.
+    """
+    import types
+    import typing
+
+    ann, info = _annotation_at(path.split("."))
+    if ann is None:
+        return False
+    options = [ann]
+    if typing.get_origin(ann) in (typing.Union, types.UnionType):  # an optional amount
+        options = [a for a in typing.get_args(ann) if a is not type(None)]
+    return any(_is_money(a, info) for a in options)
 
 
 def _num(x: float, money: bool) -> str:
