@@ -338,7 +338,7 @@ _EN: dict[str, str] = {
     # ---- firms
     "firms.sector": "Sector of the firm.",
     "firms.revenue": "Annual revenue.",
-    "firms.employees": "Employees.",
+    "firms.employees": "Number of employees.",
     "firms.age_years": "Age of the firm.",
     "firms.pd_annual": "Probability of default within a year.",
     "firms.collateral_ratio": "Collateral the firm can pledge, as a share of a loan.",
