@@ -637,7 +637,7 @@ def test_error_in_a_base_file_names_the_variant(tmp_path):
 def test_unknown_table_format(tmp_path):
     code, err = _invoke("run", str(BASELINE), "--out", str(tmp_path / "o"), "--format", "xml")
     assert code == 2
-    assert "--format: expected csv or parquet, got 'xml'" in err
+    assert "--format: expected csv, parquet or xlsx, got 'xml'" in err
     assert list(tmp_path.iterdir()) == []
 
 

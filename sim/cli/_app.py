@@ -248,7 +248,9 @@ ResumeOpt = Annotated[
     bool,
     typer.Option("--resume", help="Continue an interrupted experiment (task store <out>.tasks/)."),
 ]
-FormatOpt = Annotated[str, typer.Option("--format", help="Table format: csv or parquet.")]
+FormatOpt = Annotated[
+    str, typer.Option("--format", help="Table format: csv, parquet or xlsx (one workbook).")
+]
 NoReportOpt = Annotated[bool, typer.Option("--no-report", help="Write tables only, no PDF/PNG.")]
 
 

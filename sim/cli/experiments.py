@@ -68,9 +68,10 @@ def _run_experiment(
     task store is removed. On interruption the store is kept for ``--resume``.
     """
     from sim.reporting.folders import write_experiment_files
+    from sim.results import TABLE_FORMATS
 
-    if opts.fmt not in ("csv", "parquet"):
-        raise UserError(f"--format: expected csv or parquet, got {opts.fmt!r}")
+    if opts.fmt not in TABLE_FORMATS:
+        raise UserError(f"--format: expected csv, parquet or xlsx, got {opts.fmt!r}")
     store = _task_store(target)
     with _sigterm_as_interrupt(), _output(target, store=store) as build:
         t1 = time.perf_counter()

@@ -31,7 +31,9 @@ def run(
         int | None, typer.Option("--seed", help="Seed (default: the scenario's).", min=0)
     ] = None,
     set_: SetOpt = None,
-    fmt: Annotated[str, typer.Option("--format", help="Table format: csv or parquet.")] = "csv",
+    fmt: Annotated[
+        str, typer.Option("--format", help="Table format: csv, parquet or xlsx (one workbook).")
+    ] = "csv",
     no_report: Annotated[
         bool, typer.Option("--no-report", help="Write tables only, no PDF/PNG.")
     ] = False,
@@ -75,9 +77,10 @@ def run(
     def body() -> None:
         import sim
         from sim.reporting.folders import write_run_files
+        from sim.results import TABLE_FORMATS
 
-        if fmt not in ("csv", "parquet"):
-            raise UserError(f"--format: expected csv or parquet, got {fmt!r}")
+        if fmt not in TABLE_FORMATS:
+            raise UserError(f"--format: expected csv, parquet or xlsx, got {fmt!r}")
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])
         target = out if out is not None else Path("reports") / sc.name

@@ -350,16 +350,38 @@ class ExperimentResult:
 
     # ------------------------------------------------------------------ files
 
-    def write_tables(self, folder: str | Path, fmt: str = "csv") -> list[Path]:
-        """Write the experiment's tables into ``folder``; return the paths.
+    def headline(self, *, lang: str = "en") -> pd.DataFrame:
+        """The headline sheet of the workbook: one row per figure of ``summary.json``.
 
-        Always ``replications`` (= :attr:`runs`) and ``summary`` (:meth:`summary`);
-        with daily series ``fan`` (:meth:`fan_table` of the first point) and
-        ``exhaustion`` (:meth:`exhaustion_probability`); for comparisons
-        ``comparison`` (:meth:`differences`); for sweeps ``points`` (:meth:`points`).
+        Columns ``figure, unit, meaning``, then per point ``mean``, ``p05``, ``p95``
+        over replications (prefixed with the scenario name in a comparison, ``point N``
+        in a sweep; for ``*_day`` figures over the replications in which the account ran
+        out).
         """
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
+        from ..results.columns import describe, figure_unit
+
+        labels = [self.meta.get("base"), *self.meta.get("variants", [])]
+        points = sorted(self.runs["point"].unique().tolist())
+        records = [self.summary_dict(p) for p in points]
+        figures = [k for k in records[0] if k in (*SUMMARY_KEYS, *EXTRA_KEYS)]
+        rows = []
+        for k in figures:
+            meaning, unit = describe("summary.json", k, lang=lang, currency=self.scenario.currency)
+            row: dict[str, Any] = {"figure": k, "unit": unit, "meaning": meaning}
+            for i, (p, rec) in enumerate(zip(points, records, strict=True)):
+                if self.kind == "compare" and i < len(labels) and labels[i]:
+                    prefix = f"{labels[i]} "
+                else:
+                    prefix = "" if len(points) == 1 else f"point {p} "
+                text = figure_unit(k) == "text"
+                row[f"{prefix}mean"] = rec[k]
+                row[f"{prefix}p05"] = None if text else rec[f"{k}_p05"]
+                row[f"{prefix}p95"] = None if text else rec[f"{k}_p95"]
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The experiment's tables, as written (see :meth:`write_tables`)."""
         tables = {"replications": self.runs, "summary": self.summary()}
         if self.kind == "compare":
             tables["comparison"] = self.differences()
@@ -369,15 +391,40 @@ class ExperimentResult:
             tables["fan"] = self.fan_table(0)
         if self.kind != "sweep":
             tables["exhaustion"] = self.exhaustion_probability(0)
-        paths = []
-        for name, df in tables.items():
-            path = folder / f"{name}.{'parquet' if fmt == 'parquet' else 'csv'}"
-            if fmt == "parquet":
-                df.to_parquet(path, index=False)
-            else:
-                df.to_csv(path, index=False)
-            paths.append(path)
-        return paths
+        return tables
+
+    def write_tables(self, folder: str | Path, fmt: str = "csv", *, lang: str = "en") -> list[Path]:
+        """Write the experiment's tables into ``folder``; return the paths.
+
+        Always ``replications`` (= :attr:`runs`) and ``summary`` (:meth:`summary`);
+        with daily series ``fan`` (:meth:`fan_table` of the first point) and
+        ``exhaustion`` (:meth:`exhaustion_probability`); for comparisons
+        ``comparison`` (:meth:`differences`); for sweeps ``points`` (:meth:`points`).
+        Formats as in :meth:`sim.RunResult.write_tables`: CSV (rounded) or Parquet with
+        ``columns.csv``, or the workbook ``tables.xlsx`` (headline sheet:
+        :meth:`headline`).
+        """
+        from ..results import check_table_format, write_table_files
+        from ..results.workbook import WORKBOOK_NAME, write_workbook
+
+        check_table_format(fmt)
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        tables = self.tables()
+        currency = self.scenario.currency
+        if fmt == "xlsx":
+            path = write_workbook(
+                folder / WORKBOOK_NAME,
+                tables,
+                headline=self.headline(lang=lang),
+                lang=lang,
+                currency=currency,
+                levers=self.levers,
+            )
+            return [path]
+        return write_table_files(
+            folder, tables, fmt, lang=lang, currency=currency, levers=self.levers
+        )
 
 
 def _present_quotas(scenario: Scenario) -> dict[str, str]:

@@ -25,7 +25,7 @@ from .._version import __version__
 from ..experiments import ExperimentResult
 from ..jsonio import write_json
 from ..outdir import OutputBuild, output_folder
-from ..results import RunResult
+from ..results import TABLE_FORMATS, RunResult, check_table_format
 from ..scenario import scenario_to_yaml
 
 __all__ = [
@@ -36,15 +36,11 @@ __all__ = [
     "write_run_files",
 ]
 
-#: formats of the tables a folder holds
-TABLE_FORMATS = ("csv", "parquet")
-
 Critical = Callable[[], AbstractContextManager[Any]]
 
 
 def _check_format(fmt: str) -> None:
-    if fmt not in TABLE_FORMATS:
-        raise ValueError(f"table format: expected csv or parquet, got {fmt!r}")
+    check_table_format(fmt)
 
 
 def write_run(
@@ -67,8 +63,9 @@ def write_run(
     folder : str or Path
         The output folder; replaced whole if it is a previous smesim output, refused
         (:class:`sim.outdir.OutputError`) if it holds anything else.
-    fmt : {"csv", "parquet"}
-        Format of the tables in ``tables/``.
+    fmt : {"csv", "parquet", "xlsx"}
+        Format of the tables in ``tables/``: one file per table and ``columns.csv`` (the
+        meaning and unit of every column), or the one workbook ``tables/tables.xlsx``.
     report : bool
         Also write ``report.pdf`` and ``figures/*.png``.
     manifest : mapping, optional
@@ -173,8 +170,8 @@ def write_experiment(
         What :func:`sim.replicate`, :func:`sim.compare` or :func:`sim.sweep` returned.
     folder : str or Path
         The output folder (same rules as :func:`write_run`).
-    fmt : {"csv", "parquet"}
-        Format of the tables.
+    fmt : {"csv", "parquet", "xlsx"}
+        Format of the tables (as in :func:`write_run`).
     report : bool
         Also write ``report.pdf`` and ``figures/*.png``.
     write_extra : callable, optional

@@ -1,18 +1,26 @@
 """Results: the tables of one run and its one-row summary, and :func:`run` that makes them.
 
 Public names: :func:`run`, :class:`RunResult`, :func:`build_result`, :func:`write_csv`,
-:data:`SUMMARY_KEYS`, :data:`SAVINGS_CATEGORIES`.
+:data:`SUMMARY_KEYS`, :data:`SAVINGS_CATEGORIES`, :data:`TABLE_FORMATS`,
+:func:`write_table_files`, :func:`check_table_format`; the column dictionary in
+:mod:`sim.results.columns` (:func:`column_dictionary`, :func:`describe`) and the
+workbook in :mod:`sim.results.workbook` (:func:`write_workbook`).
 """
 
+from .columns import column_dictionary, describe
 from .result import (
     SAVINGS_CATEGORIES,
     SUMMARY_KEYS,
+    TABLE_FORMATS,
     RunResult,
     build_result,
+    check_table_format,
     is_missing,
     write_csv,
+    write_table_files,
 )
 from .runner import run
+from .workbook import write_workbook
 
 __all__ = [
     "run",
@@ -22,4 +30,10 @@ __all__ = [
     "is_missing",
     "SUMMARY_KEYS",
     "SAVINGS_CATEGORIES",
+    "TABLE_FORMATS",
+    "check_table_format",
+    "column_dictionary",
+    "describe",
+    "write_table_files",
+    "write_workbook",
 ]

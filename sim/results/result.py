@@ -1,7 +1,8 @@
 """Results: the tables of one run and its one-row summary.
 
 Public names: :class:`RunResult`, :func:`build_result`, :func:`write_csv`,
-:data:`SUMMARY_KEYS`.
+:data:`SUMMARY_KEYS`, :data:`TABLE_FORMATS`, :func:`check_table_format`,
+:func:`write_table_files`.
 
 Row-level tables (``firms``, ``applications``, ``savings``) hold simulated firms and
 applications as they are. Aggregate tables (``timeseries``, ``quotas``, ``levels``,
@@ -26,6 +27,8 @@ from ..model.codes import NEED_FATES, OUTCOMES, REFUSALS_BY_ACCOUNT, NeedFate, O
 from ..model.instruments import AwardsInstrument, CostReliefInstrument
 from ..model.population import COST_CATEGORIES
 from ..scenario import Scenario
+from .columns import column_dictionary, round_for_csv
+from .workbook import WORKBOOK_NAME, headline_table, write_workbook
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model.engine import Model
@@ -37,6 +40,9 @@ __all__ = [
     "is_missing",
     "SUMMARY_KEYS",
     "SAVINGS_CATEGORIES",
+    "TABLE_FORMATS",
+    "check_table_format",
+    "write_table_files",
 ]
 
 SAVINGS_CATEGORIES = (
@@ -165,20 +171,88 @@ class RunResult:
             "needs": self.needs,
         }
 
-    def write_tables(self, folder: str | Path, fmt: str = "csv") -> list[Path]:
-        """Write every table to ``folder`` as CSV or Parquet; return the paths."""
+    def write_tables(self, folder: str | Path, fmt: str = "csv", *, lang: str = "en") -> list[Path]:
+        """Write every table to ``folder``; return the paths.
+
+        Parameters
+        ----------
+        folder
+            The folder (``tables/`` of an output folder).
+        fmt : {"csv", "parquet", "xlsx"}
+            ``csv``: one file per table, amounts rounded to 2 decimals and shares to 6
+            significant digits (:func:`sim.results.columns.round_for_csv`), plus
+            ``columns.csv``, the meaning and unit of every column. ``parquet``: one file
+            per table at full precision, plus ``columns.csv``. ``xlsx``: one workbook
+            ``tables.xlsx`` (:func:`sim.results.workbook.write_workbook`).
+        lang
+            Language of the column dictionary.
+        """
+        check_table_format(fmt)
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        paths = []
-        for name, df in self.tables().items():
-            path = folder / f"{name}.{'parquet' if fmt == 'parquet' else 'csv'}"
-            out = df.reset_index() if df.index.name else df
-            if fmt == "parquet":
-                out.to_parquet(path, index=False)
-            else:
-                write_csv(out, path)
-            paths.append(path)
-        return paths
+        tables = {
+            name: (df.reset_index() if df.index.name else df) for name, df in self.tables().items()
+        }
+        currency = self.scenario.currency
+        if fmt == "xlsx":
+            headline = headline_table(self.summary_values, lang=lang, currency=currency)
+            return [
+                write_workbook(
+                    folder / WORKBOOK_NAME, tables, headline=headline, lang=lang, currency=currency
+                )
+            ]
+        return write_table_files(folder, tables, fmt, lang=lang, currency=currency)
+
+
+#: Formats :meth:`RunResult.write_tables` and :meth:`ExperimentResult.write_tables` write.
+TABLE_FORMATS = ("csv", "parquet", "xlsx")
+
+
+def check_table_format(fmt: str) -> None:
+    """Raise :class:`ValueError` unless ``fmt`` is one of :data:`TABLE_FORMATS`."""
+    if fmt not in TABLE_FORMATS:
+        raise ValueError(f"table format: expected csv, parquet or xlsx, got {fmt!r}")
+
+
+def write_table_files(
+    folder: Path,
+    tables: dict[str, pd.DataFrame],
+    fmt: str,
+    *,
+    lang: str = "en",
+    currency: str = "CNY",
+    levers: tuple[str, ...] | list[str] = (),
+) -> list[Path]:
+    """Write tables as CSV (rounded) or Parquet (full precision) and ``columns.csv``.
+
+    Parameters
+    ----------
+    folder
+        The folder to write into (it exists).
+    tables
+        Table name -> table as written (index reset).
+    fmt : {"csv", "parquet"}
+        File format of the tables.
+    lang, currency, levers
+        As in :func:`sim.results.columns.describe`.
+
+    Returns
+    -------
+    list of Path
+        The tables' files, then ``columns.csv``.
+    """
+    paths = []
+    for name, df in tables.items():
+        path = folder / f"{name}.{fmt}"
+        if fmt == "parquet":
+            df.to_parquet(path, index=False)
+        else:
+            write_csv(round_for_csv(name, df, levers=levers), path)
+        paths.append(path)
+    dictionary = column_dictionary(tables, lang=lang, currency=currency, levers=levers)
+    dictionary.to_csv(folder / "columns.csv", index=False)
+    paths.append(folder / "columns.csv")
+    return paths
 
 
 #: Rows formatted at a time by :func:`write_csv` (bounds the memory of the text).

@@ -1,0 +1,227 @@
+"""Workbook: the tables of a run or an experiment as one Excel file (``tables.xlsx``).
+
+Sheets: ``headline`` (the headline figures of ``summary.json`` with meaning and unit),
+one sheet per table (a table longer than Excel's 1,048,575 rows goes on in
+``<table> (2)``, ...), and ``columns`` (meaning and unit of every column, as in
+``tables/columns.csv``). Values stay numbers at full precision; amounts are shown with
+thousands separators, shares as percentages, dates as dates; header rows are frozen.
+
+Public names: :func:`write_workbook`, :func:`headline_table`, :data:`WORKBOOK_NAME`,
+:data:`NUMBER_FORMATS`, :data:`MAX_ROWS`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .columns import UNIT_TEXTS, column_dictionary, column_units, describe, figure_unit
+
+__all__ = ["MAX_ROWS", "NUMBER_FORMATS", "WORKBOOK_NAME", "headline_table", "write_workbook"]
+
+#: File name of the workbook in ``tables/``.
+WORKBOOK_NAME = "tables.xlsx"
+
+#: Excel number format by unit code (others: General).
+NUMBER_FORMATS = {
+    "money": "#,##0.00",
+    "share": "0.00%",
+    "count": "#,##0",
+    "date": "yyyy-mm-dd",
+    "years": "0.0",
+}
+
+#: Data rows per sheet (Excel's limit of 1,048,576 rows, less the header).
+MAX_ROWS = 1_048_575
+
+_MIN_WIDTH, _MAX_WIDTH, _TEXT_MAX_WIDTH = 8, 40, 90
+_WIDTH_SAMPLE = 200
+
+
+def headline_table(
+    values: Mapping[str, Any], *, lang: str = "en", currency: str = "CNY"
+) -> pd.DataFrame:
+    """The headline sheet of a run: ``figure, value, unit, meaning`` per key of ``summary.json``.
+
+    Parameters
+    ----------
+    values
+        The summary (:meth:`sim.RunResult.summary_dict`).
+    lang, currency
+        As in :func:`sim.results.columns.describe`.
+    """
+    rows = []
+    for key, value in values.items():
+        try:
+            meaning, unit = describe("summary.json", key, lang=lang, currency=currency)
+        except KeyError:
+            meaning, unit = "", UNIT_TEXTS[lang]["number"]
+        rows.append({"figure": key, "value": value, "unit": unit, "meaning": meaning})
+    return pd.DataFrame(rows, columns=["figure", "value", "unit", "meaning"])
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _shown(value: Any, unit: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "" if value is None else str(value)
+    if unit == "money":
+        return f"{value:,.2f}"
+    if unit == "share":
+        return f"{value * 100:.2f}%"
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit == "date":
+        return "yyyy-mm-dd"
+    return f"{value:.6g}"
+
+
+def _cell_values(col: pd.Series, unit: str | np.ndarray) -> list[Any]:
+    """The column as Python values openpyxl writes: missing values as None."""
+    dt = col.dtype
+    if isinstance(dt, np.dtype) and dt.kind == "f":
+        v = col.to_numpy()
+        out = v.astype(object)
+        out[np.isnan(v)] = None
+        return out.tolist()
+    if isinstance(dt, np.dtype) and dt.kind in "biu":
+        return col.to_numpy().tolist()
+    if isinstance(dt, np.dtype) and dt.kind == "M":
+        return [None if pd.isna(t) else t.to_pydatetime() for t in col]
+    if isinstance(unit, str) and unit == "date":
+        parsed = pd.to_datetime(col, errors="coerce")
+        return [None if pd.isna(t) else t.to_pydatetime() for t in parsed]
+    values = col.to_numpy(dtype=object, na_value=None)
+    if isinstance(dt, pd.Int64Dtype | pd.Float64Dtype | pd.BooleanDtype):
+        return values.tolist()
+    return [None if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in values]
+
+
+def _append_sheet(
+    wb: Any,
+    title: str,
+    df: pd.DataFrame,
+    units: Mapping[str, str | np.ndarray],
+    widths_cap: Mapping[str, int] | None = None,
+) -> None:
+    """Write one table as sheets of at most :data:`MAX_ROWS` rows (write-only mode)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+
+    names = [str(c) for c in df.columns]
+    cols = [_cell_values(df[c], units.get(str(c), "number")) for c in df.columns]
+    n = len(df)
+    # widths from the header and a sample of the values as shown
+    widths = []
+    for j, name in enumerate(names):
+        unit = units.get(name, "number")
+        sample = cols[j][:_WIDTH_SAMPLE]
+        us = [unit] * len(sample) if isinstance(unit, str) else list(unit[: len(sample)])
+        shown = [_display_width(_shown(v, str(u))) for v, u in zip(sample, us, strict=True)]
+        is_text = all(not isinstance(v, int | float) or isinstance(v, bool) for v in sample)
+        cap = (widths_cap or {}).get(name, _TEXT_MAX_WIDTH if is_text else _MAX_WIDTH)
+        widths.append(min(max([_display_width(name), *shown, _MIN_WIDTH - 2]) + 2, cap))
+    for part, lo in enumerate(range(0, max(n, 1), MAX_ROWS)):
+        ws = wb.create_sheet(title if part == 0 else f"{title} ({part + 1})"[:31])
+        ws.freeze_panes = "A2"
+        for j, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(j)].width = w
+        ws.append(names)
+        # one reusable cell per (column, format): openpyxl writes a row as it is appended
+        styled: list[tuple[int, Any, dict[str, Any] | None]] = []
+        for j, name in enumerate(names):
+            unit = units.get(name, "number")
+            if isinstance(unit, str):
+                if unit in NUMBER_FORMATS:
+                    cell = WriteOnlyCell(ws)
+                    cell.number_format = NUMBER_FORMATS[unit]
+                    styled.append((j, cell, None))
+            else:
+                by_unit = {}
+                for u in pd.unique(unit):
+                    cell = WriteOnlyCell(ws)
+                    if str(u) in NUMBER_FORMATS:
+                        cell.number_format = NUMBER_FORMATS[str(u)]
+                    by_unit[u] = cell
+                styled.append((j, unit, by_unit))
+        formulas = [
+            j
+            for j, c in enumerate(cols)
+            if any(isinstance(v, str) and v.startswith("=") for v in c[lo : lo + MAX_ROWS])
+        ]
+        hi = min(lo + MAX_ROWS, n)
+        rows = zip(*(c[lo:hi] for c in cols), strict=True) if cols else iter(())
+        for i, row in enumerate(rows, start=lo):
+            out = list(row)
+            for j, cell, by_unit in styled:
+                v = out[j]
+                if v is None or isinstance(v, str):
+                    continue
+                if by_unit is not None:
+                    cell = by_unit[cell[i]]
+                cell.value = v
+                out[j] = cell
+            for j in formulas:  # text, never a formula
+                if isinstance(out[j], str) and out[j].startswith("="):
+                    c = WriteOnlyCell(ws, value=out[j])
+                    c.data_type = "s"
+                    out[j] = c
+            ws.append(out)
+
+
+def write_workbook(
+    path: str | Path,
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    headline: pd.DataFrame,
+    headline_units: Mapping[str, str | np.ndarray] | None = None,
+    lang: str = "en",
+    currency: str = "CNY",
+    levers: Sequence[str] = (),
+) -> Path:
+    """Write tables, headline figures and the column dictionary as one workbook.
+
+    Parameters
+    ----------
+    path
+        The ``.xlsx`` file to write.
+    tables
+        Table name -> the table as written (index reset), one sheet each.
+    headline
+        The headline sheet (e.g. :func:`headline_table`); a ``figure`` column gives its
+        other numeric columns the unit of the row's figure unless ``headline_units`` says.
+    headline_units
+        Unit code (or one per row) of columns of ``headline``.
+    lang, currency, levers
+        As in :func:`sim.results.columns.describe`.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    from openpyxl import Workbook
+
+    path = Path(path)
+    wb = Workbook(write_only=True)
+    h_units: dict[str, str | np.ndarray] = {c: "text" for c in headline.columns}
+    if "figure" in headline.columns:
+        per_row = headline["figure"].map(figure_unit).to_numpy(dtype=object)
+        for c in headline.columns:
+            if c not in ("figure", "unit", "meaning"):
+                h_units[c] = per_row
+    h_units.update(headline_units or {})
+    _append_sheet(wb, "headline", headline, h_units, {"meaning": _TEXT_MAX_WIDTH})
+    for name, df in tables.items():
+        _append_sheet(wb, name, df, column_units(name, df, levers=levers))
+    dictionary = column_dictionary(tables, lang=lang, currency=currency, levers=levers)
+    _append_sheet(wb, "columns", dictionary, {c: "text" for c in dictionary.columns})
+    wb.save(path)
+    return path
