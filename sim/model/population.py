@@ -55,6 +55,8 @@ class Firms:
     aware_u
         The firm's awareness threshold: it knows the measures once its zone's aware
         share reaches this value.
+    ids
+        The firms' ids from ``population.firms_file`` (text); None for drawn firms.
     """
 
     tier: np.ndarray
@@ -72,6 +74,7 @@ class Firms:
     tier_names: tuple[str, ...]
     sector_names: tuple[str, ...]
     zone_names: tuple[str, ...]
+    ids: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -84,6 +87,7 @@ class Firms:
         zones = pd.array([*self.zone_names, "none"], dtype="str")
         df = pd.DataFrame(
             {
+                **({} if self.ids is None else {"id": pd.array(self.ids, dtype="str")}),
                 "tier": pd.Categorical.from_codes(self.tier, list(self.tier_names)),
                 "sector": pd.Categorical.from_codes(self.sector, list(self.sector_names)),
                 "zone": zones.take(self.zone),
@@ -279,4 +283,5 @@ def make_population(scenario: Scenario, lenders: LenderTable, *, rng: np.random.
         tier_names=tier_names,
         sector_names=sector_names,
         zone_names=tuple(zn),
+        ids=None if table is None else table.ids,
     )

@@ -189,18 +189,13 @@ def _load_frame(path: Path, shown: str) -> pd.DataFrame:
             "row per firm",
             file=path,
         ) from None
-    except (ValueError, OSError, UnicodeDecodeError, ImportError, KeyError) as exc:
+    except Exception as exc:  # each parser raises its own types on a malformed file
         kind = {".csv": "CSV text", ".xlsx": "an Excel workbook", ".parquet": "a Parquet file"}
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        reason = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
         raise ScenarioError(
             f"cannot be read as {kind[path.suffix.lower()]} ({_printable(reason[:200])}); "
             "expected a table with a header row and one row per firm",
-            file=path,
-        ) from None
-    except Exception as exc:  # parsers raise their own types on malformed files
-        raise ScenarioError(
-            f"cannot be read ({type(exc).__name__}: {_printable(str(exc)[:200])}); expected a "
-            "table with a header row and one row per firm",
             file=path,
         ) from None
 
@@ -280,7 +275,7 @@ def _numeric(name: str, col: pd.Series, pos: int, problems: _Problems):
         bad_text = np.zeros(values.shape, dtype=bool)
     else:
         cells, missing = _text_cells(col)
-        values = pd.to_numeric(pd.Series(cells), errors="coerce").to_numpy(dtype=float)
+        values = np.array(pd.to_numeric(pd.Series(cells), errors="coerce"), dtype=float)
         bad_text = ~missing & np.isnan(values)
         for r in np.flatnonzero(bad_text):
             # amounts may be written 30m; shares 1.5%: the few such cells go one by one
