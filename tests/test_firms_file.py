@@ -246,7 +246,7 @@ def _mutate(**cells) -> pd.DataFrame:
         (_firms(5).drop(columns=["id"]), 1, "id", "no column 'id'"),
         (_mutate(revenue_3=-5), 5, "revenue", "above 0"),
         (_mutate(tier_0="giant"), 2, "tier", "one of the tiers little_giant, srdi, non_core"),
-        (_mutate(zone_7="zone_99"), 9, "zone", "zones and clusters"),
+        (_mutate(zone_7="zone_99"), 9, "zone", "zone_01..zone_55 or cluster_01..cluster_34"),
         (_mutate(main_bank_2="HSBC"), 4, "main_bank", "lenders"),
         (_mutate(id_6="F001"), 8, "id", "also the id of row 3"),
         (_mutate(pd_4=1.5), 6, "pd", "from 0 to 1"),
@@ -327,3 +327,12 @@ def test_a_bad_file_refused_by_run_writes_nothing(tmp_path):
     r = smesim("run", _scenario(tmp_path), "--out", str(out))
     assert r.returncode == 2 and "row 5, column 'revenue'" in r.stderr
     assert not out.exists()
+
+
+def test_blank_rows_are_skipped_and_rows_keep_their_spreadsheet_numbers(tmp_path):
+    text = _mutate(tier_3="giant").to_csv(index=False).splitlines()
+    text.insert(2, "")  # a blank line after the first firm
+    text.insert(3, ",,,,,,,,,")  # and an empty row
+    r = _bad(tmp_path, "\n".join(text) + "\n\n")
+    assert r.returncode == 2
+    assert "row 7, column 'tier'" in r.stderr and "1 problem" in r.stderr

@@ -154,10 +154,14 @@ def _read_table(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         try:
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            return pd.read_csv(
+                path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False
+            )
         except UnicodeDecodeError:
             # Excel in a Chinese locale saves CSV as GBK / GB18030
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="gb18030")
+            return pd.read_csv(
+                path, dtype=str, keep_default_na=False, encoding="gb18030", skip_blank_lines=False
+            )
     if suffix == ".xlsx":
         return pd.read_excel(path, dtype=object, engine="openpyxl")
     return pd.read_parquet(path)
@@ -208,6 +212,8 @@ class _Problems:
 
     def __init__(self) -> None:
         self.items: list[tuple[int, int, str, str]] = []
+        #: spreadsheet row number of each firm row (blank rows are skipped, not renumbered)
+        self.rows = np.zeros(0, dtype=np.int64)
 
     def add(self, row: int, pos: int, column: str, message: str) -> None:
         self.items.append((row, pos, column, message))
@@ -219,7 +225,7 @@ class _Problems:
         for k, r in enumerate(rows):
             got = "an empty cell" if cells[r] == "" else _shown(cells[r])
             msg = f"expected {expected}; got {got}" if k < MAX_SHOWN else ""
-            self.add(int(r) + 2, pos, column, msg)
+            self.add(int(self.rows[r]), pos, column, msg)
 
     def raise_if_any(self, path: Path) -> None:
         if not self.items:
@@ -371,6 +377,16 @@ def _check(frame: pd.DataFrame, path: Path, scenario: Scenario) -> FirmsTable:
                 f"tier (found {', '.join(repr(str(c)) for c in frame.columns[:12])})",
             )
     problems.raise_if_any(path)
+    # rows with no cell filled in (blank lines, a formatted but empty Excel row) are not
+    # firms; the others keep the row number a spreadsheet shows
+    frame = frame.reset_index(drop=True)
+    empty = (
+        frame.isna().to_numpy()
+        | (frame.astype(str).apply(lambda c: c.str.strip()) == "").to_numpy()
+    )
+    frame = frame[~empty.all(axis=1)]
+    problems.rows = frame.index.to_numpy(dtype=np.int64) + 2
+    frame = frame.reset_index(drop=True)
     if len(frame) == 0:
         raise ScenarioError(
             "holds no firms (a header row only); expected one row per firm after the header",
@@ -388,10 +404,10 @@ def _check(frame: pd.DataFrame, path: Path, scenario: Scenario) -> FirmsTable:
     dup = pd.Series(id_text).duplicated(keep="first").to_numpy() & ~id_missing
     first_row: dict[str, int] = {}
     for r in np.flatnonzero(pd.Series(id_text).duplicated(keep=False).to_numpy() & ~id_missing):
-        first_row.setdefault(id_text[r], int(r) + 2)
+        first_row.setdefault(id_text[r], int(problems.rows[r]))
     for r in np.flatnonzero(dup):
         problems.add(
-            int(r) + 2,
+            int(problems.rows[r]),
             pos,
             "id",
             f"expected a unique id; {_shown(id_text[r])} is also the id of row "
@@ -408,7 +424,7 @@ def _check(frame: pd.DataFrame, path: Path, scenario: Scenario) -> FirmsTable:
         np.flatnonzero(tier_missing), pos, "tier", tier_cells, _names_hint(tier_names, "tiers")
     )
     given: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    from .schema import zone_names
+    from .schema import _zone_range, zone_names
 
     coded = {
         "zone": zone_names(pop.zones),
@@ -417,7 +433,7 @@ def _check(frame: pd.DataFrame, path: Path, scenario: Scenario) -> FirmsTable:
     }
     hints = {
         "zone": (
-            _names_hint(coded["zone"], "zones and clusters") + ", or none"
+            f"a zone or cluster, {_zone_range(pop.zones)}, or none"
             if coded["zone"]
             else "none (the scenario has no zone or cluster)"
         ),
