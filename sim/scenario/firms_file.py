@@ -253,8 +253,12 @@ class _Problems:
 
 def _text_cells(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """A column as stripped text (object array) and the mask of empty cells."""
-    values = col.to_numpy(dtype=object)
     missing = pd.isna(col).to_numpy()
+    if pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty"):
+        # text cells only (a CSV, text columns of a workbook): stripped column-wise
+        text = col.where(~missing, "").astype(str).str.strip().to_numpy(dtype=object)
+        return text, missing | (text == "")
+    values = col.to_numpy(dtype=object)
     text = np.array(
         [
             "" if m else (str(v).strip() if not isinstance(v, float) else _num_text(v))
@@ -319,14 +323,12 @@ def _coded(
 ) -> tuple[np.ndarray, np.ndarray]:
     cells, missing = _text_cells(col)
     index = {n: i for i, n in enumerate(names)}
+    keys = pd.Series(cells, dtype=object)
     if name == "zone":
         index.update({k: -1 for k in _NONE_ZONE})
-        lowered = np.array(
-            [c.lower() if c.lower() in _NONE_ZONE else c for c in cells], dtype=object
-        )
-    else:
-        lowered = cells
-    codes = np.array([index.get(c, -2) for c in lowered], dtype=np.int32)
+        lower = keys.str.lower()
+        keys = keys.where(~lower.isin(_NONE_ZONE), lower)
+    codes = keys.map(index).fillna(-2).to_numpy(dtype=np.int32)
     bad = ~missing & (codes == -2)
     problems.add_rows(np.flatnonzero(bad), pos, name, cells, expected)
     return codes, ~missing & ~bad
