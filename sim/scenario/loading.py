@@ -16,7 +16,6 @@ from pydantic import (
 
 from ..errors import ScenarioError
 from .extends import _resolve
-from .firms_file import read_firms_file
 from .memory import check_memory as _check_memory
 from .messages import _from_validation_error
 from .overrides import apply_overrides
@@ -87,6 +86,9 @@ def _with_firms_file(scenario: Scenario, file: str | Path | None) -> Scenario:
     ``smesim validate`` reports its problems and a run refuses it before writing
     anything; the population reads the same (cached) table when the model is built.
     """
+    # imported here: numpy and pandas load only once a scenario names a firms file
+    from .firms_file import read_firms_file
+
     pop = scenario.population
     try:
         path = Path(pop.firms_file).resolve()
