@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..scenario import Scenario, zone_names
+from ..scenario.firms_file import FirmsTable, read_firms_file
 from .banks import LenderTable
 
 __all__ = [
@@ -54,6 +55,8 @@ class Firms:
     aware_u
         The firm's awareness threshold: it knows the measures once its zone's aware
         share reaches this value.
+    ids
+        The firms' ids from ``population.firms_file`` (text); None for drawn firms.
     """
 
     tier: np.ndarray
@@ -71,6 +74,7 @@ class Firms:
     tier_names: tuple[str, ...]
     sector_names: tuple[str, ...]
     zone_names: tuple[str, ...]
+    ids: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -83,6 +87,7 @@ class Firms:
         zones = pd.array([*self.zone_names, "none"], dtype="str")
         df = pd.DataFrame(
             {
+                **({} if self.ids is None else {"id": pd.array(self.ids, dtype="str")}),
                 "tier": pd.Categorical.from_codes(self.tier, list(self.tier_names)),
                 "sector": pd.Categorical.from_codes(self.sector, list(self.sector_names)),
                 "zone": zones.take(self.zone),
@@ -152,8 +157,16 @@ def _logit(p: np.ndarray | float) -> np.ndarray:
     return np.log(p) - np.log1p(-p)
 
 
+def _given(table: FirmsTable | None, attr: str, drawn: np.ndarray) -> np.ndarray:
+    """``drawn`` with the cells the firms file gives for ``attr`` put in (same dtype)."""
+    if table is None or attr not in table.given:
+        return drawn
+    values, mask = table.given[attr]
+    return np.where(mask, values, drawn).astype(drawn.dtype, copy=False)
+
+
 def make_population(scenario: Scenario, lenders: LenderTable, *, rng: np.random.Generator) -> Firms:
-    """Draw the synthetic firm population of a scenario.
+    """Draw the firm population of a scenario, or complete the firms of its firms file.
 
     Parameters
     ----------
@@ -169,6 +182,12 @@ def make_population(scenario: Scenario, lenders: LenderTable, *, rng: np.random.
     Firms
         Column arrays over ``scenario.population.firms_n`` firms.
 
+    With ``population.firms_file`` the firms and their tiers are the file's, in its
+    order; every attribute is drawn as for a synthetic firm of its tier, with the same
+    draws in the same order, and the cells the file gives replace the drawn values
+    before anything derived from them is drawn (employees and the probability of default
+    from revenue and age, running costs from employees).
+
     Notes
     -----
     Tier counts are exact (largest remainder), so the baseline has exactly its 900
@@ -177,11 +196,14 @@ def make_population(scenario: Scenario, lenders: LenderTable, *, rng: np.random.
     + pd_sigma z``.
     """
     pop = scenario.population
-    n = pop.firms_n
+    table = read_firms_file(pop.firms_file, scenario) if pop.firms_file is not None else None
+    n = pop.firms_n if table is None else table.n
     tier_names = tuple(pop.tiers)
     tiers = [pop.tiers[t] for t in tier_names]
     counts = largest_remainder(np.array([t.share for t in tiers]), n)
     tier = rng.permutation(np.repeat(np.arange(len(tiers), dtype=np.int16), counts))
+    if table is not None:
+        tier = table.tier.copy()  # the draw above is still made: the streams stay aligned
 
     def per_tier(attr: str) -> np.ndarray:
         return np.array([getattr(t, attr) for t in tiers], dtype=float)[tier]
@@ -192,29 +214,32 @@ def make_population(scenario: Scenario, lenders: LenderTable, *, rng: np.random.
         size=n,
         p=np.array(list(pop.sectors.values())) / sum(pop.sectors.values()),
     ).astype(np.int16)
+    sector = _given(table, "sector", sector)
 
     rev_median = per_tier("revenue_median")
     z_rev = rng.standard_normal(n)
-    revenue = rev_median * np.exp(per_tier("revenue_sigma") * z_rev)
+    revenue = _given(table, "revenue", rev_median * np.exp(per_tier("revenue_sigma") * z_rev))
     employees = np.maximum(
         1.0,
         np.round(revenue / per_tier("revenue_per_employee") * np.exp(0.3 * rng.standard_normal(n))),
     )
+    employees = _given(table, "employees", employees)
     age_median = per_tier("age_median_years")
-    age = age_median * np.exp(0.5 * rng.standard_normal(n))
+    age = _given(table, "age_years", age_median * np.exp(0.5 * rng.standard_normal(n)))
     logit_pd = (
         _logit(per_tier("pd_annual_median"))
         - 0.3 * np.log(revenue / rev_median)
         - 0.2 * np.log(age / age_median)
         + per_tier("pd_sigma") * rng.standard_normal(n)
     )
-    pd_annual = 1.0 / (1.0 + np.exp(-logit_pd))
+    pd_annual = _given(table, "pd_annual", 1.0 / (1.0 + np.exp(-logit_pd)))
 
     mean_coll = per_tier("collateral_ratio_mean")
     conc = 4.0
     a = np.maximum(mean_coll * conc, 1e-9)
     b = np.maximum((1 - mean_coll) * conc, 1e-9)
     collateral = np.where(mean_coll <= 0, 0.0, np.where(mean_coll >= 1, 1.0, rng.beta(a, b)))
+    collateral = _given(table, "collateral_ratio", collateral)
 
     zn = zone_names(pop.zones)
     zone = np.full(n, -1, dtype=np.int32)
@@ -222,10 +247,12 @@ def make_population(scenario: Scenario, lenders: LenderTable, *, rng: np.random.
         weights = rng.dirichlet(np.full(len(zn), pop.zones.size_concentration))
         located = rng.random(n) < per_tier("in_zone_share")
         zone[located] = rng.choice(len(zn), size=int(located.sum()), p=weights)
+    zone = _given(table, "zone", zone)
 
     main_bank = rng.choice(lenders.n, size=n, p=lenders.market_share / lenders.market_share.sum())
-    main_bank = main_bank.astype(np.int32)
+    main_bank = _given(table, "main_bank", main_bank.astype(np.int32))
     growth = per_tier("growth_mean") + per_tier("growth_sd") * rng.standard_normal(n)
+    growth = _given(table, "growth", growth)
 
     rc = pop.running_costs
     spread = rng.standard_normal((4, n))
@@ -237,6 +264,8 @@ def make_population(scenario: Scenario, lenders: LenderTable, *, rng: np.random.
     costs[2] = employees * rc.water_m3_per_employee_year * rc.water_per_m3
     costs[3] = np.full(n, rc.internet_per_month * 12.0)
     costs *= spread
+    for i, c in enumerate(COST_CATEGORIES):
+        costs[i] = _given(table, f"cost_{c}", costs[i])
     aware_u = rng.random(n)
     return Firms(
         tier=tier,
@@ -254,4 +283,5 @@ def make_population(scenario: Scenario, lenders: LenderTable, *, rng: np.random.
         tier_names=tier_names,
         sector_names=sector_names,
         zone_names=tuple(zn),
+        ids=None if table is None else table.ids,
     )

@@ -21,6 +21,17 @@ def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _anchor_firms_file(data: dict[str, Any], path: Path) -> None:
+    """Make ``population.firms_file`` absolute, from the folder of the file that names it."""
+    pop = data.get("population")
+    ff = pop.get("firms_file") if isinstance(pop, dict) else None
+    if isinstance(ff, str) and ff.strip():
+        try:
+            pop["firms_file"] = str((path.parent / ff).resolve())
+        except (OSError, ValueError):  # a NUL byte...: left for the schema to refuse
+            pass
+
+
 def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Path]:
     """Read ``path`` and its ``extends:`` ancestors; return the merged raw mapping."""
     real = path.resolve()
@@ -39,6 +50,7 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Path]
             field=field,
         )
     data = _read_yaml(path)
+    _anchor_firms_file(data, path)
     parent = data.pop("extends", None)
     if parent is None:
         return data, path

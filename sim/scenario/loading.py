@@ -71,9 +71,44 @@ def load_scenario(
 def scenario_from_dict(data: dict[str, Any], *, file: str | Path | None = None) -> Scenario:
     """Validate a raw mapping into a :class:`Scenario` (errors name ``file`` and the field)."""
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise _from_validation_error(exc, file) from None
+    if scenario.population.firms_file is not None:
+        scenario = _with_firms_file(scenario, file)
+    return scenario
+
+
+def _with_firms_file(scenario: Scenario, file: str | Path | None) -> Scenario:
+    """Check the scenario's firms file; set ``firms_n`` to its rows, its path absolute.
+
+    The file is read and checked here, when the scenario is loaded, so that
+    ``smesim validate`` reports its problems and a run refuses it before writing
+    anything; the population reads the same (cached) table when the model is built.
+    """
+    # imported here: numpy and pandas load only once a scenario names a firms file
+    from .firms_file import read_firms_file
+
+    pop = scenario.population
+    try:
+        path = Path(pop.firms_file).resolve()
+    except (OSError, ValueError) as exc:  # a NUL byte, a name too long for the system
+        raise ScenarioError(
+            f"expected the path of a table of firms; got {pop.firms_file!r} ({exc})",
+            file=file,
+            field="population.firms_file",
+        ) from None
+    table = read_firms_file(path, scenario)
+    if pop.firms_n is not None and pop.firms_n != table.n:
+        raise ScenarioError(
+            f"expected no firms_n (null) or {table.n:,}, the number of firms in "
+            f"population.firms_file ({path.name}); got {pop.firms_n:,} (a firms_n inherited "
+            "through extends: counts too: set population.firms_n: null)",
+            file=file,
+            field="population.firms_n",
+        )
+    population = pop.model_copy(update={"firms_n": table.n, "firms_file": str(path)})
+    return scenario.model_copy(update={"population": population})
 
 
 def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:

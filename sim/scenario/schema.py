@@ -113,19 +113,54 @@ class RunningCosts(_Section):
 
 
 class Population(_Section):
-    """The synthetic population of firms."""
+    """The population of firms: drawn from the tiers, or listed in ``firms_file``.
 
-    firms_n: int = Field(ge=1, le=50_000_000)
+    With ``firms_file`` the file lists the firms (``sim.scenario.firms_file``) and
+    ``firms_n`` is its number of rows: leave ``firms_n`` out (or null), or give that
+    number; another number is refused when the scenario is loaded.
+    """
+
+    firms_n: int | None = Field(default=None, ge=1, le=50_000_000)
+    #: A table of the firms (.csv, .xlsx, .parquet), relative to the scenario file.
+    firms_file: str | None = None
     scale: Positive = 1.0
     tiers: dict[str, Tier] = Field(min_length=1)
     sectors: dict[str, Share] = Field(default_factory=lambda: {"manufacturing": 1.0}, min_length=1)
     zones: Zones = Zones()
     running_costs: RunningCosts = RunningCosts()
 
+    @model_serializer(mode="wrap")
+    def _omit_absent_firms_file(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # a scenario without a firms file dumps as it did before the field existed
+        data = handler(self)
+        if data.get("firms_file", 0) is None:
+            del data["firms_file"]
+        return data
+
     @model_validator(mode="after")
     def _shares(self) -> Population:
+        problems: list[tuple[str, str] | None] = []
+        if self.firms_file is None and self.firms_n is None:
+            problems.append(
+                (
+                    "firms_n",
+                    "expected the number of firms to draw (or population.firms_file, a "
+                    "table of the firms); got nothing",
+                )
+            )
+        elif self.firms_file is not None and not self.firms_file.lower().endswith(
+            (".csv", ".xlsx", ".parquet")
+        ):
+            problems.append(
+                (
+                    "firms_file",
+                    f"expected the path of a table of firms ending in .csv, .xlsx or .parquet; "
+                    f"got {self.firms_file!r}",
+                )
+            )
         _raise_problems(
-            [
+            problems
+            + [
                 _sum_problem(
                     "tiers.*.share",
                     {k: t.share for k, t in self.tiers.items()},
