@@ -59,6 +59,8 @@ def test_parse_range_money_and_integer_fields():
         ("behaviour.no_such_field=0:1", "no_such_field"),
         ("name=0:1", "not a numeric field"),
         ("behaviour.retry_probability=0:2", "the bound 2 is not allowed"),
+        # a bound that clashes with another field names that field
+        ("loan_pool.total=0.2bn:6bn", "0.2bn is not allowed with loan_pool.credit_sub_quota"),
     ],
 )
 def test_parse_range_errors_name_the_problem(text, words):

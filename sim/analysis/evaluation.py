@@ -155,8 +155,13 @@ def parse_range(
         try:
             with_overrides(scenario, {path: rng.value(rng.to_unit(bound))})
         except ScenarioError as exc:
+            # the bound may clash with another field (a pool below its credit sub-quota):
+            # say which, or the message reads as if the bound were that other value
+            other = getattr(exc, "field", None)
+            where = f"with {other} as it is " if other and other != path else ""
             raise ScenarioError(
-                f"{option} {text!r}: the bound {shown} is not allowed: {exc.message}",
+                f"{option} {text!r}: the bound {shown} is not allowed {where}({other or path}: "
+                f"{exc.message})",
                 field=path,
             ) from None
     return rng
