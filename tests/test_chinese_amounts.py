@@ -462,3 +462,17 @@ def test_unicode_name_runs_end_to_end(tmp_path):
     assert resolved["name"] == "上海专精特新_2025"
     assert resolved["guarantee"]["cap_per_firm"] == 3e7
     assert resolved["loan_pool"]["total"] == 3e11
+
+
+@pytest.mark.parametrize(("text", "value"), [("1e-06", 1e-06), ("2.5E-1", 0.25), ("1e-6%", 1e-08)])
+def test_shares_in_scientific_notation_as_python_writes_floats(text, value):
+    # f"{1e-06}" is how a float reaches --set from a script; it was read as a float before
+    # percentages were accepted, and must still be
+    assert parse_share(text) == pytest.approx(value)
+    sc = sim.load_scenario(BASELINE, [f"guarantee.coverage={text}"])
+    assert sc.guarantee.coverage == pytest.approx(value)
+
+
+def test_amounts_in_scientific_notation():
+    assert parse_money("1e9") == 1e9
+    assert parse_money("1.5e3m") == 1.5e9

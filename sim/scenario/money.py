@@ -28,7 +28,8 @@ from pydantic import (
 #: ideographic space, mapped to their ASCII forms before a number is read.
 _FULL_WIDTH = {0xFF01 + i: 0x21 + i for i in range(0x5E)} | {0x3000: 0x20}
 
-_NUMBER = r"[-+]?(?:\d[\d,_]*(?:\.\d+)?|\.\d+)"
+# a number as Python writes floats too: 1e-06, 2.5E+9 (the exponent binds before a suffix)
+_NUMBER = r"[-+]?(?:\d[\d,_]*(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?"
 _MONEY_RE = re.compile(rf"^\s*({_NUMBER})\s*([a-z]*|[\u4e00-\u9fff]*)\s*$", re.IGNORECASE)
 _SHARE_RE = re.compile(rf"^\s*({_NUMBER})\s*(%|‰)?\s*$")
 _SUFFIX = {
