@@ -365,7 +365,8 @@ def plot_needs_funnel(ax: Axes, result: RunResult, lang: str = "en") -> list[Art
         left += nd[c].to_numpy()
     ax.set_title(tr("needs.title", lang))
     ax.set_xlabel(tr("needs.xlabel", lang))
-    ax.legend(fontsize=8, loc="lower right")
+    # beside the bars: inside, the legend hid the end of the longest bar
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return artists
 
 
@@ -393,7 +394,7 @@ def plot_refusals(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]
         left += tab[c].to_numpy()
     ax.set_title(tr("refusals.title", lang))
     ax.set_xlabel(tr("refusals.xlabel", lang))
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return artists
 
 
