@@ -105,7 +105,7 @@ def plot_uptake(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]:
     ax.set_title(tr("uptake.title", lang))
     ax.set_ylabel(tr("uptake.ylabel", lang))
     ax.grid(alpha=0.3)
-    date_axis(ax)
+    date_axis(ax, lang)
     if artists:
         ax.legend(fontsize=8, loc="upper left")
     return artists
@@ -131,7 +131,7 @@ def plot_disbursed(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist
     ax.set_title(tr("disbursed.title", lang))
     ax.set_ylabel(tr("unit.bn", lang, cur=cur))
     ax.grid(alpha=0.3)
-    date_axis(ax)
+    date_axis(ax, lang)
     ax.legend(fontsize=8, loc="upper left")
     return [*a, *b]
 
@@ -172,7 +172,7 @@ def _level_lines(
         else tr("levels.remaining_pct", lang)
     )
     ax.grid(alpha=0.3)
-    date_axis(ax)
+    date_axis(ax, lang)
     return artists
 
 
@@ -272,7 +272,7 @@ def plot_zone_levels(ax: Axes, result: RunResult, lang: str = "en") -> list[Arti
     ax.set_title(tr("zones.title", lang, n=len(rows)))
     ax.set_ylabel(tr("levels.remaining_pct", lang))
     ax.grid(alpha=0.3)
-    date_axis(ax)
+    date_axis(ax, lang)
     ax.legend(fontsize=8, loc="lower left")
     return artists
 
