@@ -1,13 +1,14 @@
 """Exception types every layer raises (the command line maps them to exit codes).
 
-Public names: :class:`ScenarioError`, :class:`ExperimentError`, :class:`AnalysisError`.
+Public names: :class:`ScenarioError`, :class:`ExperimentError`, :class:`AnalysisError`,
+:class:`ReportError`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["ScenarioError", "ExperimentError", "AnalysisError"]
+__all__ = ["ScenarioError", "ExperimentError", "AnalysisError", "ReportError"]
 
 
 def _printable(text: str) -> str:
@@ -69,4 +70,12 @@ class AnalysisError(ValueError):
 
     The message says what was asked and what is allowed; the command line turns it into
     exit code 2.
+    """
+
+
+class ReportError(ValueError):
+    """A report cannot be written as asked (an unknown language, no font for its script).
+
+    The message says what is missing and how to install it; the command line turns it
+    into exit code 2.
     """

@@ -63,6 +63,7 @@ def _guard(fn: Callable[[], Any]) -> None:
     """
     # an interrupt during this import is held (from main) and raised in the body below
     from sim import ExperimentError, ScenarioError
+    from sim.errors import ReportError
 
     try:
         _signals["starting"] = False
@@ -70,7 +71,7 @@ def _guard(fn: Callable[[], Any]) -> None:
             _signals["pending"] = False
             raise KeyboardInterrupt
         fn()
-    except (ScenarioError, UserError, ExperimentError) as exc:
+    except (ScenarioError, UserError, ExperimentError, ReportError) as exc:
         _err(_with_flags(str(exc)))
         raise typer.Exit(EXIT_USER) from None
     except KeyboardInterrupt:

@@ -20,6 +20,8 @@ from ._app import (
 )
 from .experiments import ExperimentOptions, _run_replications
 
+LANGUAGES = ("en", "zh")
+
 
 @app.command()
 def run(
@@ -66,6 +68,14 @@ def run(
             "--resume", help="Continue an interrupted experiment (task store <out>.tasks/)."
         ),
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="zh|en",
+            help="Language of the report and summary (default: the scenario's, else en).",
+        ),
+    ] = None,
 ) -> None:
     """Run a scenario and write its report, tables, summary and manifest.
 
@@ -77,12 +87,18 @@ def run(
     def body() -> None:
         import sim
         from sim.reporting.folders import write_run_files
+        from sim.reporting.fonts import cjk_font
         from sim.results import TABLE_FORMATS
 
         if fmt not in TABLE_FORMATS:
             raise UserError(f"--format: expected csv, parquet or xlsx, got {fmt!r}")
+        if lang is not None and lang not in LANGUAGES:
+            raise UserError(f"--lang: expected zh or en, got {lang!r}")
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])
+        language = lang or sc.language or "en"
+        if language == "zh" and not no_report and replications == 1:
+            cjk_font()  # no font: exit 2 before the run, naming the extra to install
         target = out if out is not None else Path("reports") / sc.name
         if replications > 1:
             ex = ExperimentOptions(processes, scheduler, resume, fmt, no_report)
@@ -112,33 +128,65 @@ def run(
                 },
                 started=t0,
                 command=_command(),
+                lang=language,
             )
         s = result.summary_dict()
-        _print_summary(s)
+        _print_summary(s, language)
         _echo_wrote(target, t0, report=not no_report)
 
     _guard(body)
 
 
-def _print_summary(s: dict[str, Any]) -> None:
+def _print_summary(s: dict[str, Any], lang: str = "en") -> None:
     from sim.reporting.formatting import format_money
+    from sim.reporting.i18n import tr
 
     cur = s["currency"]
-    day = lambda d: "not exhausted" if d is None else f"day {d}"  # noqa: E731
+    money = lambda k: format_money(s[k], cur, lang)  # noqa: E731
+    pct = lambda v: f"{(v or 0) * 100:.1f} %"  # noqa: E731
+
+    def day(d: int | None) -> str:
+        return tr("not_exhausted", lang) if d is None else tr("day", lang, d=d)
+
+    head = tr(
+        "sum.head", lang, name=s["scenario"], n=f"{s['firms_n']:,.0f}", days=s["horizon_days"]
+    )
+    if s["scale"] != 1:
+        head += tr("sum.scaled", lang, scale=f"{s['scale']:g}")
     lines = [
-        f"scenario {s['scenario']}: {s['firms_n']:,.0f} firms, {s['horizon_days']} days"
-        + (f" (scaled x{s['scale']:g})" if s["scale"] != 1 else ""),
-        f"  applications {s['applications_n']:,.0f}, approved {s['approved_n']:,.0f} "
-        f"({(s['approval_rate'] or 0) * 100:.1f} %), borrowers {s['borrower_firms_n']:,.0f} "
-        f"(uptake {s['uptake_rate'] * 100:.1f} % of eligible)",
-        f"  disbursed {format_money(s['disbursed_amount'], cur)}, pool used "
-        f"{(s['pool_used_share'] or 0) * 100:.1f} %, pool {day(s['pool_exhausted_day'])}, "
-        f"lender quotas exhausted {s['bank_quotas_exhausted_n']}/{s['bank_quotas_n']}",
-        f"  guaranteed {format_money(s['guaranteed_amount'], cur)} (capacity "
-        f"{day(s['guarantee_exhausted_day'])}), zone budgets exhausted "
-        f"{s['zone_budgets_exhausted_n']}/{s['zone_budgets_n']}",
-        f"  savings of firms {format_money(s['savings_total_amount'], cur)}, fiscal cost "
-        f"{format_money(s['fiscal_cost_amount'], cur)}",
+        head,
+        tr(
+            "sum.apps",
+            lang,
+            apps=f"{s['applications_n']:,.0f}",
+            ok=f"{s['approved_n']:,.0f}",
+            rate=pct(s["approval_rate"]),
+            borrowers=f"{s['borrower_firms_n']:,.0f}",
+            uptake=pct(s["uptake_rate"]),
+        ),
+        tr(
+            "sum.pool",
+            lang,
+            disbursed=money("disbursed_amount"),
+            used=pct(s["pool_used_share"]),
+            pool_day=day(s["pool_exhausted_day"]),
+            ex=s["bank_quotas_exhausted_n"],
+            n=s["bank_quotas_n"],
+        ),
+        tr(
+            "sum.guarantee",
+            lang,
+            guaranteed=money("guaranteed_amount"),
+            cap_day=day(s["guarantee_exhausted_day"]),
+            zex=s["zone_budgets_exhausted_n"],
+            zn=s["zone_budgets_n"],
+        ),
+        tr(
+            "sum.savings",
+            lang,
+            savings=money("savings_total_amount"),
+            fiscal=money("fiscal_cost_amount"),
+        ),
     ]
     typer.echo("\n".join(lines))
 

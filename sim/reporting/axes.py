@@ -78,10 +78,19 @@ class _DateFormatter(mdates.ConciseDateFormatter):
         return list(self._memo[1])
 
 
-def date_axis(ax: Axes) -> None:
+def date_axis(ax: Axes, lang: str = "en") -> None:
+    """Concise date ticks on the x axis; ``lang="zh"``: ``2025年``, ``03月``, ``15日``."""
     loc = _DateLocator(maxticks=8)
     ax.xaxis.set_major_locator(loc)
-    ax.xaxis.set_major_formatter(_DateFormatter(loc))
+    if lang == "zh":
+        fmt = _DateFormatter(
+            loc,
+            formats=["%Y年", "%m月", "%d日", "%H:%M", "%H:%M", "%S.%f"],
+            offset_formats=["", "%Y年", "%Y年%m月", "%Y-%m-%d", "%Y-%m-%d", "%Y-%m-%d %H:%M"],
+        )
+    else:
+        fmt = _DateFormatter(loc)
+    ax.xaxis.set_major_formatter(fmt)
 
 
 # ------------------------------------------------------------------------- plots

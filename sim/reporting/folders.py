@@ -53,6 +53,7 @@ def write_run(
     started: float | None = None,
     command: str = "",
     critical: Critical = nullcontext,
+    lang: str | None = None,
 ) -> Path:
     """Write one run's output folder, the same folder ``smesim run`` writes.
 
@@ -76,6 +77,8 @@ def write_run(
         The command line, recorded in the manifest and the folder's lock.
     critical : callable returning a context manager
         Wraps the folder's creation and final move (the command line holds Ctrl-C there).
+    lang : {"en", "zh"}, optional
+        Language of the report (default: the scenario's ``language``, else English).
 
     Returns
     -------
@@ -98,6 +101,7 @@ def write_run(
             manifest=manifest,
             started=started,
             command=command,
+            lang=lang or result.scenario.language or "en",
         )
     return Path(folder)
 
@@ -111,8 +115,11 @@ def write_run_files(
     manifest: Mapping[str, Any] | None = None,
     started: float | None = None,
     command: str = "",
+    lang: str = "en",
 ) -> None:
     """Write a run's files into an output folder being built (see :func:`write_run`).
+
+    ``lang`` is the language of the report (``en`` or ``zh``).
 
     For a caller that holds the folder (:func:`sim.outdir.output_folder`) from before the
     run, as the command line does: its lock and ownership check then cover the run too.
@@ -126,7 +133,7 @@ def write_run_files(
     if report:
         from .run_report import write_report  # matplotlib: only when needed
 
-        write_report(result, build.tmp)
+        write_report(result, build.tmp, lang=lang)
     t2 = time.perf_counter()
     extra = dict(manifest or {})
     timings = {

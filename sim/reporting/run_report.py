@@ -25,7 +25,9 @@ from matplotlib.figure import Figure
 
 from ..results import RunResult
 from .axes import RGBA_GREY_05, RGBA_GREY_LIGHT, RGBA_RED_09, date_axis, line_collection
+from .fonts import report_rc
 from .formatting import format_count, format_money
+from .i18n import check_lang, code_label, tr
 from .pages import style_table, write_pages
 
 __all__ = [
@@ -51,18 +53,23 @@ _REASON_COLOURS = {
 }
 
 
-def _fmt_day(result: RunResult, d: int | None) -> str:
+def _fmt_day(result: RunResult, d: int | None, lang: str = "en") -> str:
     if d is None:
-        return "not exhausted"
+        return tr("not_exhausted", lang)
     date = pd.Timestamp(result.scenario.horizon.start_date) + pd.Timedelta(days=int(d))
-    return f"day {d} ({date:%Y-%m-%d})"
+    return tr("day_date", lang, d=d, date=f"{date:%Y-%m-%d}")
+
+
+def _big(lang: str) -> float:
+    """Divisor of the large-amount unit: 亿 (1e8) in Chinese, billions in English."""
+    return 1e8 if lang == "zh" else 1e9
 
 
 def _dates(result: RunResult) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(result.timeseries["date"])
 
 
-def plot_uptake(ax: Axes, result: RunResult) -> list[Artist]:
+def plot_uptake(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]:
     """Cumulative applications (dashed) and approvals (solid) by tier over time."""
     apps = result.applications
     days = result.scenario.horizon.days
@@ -80,35 +87,62 @@ def plot_uptake(ax: Axes, result: RunResult) -> list[Artist]:
         ok = sub[sub["outcome"] == "approved"]["decision_day"].dropna().to_numpy(dtype=int)
         n_ok = np.cumsum(np.bincount(ok, minlength=days)[:days]) * scale
         artists += ax.plot(
-            dates, n_sub, ls="--", color=colour, lw=1.2, label=f"{tier}: applications"
+            dates,
+            n_sub,
+            ls="--",
+            color=colour,
+            lw=1.2,
+            label=tr("uptake.applications", lang, tier=code_label(str(tier), lang)),
         )
-        artists += ax.plot(dates, n_ok, ls="-", color=colour, lw=2, label=f"{tier}: approved")
-    ax.set_title("Uptake: cumulative applications and approvals by segment")
-    ax.set_ylabel("applications (cumulative)")
+        artists += ax.plot(
+            dates,
+            n_ok,
+            ls="-",
+            color=colour,
+            lw=2,
+            label=tr("uptake.approved", lang, tier=code_label(str(tier), lang)),
+        )
+    ax.set_title(tr("uptake.title", lang))
+    ax.set_ylabel(tr("uptake.ylabel", lang))
     ax.grid(alpha=0.3)
-    date_axis(ax)
+    date_axis(ax, lang)
     if artists:
         ax.legend(fontsize=8, loc="upper left")
     return artists
 
 
-def plot_disbursed(ax: Axes, result: RunResult) -> list[Artist]:
+def plot_disbursed(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]:
     """Cumulative amount disbursed and guaranteed."""
     ts = result.timeseries
     cur = result.scenario.currency
     dates = _dates(result)
-    a = ax.plot(dates, ts["disbursed_amount"].cumsum() / 1e9, lw=2, label="disbursed")
-    b = ax.plot(dates, ts["guaranteed_amount"].cumsum() / 1e9, lw=2, label="guaranteed")
-    ax.set_title("Loans disbursed and guaranteed (cumulative)")
-    ax.set_ylabel(f"bn {cur}")
+    a = ax.plot(
+        dates,
+        ts["disbursed_amount"].cumsum() / _big(lang),
+        lw=2,
+        label=tr("disbursed.disbursed", lang),
+    )
+    b = ax.plot(
+        dates,
+        ts["guaranteed_amount"].cumsum() / _big(lang),
+        lw=2,
+        label=tr("disbursed.guaranteed", lang),
+    )
+    ax.set_title(tr("disbursed.title", lang))
+    ax.set_ylabel(tr("unit.bn", lang, cur=cur))
     ax.grid(alpha=0.3)
-    date_axis(ax)
+    date_axis(ax, lang)
     ax.legend(fontsize=8, loc="upper left")
     return [*a, *b]
 
 
 def _level_lines(
-    ax: Axes, result: RunResult, accounts: list[str], labels: list[str], absolute: bool = False
+    ax: Axes,
+    result: RunResult,
+    accounts: list[str],
+    labels: list[str],
+    absolute: bool = False,
+    lang: str = "en",
 ) -> list[Artist]:
     q = result.quotas.set_index("account")
     lv = result.levels
@@ -117,7 +151,7 @@ def _level_lines(
     for acc, lab in zip(accounts, labels, strict=True):
         row = q.loc[acc]
         if absolute:
-            y = lv[acc].to_numpy() / 1e9
+            y = lv[acc].to_numpy() / _big(lang)
         elif row["initial"] > 0:
             y = lv[acc].to_numpy() / row["initial"] * 100
         else:
@@ -133,14 +167,16 @@ def _level_lines(
             )
     ax.axhline(0, color="black", lw=0.8)
     ax.set_ylabel(
-        f"remaining, bn {result.scenario.currency}" if absolute else "remaining, % of initial"
+        tr("levels.remaining_abs", lang, cur=result.scenario.currency)
+        if absolute
+        else tr("levels.remaining_pct", lang)
     )
     ax.grid(alpha=0.3)
-    date_axis(ax)
+    date_axis(ax, lang)
     return artists
 
 
-def plot_pool_levels(ax: Axes, result: RunResult) -> list[Artist]:
+def plot_pool_levels(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]:
     """Remaining share of every lender quota (or the shared pool); X marks exhaustion."""
     q = result.quotas
     rows = q[q["kind"].isin(["bank_quota", "loan_pool"])]
@@ -152,10 +188,11 @@ def plot_pool_levels(ax: Axes, result: RunResult) -> list[Artist]:
         list(named["account"]),
         [a.replace("quota:", "") for a in named["account"]],
         absolute=True,
+        lang=lang,
     )
     rest = rows.iloc[9:]
     if len(rest):
-        share = result.levels[list(rest["account"])].to_numpy() / 1e9
+        share = result.levels[list(rest["account"])].to_numpy() / _big(lang)
         dates = _dates(result)[: len(share)]
         artists.append(line_collection(ax, dates, share, lw=0.5, colours=RGBA_GREY_LIGHT))
         n_ex = int(rest["exhausted_on"].notna().sum())
@@ -165,31 +202,38 @@ def plot_pool_levels(ax: Axes, result: RunResult) -> list[Artist]:
                 [],
                 color="grey",
                 lw=0.5,
-                label=f"{len(rest)} smaller lenders ({n_ex} exhausted)",
+                label=tr("pool.smaller", lang, n=len(rest), ex=n_ex),
             )[0]
         )
     s = result.summary_values
     ax.set_title(
-        f"Loan pool quotas ({s['bank_quotas_exhausted_n']} of {max(s['bank_quotas_n'], 1)} "
-        f"lender quotas exhausted; pool {_fmt_day(result, s['pool_exhausted_day'])}); X = exhausted"
+        tr(
+            "pool.title",
+            lang,
+            ex=s["bank_quotas_exhausted_n"],
+            n=max(s["bank_quotas_n"], 1),
+            day=_fmt_day(result, s["pool_exhausted_day"], lang),
+        )
     )
     ax.legend(fontsize=7, ncol=1, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return artists
 
 
-def plot_measure_levels(ax: Axes, result: RunResult) -> list[Artist]:
+def plot_measure_levels(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]:
     """Remaining share of the credit sub-quota, guarantee capacity and capital, awards, funds."""
     q = result.quotas
     kinds = ["credit_sub_quota", "guarantee_capacity", "guarantee_capital", "awards_budget", "fund"]
     rows = q[q["kind"].isin(kinds)]
-    artists = _level_lines(ax, result, list(rows["account"]), list(rows["account"]))
-    ax.set_title("Other accounts: remaining share over time (X = exhausted)")
+    accounts = list(rows["account"])
+    labels = [code_label(a, lang) for a in accounts]
+    artists = _level_lines(ax, result, accounts, labels, lang=lang)
+    ax.set_title(tr("measures.title", lang))
     if artists:
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return artists
 
 
-def plot_zone_levels(ax: Axes, result: RunResult) -> list[Artist]:
+def plot_zone_levels(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]:
     """Every zone budget's remaining share; exhausted zones in red."""
     q = result.quotas
     rows = q[q["kind"] == "zone_budget"]
@@ -198,7 +242,7 @@ def plot_zone_levels(ax: Axes, result: RunResult) -> list[Artist]:
         ax.text(
             0.5,
             0.5,
-            "no cost relief in this scenario",
+            tr("zones.none", lang),
             ha="center",
             va="center",
             transform=ax.transAxes,
@@ -219,74 +263,81 @@ def plot_zone_levels(ax: Axes, result: RunResult) -> list[Artist]:
             colours=np.where(ex[:, None], RGBA_RED_09, RGBA_GREY_05),
         )
     )
-    artists.append(ax.plot([], [], color="#d62728", label=f"exhausted ({ex.sum()})")[0])
-    artists.append(ax.plot([], [], color="#7f7f7f", label=f"not exhausted ({(~ex).sum()})")[0])
-    ax.set_title(f"Cost-relief budgets of {len(rows)} zones and clusters")
-    ax.set_ylabel("remaining, % of initial")
+    artists.append(
+        ax.plot([], [], color="#d62728", label=tr("zones.exhausted", lang, n=ex.sum()))[0]
+    )
+    artists.append(
+        ax.plot([], [], color="#7f7f7f", label=tr("zones.not_exhausted", lang, n=(~ex).sum()))[0]
+    )
+    ax.set_title(tr("zones.title", lang, n=len(rows)))
+    ax.set_ylabel(tr("levels.remaining_pct", lang))
     ax.grid(alpha=0.3)
-    date_axis(ax)
+    date_axis(ax, lang)
     ax.legend(fontsize=8, loc="lower left")
     return artists
 
 
-def plot_savings_by_category(ax: Axes, result: RunResult) -> list[Artist]:
+def plot_savings_by_category(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]:
     """Total savings of firms by category and segment (stacked bars)."""
     sv = result.savings
     scale = result.scenario.population.scale
     cur = result.scenario.currency
     if sv.empty:
-        ax.text(0.5, 0.5, "no savings", ha="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, tr("savings.none", lang), ha="center", transform=ax.transAxes)
         return []
     tab = (
         sv.pivot_table(
             index="category", columns="tier", values="amount", aggfunc="sum", observed=False
         ).fillna(0.0)
         * scale
-        / 1e9
+        / _big(lang)
     )
     bottom = np.zeros(len(tab))
     artists: list[Artist] = []
     for i, tier in enumerate(tab.columns):
         bars = ax.barh(
-            tab.index.astype(str),
+            [code_label(str(c), lang) for c in tab.index],
             tab[tier],
             left=bottom,
             color=_TIER_COLOURS[i % len(_TIER_COLOURS)],
-            label=str(tier),
+            label=code_label(str(tier), lang),
         )
         artists.extend(bars)
         bottom += tab[tier].to_numpy()
     for y, v in enumerate(bottom):
         ax.text(v, y, f" {v:.2f}", va="center", fontsize=8)
-    ax.set_xlabel(f"bn {cur} over the horizon")
-    ax.set_title("Cost savings of firms by category and segment")
+    ax.set_xlabel(tr("savings.xlabel", lang, cur=cur))
+    ax.set_title(tr("savings.title", lang))
     ax.legend(fontsize=8, loc="lower right")
     ax.grid(alpha=0.3, axis="x")
     return artists
 
 
-def plot_relief_by_zone(ax: Axes, result: RunResult, top: int = 25) -> list[Artist]:
+def plot_relief_by_zone(
+    ax: Axes, result: RunResult, top: int = 25, lang: str = "en"
+) -> list[Artist]:
     """Relief paid per zone against its budget, the ``top`` largest zones."""
     q = result.quotas
     rows = q[q["kind"] == "zone_budget"].copy()
     if rows.empty:
-        ax.text(0.5, 0.5, "no cost relief in this scenario", ha="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, tr("zones.none", lang), ha="center", transform=ax.transAxes)
         ax.set_axis_off()
         return []
     rows = rows.sort_values("drawn", ascending=False).head(top)
     names = rows["account"].str.replace("zone:", "", regex=False)
     y = np.arange(len(rows))[::-1]
-    a = ax.barh(y, rows["initial"] / 1e6, color="#dddddd", label="budget")
+    unit = 1e4 if lang == "zh" else 1e6  # 万元 in Chinese, millions in English
+    a = ax.barh(y, rows["initial"] / unit, color="#dddddd", label=tr("relief.budget", lang))
     colours = np.where(rows["exhausted_on"].notna(), "#d62728", "#2ca02c")
-    b = ax.barh(y, rows["drawn"] / 1e6, color=colours, height=0.5, label="paid")
+    b = ax.barh(y, rows["drawn"] / unit, color=colours, height=0.5, label=tr("relief.paid", lang))
     ax.set_yticks(y, names, fontsize=7)
-    ax.set_xlabel(f"m {result.scenario.currency}")
-    ax.set_title(f"Relief paid vs budget: {len(rows)} zones paying most\n(red = exhausted)")
+    ax.set_xlabel(tr("unit.m", lang, cur=result.scenario.currency))
+    ax.set_title(tr("relief.title", lang, n=len(rows)))
     ax.legend(fontsize=8, loc="lower right")
     return [*a, *b]
 
 
-def plot_needs_funnel(ax: Axes, result: RunResult) -> list[Artist]:
+def plot_needs_funnel(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]:
     """What became of financing needs, by segment (stacked bars)."""
     nd = result.needs.set_index("tier")
     cols = [c for c in nd.columns if nd[c].sum() > 0]
@@ -303,130 +354,149 @@ def plot_needs_funnel(ax: Axes, result: RunResult) -> list[Artist]:
     artists: list[Artist] = []
     for c in cols:
         artists.extend(
-            ax.barh(nd.index.astype(str), nd[c], left=left, color=colours.get(c), label=c)
+            ax.barh(
+                [code_label(str(t), lang) for t in nd.index],
+                nd[c],
+                left=left,
+                color=colours.get(c),
+                label=code_label(c, lang),
+            )
         )
         left += nd[c].to_numpy()
-    ax.set_title("Financing needs by segment: applied, declined, unaware, ineligible")
-    ax.set_xlabel("needs over the horizon")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title(tr("needs.title", lang))
+    ax.set_xlabel(tr("needs.xlabel", lang))
+    # beside the bars: inside, the legend hid the end of the longest bar
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return artists
 
 
-def plot_refusals(ax: Axes, result: RunResult) -> list[Artist]:
+def plot_refusals(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]:
     """Refused applications by reason and segment."""
     apps = result.applications
     scale = result.scenario.population.scale
     ref = apps[apps["outcome"].astype(str).str.startswith("refused")]
     if ref.empty:
-        ax.text(0.5, 0.5, "no application was refused", ha="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, tr("refusals.none", lang), ha="center", transform=ax.transAxes)
         return []
     tab = pd.crosstab(ref["tier"], ref["outcome"].astype(str)) * scale
     left = np.zeros(len(tab))
     artists: list[Artist] = []
     for c in tab.columns:
         artists.extend(
-            ax.barh(tab.index.astype(str), tab[c], left=left, color=_REASON_COLOURS.get(c), label=c)
+            ax.barh(
+                [code_label(str(t), lang) for t in tab.index],
+                tab[c],
+                left=left,
+                color=_REASON_COLOURS.get(c),
+                label=code_label(c, lang),
+            )
         )
         left += tab[c].to_numpy()
-    ax.set_title("Who was refused and why")
-    ax.set_xlabel("refused applications")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title(tr("refusals.title", lang))
+    ax.set_xlabel(tr("refusals.xlabel", lang))
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return artists
 
 
 # ------------------------------------------------------------------------- pages
 
 
-def _headline_rows(result: RunResult) -> list[tuple[str, str]]:
+def _headline_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
     s = result.summary_values
     cur = s["currency"]
-    m = lambda k: format_money(s[k], cur)  # noqa: E731
-    pct = lambda v: "n/a" if v is None else f"{100 * v:.1f} %"  # noqa: E731
-    return [
+    m = lambda k: format_money(s[k], cur, lang)  # noqa: E731
+    pct = lambda v: tr("na", lang) if v is None else f"{100 * v:.1f} %"  # noqa: E731
+    c = format_count
+    day = lambda k: _fmt_day(result, s[k], lang)  # noqa: E731
+    of = lambda a, b: tr("of", lang, a=a, b=b)  # noqa: E731
+    refused = [s["refused_credit_n"], s["refused_quota_n"], s["refused_guarantee_n"]]
+    refused.append(s.get("refused_firm_limit_n", 0))
+    rows = [
+        ("h.firms", f"{c(s['firms_n'])} ({c(s['eligible_firms_n'])})"),
         (
-            "Firms (eligible for the loan pool)",
-            f"{format_count(s['firms_n'])} ({format_count(s['eligible_firms_n'])})",
+            "h.applications",
+            f"{c(s['applications_n'])} / {c(s['approved_n'])} / {c(s['pending_n'])}",
         ),
+        ("h.borrowers", f"{c(s['borrower_firms_n'])} ({pct(s['uptake_rate'])})"),
+        ("h.approval_rate", pct(s["approval_rate"])),
+        ("h.refused", " / ".join(c(v) for v in refused)),
+        ("h.disbursed", f"{m('disbursed_amount')} ({m('avg_loan_amount')})"),
+        ("h.pool_used", pct(s["pool_used_share"])),
+        ("h.pool_exhausted", day("pool_exhausted_day")),
         (
-            "Applications / approved / pending",
-            f"{format_count(s['applications_n'])} / {format_count(s['approved_n'])} / {format_count(s['pending_n'])}",
+            "h.quotas_exhausted",
+            tr(
+                "h.quotas_value",
+                lang,
+                ex=s["bank_quotas_exhausted_n"],
+                n=s["bank_quotas_n"],
+                day=day("first_bank_quota_exhausted_day"),
+            ),
         ),
-        (
-            "Borrowing firms (uptake among eligible)",
-            f"{format_count(s['borrower_firms_n'])} ({pct(s['uptake_rate'])})",
-        ),
-        ("Approval rate of decided applications", pct(s["approval_rate"])),
-        (
-            "Refused: credit / quota / guarantee",
-            f"{format_count(s['refused_credit_n'])} / {format_count(s['refused_quota_n'])} / {format_count(s['refused_guarantee_n'])}",
-        ),
-        (
-            "Disbursed (average loan)",
-            f"{m('disbursed_amount')} ({format_money(s['avg_loan_amount'], cur)})",
-        ),
-        ("Loan pool used", pct(s["pool_used_share"])),
-        ("Loan pool exhausted", _fmt_day(result, s["pool_exhausted_day"])),
-        (
-            "Lender quotas exhausted",
-            f"{s['bank_quotas_exhausted_n']} of {s['bank_quotas_n']} (first: {_fmt_day(result, s['first_bank_quota_exhausted_day'])})",
-        ),
-        ("Credit-loan sub-quota exhausted", _fmt_day(result, s["credit_sub_quota_exhausted_day"])),
-        ("Guarantee capacity exhausted", _fmt_day(result, s["guarantee_exhausted_day"])),
-        ("Zone budgets exhausted", f"{s['zone_budgets_exhausted_n']} of {s['zone_budgets_n']}"),
-        ("Unmet demand (refused for exhausted quotas)", m("unmet_demand_amount")),
-        (
-            "Guaranteed (loans)",
-            f"{m('guaranteed_amount')} ({format_count(s['guaranteed_loans_n'])})",
-        ),
-        (
-            "Interest saved by firms (city subsidy)",
-            f"{m('interest_savings_amount')} ({m('interest_subsidy_amount')})",
-        ),
-        ("Guarantee fees saved", m("guarantee_fee_savings_amount")),
-        ("Cost relief paid", m("relief_paid_amount")),
-        (
-            "Awards paid (firms certified)",
-            f"{m('awards_paid_amount')} ({format_count(s['firms_promoted_n'])})",
-        ),
-        ("Fund investments", m("funds_invested_amount")),
+        ("h.credit_sub_quota", day("credit_sub_quota_exhausted_day")),
+        ("h.guarantee_exhausted", day("guarantee_exhausted_day")),
+        ("h.zones_exhausted", of(s["zone_budgets_exhausted_n"], s["zone_budgets_n"])),
+        ("h.unmet", m("unmet_demand_amount")),
+        ("h.guaranteed", f"{m('guaranteed_amount')} ({c(s['guaranteed_loans_n'])})"),
+        ("h.interest", f"{m('interest_savings_amount')} ({m('interest_subsidy_amount')})"),
+        ("h.fees", m("guarantee_fee_savings_amount")),
+        ("h.relief", m("relief_paid_amount")),
+        ("h.awards", f"{m('awards_paid_amount')} ({c(s['firms_promoted_n'])})"),
+        ("h.funds", m("funds_invested_amount")),
         *(
-            [("NPL risk compensation paid to banks", m("npl_compensation_paid_amount"))]
+            [("h.npl", m("npl_compensation_paid_amount"))]
             if "npl_compensation_paid_amount" in s  # only when the measure runs
             else []
         ),
-        ("Savings of firms, total", m("savings_total_amount")),
-        ("Fiscal cost (subsidy + relief + awards + net guarantee loss)", m("fiscal_cost_amount")),
+        ("h.savings", m("savings_total_amount")),
+        ("h.fiscal", m("fiscal_cost_amount")),
     ]
+    return [(tr(k, lang), v) for k, v in rows]
 
 
-def _cover(fig: Figure, result: RunResult) -> None:
+def _cover(fig: Figure, result: RunResult, lang: str = "en") -> None:
     sc = result.scenario
     s = result.summary_values
-    fig.text(0.06, 0.95, f"smesim report: {sc.name}", fontsize=18, weight="bold", va="top")
-    desc = "\n".join(textwrap.wrap(sc.description or "", 110))
+    fig.text(
+        0.06, 0.95, tr("cover.title", lang, name=sc.name), fontsize=18, weight="bold", va="top"
+    )
+    # Chinese has no spaces to break at: wrap it at fewer characters (each is wider)
+    width = 60 if any("\u2e80" <= ch <= "\uffef" for ch in sc.description or "") else 110
+    desc = "\n".join(textwrap.wrap(sc.description or "", width))
     end = pd.Timestamp(sc.horizon.start_date) + pd.Timedelta(days=sc.horizon.days - 1)
     seed = result.meta.get("seed", sc.seed)
     lines = [
         desc,
         "",
-        f"Horizon: {sc.horizon.start_date:%Y-%m-%d} to {end:%Y-%m-%d} ({sc.horizon.days} days).   "
-        f"Currency: {sc.currency}.   Seed: {seed}.   smesim {result.meta.get('version', '')}",
+        tr(
+            "cover.horizon",
+            lang,
+            start=f"{sc.horizon.start_date:%Y-%m-%d}",
+            end=f"{end:%Y-%m-%d}",
+            days=sc.horizon.days,
+            cur=sc.currency,
+            seed=seed,
+            version=result.meta.get("version", ""),
+        ),
     ]
     if sc.population.scale != 1:
         lines.append(
-            f"SCALED: {s['simulated_firms_n']:,} simulated firms stand for {s['firms_n']:,.0f} "
-            f"(scale {sc.population.scale:g}); counts and amounts below are scaled up."
+            tr(
+                "cover.scaled",
+                lang,
+                sim_n=f"{s['simulated_firms_n']:,}",
+                n=f"{s['firms_n']:,.0f}",
+                scale=f"{sc.population.scale:g}",
+            )
         )
-    lines.append(
-        "One stochastic replication: read figures as one plausible path, not as a forecast."
-    )
+    lines.append(tr("cover.one_path", lang))
     fig.text(0.06, 0.90, "\n".join(lines), fontsize=9, va="top")
     ax = fig.add_axes((0.06, 0.05, 0.88, 0.68))
     ax.set_axis_off()
-    rows = _headline_rows(result)
+    rows = _headline_rows(result, lang)
     table = ax.table(
         cellText=[[k, v] for k, v in rows],
-        colLabels=["Headline figure", "Value"],
+        colLabels=[tr("cover.col_figure", lang), tr("cover.col_value", lang)],
         colWidths=[0.55, 0.45],
         loc="upper center",
         cellLoc="left",
@@ -434,34 +504,34 @@ def _cover(fig: Figure, result: RunResult) -> None:
     style_table(table, fontsize=9, row_scale=1.35)
 
 
-def _pages(result: RunResult) -> list[tuple[str, Any]]:
+def _pages(result: RunResult, lang: str = "en") -> list[tuple[str, Any]]:
     """(file stem, function drawing into a new Figure) for each report page."""
 
     def uptake(fig: Figure) -> None:
         ax1, ax2 = fig.subplots(2, 1)
-        plot_uptake(ax1, result)
-        plot_disbursed(ax2, result)
+        plot_uptake(ax1, result, lang=lang)
+        plot_disbursed(ax2, result, lang=lang)
 
     def quotas(fig: Figure) -> None:
         ax1, ax2 = fig.subplots(2, 1)
-        plot_pool_levels(ax1, result)
-        plot_measure_levels(ax2, result)
+        plot_pool_levels(ax1, result, lang=lang)
+        plot_measure_levels(ax2, result, lang=lang)
 
     def zones(fig: Figure) -> None:
         ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
-        plot_zone_levels(ax1, result)
-        plot_relief_by_zone(ax2, result)
+        plot_zone_levels(ax1, result, lang=lang)
+        plot_relief_by_zone(ax2, result, lang=lang)
 
     def savings(fig: Figure) -> None:
-        plot_savings_by_category(fig.subplots(1, 1), result)
+        plot_savings_by_category(fig.subplots(1, 1), result, lang=lang)
 
     def refusals(fig: Figure) -> None:
         ax1, ax2 = fig.subplots(2, 1)
-        plot_needs_funnel(ax1, result)
-        plot_refusals(ax2, result)
+        plot_needs_funnel(ax1, result, lang=lang)
+        plot_refusals(ax2, result, lang=lang)
 
     return [
-        ("cover", lambda fig: _cover(fig, result)),
+        ("cover", lambda fig: _cover(fig, result, lang)),
         ("uptake", uptake),
         ("quotas", quotas),
         ("zones", zones),
@@ -470,7 +540,9 @@ def _pages(result: RunResult) -> list[tuple[str, Any]]:
     ]
 
 
-def write_report(result: RunResult, folder: str | Path, *, dpi: int = 110) -> list[Path]:
+def write_report(
+    result: RunResult, folder: str | Path, *, dpi: int = 110, lang: str = "en"
+) -> list[Path]:
     """Write ``report.pdf`` and ``figures/<page>.png`` for a run into ``folder``.
 
     Parameters
@@ -481,10 +553,28 @@ def write_report(result: RunResult, folder: str | Path, *, dpi: int = 110) -> li
         Output folder (created if needed).
     dpi
         Resolution of the PNG files.
+    lang
+        Language of the report: ``en`` or ``zh`` (needs a CJK font, see
+        :mod:`sim.reporting.fonts`).
 
     Returns
     -------
     list of pathlib.Path
         The files written, the PDF first.
+
+    Raises
+    ------
+    sim.errors.ReportError
+        For an unknown language, or ``zh`` without a CJK font installed.
     """
-    return write_pages(_pages(result), folder, dpi=dpi)
+    import matplotlib
+
+    from ..errors import ReportError
+
+    try:
+        check_lang(lang)
+    except ValueError as exc:
+        raise ReportError(str(exc)) from None
+    sc = result.scenario
+    with matplotlib.rc_context(report_rc(lang, (sc.name, sc.description or ""))):
+        return write_pages(_pages(result, lang), folder, dpi=dpi)

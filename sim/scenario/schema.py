@@ -442,7 +442,7 @@ class NplCompensation(_Section):
 
 #: Optional sections added after the 2024 release: left out of a dump when absent, so a
 #: scenario without them writes the same resolved scenario as before they existed.
-_LATER_SECTIONS = ("npl_compensation",)
+_LATER_SECTIONS = ("npl_compensation", "language")
 
 
 class Funds(_Section):
@@ -468,6 +468,7 @@ class Scenario(_Section):
     name: str = Field(min_length=1)
     description: str = ""
     currency: str = Field(default="CNY", min_length=1, max_length=12)
+    language: Literal["en", "zh"] | None = None  # of reports and summaries; None: English
     seed: int = Field(ge=0, lt=2**63)
     horizon: Horizon
     population: Population

@@ -1,0 +1,285 @@
+"""Message catalogue of run reports and terminal summaries, in English and Chinese.
+
+Public names: :data:`LANGUAGES`, :data:`MESSAGES`, :data:`CODE_LABELS`, :func:`tr`,
+:func:`code_label`, :func:`check_lang`.
+
+Every text a reader sees (page titles, axis labels, legends, table headers, units,
+summary lines) is looked up here by message id; a message is a :meth:`str.format`
+template. Codes of the model shown to readers (``refused_firm_limit``, ``relief_water``,
+``credit_sub_quota``, ...) are turned into words by :func:`code_label`.
+"""
+
+from __future__ import annotations
+
+__all__ = ["CODE_LABELS", "LANGUAGES", "MESSAGES", "check_lang", "code_label", "tr"]
+
+LANGUAGES: tuple[str, ...] = ("en", "zh")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "na": "n/a",
+        "not_exhausted": "not exhausted",
+        "day": "day {d}",
+        "day_date": "day {d} ({date})",
+        "of": "{a} of {b}",
+        # uptake and disbursed
+        "uptake.title": "Uptake: cumulative applications and approvals by segment",
+        "uptake.ylabel": "applications (cumulative)",
+        "uptake.applications": "{tier}: applications",
+        "uptake.approved": "{tier}: approved",
+        "disbursed.title": "Loans disbursed and guaranteed (cumulative)",
+        "disbursed.disbursed": "disbursed",
+        "disbursed.guaranteed": "guaranteed",
+        "unit.bn": "bn {cur}",
+        "unit.m": "m {cur}",
+        # levels
+        "levels.remaining_abs": "remaining, bn {cur}",
+        "levels.remaining_pct": "remaining, % of initial",
+        "pool.smaller": "{n} smaller lenders ({ex} exhausted)",
+        "pool.title": (
+            "Loan pool quotas ({ex} of {n} lender quotas exhausted; pool {day}); X = exhausted"
+        ),
+        "measures.title": "Other accounts: remaining share over time (X = exhausted)",
+        "zones.none": "no cost relief in this scenario",
+        "zones.exhausted": "exhausted ({n})",
+        "zones.not_exhausted": "not exhausted ({n})",
+        "zones.title": "Cost-relief budgets of {n} zones and clusters",
+        "savings.none": "no savings",
+        "savings.xlabel": "bn {cur} over the horizon",
+        "savings.title": "Cost savings of firms by category and segment",
+        "relief.budget": "budget",
+        "relief.paid": "paid",
+        "relief.title": "Relief paid vs budget: {n} zones paying most\n(red = exhausted)",
+        "needs.title": "Financing needs by segment: applied, declined, unaware, ineligible",
+        "needs.xlabel": "needs over the horizon",
+        "refusals.none": "no application was refused",
+        "refusals.title": "Who was refused and why",
+        "refusals.xlabel": "refused applications",
+        # cover
+        "cover.title": "smesim report: {name}",
+        "cover.horizon": (
+            "Horizon: {start} to {end} ({days} days).   Currency: {cur}.   Seed: {seed}.   "
+            "smesim {version}"
+        ),
+        "cover.scaled": (
+            "SCALED: {sim_n} simulated firms stand for {n} (scale {scale}); counts and "
+            "amounts below are scaled up."
+        ),
+        "cover.one_path": (
+            "One stochastic replication: read figures as one plausible path, not as a forecast."
+        ),
+        "cover.col_figure": "Headline figure",
+        "cover.col_value": "Value",
+        "h.firms": "Firms (eligible for the loan pool)",
+        "h.applications": "Applications / approved / pending",
+        "h.borrowers": "Borrowing firms (uptake among eligible)",
+        "h.approval_rate": "Approval rate of decided applications",
+        "h.refused": "Refused: credit / quota / guarantee / firm limit",
+        "h.disbursed": "Disbursed (average loan)",
+        "h.pool_used": "Loan pool used",
+        "h.pool_exhausted": "Loan pool exhausted",
+        "h.quotas_exhausted": "Lender quotas exhausted",
+        "h.quotas_value": "{ex} of {n} (first: {day})",
+        "h.credit_sub_quota": "Credit-loan sub-quota exhausted",
+        "h.guarantee_exhausted": "Guarantee capacity exhausted",
+        "h.zones_exhausted": "Zone budgets exhausted",
+        "h.unmet": "Unmet demand (refused for exhausted quotas)",
+        "h.guaranteed": "Guaranteed (loans)",
+        "h.interest": "Interest saved by firms (city subsidy)",
+        "h.fees": "Guarantee fees saved",
+        "h.relief": "Cost relief paid",
+        "h.awards": "Awards paid (firms certified)",
+        "h.funds": "Fund investments",
+        "h.npl": "NPL risk compensation paid to banks",
+        "h.savings": "Savings of firms, total",
+        "h.fiscal": "Fiscal cost (subsidy + relief + awards + net guarantee loss)",
+        # terminal summary
+        "sum.head": "scenario {name}: {n} firms, {days} days",
+        "sum.scaled": " (scaled x{scale})",
+        "sum.apps": (
+            "  applications {apps}, approved {ok} ({rate}), borrowers {borrowers} "
+            "(uptake {uptake} of eligible)"
+        ),
+        "sum.pool": (
+            "  disbursed {disbursed}, pool used {used}, pool {pool_day}, "
+            "lender quotas exhausted {ex}/{n}"
+        ),
+        "sum.guarantee": (
+            "  guaranteed {guaranteed} (capacity {cap_day}), zone budgets exhausted {zex}/{zn}"
+        ),
+        "sum.savings": "  savings of firms {savings}, fiscal cost {fiscal}",
+    },
+    "zh": {
+        "na": "无",
+        "not_exhausted": "未用尽",
+        "day": "第{d}天",
+        "day_date": "第{d}天（{date}）",
+        "of": "{a}/{b}",
+        "uptake.title": "申请与获批：按企业类别的累计申请数和获批数",
+        "uptake.ylabel": "申请数（累计）",
+        "uptake.applications": "{tier}：申请",
+        "uptake.approved": "{tier}：获批",
+        "disbursed.title": "贷款发放额与担保额（累计）",
+        "disbursed.disbursed": "发放",
+        "disbursed.guaranteed": "担保",
+        "unit.bn": "亿元",
+        "unit.m": "万元",
+        "levels.remaining_abs": "剩余额度（亿元）",
+        "levels.remaining_pct": "剩余额度（占初始额度 %）",
+        "pool.smaller": "其他{n}家较小贷款机构（{ex}家用尽）",
+        "pool.title": "专项贷款额度（{n}家贷款机构中{ex}家额度用尽；总额度{day}）；X = 用尽",
+        "measures.title": "其他账户：剩余额度占比随时间变化（X = 用尽）",
+        "zones.none": "本情景无降本减负措施",
+        "zones.exhausted": "已用尽（{n}）",
+        "zones.not_exhausted": "未用尽（{n}）",
+        "zones.title": "{n}个园区和集群的降本减负预算",
+        "savings.none": "无节省",
+        "savings.xlabel": "模拟期内金额（亿元）",
+        "savings.title": "企业成本节省：按类别和企业类别",
+        "relief.budget": "预算",
+        "relief.paid": "已支付",
+        "relief.title": "减负资金支付与预算：支付最多的{n}个园区\n（红色 = 已用尽）",
+        "needs.title": "按企业类别的融资需求：已申请、放弃、不知晓、不符合条件",
+        "needs.xlabel": "模拟期内融资需求数",
+        "refusals.none": "没有被拒绝的申请",
+        "refusals.title": "被拒绝的申请及原因",
+        "refusals.xlabel": "被拒绝的申请数",
+        "cover.title": "smesim 报告：{name}",
+        "cover.horizon": (
+            "模拟期：{start} 至 {end}（{days}天）。   币种：{cur}。   随机种子：{seed}。   "
+            "smesim {version}"
+        ),
+        "cover.scaled": (
+            "已缩放：{sim_n}家模拟企业代表{n}家企业（比例 {scale}）；以下数量和金额均已按比例放大。"
+        ),
+        "cover.one_path": "单次随机模拟：图表是一种可能的路径，而非预测。",
+        "cover.col_figure": "主要指标",
+        "cover.col_value": "数值",
+        "h.firms": "企业数（符合专项贷款条件）",
+        "h.applications": "申请 / 获批 / 待审",
+        "h.borrowers": "获贷企业（占符合条件企业比例）",
+        "h.approval_rate": "已审结申请的获批率",
+        "h.refused": "被拒：信用 / 额度 / 担保 / 单户限额",
+        "h.disbursed": "发放金额（平均每笔贷款）",
+        "h.pool_used": "专项贷款额度使用率",
+        "h.pool_exhausted": "专项贷款额度用尽",
+        "h.quotas_exhausted": "贷款机构额度用尽",
+        "h.quotas_value": "{n}家中{ex}家（最早：{day}）",
+        "h.credit_sub_quota": "信用贷款子额度用尽",
+        "h.guarantee_exhausted": "担保能力用尽",
+        "h.zones_exhausted": "园区预算用尽",
+        "h.unmet": "未满足需求（因额度用尽被拒）",
+        "h.guaranteed": "担保金额（笔数）",
+        "h.interest": "企业节省利息（市级贴息）",
+        "h.fees": "节省担保费",
+        "h.relief": "降本减负支付",
+        "h.awards": "奖励支付（认定企业数）",
+        "h.funds": "基金投资",
+        "h.npl": "向银行支付的不良贷款风险补偿",
+        "h.savings": "企业节省合计",
+        "h.fiscal": "财政成本（贴息 + 减负 + 奖励 + 担保净损失）",
+        "sum.head": "情景 {name}：{n}家企业，{days}天",
+        "sum.scaled": "（缩放 x{scale}）",
+        "sum.apps": (
+            "  申请 {apps}，获批 {ok}（{rate}），获贷企业 {borrowers}（占符合条件企业 {uptake}）"
+        ),
+        "sum.pool": (
+            "  发放 {disbursed}，专项贷款额度使用 {used}，总额度{pool_day}，"
+            "贷款机构额度用尽 {ex}/{n}"
+        ),
+        "sum.guarantee": "  担保 {guaranteed}（担保能力{cap_day}），园区预算用尽 {zex}/{zn}",
+        "sum.savings": "  企业节省 {savings}，财政成本 {fiscal}",
+    },
+}
+
+CODE_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "approved": "approved",
+        "pending": "pending",
+        "refused_credit": "credit",
+        "refused_quota": "quota exhausted",
+        "refused_credit_quota": "credit sub-quota exhausted",
+        "refused_guarantee": "guarantee",
+        "refused_firm_limit": "firm limit",
+        "applied": "applied",
+        "declined": "declined",
+        "unaware": "unaware",
+        "ineligible": "ineligible",
+        "too_small": "too small",
+        "over_limit": "over limit",
+        "not_due": "not due",
+        "interest": "interest",
+        "guarantee_fee": "guarantee fee",
+        "award": "award",
+        "relief_rent": "rent",
+        "relief_electricity": "electricity",
+        "relief_water": "water",
+        "relief_internet": "internet",
+        "credit_sub_quota": "credit-loan sub-quota",
+        "guarantee_capacity": "guarantee capacity",
+        "guarantee_capital": "guarantee capital",
+        "awards_budget": "awards budget",
+        "sme_funds": "SME funds",
+        "little_giant": "little giant",
+        "srdi": "SRDI",
+        "non_core": "other SMEs",
+    },
+    "zh": {
+        "approved": "获批",
+        "pending": "待审",
+        "refused_credit": "信用不足",
+        "refused_quota": "额度用尽",
+        "refused_credit_quota": "信用贷款子额度用尽",
+        "refused_guarantee": "担保不足",
+        "refused_firm_limit": "超出单户限额",
+        "applied": "已申请",
+        "declined": "放弃",
+        "unaware": "不知晓",
+        "ineligible": "不符合条件",
+        "too_small": "金额过小",
+        "over_limit": "超出限额",
+        "not_due": "未到期",
+        "interest": "利息",
+        "guarantee_fee": "担保费",
+        "award": "奖励",
+        "relief_rent": "租金",
+        "relief_electricity": "电费",
+        "relief_water": "水费",
+        "relief_internet": "网费",
+        "credit_sub_quota": "信用贷款子额度",
+        "guarantee_capacity": "担保能力",
+        "guarantee_capital": "担保资本金",
+        "awards_budget": "奖励预算",
+        "sme_funds": "中小企业基金",
+        "little_giant": "小巨人",
+        "srdi": "专精特新",
+        "non_core": "其他中小企业",
+    },
+}
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is a known language; raise ``ValueError`` otherwise."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language: expected one of {', '.join(LANGUAGES)}, got {lang!r}")
+    return lang
+
+
+def tr(msg_id: str, lang: str = "en", /, **fields: object) -> str:
+    """The message ``msg_id`` in ``lang``, with ``fields`` filled in.
+
+    Raises
+    ------
+    KeyError
+        When the catalogue has no such message.
+    """
+    return MESSAGES[check_lang(lang)][msg_id].format(**fields)
+
+
+def code_label(code: str, lang: str = "en") -> str:
+    """A model code as words (``refused_firm_limit`` -> ``firm limit`` / ``超出单户限额``).
+
+    Codes the catalogue does not know (a scenario's own tier or zone names) are shown as
+    they are.
+    """
+    return CODE_LABELS[check_lang(lang)].get(code, code)
