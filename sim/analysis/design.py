@@ -50,6 +50,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ..experiments.precision import probability_warning
 from ..scenario import Scenario
 from .design_targets import (
     DesignError,
@@ -516,4 +517,9 @@ def describe(result: DesignResult) -> list[str]:
                 f"95 % half-width is {100 * noise:.2g} %"
                 + (": the lever hardly matters for this target" if spread < 2 * noise else "")
             )
+    if t.kind == "probability":
+        fewest = min([m["replications"], *([c["replications"]] if c else [])])
+        warning = probability_warning(fewest)
+        if warning:
+            lines.append(warning + ".")
     return lines
