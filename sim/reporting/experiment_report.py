@@ -29,6 +29,7 @@ from ..experiments.result import HEADLINE_KEYS, ExperimentResult, _present_quota
 from .axes import date_axis, warning_note
 from .experiment_pages import outcome_pages
 from .formatting import format_money
+from .labels import FIGURE_LABELS
 from .labels import label as _words
 from .pages import style_table, write_pages
 
@@ -44,30 +45,8 @@ __all__ = [
     "METRIC_LABELS",
 ]
 
-#: Human names of the headline figures used in tables and axes.
-METRIC_LABELS = {
-    "applications_n": "Applications",
-    "approved_n": "Approved applications",
-    "approval_rate": "Approval rate",
-    "borrower_firms_n": "Borrowing firms",
-    "uptake_rate": "Uptake (borrowers / eligible)",
-    "disbursed_amount": "Disbursed",
-    "guaranteed_amount": "Guaranteed",
-    "guaranteed_loans_n": "Guaranteed loans",
-    "avg_guaranteed_loan_amount": "Average guaranteed loan",
-    "unmet_demand_amount": "Unmet demand",
-    "pool_used_share": "Loan pool used",
-    "bank_quotas_exhausted_n": "Lender quotas exhausted",
-    "guarantee_exhausted_day": "Guarantee capacity exhausted (day)",
-    "zone_budgets_exhausted_n": "Zone budgets exhausted",
-    "pool_exhausted_day": "Loan pool exhausted (day)",
-    "first_bank_quota_exhausted_day": "First lender quota exhausted (day)",
-    "credit_sub_quota_exhausted_day": "Credit-loan sub-quota exhausted (day)",
-    "first_zone_budget_exhausted_day": "First zone budget exhausted (day)",
-    "relief_paid_amount": "Cost relief paid",
-    "savings_total_amount": "Savings of firms",
-    "fiscal_cost_amount": "Fiscal cost",
-}
+#: Human names of the headline figures used in tables and axes (see :mod:`.labels`).
+METRIC_LABELS = FIGURE_LABELS
 
 _SERIES_LABELS = {
     "approved_cum": "Approved applications (cumulative)",

@@ -1,6 +1,6 @@
 """Words for the codes that reach the figures and tables of experiment and analysis reports.
 
-Public names: :data:`LABELS`, :func:`label`.
+Public names: :data:`LABELS`, :data:`FIGURE_LABELS`, :func:`label`, :func:`figure_label`.
 
 One mapping, so a translation can extend it: outcome codes (``refused_firm_limit``),
 savings categories (``relief_water``) and the summary figures used on report pages.
@@ -8,7 +8,7 @@ savings categories (``relief_water``) and the summary figures used on report pag
 
 from __future__ import annotations
 
-__all__ = ["LABELS", "label"]
+__all__ = ["FIGURE_LABELS", "LABELS", "figure_label", "label"]
 
 #: Code -> words shown to a reader.
 LABELS: dict[str, str] = {
@@ -42,6 +42,32 @@ LABELS: dict[str, str] = {
 }
 
 
+#: Headline figures as titles and table rows name them.
+FIGURE_LABELS: dict[str, str] = {
+    "applications_n": "Applications",
+    "approved_n": "Approved applications",
+    "approval_rate": "Approval rate",
+    "borrower_firms_n": "Borrowing firms",
+    "uptake_rate": "Uptake (borrowers / eligible)",
+    "disbursed_amount": "Disbursed",
+    "guaranteed_amount": "Guaranteed",
+    "guaranteed_loans_n": "Guaranteed loans",
+    "avg_guaranteed_loan_amount": "Average guaranteed loan",
+    "unmet_demand_amount": "Unmet demand",
+    "pool_used_share": "Loan pool used",
+    "bank_quotas_exhausted_n": "Lender quotas exhausted",
+    "guarantee_exhausted_day": "Guarantee capacity exhausted (day)",
+    "zone_budgets_exhausted_n": "Zone budgets exhausted",
+    "pool_exhausted_day": "Loan pool exhausted (day)",
+    "first_bank_quota_exhausted_day": "First lender quota exhausted (day)",
+    "credit_sub_quota_exhausted_day": "Credit-loan sub-quota exhausted (day)",
+    "first_zone_budget_exhausted_day": "First zone budget exhausted (day)",
+    "relief_paid_amount": "Cost relief paid",
+    "savings_total_amount": "Savings of firms",
+    "fiscal_cost_amount": "Fiscal cost",
+}
+
+
 def label(code: str) -> str:
     """The words for ``code``; unknown codes lose their underscores (``a_b`` -> ``a b``).
 
@@ -55,3 +81,18 @@ def label(code: str) -> str:
     str
     """
     return LABELS.get(code, code.replace("_", " "))
+
+
+def figure_label(key: str) -> str:
+    """A headline figure's title words (:data:`FIGURE_LABELS`), else :func:`label`.
+
+    Parameters
+    ----------
+    key
+        A summary key, e.g. ``"pool_exhausted_day"``.
+
+    Returns
+    -------
+    str
+    """
+    return FIGURE_LABELS.get(key) or label(key)
