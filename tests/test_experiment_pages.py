@@ -22,7 +22,7 @@ from sim.experiments.precision import (
     morris_warning,
     probability_warning,
 )
-from sim.reporting.analysis_report import plot_morris_indices
+from sim.reporting.analysis_report import plot_design_curve, plot_morris_indices
 from sim.reporting.experiment_pages import REFUSAL_KEYS, plot_band_bars, plot_zone_share
 from sim.reporting.experiment_report import _pages, plot_fan, plot_sweep, write_experiment_report
 from sim.reporting.labels import label
@@ -227,3 +227,10 @@ def test_design_probability_from_few_replications_is_flagged():
     # the fewer of the search's and the check's replications decides
     thin_check = dataclasses.replace(lots, check={**res.check, "replications": 5})
     assert "rests on only 5" in "\n".join(describe(thin_check))
+    # and under the figure of the design report
+    ax = Figure().subplots()
+    plot_design_curve(ax, res)
+    assert "WARNING: the probability rests on only 2" in ax.get_xlabel()
+    ax = Figure().subplots()
+    plot_design_curve(ax, lots)
+    assert "WARNING" not in ax.get_xlabel()

@@ -156,7 +156,10 @@ def plot_morris_indices(ax: Axes, result: SensitivityResult, output: str) -> lis
     )
     b2 = ax.bar(x + w / 2, df["sigma"], w, label="sigma (non-linearity, interactions)")
     ax.set_xticks(x, [_param_label(p) for p in df["parameter"]], fontsize=8)
-    ax.set_ylabel(f"effect on {output} of a step of {result.meta.get('levels', 4)}-level grid")
+    ax.set_ylabel(
+        f"effect on {figure_label(output).lower()} of a step of "
+        f"{result.meta.get('levels', 4)}-level grid"
+    )
     ax.set_title(_output_label(output, result.scenario.horizon.days, result.censored), fontsize=10)
     ax.legend(fontsize=8)
     warning_note(ax, morris_warning(result.meta["samples"]))
@@ -500,6 +503,9 @@ def plot_design_curve(ax: Axes, result: DesignResult) -> list[Artist]:
     ax.set_xlabel(f"{result.lever.path}{suf}")
     ax.set_title(f"{t.text}   [{result.status}]", fontsize=10)
     ax.legend(fontsize=8)
+    from ..analysis.design import probability_caution
+
+    warning_note(ax, probability_caution(result))
     return out
 
 
