@@ -107,6 +107,11 @@ def test_band_warning_on_the_page_below_ten_replications_only(few, enough, page)
     assert "WARNING" not in _axes_text(_draw(enough, page))
 
 
+def test_exhaustion_probability_warns_of_few_replications(few, enough):
+    assert "WARNING: probability from only 3 replications" in _axes_text(_draw(few, "exhaustion"))
+    assert "WARNING" not in _axes_text(_draw(enough, "exhaustion"))
+
+
 def test_sweep_warning_below_ten_replications_only(swept):
     assert "WARNING: band from only 2 replications" in _axes_text(_draw(swept[2], "sweep_1"))
     assert "WARNING" not in _axes_text(_draw(swept[MIN_BAND_REPLICATIONS], "sweep_1"))

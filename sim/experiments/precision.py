@@ -30,13 +30,15 @@ MIN_MORRIS_TRAJECTORIES = 10
 MIN_PROBABILITY_REPLICATIONS = 20
 
 
-def band_warning(replications: int) -> str | None:
+def band_warning(replications: int, what: str = "band") -> str | None:
     """The caution for a 5-95 % band drawn from ``replications`` replications.
 
     Parameters
     ----------
     replications
         Replications behind the band.
+    what
+        What the replications estimate (``"band"``, ``"probability"``...).
 
     Returns
     -------
@@ -46,7 +48,7 @@ def band_warning(replications: int) -> str | None:
     if replications >= MIN_BAND_REPLICATIONS:
         return None
     return (
-        f"WARNING: band from only {replications} replication"
+        f"WARNING: {what} from only {replications} replication"
         f"{'' if replications == 1 else 's'} (fewer than {MIN_BAND_REPLICATIONS})"
     )
 

@@ -216,7 +216,7 @@ def plot_exhaustion_probability(
         )
     ax.set_ylim(-3, 103)
     ax.set_ylabel("probability exhausted by date, %")
-    warning_note(ax, band_warning(len(result._runs_of(point))))
+    warning_note(ax, band_warning(len(result._runs_of(point)), "probability"))
     ax.set_title(
         f"Probability that each quota has run out ({len(result._runs_of(point))} replications)"
     )
