@@ -209,6 +209,7 @@ def test_sensitivity_command_writes_report_and_tables(tmp_path):
     )  # fmt: skip
     assert r.exit_code == 0, r.output
     assert "mu_star" in r.output and "counted as 120 days" in r.output
+    assert "WARNING: Morris with only 2 trajectories" in r.output  # fewer than 10
     for name in [
         "report.pdf",
         "figures/cover.png",

@@ -50,6 +50,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ..experiments.precision import probability_warning
 from ..scenario import Scenario
 from .design_targets import (
     DesignError,
@@ -516,4 +517,30 @@ def describe(result: DesignResult) -> list[str]:
                 f"95 % half-width is {100 * noise:.2g} %"
                 + (": the lever hardly matters for this target" if spread < 2 * noise else "")
             )
+    warning = probability_caution(result)
+    if warning:
+        lines.append(warning + ".")
     return lines
+
+
+def probability_caution(result: DesignResult) -> str | None:
+    """The warning when the answer rests on a probability from too few replications.
+
+    Parameters
+    ----------
+    result
+        A design.
+
+    Returns
+    -------
+    str or None
+        :func:`sim.experiments.precision.probability_warning` of the fewer of the
+        search's and the check's replications; ``None`` for other targets or enough
+        replications.
+    """
+    if result.target.kind != "probability":
+        return None
+    c = result.check
+    return probability_warning(
+        min([result.meta["replications"], *([c["replications"]] if c else [])])
+    )

@@ -158,6 +158,8 @@ def sensitivity(
 
 
 def _print_indices(res: Any) -> None:
+    from sim.experiments.precision import morris_warning
+
     cols = (
         ["S1", "S1_conf", "ST", "ST_conf"]
         if res.method == "sobol"
@@ -179,6 +181,9 @@ def _print_indices(res: Any) -> None:
         typer.echo("  " + f"{'parameter':<40}" + "".join(f"{c:>13}" for c in cols))
         for _, row in df.iterrows():
             typer.echo("  " + f"{row['parameter']:<40}" + "".join(f"{row[c]:>13.4g}" for c in cols))
+    warning = morris_warning(res.meta["samples"]) if res.method == "morris" else None
+    if warning:
+        typer.echo(warning + ".")
 
 
 # --------------------------------------------------------------------------- calibration

@@ -114,6 +114,15 @@ def _run_experiment(
     return result
 
 
+def _echo_band_warning(result: Any) -> None:
+    """Print the caution of :func:`sim.experiments.precision.band_warning`, if any."""
+    from sim.experiments.precision import band_warning
+
+    warning = band_warning(result.replications)
+    if warning:
+        typer.echo(f"{warning}: the 5-95 % bands and intervals above are not reliable ranges.")
+
+
 def _print_replications(result: Any) -> None:
     from rich.table import Table
 
@@ -148,6 +157,7 @@ def _print_replications(result: Any) -> None:
                 format_value(k, s[f"{k}_p95"], cur),
             )
     _console().print(table)
+    _echo_band_warning(result)
 
 
 def _print_comparison(result: Any) -> None:
@@ -179,6 +189,7 @@ def _print_comparison(result: Any) -> None:
                 f"{format_difference(m, r['diff_p05'])} .. {format_difference(m, r['diff_p95'])}",
             )
         _console().print(table)
+    _echo_band_warning(result)
 
 
 def _print_sweep(result: Any) -> None:
@@ -205,6 +216,7 @@ def _print_sweep(result: Any) -> None:
     _console().print(table)
     if len(pts) > 40:
         typer.echo(f"... {len(pts) - 40} more points in tables/points.csv")
+    _echo_band_warning(result)
 
 
 def _split_values(text: str) -> list[str]:

@@ -24,6 +24,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..analysis.evaluation import DAY_KEYS
+from ..experiments.precision import morris_warning
+from .axes import warning_note
+from .labels import figure_label
 from .pages import style_table, write_pages
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -89,10 +92,10 @@ def _output_label(key: str, horizon_days: int, censored: dict[str, float]) -> st
     if key in DAY_KEYS:
         share = censored.get(key, 0.0)
         return (
-            f"{key}  (not exhausted counts as the horizon, {horizon_days} days; "
+            f"{figure_label(key)}  (not exhausted counts as the horizon, {horizon_days} days; "
             f"{100 * share:.0f} % of runs)"
         )
-    return key
+    return figure_label(key)
 
 
 # ------------------------------------------------------------------ sensitivity
@@ -153,9 +156,13 @@ def plot_morris_indices(ax: Axes, result: SensitivityResult, output: str) -> lis
     )
     b2 = ax.bar(x + w / 2, df["sigma"], w, label="sigma (non-linearity, interactions)")
     ax.set_xticks(x, [_param_label(p) for p in df["parameter"]], fontsize=8)
-    ax.set_ylabel(f"effect on {output} of a step of {result.meta.get('levels', 4)}-level grid")
+    ax.set_ylabel(
+        f"effect on {figure_label(output).lower()} of a step of "
+        f"{result.meta.get('levels', 4)}-level grid"
+    )
     ax.set_title(_output_label(output, result.scenario.horizon.days, result.censored), fontsize=10)
     ax.legend(fontsize=8)
+    warning_note(ax, morris_warning(result.meta["samples"]))
     return [b1, b2]
 
 
@@ -216,6 +223,9 @@ def write_sensitivity_report(
             for k in result.outputs
         ),
     ]
+    warning = None if sobol else morris_warning(m["samples"])
+    if warning:
+        lines[2:2] = [warning + "."]
     table = result.indices.copy()
     for c in table.columns[2:]:
         table[c] = table[c].map(lambda v: f"{v:.3g}")
@@ -493,6 +503,9 @@ def plot_design_curve(ax: Axes, result: DesignResult) -> list[Artist]:
     ax.set_xlabel(f"{result.lever.path}{suf}")
     ax.set_title(f"{t.text}   [{result.status}]", fontsize=10)
     ax.legend(fontsize=8)
+    from ..analysis.design import probability_caution
+
+    warning_note(ax, probability_caution(result))
     return out
 
 

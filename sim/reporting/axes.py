@@ -14,7 +14,14 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 
-__all__ = ["RGBA_GREY_05", "RGBA_GREY_LIGHT", "RGBA_RED_09", "date_axis", "line_collection"]
+__all__ = [
+    "RGBA_GREY_05",
+    "RGBA_GREY_LIGHT",
+    "RGBA_RED_09",
+    "date_axis",
+    "line_collection",
+    "warning_note",
+]
 
 
 # colours of the many thin lines drawn as one collection: (r, g, b, alpha)
@@ -94,3 +101,20 @@ def date_axis(ax: Axes, lang: str = "en") -> None:
 
 
 # ------------------------------------------------------------------------- plots
+
+
+def warning_note(ax: Axes, text: str | None) -> None:
+    """Write a caution in red under the figure of ``ax``, as (part of) its x label.
+
+    Nothing when ``text`` is ``None``; written once however often it is asked for (as
+    when several points are drawn on the same Axes). Under the figure, the caution hides
+    no line and the page layout makes room for it.
+    """
+    if not text:
+        return
+    current = ax.get_xlabel()
+    if text in current:
+        return
+    ax.set_xlabel(f"{current}\n{text}" if current else text)
+    ax.xaxis.label.set_color("#b00000")
+    ax.xaxis.label.set_fontsize(8)

@@ -24,9 +24,13 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ..experiments.precision import band_warning
 from ..experiments.result import HEADLINE_KEYS, ExperimentResult, _present_quotas
-from .axes import date_axis
+from .axes import date_axis, warning_note
+from .experiment_pages import outcome_pages
 from .formatting import format_money
+from .labels import FIGURE_LABELS
+from .labels import label as _words
 from .pages import style_table, write_pages
 
 __all__ = [
@@ -41,30 +45,8 @@ __all__ = [
     "METRIC_LABELS",
 ]
 
-#: Human names of the headline figures used in tables and axes.
-METRIC_LABELS = {
-    "applications_n": "Applications",
-    "approved_n": "Approved applications",
-    "approval_rate": "Approval rate",
-    "borrower_firms_n": "Borrowing firms",
-    "uptake_rate": "Uptake (borrowers / eligible)",
-    "disbursed_amount": "Disbursed",
-    "guaranteed_amount": "Guaranteed",
-    "guaranteed_loans_n": "Guaranteed loans",
-    "avg_guaranteed_loan_amount": "Average guaranteed loan",
-    "unmet_demand_amount": "Unmet demand",
-    "pool_used_share": "Loan pool used",
-    "bank_quotas_exhausted_n": "Lender quotas exhausted",
-    "guarantee_exhausted_day": "Guarantee capacity exhausted (day)",
-    "zone_budgets_exhausted_n": "Zone budgets exhausted",
-    "pool_exhausted_day": "Loan pool exhausted (day)",
-    "first_bank_quota_exhausted_day": "First lender quota exhausted (day)",
-    "credit_sub_quota_exhausted_day": "Credit-loan sub-quota exhausted (day)",
-    "first_zone_budget_exhausted_day": "First zone budget exhausted (day)",
-    "relief_paid_amount": "Cost relief paid",
-    "savings_total_amount": "Savings of firms",
-    "fiscal_cost_amount": "Fiscal cost",
-}
+#: Human names of the headline figures used in tables and axes (see :mod:`.labels`).
+METRIC_LABELS = FIGURE_LABELS
 
 _SERIES_LABELS = {
     "approved_cum": "Approved applications (cumulative)",
@@ -90,7 +72,7 @@ _SWEEP_METRICS = (
 
 
 def _label(metric: str) -> str:
-    return METRIC_LABELS.get(metric, metric)
+    return METRIC_LABELS.get(metric) or _words(metric)
 
 
 def format_value(metric: str, x: Any, currency: str = "") -> str:
@@ -185,8 +167,12 @@ def plot_fan(
         dates, fan["p05"] / div, fan["p95"] / div, color=line.get_color(), alpha=0.25, lw=0
     )
     ax.set_ylabel(f"{unit}{result.scenario.currency}" if unit else "count")
+    if not (fan["p05"] < 0).any():  # amounts and counts from zero, with room at the top
+        top = ax.get_ylim()[1]
+        ax.set_ylim(0, top * 1.04 if top > 0 else 1)
     ax.grid(alpha=0.3)
     date_axis(ax)
+    warning_note(ax, band_warning(int((result.runs["point"] == point).sum())))
     return [band, line]
 
 
@@ -230,6 +216,7 @@ def plot_exhaustion_probability(
         )
     ax.set_ylim(-3, 103)
     ax.set_ylabel("probability exhausted by date, %")
+    warning_note(ax, band_warning(len(result._runs_of(point)), "probability"))
     ax.set_title(
         f"Probability that each quota has run out ({len(result._runs_of(point))} replications)"
     )
@@ -307,7 +294,9 @@ def plot_sweep(
     ax.set_xlabel(lever + xunit)
     if unit:
         ax.set_ylabel(unit)
+    ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))  # amounts from zero
     ax.grid(alpha=0.3)
+    warning_note(ax, band_warning(result.replications))
     return artists
 
 
@@ -547,6 +536,7 @@ def _pages(result: ExperimentResult) -> list[tuple[str, Any]]:
         pages.append(
             ("exhaustion", lambda fig: plot_exhaustion_probability(fig.subplots(1, 1), result))
         )
+        pages += outcome_pages(result)
     elif result.kind == "compare":
         pages.append(("cover", lambda fig: _compare_cover(fig, result)))
         pages.append(("differences", lambda fig: plot_differences(fig.subplots(1, 1), result)))
@@ -583,6 +573,7 @@ def _pages(result: ExperimentResult) -> list[tuple[str, Any]]:
                 )
 
         pages.append(("exhaustion", exhaustion))
+        pages += outcome_pages(result)
     else:
         pages.append(("cover", lambda fig: _sweep_cover(fig, result)))
         for j, lever in enumerate(result.levers):
@@ -594,6 +585,7 @@ def _pages(result: ExperimentResult) -> list[tuple[str, Any]]:
                 fig.suptitle(f"Headline figures against {lever}: mean and 5-95 % over replications")
 
             pages.append((f"sweep_{j + 1}", lever_page))
+        pages += outcome_pages(result, plot_sweep)
     return pages
 
 

@@ -1,0 +1,222 @@
+"""Savings, zone and refusal pages of experiment reports, with 5-95 % bands.
+
+Public names: :func:`plot_band_bars`, :func:`plot_zone_share`, :func:`outcome_pages`,
+:data:`SAVINGS_KEYS`, :data:`REFUSAL_KEYS`.
+
+Bars are means over replications, whiskers the 5th-95th percentiles; every figure whose
+band comes from fewer than :data:`sim.experiments.precision.MIN_BAND_REPLICATIONS`
+replications carries a warning on its Axes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from ..experiments.precision import band_warning
+from ..experiments.result import ExperimentResult
+from .axes import date_axis, warning_note
+from .labels import label
+
+__all__ = ["REFUSAL_KEYS", "SAVINGS_KEYS", "outcome_pages", "plot_band_bars", "plot_zone_share"]
+
+#: Savings of firms by category (summary keys), the total last.
+SAVINGS_KEYS = (
+    "interest_savings_amount",
+    "guarantee_fee_savings_amount",
+    "relief_paid_amount",
+    "awards_paid_amount",
+    "savings_total_amount",
+)
+
+#: Refused applications by reason (summary keys); together they are every refusal.
+REFUSAL_KEYS = (
+    "refused_credit_n",
+    "refused_quota_n",
+    "refused_guarantee_n",
+    "refused_firm_limit_n",
+)
+
+_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2"]
+
+
+def _point_names(result: ExperimentResult) -> list[tuple[int, str]]:
+    table = result.point_table()
+    if "variant" in table:
+        return [(int(r["point"]), str(r["variant"])) for _, r in table.iterrows()]
+    return [(int(p), result.scenario.name) for p in table["point"]]
+
+
+def plot_band_bars(
+    ax: Axes,
+    result: ExperimentResult,
+    keys: Sequence[str],
+    *,
+    scale: float = 1.0,
+    unit: str = "",
+) -> list[Artist]:
+    """Mean of each figure over replications with its 5-95 % band, one bar per point.
+
+    Parameters
+    ----------
+    ax
+        The Axes to draw on.
+    result
+        A replication or a comparison (one group of bars per figure, one bar per
+        scenario).
+    keys
+        Numeric summary keys (bars in this order, labelled in words).
+    scale, unit
+        Values are divided by ``scale``; ``unit`` labels the y axis.
+
+    Returns
+    -------
+    list of matplotlib.artist.Artist
+        The bar containers. The y axis starts at zero.
+    """
+    points = _point_names(result)
+    width = 0.8 / len(points)
+    x = np.arange(len(keys))
+    artists: list[Artist] = []
+    fewest = len(result.runs)
+    for k, (p, name) in enumerate(points):
+        rows = result.runs[result.runs["point"] == p]
+        fewest = min(fewest, len(rows))
+        v = rows[list(keys)].to_numpy(dtype=float) / scale
+        mean = np.nanmean(v, axis=0)
+        lo, hi = np.nanpercentile(v, [5, 95], axis=0)
+        err = np.vstack([mean - lo, hi - mean])
+        artists.append(
+            ax.bar(
+                x + (k - (len(points) - 1) / 2) * width,
+                mean,
+                width,
+                yerr=err,
+                capsize=3,
+                color=_COLOURS[k % len(_COLOURS)],
+                label=name,
+            )
+        )
+    ax.set_xticks(x, [label(key) for key in keys], fontsize=8)
+    ax.set_ylim(bottom=0)
+    if unit:
+        ax.set_ylabel(unit)
+    ax.grid(alpha=0.3, axis="y")
+    if len(points) > 1:
+        ax.legend(fontsize=8, loc="upper right")
+    warning_note(ax, band_warning(fewest))
+    return artists
+
+
+def plot_zone_share(ax: Axes, result: ExperimentResult) -> list[Artist]:
+    """Share of zone budgets exhausted over time: median and 5-95 % band, per point.
+
+    Parameters
+    ----------
+    ax
+        The Axes to draw on.
+    result
+        A replication or comparison run with daily series and a cost-relief measure.
+
+    Returns
+    -------
+    list of matplotlib.artist.Artist
+        Bands and lines. The y axis runs from 0 to 100 %.
+    """
+    artists: list[Artist] = []
+    fewest = len(result.runs)
+    for k, (p, name) in enumerate(_point_names(result)):
+        zones = float(result.runs.loc[result.runs["point"] == p, "zone_budgets_n"].max())
+        fewest = min(fewest, int((result.runs["point"] == p).sum()))
+        fan = result.fan("zone_budgets_exhausted_n", p)
+        dates = pd.DatetimeIndex(fan["date"])
+        div = zones / 100 if zones > 0 else 1.0
+        c = _COLOURS[k % len(_COLOURS)]
+        artists.append(
+            ax.fill_between(dates, fan["p05"] / div, fan["p95"] / div, color=c, alpha=0.25, lw=0)
+        )
+        artists += ax.plot(dates, fan["median"] / div, lw=1.8, color=c, label=name)
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("zone budgets exhausted, % of zones")
+    ax.grid(alpha=0.3)
+    date_axis(ax)
+    ax.legend(fontsize=8, loc="center left")
+    warning_note(ax, band_warning(fewest))
+    return artists
+
+
+def _has_zones(result: ExperimentResult) -> bool:
+    return result.scenario.cost_relief is not None and "zone_budgets_n" in result.runs
+
+
+def outcome_pages(
+    result: ExperimentResult, sweep_plot: Callable[..., Any] | None = None
+) -> list[tuple[str, Callable[[Figure], None]]]:
+    """The savings, zone and refusal pages of an experiment report.
+
+    Parameters
+    ----------
+    result
+        A replication, comparison or sweep.
+    sweep_plot
+        For sweeps, the function drawing a figure against a lever
+        (:func:`sim.reporting.experiment_report.plot_sweep`).
+
+    Returns
+    -------
+    list of (name, draw) pairs
+    """
+    cur = result.scenario.currency
+    pages: list[tuple[str, Callable[[Figure], None]]] = []
+    if result.kind == "sweep" and sweep_plot is not None:
+        lever = result.levers[0]
+
+        def grid(keys: Sequence[str], title: str) -> Callable[[Figure], None]:
+            def draw(fig: Figure) -> None:
+                axes = fig.subplots(2, 3).ravel()
+                for ax, key in zip(axes, keys, strict=False):
+                    sweep_plot(ax, result, key, lever)
+                    ax.set_title(label(key), fontsize=10)
+                for ax in axes[len(keys) :]:
+                    ax.set_axis_off()
+                fig.suptitle(f"{title} against {lever}: mean and 5-95 % over replications")
+
+            return draw
+
+        pages.append(("savings", grid(SAVINGS_KEYS, "Savings of firms by category")))
+        if _has_zones(result):
+            pages.append(("zones", grid(["zone_budgets_exhausted_n"], "Zone budgets exhausted")))
+        pages.append(("refusals", grid(REFUSAL_KEYS, "Refused applications by reason")))
+        return pages
+
+    def savings(fig: Figure) -> None:
+        ax = fig.subplots()
+        plot_band_bars(ax, result, SAVINGS_KEYS, scale=1e9, unit=f"bn {cur}")
+        ax.set_title("Savings of firms by category: mean and 5-95 % over replications")
+
+    def zones(fig: Figure) -> None:
+        ax1, ax2 = fig.subplots(2, 1)
+        if not result.series.empty:
+            plot_zone_share(ax1, result)
+            ax1.set_title("Share of zone budgets exhausted over time: median and 5-95 % band")
+        else:
+            ax1.set_axis_off()
+        plot_band_bars(ax2, result, ["zone_budgets_exhausted_n"], unit="zone budgets")
+        ax2.set_title("Zone budgets exhausted by the end: mean and 5-95 % over replications")
+
+    def refusals(fig: Figure) -> None:
+        ax = fig.subplots()
+        plot_band_bars(ax, result, REFUSAL_KEYS, unit="refused applications")
+        ax.set_title("Refused applications by reason: mean and 5-95 % over replications")
+
+    pages.append(("savings", savings))
+    if _has_zones(result):
+        pages.append(("zones", zones))
+    pages.append(("refusals", refusals))
+    return pages
