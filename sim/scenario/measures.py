@@ -1,0 +1,198 @@
+"""Measure sections of a scenario: the loan pool, guarantee, cost relief, awards, NPL
+compensation and funds.
+
+Public names: :class:`LoanPool`, :class:`Guarantee`, :class:`ReliefRates`,
+:class:`CostRelief`, :class:`AwardLevel`, :class:`Awards`, :class:`NplCompensation`,
+:class:`Funds`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from ._base import _raise_problems, _Section
+from .money import (
+    Money,
+    NonNeg,
+    PositiveMoney,
+    Rate,
+    Share,
+)
+
+
+class LoanPool(_Section):
+    """The special loan pool, its bank quotas and its credit-loan sub-quota."""
+
+    total: PositiveMoney
+    quota_mode: Literal["bank_quotas", "shared_pool"] = "bank_quotas"
+    credit_sub_quota: Money | None = None
+    credit_loan_max_collateral: Share = 0.2
+    interest_subsidy_share: Share = 0.30
+    eligible_tiers: list[str] = Field(min_length=1)
+    max_per_firm: PositiveMoney
+    min_amount: PositiveMoney = 100_000.0
+    term_days: int = Field(default=365, ge=1)
+    reallocation_day: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _caps(self) -> LoanPool:
+        problems: list[tuple[str, str] | None] = []
+        if self.credit_sub_quota is not None and self.credit_sub_quota > self.total:
+            problems.append(
+                (
+                    "credit_sub_quota",
+                    f"expected at most loan_pool.total ({self.total:,.0f}), the pool it is "
+                    f"part of; got {self.credit_sub_quota:,.0f}",
+                )
+            )
+        if self.max_per_firm > self.total:
+            problems.append(
+                (
+                    "max_per_firm",
+                    f"expected at most loan_pool.total ({self.total:,.0f}); "
+                    f"got {self.max_per_firm:,.0f}",
+                )
+            )
+        elif self.min_amount > self.max_per_firm:
+            problems.append(
+                (
+                    "min_amount",
+                    f"expected at most loan_pool.max_per_firm ({self.max_per_firm:,.0f}); "
+                    f"got {self.min_amount:,.0f}",
+                )
+            )
+        _raise_problems(problems)
+        return self
+
+
+class Guarantee(_Section):
+    """The policy guarantee fund: capacity = capital x leverage."""
+
+    capital: Money
+    leverage: NonNeg = 5.0
+    cap_per_firm: Money
+    coverage: Share = 0.8
+    fee_rate: Share = 0.0065
+    market_fee_rate: Share = 0.015
+    max_pd_annual: Share = 1.0
+    eligible_tiers: list[str] = Field(min_length=1)
+
+    @property
+    def capacity(self) -> float:
+        """Guarantee volume the fund can write (capital x leverage)."""
+        return self.capital * self.leverage
+
+    @model_validator(mode="after")
+    def _caps(self) -> Guarantee:
+        if self.cap_per_firm > self.capacity:
+            _raise_problems(
+                [
+                    (
+                        "cap_per_firm",
+                        f"expected at most the fund's capacity, capital x leverage = "
+                        f"{self.capital:,.0f} x {self.leverage:g} = {self.capacity:,.0f}; "
+                        f"got {self.cap_per_firm:,.0f}",
+                    )
+                ]
+            )
+        return self
+
+
+class ReliefRates(_Section):
+    """Share of each running-cost category the relief pays."""
+
+    rent: Share = 0.0
+    electricity: Share = 0.0
+    water: Share = 0.0
+    internet: Share = 0.0
+
+
+class CostRelief(_Section):
+    """Cost relief for firms in zones, paid from zone budgets first come first served."""
+
+    budget: Money
+    allocation: Literal["equal", "by_firms"] = "by_firms"
+    zone_budgets: dict[str, Money] = Field(default_factory=dict)
+    subsidy_rates: ReliefRates = ReliefRates()
+    cap_per_firm_year: Money = 1_000_000.0
+    claim_interval_days: int = Field(default=30, ge=1)
+    eligible_tiers: list[str] = Field(min_length=1)
+    requires_awareness: bool = True
+
+    @model_validator(mode="after")
+    def _budgets(self) -> CostRelief:
+        explicit = sum(self.zone_budgets.values())
+        if explicit > self.budget * (1 + 1e-9):
+            _raise_problems(
+                [
+                    (
+                        "zone_budgets",
+                        f"expected the zone budgets to sum to at most cost_relief.budget "
+                        f"({self.budget:,.0f}); they sum to {explicit:,.0f}",
+                    )
+                ]
+            )
+        return self
+
+
+class AwardLevel(_Section):
+    """One kind of certification (e.g. to national little giant) and its award."""
+
+    from_tier: str
+    to_tier: str
+    amount: Money
+    per_round_max: int = Field(ge=0)
+    min_revenue: Money = 0.0
+    min_growth: Rate = 0.0
+
+
+class Awards(_Section):
+    """Certification rounds and the awards paid from a budget."""
+
+    budget: Money
+    round_days: list[int] = Field(default_factory=list)
+    levels: list[AwardLevel] = Field(default_factory=list)
+
+
+class NplCompensation(_Section):
+    """Bank NPL risk compensation pool: pays banks a share of their loss on bad loans to
+    firms in key sectors, from a hard budget (FACTS.md 1.2: 1 bn yuan for 2024-25, 55 %,
+    +5 points for a firm's first loan). Banks weigh the compensated share in their credit
+    rule while the budget lasts."""
+
+    budget: Money
+    share: Share = 0.55
+    first_loan_bonus: Share = 0.05
+    #: Tiers of the firms in key sectors; None: the tiers marked ``core_tech``.
+    key_tiers: list[str] | None = None
+    #: Sectors (``population.sectors``) counted as key; None: every sector.
+    key_sectors: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _at_most_all(self) -> NplCompensation:
+        if self.share + self.first_loan_bonus > 1.0:
+            _raise_problems(
+                [
+                    (
+                        "first_loan_bonus",
+                        f"expected share + first_loan_bonus at most 1 (all of the loss); got "
+                        f"{self.share:g} + {self.first_loan_bonus:g}",
+                    )
+                ]
+            )
+        return self
+
+
+class Funds(_Section):
+    """SME funds investing equity in selected high-growth firms."""
+
+    total: Money
+    round_interval_days: int = Field(default=90, ge=1)
+    firms_per_round_max: int = Field(default=40, ge=0)
+    ticket_revenue_share: Share = 0.1
+    ticket_min: Money = 5_000_000.0
+    ticket_max: Money = 100_000_000.0
+    min_growth: Rate = 0.2
+    eligible_tiers: list[str] = Field(min_length=1)

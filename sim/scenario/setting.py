@@ -1,0 +1,240 @@
+"""Setting sections of a scenario: horizon, population, demand, awareness, behaviour, banks, rates.
+
+Public names: :class:`Horizon`, :class:`Tier`, :class:`Zones`, :class:`RunningCosts`,
+:class:`Population`, :class:`Demand`, :class:`Awareness`, :class:`ServiceCentres`,
+:class:`Behaviour`, :class:`Lender`, :class:`LenderGroup`, :class:`Banks`, :class:`Rates`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import (
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
+
+from ._base import _raise_problems, _Section, _sum_problem
+from .money import (
+    Money,
+    NonNeg,
+    NonNegRate,
+    Positive,
+    PositiveMoney,
+    PositiveRate,
+    Rate,
+    Real,
+    Share,
+)
+
+
+class Horizon(_Section):
+    """Simulated period. ``days`` is the number of simulated days from ``start_date``."""
+
+    days: int = Field(ge=1, le=36500)
+    start_date: date = date(2024, 12, 2)
+
+
+class Tier(_Section):
+    """A segment of the firm population (e.g. national little giants)."""
+
+    share: Share
+    core_tech: bool = True
+    revenue_median: PositiveMoney
+    revenue_sigma: float = Field(ge=0, le=4)
+    revenue_per_employee: PositiveMoney = 1_000_000.0
+    pd_annual_median: Rate = Field(gt=0, lt=1)
+    pd_sigma: float = Field(default=0.6, ge=0, le=4)
+    collateral_ratio_mean: Share = 0.3
+    in_zone_share: Share = 0.5
+    growth_mean: Rate = 0.1
+    growth_sd: NonNegRate = 0.15
+    age_median_years: Positive = 8.0
+
+
+class Zones(_Section):
+    """Industrial zones and industry clusters that host firms and hold relief budgets."""
+
+    zones_n: int = Field(default=55, ge=0, le=100_000)
+    clusters_n: int = Field(default=34, ge=0, le=100_000)
+    size_concentration: Positive = 2.0
+
+
+class RunningCosts(_Section):
+    """Yearly running costs of a firm, by category, as quantities times tariffs."""
+
+    floor_m2_per_employee: NonNeg = 25.0
+    rent_per_m2_day: NonNeg = 1.55
+    electricity_kwh_per_employee_year: NonNeg = 8000.0
+    electricity_per_kwh: NonNeg = 0.70
+    water_m3_per_employee_year: NonNeg = 40.0
+    water_per_m3: NonNeg = 5.0
+    internet_per_month: NonNeg = 3000.0
+
+
+class Population(_Section):
+    """The population of firms: drawn from the tiers, or listed in ``firms_file``.
+
+    With ``firms_file`` the file lists the firms (``sim.scenario.firms_file``) and
+    ``firms_n`` is its number of rows: leave ``firms_n`` out (or null), or give that
+    number; another number is refused when the scenario is loaded.
+    """
+
+    firms_n: int | None = Field(default=None, ge=1, le=50_000_000)
+    #: A table of the firms (.csv, .xlsx, .parquet), relative to the scenario file.
+    firms_file: str | None = None
+    scale: Positive = 1.0
+    tiers: dict[str, Tier] = Field(min_length=1)
+    sectors: dict[str, Share] = Field(default_factory=lambda: {"manufacturing": 1.0}, min_length=1)
+    zones: Zones = Zones()
+    running_costs: RunningCosts = RunningCosts()
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_firms_file(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # a scenario without a firms file dumps as it did before the field existed
+        data = handler(self)
+        if data.get("firms_file", 0) is None:
+            del data["firms_file"]
+        return data
+
+    @model_validator(mode="after")
+    def _shares(self) -> Population:
+        problems: list[tuple[str, str] | None] = []
+        if self.firms_file is None and self.firms_n is None:
+            problems.append(
+                (
+                    "firms_n",
+                    "expected the number of firms to draw (or population.firms_file, a "
+                    "table of the firms); got nothing",
+                )
+            )
+        elif self.firms_file is not None and not self.firms_file.lower().endswith(
+            (".csv", ".xlsx", ".parquet")
+        ):
+            problems.append(
+                (
+                    "firms_file",
+                    f"expected the path of a table of firms ending in .csv, .xlsx or .parquet; "
+                    f"got {self.firms_file!r}",
+                )
+            )
+        _raise_problems(
+            problems
+            + [
+                _sum_problem(
+                    "tiers.*.share",
+                    {k: t.share for k, t in self.tiers.items()},
+                    "the tiers' shares of the population",
+                ),
+                _sum_problem("sectors", dict(self.sectors), "the sector shares"),
+            ]
+        )
+        return self
+
+
+class Demand(_Section):
+    """Financing needs: a Poisson process per firm with amounts scaled to revenue."""
+
+    needs_per_firm_year: NonNeg = 1.0
+    amount_revenue_ratio_median: PositiveRate = 0.12
+    amount_sigma: float = Field(default=0.8, ge=0, le=4)
+    waiting_at_launch_share: Share = 0.3
+    patience_days: int = Field(default=90, ge=0)
+
+
+class Awareness(_Section):
+    """Bass-style diffusion of awareness of the measures, per zone."""
+
+    initial_share: Share = 0.4
+    outreach_rate_day: Share = 0.002
+    peer_rate_day: NonNeg = 0.02
+    ceiling: Share = 0.95
+
+
+class ServiceCentres(_Section):
+    """Service centres: outreach contacts and application assistance, both per day."""
+
+    centres_n: int = Field(default=17, ge=0)
+    contacts_per_centre_day: NonNeg = 10.0
+    assists_per_centre_day: NonNeg = 6.0
+
+
+class Behaviour(_Section):
+    """Firm decisions: whether to apply, with whose help, and whether to retry."""
+
+    application_cost: Money = 20_000.0
+    apply_intercept: Real = 0.0
+    apply_benefit_slope: NonNeg = 1.0
+    apply_size_slope: Real = 0.3
+    access_value_rate: NonNegRate = 0.02
+    assisted_share: Share = 0.3
+    prep_days: int = Field(default=5, ge=0)
+    retry_probability: Share = 0.6
+    retry_delay_days: int = Field(default=14, ge=0)
+    max_attempts: int = Field(default=3, ge=1, le=20)
+
+
+class Lender(_Section):
+    """A lender taking part in the programme."""
+
+    name: str = Field(min_length=1)
+    market_share: Share
+    quota_share: Share = 0.0
+    officers: int = Field(ge=1)
+    reviews_per_officer_day: Positive = 1.0
+    review_days: int = Field(default=10, ge=0, le=3650)
+    max_expected_loss: PositiveRate = 0.008
+    lgd: Share = 0.6
+
+
+class LenderGroup(Lender):
+    """``n`` identical lenders sharing ``market_share`` and ``quota_share`` equally."""
+
+    name: str = "lender"
+    n: int = Field(ge=1, le=100_000)
+
+
+class Banks(_Section):
+    """The lenders: named ones and, optionally, a group of many identical ones."""
+
+    lenders: list[Lender] = Field(default_factory=list)
+    group: LenderGroup | None = None
+    appetite_noise_sd: NonNeg = 0.5
+
+    @model_validator(mode="after")
+    def _shares(self) -> Banks:
+        if not self.lenders and self.group is None:
+            _raise_problems(
+                [("lenders", "expected at least one lender, in banks.lenders or banks.group")]
+            )
+        problems: list[tuple[str, str] | None] = []
+        first: dict[str, int] = {}
+        for i, b in enumerate(self.lenders):
+            if b.name in first:
+                problems.append(
+                    (
+                        f"lenders.{i}.name",
+                        f"expected a unique lender name; {b.name!r} is also "
+                        f"banks.lenders.{first[b.name]}.name",
+                    )
+                )
+            first.setdefault(b.name, i)
+        shares = [(b.name, b.market_share) for b in self.lenders]
+        if self.group is not None:
+            shares.append((f"group {self.group.name}", self.group.market_share))
+        path = "lenders.*.market_share" if self.lenders else "group.market_share"
+        problems.append(_sum_problem(path, shares, "the lenders' market shares"))
+        _raise_problems(problems)
+        return self
+
+
+class Rates(_Section):
+    """Interest rates, annual, as fractions (0.031 = 3.1 %)."""
+
+    lpr_1y: Share = 0.031
+    programme_spread: Rate = 0.003
+    market_spread_base: Rate = 0.006
+    market_risk_premium_per_pd: NonNeg = 0.5
