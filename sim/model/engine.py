@@ -18,15 +18,15 @@ applications that is due; there is no Python object or simpy process per firm.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import simpy
 
 from ..scenario import Scenario
 from .banks import LenderTable, bank_expected_loss, build_lenders, credit_approved
+from .batches import _exclusive_firm_cumsum, _Table
 from .behaviour import apply_probability, aware_day, awareness_curves, choose_retry_bank
 from .codes import NEED_FATES, OUTCOMES, NeedFate, Outcome
+from .demand import _draw_needs
 from .instruments import (
     GuaranteeInstrument,
     Instrument,
@@ -35,8 +35,8 @@ from .instruments import (
     instrument_classes,
 )
 from .ledger import Ledger
-from .population import Firms, make_population
-from .queue import _UINT16_MAX, Agenda, FluidQueue, _run_lengths
+from .population import make_population
+from .queue import _UINT16_MAX, Agenda, FluidQueue
 
 __all__ = ["Model", "simulate", "OUTCOMES", "NEED_FATES", "TIMESERIES_COLUMNS"]
 
@@ -67,118 +67,6 @@ TIMESERIES_COLUMNS = (
     "claims_paid_amount",
     "aware_share",
 )
-
-
-class _Table:
-    """Columns that grow by appending whole batches (amortised doubling)."""
-
-    def __init__(self, spec: dict[str, tuple[type, float]], capacity: int = 1024):
-        self.spec = spec
-        self.n = 0
-        self.cols = {k: np.full(capacity, fill, dtype=dt) for k, (dt, fill) in spec.items()}
-
-    def append(self, **values: np.ndarray) -> np.ndarray:
-        m = len(next(iter(values.values())))
-        need = self.n + m
-        cap = len(next(iter(self.cols.values())))
-        if need > cap:
-            new_cap = max(need, 2 * cap)
-            for k, (dt, fill) in self.spec.items():
-                grown = np.full(new_cap, fill, dtype=dt)
-                grown[: self.n] = self.cols[k][: self.n]
-                self.cols[k] = grown
-        ids = np.arange(self.n, need)
-        for k, v in values.items():
-            self.cols[k][self.n : need] = v
-        self.n = need
-        return ids
-
-    def view(self) -> dict[str, np.ndarray]:
-        return {k: v[: self.n] for k, v in self.cols.items()}
-
-
-@dataclass
-class _Needs:
-    firm: np.ndarray
-    day: np.ndarray
-    amount: np.ndarray
-    u_apply: np.ndarray
-    u_assist: np.ndarray
-    z_credit: np.ndarray
-    u_retry: np.ndarray
-    u_bank: np.ndarray
-    u_default: np.ndarray
-    fate: np.ndarray = field(init=False)
-    tier: np.ndarray = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.fate = np.full(self.firm.shape[0], _F_NOTDUE, dtype=np.int8)
-        self.tier = np.full(self.firm.shape[0], -1, dtype=np.int16)
-
-
-def _draw_needs(
-    scenario: Scenario, firms: Firms, *, rng: np.random.Generator, rng_credit: np.random.Generator
-) -> _Needs:
-    d = scenario.demand
-    days = scenario.horizon.days
-    n = firms.n
-    launch = (rng.random(n) < d.waiting_at_launch_share).nonzero()[0]
-    lam = d.needs_per_firm_year * days / 365.0
-    per_firm = rng.poisson(lam, size=n)
-    later_firm = np.repeat(np.arange(n), per_firm)
-    later_day = rng.integers(0, days, size=later_firm.size)
-    firm = np.concatenate([launch, later_firm])
-    day = np.concatenate([np.zeros(launch.size, dtype=np.int64), later_day])
-    order = _day_firm_order(firm, day, launch.size)
-    firm, day = firm[order].astype(np.int64), day[order]
-    m = firm.size
-    ratio = d.amount_revenue_ratio_median * np.exp(d.amount_sigma * rng.standard_normal(m))
-    amount = firms.revenue[firm] * ratio
-    attempts = scenario.behaviour.max_attempts
-    return _Needs(
-        firm=firm,
-        day=day,
-        amount=amount,
-        u_apply=rng.random(m, dtype=np.float32),
-        u_assist=rng.random(m, dtype=np.float32),
-        z_credit=rng_credit.standard_normal((m, attempts), dtype=np.float32),
-        u_retry=rng_credit.random((m, attempts), dtype=np.float32),
-        u_bank=rng_credit.random((m, attempts), dtype=np.float32),
-        u_default=rng_credit.random((m, attempts), dtype=np.float32),
-    )
-
-
-def _day_firm_order(firm: np.ndarray, day: np.ndarray, n_launch: int) -> np.ndarray:
-    """``np.lexsort((firm, day))`` for needs laid out as :func:`_draw_needs` draws them.
-
-    The first ``n_launch`` needs (day 0) and the rest are each in firm order, so a
-    stable sort by day alone (a radix sort for 16-bit days) leaves every day but day 0
-    in firm order; day 0 merges the two runs.
-    """
-    if day.size == 0 or day.max() > _UINT16_MAX:
-        return np.lexsort((firm, day))
-    order = day.astype(np.uint16).argsort(kind="stable")
-    n0 = int(np.count_nonzero(day == 0))
-    head = order[:n0]
-    if n0 > n_launch:
-        order[:n0] = head[firm[head].argsort(kind="stable")]
-    return order
-
-
-def _exclusive_firm_cumsum(firm: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """For each row, the sum of ``x`` over earlier rows of the same firm in the batch."""
-    if firm.size < 2:
-        return np.zeros_like(x)
-    order = firm.argsort(kind="stable")
-    f, xs = firm[order], x[order]
-    if (f[1:] != f[:-1]).all():
-        return np.zeros_like(x)  # the common case: no firm twice in the batch
-    cum = xs.cumsum()
-    heads = np.concatenate(([True], f[1:] != f[:-1])).nonzero()[0]
-    base = np.repeat(cum[heads] - xs[heads], _run_lengths(heads, f.size))
-    out = np.empty_like(x)
-    out[order] = cum - xs - base
-    return out
 
 
 class Model:

@@ -1,0 +1,54 @@
+"""Batches: growable columns and per-firm running sums over one day's batch.
+
+Public names: none outside the model (``_Table``, ``_exclusive_firm_cumsum``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .queue import _run_lengths
+
+
+class _Table:
+    """Columns that grow by appending whole batches (amortised doubling)."""
+
+    def __init__(self, spec: dict[str, tuple[type, float]], capacity: int = 1024):
+        self.spec = spec
+        self.n = 0
+        self.cols = {k: np.full(capacity, fill, dtype=dt) for k, (dt, fill) in spec.items()}
+
+    def append(self, **values: np.ndarray) -> np.ndarray:
+        m = len(next(iter(values.values())))
+        need = self.n + m
+        cap = len(next(iter(self.cols.values())))
+        if need > cap:
+            new_cap = max(need, 2 * cap)
+            for k, (dt, fill) in self.spec.items():
+                grown = np.full(new_cap, fill, dtype=dt)
+                grown[: self.n] = self.cols[k][: self.n]
+                self.cols[k] = grown
+        ids = np.arange(self.n, need)
+        for k, v in values.items():
+            self.cols[k][self.n : need] = v
+        self.n = need
+        return ids
+
+    def view(self) -> dict[str, np.ndarray]:
+        return {k: v[: self.n] for k, v in self.cols.items()}
+
+
+def _exclusive_firm_cumsum(firm: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """For each row, the sum of ``x`` over earlier rows of the same firm in the batch."""
+    if firm.size < 2:
+        return np.zeros_like(x)
+    order = firm.argsort(kind="stable")
+    f, xs = firm[order], x[order]
+    if (f[1:] != f[:-1]).all():
+        return np.zeros_like(x)  # the common case: no firm twice in the batch
+    cum = xs.cumsum()
+    heads = np.concatenate(([True], f[1:] != f[:-1])).nonzero()[0]
+    base = np.repeat(cum[heads] - xs[heads], _run_lengths(heads, f.size))
+    out = np.empty_like(x)
+    out[order] = cum - xs - base
+    return out
