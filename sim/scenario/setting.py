@@ -8,11 +8,13 @@ Public names: :class:`Horizon`, :class:`Tier`, :class:`Zones`, :class:`RunningCo
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import (
+    Discriminator,
     Field,
     SerializerFunctionWrapHandler,
+    Tag,
     model_serializer,
     model_validator,
 )
@@ -135,6 +137,18 @@ class Population(_Section):
         return self
 
 
+def _share_or_by_tier(value: Any) -> str:
+    return "[by tier]" if isinstance(value, dict) else "[share]"
+
+
+#: One share, or a share per tier: checked as the one the value looks like (one message;
+#: the bracketed tags are left out of the field path of a message).
+_ShareOrByTier = Annotated[
+    Annotated[Share, Tag("[share]")] | Annotated[dict[str, Share], Tag("[by tier]")],
+    Discriminator(_share_or_by_tier),
+]
+
+
 class Demand(_Section):
     """Financing needs: a Poisson process per firm with amounts scaled to revenue.
 
@@ -152,7 +166,7 @@ class Demand(_Section):
     waiting_at_launch_share: Share = 0.3
     patience_days: int = Field(default=90, ge=0)
     monthly_weights: list[NonNeg] | None = None
-    existing_loans_share: Share | dict[str, Share] = 0.0
+    existing_loans_share: _ShareOrByTier = 0.0
     renewal_share: Share = 0.0
 
     @model_serializer(mode="wrap")
