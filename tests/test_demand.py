@@ -49,7 +49,11 @@ def test_renewals_raise_early_approvals():
 
 
 def test_a_firm_unaware_of_the_measures_renews_and_becomes_aware_at_maturity():
-    sets = ["awareness.initial_share=0", "awareness.outreach_rate_day=0", "awareness.peer_rate_day=0"]
+    sets = [
+        "awareness.initial_share=0",
+        "awareness.outreach_rate_day=0",
+        "awareness.peer_rate_day=0",
+    ]
     off = _model(*sets)
     assert (off.aware_day >= off.days).all()  # nobody would learn of the measures
     m = _model(*sets, *EXISTING)
@@ -69,7 +73,9 @@ def test_a_firm_unaware_of_the_measures_renews_and_becomes_aware_at_maturity():
 
 
 def test_renewals_follow_the_share_and_the_loan_term():
-    m = _model("demand.existing_loans_share={little_giant: 0.8, srdi: 0.2}", "demand.renewal_share=1")
+    m = _model(
+        "demand.existing_loans_share={little_giant: 0.8, srdi: 0.2}", "demand.renewal_share=1"
+    )
     ex, f = m.existing, m.firms
     names = list(f.tier_names)
     lg, srdi, other = (f.tier == names.index(t) for t in ("little_giant", "srdi", "non_core"))
@@ -244,5 +250,7 @@ BAD = {
 @pytest.mark.parametrize("case", list(BAD))
 def test_bad_demand_input_names_the_field(tmp_path, case):
     edit, field, expect = BAD[case]
-    stderr = _assert_refused(tmp_path, _scenario_file(tmp_path, _doc(edit)), field=field, expect=expect)
+    stderr = _assert_refused(
+        tmp_path, _scenario_file(tmp_path, _doc(edit)), field=field, expect=expect
+    )
     assert stderr.count("field '") == 1, stderr  # one message, not one per reading

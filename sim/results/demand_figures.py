@@ -106,9 +106,7 @@ def first_quarter_share(timeseries: pd.DataFrame, start: date) -> float:
     return float(lent[first:q1_end].sum() / total) if total > 0 else math.nan
 
 
-def demand_summary(
-    model: Model, firms: pd.DataFrame, applications: pd.DataFrame
-) -> dict[str, Any]:
+def demand_summary(model: Model, firms: pd.DataFrame, applications: pd.DataFrame) -> dict[str, Any]:
     """The summary keys of existing loans, renewals and lists (those active in the run)."""
     s, scale = model.scenario, model.scale
     out: dict[str, Any] = {}
