@@ -19,7 +19,15 @@ from .conftest import small_scenario
 from .test_bad_input import _assert_refused, _doc, _scenario_file, _set
 
 # a short horizon: renewals, lists and seasonality all show within 120 days
-SHORT = ["horizon.days=120", "awards.round_days=[100]", "loan_pool.reallocation_day=null"]
+# (with the baseline's own existing loans and seasonality off: each test turns on its own)
+SHORT = [
+    "horizon.days=120",
+    "awards.round_days=[100]",
+    "loan_pool.reallocation_day=null",
+    "demand.existing_loans_share=0",
+    "demand.renewal_share=0",
+    "demand.monthly_weights=null",
+]
 EXISTING = ["demand.existing_loans_share=0.5", "demand.renewal_share=0.8"]
 
 
@@ -58,11 +66,11 @@ def test_a_firm_unaware_of_the_measures_renews_and_becomes_aware_at_maturity():
     assert (off.aware_day >= off.days).all()  # nobody would learn of the measures
     m = _model(*sets, *EXISTING)
     ex = m.existing
-    renewing = (ex.renewal_day >= 0).nonzero()[0]
+    renewing = ex.renewal_firm
     assert renewing.size > 100
     # told by its bank at the first maturity, whether it renews then or later
     assert (m.aware_day[renewing] == ex.first_maturity[renewing]).all()
-    assert (ex.renewal_day[renewing] >= ex.first_maturity[renewing]).all()
+    assert (ex.renewal_day >= ex.first_maturity[renewing]).all()
     assert sim.run(small_scenario(*SHORT, *sets), seed=3).applications.empty
     r = sim.run(small_scenario(*SHORT, *sets, *EXISTING), seed=3)
     apps = r.applications
@@ -84,10 +92,24 @@ def test_renewals_follow_the_share_and_the_loan_term():
     assert not ex.holds[other].any()  # a tier not named holds none
     # renewal_share 1: every eligible holder renews at its first maturity, uniform over
     # the 365-day term, so about 120/365 of them within the horizon
-    renew = ex.renewal_day >= 0
     eligible = lg | srdi
-    assert (ex.renewal_day[renew] == ex.first_maturity[renew]).all()
-    assert abs(renew.sum() / (ex.holds & eligible).sum() - 120 / 365) < 0.05
+    assert (ex.renewal_day == ex.first_maturity[ex.renewal_firm]).all()
+    assert np.unique(ex.renewal_firm).size == ex.renewal_firm.size
+    assert eligible[ex.renewal_firm].all()
+    assert abs(ex.renewal_firm.size / (ex.holds & eligible).sum() - 120 / 365) < 0.05
+
+
+def test_every_maturity_within_the_horizon_may_renew():
+    m = _model(
+        "horizon.days=730", "demand.existing_loans_share=0.5", "demand.renewal_share=0.5", seed=4
+    )
+    ex = m.existing
+    holders = (ex.holds & m.loan_eligible_tier[m.firms.tier]).sum()
+    # two maturities each (365-day term), each renewed with probability 0.5
+    assert abs(ex.renewal_firm.size / holders - 1.0) < 0.08
+    assert ((ex.renewal_day - ex.first_maturity[ex.renewal_firm]) % 365 == 0).all()
+    per_year = np.bincount(ex.renewal_day // 365, minlength=2)
+    assert abs(per_year[1] / per_year[0] - 1) < 0.15  # as many renewals in year 2 as in 1
 
 
 def test_loan_holding_counts_existing_and_programme_loans():

@@ -10,10 +10,10 @@ New needs arise on days drawn uniformly over the horizon, or with probability
 ``w[m] / days_in(m)`` on a day of calendar month ``m`` when ``demand.monthly_weights``
 ``w`` (normalised) are given. Existing loans (``demand.existing_loans_share``) mature
 first on a day uniform over ``[0, term_days)`` and every ``term_days`` after; at each
-maturity an eligible holder renews into the programme with probability
-``demand.renewal_share``, so the renewal comes at the ``K``-th maturity, ``K`` geometric.
-A renewal is a need of the loan's amount (drawn at launch like a need's amount), on
-its day, that always applies (the decision to renew is the renewal draw).
+maturity within the horizon an eligible holder renews into the programme with
+probability ``demand.renewal_share``, independently of its other maturities. A renewal
+is a need of the loan's amount (drawn at launch like a need's amount), on the
+maturity day, that always applies (the decision to renew is the renewal draw).
 """
 
 from __future__ import annotations
@@ -141,13 +141,15 @@ class _ExistingLoans:
         Its amount (0 where none).
     first_maturity
         Its first maturity day (uniform over the loan term; -1 where none).
-    renewal_day
-        The day it renews into the programme (-1: not within the horizon, not eligible).
+    renewal_firm, renewal_day
+        One entry per renewal into the programme within the horizon: the firm and the
+        maturity day, in order of day then firm.
     """
 
     holds: np.ndarray
     amount: np.ndarray
     first_maturity: np.ndarray
+    renewal_firm: np.ndarray
     renewal_day: np.ndarray
 
 
@@ -174,18 +176,23 @@ def _draw_existing_loans(
     first = np.floor(rng.random(n) * term).astype(np.int64)
     ratio = d.amount_revenue_ratio_median * np.exp(d.amount_sigma * rng.standard_normal(n))
     amount = np.where(holds, firms.revenue * ratio, 0.0)
-    if d.renewal_share > 0:
-        # maturities passed up before the one renewed into the programme
-        passed = rng.geometric(d.renewal_share, size=n).astype(np.int64) - 1
-        at = first + passed * max(term, 1)
-    else:
-        at = np.full(n, days, dtype=np.int64)
-    renews = holds & eligible & (at < days)
+    # every maturity of an eligible holder within the horizon: m, m + term, m + 2 term, ...
+    who = (holds & eligible & (first < days)).nonzero()[0]
+    step = max(term, 1)
+    count = (days - 1 - first[who]) // step + 1
+    firm = np.repeat(who, count)
+    nth = np.arange(firm.size) - np.repeat(np.cumsum(count) - count, count)
+    day = first[firm] + nth * step
+    # one draw per maturity, on the same stream whatever the renewal share
+    renews = rng.random(firm.size) < d.renewal_share
+    firm, day = firm[renews], day[renews]
+    order = np.lexsort((firm, day))
     return _ExistingLoans(
         holds=holds,
         amount=amount,
         first_maturity=np.where(holds, first, -1),
-        renewal_day=np.where(renews, at, -1),
+        renewal_firm=firm[order].astype(np.int64),
+        renewal_day=day[order].astype(np.int64),
     )
 
 
@@ -197,10 +204,7 @@ def _with_renewals(
     rng: np.random.Generator,
 ) -> _Needs:
     """``needs`` followed by one need per renewal into the programme (in day, firm order)."""
-    firm = (existing.renewal_day >= 0).nonzero()[0]
-    day = existing.renewal_day[firm]
-    order = np.lexsort((firm, day))
-    firm, day = firm[order].astype(np.int64), day[order]
+    firm, day = existing.renewal_firm, existing.renewal_day
     r = firm.size
     attempts = scenario.behaviour.max_attempts
     draws = {
