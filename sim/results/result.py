@@ -153,7 +153,8 @@ class RunResult:
 
     def summary(self) -> pd.DataFrame:
         """Headline figures as a one-row DataFrame (columns :data:`SUMMARY_KEYS`, then the
-        keys of the optional measures the scenario has)."""
+        keys of existing loans and lists, then those of the optional measures the
+        scenario has)."""
         return pd.DataFrame([self.summary_values], columns=list(self.summary_values))
 
     def summary_dict(self) -> dict[str, Any]:
@@ -571,8 +572,12 @@ def build_result(model: Model) -> RunResult:
     firms["existing_loan"] = existing.holds if existing is not None else np.zeros(f.n, bool)
     firms["listed"] = model.listed
     applications = _applications_table(model, a, zone_text)
-    summary = _summary_values(model, a, approved, quotas)
-    summary.update({k: plain(v) for k, v in demand_summary(model, firms, applications).items()})
+    values = _summary_values(model, a, approved, quotas)
+    # the keys of every run, then those of existing loans and lists, then the measures'
+    demand = {k: plain(v) for k, v in demand_summary(model, firms, applications).items()}
+    summary = {k: values[k] for k in SUMMARY_KEYS}
+    summary.update(demand)
+    summary.update({k: v for k, v in values.items() if k not in summary})
     return RunResult(
         scenario=model.scenario,
         firms=firms,
