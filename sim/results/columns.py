@@ -114,6 +114,20 @@ FIGURES: dict[str, str] = {
     "fiscal_cost_amount": "money",
     # optional measures (present only when their section is)
     "npl_compensation_paid_amount": "money",
+    # account kinds (present only when the scenario names a kind: sim.results.kinds)
+    "pool_kind": "text",
+    "bank_quota_kind": "text",
+    "credit_sub_quota_kind": "text",
+    "guarantee_kind": "text",
+    "pool_target_reached_day": "day",
+    "pool_overshoot_amount": "money",
+    "bank_quota_targets_reached_n": "count",
+    "first_bank_quota_target_reached_day": "day",
+    "credit_sub_quota_target_reached_day": "day",
+    "credit_sub_quota_overshoot_amount": "money",
+    "guarantee_target_reached_day": "day",
+    "guarantee_overshoot_amount": "money",
+    "partial_grants_n": "count",
     # experiments
     "first_zone_budget_exhausted_day": "day",
     "replications": "count",
@@ -209,6 +223,10 @@ _COLUMN_UNITS: dict[str, str] = {
     "quotas.exhausted_on": "day",
     "quotas.used_share": "share",
     "quotas.exhausted_date": "date",
+    "quotas.account_kind": "text",
+    "quotas.reached_on": "day",
+    "quotas.reached_date": "date",
+    "quotas.overshoot": "money",
     # savings
     "savings.category": "text",
     "savings.amount": "money",
