@@ -440,8 +440,12 @@ class Ledger:
             self.closed[target] = False
 
     def close(self, account: int, day: int) -> None:
-        """Close an account (it refuses every later request); records the exhaustion day."""
-        self._close(account, day)
+        """Close an account (it refuses every later request); records the exhaustion day.
+
+        A target never refuses: closing one does nothing.
+        """
+        if not self.is_target[account]:
+            self._close(account, day)
 
     # ------------------------------------------------------------------ records
     def snapshot(self) -> None:
