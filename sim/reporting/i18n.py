@@ -32,7 +32,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "pool.quotas_exhausted": "{ex} of {n} exhausted",
         "pool.quotas_reached": "{ex} of {n} reached",
         "pool.exhausted_day": "exhausted {day}",
-        "pool.reached_day": "target reached {day}",
+        "pool.reached_day": "reached {day}",
         "measures.title_kinds": (
             "Other accounts: remaining share over time\n"
             "(X = exhausted, o = target reached; below 0 = beyond the target)"
@@ -163,8 +163,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "pool.quotas_exhausted": "{n}家中{ex}家用尽",
         "pool.quotas_reached": "{n}家中{ex}家达到目标",
-        "pool.exhausted_day": "用尽：{day}",
-        "pool.reached_day": "达到目标：{day}",
+        "pool.exhausted_day": "{day}用尽",
+        "pool.reached_day": "{day}达到目标",
         "measures.title_kinds": (
             "其他账户：剩余额度占比随时间变化\n（X = 用尽，o = 达到目标；低于0 = 超出目标）"
         ),

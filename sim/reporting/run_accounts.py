@@ -32,7 +32,13 @@ def _pool_title(result: RunResult, lang: str) -> str:
     lp = result.scenario.loan_pool
     if lp.kind == "target":
         pool_day = _pool_reached_day(result)
-        pday = tr("pool.reached_day", lang, day=_fmt_day(result, pool_day, lang, "not_reached"))
+        pday = (
+            tr("not_reached", lang)
+            if pool_day is None
+            else tr("pool.reached_day", lang, day=_fmt_day(result, pool_day, lang))
+        )
+    elif s["pool_exhausted_day"] is None:
+        pday = tr("not_exhausted", lang)
     else:
         pday = tr("pool.exhausted_day", lang, day=_fmt_day(result, s["pool_exhausted_day"], lang))
     quotas = q[q["kind"] == "bank_quota"]
