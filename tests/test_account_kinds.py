@@ -42,7 +42,6 @@ def test_a_target_pool_never_refuses_and_reports_its_day_and_overshoot(hard, tar
     assert t["pool_exhausted_day"] is None and t["bank_quotas_exhausted_n"] == 0
     assert t["first_bank_quota_exhausted_day"] is None
     assert t["pool_kind"] == "target" and t["bank_quota_kind"] == "target"
-    assert h["pool_kind"] == "hard" and h["pool_target_reached_day"] is None
     assert t["disbursed_amount"] > 3e9 >= h["disbursed_amount"]
     assert t["pool_overshoot_amount"] == pytest.approx(t["disbursed_amount"] - 3e9, rel=1e-9)
     # the day the loans granted first reached the total: the cumulative disbursed crosses 3 bn
@@ -119,11 +118,14 @@ def test_partial_grants_lend_exactly_what_remains():
     assert pool["remaining"] == 0 and pool["drawn"] == pytest.approx(3e9, rel=1e-12)
 
 
-def test_kind_keys_are_written_only_when_a_kind_is_named(hard):
-    plain = sim.run(small_scenario(*TIGHT), seed=1)
-    assert "pool_kind" not in plain.summary_values
-    assert plain.summary_values["approved_n"] == hard.summary_values["approved_n"]
-    assert "pool_kind" in hard.summary_values
+def test_kind_keys_are_written_only_when_a_kind_differs_from_the_default(hard, target):
+    # today's kinds keep today's summary; any other kind adds the kinds' keys
+    assert "pool_kind" not in hard.summary_values
+    assert (hard.quotas.loc[hard.quotas["kind"] == "bank_quota", "account_kind"] == "hard").all()
+    assert "pool_kind" in target.summary_values
+    revolving = _run("loan_pool.credit_sub_quota_kind=revolving").summary_values
+    assert revolving["credit_sub_quota_kind"] is None  # TIGHT has no sub-quota
+    assert revolving["pool_kind"] == "hard" and revolving["pool_target_reached_day"] is None
 
 
 def test_the_report_says_reached_of_a_target_and_exhausted_of_a_hard_account(hard, target):

@@ -3,10 +3,10 @@ is, when targets were reached and by how much they were overshot.
 
 Public names: :data:`KIND_SUMMARY_KEYS`, :func:`kinds_named`, :func:`kind_summary`.
 
-The keys are written when the scenario names a kind (``loan_pool.kind``,
-``loan_pool.bank_quota_kind``, ``loan_pool.credit_sub_quota_kind``, ``guarantee.kind``)
-or turns partial grants on, so that a scenario written before account kinds existed
-keeps its summary. The ``*_exhausted_day`` keys are only ever set for hard and revolving
+The keys are written when an account is of another kind than its default
+(``loan_pool.kind``, ``loan_pool.bank_quota_kind``, ``loan_pool.credit_sub_quota_kind``:
+hard; ``guarantee.kind``: revolving) or partial grants are on, so that a scenario of
+today's kinds keeps its summary (the quotas table always has ``account_kind``). The ``*_exhausted_day`` keys are only ever set for hard and revolving
 accounts, the ``*_target_reached_day`` keys only for targets.
 """
 
@@ -44,11 +44,17 @@ _EPS = 1e-6
 
 
 def kinds_named(scenario: Scenario) -> bool:
-    """Whether the scenario names an account kind or turns partial grants on."""
-    lp = scenario.loan_pool
-    named = {"kind", "bank_quota_kind", "credit_sub_quota_kind"} & lp.model_fields_set
-    g = scenario.guarantee
-    return bool(named) or lp.partial_grants or (g is not None and "kind" in g.model_fields_set)
+    """Whether an account of the scenario is of another kind than the default (hard
+    pool, quotas and credit sub-quota; revolving guarantee capacity) or partial grants
+    are on: then the summary has the keys of :data:`KIND_SUMMARY_KEYS`."""
+    lp, g = scenario.loan_pool, scenario.guarantee
+    return (
+        lp.kind != "hard"
+        or lp.quota_kind != "hard"
+        or lp.credit_sub_quota_kind != "hard"
+        or lp.partial_grants
+        or (g is not None and g.kind != "revolving")
+    )
 
 
 def _day(value: int) -> int | None:
