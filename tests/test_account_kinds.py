@@ -153,3 +153,12 @@ def test_an_unknown_kind_names_the_field(field):
         sim.load_scenario(BASELINE, [f"{field}=soft"])
     msg = str(err.value)
     assert f"'{field}'" in msg and "'hard'" in msg and "'target'" in msg and "soft" in msg
+
+
+def test_experiments_show_no_exhaustion_probability_for_a_target():
+    from sim.experiments.result import _present_quotas
+
+    hard_q = _present_quotas(small_scenario())
+    target_q = _present_quotas(small_scenario("loan_pool.kind=target", "guarantee.kind=target"))
+    assert {"loan pool", "first lender quota", "guarantee capacity"} <= set(hard_q)
+    assert set(hard_q) - set(target_q) == {"loan pool", "first lender quota", "guarantee capacity"}
