@@ -5,6 +5,7 @@ remains; the summary, the report and bad input say which kind an account is."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import sim
@@ -162,3 +163,23 @@ def test_experiments_show_no_exhaustion_probability_for_a_target():
     target_q = _present_quotas(small_scenario("loan_pool.kind=target", "guarantee.kind=target"))
     assert {"loan pool", "first lender quota", "guarantee capacity"} <= set(hard_q)
     assert set(hard_q) - set(target_q) == {"loan pool", "first lender quota", "guarantee capacity"}
+
+
+def test_a_target_pool_split_into_hard_lender_quotas():
+    r = _run("loan_pool.kind=target", "loan_pool.bank_quota_kind=hard",
+             "loan_pool.partial_grants=true")  # fmt: skip
+    s, q = r.summary_values, r.quotas
+    pool = q.set_index("account").loc["loan_pool"]
+    quotas = q[q["kind"] == "bank_quota"]
+    # the pool is an account of its own, drawn by every loan; the quotas refuse, it never does
+    assert pool["account_kind"] == "target" and (quotas["account_kind"] == "hard").all()
+    assert pool["drawn"] == pytest.approx(quotas["drawn"].sum(), rel=1e-12)
+    assert s["refused_quota_n"] > 0 and s["bank_quotas_exhausted_n"] > 0
+    assert s["pool_exhausted_day"] is None and pd.isna(pool["exhausted_on"])
+    assert s["bank_quota_kind"] == "hard" and s["pool_kind"] == "target"
+    # with partial grants the quotas are drawn to zero, and the pool's target is reached
+    # on the day the last of them ran out
+    if (quotas["remaining"] == 0).all():
+        assert s["pool_target_reached_day"] == int(quotas["exhausted_on"].max())
+    else:
+        assert s["pool_target_reached_day"] is None

@@ -200,7 +200,7 @@ def test_books_balance_for_every_account_kind(start, account_kinds, ops, min_amo
             amt = np.array([x for _, x in arg], dtype=float).reshape(-1, 2)
             share = None if op == "draw2" else np.full(acc.shape[0], min_amount)
             _check_kinds_draw(led, acc, amt, day, share)
-            ever |= target & (led.drawn > 0) & (led.level <= 1e-6)
+            ever |= target & (led.drawn > 0) & (led.level <= 1e-6 + 1e-9 * led.initial)
         elif op == "release":
             before = led.released.copy()
             a = np.array([a for a, _ in arg], dtype=np.int64)

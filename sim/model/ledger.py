@@ -43,6 +43,8 @@ ACCOUNT_KINDS = ("hard", "target", "revolving")
 _EPS = 1e-6
 _UNIT_ROUNDOFF = 2.0**-53
 _INT16_MAX = 32767
+#: A target is reached when what remains of it is below this share of its initial level.
+_REACHED_RTOL = 1e-9
 
 
 class Ledger:
@@ -320,7 +322,8 @@ class Ledger:
         np.maximum(self.level, self._floor, out=self.level)
         if self.is_target.any():
             reached = self.is_target & (self.reached_on < 0) & (self.drawn > 0)
-            reached &= self.level <= _EPS
+            # to rounding: the draws that reach a target are a sum of many amounts
+            reached &= self.level <= _EPS + _REACHED_RTOL * self.initial
             self.reached_on[reached] = day
 
     def _draw_single(

@@ -70,7 +70,8 @@ def _pool_reached_day(result: RunResult) -> int | None:
         return int(d) if pd.notna(d) else None
     rows = q[q["kind"] == "bank_quota"]
     total = result.levels[list(rows["account"])].sum(axis=1).to_numpy()
-    hit = (total <= 1e-6 * max(result.scenario.population.scale, 1.0)).nonzero()[0]
+    scale = result.scenario.population.scale
+    hit = (total <= 1e-6 * scale + 1e-9 * rows["initial"].sum()).nonzero()[0]
     return int(hit[0]) if hit.size else None
 
 

@@ -75,7 +75,7 @@ def kind_summary(model: Model) -> dict[str, Any]:
             pool_over = max(-ledger.level[pool.pool_id], 0.0)
         else:
             hist = ledger.history()[:, quotas].sum(axis=1)
-            hit = (hist <= _EPS).nonzero()[0]
+            hit = (hist <= _EPS + 1e-9 * ledger.initial[quotas].sum()).nonzero()[0]
             pool_day = int(hit[0]) if hit.size else None
             pool_over = max(-ledger.level[quotas].sum(), 0.0)
     reached = ledger.reached_on[quotas] if lp.quota_kind == "target" else np.empty(0)
