@@ -30,6 +30,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "X = exhausted (hard, revolving), o = target reached; below 0 = beyond the target"
         ),
         "pool.quotas_exhausted": "{ex} of {n} exhausted",
+        "pool.own": "whole pool",
         "pool.quotas_reached": "{ex} of {n} reached",
         "pool.exhausted_day": "exhausted {day}",
         "pool.reached_day": "reached {day}",
@@ -162,6 +163,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "X = 用尽（硬约束、循环），o = 达到目标；低于0 = 超出目标"
         ),
         "pool.quotas_exhausted": "{n}家中{ex}家用尽",
+        "pool.own": "专项贷款总额度",
         "pool.quotas_reached": "{n}家中{ex}家达到目标",
         "pool.exhausted_day": "{day}用尽",
         "pool.reached_day": "{day}达到目标",

@@ -187,7 +187,12 @@ def plot_pool_levels(ax: Axes, result: RunResult, lang: str = "en") -> list[Arti
         ax,
         result,
         list(named["account"]),
-        [a.replace("quota:", "") for a in named["account"]],
+        [
+            tr("measures.label", lang, name=tr("pool.own", lang), kind=tr(f"kind.{k}", lang))
+            if a == "loan_pool"
+            else a.replace("quota:", "")
+            for a, k in zip(named["account"], named["account_kind"], strict=True)
+        ],
         absolute=True,
         lang=lang,
     )
