@@ -171,12 +171,13 @@ def _check_kinds_draw(
             assert failed[r] == -1
             continue
         pos = limit & (x > 0)
-        share = min(1.0, (np.maximum(level[a][pos], 0) / x[pos]).min())
+        with np.errstate(over="ignore"):
+            ratio = np.maximum(level[a][pos], 0) / x[pos]
+        share = min(1.0, ratio.min())
         if min_share is not None and share > 0 and share >= min_share[r]:
             # granted in part: every account the same share, the binding one emptied
             np.testing.assert_allclose(got[r][use], x * share, rtol=1e-9, atol=1e-6)
             np.subtract.at(level, a, got[r][use])
-            ratio = np.maximum(level[a][pos], 0) / x[pos]
             closed[a[pos][np.argmin(ratio)]] = True
             assert failed[r] == -1
         else:

@@ -301,7 +301,8 @@ class Ledger:
         ra, rx = acc[r, cells], amt[r, cells]
         limit = ~self.is_target[ra] & (rx > 0)
         room = np.maximum(self.level[ra], 0.0)
-        ratio = np.where(limit, room / np.where(limit, rx, 1.0), np.inf)
+        with np.errstate(over="ignore"):  # a tiny amount does not bind: its ratio is inf
+            ratio = np.where(limit, room / np.where(limit, rx, 1.0), np.inf)
         b = int(ratio.argmin())
         share = min(float(ratio[b]), 1.0)
         if not share > 0 or share < min_share[r]:
