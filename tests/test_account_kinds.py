@@ -62,6 +62,18 @@ def test_a_target_never_causes_a_retry(hard, target):
     assert target.applications["retried"].sum() == 0
 
 
+def test_reallocation_moves_only_the_unreached_part_of_targets(target):
+    # day 180 of the small baseline: targets already passed have nothing to give
+    q = target.quotas[target.quotas["kind"] == "bank_quota"]
+    assert q["transferred_out"].sum() == pytest.approx(q["transferred_in"].sum())
+    assert q["transferred_out"].sum() > 0
+    levels = target.levels[list(q["account"])].iloc[179]
+    gave = q.set_index("account")["transferred_out"] > 0
+    assert (levels[gave[gave].index] > 0).all()
+    books = q["initial"] + q["released"] + q["transferred_in"] - q["transferred_out"]
+    np.testing.assert_allclose(books, q["remaining"] + q["drawn"], rtol=1e-9)
+
+
 def test_a_target_guarantee_capacity_never_refuses():
     small_fund = ("guarantee.capital=20m", "guarantee.cap_per_firm=30m")
     h = _run(*small_fund, "guarantee.kind=hard").summary_values
