@@ -19,6 +19,46 @@ MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         "na": "n/a",
         "not_exhausted": "not exhausted",
+        "not_reached": "not reached",
+        "kind.hard": "hard",
+        "kind.target": "target",
+        "kind.revolving": "revolving",
+        "kinds.value": "{pool} / {quotas} / {credit} / {guarantee}",
+        "pool.smaller_target": "{n} smaller lenders ({ex} targets reached)",
+        "pool.title_kinds": (
+            "Loan pool ({pkind}: {pday}); lender quotas ({qkind}: {qtext})\n"
+            "X = exhausted (hard, revolving), o = target reached; below 0 = beyond the target"
+        ),
+        "pool.quotas_exhausted": "{ex} of {n} exhausted",
+        "pool.own": "whole pool",
+        "pool.quotas_reached": "{ex} of {n} reached",
+        "pool.exhausted_day": "exhausted {day}",
+        "pool.reached_day": "reached {day}",
+        "measures.title_kinds": (
+            "Other accounts: remaining share over time\n"
+            "(X = exhausted, o = target reached; below 0 = beyond the target)"
+        ),
+        "measures.label": "{name} ({kind})",
+        "h.kinds": "Account kinds: pool / lender quotas / credit sub-quota / guarantee",
+        "h.pool_target": "Loan pool target reached (beyond it)",
+        "h.quotas_target": "Lender quota targets reached",
+        "h.credit_sub_target": "Credit-loan sub-quota target reached (beyond it)",
+        "h.guarantee_target": "Guarantee capacity target reached (beyond it)",
+        "h.partial": "Loans granted in part (what remained of a quota)",
+        "sum.pool_target": (
+            "  disbursed {disbursed}, pool used {used}, pool target {pool_day}, "
+            "lender quota targets reached {ex}/{n}"
+        ),
+        "sum.pool_mixed": (
+            "  disbursed {disbursed}, pool used {used}, pool ({pkind}) {pool_day}, "
+            "lender quotas ({qkind}) {qtext} {ex}/{n}"
+        ),
+        "sum.exhausted": "exhausted",
+        "sum.reached": "reached",
+        "sum.guarantee_target": (
+            "  guaranteed {guaranteed} (capacity target {cap_day}), zone budgets exhausted "
+            "{zex}/{zn}"
+        ),
         "day": "day {d}",
         "day_date": "day {d} ({date})",
         "of": "{a} of {b}",
@@ -118,6 +158,44 @@ MESSAGES: dict[str, dict[str, str]] = {
     "zh": {
         "na": "无",
         "not_exhausted": "未用尽",
+        "not_reached": "未达到",
+        "kind.hard": "硬约束",
+        "kind.target": "目标",
+        "kind.revolving": "循环",
+        "kinds.value": "{pool} / {quotas} / {credit} / {guarantee}",
+        "pool.smaller_target": "其他{n}家较小贷款机构（{ex}家达到目标）",
+        "pool.title_kinds": (
+            "专项贷款（{pkind}：{pday}）；贷款机构额度（{qkind}：{qtext}）\n"
+            "X = 用尽（硬约束、循环），o = 达到目标；低于0 = 超出目标"
+        ),
+        "pool.quotas_exhausted": "{n}家中{ex}家用尽",
+        "pool.own": "专项贷款总额度",
+        "pool.quotas_reached": "{n}家中{ex}家达到目标",
+        "pool.exhausted_day": "{day}用尽",
+        "pool.reached_day": "{day}达到目标",
+        "measures.title_kinds": (
+            "其他账户：剩余额度占比随时间变化\n（X = 用尽，o = 达到目标；低于0 = 超出目标）"
+        ),
+        "measures.label": "{name}（{kind}）",
+        "h.kinds": "账户类型：专项贷款 / 贷款机构额度 / 信用贷款子额度 / 担保",
+        "h.pool_target": "专项贷款目标达到（超出部分）",
+        "h.quotas_target": "贷款机构额度目标达到",
+        "h.credit_sub_target": "信用贷款子额度目标达到（超出部分）",
+        "h.guarantee_target": "担保能力目标达到（超出部分）",
+        "h.partial": "部分发放的贷款（额度剩余部分）",
+        "sum.pool_target": (
+            "  发放 {disbursed}，专项贷款额度使用 {used}，总额度目标{pool_day}，"
+            "贷款机构额度目标达到 {ex}/{n}"
+        ),
+        "sum.pool_mixed": (
+            "  发放 {disbursed}，专项贷款额度使用 {used}，总额度（{pkind}）{pool_day}，"
+            "贷款机构额度（{qkind}）{qtext} {ex}/{n}"
+        ),
+        "sum.exhausted": "用尽",
+        "sum.reached": "达到目标",
+        "sum.guarantee_target": (
+            "  担保 {guaranteed}（担保能力目标{cap_day}），园区预算用尽 {zex}/{zn}"
+        ),
         "day": "第{d}天",
         "day_date": "第{d}天（{date}）",
         "of": "{a}/{b}",

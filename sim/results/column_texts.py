@@ -92,6 +92,28 @@ _EN: dict[str, str] = {
     "expected guarantee losses, less guarantee fee income." + _SCALED,
     "npl_compensation_paid_amount": "NPL risk compensation paid to lenders on defaulted loans "
     "(present when the scenario has npl_compensation)." + _SCALED,
+    "pool_kind": "Kind of the loan pool account: hard, target or revolving (written when "
+    "the scenario names an account kind, as are the keys below).",
+    "bank_quota_kind": "Kind of the lender quotas; empty in shared_pool mode.",
+    "credit_sub_quota_kind": "Kind of the credit-loan sub-quota; empty without one.",
+    "guarantee_kind": "Kind of the guarantee capacity account; empty without a fund.",
+    "pool_target_reached_day": "Day the loans granted first reached the pool's total, when "
+    "the pool is a target; empty if not reached or not a target.",
+    "pool_overshoot_amount": "Amount lent beyond the pool's total when the pool is a target."
+    + _SCALED,
+    "bank_quota_targets_reached_n": "Lender quotas of kind target that were reached.",
+    "first_bank_quota_target_reached_day": "Day the first lender quota target was reached; "
+    "empty if none was.",
+    "credit_sub_quota_target_reached_day": "Day the credit-loan sub-quota target was "
+    "reached; empty if not reached or not a target.",
+    "credit_sub_quota_overshoot_amount": "Credit loans granted beyond the sub-quota when it "
+    "is a target." + _SCALED,
+    "guarantee_target_reached_day": "Day the guarantees written reached the fund's capacity "
+    "when it is a target; empty if not reached or not a target.",
+    "guarantee_overshoot_amount": "Guarantees written beyond the capacity when it is a "
+    "target." + _SCALED,
+    "partial_grants_n": "Loans granted for less than asked: what remained of a hard or "
+    "revolving account (loan_pool.partial_grants)." + _SCALED,
     "first_zone_budget_exhausted_day": "Day the first zone or cluster budget ran out; empty if "
     "none did.",
     "replications": "Replications (runs on different seeds).",
@@ -196,6 +218,15 @@ _EN: dict[str, str] = {
     "summary); empty if it lasted.",
     "quotas.used_share": "(drawn - released) over (initial + transferred_in - transferred_out).",
     "quotas.exhausted_date": "Calendar date of exhausted_on; empty if it lasted.",
+    "quotas.account_kind": "How the account behaves: hard (refuses when empty and stays "
+    "closed), revolving (refuses when empty, refills when loans end) or target (an "
+    "announced aim: never refuses). Only hard and revolving accounts are exhausted; a "
+    "target is reached.",
+    "quotas.reached_on": "Day a target account's cumulative draws first reached its level "
+    "(the *_target_reached_day of the summary); empty if not reached or not a target.",
+    "quotas.reached_date": "Calendar date of reached_on; empty if not reached.",
+    "quotas.overshoot": "Amount a target account drew beyond its level (0 for hard and "
+    "revolving accounts)." + _SCALED,
     # ---- savings
     "savings.tier": "Tier of the firm at the end of the run.",
     "savings.category": "What was saved or received: interest, guarantee_fee, relief_rent, "

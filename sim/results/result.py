@@ -29,6 +29,7 @@ from ..model.population import COST_CATEGORIES
 from ..scenario import Scenario
 from .columns import column_dictionary, round_for_csv
 from .demand_figures import demand_summary
+from .kinds import kind_summary, kinds_named
 from .workbook import WORKBOOK_NAME, headline_table, write_workbook
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -390,10 +391,11 @@ def _account_tables(model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The books of every account (``quotas``) and their daily levels, scaled."""
     s, scale = model.scenario, model.scale
     quotas = model.ledger.table(scale)
-    quotas["exhausted_date"] = [
-        (s.horizon.start_date + timedelta(days=int(d))).isoformat() if pd.notna(d) else None
-        for d in quotas["exhausted_on"]
-    ]
+    for col, date_col in (("exhausted_on", "exhausted_date"), ("reached_on", "reached_date")):
+        quotas[date_col] = [
+            (s.horizon.start_date + timedelta(days=int(d))).isoformat() if pd.notna(d) else None
+            for d in quotas[col]
+        ]
     hist = model.ledger.history() * scale
     levels = pd.DataFrame(hist, columns=model.ledger.names)
     levels.index.name = "day"
@@ -459,11 +461,10 @@ def _summary_values(
     decided = a["outcome"] != Outcome.PENDING
     eligible_now = model.loan_eligible_tier[f.tier]
     borrowers = np.unique(firm[approved])
-    quota_kinds = quotas["kind"].to_numpy()
-    pool_rows = quotas[np.isin(quota_kinds, ["bank_quota", "loan_pool"])]
-    pool_closed = (
-        pool_rows["exhausted_on"].notna().all() and model.ledger.closed[model.pool.quota_ids].all()
-    )
+    # the pool: its own account if it has one, else the lender quotas it is split into
+    pool_ids = [model.pool.pool_id] if model.pool.pool_id >= 0 else model.pool.quota_accounts
+    pool_rows = quotas.iloc[np.unique(pool_ids)]
+    pool_closed = pool_rows["exhausted_on"].notna().all() and model.ledger.closed[pool_ids].all()
     pool_initial = pool_rows["initial"].sum()
     quota_refusal = np.isin(a["outcome"], REFUSALS_BY_ACCOUNT)
     unmet = a["amount"][quota_refusal & ~a["retried"]].sum()
@@ -553,6 +554,8 @@ def _summary_values(
         "fiscal_cost_amount": sc(fiscal_cost),
     }
     values = {k: plain(values[k]) for k in SUMMARY_KEYS}
+    if kinds_named(s):  # account kinds: only when the scenario names one
+        values.update({k: plain(v) for k, v in kind_summary(model).items()})
     for inst in model.instruments:  # optional measures: their keys only when they run
         if inst.active:
             values.update({k: plain(v) for k, v in inst.summary(model).items()})
