@@ -28,6 +28,7 @@ from ..model.instruments import AwardsInstrument, CostReliefInstrument
 from ..model.population import COST_CATEGORIES
 from ..scenario import Scenario
 from .columns import column_dictionary, round_for_csv
+from .money_over_time import MONEY_OVER_TIME_KEYS, money_over_time
 from .workbook import WORKBOOK_NAME, headline_table, write_workbook
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -105,6 +106,7 @@ SUMMARY_KEYS = (
     "guarantee_fee_savings_amount",
     "savings_total_amount",
     "fiscal_cost_amount",
+    *MONEY_OVER_TIME_KEYS,
 )
 
 
@@ -362,17 +364,20 @@ def _applications_table(model: Model, a: dict[str, np.ndarray], zone_text: Any) 
             "interest_saving": a["interest_saving"],
             "interest_subsidy": a["subsidy"],
             "guarantee_fee_saving": a["fee_saving"],
+            "additional": a["additional"],
+            "subsidy_paid": a["subsidy_paid"],
+            "subsidy_unpaid": a["subsidy_unpaid"],
         }
     )
 
     return apps
 
 
-def _timeseries_table(model: Model) -> pd.DataFrame:
-    """One row per day: the daily columns, scaled (but ``aware_share``)."""
+def _timeseries_table(model: Model, daily: dict[str, np.ndarray]) -> pd.DataFrame:
+    """One row per day: the daily columns and accruals, scaled (but ``aware_share``)."""
     s, scale = model.scenario, model.scale
     days = s.horizon.days
-    ts = pd.DataFrame({k: v for k, v in model.ts.items()})
+    ts = pd.DataFrame({**model.ts, **daily})
     for c in ts.columns:
         if c != "aware_share":
             ts[c] = ts[c] * scale
@@ -441,7 +446,11 @@ def _needs_table(model: Model) -> pd.DataFrame:
 
 
 def _summary_values(
-    model: Model, a: dict[str, np.ndarray], approved: np.ndarray, quotas: pd.DataFrame
+    model: Model,
+    a: dict[str, np.ndarray],
+    approved: np.ndarray,
+    quotas: pd.DataFrame,
+    over_time: dict[str, Any],
 ) -> dict[str, Any]:
     """The summary: :data:`SUMMARY_KEYS`, then the keys of the active optional measures."""
     # one flat mapping of ~50 headline figures: kept in one place, in table order, so
@@ -548,6 +557,7 @@ def _summary_values(
         "guarantee_fee_savings_amount": sc(fee_sav),
         "savings_total_amount": sc(savings_total),
         "fiscal_cost_amount": sc(fiscal_cost),
+        **over_time,
     }
     values = {k: plain(values[k]) for k in SUMMARY_KEYS}
     for inst in model.instruments:  # optional measures: their keys only when they run
@@ -564,14 +574,15 @@ def build_result(model: Model) -> RunResult:
     a = model.apps.view()
     approved = a["outcome"] == Outcome.APPROVED
     quotas, levels = _account_tables(model)
+    over_time, daily = money_over_time(model)
     return RunResult(
         scenario=model.scenario,
         firms=f.to_frame(model.lenders),
         applications=_applications_table(model, a, zone_text),
-        timeseries=_timeseries_table(model),
+        timeseries=_timeseries_table(model, daily),
         quotas=quotas,
         levels=levels,
         savings=_savings_table(model, a, approved, zone_text),
         needs=_needs_table(model),
-        summary_values=_summary_values(model, a, approved, quotas),
+        summary_values=_summary_values(model, a, approved, quotas, over_time),
     )

@@ -35,6 +35,10 @@ class LoanPool(_Section):
     min_amount: PositiveMoney = 100_000.0
     term_days: int = Field(default=365, ge=1)
     reallocation_day: int | None = Field(default=None, ge=1)
+    #: the interest-subsidy appropriation: a hard budget (None: unlimited)
+    subsidy_budget: Money | None = None
+    #: when the subsidy is paid: the whole term on approval, or in arrears each period
+    subsidy_payment: Literal["at_approval", "monthly", "quarterly", "annually"] = "at_approval"
 
     @model_validator(mode="after")
     def _caps(self) -> LoanPool:
