@@ -45,7 +45,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zones.not_exhausted": "not exhausted ({n})",
         "zones.title": "Cost-relief budgets of {n} zones and clusters",
         "savings.none": "no savings",
-        "savings.xlabel": "bn {cur}: loans' whole terms, booked on approval",
+        "savings.xlabel": "bn {cur} (interest and guarantee fees: loans' whole terms, on approval)",
         "savings.title": "Cost savings of firms by category and segment",
         "time.title": (
             "Savings of firms over time: {h} in the horizon, {c} committed after it\n"
@@ -147,7 +147,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zones.not_exhausted": "未用尽（{n}）",
         "zones.title": "{n}个园区和集群的降本减负预算",
         "savings.none": "无节省",
-        "savings.xlabel": "亿元：贷款全期，获批时计入",
+        "savings.xlabel": "亿元（利息和担保费：贷款全期，获批时计入）",
         "savings.title": "企业成本节省：按类别和企业类别",
         "time.title": "企业节省随时间累计：模拟期内{h}，期后已承诺{c}\n（按年{r} %折现的现值{pv}）",
         "time.savings": "企业累计节省",
