@@ -84,6 +84,8 @@ TIMESERIES_COLUMNS = (
     "claims_paid_amount",
     "aware_share",
     "review_capacity_n",
+    "subsidy_paid_amount",
+    "subsidy_unpaid_amount",
 )
 
 
@@ -250,6 +252,9 @@ class Model:
                 "fee_income": (float, 0.0),
                 "expected_guarantee_loss": (float, 0.0),
                 "tier_at_decision": (np.int16, -1),
+                "additional": (bool, False),
+                "subsidy_paid": (float, 0.0),
+                "subsidy_unpaid": (float, 0.0),
             }
         )
         self.borrowed = np.zeros(f.n)
@@ -489,6 +494,8 @@ class Model:
         keeps = self._bank_keeps(firm)
         el0 = bank_expected_loss(pd_term, lgd, coll, 0.0)
         ok0 = credit_approved(el0 if keeps is None else el0 * keeps, appetite)
+        # the counterfactual: the same rule without the programme's cover (section 2.17)
+        ok_alone = ok0 if keeps is None else credit_approved(el0, appetite)
         g = np.zeros(ids.size)
         needs_g = np.zeros(ids.size, dtype=bool)
         if self.guarantee.active:
@@ -541,6 +548,7 @@ class Model:
         g = np.where(outcome == _APPROVED, g, 0.0)
         a["outcome"][ids] = outcome
         a["guarantee"][ids] = g
+        a["additional"][ids] = (outcome == _APPROVED) & ~ok_alone
         ap = (outcome == _APPROVED).nonzero()[0]
         if ap.size:
             self._book_loans(

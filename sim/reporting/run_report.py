@@ -29,7 +29,8 @@ from .fonts import report_rc
 from .formatting import format_count, format_money
 from .i18n import check_lang, code_label, tr
 from .pages import style_table, write_pages
-from .run_accounts import _account_rows, _pool_title
+from .run_accounts import _account_rows, _fmt_day, _pool_title
+from .savings_plots import plot_savings_over_time
 
 __all__ = [
     "write_report",
@@ -461,6 +462,7 @@ def _headline_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]
     pct = lambda v: tr("na", lang) if v is None else f"{100 * v:.1f} %"  # noqa: E731
     c = format_count
     of = lambda a, b: tr("of", lang, a=a, b=b)  # noqa: E731
+    day = lambda k: _fmt_day(result, s.get(k), lang)  # noqa: E731
     refused = [s["refused_credit_n"], s["refused_quota_n"], s["refused_guarantee_n"]]
     refused.append(s.get("refused_firm_limit_n", 0))
     rows = [
@@ -490,6 +492,25 @@ def _headline_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]
         ),
         ("h.savings", m("savings_total_amount")),
         ("h.fiscal", m("fiscal_cost_amount")),
+        *[
+            (
+                f"h.{k}_time",
+                " / ".join(m(f"{k}_{p}_amount") for p in ("in_horizon", "committed", "pv")),
+            )
+            for k in ("savings_total", "fiscal_cost")
+        ],
+        ("h.additional", f"{c(s['additional_loans_n'])} ({pct(s['additionality_share'])})"),
+        *(
+            [
+                (
+                    "h.subsidy_budget",
+                    f"{day('subsidy_budget_exhausted_day')} ({m('subsidy_unpaid_amount')}, "
+                    f"{c(s['subsidy_unpaid_firms_n'])})",
+                )
+            ]
+            if result.scenario.loan_pool.subsidy_budget is not None
+            else []
+        ),
     ]
     return [(tr(k, lang), v) for k, v in rows]
 
@@ -564,7 +585,9 @@ def _pages(result: RunResult, lang: str = "en") -> list[tuple[str, Any]]:
         plot_relief_by_zone(ax2, result, lang=lang)
 
     def savings(fig: Figure) -> None:
-        plot_savings_by_category(fig.subplots(1, 1), result, lang=lang)
+        ax1, ax2 = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1, 1.1]})
+        plot_savings_by_category(ax1, result, lang=lang)
+        plot_savings_over_time(ax2, result, lang=lang)
 
     def refusals(fig: Figure) -> None:
         ax1, ax2 = fig.subplots(2, 1)

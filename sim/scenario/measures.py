@@ -60,6 +60,11 @@ class LoanPool(_Section):
         """Kind of the lender quotas (``bank_quota_kind``, else ``kind``)."""
         return self.bank_quota_kind or self.kind
 
+    #: the interest-subsidy appropriation: a hard budget (None: unlimited)
+    subsidy_budget: Money | None = None
+    #: when the subsidy is paid: the whole term on approval, or in arrears each period
+    subsidy_payment: Literal["at_approval", "monthly", "quarterly", "annually"] = "at_approval"
+
     @model_validator(mode="after")
     def _caps(self) -> LoanPool:
         problems: list[tuple[str, str] | None] = []

@@ -11,8 +11,10 @@ import numpy as np
 
 from ...scenario import Scenario
 from ..banks import LenderTable
+from ..codes import Outcome
 from ..ledger import Ledger
 from ..population import Firms
+from ..subsidy import due_in_period, payment_days
 from .base import MEASURES_OFFSET, Instrument, Process
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,7 +29,11 @@ class LoanPoolInstrument(Instrument):
     In ``bank_quotas`` mode each lender has an account of ``total * quota_share``; in
     ``shared_pool`` mode one account serves every lender first come first served. A
     *credit loan* (collateral below ``credit_loan_max_collateral``) also draws on the
-    credit sub-quota when there is one, and earns the automatic interest subsidy.
+    credit sub-quota when there is one, and earns the automatic interest subsidy. The
+    subsidy is paid on approval for the whole term, or in arrears each calendar month,
+    quarter or year (``subsidy_payment``, see :mod:`sim.model.subsidy`), from the
+    appropriation ``subsidy_budget`` when there is one: a hard account, and what falls
+    due once it has run out is not paid.
 
     Each account has the kind the scenario gives it (``loan_pool.kind``,
     ``bank_quota_kind``, ``credit_sub_quota_kind``; docs/model.md 2.9). When the lender
@@ -118,6 +124,15 @@ class LoanPoolInstrument(Instrument):
         self.n_accounts = 3 if self.extra_pool_id >= 0 else 2
         self.term_years = self.config.term_days / 365.0
         self.programme_rate = self.rates.lpr_1y + self.rates.programme_spread
+        budget = self.config.subsidy_budget
+        self.subsidy_id = (
+            ledger.open("subsidy_budget", "subsidy_budget", budget / scale, group="subsidy")
+            if budget is not None
+            else -1
+        )
+        self.payment_days = payment_days(
+            self.config.subsidy_payment, scenario.horizon.start_date, scenario.horizon.days
+        )
 
     def market_rate(self, pd_annual: np.ndarray) -> np.ndarray:
         """Rate the firm would pay outside the programme: LPR + base spread + premium x PD."""
@@ -172,13 +187,67 @@ class LoanPoolInstrument(Instrument):
         ledger.release(acc.ravel(), amount)
 
     def processes(self, model: Model) -> list[Process]:
-        """The one-off reallocation of unused lender quotas, when the scenario sets its day."""
+        """The one-off reallocation of unused lender quotas, when the scenario sets its day,
+        and the subsidy payments in arrears, when they are periodic."""
+        out = []
         day = self.config.reallocation_day
-        if day is None:
-            return []
-        return [
-            Process(MEASURES_OFFSET + 0.03, lambda d: self.reallocate(model.ledger, d), days=[day])
-        ]
+        if day is not None:
+            out.append(
+                Process(
+                    MEASURES_OFFSET + 0.03, lambda d: self.reallocate(model.ledger, d), days=[day]
+                )
+            )
+        if self.payment_days.size:
+            out.append(
+                Process(
+                    MEASURES_OFFSET + 0.035,
+                    lambda d: self.pay_subsidy(model, d),
+                    days=self.payment_days.tolist(),
+                )
+            )
+        return out
+
+    def loans_booked(self, model: Model, day: int, app: np.ndarray) -> None:
+        """Pay the whole term's subsidy of the loans just approved (``at_approval``)."""
+        if self.config.subsidy_payment != "at_approval":
+            return
+        due = model.apps.cols["subsidy"][app]
+        self._pay(model, day, app[due > 0], due[due > 0])
+
+    def pay_subsidy(self, model: Model, day: int) -> None:
+        """Pay, in arrears, the subsidy accrued since the previous payment day."""
+        k = int(np.searchsorted(self.payment_days, day))
+        lo = int(self.payment_days[k - 1]) if k > 0 else 0
+        a = model.apps.view()
+        live = (
+            (a["outcome"] == Outcome.APPROVED)
+            & (a["subsidy"] > 0)
+            & (a["decision_day"] < day)
+            & (a["end_day"] > lo)
+        )
+        app = live.nonzero()[0]
+        due = due_in_period(
+            a["subsidy"][app] / self.config.term_days,
+            a["decision_day"][app],
+            a["end_day"][app],
+            lo,
+            day,
+        )
+        self._pay(model, day, app[due > 0], due[due > 0])
+
+    def _pay(self, model: Model, day: int, app: np.ndarray, due: np.ndarray) -> None:
+        """Draw ``due`` for loans ``app`` from the appropriation (if any); book what is paid."""
+        if app.size == 0:
+            return
+        if self.subsidy_id >= 0:
+            paid, _ = model.ledger.draw(np.full(app.size, self.subsidy_id), due, day)
+        else:
+            paid = np.ones(app.size, dtype=bool)
+        a = model.apps.cols
+        a["subsidy_paid"][app] += np.where(paid, due, 0.0)
+        a["subsidy_unpaid"][app] += np.where(paid, 0.0, due)
+        model.ts["subsidy_paid_amount"][day] += due[paid].sum()
+        model.ts["subsidy_unpaid_amount"][day] += due[~paid].sum()
 
     def savings_terms(self, model: Model) -> list[float]:
         """Interest firms saved on approved loans (rate concession plus subsidy)."""
