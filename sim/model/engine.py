@@ -356,20 +356,24 @@ class Model:
         ok0 = credit_approved(el0 if keeps is None else el0 * keeps, appetite)
         g = np.zeros(ids.size)
         needs_g = np.zeros(ids.size, dtype=bool)
-        if self.guarantee.active:
-            cand = ~ok0 & self.guarantee.accepts(f.tier[firm], pd_a) & (outcome == _PENDING)
+        gi = self.guarantee
+        if gi.active:
+            cand = gi.referred(ok0, f.tier[firm], pd_a, bank, outcome == _PENDING, self.ledger)
             if cand.any():
                 c_idx = cand.nonzero()[0]
                 c_firm, c_amount = firm[c_idx], amount[c_idx]
-                g_c = self.guarantee.amount(c_amount, self.g_out[c_firm])
+                g_c = gi.amount(c_amount, self.g_out[c_firm])
                 if twice:
                     earlier = _exclusive_firm_cumsum(c_firm, g_c)
-                    g_c = self.guarantee.amount(c_amount, self.g_out[c_firm] + earlier)
-                el1 = bank_expected_loss(pd_term[c_idx], lgd[c_idx], coll[c_idx], g_c / c_amount)
+                    g_c = gi.amount(c_amount, self.g_out[c_firm] + earlier)
+                el1 = gi.bank_loss(pd_term[c_idx], lgd[c_idx], coll[c_idx], g_c / c_amount)
                 if keeps is not None:
                     el1 = el1 * keeps[c_idx]
                 ok1 = credit_approved(el1, appetite[c_idx])
                 use = ok1 & (g_c > 0)
+                if gi.mode == "bank_choice":
+                    el0_c = el0[c_idx] if keeps is None else el0[c_idx] * keeps[c_idx]
+                    use &= ~ok0[c_idx] | gi.worth_the_fee(el0_c - el1, g_c / c_amount)
                 g[c_idx[use]] = g_c[use]
                 needs_g[c_idx[use]] = True
         live = (outcome == _PENDING) & (ok0 | needs_g)
@@ -384,10 +388,21 @@ class Model:
             amt[:, 0] = amt[:, 1] = amount[li]
             amt[:, 2] = g[li]
             granted, failed = self.ledger.draw(acc, amt, day)
+            # a loan the bank makes anyway is lent without cover when the fund is full
+            bare = ~granted & (failed == gi.capacity_id) & ok0[li] & needs_g[li]
+            if bare.any():
+                b_idx = bare.nonzero()[0]
+                g[li[b_idx]] = 0.0
+                needs_g[li[b_idx]] = False
+                granted[b_idx], failed[b_idx] = self.ledger.draw(
+                    acc[b_idx, :2], amt[b_idx, :2], day
+                )
             outcome[li[granted]] = _APPROVED
             ref = (~granted).nonzero()[0]
             outcome[li[ref]] = self.refusal_of_account[failed[ref]]
         g = np.where(outcome == _APPROVED, g, 0.0)
+        if gi.active and gi.config.extended:
+            gi.approvable_n += int(((g > 0) & ok0).sum())
         a["outcome"][ids] = outcome
         a["guarantee"][ids] = g
         ap = (outcome == _APPROVED).nonzero()[0]
@@ -424,8 +439,11 @@ class Model:
         a["subsidy"][app] = self.pool.subsidy(amount, credit)
         a["fee_saving"][app] = self.guarantee.fee_savings(g)
         a["fee_income"][app] = self.guarantee.fee_income(g)
-        a["expected_guarantee_loss"][app] = (
-            self.pd_term[firm] * self.lenders.lgd[a["bank"][app]] * g
+        a["expected_guarantee_loss"][app] = self.guarantee.expected_loss(
+            self.pd_term[firm],
+            g,
+            self.lenders.lgd[a["bank"][app]],
+            self.firms.collateral_ratio[firm],
         )
         self.ts["disbursed_amount"][day] += amount.sum()
         self.ts["guaranteed_amount"][day] += g.sum()

@@ -114,6 +114,16 @@ FIGURES: dict[str, str] = {
     "fiscal_cost_amount": "money",
     # optional measures (present only when their section is)
     "npl_compensation_paid_amount": "money",
+    "guarantee_fee_subsidy_amount": "money",
+    "guarantee_claim_rate": "share",
+    "guaranteed_approvable_loans_n": "count",
+    "guarantee_lenders_suspended_n": "count",
+    "guarantee_first_suspension_day": "day",
+    "relief_claim_amount": "money",
+    "relief_tariff_cut_amount": "money",
+    "relief_tariff_cut_landlords_amount": "money",
+    "relief_tariff_cut_utilities_amount": "money",
+    "relief_tariff_cut_carriers_amount": "money",
     # experiments
     "first_zone_budget_exhausted_day": "day",
     "replications": "count",
@@ -193,6 +203,7 @@ _COLUMN_UNITS: dict[str, str] = {
     "timeseries.claims_paid_amount": "money",
     "timeseries.aware_share": "share",
     "timeseries.npl_compensation_paid_amount": "money",
+    "timeseries.relief_tariff_cut_amount": "money",
     # quotas
     "quotas.account": "text",
     "quotas.kind": "text",
@@ -209,6 +220,7 @@ _COLUMN_UNITS: dict[str, str] = {
     "quotas.exhausted_on": "day",
     "quotas.used_share": "share",
     "quotas.exhausted_date": "date",
+    "quotas.guarantee_suspended_day": "day",
     # savings
     "savings.category": "text",
     "savings.amount": "money",

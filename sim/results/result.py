@@ -49,6 +49,7 @@ SAVINGS_CATEGORIES = (
     "interest",
     "guarantee_fee",
     *(f"relief_{c}" for c in COST_CATEGORIES),
+    *(f"relief_tariff_cut_{c}" for c in COST_CATEGORIES),
     "award",
 )
 
@@ -391,6 +392,15 @@ def _account_tables(model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
         (s.horizon.start_date + timedelta(days=int(d))).isoformat() if pd.notna(d) else None
         for d in quotas["exhausted_on"]
     ]
+    gi = model.guarantee
+    if gi.active and gi.config.suspend_claim_rate is not None:
+        # the day each lender's guarantees were suspended, on its quota's row
+        names = [f"quota:{n}" for n in model.lenders.names]
+        day_of = dict(zip(names, gi.suspended_day.tolist(), strict=True))
+        days = [day_of.get(name, -1) for name in quotas["account"]]
+        quotas["guarantee_suspended_day"] = pd.array(
+            [d if d >= 0 else None for d in days], dtype="Int64"
+        )
     hist = model.ledger.history() * scale
     levels = pd.DataFrame(hist, columns=model.ledger.names)
     levels.index.name = "day"
@@ -411,6 +421,9 @@ def _savings_table(
     awards = model.instrument(AwardsInstrument)
     if relief.active:
         per_cat[[row[f"relief_{c}"] for c in COST_CATEGORIES]] = relief.paid_by_cat
+        if relief.has_cuts:
+            cut_rows = [row[f"relief_tariff_cut_{c}"] for c in COST_CATEGORIES]
+            per_cat[cut_rows] = relief.cut_paid_by_cat
     per_cat[row["award"]] = awards.received
     fi, ci = np.nonzero(per_cat.T)
     savings = pd.DataFrame(
