@@ -150,3 +150,13 @@ def test_batch_lenders_by_name_and_group():
     assert all(n.startswith("other_bank_") for n, k in zip(names, inside, strict=True) if k)
     first = sc.banks.lenders[0].name
     assert _batch_lenders([first], sc, names).tolist() == [n == first for n in names]
+
+
+def test_a_full_batch_fund_never_costs_a_loan_the_bank_would_make():
+    """When the capacity cannot take a batch loan's guarantee, the lender lends without
+    cover (it would have anyway) instead of refusing it: a small fund only adds loans."""
+    small_fund = ["guarantee.capital=20m", "guarantee.mode=batch"]
+    with_fund = _model(*small_fund)
+    assert with_fund.ledger.closed[with_fund.guarantee.capacity_id]  # it did fill up
+    without = _model("guarantee=null")
+    assert _approved(with_fund).sum() >= _approved(without).sum()
