@@ -92,3 +92,22 @@ def test_bad_relief_options_name_the_field(override, field):
     with pytest.raises(ScenarioError) as err:
         small_scenario(override)
     assert field in err.value.fields
+
+
+def test_experiment_savings_page_shows_tariff_cuts_beside_claims():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    import sim
+    from sim.reporting.experiment_pages import _savings_keys, outcome_pages
+
+    base = small_scenario(*FAST)
+    cuts = small_scenario(*FAST, *CUTS, "name=cuts")
+    r = sim.compare(base, [cuts], 2, processes=1)
+    keys = _savings_keys(r)
+    assert keys.index("relief_tariff_cut_amount") == keys.index("relief_paid_amount") + 1
+    page = dict(outcome_pages(r))["savings"]
+    page(Figure())  # the scenario without cuts has no bar, and no warning (errors in tests)
+    assert _savings_keys(sim.replicate(base, 2, processes=1)) == keys[:3] + keys[4:]
