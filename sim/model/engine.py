@@ -27,7 +27,6 @@ from .banks import (
     bank_expected_loss,
     build_lenders,
     credit_approved,
-    review_capacity,
 )
 from .batches import _exclusive_firm_cumsum, _Table
 from .behaviour import (
@@ -49,7 +48,8 @@ from .instruments import (
 )
 from .ledger import Ledger
 from .population import make_population
-from .queue import _UINT16_MAX, Agenda, FluidQueue, finish_share
+from .queue import _UINT16_MAX, Agenda
+from .review import _Review
 
 __all__ = ["Model", "simulate", "OUTCOMES", "NEED_FATES", "TIMESERIES_COLUMNS"]
 
@@ -61,10 +61,6 @@ _F_APPLIED, _F_DECLINED, _F_UNAWARE, _F_INELIGIBLE, _F_SMALL, _F_OVER, _F_NOTDUE
 # offsets of the processes within a day: their order
 # (the measures' processes run at MEASURES_OFFSET + k/100, see instruments.base)
 _AT_ARRIVALS, _AT_SUBMIT, _AT_DECIDE, _AT_BOOK, _AT_RECORD = (0.0, 0.1, 0.2, 0.3, 0.9)
-
-#: Below this many simulated reviews a day at full capacity, a server class's decision
-#: dates are coarse (one simulated application holds it for more than a day): warned.
-MIN_SIMULATED_REVIEWS_PER_DAY = 1.0
 
 #: Daily columns of every run, in table order (measures add ``extra_columns`` when active).
 TIMESERIES_COLUMNS = (
@@ -89,7 +85,7 @@ TIMESERIES_COLUMNS = (
 )
 
 
-class Model:
+class Model(_Review):
     """State and processes of one run."""
 
     def __init__(self, scenario: Scenario, seed_seq: np.random.SeedSequence):
@@ -265,35 +261,6 @@ class Model:
         self.events_n = 0
         self.partial_grants_n = 0  # loans granted for less than asked (partial grants)
 
-    def _set_up_review(self) -> None:
-        """The bank review queue (one server per class of identical lenders) and the
-        programme's registration step, with capacity over time (docs/model.md 2.7)."""
-        s, lenders, scale = self.scenario, self.lenders, self.scale
-        # a simulated review stands for `scale` real ones: it finishes at their mean time
-        share = finish_share(scale)
-        cap = review_capacity(lenders, self.working)
-        self.capacity = cap
-        constant = bool((cap == cap[:, :1]).all()) and not s.banks.existing_customers_first
-        self.bank_queue = FluidQueue(cap[:, 0] if constant else cap, finish_share=share)
-        self.joins_later = bool((lenders.join_day > 0).any())
-        self.reg_queue = None
-        per_day = s.loan_pool.processing_cap_per_day
-        if per_day is not None:
-            reg = np.full((1, self.days), per_day / scale) * self.working
-            self.reg_queue = FluidQueue(
-                reg if not self.working.all() else reg[:, 0], finish_share=share
-            )
-        self.review_agenda = Agenda()
-        full = np.bincount(lenders.server, weights=lenders.review_rate_per_day)
-        for name, c in zip(lenders.server_names, full, strict=True):
-            if c < MIN_SIMULATED_REVIEWS_PER_DAY:
-                self.warnings.append(
-                    f"lenders {name!r} review about {c:.2g} simulated applications a day at "
-                    f"full capacity (population.scale {scale:g}: each stands for {scale:g} "
-                    f"real ones), so their decision dates are coarse; use "
-                    f"population.scale at most {c * scale:,.0f} (their real reviews a day)"
-                )
-
     def instrument(self, kind: type[Instrument]) -> Instrument:
         """The run's measure of class ``kind``."""
         return next(i for i in self.instruments if isinstance(i, kind))
@@ -402,63 +369,6 @@ class Model:
         keep = days < self.days
         agenda.add(days[keep], ids[keep])
 
-    def submissions(self, day: int) -> None:
-        ids = self.submit_agenda.pop(day)
-        if ids.size:
-            self.ts["applications_n"][day] += ids.size
-        if self.reg_queue is not None or self.joins_later:
-            # through the registration step and the wait for a lender to join
-            if ids.size and self.reg_queue is not None:
-                t = self.reg_queue.admit(np.zeros(ids.size, dtype=np.int64), day)
-                self._file(self.review_agenda, _day_of(t, self.days), ids)
-            elif ids.size:
-                self.review_agenda.add(np.full(ids.size, day), ids)
-            ids = self._joined(day, self.review_agenda.pop(day))
-        a = self.apps.cols
-        if ids.size:
-            bank = a["bank"][ids]
-            server = self.lenders.server[bank]
-            if self.scenario.banks.existing_customers_first:
-                own = bank == self.firms.main_bank[a["firm"][ids]]
-                self.bank_queue.defer(server[~own], ids[~own])
-                ids, bank, server = ids[own], bank[own], server[own]
-            self._to_decision(ids, bank, self.bank_queue.admit(server, day))
-        if self.scenario.banks.existing_customers_first:
-            started, finish = self.bank_queue.serve_deferred(day)
-            self._to_decision(started, a["bank"][started], finish)
-
-    def _to_decision(self, ids: np.ndarray, bank: np.ndarray, finish: np.ndarray) -> None:
-        """File reviewed applications under their decision day (review end + review days)."""
-        if ids.size == 0:
-            return
-        # a review ending exactly at the end of a day ends on that day (a working day)
-        done = np.maximum(np.ceil(finish) - 1, 0)
-        decide = np.where(
-            np.isfinite(finish), done + self.lenders.review_days[bank], self.days
-        ).astype(np.int64)
-        self._file(self.decide_agenda, decide, ids)
-
-    def _joined(self, day: int, ids: np.ndarray) -> np.ndarray:
-        """The applications whose lender has joined; the others wait for it or move."""
-        if ids.size == 0 or not self.joins_later:
-            return ids
-        a, lenders = self.apps.cols, self.lenders
-        bank = a["bank"][ids]
-        waiting = lenders.join_day[bank] > day
-        if not waiting.any():
-            return ids
-        if self.scenario.banks.before_join == "other_lender":
-            w = waiting.nonzero()[0]
-            # attempt 0 never draws a retry's lender, so its draw picks this one
-            u = self.needs.u_bank[a["need"][ids[w]], a["attempt"][ids[w]]]
-            new = choose_retry_bank(u, bank[w], lenders.market_share, lenders.join_day <= day)
-            moved = new >= 0
-            a["bank"][ids[w[moved]]] = new[moved]
-            waiting[w[moved]] = False
-        later = ids[waiting]
-        self._file(self.review_agenda, lenders.join_day[a["bank"][later]], later)
-        return ids[~waiting]
-
     def decisions(self, day: int) -> None:
         # long on purpose: one batch decided in the order of docs/model.md 2.8 (limit, appetite,
         # guarantee referral, ledger); split, a dozen batch arrays would pass between helpers
@@ -498,20 +408,24 @@ class Model:
         ok_alone = ok0 if keeps is None else credit_approved(el0, appetite)
         g = np.zeros(ids.size)
         needs_g = np.zeros(ids.size, dtype=bool)
-        if self.guarantee.active:
-            cand = ~ok0 & self.guarantee.accepts(f.tier[firm], pd_a) & (outcome == _PENDING)
+        gi = self.guarantee
+        if gi.active:
+            cand = gi.referred(ok0, f.tier[firm], pd_a, bank, outcome == _PENDING, self.ledger)
             if cand.any():
                 c_idx = cand.nonzero()[0]
                 c_firm, c_amount = firm[c_idx], amount[c_idx]
-                g_c = self.guarantee.amount(c_amount, self.g_out[c_firm])
+                g_c = gi.amount(c_amount, self.g_out[c_firm])
                 if twice:
                     earlier = _exclusive_firm_cumsum(c_firm, g_c)
-                    g_c = self.guarantee.amount(c_amount, self.g_out[c_firm] + earlier)
-                el1 = bank_expected_loss(pd_term[c_idx], lgd[c_idx], coll[c_idx], g_c / c_amount)
+                    g_c = gi.amount(c_amount, self.g_out[c_firm] + earlier)
+                el1 = gi.bank_loss(pd_term[c_idx], lgd[c_idx], coll[c_idx], g_c / c_amount)
                 if keeps is not None:
                     el1 = el1 * keeps[c_idx]
                 ok1 = credit_approved(el1, appetite[c_idx])
                 use = ok1 & (g_c > 0)
+                if gi.mode == "bank_choice":
+                    el0_c = el0[c_idx] if keeps is None else el0[c_idx] * keeps[c_idx]
+                    use &= ~ok0[c_idx] | gi.worth_the_fee(el0_c - el1, g_c / c_amount)
                 g[c_idx[use]] = g_c[use]
                 needs_g[c_idx[use]] = True
         live = (outcome == _PENDING) & (ok0 | needs_g)
@@ -542,10 +456,21 @@ class Model:
                     self.partial_grants_n += int(part.sum())
             else:
                 granted, failed = self.ledger.draw(acc, amt, day)
+            # a loan the bank makes anyway is lent without cover when the fund is full
+            bare = ~granted & (failed == gi.capacity_id) & ok0[li] & needs_g[li]
+            if bare.any():
+                b_idx = bare.nonzero()[0]
+                g[li[b_idx]] = 0.0
+                needs_g[li[b_idx]] = False
+                granted[b_idx], failed[b_idx] = self.ledger.draw(
+                    acc[b_idx, :k], amt[b_idx, :k], day
+                )
             outcome[li[granted]] = _APPROVED
             ref = (~granted).nonzero()[0]
             outcome[li[ref]] = self.refusal_of_account[failed[ref]]
         g = np.where(outcome == _APPROVED, g, 0.0)
+        if gi.active and gi.config.extended:
+            gi.approvable_n += int(((g > 0) & ok0).sum())
         a["outcome"][ids] = outcome
         a["guarantee"][ids] = g
         a["additional"][ids] = (outcome == _APPROVED) & ~ok_alone
@@ -583,8 +508,11 @@ class Model:
         a["subsidy"][app] = self.pool.subsidy(amount, credit)
         a["fee_saving"][app] = self.guarantee.fee_savings(g)
         a["fee_income"][app] = self.guarantee.fee_income(g)
-        a["expected_guarantee_loss"][app] = (
-            self.pd_term[firm] * self.lenders.lgd[a["bank"][app]] * g
+        a["expected_guarantee_loss"][app] = self.guarantee.expected_loss(
+            self.pd_term[firm],
+            g,
+            self.lenders.lgd[a["bank"][app]],
+            self.firms.collateral_ratio[firm],
         )
         self.ts["disbursed_amount"][day] += amount.sum()
         self.ts["guaranteed_amount"][day] += g.sum()
@@ -667,11 +595,6 @@ class Model:
         for offset, step, kw in procs:
             env.process(self._daily(env, offset, step, **kw))
         env.run(until=self.days)
-
-
-def _day_of(t: np.ndarray, days: int) -> np.ndarray:
-    """The day a finishing time falls on (``days``, i.e. never, when it is infinite)."""
-    return np.where(np.isfinite(t), np.floor(t), days).astype(np.int64)
 
 
 def simulate(scenario: Scenario, seed_seq: np.random.SeedSequence) -> Model:

@@ -10,6 +10,7 @@ replications carries a warning on its Axes.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -34,6 +35,15 @@ SAVINGS_KEYS = (
     "awards_paid_amount",
     "savings_total_amount",
 )
+
+
+def _savings_keys(result: ExperimentResult) -> tuple[str, ...]:
+    """:data:`SAVINGS_KEYS`, with the tariff cuts after the relief claimed when a run has them."""
+    if "relief_tariff_cut_amount" not in result.runs:
+        return SAVINGS_KEYS
+    i = SAVINGS_KEYS.index("relief_paid_amount") + 1
+    return (*SAVINGS_KEYS[:i], "relief_tariff_cut_amount", *SAVINGS_KEYS[i:])
+
 
 #: Refused applications by reason (summary keys); together they are every refusal.
 REFUSAL_KEYS = (
@@ -89,8 +99,10 @@ def plot_band_bars(
         rows = result.runs[result.runs["point"] == p]
         fewest = min(fewest, len(rows))
         v = rows[list(keys)].to_numpy(dtype=float) / scale
-        mean = np.nanmean(v, axis=0)
-        lo, hi = np.nanpercentile(v, [5, 95], axis=0)
+        with warnings.catch_warnings():  # a figure a scenario does not have: no bar
+            warnings.simplefilter("ignore", RuntimeWarning)
+            mean = np.nanmean(v, axis=0)
+            lo, hi = np.nanpercentile(v, [5, 95], axis=0)
         err = np.vstack([mean - lo, hi - mean])
         artists.append(
             ax.bar(
@@ -189,7 +201,7 @@ def outcome_pages(
 
             return draw
 
-        pages.append(("savings", grid(SAVINGS_KEYS, "Savings of firms by category")))
+        pages.append(("savings", grid(_savings_keys(result), "Savings of firms by category")))
         if _has_zones(result):
             pages.append(("zones", grid(["zone_budgets_exhausted_n"], "Zone budgets exhausted")))
         pages.append(("refusals", grid(REFUSAL_KEYS, "Refused applications by reason")))
@@ -197,7 +209,7 @@ def outcome_pages(
 
     def savings(fig: Figure) -> None:
         ax = fig.subplots()
-        plot_band_bars(ax, result, SAVINGS_KEYS, scale=1e9, unit=f"bn {cur}")
+        plot_band_bars(ax, result, _savings_keys(result), scale=1e9, unit=f"bn {cur}")
         ax.set_title("Savings of firms by category: mean and 5-95 % over replications")
 
     def zones(fig: Figure) -> None:

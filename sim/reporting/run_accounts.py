@@ -10,8 +10,11 @@ says "reached" and how far lending went beyond it.
 from __future__ import annotations
 
 import pandas as pd
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 
 from ..results import RunResult
+from .axes import RGBA_GREY_05, date_axis
 from .formatting import format_count, format_money
 from .i18n import tr
 
@@ -162,3 +165,53 @@ def _account_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
     if lp.partial_grants:
         rows.append(("h.partial", format_count(s.get("partial_grants_n", 0))))
     return rows
+
+
+def plot_capacity(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]:
+    """Daily review capacity of the lenders that have joined, against applications
+    submitted; shaded: a group's lenders joining; dotted: a named lender joining."""
+    ts = result.timeseries
+    dates = pd.DatetimeIndex(ts["date"])
+    # 7-day means: with a calendar, days off would turn daily capacity into a solid band
+    a = ax.plot(
+        dates,
+        ts["review_capacity_n"].rolling(7, min_periods=1).mean(),
+        lw=1.5,
+        label=tr("capacity.capacity", lang),
+    )
+    b = ax.plot(
+        dates,
+        ts["applications_n"].rolling(7, min_periods=1).mean(),
+        lw=1.5,
+        label=tr("capacity.submitted", lang),
+    )
+    banks = result.scenario.banks
+    for lender in banks.lenders:
+        if lender.join_day > 0:
+            ax.axvline(dates[lender.join_day], color=RGBA_GREY_05, ls=":", lw=1)
+            ax.annotate(
+                tr("capacity.joins", lang, name=lender.name),
+                (dates[lender.join_day], 1.0),
+                xycoords=("data", "axes fraction"),
+                fontsize=7,
+                rotation=90,
+                va="top",
+                ha="right",
+            )
+    g = banks.group
+    if g is not None and (g.join_day > 0 or g.onboarding_days > 1):
+        last = min(g.join_day + g.onboarding_days - 1, len(dates) - 1)
+        ax.axvspan(
+            dates[g.join_day],
+            dates[last],
+            color="0.85",
+            lw=0,
+            label=tr("capacity.onboarding", lang, name=g.name, n=g.n),
+        )
+    ax.set_title(tr("capacity.title", lang))
+    ax.set_ylabel(tr("capacity.ylabel", lang))
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    date_axis(ax, lang)
+    ax.legend(fontsize=8, loc="upper right")
+    return [*a, *b]

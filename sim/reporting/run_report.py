@@ -28,8 +28,9 @@ from .axes import RGBA_GREY_05, RGBA_GREY_LIGHT, RGBA_RED_09, date_axis, line_co
 from .fonts import report_rc
 from .formatting import format_count, format_money
 from .i18n import check_lang, code_label, tr
+from .measure_rows import guarantee_rows, relief_rows
 from .pages import style_table, write_pages
-from .run_accounts import _account_rows, _fmt_day, _pool_title
+from .run_accounts import _account_rows, _fmt_day, _pool_title, plot_capacity
 from .savings_plots import plot_savings_over_time
 
 __all__ = [
@@ -128,56 +129,6 @@ def plot_disbursed(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist
     ax.grid(alpha=0.3)
     date_axis(ax, lang)
     ax.legend(fontsize=8, loc="upper left")
-    return [*a, *b]
-
-
-def plot_capacity(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]:
-    """Daily review capacity of the lenders that have joined, against applications
-    submitted; shaded: a group's lenders joining; dotted: a named lender joining."""
-    ts = result.timeseries
-    dates = _dates(result)
-    # 7-day means: with a calendar, days off would turn daily capacity into a solid band
-    a = ax.plot(
-        dates,
-        ts["review_capacity_n"].rolling(7, min_periods=1).mean(),
-        lw=1.5,
-        label=tr("capacity.capacity", lang),
-    )
-    b = ax.plot(
-        dates,
-        ts["applications_n"].rolling(7, min_periods=1).mean(),
-        lw=1.5,
-        label=tr("capacity.submitted", lang),
-    )
-    banks = result.scenario.banks
-    for lender in banks.lenders:
-        if lender.join_day > 0:
-            ax.axvline(dates[lender.join_day], color=RGBA_GREY_05, ls=":", lw=1)
-            ax.annotate(
-                tr("capacity.joins", lang, name=lender.name),
-                (dates[lender.join_day], 1.0),
-                xycoords=("data", "axes fraction"),
-                fontsize=7,
-                rotation=90,
-                va="top",
-                ha="right",
-            )
-    g = banks.group
-    if g is not None and (g.join_day > 0 or g.onboarding_days > 1):
-        last = min(g.join_day + g.onboarding_days - 1, len(dates) - 1)
-        ax.axvspan(
-            dates[g.join_day],
-            dates[last],
-            color="0.85",
-            lw=0,
-            label=tr("capacity.onboarding", lang, name=g.name, n=g.n),
-        )
-    ax.set_title(tr("capacity.title", lang))
-    ax.set_ylabel(tr("capacity.ylabel", lang))
-    ax.set_ylim(bottom=0)
-    ax.grid(alpha=0.3)
-    date_axis(ax, lang)
-    ax.legend(fontsize=8, loc="upper right")
     return [*a, *b]
 
 
@@ -346,11 +297,24 @@ def plot_savings_by_category(ax: Axes, result: RunResult, lang: str = "en") -> l
         * scale
         / _big(lang)
     )
+    # tariff-cut categories appear only when a category is cut (docs/model.md 2.13a); then
+    # relief rows that are empty go, and claimed relief is marked as paid by the budget
+    codes = tab.index.astype(str)
+    cuts = codes.str.startswith("relief_tariff_cut_")
+    has_cuts = bool((tab[cuts].sum(axis=1) > 0).any())
+    relief = codes.str.startswith("relief_")
+    tab = tab[~(relief if has_cuts else cuts) | (tab.sum(axis=1) > 0).to_numpy()]
+    labels = [
+        tr("savings.claimed", lang, what=code_label(c, lang))
+        if has_cuts and c.startswith("relief_") and not c.startswith("relief_tariff_cut_")
+        else code_label(c, lang)
+        for c in tab.index.astype(str)
+    ]
     bottom = np.zeros(len(tab))
     artists: list[Artist] = []
     for i, tier in enumerate(tab.columns):
         bars = ax.barh(
-            [code_label(str(c), lang) for c in tab.index],
+            labels,
             tab[tier],
             left=bottom,
             color=_TIER_COLOURS[i % len(_TIER_COLOURS)],
@@ -480,9 +444,10 @@ def _headline_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]
         ("h.zones_exhausted", of(s["zone_budgets_exhausted_n"], s["zone_budgets_n"])),
         ("h.unmet", m("unmet_demand_amount")),
         ("h.guaranteed", f"{m('guaranteed_amount')} ({c(s['guaranteed_loans_n'])})"),
+        *guarantee_rows(result, lang),
         ("h.interest", f"{m('interest_savings_amount')} ({m('interest_subsidy_amount')})"),
         ("h.fees", m("guarantee_fee_savings_amount")),
-        ("h.relief", m("relief_paid_amount")),
+        *relief_rows(result, lang),
         ("h.awards", f"{m('awards_paid_amount')} ({c(s['firms_promoted_n'])})"),
         ("h.funds", m("funds_invested_amount")),
         *(
@@ -562,7 +527,8 @@ def _cover(fig: Figure, result: RunResult, lang: str = "en") -> None:
         loc="upper center",
         cellLoc="left",
     )
-    style_table(table, fontsize=9, row_scale=1.35)
+    # optional measures add rows: keep the table on the page
+    style_table(table, fontsize=9, row_scale=min(1.35, 1.35 * 23 / len(rows)))
 
 
 def _pages(result: RunResult, lang: str = "en") -> list[tuple[str, Any]]:

@@ -154,6 +154,24 @@ _EN: dict[str, str] = {
     "target." + _SCALED,
     "partial_grants_n": "Loans granted for less than asked: what remained of a hard or "
     "revolving account (loan_pool.partial_grants)." + _SCALED,
+    "guarantee_fee_subsidy_amount": "Part of the guarantee fee the districts pay for firms "
+    "(guarantee.fee_subsidy_share; a fiscal cost)." + _SCALED,
+    "guarantee_claim_rate": "Claims paid within the horizon over the guarantees written.",
+    "guaranteed_approvable_loans_n": "Guaranteed loans the lender would have approved without "
+    "cover (batch and bank-choice guarantees)." + _SCALED,
+    "guarantee_lenders_suspended_n": "Lenders whose guarantees were suspended because their "
+    "claim rate passed guarantee.suspend_claim_rate.",
+    "guarantee_first_suspension_day": "Day the first lender's guarantees were suspended; empty "
+    "if none was.",
+    "relief_claim_amount": "Relief claimed by firms and paid from the zone budgets (a fiscal "
+    "cost; the same as relief_paid_amount)." + _SCALED,
+    "relief_tariff_cut_amount": "Relief given as tariff cuts: no application, no budget, "
+    "borne by the suppliers (not a fiscal cost)." + _SCALED,
+    "relief_tariff_cut_landlords_amount": "Tariff cuts on rent, borne by landlords." + _SCALED,
+    "relief_tariff_cut_utilities_amount": "Tariff cuts on electricity and water, borne by the "
+    "utilities." + _SCALED,
+    "relief_tariff_cut_carriers_amount": "Tariff cuts on broadband, borne by the telecom "
+    "carriers." + _SCALED,
     "first_zone_budget_exhausted_day": "Day the first zone or cluster budget ran out; empty if "
     "none did.",
     "replications": "Replications (runs on different seeds).",
@@ -253,6 +271,8 @@ _EN: dict[str, str] = {
     "outstanding (before any unpaid subsidy)." + _SCALED,
     "timeseries.savings_accrued_amount": "Savings of firms that day: interest, access value and "
     "guarantee fees accrued, relief and awards received." + _SCALED,
+    "timeseries.relief_tariff_cut_amount": "Relief given as tariff cuts that day (borne by the "
+    "suppliers, not a budget)." + _SCALED,
     # ---- quotas (one row per account)
     "quotas.account": "Name of the account (quota:<lender>, zone:<zone>, ...).",
     "quotas.kind": "Kind of account (bank_quota, loan_pool, credit_sub_quota, "
@@ -281,10 +301,14 @@ _EN: dict[str, str] = {
     "quotas.reached_date": "Calendar date of reached_on; empty if not reached.",
     "quotas.overshoot": "Amount a target account drew beyond its level (0 for hard and "
     "revolving accounts)." + _SCALED,
+    "quotas.guarantee_suspended_day": "Day the lender of this quota stopped getting new "
+    "guarantees (its claim rate passed guarantee.suspend_claim_rate); empty if it did not.",
     # ---- savings
     "savings.tier": "Tier of the firm at the end of the run.",
     "savings.category": "What was saved or received: interest, guarantee_fee, relief_rent, "
-    "relief_electricity, relief_water, relief_internet, award.",
+    "relief_electricity, relief_water, relief_internet (relief claimed from zone budgets), "
+    "relief_tariff_cut_rent, ..._electricity, ..._water, ..._internet (tariff cuts borne by "
+    "landlords, utilities and carriers), award.",
     "savings.amount": "Amount the firm saved or received in that category.",
     # ---- needs (funnel by tier)
     "needs.tier": "Tier of the firm when the need came due.",

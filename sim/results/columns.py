@@ -158,6 +158,16 @@ FIGURES: dict[str, str] = {
     "guarantee_target_reached_day": "day",
     "guarantee_overshoot_amount": "money",
     "partial_grants_n": "count",
+    "guarantee_fee_subsidy_amount": "money",
+    "guarantee_claim_rate": "share",
+    "guaranteed_approvable_loans_n": "count",
+    "guarantee_lenders_suspended_n": "count",
+    "guarantee_first_suspension_day": "day",
+    "relief_claim_amount": "money",
+    "relief_tariff_cut_amount": "money",
+    "relief_tariff_cut_landlords_amount": "money",
+    "relief_tariff_cut_utilities_amount": "money",
+    "relief_tariff_cut_carriers_amount": "money",
     # experiments
     "first_zone_budget_exhausted_day": "day",
     "replications": "count",
@@ -249,6 +259,7 @@ _COLUMN_UNITS: dict[str, str] = {
     "timeseries.interest_saving_accrued_amount": "money",
     "timeseries.subsidy_accrued_amount": "money",
     "timeseries.savings_accrued_amount": "money",
+    "timeseries.relief_tariff_cut_amount": "money",
     # quotas
     "quotas.account": "text",
     "quotas.kind": "text",
@@ -269,6 +280,7 @@ _COLUMN_UNITS: dict[str, str] = {
     "quotas.reached_on": "day",
     "quotas.reached_date": "date",
     "quotas.overshoot": "money",
+    "quotas.guarantee_suspended_day": "day",
     # savings
     "savings.category": "text",
     "savings.amount": "money",

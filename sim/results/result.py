@@ -52,6 +52,7 @@ SAVINGS_CATEGORIES = (
     "interest",
     "guarantee_fee",
     *(f"relief_{c}" for c in COST_CATEGORIES),
+    *(f"relief_tariff_cut_{c}" for c in COST_CATEGORIES),
     "award",
 )
 
@@ -401,6 +402,20 @@ def _account_tables(model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
             (s.horizon.start_date + timedelta(days=int(d))).isoformat() if pd.notna(d) else None
             for d in quotas[col]
         ]
+    gi = model.guarantee
+    if gi.active and gi.config.suspend_claim_rate is not None:
+        # the day each lender's guarantees were suspended, on its quota's row (a group's
+        # lenders share one quota: its row shows the first of them suspended)
+        day_of: dict[str, int] = {}
+        for name, d in zip(model.lenders.names, gi.suspended_day.tolist(), strict=True):
+            key = f"quota:{name}"
+            if s.banks.group is not None and name.startswith(f"{s.banks.group.name}_"):
+                key = f"quota:{s.banks.group.name}"
+            if d >= 0:
+                day_of[key] = min(d, day_of.get(key, d))
+        quotas["guarantee_suspended_day"] = pd.array(
+            [day_of.get(name) for name in quotas["account"]], dtype="Int64"
+        )
     hist = model.ledger.history() * scale
     levels = pd.DataFrame(hist, columns=model.ledger.names)
     levels.index.name = "day"
@@ -421,6 +436,9 @@ def _savings_table(
     awards = model.instrument(AwardsInstrument)
     if relief.active:
         per_cat[[row[f"relief_{c}"] for c in COST_CATEGORIES]] = relief.paid_by_cat
+        if relief.has_cuts:
+            cut_rows = [row[f"relief_tariff_cut_{c}"] for c in COST_CATEGORIES]
+            per_cat[cut_rows] = relief.cut_paid_by_cat
     per_cat[row["award"]] = awards.received
     fi, ci = np.nonzero(per_cat.T)
     savings = pd.DataFrame(

@@ -160,6 +160,20 @@ class Scenario(_Section):
                 )
         if self.guarantee is not None:
             tier_ok("guarantee.eligible_tiers", self.guarantee.eligible_tiers)
+            batch = self.guarantee.batch_lenders
+            if batch != "all":
+                known_lenders = [b.name for b in self.banks.lenders]
+                if self.banks.group is not None:
+                    known_lenders.append(self.banks.group.name)
+                for i, name in enumerate(batch):
+                    if name not in known_lenders:
+                        errors.append(
+                            (
+                                f"guarantee.batch_lenders.{i}",
+                                f"unknown lender {name!r}; expected 'all' or names among "
+                                f"{known_lenders} (a group's name stands for all its members)",
+                            )
+                        )
         if self.cost_relief is not None:
             tier_ok("cost_relief.eligible_tiers", self.cost_relief.eligible_tiers)
             known = set(zone_names(self.population.zones))
