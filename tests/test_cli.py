@@ -1,4 +1,9 @@
-"""The smesim command: outputs, exit codes, and nothing written on bad input."""
+"""The smesim command: outputs, exit codes, and nothing written on bad input.
+
+The commands run in this process (Typer's ``CliRunner``: the same app, exit codes and
+streams as the installed command, without a new interpreter importing numpy, pandas and
+matplotlib each time); the first run goes through ``python -m cli`` as a user's does.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,13 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
+from typer.testing import CliRunner
+
+import cli
 
 from .conftest import BASELINE, SMALL
 
@@ -16,10 +25,17 @@ SMESIM = [sys.executable, "-m", "cli"]
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def smesim(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*SMESIM, *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=600
-    )
+def smesim_process(*args: str) -> subprocess.CompletedProcess:
+    """The command in its own process, as a user runs it."""
+    return subprocess.run([*SMESIM, *args], capture_output=True, text=True, cwd=ROOT, timeout=600)
+
+
+def smesim(*args: str) -> SimpleNamespace:
+    """The command in this process: its exit code, stdout and stderr."""
+    res = CliRunner().invoke(cli.app, list(args))
+    if res.exception is not None and not isinstance(res.exception, SystemExit):
+        raise res.exception  # an internal error: show its traceback
+    return SimpleNamespace(returncode=res.exit_code, stdout=res.stdout, stderr=res.stderr)
 
 
 def _sets(*extra: str) -> list[str]:
@@ -31,7 +47,7 @@ def _sets(*extra: str) -> list[str]:
 
 def test_run_writes_report_tables_summary_and_manifest(tmp_path):
     out = tmp_path / "out"
-    r = smesim("run", str(BASELINE), "--out", str(out), *_sets())
+    r = smesim_process("run", str(BASELINE), "--out", str(out), *_sets())
     assert r.returncode == 0, r.stderr
     for name in [
         "report.pdf",
