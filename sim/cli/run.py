@@ -132,6 +132,8 @@ def run(
             )
         s = result.summary_dict()
         _print_summary(s, language)
+        for note in result.meta.get("warnings", []):
+            typer.echo(f"warning: {note}", err=True)
         _echo_wrote(target, t0, report=not no_report)
 
     _guard(body)

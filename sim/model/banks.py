@@ -1,7 +1,7 @@
 """Banks: the lenders, their review capacity and their credit decision.
 
-Public names: :class:`LenderTable`, :func:`build_lenders`, :func:`bank_expected_loss`,
-:func:`credit_approved`.
+Public names: :class:`LenderTable`, :func:`build_lenders`, :func:`review_capacity`,
+:func:`bank_expected_loss`, :func:`credit_approved`.
 
 A lender approves a loan when its own expected loss rate on the loan, after collateral
 and guarantee cover, is at most its appetite. A guarantee therefore turns refusals of
@@ -16,7 +16,13 @@ import numpy as np
 
 from ..scenario import Scenario
 
-__all__ = ["LenderTable", "build_lenders", "bank_expected_loss", "credit_approved"]
+__all__ = [
+    "LenderTable",
+    "build_lenders",
+    "review_capacity",
+    "bank_expected_loss",
+    "credit_approved",
+]
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,14 @@ class LenderTable:
     review_days: np.ndarray
     max_expected_loss: np.ndarray
     lgd: np.ndarray
+    #: Day each lender joins the programme, and the days it takes to staff up.
+    join_day: np.ndarray
+    ramp_days: np.ndarray
+    #: Server class of each lender: identical lenders (a group; named lenders alike in
+    #: capacity, review days, joining, ramp and market share) share one review queue
+    #: holding their whole capacity.
+    server: np.ndarray
+    server_names: tuple[str, ...]
 
     @property
     def n(self) -> int:
@@ -61,6 +75,8 @@ def build_lenders(scenario: Scenario) -> LenderTable:
                 b.review_days,
                 b.max_expected_loss,
                 b.lgd,
+                b.join_day,
+                b.ramp_days,
             )
         )
     g = scenario.banks.group
@@ -76,10 +92,13 @@ def build_lenders(scenario: Scenario) -> LenderTable:
                     g.review_days,
                     g.max_expected_loss,
                     g.lgd,
+                    g.join_day + (i * g.onboarding_days) // g.n,
+                    g.ramp_days,
                 )
             )
     cols = list(zip(*rows, strict=True))
     scale = scenario.population.scale
+    server, server_names = _server_classes(scenario)
     return LenderTable(
         names=tuple(cols[0]),
         market_share=np.array(cols[1], dtype=float),
@@ -88,7 +107,85 @@ def build_lenders(scenario: Scenario) -> LenderTable:
         review_days=np.array(cols[4], dtype=np.int64),
         max_expected_loss=np.array(cols[5], dtype=float),
         lgd=np.array(cols[6], dtype=float),
+        join_day=np.array(cols[7], dtype=np.int64),
+        ramp_days=np.array(cols[8], dtype=float),
+        server=server,
+        server_names=server_names,
     )
+
+
+def _server_classes(scenario: Scenario) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Server class of each lender (named lenders first, then the group's) and class names."""
+    keys: dict[tuple, int] = {}
+    names: list[str] = []
+    server = []
+    for b in scenario.banks.lenders:
+        key = (
+            b.officers * b.reviews_per_officer_day,
+            b.review_days,
+            b.join_day,
+            b.ramp_days,
+            b.market_share,
+        )
+        if key not in keys:
+            keys[key] = len(names)
+            names.append(b.name)
+        else:
+            k = keys[key]
+            names[k] = f"{names[k]}+{b.name}" if "+" not in names[k] else names[k]
+        server.append(keys[key])
+    g = scenario.banks.group
+    if g is not None:
+        server += [len(names)] * g.n
+        names.append(g.name)
+    return np.array(server, dtype=np.int64), tuple(names)
+
+
+def review_capacity(lenders: LenderTable, working: np.ndarray) -> np.ndarray:
+    """Review capacity of each server class on each day (applications a day).
+
+    A lender reviews nothing before its join day; from then its throughput rises as
+    ``c (1 - exp(-(t - join_day) / ramp_days))`` (full at once when ``ramp_days`` is 0),
+    averaged over each day, and only on working days.
+
+    Parameters
+    ----------
+    lenders
+        The lender table (``review_rate_per_day`` is already divided by the scale).
+    working
+        Whether each day is a review day, shape ``(days,)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n_server_classes, days)``, in the units of ``review_rate_per_day``.
+    """
+    days = working.shape[0]
+    out = np.zeros((len(lenders.server_names), days))
+    # lenders alike in join day, ramp and server class share one curve
+    combo = np.stack([lenders.server, lenders.join_day, lenders.ramp_days.view(np.int64)], axis=1)
+    uniq, inv = np.unique(combo, axis=0, return_inverse=True)
+    rate = np.bincount(inv.ravel(), weights=lenders.review_rate_per_day, minlength=len(uniq))
+    t0 = np.arange(days, dtype=float)
+    for (k, join, _), r_days, c in zip(
+        uniq, lenders.ramp_days[_first_index(inv.ravel(), len(uniq))], rate, strict=True
+    ):
+        tau = t0 - join
+        if r_days > 0:
+            with np.errstate(over="ignore"):
+                share = 1.0 - r_days * (np.exp(-tau / r_days) - np.exp(-(tau + 1) / r_days))
+        else:
+            share = np.ones(days)
+        share[tau < 0] = 0.0
+        out[k] += c * share
+    return out * working
+
+
+def _first_index(inv: np.ndarray, n: int) -> np.ndarray:
+    """Index of the first row of each of ``n`` groups numbered by ``inv``."""
+    first = np.full(n, inv.size, dtype=np.int64)
+    np.minimum.at(first, inv, np.arange(inv.size))
+    return first
 
 
 def bank_expected_loss(

@@ -22,9 +22,16 @@ import numpy as np
 import simpy
 
 from ..scenario import Scenario
-from .banks import LenderTable, bank_expected_loss, build_lenders, credit_approved
+from .banks import (
+    LenderTable,
+    bank_expected_loss,
+    build_lenders,
+    credit_approved,
+    review_capacity,
+)
 from .batches import _exclusive_firm_cumsum, _Table
 from .behaviour import apply_probability, aware_day, awareness_curves, choose_retry_bank
+from .calendar import working_days
 from .codes import NEED_FATES, OUTCOMES, NeedFate, Outcome
 from .demand import _draw_needs
 from .instruments import (
@@ -36,7 +43,7 @@ from .instruments import (
 )
 from .ledger import Ledger
 from .population import make_population
-from .queue import _UINT16_MAX, Agenda, FluidQueue
+from .queue import _UINT16_MAX, Agenda, FluidQueue, finish_share
 
 __all__ = ["Model", "simulate", "OUTCOMES", "NEED_FATES", "TIMESERIES_COLUMNS"]
 
@@ -48,6 +55,10 @@ _F_APPLIED, _F_DECLINED, _F_UNAWARE, _F_INELIGIBLE, _F_SMALL, _F_OVER, _F_NOTDUE
 # offsets of the processes within a day: their order
 # (the measures' processes run at MEASURES_OFFSET + k/100, see instruments.base)
 _AT_ARRIVALS, _AT_SUBMIT, _AT_DECIDE, _AT_BOOK, _AT_RECORD = (0.0, 0.1, 0.2, 0.3, 0.9)
+
+#: Below this many simulated reviews a day at full capacity, a server class's decision
+#: dates are coarse (one simulated application holds it for more than a day): warned.
+MIN_SIMULATED_REVIEWS_PER_DAY = 1.0
 
 #: Daily columns of every run, in table order (measures add ``extra_columns`` when active).
 TIMESERIES_COLUMNS = (
@@ -66,6 +77,7 @@ TIMESERIES_COLUMNS = (
     "defaults_n",
     "claims_paid_amount",
     "aware_share",
+    "review_capacity_n",
 )
 
 
@@ -81,6 +93,9 @@ class Model:
             np.random.default_rng(c) for c in rs
         )
         self.lenders: LenderTable = build_lenders(scenario)
+        self.working = working_days(scenario.horizon.start_date, self.days, scenario.banks.calendar)
+        #: Notes on how far the run's sample can be trusted (shown by the CLI, in the manifest).
+        self.warnings: list[str] = []
         self.firms = make_population(scenario, self.lenders, rng=self.rng_pop)
         f = self.firms
         self.ledger = Ledger(self.days)
@@ -164,7 +179,7 @@ class Model:
     def _set_up_tables(self) -> None:
         """The review queue, the agendas, the applications table and the daily columns."""
         f = self.firms
-        self.bank_queue = FluidQueue(self.lenders.review_rate_per_day)
+        self._set_up_review()
         self.submit_agenda = Agenda()
         self.decide_agenda = Agenda()
         self.end_agenda = Agenda()
@@ -196,7 +211,37 @@ class Model:
         self.g_out = np.zeros(f.n)
         extra = [c for i in self.instruments if i.active for c in i.extra_columns]
         self.ts = {k: np.zeros(self.days) for k in (*TIMESERIES_COLUMNS, *extra)}
+        self.ts["review_capacity_n"][:] = self.capacity.sum(axis=0)
         self.events_n = 0
+
+    def _set_up_review(self) -> None:
+        """The bank review queue (one server per class of identical lenders) and the
+        programme's registration step, with capacity over time (docs/model.md 2.7)."""
+        s, lenders, scale = self.scenario, self.lenders, self.scale
+        # a simulated review stands for `scale` real ones: it finishes at their mean time
+        share = finish_share(scale)
+        cap = review_capacity(lenders, self.working)
+        self.capacity = cap
+        constant = bool((cap == cap[:, :1]).all()) and not s.banks.existing_customers_first
+        self.bank_queue = FluidQueue(cap[:, 0] if constant else cap, finish_share=share)
+        self.joins_later = bool((lenders.join_day > 0).any())
+        self.reg_queue = None
+        per_day = s.loan_pool.processing_cap_per_day
+        if per_day is not None:
+            reg = np.full((1, self.days), per_day / scale) * self.working
+            self.reg_queue = FluidQueue(
+                reg if not self.working.all() else reg[:, 0], finish_share=share
+            )
+        self.review_agenda = Agenda()
+        full = np.bincount(lenders.server, weights=lenders.review_rate_per_day)
+        for name, c in zip(lenders.server_names, full, strict=True):
+            if c < MIN_SIMULATED_REVIEWS_PER_DAY:
+                self.warnings.append(
+                    f"lenders {name!r} review about {c:.2g} simulated applications a day at "
+                    f"full capacity (population.scale {scale:g}: each stands for {scale:g} "
+                    f"real ones), so their decision dates are coarse; use "
+                    f"population.scale at most {c * scale:,.0f} (their real reviews a day)"
+                )
 
     def instrument(self, kind: type[Instrument]) -> Instrument:
         """The run's measure of class ``kind``."""
@@ -308,16 +353,60 @@ class Model:
 
     def submissions(self, day: int) -> None:
         ids = self.submit_agenda.pop(day)
+        if ids.size:
+            self.ts["applications_n"][day] += ids.size
+        if self.reg_queue is not None or self.joins_later:
+            # through the registration step and the wait for a lender to join
+            if ids.size and self.reg_queue is not None:
+                t = self.reg_queue.admit(np.zeros(ids.size, dtype=np.int64), day)
+                self._file(self.review_agenda, _day_of(t, self.days), ids)
+            elif ids.size:
+                self.review_agenda.add(np.full(ids.size, day), ids)
+            ids = self._joined(day, self.review_agenda.pop(day))
+        a = self.apps.cols
+        if ids.size:
+            bank = a["bank"][ids]
+            server = self.lenders.server[bank]
+            if self.scenario.banks.existing_customers_first:
+                own = bank == self.firms.main_bank[a["firm"][ids]]
+                self.bank_queue.defer(server[~own], ids[~own])
+                ids, bank, server = ids[own], bank[own], server[own]
+            self._to_decision(ids, bank, self.bank_queue.admit(server, day))
+        if self.scenario.banks.existing_customers_first:
+            started, finish = self.bank_queue.serve_deferred(day)
+            self._to_decision(started, a["bank"][started], finish)
+
+    def _to_decision(self, ids: np.ndarray, bank: np.ndarray, finish: np.ndarray) -> None:
+        """File reviewed applications under their decision day (review end + review days)."""
         if ids.size == 0:
             return
-        a = self.apps.cols
-        self.ts["applications_n"][day] += ids.size
-        bank = a["bank"][ids]
-        finish = self.bank_queue.admit(bank, day)
+        # a review ending exactly at the end of a day ends on that day (a working day)
+        done = np.maximum(np.ceil(finish) - 1, 0)
         decide = np.where(
-            np.isfinite(finish), np.floor(finish) + self.lenders.review_days[bank], self.days
+            np.isfinite(finish), done + self.lenders.review_days[bank], self.days
         ).astype(np.int64)
         self._file(self.decide_agenda, decide, ids)
+
+    def _joined(self, day: int, ids: np.ndarray) -> np.ndarray:
+        """The applications whose lender has joined; the others wait for it or move."""
+        if ids.size == 0 or not self.joins_later:
+            return ids
+        a, lenders = self.apps.cols, self.lenders
+        bank = a["bank"][ids]
+        waiting = lenders.join_day[bank] > day
+        if not waiting.any():
+            return ids
+        if self.scenario.banks.before_join == "other_lender":
+            w = waiting.nonzero()[0]
+            # attempt 0 never draws a retry's lender, so its draw picks this one
+            u = self.needs.u_bank[a["need"][ids[w]], a["attempt"][ids[w]]]
+            new = choose_retry_bank(u, bank[w], lenders.market_share, lenders.join_day <= day)
+            moved = new >= 0
+            a["bank"][ids[w[moved]]] = new[moved]
+            waiting[w[moved]] = False
+        later = ids[waiting]
+        self._file(self.review_agenda, lenders.join_day[a["bank"][later]], later)
+        return ids[~waiting]
 
     def decisions(self, day: int) -> None:
         # long on purpose: one batch decided in the order of docs/model.md 2.8 (limit, appetite,
@@ -450,14 +539,16 @@ class Model:
             self.needs.u_bank[need[q], nxt],
             bank[q],
             self.lenders.market_share,
-            self.pool.open_lenders(self.ledger),
+            self.pool.open_lenders(self.ledger) & (self.lenders.join_day <= day),
         )
         go = new_bank >= 0
         q, nxt, new_bank = q[go], nxt[go], new_bank[go]
         if q.size == 0:
             return
         self.apps.cols["retried"][ids[q]] = True
-        submit = np.full(q.size, day + b.retry_delay_days, dtype=np.int64)
+        # submissions of a day come before its decisions: a retry goes in the next day at
+        # the earliest (a delay of 0 would otherwise never be submitted)
+        submit = np.full(q.size, day + max(b.retry_delay_days, 1), dtype=np.int64)
         app = self.apps.append(
             need=need[q],
             firm=firm[q],
@@ -506,6 +597,11 @@ class Model:
         for offset, step, kw in procs:
             env.process(self._daily(env, offset, step, **kw))
         env.run(until=self.days)
+
+
+def _day_of(t: np.ndarray, days: int) -> np.ndarray:
+    """The day a finishing time falls on (``days``, i.e. never, when it is infinite)."""
+    return np.where(np.isfinite(t), np.floor(t), days).astype(np.int64)
 
 
 def simulate(scenario: Scenario, seed_seq: np.random.SeedSequence) -> Model:

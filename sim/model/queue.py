@@ -1,20 +1,37 @@
 """Queue: first-come-first-served service with limited daily capacity, for whole batches.
 
-Public names: :class:`FluidQueue`, :class:`Agenda`.
+Public names: :class:`FluidQueue`, :class:`Agenda`, :func:`finish_share`.
 
 Bank officers and service-centre advisers are servers with a throughput of ``c``
 items a day. Items arriving at server ``s`` are served in arrival order, each taking
-``1/c`` days of the server's time, so the finishing time of the ``j``-th item of a
-batch that arrives on day ``a`` is ``max(a, busy_until[s]) + (j + 1)/c``. Because
-capacity does not depend on what the items are, a batch's finishing days are known
-the moment it arrives; no per-item loop and no pending list is needed.
+``1/c`` days of the server's time, so the ``j``-th item of a batch that arrives on
+day ``a`` occupies ``[b + j/c, b + (j + 1)/c]`` with ``b = max(a, busy_until[s])``.
+Because capacity does not depend on what the items are, a batch's finishing days are
+known the moment it arrives; no per-item loop and no pending list is needed.
+
+**Sampling.** A simulated item stands for ``S`` real ones (``population.scale``) whose
+reviews fill its slot one after the other, finishing ``1/S, 2/S, ..., 1`` of the way
+through it; the item finishes at their mean, ``(S + 1) / (2 S)`` of the way through
+(the end of the slot when ``S = 1``), so that its finishing time is unbiased for the
+``S`` real applications it stands for.
+
+**Capacity over time.** With a schedule (items per day for each server and day: lenders
+joining, staffing up, working days), the queue works in units of cumulative capacity
+``W_s(t)`` (items server ``s`` can have finished by time ``t``, linear within a day):
+an item's slot is ``[B + j, B + j + 1]`` with ``B = max(W_s(a), busy_s)``, and its time is
+found by inverting ``W_s``, one ``searchsorted`` for the whole batch.
+
+**Priority.** Items admitted with :meth:`FluidQueue.defer` (a lender's non-customers when
+its own customers go first) wait until a day's capacity is left after the items
+admitted ahead of them (:meth:`FluidQueue.serve_deferred`, once a day); an item started
+is not interrupted.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["FluidQueue", "Agenda"]
+__all__ = ["FluidQueue", "Agenda", "finish_share"]
 
 _UINT16_MAX = 65535
 _INT16_MAX = 32767
@@ -32,22 +49,65 @@ def _run_lengths(starts: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
+def finish_share(scale: float) -> float:
+    """Where in its slot a simulated item finishes: ``(S + 1) / (2 S)`` (1 when ``S <= 1``)."""
+    return (scale + 1) / (2 * scale) if scale > 1 else 1.0
+
+
 class FluidQueue:
-    """FIFO servers with fixed throughput (items per day).
+    """FIFO servers with a throughput in items per day, constant or scheduled by day.
 
     Parameters
     ----------
     rate_per_day
-        Throughput of each server, shape ``(n_servers,)``; 0 means the server never
-        serves (its items finish at ``inf``).
+        Throughput of each server, shape ``(n_servers,)`` (constant), or a schedule of
+        shape ``(n_servers, days)`` (items each server can serve on each day); 0 means the
+        server does not serve (its items finish at ``inf``, as do items a schedule does
+        not finish within its days).
+    finish_share
+        Where in its slot an item finishes: ``1`` (the end: each item is one real
+        application) or ``(S + 1) / (2 S)`` for a sample in which each item stands for
+        ``S`` (see the module notes).
     """
 
-    def __init__(self, rate_per_day: np.ndarray):
-        self.rate = np.asarray(rate_per_day, dtype=float)
-        self.busy_until = np.zeros(self.rate.shape[0])
-        # days of a server's time per item
+    def __init__(self, rate_per_day: np.ndarray, finish_share: float = 1.0):
+        rate = np.asarray(rate_per_day, dtype=float)
+        self.finish_share = float(finish_share)
+        self.scheduled = rate.ndim == 2
+        n = rate.shape[0]
+        self._pending_server = np.empty(0, dtype=np.int64)
+        self._pending_id = np.empty(0, dtype=np.int64)
+        if not self.scheduled:
+            self.rate = rate
+            self.busy_until = np.zeros(n)
+            # days of a server's time per item
+            with np.errstate(divide="ignore", invalid="ignore"):
+                self.step = np.where(self.rate > 0, 1.0 / self.rate, np.inf)
+            return
+        self.schedule = rate
+        self.days = rate.shape[1]
+        # cumulative capacity at the start of each day, one row per server, laid out in
+        # one increasing array (row s shifted by the totals of the rows before it, + 1)
+        cum = np.zeros((n, self.days + 1))
+        np.cumsum(rate, axis=1, out=cum[:, 1:])
+        self.cum = cum
+        self._shift = np.concatenate(([0.0], np.cumsum(cum[:, -1] + 1.0)[:-1]))
+        self._flat = (cum + self._shift[:, None]).ravel()
+        self.busy_w = np.zeros(n)
+
+    def _times(self, servers: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """Time at which servers reach cumulative capacity ``w`` (``inf`` beyond the schedule)."""
+        total = self.cum[servers, -1]
+        inside = w <= total
+        out = np.full(w.shape, np.inf)
+        s, wi = servers[inside], w[inside]
+        i = np.searchsorted(self._flat, wi + self._shift[s], side="left") - s * (self.days + 1)
+        d = np.maximum(i - 1, 0)
+        rate = self.schedule[s, d]
         with np.errstate(divide="ignore", invalid="ignore"):
-            self.step = np.where(self.rate > 0, 1.0 / self.rate, np.inf)
+            frac = np.where(rate > 0, (wi - self.cum[s, d]) / rate, 0.0)
+        out[inside] = d + np.clip(frac, 0.0, 1.0)
+        return out
 
     def admit(self, servers: np.ndarray, day: float) -> np.ndarray:
         """Admit a batch arriving on ``day`` (in the order given) and return finishing times.
@@ -57,7 +117,7 @@ class FluidQueue:
         servers
             Server index of each item, in arrival order.
         day
-            Arrival day of the whole batch.
+            Arrival day of the whole batch (an integer day for a scheduled queue).
 
         Returns
         -------
@@ -68,27 +128,82 @@ class FluidQueue:
         if servers.size == 0:
             return np.empty(0)
         first = servers[0]
-        if (servers == first).all():
+        if not self.scheduled and (servers == first).all():
             # one server (a service centre's advisers, or one lender's batch): no grouping
-            finish = max(float(day), self.busy_until[first]) + (
-                np.arange(1, servers.size + 1) * self.step[first]
-            )
-            self.busy_until[first] = finish[-1]
+            begin = max(float(day), self.busy_until[first])
+            finish = begin + (np.arange(servers.size) + self.finish_share) * self.step[first]
+            self.busy_until[first] = begin + servers.size * self.step[first]
             return finish
-        # a stable sort by server (a radix sort for 16-bit indices) keeps arrival order
-        key = servers.astype(np.int16) if self.rate.shape[0] <= _INT16_MAX else servers
-        order = key.argsort(kind="stable")
-        s_sorted = servers[order]
-        starts = np.concatenate(([True], s_sorted[1:] != s_sorted[:-1])).nonzero()[0]
-        group_len = _run_lengths(starts, s_sorted.size)
-        rank = np.arange(s_sorted.size) - np.repeat(starts, group_len)
-        begin = np.maximum(float(day), self.busy_until[s_sorted])
-        finish_sorted = begin + (rank + 1) * self.step[s_sorted]
-        last = np.append(starts[1:] - 1, s_sorted.size - 1)
-        self.busy_until[s_sorted[last]] = finish_sorted[last]
+        order, s_sorted, rank, last = _group_by_server(servers, self._n_servers())
+        if self.scheduled:
+            begin = np.maximum(self.cum[s_sorted, int(day)], self.busy_w[s_sorted])
+            self.busy_w[s_sorted[last]] = begin[last] + rank[last] + 1
+            finish_sorted = self._times(s_sorted, begin + rank + self.finish_share)
+        else:
+            begin = np.maximum(float(day), self.busy_until[s_sorted])
+            step = self.step[s_sorted]
+            self.busy_until[s_sorted[last]] = begin[last] + (rank[last] + 1) * step[last]
+            finish_sorted = begin + (rank + self.finish_share) * step
         finish = np.empty_like(finish_sorted)
         finish[order] = finish_sorted
         return finish
+
+    def _n_servers(self) -> int:
+        return self.schedule.shape[0] if self.scheduled else self.rate.shape[0]
+
+    def defer(self, servers: np.ndarray, ids: np.ndarray) -> None:
+        """Queue items behind everything admitted, served by :meth:`serve_deferred`.
+
+        Only for a scheduled queue: deferred items use what a day's capacity leaves.
+        """
+        if not self.scheduled:
+            raise TypeError("deferred items need a scheduled queue")
+        self._pending_server = np.concatenate([self._pending_server, servers])
+        self._pending_id = np.concatenate([self._pending_id, ids])
+
+    def serve_deferred(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+        """Start the deferred items that ``day``'s capacity reaches, in the order deferred.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            The ids started and their finishing times.
+        """
+        if self._pending_id.size == 0:
+            return np.empty(0, dtype=np.int64), np.empty(0)
+        servers = self._pending_server
+        order, s_sorted, rank, last = _group_by_server(servers, self._n_servers())
+        begin = np.maximum(self.cum[s_sorted, day], self.busy_w[s_sorted])
+        start = begin + rank
+        go = start < self.cum[s_sorted, day + 1]
+        # per server, the items that start today are a prefix of its pending items
+        served_n = np.bincount(s_sorted[go], minlength=self.busy_w.size)
+        heads = s_sorted[last]
+        self.busy_w[heads] = np.where(
+            served_n[heads] > 0, begin[last] + served_n[heads], self.busy_w[heads]
+        )
+        finish = self._times(s_sorted[go], start[go] + self.finish_share)
+        ids_sorted = self._pending_id[order]
+        started = ids_sorted[go]
+        keep = np.sort(order[~go])  # still pending, in the order deferred
+        self._pending_server = servers[keep]
+        self._pending_id = self._pending_id[keep]
+        return started, finish
+
+
+def _group_by_server(
+    servers: np.ndarray, n_servers: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Stable grouping of items by server: order, sorted servers, rank in group, last index."""
+    # a stable sort by server (a radix sort for 16-bit indices) keeps arrival order
+    key = servers.astype(np.int16) if n_servers <= _INT16_MAX else servers
+    order = key.argsort(kind="stable")
+    s_sorted = servers[order]
+    starts = np.concatenate(([True], s_sorted[1:] != s_sorted[:-1])).nonzero()[0]
+    group_len = _run_lengths(starts, s_sorted.size)
+    rank = np.arange(s_sorted.size) - np.repeat(starts, group_len)
+    last = np.append(starts[1:] - 1, s_sorted.size - 1)
+    return order, s_sorted, rank, last
 
 
 class Agenda:

@@ -153,6 +153,7 @@ def write_run_files(
         "python": platform.python_version(),
         "command": command,
         "timings_s": timings,
+        "warnings": result.meta.get("warnings", []),
     }
 
 

@@ -159,6 +159,8 @@ _EN: dict[str, str] = {
     "timeseries.defaults_n": "Loans that defaulted that day." + _SCALED,
     "timeseries.claims_paid_amount": "Guarantee claims paid that day." + _SCALED,
     "timeseries.aware_share": "Share of firms aware of the measures (not scaled).",
+    "timeseries.review_capacity_n": "Applications the lenders that have joined can review "
+    "that day (0 on a day off; rises as lenders join and staff up)." + _SCALED,
     "timeseries.npl_compensation_paid_amount": "NPL risk compensation paid that day." + _SCALED,
     # ---- quotas (one row per account)
     "quotas.account": "Name of the account (quota:<lender>, zone:<zone>, ...).",

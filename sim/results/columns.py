@@ -193,6 +193,7 @@ _COLUMN_UNITS: dict[str, str] = {
     "timeseries.defaults_n": "count",
     "timeseries.claims_paid_amount": "money",
     "timeseries.aware_share": "share",
+    "timeseries.review_capacity_n": "count",
     "timeseries.npl_compensation_paid_amount": "money",
     # quotas
     "quotas.account": "text",

@@ -74,6 +74,7 @@ def run(
             "version": __version__,
             "timings_s": {"setup": t1 - t0, "simulate": t2 - t1, "tables": t3 - t2},
             "simpy_steps": model.events_n,
+            "warnings": list(model.warnings),
         }
     )
     return result

@@ -16,6 +16,7 @@ from ._base import _raise_problems, _Section
 from .money import (
     Money,
     NonNeg,
+    Positive,
     PositiveMoney,
     Rate,
     Share,
@@ -35,6 +36,9 @@ class LoanPool(_Section):
     min_amount: PositiveMoney = 100_000.0
     term_days: int = Field(default=365, ge=1)
     reallocation_day: int | None = Field(default=None, ge=1)
+    #: Programme-wide registration throughput (real applications a day, e.g. an
+    #: administrator's system) before the banks' review; None: no such step.
+    processing_cap_per_day: Positive | None = None
 
     @model_validator(mode="after")
     def _caps(self) -> LoanPool:

@@ -6,6 +6,7 @@ Public names: :class:`Scenario` and its section models (defined in :mod:`.settin
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, Literal
 
 from pydantic import (
@@ -183,6 +184,7 @@ class Scenario(_Section):
                             f"[{','.join(str(x) for x in inside)}])",
                         )
                     )
+        errors += _lender_day_problems(self)
         day = self.loan_pool.reallocation_day
         if day is not None and day >= self.horizon.days:
             within = (
@@ -237,3 +239,44 @@ def zone_names(zones: Zones) -> list[str]:
     return [f"zone_{i + 1:02d}" for i in range(zones.zones_n)] + [
         f"cluster_{i + 1:02d}" for i in range(zones.clusters_n)
     ]
+
+
+def _lender_day_problems(sc: Scenario) -> list[tuple[str, str]]:
+    """Join days within the horizon; the official calendar covering the horizon."""
+    days = sc.horizon.days
+    errors: list[tuple[str, str]] = []
+    for i, b in enumerate(sc.banks.lenders):
+        if b.join_day >= days:
+            errors.append(
+                (
+                    f"banks.lenders.{i}.join_day",
+                    f"expected a day within the horizon 0..{days - 1}; got {b.join_day}",
+                )
+            )
+    g = sc.banks.group
+    if g is not None and g.join_day + g.onboarding_days > days:
+        errors.append(
+            (
+                "banks.group.onboarding_days",
+                f"expected the group's lenders to join within the horizon: join_day + "
+                f"onboarding_days at most {days}; got {g.join_day} + {g.onboarding_days}",
+            )
+        )
+    if sc.banks.calendar == "china":
+        import chinese_calendar
+
+        years = [d.year for d in chinese_calendar.holidays]
+        first, last = min(years), max(years)
+        start = sc.horizon.start_date
+        end = start + timedelta(days=days - 1)
+        if start.year < first or end.year > last:
+            errors.append(
+                (
+                    "banks.calendar",
+                    f"expected a horizon within the years the official PRC calendar covers "
+                    f"({first}-{last}, package chinese-calendar; each year's calendar is "
+                    f"published in the November before it); the horizon runs {start} to "
+                    f"{end}. Use calendar 'weekdays', or a horizon that ends by {last}-12-31",
+                )
+            )
+    return errors

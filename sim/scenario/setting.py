@@ -8,7 +8,7 @@ Public names: :class:`Horizon`, :class:`Tier`, :class:`Zones`, :class:`RunningCo
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     Field,
@@ -188,6 +188,12 @@ class Lender(_Section):
     review_days: int = Field(default=10, ge=0, le=3650)
     max_expected_loss: PositiveRate = 0.008
     lgd: Share = 0.6
+    #: Day the lender joins the programme (its reviews start); for a group, the first
+    #: of its lenders' join days.
+    join_day: int = Field(default=0, ge=0)
+    #: Days over which a joined lender's review throughput rises to full:
+    #: ``c(t) = c (1 - exp(-(t - join_day) / ramp_days))``; 0: full speed on joining.
+    ramp_days: NonNeg = 0.0
 
 
 class LenderGroup(Lender):
@@ -195,6 +201,9 @@ class LenderGroup(Lender):
 
     name: str = "lender"
     n: int = Field(ge=1, le=100_000)
+    #: The group's lenders join evenly over ``onboarding_days`` days from ``join_day``
+    #: (lender ``i`` of ``n`` on day ``join_day + floor(i * onboarding_days / n)``).
+    onboarding_days: int = Field(default=1, ge=1)
 
 
 class Banks(_Section):
@@ -203,6 +212,15 @@ class Banks(_Section):
     lenders: list[Lender] = Field(default_factory=list)
     group: LenderGroup | None = None
     appetite_noise_sd: NonNeg = 0.5
+    #: Days on which lenders review: every day, Monday to Friday, or China's official
+    #: working days (public holidays off, swapped weekend days on; 2004-2026).
+    calendar: Literal["all_days", "weekdays", "china"] = "all_days"
+    #: A lender reviews its own customers' applications before other firms' (retries
+    #: from another lender, firms whose own lender has not joined).
+    existing_customers_first: bool = False
+    #: What a firm does when its main lender has not joined yet: ``wait`` for it, or
+    #: apply to an ``other_lender`` that has joined (drawn by market share).
+    before_join: Literal["wait", "other_lender"] = "wait"
 
     @model_validator(mode="after")
     def _shares(self) -> Banks:

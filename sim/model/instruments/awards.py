@@ -12,7 +12,7 @@ import numpy as np
 from ...scenario import Scenario
 from ..banks import LenderTable
 from ..ledger import Ledger
-from .base import MEASURES_OFFSET, Instrument, Process
+from .base import MEASURES_OFFSET, Instrument, Process, simulated_count
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Model
@@ -61,6 +61,8 @@ class AwardsInstrument(Instrument):
             group="awards",
         )
         self.tier_index = {t: i for i, t in enumerate(firms.tier_names)}
+        self.scale = scenario.population.scale
+        self.rounds_done = 0
 
     def processes(self, model: Model) -> list[Process]:
         """A certification round on each of ``round_days``."""
@@ -90,9 +92,10 @@ class AwardsInstrument(Instrument):
                 & (firms.revenue >= lvl.min_revenue)
                 & (firms.growth >= lvl.min_growth)
             )
-            if cand.size == 0 or lvl.per_round_max == 0:
+            most = simulated_count(lvl.per_round_max, self.scale, self.rounds_done)
+            if cand.size == 0 or most == 0:
                 continue
-            best = fastest_growing(firms.growth, cand, lvl.per_round_max)
+            best = fastest_growing(firms.growth, cand, most)
             firms.tier[best] = dst
             self.promoted_n += best.size
             if lvl.amount <= 0:
@@ -102,4 +105,5 @@ class AwardsInstrument(Instrument):
             )
             self.received[best[granted]] += lvl.amount
             paid_total += lvl.amount * granted.sum()
+        self.rounds_done += 1
         return paid_total

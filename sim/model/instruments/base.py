@@ -1,6 +1,7 @@
 """The instrument interface: what a measure of the programme declares and does in a run.
 
-Public names: :class:`Instrument`, :class:`Process`, :func:`instrument_classes`.
+Public names: :class:`Instrument`, :class:`Process`, :func:`instrument_classes`,
+:func:`simulated_count`.
 
 A measure is one subclass of :class:`Instrument` in its own module of
 :mod:`sim.model.instruments`. It
@@ -39,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..ledger import Ledger
     from ..population import Firms
 
-__all__ = ["Instrument", "Process", "instrument_classes"]
+__all__ = ["Instrument", "Process", "instrument_classes", "simulated_count"]
 
 #: Offset within a day of the measures' processes (after loan decisions and the loan
 #: book, before the daily record); a measure's processes run at ``MEASURES_OFFSET + k/100``.
@@ -156,3 +157,14 @@ class Instrument:
 def instrument_classes() -> list[type[Instrument]]:
     """Every registered measure, in ``rank`` order (importing the package registers them)."""
     return list(_REGISTRY)
+
+
+def simulated_count(real: int, scale: float, round_index: int) -> int:
+    """Simulated firms a round of ``real`` firms selects in a sample of scale ``scale``.
+
+    ``real / scale`` is rarely whole: the fraction is carried from round to round, so
+    that the first ``k`` rounds select ``floor(k * real / scale)`` simulated firms in
+    all (e.g. 40 a round at scale 15: 2, 3, 3, 2, 3, 3, ...).
+    """
+    per = real / scale
+    return int(np.floor((round_index + 1) * per + 1e-9) - np.floor(round_index * per + 1e-9))

@@ -12,7 +12,7 @@ import numpy as np
 from ...scenario import Scenario
 from ..banks import LenderTable
 from ..ledger import Ledger
-from .base import MEASURES_OFFSET, Instrument, Process
+from .base import MEASURES_OFFSET, Instrument, Process, simulated_count
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Model
@@ -48,6 +48,8 @@ class FundsInstrument(Instrument):
         self.config = scenario.funds
         self.active = self.config is not None
         self.invested = np.zeros(firms.n)
+        self.scale = scenario.population.scale
+        self.rounds_done = 0
         if self.config is None:
             self.fund_id = -1
             return
@@ -72,9 +74,11 @@ class FundsInstrument(Instrument):
         cand = np.flatnonzero(
             self.eligible_tier[firms.tier] & (firms.growth >= f.min_growth) & (self.invested == 0)
         )
-        if cand.size == 0 or f.firms_per_round_max == 0:
+        most = simulated_count(f.firms_per_round_max, self.scale, self.rounds_done)
+        self.rounds_done += 1
+        if cand.size == 0 or most == 0:
             return 0.0
-        best = fastest_growing(firms.growth, cand, f.firms_per_round_max)
+        best = fastest_growing(firms.growth, cand, most)
         ticket = np.clip(f.ticket_revenue_share * firms.revenue[best], f.ticket_min, f.ticket_max)
         granted, _ = ledger.draw(np.full(best.size, self.fund_id), ticket, day)
         self.invested[best[granted]] += ticket[granted]

@@ -52,12 +52,23 @@ class LoanPoolInstrument(Instrument):
         scale = scenario.population.scale
         self.per_bank = self.config.quota_mode == "bank_quotas"
         if self.per_bank:
-            self.quota_ids = ledger.open_many(
-                [f"quota:{n}" for n in lenders.names],
+            # a group's identical lenders hold one quota, the group's: a sample cannot tell
+            # which of many identical lenders runs out first (docs/model.md 2.16)
+            named = len(scenario.banks.lenders)
+            names = [f"quota:{n}" for n in lenders.names[:named]]
+            shares = list(lenders.quota_share[:named])
+            g = scenario.banks.group
+            if g is not None:
+                names.append(f"quota:{g.name}")
+                shares.append(g.quota_share)
+            ids = ledger.open_many(
+                names,
                 "bank_quota",
-                self.config.total * lenders.quota_share / scale,
+                self.config.total * np.array(shares) / scale,
                 group="loan_pool",
             )
+            self.quota_ids = np.concatenate([ids[:named], np.full(lenders.n - named, ids[-1])])
+            self.quota_ids = self.quota_ids.astype(np.int64)
         else:
             pool = ledger.open(
                 "loan_pool", "loan_pool", self.config.total / scale, group="loan_pool"
@@ -139,7 +150,7 @@ class LoanPoolInstrument(Instrument):
         """
         if not self.per_bank:
             return
-        ids = self.quota_ids
+        ids = np.unique(self.quota_ids)
         used = ledger.drawn[ids]
         spare = ledger.level[ids].copy()
         pot = spare.sum()

@@ -11,7 +11,7 @@ from ...scenario import Scenario
 from ..banks import LenderTable
 from ..ledger import Ledger
 from ..population import Firms
-from ..queue import FluidQueue
+from ..queue import FluidQueue, finish_share
 from .base import Instrument
 
 __all__ = ["ServiceCentresInstrument"]
@@ -43,4 +43,4 @@ class ServiceCentresInstrument(Instrument):
         self.contacts_per_day = sc.centres_n * sc.contacts_per_centre_day / scale
         rate = sc.centres_n * sc.assists_per_centre_day / scale
         self.active = rate > 0
-        self.assist = FluidQueue(np.array([rate]))
+        self.assist = FluidQueue(np.array([rate]), finish_share=finish_share(scale))
