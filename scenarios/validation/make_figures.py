@@ -4,7 +4,7 @@ Run from the repository root::
 
     python scenarios/validation/make_figures.py [-r 20] [-p 2]
 
-For each case it runs the fitted scenario (``<case>_fitted.yaml``, written by
+For each case it runs the fitted scenario (``<case>_fitted*.yaml``, written by
 ``smesim calibrate``) with R replications through :func:`sim.analysis.validation.predict`,
 draws the observed points over the simulated fan (``docs/validation_<case>.png``) and
 prints the table of docs/validation.md (observed, simulated mean, 5-95 % band, error).
@@ -25,7 +25,13 @@ from sim.reporting.validation_plot import plot_prediction
 
 HERE = Path(__file__).resolve().parent
 DOCS = HERE.parent.parent / "docs"
-CASES = ("pboc_2020", "kfw_2020")
+#: (targets, fitted scenario): the cases and, for KfW, the alternative fit (a ramp
+#: instead of a fitted capacity)
+CASES = (
+    ("pboc_2020", "pboc_2020_fitted"),
+    ("kfw_2020", "kfw_2020_fitted"),
+    ("kfw_2020", "kfw_2020_fitted_ramp"),
+)
 
 
 def _fmt(v: float, amount: bool) -> str:
@@ -53,8 +59,8 @@ def main() -> None:
     ap.add_argument("-r", "--replications", type=int, default=20)
     ap.add_argument("-p", "--processes", type=int, default=None)
     args = ap.parse_args()
-    for case in CASES:
-        sc = sim.load_scenario(HERE / f"{case}_fitted.yaml")
+    for case, fitted in CASES:
+        sc = sim.load_scenario(HERE / f"{fitted}.yaml")
         tg = load_targets(HERE / f"{case}_targets.yaml", sc)
         pr = predict(sc, tg, args.replications, processes=args.processes)
         flows = list(dict.fromkeys(c.of for c in tg.cumulative))
@@ -64,11 +70,11 @@ def main() -> None:
         for ax, flow in zip(axes, flows, strict=True):
             plot_prediction(ax, pr, flow)
         axes[0].legend(loc="lower right", fontsize=8)
-        fig.suptitle(f"{case}: observed vs {args.replications} replications of the fitted scenario")
+        fig.suptitle(f"{fitted}: observed vs {args.replications} replications")
         fig.tight_layout()
-        out = DOCS / f"validation_{case}.png"
+        out = DOCS / f"validation_{fitted.replace('_fitted', '')}.png"
         fig.savefig(out, dpi=110)
-        print(f"## {case}  ({args.replications} replications; figure {out.name})\n")
+        print(f"## {fitted}  ({args.replications} replications; figure {out.name})\n")
         print(table_markdown(pr.table))
         print()
 
