@@ -76,3 +76,19 @@ def test_scarce_shanghai_quotas_do_not_depend_on_the_sample():
     small = _figures(path, [*sets, "population.firms_n=3000", "population.scale=5"], None)
     large = _figures(path, [*sets, "population.firms_n=15000", "population.scale=1"], None)
     _agree(small, large, WHAT)
+
+
+def test_per_round_counts_are_real_firms_whatever_the_sample():
+    from sim.model.instruments.base import simulated_count
+
+    counts = [simulated_count(40, 15, k) for k in range(15)]
+    assert sum(counts) == 40 and set(counts) == {2, 3}
+    assert [simulated_count(30, 1, k) for k in range(3)] == [30, 30, 30]
+    # the same real population: promotions (scaled) agree between 6,000 x 1 and 1,200 x 5
+    base = ["horizon.days=120", "awards.round_days=[60]", "loan_pool.reallocation_day=null"]
+    promoted = []
+    for n, scale in ((6000, 1), (1200, 5)):
+        sets = [*base, f"population.firms_n={n}", f"population.scale={scale}"]
+        res = sim.run(sim.load_scenario(SCENARIOS / "shanghai_2024.yaml", sets), seed=1)
+        promoted.append(res.summary_dict()["firms_promoted_n"])
+    assert promoted[1] == pytest.approx(promoted[0], rel=0.05)

@@ -30,10 +30,16 @@ from .banks import (
     review_capacity,
 )
 from .batches import _exclusive_firm_cumsum, _Table
-from .behaviour import apply_probability, aware_day, awareness_curves, choose_retry_bank
+from .behaviour import (
+    apply_probability,
+    aware_day,
+    awareness_curves,
+    choose_retry_bank,
+    list_contact_days,
+)
 from .calendar import working_days
 from .codes import NEED_FATES, OUTCOMES, NeedFate, Outcome
-from .demand import _draw_needs
+from .demand import _draw_existing_loans, _draw_needs, _ExistingLoans, _with_renewals
 from .instruments import (
     GuaranteeInstrument,
     Instrument,
@@ -88,10 +94,12 @@ class Model:
         self.scenario = scenario
         self.days = scenario.horizon.days
         self.scale = scenario.population.scale
-        rs = seed_seq.spawn(5)
+        rs = seed_seq.spawn(7)
         self.rng_pop, self.rng_demand, self.rng_credit, self.rng_relief, _ = (
-            np.random.default_rng(c) for c in rs
+            np.random.default_rng(c) for c in rs[:5]
         )
+        # existing loans and lists draw on their own generators: off, they change nothing
+        self.rng_existing, self.rng_lists = (np.random.default_rng(c) for c in rs[5:])
         self.lenders: LenderTable = build_lenders(scenario)
         self.working = working_days(scenario.horizon.start_date, self.days, scenario.banks.calendar)
         #: Notes on how far the run's sample can be trusted (shown by the CLI, in the manifest).
@@ -130,6 +138,7 @@ class Model:
         )
 
         self._set_up_awareness()
+        self._set_up_outreach()
         self._set_up_needs()
         self._set_up_tables()
 
@@ -146,10 +155,44 @@ class Model:
         sizes = np.bincount(self.group, minlength=n_groups)
         self.aware_share_daily = self.curves @ sizes / max(f.n, 1)
 
+    def _set_up_outreach(self) -> None:
+        """Existing loans and lists: banks make the firms they call aware (model.md 2.3-2.4)."""
+        s, f = self.scenario, self.firms
+        eligible = self.loan_eligible_tier[f.tier]
+        before = self.aware_day.copy()
+        self.existing: _ExistingLoans | None = None
+        if s.demand.renews:
+            self.existing = _draw_existing_loans(s, f, eligible, rng=self.rng_existing)
+            # the bank tells its eligible customer of the programme at the loan's maturity
+            m = self.existing.first_maturity
+            told = eligible & (m >= 0) & (m < self.days)
+            self.aware_day[told] = np.minimum(self.aware_day[told], m[told])
+        self.listed = np.zeros(f.n, dtype=bool)
+        self.list_called = np.full(f.n, self.days, dtype=np.int64)
+        if s.awareness.list_pushes:
+            c = s.awareness.list_contacts_per_day
+            self.listed, self.list_called = list_contact_days(
+                self.aware_day,
+                eligible,
+                s.awareness,
+                None if c is None else c / self.scale,
+                self.days,
+                rng=self.rng_lists,
+            )
+            self.aware_day = np.minimum(self.aware_day, self.list_called)
+        moved = (self.aware_day < before).nonzero()[0]
+        if moved.size:
+            # firms aware earlier than their zone's curve says: added to the daily share
+            step = np.bincount(self.aware_day[moved], minlength=self.days + 1)
+            step -= np.bincount(before[moved], minlength=self.days + 1)
+            self.aware_share_daily = self.aware_share_daily + np.cumsum(step)[: self.days] / f.n
+
     def _set_up_needs(self) -> None:
         """Draw the financing needs and lay out, by due day, those that come due."""
         scenario, f = self.scenario, self.firms
         self.needs = _draw_needs(scenario, f, rng=self.rng_demand, rng_credit=self.rng_credit)
+        if self.existing is not None:
+            self.needs = _with_renewals(self.needs, self.existing, scenario, rng=self.rng_existing)
         nd = self.needs
         nd.tier[:] = f.tier[nd.firm]  # overwritten by the tier on the day a need comes due
         due = np.maximum(nd.day, self.aware_day[nd.firm])
@@ -175,6 +218,8 @@ class Model:
             self.due_firm,
             self.due_credit,
         )
+        self.due_renewal = nd.renewal[self.due_need]
+        self.due_apply_p[self.due_renewal] = 1.0  # a renewal always applies
 
     def _set_up_tables(self) -> None:
         """The review queue, the agendas, the applications table and the daily columns."""
@@ -300,7 +345,7 @@ class Model:
         )
         kept = fate == _F_APPLIED
         p = self.due_apply_p[lo:hi]
-        capped = kept & (amount < np.minimum(wanted, lp.max_per_firm))
+        capped = kept & (amount < np.minimum(wanted, lp.max_per_firm)) & ~self.due_renewal[lo:hi]
         if capped.any():
             p = p.copy()
             credit = self.due_credit[lo:hi]

@@ -136,6 +136,56 @@ def plot_disbursed(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist
     return [*a, *b]
 
 
+def plot_capacity(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]:
+    """Daily review capacity of the lenders that have joined, against applications
+    submitted; shaded: a group's lenders joining; dotted: a named lender joining."""
+    ts = result.timeseries
+    dates = _dates(result)
+    # 7-day means: with a calendar, days off would turn daily capacity into a solid band
+    a = ax.plot(
+        dates,
+        ts["review_capacity_n"].rolling(7, min_periods=1).mean(),
+        lw=1.5,
+        label=tr("capacity.capacity", lang),
+    )
+    b = ax.plot(
+        dates,
+        ts["applications_n"].rolling(7, min_periods=1).mean(),
+        lw=1.5,
+        label=tr("capacity.submitted", lang),
+    )
+    banks = result.scenario.banks
+    for lender in banks.lenders:
+        if lender.join_day > 0:
+            ax.axvline(dates[lender.join_day], color=RGBA_GREY_05, ls=":", lw=1)
+            ax.annotate(
+                tr("capacity.joins", lang, name=lender.name),
+                (dates[lender.join_day], 1.0),
+                xycoords=("data", "axes fraction"),
+                fontsize=7,
+                rotation=90,
+                va="top",
+                ha="right",
+            )
+    g = banks.group
+    if g is not None and (g.join_day > 0 or g.onboarding_days > 1):
+        last = min(g.join_day + g.onboarding_days - 1, len(dates) - 1)
+        ax.axvspan(
+            dates[g.join_day],
+            dates[last],
+            color="0.85",
+            lw=0,
+            label=tr("capacity.onboarding", lang, name=g.name, n=g.n),
+        )
+    ax.set_title(tr("capacity.title", lang))
+    ax.set_ylabel(tr("capacity.ylabel", lang))
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    date_axis(ax, lang)
+    ax.legend(fontsize=8, loc="upper right")
+    return [*a, *b]
+
+
 def _level_lines(
     ax: Axes,
     result: RunResult,
@@ -513,9 +563,10 @@ def _pages(result: RunResult, lang: str = "en") -> list[tuple[str, Any]]:
         plot_disbursed(ax2, result, lang=lang)
 
     def quotas(fig: Figure) -> None:
-        ax1, ax2 = fig.subplots(2, 1)
+        ax1, ax2, ax3 = fig.subplots(3, 1)
         plot_pool_levels(ax1, result, lang=lang)
         plot_measure_levels(ax2, result, lang=lang)
+        plot_capacity(ax3, result, lang=lang)
 
     def zones(fig: Figure) -> None:
         ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})

@@ -44,6 +44,16 @@ _EN: dict[str, str] = {
     "declined_needs_n": "Needs whose firm chose not to apply (benefit below the cost of "
     "applying)." + _SCALED,
     "unaware_needs_n": "Needs whose firm did not know of the measures in time." + _SCALED,
+    "existing_loan_share": "Share of the firms eligible for the loan pool holding a bank "
+    "loan with their main bank at launch.",
+    "renewals_n": "Existing loans renewed into the programme: renewal applications (first "
+    "attempts)." + _SCALED,
+    "renewals_approved_n": "Renewal applications approved." + _SCALED,
+    "renewals_amount": "Amount of approved renewals." + _SCALED,
+    "loan_holding_share": "Share of the firms eligible for the loan pool holding a bank loan "
+    "(existing, rolled over, or programme) on the last day.",
+    "listed_firms_n": "Firms put on the lists pushed to the banks." + _SCALED,
+    "list_called_n": "Listed firms the banks called within the horizon." + _SCALED,
     "disbursed_amount": "Amount of approved loans." + _SCALED,
     "avg_loan_amount": "Mean amount of an approved loan.",
     "credit_loans_amount": "Amount of approved credit loans (without collateral)." + _SCALED,
@@ -117,6 +127,10 @@ _EN: dict[str, str] = {
     "firms.cost_water": "Water cost per year.",
     "firms.cost_internet": "Internet cost per year.",
     "firms.tier": "Tier of the firm at the end of the run.",
+    "firms.existing_loan": "Whether the firm held a bank loan with its main bank at launch "
+    "(demand.existing_loans_share).",
+    "firms.listed": "Whether the firm was on a list of eligible firms pushed to the banks "
+    "(awareness.list_pushes).",
     # ---- applications
     "applications.application": "Number of the application, from 0.",
     "applications.need": "Number of the financing need it serves.",
@@ -134,6 +148,8 @@ _EN: dict[str, str] = {
     "applications.guarantee": "Amount guaranteed by the fund (0 without a guarantee).",
     "applications.credit_loan": "Whether it is a credit loan (without collateral).",
     "applications.retried": "Whether the firm retried at another lender after this refusal.",
+    "applications.renewal": "Whether the application renews a loan the firm held at launch "
+    "into the programme.",
     "applications.defaulted": "Whether the loan defaults within its term.",
     "applications.claim": "Guarantee claim paid by the fund on default.",
     "applications.interest_saving": "Interest saved against the firm's market rate over the "

@@ -114,6 +114,14 @@ FIGURES: dict[str, str] = {
     "fiscal_cost_amount": "money",
     # optional measures (present only when their section is)
     "npl_compensation_paid_amount": "money",
+    # existing loans, renewals and lists (present only when the scenario has them)
+    "existing_loan_share": "share",
+    "renewals_n": "count",
+    "renewals_approved_n": "count",
+    "renewals_amount": "money",
+    "loan_holding_share": "share",
+    "listed_firms_n": "count",
+    "list_called_n": "count",
     # experiments
     "first_zone_budget_exhausted_day": "day",
     "replications": "count",
@@ -159,6 +167,8 @@ _COLUMN_UNITS: dict[str, str] = {
     "firms.cost_electricity": "money",
     "firms.cost_water": "money",
     "firms.cost_internet": "money",
+    "firms.existing_loan": "flag",
+    "firms.listed": "flag",
     # applications
     "applications.application": "id",
     "applications.need": "id",
@@ -177,6 +187,7 @@ _COLUMN_UNITS: dict[str, str] = {
     "applications.interest_saving": "money",
     "applications.interest_subsidy": "money",
     "applications.guarantee_fee_saving": "money",
+    "applications.renewal": "flag",
     # timeseries
     "timeseries.needs_due": "count",
     "timeseries.declined_n": "count",

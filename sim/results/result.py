@@ -28,6 +28,7 @@ from ..model.instruments import AwardsInstrument, CostReliefInstrument
 from ..model.population import COST_CATEGORIES
 from ..scenario import Scenario
 from .columns import column_dictionary, round_for_csv
+from .demand_figures import demand_summary
 from .workbook import WORKBOOK_NAME, headline_table, write_workbook
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -152,7 +153,8 @@ class RunResult:
 
     def summary(self) -> pd.DataFrame:
         """Headline figures as a one-row DataFrame (columns :data:`SUMMARY_KEYS`, then the
-        keys of the optional measures the scenario has)."""
+        keys of existing loans and lists, then those of the optional measures the
+        scenario has)."""
         return pd.DataFrame([self.summary_values], columns=list(self.summary_values))
 
     def summary_dict(self) -> dict[str, Any]:
@@ -362,6 +364,7 @@ def _applications_table(model: Model, a: dict[str, np.ndarray], zone_text: Any) 
             "interest_saving": a["interest_saving"],
             "interest_subsidy": a["subsidy"],
             "guarantee_fee_saving": a["fee_saving"],
+            "renewal": model.needs.renewal[a["need"]],
         }
     )
 
@@ -564,14 +567,25 @@ def build_result(model: Model) -> RunResult:
     a = model.apps.view()
     approved = a["outcome"] == Outcome.APPROVED
     quotas, levels = _account_tables(model)
+    firms = f.to_frame(model.lenders)
+    existing = model.existing
+    firms["existing_loan"] = existing.holds if existing is not None else np.zeros(f.n, bool)
+    firms["listed"] = model.listed
+    applications = _applications_table(model, a, zone_text)
+    values = _summary_values(model, a, approved, quotas)
+    # the keys of every run, then those of existing loans and lists, then the measures'
+    demand = {k: plain(v) for k, v in demand_summary(model, firms, applications).items()}
+    summary = {k: values[k] for k in SUMMARY_KEYS}
+    summary.update(demand)
+    summary.update({k: v for k, v in values.items() if k not in summary})
     return RunResult(
         scenario=model.scenario,
-        firms=f.to_frame(model.lenders),
-        applications=_applications_table(model, a, zone_text),
+        firms=firms,
+        applications=applications,
         timeseries=_timeseries_table(model),
         quotas=quotas,
         levels=levels,
         savings=_savings_table(model, a, approved, zone_text),
         needs=_needs_table(model),
-        summary_values=_summary_values(model, a, approved, quotas),
+        summary_values=summary,
     )
