@@ -146,7 +146,7 @@ def test_sensitivity_on_the_model_ranks_the_pool_first_for_its_exhaustion():
         "demand.monthly_weights=null",
     )
     params = [
-        parse_range("loan_pool.total=2bn:12bn", sc),
+        parse_range("loan_pool.total=0.5bn:4bn", sc),
         parse_range("banks.appetite_noise_sd=0.3:0.6", sc),
     ]
     res = run_sensitivity(

@@ -84,6 +84,8 @@ TIMESERIES_COLUMNS = (
     "claims_paid_amount",
     "aware_share",
     "review_capacity_n",
+    "subsidy_paid_amount",
+    "subsidy_unpaid_amount",
 )
 
 
@@ -250,6 +252,9 @@ class Model:
                 "fee_income": (float, 0.0),
                 "expected_guarantee_loss": (float, 0.0),
                 "tier_at_decision": (np.int16, -1),
+                "additional": (bool, False),
+                "subsidy_paid": (float, 0.0),
+                "subsidy_unpaid": (float, 0.0),
             }
         )
         self.borrowed = np.zeros(f.n)
@@ -258,6 +263,7 @@ class Model:
         self.ts = {k: np.zeros(self.days) for k in (*TIMESERIES_COLUMNS, *extra)}
         self.ts["review_capacity_n"][:] = self.capacity.sum(axis=0)
         self.events_n = 0
+        self.partial_grants_n = 0  # loans granted for less than asked (partial grants)
 
     def _set_up_review(self) -> None:
         """The bank review queue (one server per class of identical lenders) and the
@@ -488,6 +494,8 @@ class Model:
         keeps = self._bank_keeps(firm)
         el0 = bank_expected_loss(pd_term, lgd, coll, 0.0)
         ok0 = credit_approved(el0 if keeps is None else el0 * keeps, appetite)
+        # the counterfactual: the same rule without the programme's cover (section 2.17)
+        ok_alone = ok0 if keeps is None else credit_approved(el0, appetite)
         g = np.zeros(ids.size)
         needs_g = np.zeros(ids.size, dtype=bool)
         if self.guarantee.active:
@@ -511,19 +519,36 @@ class Model:
 
         li = live.nonzero()[0]
         if li.size:
-            acc = np.full((li.size, 3), -1, dtype=np.int64)
-            acc[:, :2] = self.pool.accounts(bank[li], credit[li])
-            acc[needs_g[li], 2] = self.guarantee.capacity_id
-            amt = np.empty((li.size, 3))
-            amt[:, 0] = amt[:, 1] = amount[li]
-            amt[:, 2] = g[li]
-            granted, failed = self.ledger.draw(acc, amt, day)
+            k = self.pool.n_accounts  # the guarantee capacity is the last column
+            acc = np.full((li.size, k + 1), -1, dtype=np.int64)
+            acc[:, :k] = self.pool.accounts(bank[li], credit[li])
+            acc[needs_g[li], k] = self.guarantee.capacity_id
+            amt = np.empty((li.size, k + 1))
+            amt[:, :k] = amount[li, None]
+            amt[:, k] = g[li]
+            if s.loan_pool.partial_grants:
+                # a request the accounts cannot serve in full gets what remains, when at
+                # least the minimum loan: the loan and its guarantee shrink alike
+                got, failed = self.ledger.draw_scaled(
+                    acc, amt, day, s.loan_pool.min_amount / amt[:, 0]
+                )
+                granted = got[:, 0] > 0
+                part = granted & (got[:, 0] < amt[:, 0])
+                if part.any():
+                    amount = amount.copy()
+                    amount[li[part]] = got[part, 0]
+                    g[li[part]] = np.where(needs_g[li[part]], got[part, k], 0.0)
+                    a["amount"][ids] = amount
+                    self.partial_grants_n += int(part.sum())
+            else:
+                granted, failed = self.ledger.draw(acc, amt, day)
             outcome[li[granted]] = _APPROVED
             ref = (~granted).nonzero()[0]
             outcome[li[ref]] = self.refusal_of_account[failed[ref]]
         g = np.where(outcome == _APPROVED, g, 0.0)
         a["outcome"][ids] = outcome
         a["guarantee"][ids] = g
+        a["additional"][ids] = (outcome == _APPROVED) & ~ok_alone
         ap = (outcome == _APPROVED).nonzero()[0]
         if ap.size:
             self._book_loans(

@@ -29,6 +29,8 @@ from .fonts import report_rc
 from .formatting import format_count, format_money
 from .i18n import check_lang, code_label, tr
 from .pages import style_table, write_pages
+from .run_accounts import _account_rows, _fmt_day, _pool_title
+from .savings_plots import plot_savings_over_time
 
 __all__ = [
     "write_report",
@@ -51,13 +53,6 @@ _REASON_COLOURS = {
     "refused_guarantee": "#9467bd",
     "refused_firm_limit": "#8c564b",
 }
-
-
-def _fmt_day(result: RunResult, d: int | None, lang: str = "en") -> str:
-    if d is None:
-        return tr("not_exhausted", lang)
-    date = pd.Timestamp(result.scenario.horizon.start_date) + pd.Timedelta(days=int(d))
-    return tr("day_date", lang, d=d, date=f"{date:%Y-%m-%d}")
 
 
 def _big(lang: str) -> float:
@@ -208,13 +203,20 @@ def _level_lines(
             y = np.zeros(len(lv))
         (line,) = ax.plot(dates, y, lw=1.6, label=lab)
         artists.append(line)
-        d = row["exhausted_on"]
-        if pd.notna(d) and int(d) < len(dates):
-            artists.append(
-                ax.plot(
-                    dates[int(d)], y[int(d)], marker="X", ms=9, color=line.get_color(), ls="none"
-                )[0]
-            )
+        # X: a hard or revolving account exhausted; o: a target reached
+        for col, marker in (("exhausted_on", "X"), ("reached_on", "o")):
+            d = row.get(col, pd.NA)
+            if pd.notna(d) and int(d) < len(dates):
+                artists.append(
+                    ax.plot(
+                        dates[int(d)],
+                        y[int(d)],
+                        marker=marker,
+                        ms=9 if marker == "X" else 7,
+                        color=line.get_color(),
+                        ls="none",
+                    )[0]
+                )
     ax.axhline(0, color="black", lw=0.8)
     ax.set_ylabel(
         tr("levels.remaining_abs", lang, cur=result.scenario.currency)
@@ -236,7 +238,12 @@ def plot_pool_levels(ax: Axes, result: RunResult, lang: str = "en") -> list[Arti
         ax,
         result,
         list(named["account"]),
-        [a.replace("quota:", "") for a in named["account"]],
+        [
+            tr("measures.label", lang, name=tr("pool.own", lang), kind=tr(f"kind.{k}", lang))
+            if a == "loan_pool"
+            else a.replace("quota:", "")
+            for a, k in zip(named["account"], named["account_kind"], strict=True)
+        ],
         absolute=True,
         lang=lang,
     )
@@ -245,26 +252,20 @@ def plot_pool_levels(ax: Axes, result: RunResult, lang: str = "en") -> list[Arti
         share = result.levels[list(rest["account"])].to_numpy() / _big(lang)
         dates = _dates(result)[: len(share)]
         artists.append(line_collection(ax, dates, share, lw=0.5, colours=RGBA_GREY_LIGHT))
-        n_ex = int(rest["exhausted_on"].notna().sum())
+        target = result.scenario.loan_pool.quota_kind == "target"
+        n_ex = int(rest["reached_on" if target else "exhausted_on"].notna().sum())
         artists.append(
             ax.plot(
                 [],
                 [],
                 color="grey",
                 lw=0.5,
-                label=tr("pool.smaller", lang, n=len(rest), ex=n_ex),
+                label=tr(
+                    "pool.smaller_target" if target else "pool.smaller", lang, n=len(rest), ex=n_ex
+                ),
             )[0]
         )
-    s = result.summary_values
-    ax.set_title(
-        tr(
-            "pool.title",
-            lang,
-            ex=s["bank_quotas_exhausted_n"],
-            n=max(s["bank_quotas_n"], 1),
-            day=_fmt_day(result, s["pool_exhausted_day"], lang),
-        )
-    )
+    ax.set_title(_pool_title(result, lang))
     ax.legend(fontsize=7, ncol=1, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return artists
 
@@ -275,9 +276,12 @@ def plot_measure_levels(ax: Axes, result: RunResult, lang: str = "en") -> list[A
     kinds = ["credit_sub_quota", "guarantee_capacity", "guarantee_capital", "awards_budget", "fund"]
     rows = q[q["kind"].isin(kinds)]
     accounts = list(rows["account"])
-    labels = [code_label(a, lang) for a in accounts]
+    labels = [
+        tr("measures.label", lang, name=code_label(a, lang), kind=tr(f"kind.{k}", lang))
+        for a, k in zip(accounts, rows["account_kind"], strict=True)
+    ]
     artists = _level_lines(ax, result, accounts, labels, lang=lang)
-    ax.set_title(tr("measures.title", lang))
+    ax.set_title(tr("measures.title_kinds", lang))
     if artists:
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return artists
@@ -457,8 +461,8 @@ def _headline_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]
     m = lambda k: format_money(s[k], cur, lang)  # noqa: E731
     pct = lambda v: tr("na", lang) if v is None else f"{100 * v:.1f} %"  # noqa: E731
     c = format_count
-    day = lambda k: _fmt_day(result, s[k], lang)  # noqa: E731
     of = lambda a, b: tr("of", lang, a=a, b=b)  # noqa: E731
+    day = lambda k: _fmt_day(result, s.get(k), lang)  # noqa: E731
     refused = [s["refused_credit_n"], s["refused_quota_n"], s["refused_guarantee_n"]]
     refused.append(s.get("refused_firm_limit_n", 0))
     rows = [
@@ -472,19 +476,7 @@ def _headline_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]
         ("h.refused", " / ".join(c(v) for v in refused)),
         ("h.disbursed", f"{m('disbursed_amount')} ({m('avg_loan_amount')})"),
         ("h.pool_used", pct(s["pool_used_share"])),
-        ("h.pool_exhausted", day("pool_exhausted_day")),
-        (
-            "h.quotas_exhausted",
-            tr(
-                "h.quotas_value",
-                lang,
-                ex=s["bank_quotas_exhausted_n"],
-                n=s["bank_quotas_n"],
-                day=day("first_bank_quota_exhausted_day"),
-            ),
-        ),
-        ("h.credit_sub_quota", day("credit_sub_quota_exhausted_day")),
-        ("h.guarantee_exhausted", day("guarantee_exhausted_day")),
+        *_account_rows(result, lang),
         ("h.zones_exhausted", of(s["zone_budgets_exhausted_n"], s["zone_budgets_n"])),
         ("h.unmet", m("unmet_demand_amount")),
         ("h.guaranteed", f"{m('guaranteed_amount')} ({c(s['guaranteed_loans_n'])})"),
@@ -500,6 +492,25 @@ def _headline_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]
         ),
         ("h.savings", m("savings_total_amount")),
         ("h.fiscal", m("fiscal_cost_amount")),
+        *[
+            (
+                f"h.{k}_time",
+                " / ".join(m(f"{k}_{p}_amount") for p in ("in_horizon", "committed", "pv")),
+            )
+            for k in ("savings_total", "fiscal_cost")
+        ],
+        ("h.additional", f"{c(s['additional_loans_n'])} ({pct(s['additionality_share'])})"),
+        *(
+            [
+                (
+                    "h.subsidy_budget",
+                    f"{day('subsidy_budget_exhausted_day')} ({m('subsidy_unpaid_amount')}, "
+                    f"{c(s['subsidy_unpaid_firms_n'])})",
+                )
+            ]
+            if result.scenario.loan_pool.subsidy_budget is not None
+            else []
+        ),
     ]
     return [(tr(k, lang), v) for k, v in rows]
 
@@ -574,7 +585,9 @@ def _pages(result: RunResult, lang: str = "en") -> list[tuple[str, Any]]:
         plot_relief_by_zone(ax2, result, lang=lang)
 
     def savings(fig: Figure) -> None:
-        plot_savings_by_category(fig.subplots(1, 1), result, lang=lang)
+        ax1, ax2 = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1, 1.1]})
+        plot_savings_by_category(ax1, result, lang=lang)
+        plot_savings_over_time(ax2, result, lang=lang)
 
     def refusals(fig: Figure) -> None:
         ax1, ax2 = fig.subplots(2, 1)

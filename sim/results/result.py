@@ -29,6 +29,8 @@ from ..model.population import COST_CATEGORIES
 from ..scenario import Scenario
 from .columns import column_dictionary, round_for_csv
 from .demand_figures import demand_summary
+from .kinds import kind_summary, kinds_named
+from .money_over_time import MONEY_OVER_TIME_KEYS, money_over_time
 from .workbook import WORKBOOK_NAME, headline_table, write_workbook
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -106,6 +108,7 @@ SUMMARY_KEYS = (
     "guarantee_fee_savings_amount",
     "savings_total_amount",
     "fiscal_cost_amount",
+    *MONEY_OVER_TIME_KEYS,
 )
 
 
@@ -365,17 +368,20 @@ def _applications_table(model: Model, a: dict[str, np.ndarray], zone_text: Any) 
             "interest_subsidy": a["subsidy"],
             "guarantee_fee_saving": a["fee_saving"],
             "renewal": model.needs.renewal[a["need"]],
+            "additional": a["additional"],
+            "subsidy_paid": a["subsidy_paid"],
+            "subsidy_unpaid": a["subsidy_unpaid"],
         }
     )
 
     return apps
 
 
-def _timeseries_table(model: Model) -> pd.DataFrame:
-    """One row per day: the daily columns, scaled (but ``aware_share``)."""
+def _timeseries_table(model: Model, daily: dict[str, np.ndarray]) -> pd.DataFrame:
+    """One row per day: the daily columns and accruals, scaled (but ``aware_share``)."""
     s, scale = model.scenario, model.scale
     days = s.horizon.days
-    ts = pd.DataFrame({k: v for k, v in model.ts.items()})
+    ts = pd.DataFrame({**model.ts, **daily})
     for c in ts.columns:
         if c != "aware_share":
             ts[c] = ts[c] * scale
@@ -390,10 +396,11 @@ def _account_tables(model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The books of every account (``quotas``) and their daily levels, scaled."""
     s, scale = model.scenario, model.scale
     quotas = model.ledger.table(scale)
-    quotas["exhausted_date"] = [
-        (s.horizon.start_date + timedelta(days=int(d))).isoformat() if pd.notna(d) else None
-        for d in quotas["exhausted_on"]
-    ]
+    for col, date_col in (("exhausted_on", "exhausted_date"), ("reached_on", "reached_date")):
+        quotas[date_col] = [
+            (s.horizon.start_date + timedelta(days=int(d))).isoformat() if pd.notna(d) else None
+            for d in quotas[col]
+        ]
     hist = model.ledger.history() * scale
     levels = pd.DataFrame(hist, columns=model.ledger.names)
     levels.index.name = "day"
@@ -444,7 +451,11 @@ def _needs_table(model: Model) -> pd.DataFrame:
 
 
 def _summary_values(
-    model: Model, a: dict[str, np.ndarray], approved: np.ndarray, quotas: pd.DataFrame
+    model: Model,
+    a: dict[str, np.ndarray],
+    approved: np.ndarray,
+    quotas: pd.DataFrame,
+    over_time: dict[str, Any],
 ) -> dict[str, Any]:
     """The summary: :data:`SUMMARY_KEYS`, then the keys of the active optional measures."""
     # one flat mapping of ~50 headline figures: kept in one place, in table order, so
@@ -459,11 +470,10 @@ def _summary_values(
     decided = a["outcome"] != Outcome.PENDING
     eligible_now = model.loan_eligible_tier[f.tier]
     borrowers = np.unique(firm[approved])
-    quota_kinds = quotas["kind"].to_numpy()
-    pool_rows = quotas[np.isin(quota_kinds, ["bank_quota", "loan_pool"])]
-    pool_closed = (
-        pool_rows["exhausted_on"].notna().all() and model.ledger.closed[model.pool.quota_ids].all()
-    )
+    # the pool: its own account if it has one, else the lender quotas it is split into
+    pool_ids = [model.pool.pool_id] if model.pool.pool_id >= 0 else model.pool.quota_accounts
+    pool_rows = quotas.iloc[np.unique(pool_ids)]
+    pool_closed = pool_rows["exhausted_on"].notna().all() and model.ledger.closed[pool_ids].all()
     pool_initial = pool_rows["initial"].sum()
     quota_refusal = np.isin(a["outcome"], REFUSALS_BY_ACCOUNT)
     unmet = a["amount"][quota_refusal & ~a["retried"]].sum()
@@ -551,8 +561,11 @@ def _summary_values(
         "guarantee_fee_savings_amount": sc(fee_sav),
         "savings_total_amount": sc(savings_total),
         "fiscal_cost_amount": sc(fiscal_cost),
+        **over_time,
     }
     values = {k: plain(values[k]) for k in SUMMARY_KEYS}
+    if kinds_named(s):  # account kinds: only when the scenario names one
+        values.update({k: plain(v) for k, v in kind_summary(model).items()})
     for inst in model.instruments:  # optional measures: their keys only when they run
         if inst.active:
             values.update({k: plain(v) for k, v in inst.summary(model).items()})
@@ -572,7 +585,8 @@ def build_result(model: Model) -> RunResult:
     firms["existing_loan"] = existing.holds if existing is not None else np.zeros(f.n, bool)
     firms["listed"] = model.listed
     applications = _applications_table(model, a, zone_text)
-    values = _summary_values(model, a, approved, quotas)
+    over_time, daily = money_over_time(model)
+    values = _summary_values(model, a, approved, quotas, over_time)
     # the keys of every run, then those of existing loans and lists, then the measures'
     demand = {k: plain(v) for k, v in demand_summary(model, firms, applications).items()}
     summary = {k: values[k] for k in SUMMARY_KEYS}
@@ -582,7 +596,7 @@ def build_result(model: Model) -> RunResult:
         scenario=model.scenario,
         firms=firms,
         applications=applications,
-        timeseries=_timeseries_table(model),
+        timeseries=_timeseries_table(model, daily),
         quotas=quotas,
         levels=levels,
         savings=_savings_table(model, a, approved, zone_text),

@@ -1,7 +1,7 @@
 """Measure sections of a scenario: the loan pool, guarantee, cost relief, awards, NPL
 compensation and funds.
 
-Public names: :class:`LoanPool`, :class:`Guarantee`, :class:`ReliefRates`,
+Public names: :data:`AccountKind`, :class:`LoanPool`, :class:`Guarantee`, :class:`ReliefRates`,
 :class:`CostRelief`, :class:`AwardLevel`, :class:`Awards`, :class:`NplCompensation`,
 :class:`Funds`.
 """
@@ -22,6 +22,12 @@ from .money import (
     Share,
 )
 
+#: How an account behaves (docs/model.md 2.9): ``hard`` refuses a request it cannot serve
+#: and stays closed, ``target`` never refuses (an announced aim: the day it is reached and
+#: the overshoot are reported), ``revolving`` refuses when empty and refills when the
+#: loans it financed end.
+AccountKind = Literal["hard", "target", "revolving"]
+
 
 class LoanPool(_Section):
     """The special loan pool, its bank quotas and its credit-loan sub-quota."""
@@ -39,6 +45,25 @@ class LoanPool(_Section):
     #: Programme-wide registration throughput (real applications a day, e.g. an
     #: administrator's system) before the banks' review; None: no such step.
     processing_cap_per_day: Positive | None = None
+    #: Kind of the pool and of the lender quotas (see :data:`AccountKind`).
+    kind: AccountKind = "hard"
+    #: Kind of the lender quotas when it differs from ``kind`` (the pool is then an
+    #: account of its own); None: the quotas are of ``kind``.
+    bank_quota_kind: AccountKind | None = None
+    credit_sub_quota_kind: AccountKind = "hard"
+    #: Grant what remains of a hard or revolving account when it is at least
+    #: ``min_amount`` (the loan is smaller), instead of refusing the request.
+    partial_grants: bool = False
+
+    @property
+    def quota_kind(self) -> str:
+        """Kind of the lender quotas (``bank_quota_kind``, else ``kind``)."""
+        return self.bank_quota_kind or self.kind
+
+    #: the interest-subsidy appropriation: a hard budget (None: unlimited)
+    subsidy_budget: Money | None = None
+    #: when the subsidy is paid: the whole term on approval, or in arrears each period
+    subsidy_payment: Literal["at_approval", "monthly", "quarterly", "annually"] = "at_approval"
 
     @model_validator(mode="after")
     def _caps(self) -> LoanPool:
@@ -82,6 +107,9 @@ class Guarantee(_Section):
     market_fee_rate: Share = 0.015
     max_pd_annual: Share = 1.0
     eligible_tiers: list[str] = Field(min_length=1)
+    #: Kind of the capacity account (see :data:`AccountKind`); a guarantee draws on it
+    #: while its loan runs, so ``revolving`` (released at loan end) is the default.
+    kind: AccountKind = "revolving"
 
     @property
     def capacity(self) -> float:

@@ -346,3 +346,5 @@ class Rates(_Section):
     programme_spread: Rate = 0.003
     market_spread_base: Rate = 0.006
     market_risk_premium_per_pd: NonNeg = 0.5
+    #: annual rate at which money after day 0 is discounted to present values
+    discount_rate: Share = 0.02

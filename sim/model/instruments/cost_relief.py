@@ -44,6 +44,7 @@ class CostReliefInstrument(Instrument):
     section = "cost_relief"
     rank = 30
     columns = ("relief_paid_amount",)
+    savings_columns = fiscal_columns = ("relief_paid_amount",)
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
         super().__init__(scenario, firms, lenders, ledger)

@@ -22,11 +22,12 @@ __all__ = ["GuaranteeInstrument"]
 
 
 class GuaranteeInstrument(Instrument):
-    """The fund writes guarantees up to its capacity (capital x leverage, revolving).
+    """The fund writes guarantees up to its capacity (capital x leverage).
 
     A guarantee is ``min(coverage x loan, cap_per_firm - firm's guarantees outstanding)``.
-    It draws on the *capacity* account while the loan runs and is released when the
-    loan ends; defaults produce claims of ``lgd x guarantee`` paid from the *capital*
+    It draws on the *capacity* account, of kind ``guarantee.kind``: ``revolving`` (the
+    default) releases it when the loan ends, ``hard`` never does, ``target`` never
+    refuses; defaults produce claims of ``lgd x guarantee`` paid from the *capital*
     account.
 
     Parameters
@@ -59,6 +60,7 @@ class GuaranteeInstrument(Instrument):
             "guarantee_capacity",
             self.config.capacity / scale,
             group="guarantee",
+            account_kind=self.config.kind,
         )
         self.capital_id = ledger.open(
             "guarantee_capital", "guarantee_capital", self.config.capital / scale, group="guarantee"
