@@ -346,9 +346,10 @@ def _print_calibration(res: Any) -> None:
     typer.echo(f"objective D = {res.objective:.4g}")
     typer.echo(f"  {'target':<42}{'observed':>14}{'simulated':>14}{'residual':>10}")
     for _, r in res.table.iterrows():
+        held = "  held out (role predict)" if r["role"] == "predict" else ""
         typer.echo(
             f"  {r['label']:<42}{r['observed']:>14.5g}{r['simulated']:>14.5g}"
-            f"{100 * r['residual']:>+9.1f}%"
+            f"{100 * r['residual']:>+9.1f}%{held}"
         )
 
 

@@ -404,6 +404,8 @@ def write_calibration_report(
         tab[c] = tab[c].map(lambda v: f"{v:.4g}")
     tab["residual"] = result.table["residual"].map(lambda v: f"{100 * v:+.1f} %")
     tab["weight"] = result.table["weight"].map(lambda v: f"{v:g}")
+    held = (result.table["role"] == "predict").to_numpy()
+    tab.loc[held, "label"] = tab.loc[held, "label"] + " (held out)"
 
     def cover(fig: Figure) -> None:
         _text_page(fig, f"Calibration of {sc.name}", lines, tab)

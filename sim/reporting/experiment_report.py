@@ -49,6 +49,7 @@ __all__ = [
 METRIC_LABELS = FIGURE_LABELS
 
 _SERIES_LABELS = {
+    "applications_cum": "Applications (cumulative)",
     "approved_cum": "Approved applications (cumulative)",
     "disbursed_cum": "Disbursed (cumulative)",
     "guaranteed_cum": "Guaranteed (cumulative)",
@@ -116,7 +117,7 @@ def format_difference(metric: str, x: Any, currency: str = "") -> str:
 
 
 def _series_scale(name: str) -> tuple[float, str]:
-    if name.endswith(("_cum", "_remaining")) and name != "approved_cum":
+    if name.endswith(("_cum", "_remaining")) and name not in ("approved_cum", "applications_cum"):
         return 1e9, "bn "
     return 1.0, ""
 

@@ -176,6 +176,7 @@ _EN: dict[str, str] = {
     "none did.",
     "replications": "Replications (runs on different seeds).",
     "seed": "Root seed; replication i runs on numpy SeedSequence(seed).spawn(R)[i].",
+    "applications_cum": "Applications submitted to lenders so far." + _SCALED,
     "approved_cum": "Approved applications so far." + _SCALED,
     "disbursed_cum": "Amount disbursed so far." + _SCALED,
     "guaranteed_cum": "Amount guaranteed so far." + _SCALED,
@@ -343,7 +344,7 @@ _EN: dict[str, str] = {
     "comparison.rel_diff": "diff_mean over base_mean.",
     "comparison.n_pairs": "Replications where both have a value.",
     # ---- experiment: fan (daily quantiles of the first point)
-    "fan.series": "Daily series: approved_cum, disbursed_cum, guaranteed_cum, pool_remaining, "
+    "fan.series": "Daily series: applications_cum, approved_cum, disbursed_cum, guaranteed_cum, pool_remaining, "
     "credit_sub_quota_remaining, guarantee_remaining, zone_budgets_exhausted_n.",
     "fan.mean": "Mean of the series on that day over replications.",
     "fan.p05": "5th percentile over replications.",

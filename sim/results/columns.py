@@ -173,6 +173,7 @@ FIGURES: dict[str, str] = {
     "replications": "count",
     "seed": "id",
     # daily series of fan charts
+    "applications_cum": "count",
     "approved_cum": "count",
     "disbursed_cum": "money",
     "guaranteed_cum": "money",
