@@ -149,11 +149,11 @@ def test_calibration_recovers_known_parameters():
     """Observations generated at known values; the fit finds them again.
 
     Tolerance: 12.5 % of each range (0.25 for the intercept on -2..0, 0.003 for the fund's
-    PD screen on 0.01..0.035). The observations are means of 8 replications the fit never
+    PD screen on 0.01..0.035, in rescue mode: the screen then decides every referral). The observations are means of 8 replications the fit never
     sees (replications 100-107) of 1,500 firms over 180 days, so they carry sampling noise
     of their own; the fit uses 4 other replications.
     """
-    sc = short()
+    sc = short("guarantee.mode=rescue")
     truth = {"behaviour.apply_intercept": -1.0, "guarantee.max_pd_annual": 0.02}
     targets = _synthetic_targets(sc, truth)
     params = [
