@@ -66,7 +66,8 @@ def _memory_terms(scenario: Scenario) -> tuple[float, float]:
     else:
         n_firm_bytes = 0
     banks = scenario.banks
-    lenders = len(banks.lenders) + (banks.group.n if banks.group is not None else 0)
+    # a group's lenders hold one quota account between them
+    lenders = len(banks.lenders) + (banks.group is not None)
     zones = scenario.population.zones.zones_n + scenario.population.zones.clusters_n
     accounts = (
         (lenders if scenario.loan_pool.quota_mode == "bank_quotas" else 1)
