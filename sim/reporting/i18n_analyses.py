@@ -1,0 +1,524 @@
+"""Catalogue block of experiment and analysis reports (merged into :mod:`.i18n`).
+
+Public names: :data:`EXPERIMENT_MESSAGES`, :data:`FIGURE_LABELS`, :data:`SHORT_LABELS`.
+
+The messages of replications, comparisons, sweeps, sensitivity analyses, calibrations
+and designs, and the words for the summary figures their pages show, kept apart from the
+single-run report's block of :data:`sim.reporting.i18n.MESSAGES` (one catalogue, two
+files). Look texts up with :func:`sim.reporting.i18n.tr` and
+:func:`sim.reporting.i18n.figure_label`, not here.
+"""
+
+from __future__ import annotations
+
+__all__ = ["EXPERIMENT_MESSAGES", "FIGURE_LABELS", "SHORT_LABELS"]
+
+EXPERIMENT_MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        # shared
+        "x.count": "count",
+        "x.pp": "{v} pp",
+        "x.days": "{v} days",
+        "x.day_suffix": " (day)",
+        "x.pct": "{v} %",
+        "x.mean_band": "(median, 5-95 %)",
+        "x.lever_bn": " (bn)",
+        "x.lever_m": " (m)",
+        "x.lever_tn": " (tn)",
+        "x.wrote": "wrote {target}/ in {s} s",
+        "x.wrote_report": " (report: {path})",
+        # warnings on thin estimates
+        "warn.what_band": "band",
+        "warn.what_probability": "probability",
+        "warn.few": "WARNING: {what} from only {n} replication{s} (fewer than {min})",
+        "warn.morris": (
+            "WARNING: Morris with only {n} trajectories (fewer than {min}): mu* and its "
+            "confidence interval are rough; do not rank parameters on them"
+        ),
+        "warn.probability": (
+            "WARNING: the probability rests on only {n} replication{s} (fewer than {min}): "
+            "the answer is uncertain; rerun with more replications"
+        ),
+        "warn.band_terminal": "{warning}: the 5-95 % bands and intervals above are not reliable ranges.",
+        # series of fan charts
+        "series.approved_cum": "Approved applications (cumulative)",
+        "series.disbursed_cum": "Disbursed (cumulative)",
+        "series.guaranteed_cum": "Guaranteed (cumulative)",
+        "series.pool_remaining": "Loan pool remaining",
+        "series.credit_sub_quota_remaining": "Credit-loan sub-quota remaining",
+        "series.guarantee_remaining": "Guarantee capacity remaining",
+        "series.zone_budgets_exhausted_n": "Zone budgets exhausted",
+        # exhaustion probability
+        "exh.legend": "{label}{suffix} ({pct} % by the end)",
+        "exh.ylabel": "probability exhausted by date, %",
+        "exh.title": "Probability that each quota has run out ({n} replications)",
+        "exh.variant_title": "{variant}: probability that each quota has run out",
+        # differences (compare)
+        "diff.xlabel": "difference from {base}, % of base mean",
+        "diff.title": (
+            "Change from the base: mean paired difference (dot), 90 % t interval of the mean "
+            "(thick), 5-95 % of paired differences (thin)"
+        ),
+        # covers
+        "intro.horizon": (
+            "Horizon {start} to {end} ({days} days); currency {cur}; {r} replications per "
+            "scenario on child seeds SeedSequence({seed}).spawn(R) (replication i shares its "
+            "seed everywhere)."
+        ),
+        "intro.intervals": "Intervals: 5th-95th percentiles over replications (linear interpolation).",
+        "intro.scaled": "SCALED: counts and amounts are scaled x{scale}.",
+        "rep.title": "smesim replications: {name}",
+        "rep.day_note": (
+            "Day figures: share of replications in which the account ran out; mean and band "
+            "over those."
+        ),
+        "rep.ran_out": "ran out in {pct} %",
+        "rep.mean_day": " (mean day {d})",
+        "rep.col_figure": "Headline figure",
+        "rep.col_mean": "Mean",
+        "rep.col_p05": "5th percentile",
+        "rep.col_p95": "95th percentile",
+        "cmp.title": "smesim comparison: {variants} vs {base}",
+        "cmp.col_base": "{base} (base)",
+        "cmp.col_change": "{variant}: change (90 % t CI)",
+        "cmp.note": (
+            "Changes are means of paired differences (variant minus base, replication by "
+            "replication, common random numbers) with a 90 % Student-t confidence interval "
+            "of the mean; comparison.csv also gives the 5-95 % range of the paired differences."
+        ),
+        "swp.title": "smesim sweep: {name}",
+        "swp.col_point": "Point",
+        "swp.col_mean": "{label} (mean)",
+        "swp.grid": "grid (cartesian product)",
+        "swp.lhs": "Latin hypercube sample",
+        "swp.design": "Design: {design}, {n} points x {r} replications; levers: {levers}.",
+        "swp.crn": "Every point runs the same replication seeds (common random numbers).",
+        "swp.first": " First {n} points shown; see tables/points.csv.",
+        "swp.suptitle": "Headline figures against {lever}: mean and 5-95 % over replications",
+        # pages of replications and comparisons
+        "page.uptake": "Uptake: approved applications (cumulative), median and 5-95 % band",
+        "page.disbursed": "Disbursed and guaranteed (cumulative), median and 5-95 % band",
+        # savings, zone and refusal pages
+        "out.grid_suptitle": "{title} against {lever}: mean and 5-95 % over replications",
+        "out.savings": "Savings of firms by category",
+        "out.zones": "Zone budgets exhausted",
+        "out.refusals": "Refused applications by reason",
+        "out.savings_title": "Savings of firms by category: mean and 5-95 % over replications",
+        "out.zone_share_title": "Share of zone budgets exhausted over time: median and 5-95 % band",
+        "out.zone_end_title": "Zone budgets exhausted by the end: mean and 5-95 % over replications",
+        "out.refusals_title": "Refused applications by reason: mean and 5-95 % over replications",
+        "out.zone_share_ylabel": "zone budgets exhausted, % of zones",
+        "out.zone_unit": "zone budgets",
+        "out.refusal_unit": "refused applications",
+        # terminal tables of experiments
+        "t.rep_title": "{name}: {r} replications (mean, 5th and 95th percentiles)",
+        "t.figure": "figure",
+        "t.mean": "mean",
+        "t.p05": "p05",
+        "t.p95": "p95",
+        "t.cmp_title": (
+            "{variant} minus {base}: {r} paired replications (common random numbers; money in "
+            "{cur})"
+        ),
+        "t.cmp_caption": (
+            "difference: mean of paired differences; 90 % CI: Student-t interval of that mean; "
+            "5-95 %: percentiles of the paired differences"
+        ),
+        "t.base": "base",
+        "t.variant": "variant",
+        "t.difference": "difference",
+        "t.ci": "90 % CI",
+        "t.pairs": "5-95 % of pairs",
+        "t.swp_title": (
+            "{name}: {n} points x {r} replications (means; tables/points.csv has 5-95 % bands)"
+        ),
+        "t.point": "point",
+        "t.more_points": "... {n} more points in tables/points.csv",
+        # sensitivity
+        "sens.title": "Sensitivity of {name}",
+        "sens.scenario": "Scenario: {name} ({n} simulated firms, {days} days, seed {seed}).",
+        "sens.sobol": "Sobol (Saltelli design, first-order and total indices)",
+        "sens.morris": "Morris (elementary effects)",
+        "sens.sobol_n": "base sample N = {n}",
+        "sens.morris_n": "{n} trajectories on a {levels}-level grid",
+        "sens.method": "Method: {method}; {design}; {points} points x {r} replication(s) = {runs} runs in {s} s.",
+        "sens.crn": (
+            "Each point is run with the same replications (common random numbers); the output is "
+            "their mean. Intervals are 95 % bootstrap intervals ({b} resamples of the design)."
+        ),
+        "sens.day_note": (
+            "A *_day output is the day an account ran out; when it lasted the whole horizon it "
+            "counts as the horizon length ({days} days), a censored value."
+        ),
+        "sens.params": "Parameters (uniform over their range):",
+        "sens.integer": " (integer)",
+        "sens.outputs": "Outputs: {outputs}",
+        "sens.censored": "{key} ({pct} % of runs not exhausted)",
+        "sens.col_output": "output",
+        "sens.col_parameter": "parameter",
+        "sens.censored_label": (
+            "{label}  (not exhausted counts as the horizon, {days} days; {pct} % of runs)"
+        ),
+        "sens.s1": "first order S1",
+        "sens.st": "total ST",
+        "sens.sobol_ylabel": "Sobol index (share of variance)",
+        "sens.mu": "mu* (mean |effect|)",
+        "sens.sigma": "sigma (non-linearity, interactions)",
+        "sens.morris_ylabel": "effect on {label} of a step of {levels}-level grid",
+        "sens.t_censored": "  ({pct} % of runs not exhausted: counted as {days} days)",
+        "sens.t_done": "{runs} runs in {s} s; wrote {target}/ (report: {path})",
+        # calibration
+        "cal.title": "Calibration of {name}",
+        "cal.scenario": (
+            "Scenario {name} ({n} simulated firms, scale {scale}, {days} days); targets '{targets}'"
+        ),
+        "cal.illustrative": "  -- ILLUSTRATIVE figures, not observations",
+        "cal.fit": (
+            "Fit: {method} global stage ({gp} points), then {polish} (at most {pe} points); {r} "
+            "replications per point with common random numbers; {evals} points, {runs} runs in "
+            "{s} s."
+        ),
+        "cal.objective": (
+            "Objective at the fit D = {d} (weighted mean of squared relative residuals)."
+        ),
+        "cal.uncertainty": "Uncertainty: {u}.",
+        "cal.fitted": "Fitted values:",
+        "cal.refit_sd": "; replication-subset sd {sd}",
+        "cal.at_bound": "  (AT A BOUND: widen the range)",
+        "cal.fitted_line": "  {p} = {v}  (bounds {lo}..{hi}; curvature se {se}{extra}){flag}",
+        "cal.col_label": "target",
+        "cal.col_observed": "observed",
+        "cal.col_simulated": "simulated",
+        "cal.col_min": "sim_min",
+        "cal.col_max": "sim_max",
+        "cal.col_residual": "residual",
+        "cal.col_weight": "weight",
+        "cal.band": "simulated, range of {n} replications",
+        "cal.mean": "simulated, mean",
+        "cal.observed": "observed",
+        "cal.day_axis": "day (0 = {start})",
+        "cal.cum_ylabel": "cumulative {of}{unit}",
+        "cal.cum_title": "cumulative {of}: observed against simulated at the fitted values",
+        "cal.ratio_label": "simulated / observed (range over replications)",
+        "cal.ratio": "simulated / observed",
+        "cal.targets_title": "every target at the fitted values",
+        "cal.evaluation": "evaluation",
+        "cal.objective_ylabel": "objective D (weighted mean squared relative residual)",
+        "cal.search": "search",
+        "cal.t_illustrative": (
+            "targets are ILLUSTRATIVE (made-up figures): the fit shows the machinery only"
+        ),
+        "cal.t_parameter": "parameter",
+        "cal.t_fitted": "fitted",
+        "cal.t_se": "se (curv.)",
+        "cal.t_sd": "sd (refits)",
+        "cal.t_bounds": "bounds",
+        "cal.t_at_bound": "  AT BOUND",
+        "cal.t_objective": "objective D = {d}",
+        "cal.t_target": "target",
+        "cal.t_done": (
+            "{runs} runs, {evals} points in {s} s; wrote {target}/ (calibrated scenario: "
+            "{scenario}, report: {path})"
+        ),
+        # calibration table
+        "ct.band": "band",
+        "ct.simulated": "simulated ({runs})",
+        "ct.one_run": "1 run",
+        "ct.mean_runs": "mean of {n} runs",
+        "ct.status": "status",
+        "ct.published": "published",
+        "ct.by": " by {pct} %",
+        "ct.wrote": "wrote {path}",
+        # design
+        "des.title": "Design on {name}",
+        "des.evaluated": "evaluated ({stage})",
+        "des.target": "target {op} {v}",
+        "des.p_ylabel": "P({key} {op} {thr})  over {r} replications",
+        "des.mean_ylabel": "mean {key}",
+        "des.ratio": " / {den} (ratio of means)",
+        "des.answer": "answer {v}",
+        "des.interval": "90 % bootstrap interval",
+        "des.check": "check: {n} fresh replications, 95 % interval",
+        "des.t_done": "wrote {dest}/ in {s} s (report: {path})",
+    },
+    "zh": {
+        "x.count": "数量",
+        "x.pp": "{v}个百分点",
+        "x.days": "{v}天",
+        "x.day_suffix": "（天）",
+        "x.pct": "{v}%",
+        "x.mean_band": "（中位数，5%-95%区间）",
+        "x.lever_bn": "（亿）",
+        "x.lever_m": "（万）",
+        "x.lever_tn": "（万亿）",
+        "x.wrote": "已写入 {target}/，用时 {s} 秒",
+        "x.wrote_report": "（报告：{path}）",
+        "warn.what_band": "区间",
+        "warn.what_probability": "概率",
+        "warn.few": "警告：{what}仅基于{n}次重复模拟（少于{min}次）",
+        "warn.morris": (
+            "警告：Morris 仅有{n}条轨迹（少于{min}条）：mu*及其置信区间很粗略，不要据此对参数排序"
+        ),
+        "warn.probability": (
+            "警告：概率仅基于{n}次重复模拟（少于{min}次）：答案不确定，请增加重复模拟次数后重新运行"
+        ),
+        "warn.band_terminal": "{warning}：上表的5%-95%区间不是可靠的范围。",
+        "series.approved_cum": "获批申请数（累计）",
+        "series.disbursed_cum": "发放金额（累计）",
+        "series.guaranteed_cum": "担保金额（累计）",
+        "series.pool_remaining": "专项贷款剩余额度",
+        "series.credit_sub_quota_remaining": "信用贷款子额度剩余",
+        "series.guarantee_remaining": "担保能力剩余",
+        "series.zone_budgets_exhausted_n": "用尽的园区预算数",
+        "exh.legend": "{label}{suffix}（期末{pct}%）",
+        "exh.ylabel": "截至该日已用尽的概率（%）",
+        "exh.title": "各项额度用尽的概率（{n}次重复模拟）",
+        "exh.variant_title": "{variant}：各项额度用尽的概率",
+        "diff.xlabel": "与{base}的差异（占基准均值 %）",
+        "diff.title": (
+            "相对基准的变化：配对差异均值（点）、均值的90% t区间（粗线）、配对差异的5%-95%区间（细线）"
+        ),
+        "intro.horizon": (
+            "模拟期 {start} 至 {end}（{days}天）；币种 {cur}；每个情景{r}次重复模拟，"
+            "种子为 SeedSequence({seed}).spawn(R) 的子种子（第 i 次重复在各处使用相同种子）。"
+        ),
+        "intro.intervals": "区间：重复模拟结果的第5至第95百分位数（线性插值）。",
+        "intro.scaled": "已缩放：数量和金额按 x{scale} 放大。",
+        "rep.title": "smesim 重复模拟：{name}",
+        "rep.day_note": "日期类指标：额度用尽的重复模拟所占比例；均值和区间仅基于这些模拟。",
+        "rep.ran_out": "{pct}%的模拟中用尽",
+        "rep.mean_day": "（平均第{d}天）",
+        "rep.col_figure": "主要指标",
+        "rep.col_mean": "均值",
+        "rep.col_p05": "第5百分位数",
+        "rep.col_p95": "第95百分位数",
+        "cmp.title": "smesim 情景比较：{variants} 对比 {base}",
+        "cmp.col_base": "{base}（基准）",
+        "cmp.col_change": "{variant}：变化（90% t置信区间）",
+        "cmp.note": (
+            "变化为配对差异的均值（方案减基准，逐次重复模拟，共同随机数），附均值的90% Student-t"
+            "置信区间；comparison.csv 另给出配对差异的5%-95%范围。"
+        ),
+        "swp.title": "smesim 参数扫描：{name}",
+        "swp.col_point": "参数点",
+        "swp.col_mean": "{label}（均值）",
+        "swp.grid": "网格（笛卡尔积）",
+        "swp.lhs": "拉丁超立方抽样",
+        "swp.design": "设计：{design}，{n}个参数点 x {r}次重复模拟；杠杆：{levers}。",
+        "swp.crn": "每个参数点使用相同的重复模拟种子（共同随机数）。",
+        "swp.first": "仅显示前{n}个参数点；完整结果见 tables/points.csv。",
+        "swp.suptitle": "主要指标随 {lever} 的变化：重复模拟的均值和5%-95%区间",
+        "page.uptake": "申请获批：获批申请数（累计），中位数和5%-95%区间",
+        "page.disbursed": "发放与担保金额（累计），中位数和5%-95%区间",
+        "out.grid_suptitle": "{title}随 {lever} 的变化：重复模拟的均值和5%-95%区间",
+        "out.savings": "企业成本节省（按类别）",
+        "out.zones": "园区预算用尽",
+        "out.refusals": "被拒申请（按原因）",
+        "out.savings_title": "企业成本节省（按类别）：重复模拟的均值和5%-95%区间",
+        "out.zone_share_title": "园区预算用尽比例随时间变化：中位数和5%-95%区间",
+        "out.zone_end_title": "期末用尽的园区预算数：重复模拟的均值和5%-95%区间",
+        "out.refusals_title": "被拒申请（按原因）：重复模拟的均值和5%-95%区间",
+        "out.zone_share_ylabel": "预算用尽的园区占比（%）",
+        "out.zone_unit": "园区预算数",
+        "out.refusal_unit": "被拒申请数",
+        "t.rep_title": "{name}：{r}次重复模拟（均值、第5和第95百分位数）",
+        "t.figure": "指标",
+        "t.mean": "均值",
+        "t.p05": "第5百分位",
+        "t.p95": "第95百分位",
+        "t.cmp_title": "{variant} 减 {base}：{r}次配对重复模拟（共同随机数；金额单位 元）",
+        "t.cmp_caption": (
+            "差异：配对差异的均值；90%置信区间：该均值的 Student-t 区间；5%-95%：配对差异的百分位数"
+        ),
+        "t.base": "基准",
+        "t.variant": "方案",
+        "t.difference": "差异",
+        "t.ci": "90%置信区间",
+        "t.pairs": "配对差异5%-95%",
+        "t.swp_title": "{name}：{n}个参数点 x {r}次重复模拟（均值；5%-95%区间见 tables/points.csv）",
+        "t.point": "参数点",
+        "t.more_points": "……另有{n}个参数点，见 tables/points.csv",
+        "sens.title": "{name} 的敏感性分析",
+        "sens.scenario": "情景：{name}（{n}家模拟企业，{days}天，随机种子 {seed}）。",
+        "sens.sobol": "Sobol（Saltelli 设计，一阶和总效应指数）",
+        "sens.morris": "Morris（基本效应）",
+        "sens.sobol_n": "基础样本 N = {n}",
+        "sens.morris_n": "{levels}级网格上的{n}条轨迹",
+        "sens.method": "方法：{method}；{design}；{points}个参数点 x {r}次重复模拟 = {runs}次运行，用时 {s} 秒。",
+        "sens.crn": (
+            "每个参数点使用相同的重复模拟（共同随机数），输出为其均值。区间为95% bootstrap 区间"
+            "（对设计重抽样{b}次）。"
+        ),
+        "sens.day_note": (
+            "*_day 类输出是账户额度用尽的日期；若整个模拟期内未用尽，则按模拟期长度（{days}天）"
+            "计，为删失值。"
+        ),
+        "sens.params": "参数（在其范围内均匀分布）：",
+        "sens.integer": "（整数）",
+        "sens.outputs": "输出指标：{outputs}",
+        "sens.censored": "{key}（{pct}%的运行未用尽）",
+        "sens.col_output": "输出指标",
+        "sens.col_parameter": "参数",
+        "sens.censored_label": "{label}（未用尽按模拟期{days}天计；占运行的{pct}%）",
+        "sens.s1": "一阶指数 S1",
+        "sens.st": "总效应指数 ST",
+        "sens.sobol_ylabel": "Sobol 指数（方差占比）",
+        "sens.mu": "mu*（|效应|均值）",
+        "sens.sigma": "sigma（非线性与交互作用）",
+        "sens.morris_ylabel": "{levels}级网格上一步对{label}的效应",
+        "sens.t_censored": "（{pct}%的运行未用尽：按{days}天计）",
+        "sens.t_done": "{runs}次运行，用时 {s} 秒；已写入 {target}/（报告：{path}）",
+        "cal.title": "{name} 的参数校准",
+        "cal.scenario": "情景 {name}（{n}家模拟企业，比例 {scale}，{days}天）；校准目标“{targets}”",
+        "cal.illustrative": "——示意数据，并非观测值",
+        "cal.fit": (
+            "拟合：{method} 全局搜索（{gp}个参数点），然后 {polish}（最多{pe}个参数点）；每个参数点"
+            "{r}次重复模拟（共同随机数）；共{evals}个参数点、{runs}次运行，用时 {s} 秒。"
+        ),
+        "cal.objective": "拟合处的目标函数 D = {d}（相对残差平方的加权均值）。",
+        "cal.uncertainty": "不确定性：{u}。",
+        "cal.fitted": "拟合值：",
+        "cal.refit_sd": "；重复模拟子集标准差 {sd}",
+        "cal.at_bound": "（位于边界：请放宽范围）",
+        "cal.fitted_line": "  {p} = {v}（边界 {lo}..{hi}；曲率标准误 {se}{extra}）{flag}",
+        "cal.col_label": "校准目标",
+        "cal.col_observed": "观测值",
+        "cal.col_simulated": "模拟值",
+        "cal.col_min": "模拟最小值",
+        "cal.col_max": "模拟最大值",
+        "cal.col_residual": "残差",
+        "cal.col_weight": "权重",
+        "cal.band": "模拟值，{n}次重复模拟的范围",
+        "cal.mean": "模拟值，均值",
+        "cal.observed": "观测值",
+        "cal.day_axis": "天（0 = {start}）",
+        "cal.cum_ylabel": "累计 {of}{unit}",
+        "cal.cum_title": "累计 {of}：观测值与拟合值下的模拟值",
+        "cal.ratio_label": "模拟值 / 观测值（重复模拟范围）",
+        "cal.ratio": "模拟值 / 观测值",
+        "cal.targets_title": "拟合值下的各校准目标",
+        "cal.evaluation": "评估序号",
+        "cal.objective_ylabel": "目标函数 D（相对残差平方的加权均值）",
+        "cal.search": "搜索过程",
+        "cal.t_illustrative": "校准目标为示意数据（虚构数字）：拟合仅演示方法",
+        "cal.t_parameter": "参数",
+        "cal.t_fitted": "拟合值",
+        "cal.t_se": "标准误",
+        "cal.t_sd": "标准差",
+        "cal.t_bounds": "边界",
+        "cal.t_at_bound": "  位于边界",
+        "cal.t_objective": "目标函数 D = {d}",
+        "cal.t_target": "校准目标",
+        "cal.t_done": (
+            "{runs}次运行、{evals}个参数点，用时 {s} 秒；已写入 {target}/（校准后情景："
+            "{scenario}，报告：{path}）"
+        ),
+        "ct.band": "区间",
+        "ct.simulated": "模拟值（{runs}）",
+        "ct.one_run": "1次运行",
+        "ct.mean_runs": "{n}次运行均值",
+        "ct.status": "状态",
+        "ct.published": "公开数据",
+        "ct.by": "，偏离 {pct}%",
+        "ct.wrote": "已写入 {path}",
+        "des.title": "{name} 的政策设计",
+        "des.evaluated": "已评估（{stage}）",
+        "des.target": "目标 {op} {v}",
+        "des.p_ylabel": "P({key} {op} {thr})，{r}次重复模拟",
+        "des.mean_ylabel": "{key} 均值",
+        "des.ratio": " / {den}（均值之比）",
+        "des.answer": "答案 {v}",
+        "des.interval": "90% bootstrap 区间",
+        "des.check": "检验：{n}次新的重复模拟，95%区间",
+        "des.t_done": "已写入 {dest}/，用时 {s} 秒（报告：{path}）",
+    },
+}
+
+#: Headline figures as titles and table rows name them.
+FIGURE_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "applications_n": "Applications",
+        "approved_n": "Approved applications",
+        "approval_rate": "Approval rate",
+        "borrower_firms_n": "Borrowing firms",
+        "uptake_rate": "Uptake (borrowers / eligible)",
+        "disbursed_amount": "Disbursed",
+        "guaranteed_amount": "Guaranteed",
+        "guaranteed_loans_n": "Guaranteed loans",
+        "avg_guaranteed_loan_amount": "Average guaranteed loan",
+        "unmet_demand_amount": "Unmet demand",
+        "pool_used_share": "Loan pool used",
+        "bank_quotas_exhausted_n": "Lender quotas exhausted",
+        "guarantee_exhausted_day": "Guarantee capacity exhausted (day)",
+        "zone_budgets_exhausted_n": "Zone budgets exhausted",
+        "pool_exhausted_day": "Loan pool exhausted (day)",
+        "first_bank_quota_exhausted_day": "First lender quota exhausted (day)",
+        "credit_sub_quota_exhausted_day": "Credit-loan sub-quota exhausted (day)",
+        "first_zone_budget_exhausted_day": "First zone budget exhausted (day)",
+        "relief_paid_amount": "Cost relief paid",
+        "savings_total_amount": "Savings of firms",
+        "fiscal_cost_amount": "Fiscal cost",
+    },
+    "zh": {
+        "applications_n": "申请数",
+        "approved_n": "获批申请数",
+        "approval_rate": "获批率",
+        "borrower_firms_n": "获贷企业数",
+        "uptake_rate": "获贷率（获贷企业 / 符合条件企业）",
+        "disbursed_amount": "发放金额",
+        "guaranteed_amount": "担保金额",
+        "guaranteed_loans_n": "担保贷款笔数",
+        "avg_guaranteed_loan_amount": "平均担保贷款额",
+        "unmet_demand_amount": "未满足需求",
+        "pool_used_share": "专项贷款额度使用率",
+        "bank_quotas_exhausted_n": "额度用尽的贷款机构数",
+        "guarantee_exhausted_day": "担保能力用尽（天）",
+        "zone_budgets_exhausted_n": "用尽的园区预算数",
+        "pool_exhausted_day": "专项贷款额度用尽（天）",
+        "first_bank_quota_exhausted_day": "首家贷款机构额度用尽（天）",
+        "credit_sub_quota_exhausted_day": "信用贷款子额度用尽（天）",
+        "first_zone_budget_exhausted_day": "首个园区预算用尽（天）",
+        "relief_paid_amount": "降本减负支付",
+        "savings_total_amount": "企业节省合计",
+        "fiscal_cost_amount": "财政成本",
+    },
+}
+
+#: Short words for summary figures on bars and small titles, and for the quotas whose
+#: exhaustion probability is drawn.
+SHORT_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "interest_savings_amount": "interest saved",
+        "guarantee_fee_savings_amount": "guarantee fees saved",
+        "relief_paid_amount": "cost relief",
+        "awards_paid_amount": "awards",
+        "savings_total_amount": "total savings",
+        "refused_credit_n": "credit",
+        "refused_quota_n": "quota exhausted",
+        "refused_guarantee_n": "guarantee capacity exhausted",
+        "refused_firm_limit_n": "firm limit",
+        "zone_budgets_exhausted_n": "zone budgets exhausted",
+        "loan pool": "loan pool",
+        "first lender quota": "first lender quota",
+        "credit sub-quota": "credit sub-quota",
+        "guarantee capacity": "guarantee capacity",
+        "any zone budget": "any zone budget",
+    },
+    "zh": {
+        "interest_savings_amount": "节省利息",
+        "guarantee_fee_savings_amount": "节省担保费",
+        "relief_paid_amount": "降本减负",
+        "awards_paid_amount": "奖励",
+        "savings_total_amount": "节省合计",
+        "refused_credit_n": "信用不足",
+        "refused_quota_n": "额度用尽",
+        "refused_guarantee_n": "担保能力用尽",
+        "refused_firm_limit_n": "超出单户限额",
+        "zone_budgets_exhausted_n": "用尽的园区预算数",
+        "loan pool": "专项贷款额度",
+        "first lender quota": "首家贷款机构额度",
+        "credit sub-quota": "信用贷款子额度",
+        "guarantee capacity": "担保能力",
+        "any zone budget": "任一园区预算",
+    },
+}
