@@ -13,7 +13,6 @@ mean (sweeps).
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,11 +26,12 @@ from matplotlib.figure import Figure
 
 from ..experiments.result import HEADLINE_KEYS, ExperimentResult, _present_quotas
 from .axes import date_axis, warning_note
+from .experiment_covers import _compare_cover, _replicate_cover, _sweep_cover
 from .experiment_pages import outcome_pages
-from .fonts import has_cjk, report_rc
-from .formatting import format_money
+from .fonts import report_rc
+from .formatting import _lever_scale, format_difference, format_lever, format_value
 from .i18n import FIGURE_LABELS, MESSAGES, band_caution, check_lang, figure_label, short_label, tr
-from .pages import style_table, write_pages
+from .pages import write_pages
 
 __all__ = [
     "write_experiment_report",
@@ -72,48 +72,6 @@ def _label(metric: str, lang: str = "en") -> str:
 def _series_label(name: str, lang: str) -> str:
     key = f"series.{name}"
     return tr(key, lang) if key in MESSAGES["en"] else name
-
-
-def format_value(metric: str, x: Any, currency: str = "", lang: str = "en") -> str:
-    """Format a figure by its kind: money, share (%), day, or count.
-
-    Parameters
-    ----------
-    metric
-        The figure's key (its suffix decides the kind: ``_amount``, ``_rate``/``_share``,
-        ``_day``, else a count).
-    x
-        The value (``None``/NaN gives ``n/a``).
-    currency
-        Currency code appended to money.
-    lang
-        ``en`` or ``zh`` (money in 万元/亿元, days as 第N天).
-
-    Returns
-    -------
-    str
-    """
-    if x is None or (isinstance(x, float) and np.isnan(x)):
-        return tr("na", lang)
-    if metric.endswith("_amount"):
-        return format_money(x, currency, lang)
-    if metric.endswith(("_rate", "_share")):
-        return tr("x.pct", lang, v=f"{100 * x:.1f}")
-    if metric.endswith("_day"):
-        return tr("day", lang, d=f"{x:,.0f}")
-    return f"{x:,.0f}" if abs(x) >= 100 or x == int(x) else f"{x:,.2f}"
-
-
-def format_difference(metric: str, x: Any, currency: str = "", lang: str = "en") -> str:
-    """Like :func:`format_value`, with a sign; shares in percentage points, days as days."""
-    if x is None or (isinstance(x, float) and np.isnan(x)):
-        return tr("na", lang)
-    sign = "+" if x > 0 else ("-" if x < 0 else "±")
-    if metric.endswith(("_rate", "_share")):
-        return sign + tr("x.pp", lang, v=f"{abs(100 * x):.2f}")
-    if metric.endswith("_day"):
-        return sign + tr("x.days", lang, v=f"{abs(x):,.1f}")
-    return sign + format_value(metric, abs(x), currency, lang)
 
 
 def _series_scale(name: str, lang: str = "en") -> float | None:
@@ -319,27 +277,6 @@ def plot_sweep(
     return artists
 
 
-def _lever_scale(top: float, lang: str = "en") -> tuple[float, str]:
-    """Divisor and axis suffix of lever values of size ``top``: bn/m, or 亿/万 in Chinese."""
-    if lang == "zh":
-        steps = ((1e12, "x.lever_tn"), (1e8, "x.lever_bn"), (1e4, "x.lever_m"))
-    else:
-        steps = ((1e9, "x.lever_bn"), (1e6, "x.lever_m"))
-    for div, key in steps:
-        if top >= div:
-            return div, tr(key, lang)
-    return 1.0, ""
-
-
-def format_lever(v: Any, lang: str = "en") -> str:
-    """A lever value in short form: money-sized numbers as ``30 m`` (``3000万元``), others as they are."""
-    if isinstance(v, float | int) and abs(v) >= 1e3:
-        return format_money(v, lang=lang)
-    if isinstance(v, float):
-        return f"{v:.4g}"
-    return str(v)
-
-
 def plot_differences(
     ax: Axes,
     result: ExperimentResult,
@@ -399,149 +336,6 @@ def plot_differences(
 # ------------------------------------------------------------------------- pages
 
 
-def _table_page(
-    fig: Figure, title: str, lines: list[str], header: list[str], rows: list[list[str]]
-) -> None:
-    fig.text(0.06, 0.95, title, fontsize=17, weight="bold", va="top")
-    fig.text(0.06, 0.90, "\n".join(lines), fontsize=9, va="top")
-    ax = fig.add_axes((0.04, 0.03, 0.92, 0.70))
-    ax.set_axis_off()
-    widths = [0.34] + [0.66 / (len(header) - 1)] * (len(header) - 1)
-    table = ax.table(
-        cellText=rows, colLabels=header, colWidths=widths, loc="upper center", cellLoc="left"
-    )
-    style_table(table, fontsize=8 if len(header) <= 4 else 7, row_scale=1.3)
-
-
-def _wrap(text: str, lang: str, width: int = 130) -> list[str]:
-    """Lines of at most ``width`` columns (Chinese characters count twice)."""
-    return textwrap.wrap(text, width // 2 if lang == "zh" else width)
-
-
-def _intro(result: ExperimentResult, lang: str = "en") -> list[str]:
-    sc = result.scenario
-    end = pd.Timestamp(sc.horizon.start_date) + pd.Timedelta(days=sc.horizon.days - 1)
-    lines = _wrap(sc.description or "", "zh" if has_cjk(sc.description or "") else "en")
-    lines += [""]
-    lines += _wrap(
-        tr(
-            "intro.horizon",
-            lang,
-            start=f"{sc.horizon.start_date:%Y-%m-%d}",
-            end=f"{end:%Y-%m-%d}",
-            days=sc.horizon.days,
-            cur=sc.currency,
-            r=result.replications,
-            seed=result.seed,
-        ),
-        lang,
-    )
-    lines += [tr("intro.intervals", lang)]
-    if sc.population.scale != 1:
-        lines.append(tr("intro.scaled", lang, scale=f"{sc.population.scale:g}"))
-    return lines
-
-
-def _replicate_cover(fig: Figure, result: ExperimentResult, lang: str = "en") -> None:
-    s = result.summary_dict()
-    cur = result.scenario.currency
-    keys = [*HEADLINE_KEYS]
-    for extra in (
-        "pool_exhausted_day",
-        "first_bank_quota_exhausted_day",
-        "credit_sub_quota_exhausted_day",
-    ):
-        if extra not in keys:
-            keys.append(extra)
-    rows = []
-    for k in keys:
-        if k.endswith("_day"):
-            share = s[k[: -len("_day")] + "_share"]
-            mid = tr("rep.ran_out", lang, pct=f"{100 * share:.0f}") + (
-                tr("rep.mean_day", lang, d=f"{s[k]:,.0f}") if s[k] is not None else ""
-            )
-            rows.append(
-                [
-                    _label(k, lang).replace(tr("x.day_suffix", lang), ""),
-                    mid,
-                    format_value(k, s[f"{k}_p05"], lang=lang),
-                    format_value(k, s[f"{k}_p95"], lang=lang),
-                ]
-            )
-        else:
-            rows.append(
-                [
-                    _label(k, lang),
-                    format_value(k, s[k], cur, lang),
-                    format_value(k, s[f"{k}_p05"], cur, lang),
-                    format_value(k, s[f"{k}_p95"], cur, lang),
-                ]
-            )
-    _table_page(
-        fig,
-        tr("rep.title", lang, name=result.scenario.name),
-        _intro(result, lang) + [tr("rep.day_note", lang)],
-        [tr(f"rep.col_{c}", lang) for c in ("figure", "mean", "p05", "p95")],
-        rows,
-    )
-
-
-def _compare_cover(fig: Figure, result: ExperimentResult, lang: str = "en") -> None:
-    d = result.differences(HEADLINE_KEYS)
-    cur = result.scenario.currency
-    variants = list(dict.fromkeys(d["variant"]))
-    header = [tr("rep.col_figure", lang), tr("cmp.col_base", lang, base=result.meta.get("base"))]
-    for v in variants:
-        header += [tr("cmp.col_change", lang, variant=v)]
-    rows = []
-    for m in HEADLINE_KEYS:
-        sub = d[d["metric"] == m].set_index("variant")
-        row = [_label(m, lang), format_value(m, sub["base_mean"].iloc[0], cur, lang)]
-        for v in variants:
-            r = sub.loc[v]
-
-            def diff(col: str, m: str = m, r: Any = r) -> str:
-                return format_difference(m, r[col], cur, lang)
-
-            row.append(f"{diff('diff_mean')} [{diff('ci_low')}, {diff('ci_high')}]")
-        rows.append(row)
-    _table_page(
-        fig,
-        tr("cmp.title", lang, variants=", ".join(variants), base=result.meta.get("base")),
-        _intro(result, lang) + _wrap(tr("cmp.note", lang), lang),
-        header,
-        rows,
-    )
-
-
-def _sweep_cover(fig: Figure, result: ExperimentResult, lang: str = "en") -> None:
-    pts = result.points()
-    cur = result.scenario.currency
-    show = ["approved_n", "disbursed_amount", "guaranteed_amount", "fiscal_cost_amount"]
-    header = [
-        tr("swp.col_point", lang),
-        *[tr("swp.col_mean", lang, label=_label(m, lang)) for m in show],
-    ]
-    rows = []
-    for _, r in pts.head(28).iterrows():
-        key = ", ".join(f"{lv}={format_lever(r[lv], lang)}" for lv in result.levers)
-        rows.append([key, *[format_value(m, r[f"{m}_mean"], cur, lang) for m in show]])
-    design = result.meta.get("design")
-    words = {"grid": tr("swp.grid", lang), "lhs": tr("swp.lhs", lang)}
-    lines = _intro(result, lang) + [
-        tr(
-            "swp.design",
-            lang,
-            design=words.get(str(design), str(design)),
-            n=len(pts),
-            r=result.replications,
-            levers=", ".join(result.levers),
-        ),
-        tr("swp.crn", lang) + (tr("swp.first", lang, n=28) if len(pts) > 28 else ""),
-    ]
-    _table_page(fig, tr("swp.title", lang, name=result.scenario.name), lines, header, rows)
-
-
 def _pages(result: ExperimentResult, lang: str = "en") -> list[tuple[str, Any]]:
     pages: list[tuple[str, Any]] = []
     has_series = not result.series.empty
@@ -572,7 +366,7 @@ def _pages(result: ExperimentResult, lang: str = "en") -> list[tuple[str, Any]]:
                     strict=True,
                 ):
                     plot_fan(ax, result, name, lang=lang)
-                    ax.set_title(f"{_series_label(name, lang)} {band}", fontsize=10)
+                    ax.set_title(f"{_series_label(name, lang)}{band}", fontsize=10)
 
             pages += [("uptake", uptake), ("quotas", quotas)]
         pages.append(
@@ -607,7 +401,7 @@ def _pages(result: ExperimentResult, lang: str = "en") -> list[tuple[str, Any]]:
                             color=_COLOURS[k % len(_COLOURS)],
                             lang=lang,
                         )
-                    ax.set_title(f"{_series_label(name, lang)} {band}", fontsize=10)
+                    ax.set_title(f"{_series_label(name, lang)}{band}", fontsize=10)
                     ax.legend(fontsize=7, loc="best")
 
             pages.append(("fans", fans))

@@ -21,7 +21,7 @@ EXPERIMENT_MESSAGES: dict[str, dict[str, str]] = {
         "x.days": "{v} days",
         "x.day_suffix": " (day)",
         "x.pct": "{v} %",
-        "x.mean_band": "(median, 5-95 %)",
+        "x.mean_band": " (median, 5-95 %)",
         "x.lever_bn": " (bn)",
         "x.lever_m": " (m)",
         "x.lever_tn": " (tn)",
@@ -186,7 +186,7 @@ EXPERIMENT_MESSAGES: dict[str, dict[str, str]] = {
         "cal.refit_sd": "; replication-subset sd {sd}",
         "cal.at_bound": "  (AT A BOUND: widen the range)",
         "cal.fitted_line": "  {p} = {v}  (bounds {lo}..{hi}; curvature se {se}{extra}){flag}",
-        "cal.col_label": "target",
+        "cal.col_label": "label",
         "cal.col_observed": "observed",
         "cal.col_simulated": "simulated",
         "cal.col_min": "sim_min",
@@ -240,6 +240,54 @@ EXPERIMENT_MESSAGES: dict[str, dict[str, str]] = {
         "des.interval": "90 % bootstrap interval",
         "des.check": "check: {n} fresh replications, 95 % interval",
         "des.t_done": "wrote {dest}/ in {s} s (report: {path})",
+        "desc.rng": "{path} in {lo}..{hi}",
+        "desc.q_optimum": "the value of {rng} that gives the {sense} of {what}",
+        "desc.ratio": "{key} / {den} (ratio of means)",
+        "desc.mean": "mean {key}",
+        "desc.sense_max": "max",
+        "desc.sense_min": "min",
+        "desc.q_threshold": "the {end} {rng} such that {text}",
+        "desc.smallest": "smallest",
+        "desc.largest": "largest",
+        "desc.question": "Question: {q}.",
+        "desc.scenario": (
+            "Scenario {name}; {r} replications per lever value with common random numbers; "
+            "{points} values, {runs} runs in {s} s."
+        ),
+        "desc.day": "{key} is missing when the account lasted the whole horizon ({days} days): ",
+        "desc.day_prob": "in a probability it counts as never reached.",
+        "desc.day_len": "it counts as the horizon length.",
+        "desc.status_found": "found by bisection",
+        "desc.status_met_at_bound": (
+            "already met at the {side} bound of the range (widen it to see where it stops "
+            "being met)"
+        ),
+        "desc.lower": "lower",
+        "desc.upper": "upper",
+        "desc.status_not_met": "NOT met anywhere in the range (widen the range or ease the target)",
+        "desc.status_optimum": "best value of the range",
+        "desc.status_optimum_at_bound": "best value at a bound of the range (widen it)",
+        "desc.answer": "Answer: {v}  ({status}).",
+        "desc.bracket": "  bisection bracket [{a}, {b}] ({pct} % of the range)",
+        "desc.interval": (
+            "  90 % bootstrap interval over replications [{lo}, {hi}] (on the lever values "
+            "evaluated)"
+        ),
+        "desc.what_p": "P = {v}",
+        "desc.what_ratio": "ratio = {v}",
+        "desc.what_mean": "mean = {v}",
+        "desc.met": "  target met",
+        "desc.not_met": "  target NOT met",
+        "desc.check": (
+            "Check at {v} on {n} fresh replications (seeds {a}..{b}, unused by the search): "
+            "{what} (95 % interval {lo}..{hi}){verdict}; in the search's replications {ins}."
+        ),
+        "desc.spread": (
+            "  the figure varies by {spread} % over the range; the check's 95 % half-width is "
+            "{noise} %"
+        ),
+        "desc.hardly": ": the lever hardly matters for this target",
+        "desc.end": ".",
     },
     "zh": {
         "x.count": "数量",
@@ -431,6 +479,45 @@ EXPERIMENT_MESSAGES: dict[str, dict[str, str]] = {
         "des.interval": "90% bootstrap 区间",
         "des.check": "检验：{n}次新的重复模拟，95%区间",
         "des.t_done": "已写入 {dest}/，用时 {s} 秒（报告：{path}）",
+        "desc.rng": "{path}（范围 {lo}..{hi}）",
+        "desc.q_optimum": "使{what}达到{sense}的 {rng} 取值",
+        "desc.ratio": "{key} / {den}（均值之比）",
+        "desc.mean": "{key} 均值",
+        "desc.sense_max": "最大值",
+        "desc.sense_min": "最小值",
+        "desc.q_threshold": "满足 {text} 的{end} {rng}",
+        "desc.smallest": "最小",
+        "desc.largest": "最大",
+        "desc.question": "问题：{q}。",
+        "desc.scenario": (
+            "情景 {name}；每个杠杆取值{r}次重复模拟（共同随机数）；共{points}个取值、{runs}次运行，"
+            "用时 {s} 秒。"
+        ),
+        "desc.day": "若账户在整个模拟期（{days}天）内未用尽，{key} 为缺失值：",
+        "desc.day_prob": "在概率中按从未达到计。",
+        "desc.day_len": "按模拟期长度计。",
+        "desc.status_found": "二分法求得",
+        "desc.status_met_at_bound": "在范围的{side}边界已满足（请放宽范围以查看何处不再满足）",
+        "desc.lower": "下",
+        "desc.upper": "上",
+        "desc.status_not_met": "在整个范围内均未满足（请放宽范围或降低目标）",
+        "desc.status_optimum": "范围内的最优值",
+        "desc.status_optimum_at_bound": "最优值位于范围边界（请放宽范围）",
+        "desc.answer": "答案：{v}（{status}）。",
+        "desc.bracket": "  二分区间 [{a}, {b}]（占范围的{pct}%）",
+        "desc.interval": "  重复模拟的90% bootstrap 区间 [{lo}, {hi}]（基于已评估的杠杆取值）",
+        "desc.what_p": "P = {v}",
+        "desc.what_ratio": "比值 = {v}",
+        "desc.what_mean": "均值 = {v}",
+        "desc.met": "，目标已满足",
+        "desc.not_met": "，目标未满足",
+        "desc.check": (
+            "检验：在 {v} 处用{n}次新的重复模拟（种子 {a}..{b}，搜索中未使用）：{what}"
+            "（95%区间 {lo}..{hi}）{verdict}；搜索所用重复模拟中为 {ins}。"
+        ),
+        "desc.spread": "  该指标在范围内变化{spread}%；检验的95%半宽为{noise}%",
+        "desc.hardly": "：该杠杆对此目标几乎没有影响",
+        "desc.end": "。",
     },
 }
 
