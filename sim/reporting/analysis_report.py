@@ -28,7 +28,7 @@ from ..analysis.evaluation import DAY_KEYS
 from .axes import warning_note
 from .fonts import report_rc
 from .formatting import format_money
-from .i18n import check_lang, figure_label, morris_caution, tr
+from .i18n import MESSAGES, check_lang, figure_label, morris_caution, tr
 from .pages import style_table, write_pages
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -428,13 +428,23 @@ def plot_fit_trace(ax: Axes, result: CalibrationResult, lang: str = "en") -> lis
     """
     out = []
     for stage, df in result.trace.groupby("stage", sort=False):
-        out.append(ax.scatter(df["evaluation"], df["objective"], s=12, label=str(stage)))
+        out.append(
+            ax.scatter(df["evaluation"], df["objective"], s=12, label=_stage(str(stage), lang))
+        )
     ax.set_yscale("log")
     ax.set_xlabel(tr("cal.evaluation", lang))
     ax.set_ylabel(tr("cal.objective_ylabel", lang))
     ax.set_title(tr("cal.search", lang), fontsize=10)
     ax.legend(fontsize=8)
     return out
+
+
+def _stage(stage: str, lang: str) -> str:
+    """A stage of the fit in words (``refit 2`` -> ``重新拟合 2``)."""
+    if stage.startswith("refit "):
+        return tr("cal.stage_refit", lang, j=stage.split(" ", 1)[1])
+    key = f"cal.stage_{stage}"
+    return tr(key, lang) if key in MESSAGES["en"] else stage
 
 
 def write_calibration_report(
@@ -478,7 +488,7 @@ def write_calibration_report(
             lang,
             method=m["global_method"].upper(),
             gp=m["global_points"],
-            polish=m["polish"],
+            polish=tr("cal.polish", lang),
             pe=m["polish_evals_max"],
             r=m["replications"],
             evals=m["evaluations_n"],
@@ -486,7 +496,16 @@ def write_calibration_report(
             s=f"{m['timings_s']['total']:.0f}",
         ),
         tr("cal.objective", lang, d=f"{result.objective:.4g}"),
-        tr("cal.uncertainty", lang, u=m["uncertainty"]),
+        tr(
+            "cal.uncertainty",
+            lang,
+            u=tr("cal.se_text", lang)
+            + (
+                tr("cal.sd_text", lang, refits=m["refits"], r=m["replications"])
+                if m["refits"]
+                else ""
+            ),
+        ),
         "",
         tr("cal.fitted", lang),
     ]

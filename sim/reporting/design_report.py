@@ -124,7 +124,7 @@ def plot_design_curve(ax: Axes, result: DesignResult, lang: str = "en") -> list[
                 )
             )
     ax.set_xlabel(f"{result.lever.path}{suf}")
-    ax.set_title(f"{t.text}   [{result.status}]", fontsize=10)
+    ax.set_title(f"{t.text}   [{tr(f'des.status_{result.status}', lang)}]", fontsize=10)
     ax.legend(fontsize=8)
     warning_note(ax, _caution(result, lang))
     return out

@@ -205,6 +205,20 @@ EXPERIMENT_MESSAGES: dict[str, dict[str, str]] = {
         "cal.evaluation": "evaluation",
         "cal.objective_ylabel": "objective D (weighted mean squared relative residual)",
         "cal.search": "search",
+        "cal.polish": "Nelder-Mead within bounds",
+        "cal.se_text": (
+            "se_curvature: Gauss-Newton curvature of the objective at the optimum (central "
+            "differences over 5 % of each range, scaled by the residual variance "
+            "sum(w r^2)/(n-p))"
+        ),
+        "cal.sd_text": (
+            "; refit_sd: spread of the fit over {refits} fresh sets of {r} replications plus "
+            "the main set"
+        ),
+        "cal.stage_global": "global",
+        "cal.stage_polish": "polish",
+        "cal.stage_curvature": "curvature",
+        "cal.stage_refit": "refit {j}",
         "cal.t_illustrative": (
             "targets are ILLUSTRATIVE (made-up figures): the fit shows the machinery only"
         ),
@@ -288,6 +302,11 @@ EXPERIMENT_MESSAGES: dict[str, dict[str, str]] = {
         ),
         "desc.hardly": ": the lever hardly matters for this target",
         "desc.end": ".",
+        "des.status_found": "found",
+        "des.status_met_at_bound": "met_at_bound",
+        "des.status_not_met": "not_met",
+        "des.status_optimum": "optimum",
+        "des.status_optimum_at_bound": "optimum_at_bound",
     },
     "zh": {
         "x.count": "数量",
@@ -448,6 +467,16 @@ EXPERIMENT_MESSAGES: dict[str, dict[str, str]] = {
         "cal.evaluation": "评估序号",
         "cal.objective_ylabel": "目标函数 D（相对残差平方的加权均值）",
         "cal.search": "搜索过程",
+        "cal.polish": "有界 Nelder-Mead 局部优化",
+        "cal.se_text": (
+            "se_curvature：最优点处目标函数的 Gauss-Newton 曲率（在各范围5%内做中心差分，"
+            "按残差方差 sum(w r^2)/(n-p) 缩放）"
+        ),
+        "cal.sd_text": "；refit_sd：在{refits}组新的{r}次重复模拟及主组上重新拟合的离散程度",
+        "cal.stage_global": "全局搜索",
+        "cal.stage_polish": "局部优化",
+        "cal.stage_curvature": "曲率估计",
+        "cal.stage_refit": "重新拟合 {j}",
         "cal.t_illustrative": "校准目标为示意数据（虚构数字）：拟合仅演示方法",
         "cal.t_parameter": "参数",
         "cal.t_fitted": "拟合值",
@@ -518,6 +547,11 @@ EXPERIMENT_MESSAGES: dict[str, dict[str, str]] = {
         "desc.spread": "  该指标在范围内变化{spread}%；检验的95%半宽为{noise}%",
         "desc.hardly": "：该杠杆对此目标几乎没有影响",
         "desc.end": "。",
+        "des.status_found": "已求得",
+        "des.status_met_at_bound": "边界处已满足",
+        "des.status_not_met": "未满足",
+        "des.status_optimum": "最优值",
+        "des.status_optimum_at_bound": "最优值在边界",
     },
 }
 
