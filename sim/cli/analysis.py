@@ -489,12 +489,19 @@ def _print_baseline_table(table: Any, replications: int, lang: str = "en") -> No
         sim_txt = fmt(r["simulated"], r["unit"])
         if replications > 1:
             sim_txt += f" [{fmt(r['sim_min'], r['unit'])}, {fmt(r['sim_max'], r['unit'])}]"
-        status = r["status"] + (
+        status = tr(f"ct.{r['status']}", lang) + (
             ""
             if r["status"] in ("within", "n/a")
             else tr("ct.by", lang, pct=f"{100 * r['off_by']:.0f}")
         )
-        typer.echo(f"{r['target']:<28}{band:>22}{sim_txt:>28}  {status:<8} {r['published']}")
+        typer.echo(
+            _pad(str(r["target"]), 28)
+            + _pad(band, 22, True)
+            + _pad(sim_txt, 28, True)
+            + "  "
+            + _pad(status, 8)
+            + f" {r['published']}"
+        )
 
 
 # --------------------------------------------------------------------------- design
