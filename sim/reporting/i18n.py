@@ -21,7 +21,8 @@ from ..experiments.precision import (
     MIN_MORRIS_TRAJECTORIES,
     MIN_PROBABILITY_REPLICATIONS,
 )
-from .i18n_analyses import EXPERIMENT_MESSAGES, FIGURE_LABELS, SHORT_LABELS
+from .i18n_analyses import EXPERIMENT_MESSAGES
+from .i18n_figures import FIGURE_LABELS, SHORT_LABELS
 
 __all__ = [
     "CODE_LABELS",
