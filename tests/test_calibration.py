@@ -149,11 +149,11 @@ def test_calibration_recovers_known_parameters():
     """Observations generated at known values; the fit finds them again.
 
     Tolerance: 12.5 % of each range (0.25 for the intercept on -2..0, 0.003 for the fund's
-    PD screen on 0.01..0.035). The observations are means of 8 replications the fit never
+    PD screen on 0.01..0.035, in rescue mode: the screen then decides every referral). The observations are means of 8 replications the fit never
     sees (replications 100-107) of 1,500 firms over 180 days, so they carry sampling noise
     of their own; the fit uses 4 other replications.
     """
-    sc = short()
+    sc = short("guarantee.mode=rescue")
     truth = {"behaviour.apply_intercept": -1.0, "guarantee.max_pd_annual": 0.02}
     targets = _synthetic_targets(sc, truth)
     params = [
@@ -277,8 +277,11 @@ def test_baseline_table_sets_simulated_figures_beside_the_targets():
     assert 0 < row.loc["approval_rate_specialised", "simulated"] < 1
     assert row.loc["guarantee_fee", "simulated"] == sc.guarantee.fee_rate
     assert row.loc["guarantee_fee", "status"] == "within"
-    assert (two["sim_min"] <= two["simulated"] + 1e-12).all()
-    assert (two["simulated"] <= two["sim_max"] + 1e-12).all()
+    # a one-year horizon from 2 December holds no whole calendar year: no first quarter
+    assert row.loc["first_quarter_lending_share", "status"] == "n/a"
+    known = two[two["status"] != "n/a"]
+    assert (known["sim_min"] <= known["simulated"] + 1e-12).all()
+    assert (known["simulated"] <= known["sim_max"] + 1e-12).all()
     # every target names its source
     assert all("FACTS.md" in s for s in one["source"])
 
@@ -291,3 +294,85 @@ def test_calibration_table_command_prints_and_writes_csv(tmp_path):
     assert "approval_rate_specialised" in r.output and "guarantee_claim_rate" in r.output
     df = pd.read_csv(path)
     assert len(df) == len(BASELINE_TARGETS)
+
+
+# ---------------------------------------------------------------- held-out observations
+
+
+def test_held_out_observations_are_reported_but_never_fitted():
+    """A point with role predict changes nothing in the fit; it is simulated beside it."""
+    sc = short()
+    fit_only = {
+        "name": "t",
+        "cumulative": [{"of": "approved_n", "points": [{"day": 60, "value": 150}]}],
+    }
+    with_held = {
+        "name": "t",
+        "cumulative": [
+            {"of": "approved_n", "points": [{"day": 60, "value": 150}]},
+            {"of": "applications_n", "role": "predict", "points": [{"day": 120, "value": 1}]},
+        ],
+    }
+    params = [parse_range("behaviour.apply_intercept=-2:0", sc, option="--fit")]
+    kw = {"replications": 1, "global_points": 4, "polish_evals": 4, "processes": 1}
+    a = calibrate(sc, Targets.model_validate(fit_only), params, **kw)
+    b = calibrate(sc, Targets.model_validate(with_held), params, **kw)
+    # a held-out value of 1 would pull any fit that used it far away
+    assert b.fitted == a.fitted and b.objective == a.objective
+    held = b.table[b.table["role"] == "predict"].iloc[0]
+    assert held["weight"] == 0 and held["contribution"] == 0
+    assert held["simulated"] > 100 and held["residual"] > 10
+
+
+def test_targets_need_an_observation_to_fit(tmp_path):
+    path = _write(
+        tmp_path,
+        {
+            "name": "x",
+            "cumulative": [
+                {"of": "approved_n", "role": "predict", "points": [{"day": 9, "value": 5}]}
+            ],
+        },
+    )
+    with pytest.raises(TargetsError, match="no observation to fit"):
+        load_targets(path)
+
+
+def test_predict_sets_replications_beside_observations(tmp_path):
+    from sim.analysis.validation import predict, series_band
+
+    sc = short()
+    targets = Targets.model_validate(
+        {
+            "name": "t",
+            "cumulative": [
+                {"of": "applications_n", "points": [{"day": 90, "value": 100}]},
+                {"of": "approved_n", "role": "predict", "points": [{"day": 179, "value": 1e9}]},
+            ],
+        }
+    )
+    pr = predict(sc, targets, 3, processes=1)
+    t = pr.table.set_index("key")
+    runs = pr.runs
+    apps_90 = [np.interp(90, d, y) for d, y in zip(runs["series_day"], runs["series_applications_cum"], strict=True)]  # fmt: skip
+    assert t.loc["applications_n", "mean"] == pytest.approx(np.mean(apps_90))
+    assert t.loc["applications_n", "p05"] <= t.loc["applications_n", "mean"] <= t.loc["applications_n", "p95"]  # fmt: skip
+    # more applications than approvals, and a billion approvals is far outside the band
+    assert t.loc["applications_n", "mean"] > 0
+    assert not t.loc["approved_n", "in_band"] and t.loc["approved_n", "error"] < -0.99
+    band = series_band(runs, "approved_n")
+    assert (np.diff(band["mean"]) >= 0).all() and band["day"].iloc[-1] == 179
+    # the command writes the same comparison
+    tpath = _write(tmp_path, targets.model_dump())
+    out = tmp_path / "pred"
+    sets = [a for s in [*SMALL, *SHORT] for a in ("--set", s)]
+    r = CliRunner().invoke(
+        app,
+        ["predict", str(BASELINE), "-t", str(tpath), "-r", "2", "-p", "1", *sets, "-o", str(out)],
+    )
+    assert r.exit_code == 0, r.output
+    assert "predict" in r.output and "5-95 %" in r.output
+    table = pd.read_csv(out / "tables" / "observed_vs_simulated.csv")
+    assert list(table["role"]) == ["fit", "predict"]
+    assert (out / "tables" / "fan_approved_n.csv").is_file()
+    assert json.loads((out / "prediction.json").read_text())["replications"] == 2

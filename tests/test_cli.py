@@ -1,4 +1,9 @@
-"""The smesim command: outputs, exit codes, and nothing written on bad input."""
+"""The smesim command: outputs, exit codes, and nothing written on bad input.
+
+The commands run in this process (Typer's ``CliRunner``: the same app, exit codes and
+streams as the installed command, without a new interpreter importing numpy, pandas and
+matplotlib each time); the first run goes through ``python -m cli`` as a user's does.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,13 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
+from typer.testing import CliRunner
+
+import cli
 
 from .conftest import BASELINE, SMALL
 
@@ -17,9 +26,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def smesim(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The command in its own process, as a user runs it (other test files use it too)."""
     return subprocess.run(
         [*SMESIM, *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=600
     )
+
+
+def invoke(*args: str) -> SimpleNamespace:
+    """The command in this process: its exit code, stdout and stderr."""
+    res = CliRunner().invoke(cli.app, list(args))
+    if res.exception is not None and not isinstance(res.exception, SystemExit):
+        raise res.exception  # an internal error: show its traceback
+    return SimpleNamespace(returncode=res.exit_code, stdout=res.stdout, stderr=res.stderr)
 
 
 def _sets(*extra: str) -> list[str]:
@@ -53,7 +71,7 @@ def test_run_writes_report_tables_summary_and_manifest(tmp_path):
     assert manifest["seed"] == 20241202
     assert manifest["timings_s"]["simulate"] > 0
     # the resolved scenario loads back and runs to the same summary
-    r2 = smesim("run", str(out / "scenario.yaml"), "--out", str(tmp_path / "again"), "--no-report")
+    r2 = invoke("run", str(out / "scenario.yaml"), "--out", str(tmp_path / "again"), "--no-report")
     assert r2.returncode == 0, r2.stderr
     assert json.loads((tmp_path / "again" / "summary.json").read_text()) == summary
     assert not list(tmp_path.glob(".*tmp*"))
@@ -61,7 +79,7 @@ def test_run_writes_report_tables_summary_and_manifest(tmp_path):
 
 def test_run_parquet_and_seed(tmp_path):
     out = tmp_path / "p"
-    r = smesim(
+    r = invoke(
         "run",
         str(BASELINE),
         "-o",
@@ -79,9 +97,9 @@ def test_run_parquet_and_seed(tmp_path):
 
 
 def test_validate_and_show():
-    r = smesim("validate", str(BASELINE))
+    r = invoke("validate", str(BASELINE))
     assert r.returncode == 0 and "valid" in r.stdout
-    r = smesim("show", str(ROOT / "scenarios" / "shanghai_2024_old_cap.yaml"), "--set", "seed=9")
+    r = invoke("show", str(ROOT / "scenarios" / "shanghai_2024_old_cap.yaml"), "--set", "seed=9")
     assert r.returncode == 0
     shown = yaml.safe_load(r.stdout)
     assert shown["guarantee"]["cap_per_firm"] == 20e6
@@ -106,7 +124,7 @@ def test_bad_scenario_exit_2_names_field_writes_nothing(tmp_path, case):
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump({"extends": str(BASELINE), **patch}))
     out = tmp_path / "out"
-    r = smesim("run", str(bad), "--out", str(out))
+    r = invoke("run", str(bad), "--out", str(out))
     assert r.returncode == 2, r.stderr
     assert field in r.stderr
     assert str(bad) in r.stderr
@@ -118,17 +136,17 @@ def test_bad_scenario_exit_2_names_field_writes_nothing(tmp_path, case):
 def test_unwritable_output_folder_is_a_user_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    r = smesim("run", str(BASELINE), "--out", str(blocker / "sub"), *_sets())
+    r = invoke("run", str(BASELINE), "--out", str(blocker / "sub"), *_sets())
     assert r.returncode == 2
     assert "output folder" in r.stderr
 
 
 def test_previous_output_is_replaced_whole(tmp_path):
     out = tmp_path / "out"
-    r = smesim("run", str(BASELINE), "-o", str(out), *_sets())
+    r = invoke("run", str(BASELINE), "-o", str(out), *_sets())
     assert r.returncode == 0, r.stderr
     assert (out / "report.pdf").exists()
-    r = smesim("run", str(BASELINE), "-o", str(out), "--no-report", *_sets())
+    r = invoke("run", str(BASELINE), "-o", str(out), "--no-report", *_sets())
     assert r.returncode == 0, r.stderr
     assert not (out / "report.pdf").exists()  # the previous run's file, not this one's
     assert (out / "summary.json").exists()

@@ -24,7 +24,12 @@ from sim.results.columns import (
 from .conftest import small_scenario
 
 # every measure active, so every optional column is present
-ALL = ["population.firms_n=1500", "npl_compensation={budget: 1bn}"]
+ALL = [
+    "population.firms_n=1500",
+    "npl_compensation={budget: 1bn}",
+    "guarantee.suspend_claim_rate=0.05",
+    "cost_relief.channels.internet=tariff_cut",
+]
 
 
 @pytest.fixture(scope="module")

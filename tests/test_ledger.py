@@ -14,10 +14,10 @@ def _books_balance(led: Ledger) -> None:
     assert (led.level >= 0).all()
 
 
-def _ledger(*levels: float) -> Ledger:
+def _ledger(*levels: float, account_kind: str = "hard") -> Ledger:
     led = Ledger(10)
     for i, v in enumerate(levels):
-        led.open(f"a{i}", "k", v)
+        led.open(f"a{i}", "k", v, account_kind=account_kind)
     led.freeze()
     return led
 
@@ -49,7 +49,7 @@ def test_request_needs_every_account_and_refusal_does_not_consume():
 
 
 def test_closed_account_refuses_later_days_and_release_reopens():
-    led = _ledger(10.0)
+    led = _ledger(10.0, account_kind="revolving")
     led.draw(np.array([0, 0]), np.array([8.0, 5.0]), day=0)
     assert led.closed[0]
     granted, _ = led.draw(np.array([0]), np.array([1.0]), day=1)
@@ -104,3 +104,10 @@ def test_one_account_requests_settle_as_the_general_path_does():
                 one.release(back, np.array([30.0, 5.0]))
                 general.release(back, np.array([30.0, 5.0]))
             _books_balance(one)
+
+
+def test_a_release_on_a_hard_account_is_ignored():
+    led = _ledger(10.0)
+    led.draw(np.array([0, 0]), np.array([8.0, 5.0]), day=0)
+    led.release(np.array([0]), np.array([8.0]))
+    assert led.closed[0] and led.released[0] == 0 and led.level[0] == 2.0

@@ -28,6 +28,9 @@ AMPLE = [
     "guarantee.cap_per_firm=5000tn",
 ]
 ASSET_LIGHT = 0.2  # collateral ratio below which a firm counts as asset-light
+# the theorem below holds application by application, at any population size: its
+# examples run on 800 firms (a fifth of the time of 3,000), the ladder test on 3,000
+THEOREM_FIRMS = "population.firms_n=800"
 
 
 def _light_approvals(res: sim.RunResult) -> np.ndarray:
@@ -65,7 +68,7 @@ def test_higher_coverage_never_lowers_approvals_of_asset_light_firms(
     so every application approved at the lower coverage is approved at the higher one.
     """
     low, high = sorted((low, high))
-    base = [*AMPLE, f"banks.group.max_expected_loss={appetite}"]
+    base = [*AMPLE, THEOREM_FIRMS, f"banks.group.max_expected_loss={appetite}"]
     base += [f"banks.lenders.{i}.max_expected_loss={appetite}" for i in range(7)]
     base.append(f"guarantee.max_pd_annual={max_pd}")
     a = sim.run(small_scenario(*base, f"guarantee.coverage={low}"), seed=seed)

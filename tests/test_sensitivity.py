@@ -137,9 +137,16 @@ def test_days_not_reached_count_as_the_horizon():
 
 
 def test_sensitivity_on_the_model_ranks_the_pool_first_for_its_exhaustion():
-    sc = tiny("loan_pool.credit_sub_quota=null")
+    # demand as dense as the baseline's before it had existing loans (one new need a firm
+    # a year, no renewals): quotas of these few hundred firms run out at days that vary
+    sc = tiny(
+        "loan_pool.credit_sub_quota=null",
+        "demand.needs_per_firm_year=1",
+        "demand.existing_loans_share=0",
+        "demand.monthly_weights=null",
+    )
     params = [
-        parse_range("loan_pool.total=2bn:12bn", sc),
+        parse_range("loan_pool.total=0.5bn:4bn", sc),
         parse_range("banks.appetite_noise_sd=0.3:0.6", sc),
     ]
     res = run_sensitivity(

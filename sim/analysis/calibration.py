@@ -22,6 +22,14 @@ refused; errors name the file and the field)::
         points:
           - {day: 90, value: 20bn}
           - {day: 180, value: 38bn, weight: 2}
+          - {day: 270, value: 52bn, role: predict}   # held out: never fitted
+
+``of:`` is ``applications_n`` (applications submitted to lenders), ``approved_n``,
+``disbursed_amount`` (approved amount: a loan is disbursed on its approval day) or
+``guaranteed_amount``. ``role: predict`` (on an observation or a whole ``cumulative:``
+entry; default ``fit``) holds an observation out of the fit: the calibration reports
+it beside the fitted ones and :func:`sim.analysis.validation.predict` compares a
+scenario's replications with it (the validation protocol of ``docs/validation.md``).
 
 Days count from the scenario's ``horizon.start_date`` (day 0). Amounts may carry the
 suffixes of scenario files (``12.5m``, ``20bn``).
@@ -82,6 +90,15 @@ from .targets import Targets, TargetsError, observations, simulated
 _MISSING_RESIDUAL = 10.0  # residual of a figure undefined in every replication (1000 %)
 
 
+def _residuals(sim: np.ndarray, obs: pd.DataFrame) -> np.ndarray:
+    """Relative residuals of the mean over runs (see :meth:`_Objective.residuals`)."""
+    with np.errstate(invalid="ignore"):
+        counts = np.sum(~np.isnan(sim), axis=0)
+        mean = np.where(counts > 0, np.nansum(sim, axis=0) / np.maximum(counts, 1), np.nan)
+    r = (mean - obs["observed"].to_numpy(float)) / obs["scale"].to_numpy(float)
+    return np.where(np.isnan(r), _MISSING_RESIDUAL, r)
+
+
 class _Objective:
     """``D(u)`` on the unit cube, evaluated in batches through the experiment executor."""
 
@@ -119,11 +136,7 @@ class _Objective:
         return tuple(round(float(v), 12) for v in values.values())
 
     def residuals(self, sim: np.ndarray) -> np.ndarray:
-        with np.errstate(invalid="ignore"):
-            counts = np.sum(~np.isnan(sim), axis=0)
-            mean = np.where(counts > 0, np.nansum(sim, axis=0) / np.maximum(counts, 1), np.nan)
-        r = (mean - self.observed) / self.scale
-        return np.where(np.isnan(r), _MISSING_RESIDUAL, r)
+        return _residuals(sim, self.obs)
 
     def distance(self, r: np.ndarray) -> float:
         return float(np.sum(self.w * r**2) / np.sum(self.w))
@@ -263,8 +276,9 @@ class CalibrationResult:
         1 % of the range of a bound.
     table
         Observed against simulated, one row per observation: ``label, kind, key, day,
-        observed, simulated (mean over R), sim_min, sim_max, residual (relative),
-        weight, contribution (share of D), source``.
+        role, observed, simulated (mean over R), sim_min, sim_max, residual (relative),
+        weight, contribution (share of D), source``. Held-out observations (``role:
+        predict``) have weight 0: they are simulated at the optimum, never fitted.
     trace
         Every evaluated point: ``evaluation, stage, <paths>, objective``.
     refits
@@ -371,7 +385,9 @@ def calibrate(
                 )
     seed = scenario.seed % 2**32 if seed is None else seed
     n_global = global_points if global_points is not None else max(8, 4 * k)
-    obs = observations(targets)
+    obs_all = observations(targets)
+    # held-out observations (role: predict) never enter the objective; the table reports them
+    obs = obs_all[obs_all["role"] == "fit"].reset_index(drop=True)
     obj = _Objective(scenario, params, obs, replications, processes=processes, scheduler=scheduler)
     t0 = time.perf_counter()
     obj.stage = "global"
@@ -441,10 +457,10 @@ def calibrate(
         unc["refit_min"] = [float(vals[n].min()) for n in names]
         unc["refit_max"] = [float(vals[n].max()) for n in names]
 
-    sim = best["sim"]
-    r = best["residuals"]
-    w = obj.w
-    table = obs[["label", "kind", "key", "day", "observed"]].copy()
+    sim = simulated(best["runs"], obs_all)
+    r = _residuals(sim, obs_all)
+    w = np.where(obs_all["role"] == "fit", obs_all["weight"].to_numpy(float), 0.0)
+    table = obs_all[["label", "kind", "key", "day", "role", "observed"]].copy()
     with np.errstate(invalid="ignore"):
         table["simulated"] = [
             float(np.nanmean(c)) if np.any(~np.isnan(c)) else np.nan for c in sim.T
@@ -455,7 +471,7 @@ def calibrate(
     table["weight"] = w
     contrib = w * r**2
     table["contribution"] = contrib / contrib.sum() if contrib.sum() > 0 else 0.0
-    table["source"] = obs["source"]
+    table["source"] = obs_all["source"]
 
     return CalibrationResult(
         scenario=scenario,

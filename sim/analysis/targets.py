@@ -39,10 +39,16 @@ from .evaluation import (
 #: Daily flows whose running totals a targets file may name, and the series of the
 #: experiment runs that hold them.
 CUMULATIVE_FLOWS = {
+    "applications_n": "series_applications_cum",
     "disbursed_amount": "series_disbursed_cum",
     "approved_n": "series_approved_cum",
     "guaranteed_amount": "series_guaranteed_cum",
 }
+
+
+#: What an observation is for: ``fit`` (the calibration's objective) or ``predict`` (held
+#: out: reported beside the fit, never used by it).
+Role = Literal["fit", "predict"]
 
 
 class TargetsError(ScenarioError):
@@ -68,6 +74,7 @@ class SummaryTarget(_Strict):
     value: Amount
     weight: float = Field(default=1.0, ge=0)
     scale: Amount | None = Field(default=None, gt=0)
+    role: Role = "fit"
     source: str = ""
 
     @field_validator("key")
@@ -94,6 +101,7 @@ class CumulativePoint(_Strict):
     value: Amount
     weight: float | None = Field(default=None, ge=0)
     scale: Amount | None = Field(default=None, gt=0)
+    role: Role | None = None
 
     @model_validator(mode="after")
     def _scale(self) -> CumulativePoint:
@@ -105,9 +113,10 @@ class CumulativePoint(_Strict):
 class CumulativeTarget(_Strict):
     """Running totals of one daily flow (``disbursed_amount``, ``approved_n``...) at days."""
 
-    of: Literal["disbursed_amount", "approved_n", "guaranteed_amount"]
+    of: Literal["applications_n", "disbursed_amount", "approved_n", "guaranteed_amount"]
     points: list[CumulativePoint] = Field(min_length=1)
     weight: float = Field(default=1.0, ge=0)
+    role: Role = "fit"
     source: str = ""
 
 
@@ -126,15 +135,19 @@ class Targets(_Strict):
         if n == 0:
             raise ValueError("no observations: give summary: and/or cumulative: entries")
         if (
-            sum(t.weight for t in self.summary)
+            sum(t.weight for t in self.summary if t.role == "fit")
             + sum(
                 (p.weight if p.weight is not None else c.weight)
                 for c in self.cumulative
                 for p in c.points
+                if (p.role or c.role) == "fit"
             )
             <= 0
         ):
-            raise ValueError("every observation has weight 0; give at least one a positive weight")
+            raise ValueError(
+                "no observation to fit: every one has weight 0 or role predict; give at least "
+                "one a positive weight and role fit"
+            )
         return self
 
 
@@ -207,7 +220,7 @@ def observations(targets: Targets) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``label, kind ("summary" or "cumulative"), key, day, observed, weight,
-        scale, source``; ``day`` is NaN for summary figures.
+        scale, role ("fit" or "predict"), source``; ``day`` is NaN for summary figures.
     """
     rows = []
     for t in targets.summary:
@@ -220,6 +233,7 @@ def observations(targets: Targets) -> pd.DataFrame:
                 "observed": t.value,
                 "weight": t.weight,
                 "scale": t.scale if t.scale is not None else abs(t.value),
+                "role": t.role,
                 "source": t.source,
             }
         )
@@ -234,6 +248,7 @@ def observations(targets: Targets) -> pd.DataFrame:
                     "observed": p.value,
                     "weight": p.weight if p.weight is not None else c.weight,
                     "scale": p.scale if p.scale is not None else abs(p.value),
+                    "role": p.role or c.role,
                     "source": c.source,
                 }
             )

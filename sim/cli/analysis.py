@@ -391,9 +391,10 @@ def _print_calibration(res: Any, lang: str = "en") -> None:
         f"{h('cal.col_simulated', 14)}{h('cal.col_residual', 10)}"
     )
     for _, r in res.table.iterrows():
+        held = "  held out (role predict)" if r["role"] == "predict" else ""
         typer.echo(
             f"  {r['label']:<42}{r['observed']:>14.5g}{r['simulated']:>14.5g}"
-            f"{100 * r['residual']:>+9.1f}%"
+            f"{100 * r['residual']:>+9.1f}%{held}"
         )
 
 

@@ -130,6 +130,39 @@ def run(
     _guard(body)
 
 
+def _pool_line(s: dict[str, Any], lang: str, money: Any, pct: Any, day: Any) -> str:
+    """The pool line of the terminal summary: "exhausted" of hard and revolving accounts,
+    "reached" of targets (the kinds are in the summary when the scenario names one)."""
+    from sim.reporting.i18n import tr
+
+    pool_kind = s.get("pool_kind", "hard")
+    quota_kind = s.get("bank_quota_kind") or pool_kind
+    common = {
+        "disbursed": money("disbursed_amount"),
+        "used": pct(s["pool_used_share"]),
+        "n": s["bank_quotas_n"],
+    }
+    if pool_kind != "target" and quota_kind != "target":
+        return tr("sum.pool", lang, pool_day=day(s["pool_exhausted_day"]),
+                  ex=s["bank_quotas_exhausted_n"], **common)  # fmt: skip
+    d = s.get("pool_target_reached_day")
+    target_day = tr("not_reached", lang) if d is None else tr("day", lang, d=d)
+    if pool_kind == quota_kind:
+        return tr("sum.pool_target", lang, pool_day=target_day,
+                  ex=s["bank_quota_targets_reached_n"], **common)  # fmt: skip
+    quota_target = quota_kind == "target"
+    return tr(
+        "sum.pool_mixed",
+        lang,
+        pkind=tr(f"kind.{pool_kind}", lang),
+        qkind=tr(f"kind.{quota_kind}", lang),
+        pool_day=target_day if pool_kind == "target" else day(s["pool_exhausted_day"]),
+        qtext=tr("sum.reached" if quota_target else "sum.exhausted", lang),
+        ex=s["bank_quota_targets_reached_n"] if quota_target else s["bank_quotas_exhausted_n"],
+        **common,
+    )
+
+
 def _print_summary(s: dict[str, Any], lang: str = "en") -> None:
     from sim.reporting.formatting import format_money
     from sim.reporting.i18n import tr
@@ -140,6 +173,9 @@ def _print_summary(s: dict[str, Any], lang: str = "en") -> None:
 
     def day(d: int | None) -> str:
         return tr("not_exhausted", lang) if d is None else tr("day", lang, d=d)
+
+    def reached(d: int | None) -> str:
+        return tr("not_reached", lang) if d is None else tr("day", lang, d=d)
 
     head = tr(
         "sum.head", lang, name=s["scenario"], n=f"{s['firms_n']:,.0f}", days=s["horizon_days"]
@@ -157,20 +193,16 @@ def _print_summary(s: dict[str, Any], lang: str = "en") -> None:
             borrowers=f"{s['borrower_firms_n']:,.0f}",
             uptake=pct(s["uptake_rate"]),
         ),
+        _pool_line(s, lang, money, pct, day),
         tr(
-            "sum.pool",
-            lang,
-            disbursed=money("disbursed_amount"),
-            used=pct(s["pool_used_share"]),
-            pool_day=day(s["pool_exhausted_day"]),
-            ex=s["bank_quotas_exhausted_n"],
-            n=s["bank_quotas_n"],
-        ),
-        tr(
-            "sum.guarantee",
+            "sum.guarantee_target" if s.get("guarantee_kind") == "target" else "sum.guarantee",
             lang,
             guaranteed=money("guaranteed_amount"),
-            cap_day=day(s["guarantee_exhausted_day"]),
+            cap_day=(
+                reached(s["guarantee_target_reached_day"])
+                if s.get("guarantee_kind") == "target"
+                else day(s["guarantee_exhausted_day"])
+            ),
             zex=s["zone_budgets_exhausted_n"],
             zn=s["zone_budgets_n"],
         ),

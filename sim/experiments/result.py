@@ -428,12 +428,15 @@ class ExperimentResult:
 
 
 def _present_quotas(scenario: Scenario) -> dict[str, str]:
-    """The :data:`EXHAUSTION_QUOTAS` the scenario actually has."""
+    """The :data:`EXHAUSTION_QUOTAS` the scenario actually has, of a kind that can be
+    exhausted (a ``target`` never is: docs/model.md 2.9)."""
+    lp, g = scenario.loan_pool, scenario.guarantee
     present = {
-        "loan pool": True,
-        "first lender quota": scenario.loan_pool.quota_mode == "bank_quotas",
-        "credit sub-quota": scenario.loan_pool.credit_sub_quota is not None,
-        "guarantee capacity": scenario.guarantee is not None,
+        "loan pool": lp.kind != "target",
+        "first lender quota": lp.quota_mode == "bank_quotas" and lp.quota_kind != "target",
+        "credit sub-quota": lp.credit_sub_quota is not None
+        and lp.credit_sub_quota_kind != "target",
+        "guarantee capacity": g is not None and g.kind != "target",
         "any zone budget": scenario.cost_relief is not None,
     }
     return {k: v for k, v in EXHAUSTION_QUOTAS.items() if present[k]}

@@ -48,6 +48,7 @@ SCHEDULER_ENV = "SMESIM_SCHEDULER"
 #: Daily series kept per task when ``Task.series`` is true (the fan charts):
 #: name -> description. Counts and amounts are scaled like the run's aggregates.
 SERIES = {
+    "applications_cum": "cumulative applications submitted to lenders",
     "approved_cum": "cumulative approved applications",
     "disbursed_cum": "cumulative amount disbursed",
     "guaranteed_cum": "cumulative amount guaranteed",
@@ -207,6 +208,7 @@ def _series(result: RunResult) -> dict[str, np.ndarray]:
     zone_days = q.loc[q["kind"] == "zone_budget", "exhausted_on"].dropna().to_numpy(float)
     zone_days.sort()
     full = {
+        "applications_cum": ts["applications_n"].to_numpy(float).cumsum(),
         "approved_cum": ts["approved_n"].to_numpy(float).cumsum(),
         "disbursed_cum": ts["disbursed_amount"].to_numpy(float).cumsum(),
         "guaranteed_cum": ts["guaranteed_amount"].to_numpy(float).cumsum(),

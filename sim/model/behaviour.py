@@ -1,7 +1,7 @@
 """Behaviour: how firms learn of the measures, decide to apply, and retry after a refusal.
 
-Public names: :func:`awareness_curves`, :func:`aware_day`, :func:`apply_probability`,
-:func:`choose_retry_bank`.
+Public names: :func:`awareness_curves`, :func:`aware_day`, :func:`list_contact_days`,
+:func:`apply_probability`, :func:`choose_retry_bank`.
 
 Awareness is a Bass diffusion per zone (firms outside zones form one more group):
 ``dF = (p_eff + q F) (ceiling - F)``, where the outreach term ``p`` is delivered by the
@@ -10,6 +10,13 @@ threshold ``u``; it is aware from the first day its group's aware share reaches 
 Because the curves do not depend on what firms do later, a firm's awareness day is
 known once the curves are drawn, which keeps the daily work proportional to the day's
 events rather than to the population.
+
+Lists (``awareness.list_pushes``) reach firms apart from the diffusion: on a push day a
+share of the eligible firms still unaware is listed, in random order, and the banks
+call them at ``c = list_contacts_per_day / scale`` simulated firms a day, one queue for
+all lists. The ``k``-th listed firm of a list whose calls start at ``t0`` (its day, or
+when the previous list is done) is called on ``floor(t0 + (k + 1/2) / c)``: the midpoint
+of the ``scale`` real calls it stands for, so call dates do not depend on the sample.
 """
 
 from __future__ import annotations
@@ -18,7 +25,13 @@ import numpy as np
 
 from ..scenario import Awareness, Behaviour
 
-__all__ = ["awareness_curves", "aware_day", "apply_probability", "choose_retry_bank"]
+__all__ = [
+    "awareness_curves",
+    "aware_day",
+    "list_contact_days",
+    "apply_probability",
+    "choose_retry_bank",
+]
 
 
 def awareness_curves(
@@ -87,6 +100,58 @@ def aware_day(curves: np.ndarray, group: np.ndarray, u: np.ndarray) -> np.ndarra
         firms = order[bounds[g] : bounds[g + 1]]
         pos[firms] = shifted[g].searchsorted(q[firms], side="right")
     return np.minimum(pos, days).astype(np.int64)
+
+
+def list_contact_days(
+    aware: np.ndarray,
+    listable: np.ndarray,
+    params: Awareness,
+    contacts_per_day: float | None,
+    days: int,
+    *,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Firms put on the lists pushed to banks, and the day each is called.
+
+    Parameters
+    ----------
+    aware
+        The day each firm is aware without the lists (``days`` if never).
+    listable
+        Whether each firm may be listed (eligible for the programme).
+    params
+        Awareness parameters (``list_pushes``).
+    contacts_per_day
+        Calls per day in simulated firms (None: every listed firm on its push day).
+    days
+        Horizon length.
+    rng
+        Generator of the lists (one draw per firm and list, whatever the firm).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Whether each firm was listed, and the day it is called (``days``: not within
+        the horizon, or not listed).
+    """
+    n = aware.shape[0]
+    listed = np.zeros(n, dtype=bool)
+    called = np.full(n, days, dtype=np.int64)
+    busy = 0.0
+    # a loop over the few lists, each one vectorised over the firms
+    for push in sorted(params.list_pushes, key=lambda p: p.day):
+        u = rng.random(n)
+        pick = (listable & ~listed & (aware > push.day) & (u < push.share)).nonzero()[0]
+        pick = pick[u[pick].argsort(kind="stable")]
+        listed[pick] = True
+        if contacts_per_day is None:
+            called[pick] = push.day
+            continue
+        start = max(float(push.day), busy)
+        t = start + (np.arange(pick.size) + 0.5) / contacts_per_day
+        called[pick] = np.minimum(np.floor(t), days).astype(np.int64)
+        busy = start + pick.size / contacts_per_day
+    return listed, called
 
 
 def apply_probability(benefit: np.ndarray, employees: np.ndarray, params: Behaviour) -> np.ndarray:

@@ -1,9 +1,19 @@
 """Demand: the financing needs of the firms over the horizon, drawn at once.
 
-Public names: none outside the model (``_Needs``, ``_draw_needs`` are the engine's).
+Public names: none outside the model (``_Needs``, ``_draw_needs``, ``_ExistingLoans``,
+``_draw_existing_loans``, ``_with_renewals`` are the engine's).
 Each need has a firm, a day it arises, an amount and the uniform draws that decide
 what becomes of it (apply or not, assisted or not, the credit decision's noise, the
 bank of a retry, the day of a default), so that a run's randomness is fixed up front.
+
+New needs arise on days drawn uniformly over the horizon, or with probability
+``w[m] / days_in(m)`` on a day of calendar month ``m`` when ``demand.monthly_weights``
+``w`` (normalised) are given. Existing loans (``demand.existing_loans_share``) mature
+first on a day uniform over ``[0, term_days)`` and every ``term_days`` after; at each
+maturity within the horizon an eligible holder renews into the programme with
+probability ``demand.renewal_share``, independently of its other maturities. A renewal
+is a need of the loan's amount (drawn at launch like a need's amount), on the
+maturity day, that always applies (the decision to renew is the renewal draw).
 """
 
 from __future__ import annotations
@@ -31,12 +41,15 @@ class _Needs:
     u_retry: np.ndarray
     u_bank: np.ndarray
     u_default: np.ndarray
+    renewal: np.ndarray | None = None
     fate: np.ndarray = field(init=False)
     tier: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         self.fate = np.full(self.firm.shape[0], _F_NOTDUE, dtype=np.int8)
         self.tier = np.full(self.firm.shape[0], -1, dtype=np.int16)
+        if self.renewal is None:
+            self.renewal = np.zeros(self.firm.shape[0], dtype=bool)
 
 
 def _draw_needs(
@@ -49,7 +62,14 @@ def _draw_needs(
     lam = d.needs_per_firm_year * days / 365.0
     per_firm = rng.poisson(lam, size=n)
     later_firm = np.repeat(np.arange(n), per_firm)
-    later_day = rng.integers(0, days, size=later_firm.size)
+    p_day = _day_probabilities(scenario)
+    if p_day is None:
+        later_day = rng.integers(0, days, size=later_firm.size)
+    else:
+        later_day = np.minimum(
+            np.searchsorted(np.cumsum(p_day), rng.random(later_firm.size), side="right"),
+            days - 1,
+        )
     firm = np.concatenate([launch, later_firm])
     day = np.concatenate([np.zeros(launch.size, dtype=np.int64), later_day])
     order = _day_firm_order(firm, day, launch.size)
@@ -86,3 +106,120 @@ def _day_firm_order(firm: np.ndarray, day: np.ndarray, n_launch: int) -> np.ndar
     if n0 > n_launch:
         order[:n0] = head[firm[head].argsort(kind="stable")]
     return order
+
+
+def _day_probabilities(scenario: Scenario) -> np.ndarray | None:
+    """Probability that a new need arises on each day (None: uniform, drawn as integers).
+
+    Day ``t`` of calendar month ``m`` gets ``w[m] / days_in(m)``, so that over a whole
+    year the share of needs in month ``m`` is ``w[m]`` (the weights normalised).
+    """
+    w = scenario.demand.monthly_weights
+    if w is None:
+        return None
+    days = scenario.horizon.days
+    dates = np.datetime64(scenario.horizon.start_date, "D") + np.arange(days)
+    month = dates.astype("datetime64[M]")
+    days_in = ((month + 1).astype("datetime64[D]") - month.astype("datetime64[D]")).astype(float)
+    weights = np.asarray(w, dtype=float) / float(np.sum(w))
+    p = weights[month.astype(np.int64) % 12] / days_in
+    total = p.sum()
+    if total <= 0:  # every month of a short horizon weighs 0: no new need arises
+        return np.full(days, 1.0 / days)
+    return p / total
+
+
+@dataclass
+class _ExistingLoans:
+    """Bank loans held with the main bank at launch, per firm.
+
+    Attributes
+    ----------
+    holds
+        Whether the firm holds one.
+    amount
+        Its amount (0 where none).
+    first_maturity
+        Its first maturity day (uniform over the loan term; -1 where none).
+    renewal_firm, renewal_day
+        One entry per renewal into the programme within the horizon: the firm and the
+        maturity day, in order of day then firm.
+    """
+
+    holds: np.ndarray
+    amount: np.ndarray
+    first_maturity: np.ndarray
+    renewal_firm: np.ndarray
+    renewal_day: np.ndarray
+
+
+def _draw_existing_loans(
+    scenario: Scenario, firms: Firms, eligible: np.ndarray, *, rng: np.random.Generator
+) -> _ExistingLoans:
+    """Draw the existing loans and the maturity at which each renews into the programme.
+
+    Parameters
+    ----------
+    scenario
+        The scenario (``demand``, ``loan_pool.term_days``, ``horizon.days``).
+    firms
+        The population.
+    eligible
+        Whether each firm's tier at launch is eligible for the programme.
+    rng
+        The generator of existing loans (drawn for every firm, whatever its tier).
+    """
+    d = scenario.demand
+    n, days, term = firms.n, scenario.horizon.days, scenario.loan_pool.term_days
+    share = np.array([d.existing_share_of(t) for t in firms.tier_names], dtype=float)
+    holds = rng.random(n) < share[firms.tier]
+    first = np.floor(rng.random(n) * term).astype(np.int64)
+    ratio = d.amount_revenue_ratio_median * np.exp(d.amount_sigma * rng.standard_normal(n))
+    amount = np.where(holds, firms.revenue * ratio, 0.0)
+    # every maturity of an eligible holder within the horizon: m, m + term, m + 2 term, ...
+    who = (holds & eligible & (first < days)).nonzero()[0]
+    step = max(term, 1)
+    count = (days - 1 - first[who]) // step + 1
+    firm = np.repeat(who, count)
+    nth = np.arange(firm.size) - np.repeat(np.cumsum(count) - count, count)
+    day = first[firm] + nth * step
+    # one draw per maturity, on the same stream whatever the renewal share
+    renews = rng.random(firm.size) < d.renewal_share
+    firm, day = firm[renews], day[renews]
+    order = np.lexsort((firm, day))
+    return _ExistingLoans(
+        holds=holds,
+        amount=amount,
+        first_maturity=np.where(holds, first, -1),
+        renewal_firm=firm[order].astype(np.int64),
+        renewal_day=day[order].astype(np.int64),
+    )
+
+
+def _with_renewals(
+    needs: _Needs,
+    existing: _ExistingLoans,
+    scenario: Scenario,
+    *,
+    rng: np.random.Generator,
+) -> _Needs:
+    """``needs`` followed by one need per renewal into the programme (in day, firm order)."""
+    firm, day = existing.renewal_firm, existing.renewal_day
+    r = firm.size
+    attempts = scenario.behaviour.max_attempts
+    draws = {
+        "u_assist": rng.random(r, dtype=np.float32),
+        "z_credit": rng.standard_normal((r, attempts), dtype=np.float32),
+        "u_retry": rng.random((r, attempts), dtype=np.float32),
+        "u_bank": rng.random((r, attempts), dtype=np.float32),
+        "u_default": rng.random((r, attempts), dtype=np.float32),
+    }
+    return _Needs(
+        firm=np.concatenate([needs.firm, firm]),
+        day=np.concatenate([needs.day, day]),
+        amount=np.concatenate([needs.amount, existing.amount[firm]]),
+        # a renewal always applies: the renewal draw was the decision
+        u_apply=np.concatenate([needs.u_apply, np.zeros(r, dtype=np.float32)]),
+        **{k: np.concatenate([getattr(needs, k), v]) for k, v in draws.items()},
+        renewal=np.concatenate([needs.renewal, np.ones(r, dtype=bool)]),
+    )

@@ -27,13 +27,18 @@ from .banks import (
     bank_expected_loss,
     build_lenders,
     credit_approved,
-    review_capacity,
 )
 from .batches import _exclusive_firm_cumsum, _Table
-from .behaviour import apply_probability, aware_day, awareness_curves, choose_retry_bank
+from .behaviour import (
+    apply_probability,
+    aware_day,
+    awareness_curves,
+    choose_retry_bank,
+    list_contact_days,
+)
 from .calendar import working_days
 from .codes import NEED_FATES, OUTCOMES, NeedFate, Outcome
-from .demand import _draw_needs
+from .demand import _draw_existing_loans, _draw_needs, _ExistingLoans, _with_renewals
 from .instruments import (
     GuaranteeInstrument,
     Instrument,
@@ -43,7 +48,8 @@ from .instruments import (
 )
 from .ledger import Ledger
 from .population import make_population
-from .queue import _UINT16_MAX, Agenda, FluidQueue, finish_share
+from .queue import _UINT16_MAX, Agenda
+from .review import _Review
 
 __all__ = ["Model", "simulate", "OUTCOMES", "NEED_FATES", "TIMESERIES_COLUMNS"]
 
@@ -55,10 +61,6 @@ _F_APPLIED, _F_DECLINED, _F_UNAWARE, _F_INELIGIBLE, _F_SMALL, _F_OVER, _F_NOTDUE
 # offsets of the processes within a day: their order
 # (the measures' processes run at MEASURES_OFFSET + k/100, see instruments.base)
 _AT_ARRIVALS, _AT_SUBMIT, _AT_DECIDE, _AT_BOOK, _AT_RECORD = (0.0, 0.1, 0.2, 0.3, 0.9)
-
-#: Below this many simulated reviews a day at full capacity, a server class's decision
-#: dates are coarse (one simulated application holds it for more than a day): warned.
-MIN_SIMULATED_REVIEWS_PER_DAY = 1.0
 
 #: Daily columns of every run, in table order (measures add ``extra_columns`` when active).
 TIMESERIES_COLUMNS = (
@@ -78,20 +80,24 @@ TIMESERIES_COLUMNS = (
     "claims_paid_amount",
     "aware_share",
     "review_capacity_n",
+    "subsidy_paid_amount",
+    "subsidy_unpaid_amount",
 )
 
 
-class Model:
+class Model(_Review):
     """State and processes of one run."""
 
     def __init__(self, scenario: Scenario, seed_seq: np.random.SeedSequence):
         self.scenario = scenario
         self.days = scenario.horizon.days
         self.scale = scenario.population.scale
-        rs = seed_seq.spawn(5)
+        rs = seed_seq.spawn(7)
         self.rng_pop, self.rng_demand, self.rng_credit, self.rng_relief, _ = (
-            np.random.default_rng(c) for c in rs
+            np.random.default_rng(c) for c in rs[:5]
         )
+        # existing loans and lists draw on their own generators: off, they change nothing
+        self.rng_existing, self.rng_lists = (np.random.default_rng(c) for c in rs[5:])
         self.lenders: LenderTable = build_lenders(scenario)
         self.working = working_days(scenario.horizon.start_date, self.days, scenario.banks.calendar)
         #: Notes on how far the run's sample can be trusted (shown by the CLI, in the manifest).
@@ -130,6 +136,7 @@ class Model:
         )
 
         self._set_up_awareness()
+        self._set_up_outreach()
         self._set_up_needs()
         self._set_up_tables()
 
@@ -146,10 +153,44 @@ class Model:
         sizes = np.bincount(self.group, minlength=n_groups)
         self.aware_share_daily = self.curves @ sizes / max(f.n, 1)
 
+    def _set_up_outreach(self) -> None:
+        """Existing loans and lists: banks make the firms they call aware (model.md 2.3-2.4)."""
+        s, f = self.scenario, self.firms
+        eligible = self.loan_eligible_tier[f.tier]
+        before = self.aware_day.copy()
+        self.existing: _ExistingLoans | None = None
+        if s.demand.renews:
+            self.existing = _draw_existing_loans(s, f, eligible, rng=self.rng_existing)
+            # the bank tells its eligible customer of the programme at the loan's maturity
+            m = self.existing.first_maturity
+            told = eligible & (m >= 0) & (m < self.days)
+            self.aware_day[told] = np.minimum(self.aware_day[told], m[told])
+        self.listed = np.zeros(f.n, dtype=bool)
+        self.list_called = np.full(f.n, self.days, dtype=np.int64)
+        if s.awareness.list_pushes:
+            c = s.awareness.list_contacts_per_day
+            self.listed, self.list_called = list_contact_days(
+                self.aware_day,
+                eligible,
+                s.awareness,
+                None if c is None else c / self.scale,
+                self.days,
+                rng=self.rng_lists,
+            )
+            self.aware_day = np.minimum(self.aware_day, self.list_called)
+        moved = (self.aware_day < before).nonzero()[0]
+        if moved.size:
+            # firms aware earlier than their zone's curve says: added to the daily share
+            step = np.bincount(self.aware_day[moved], minlength=self.days + 1)
+            step -= np.bincount(before[moved], minlength=self.days + 1)
+            self.aware_share_daily = self.aware_share_daily + np.cumsum(step)[: self.days] / f.n
+
     def _set_up_needs(self) -> None:
         """Draw the financing needs and lay out, by due day, those that come due."""
         scenario, f = self.scenario, self.firms
         self.needs = _draw_needs(scenario, f, rng=self.rng_demand, rng_credit=self.rng_credit)
+        if self.existing is not None:
+            self.needs = _with_renewals(self.needs, self.existing, scenario, rng=self.rng_existing)
         nd = self.needs
         nd.tier[:] = f.tier[nd.firm]  # overwritten by the tier on the day a need comes due
         due = np.maximum(nd.day, self.aware_day[nd.firm])
@@ -175,6 +216,8 @@ class Model:
             self.due_firm,
             self.due_credit,
         )
+        self.due_renewal = nd.renewal[self.due_need]
+        self.due_apply_p[self.due_renewal] = 1.0  # a renewal always applies
 
     def _set_up_tables(self) -> None:
         """The review queue, the agendas, the applications table and the daily columns."""
@@ -205,6 +248,9 @@ class Model:
                 "fee_income": (float, 0.0),
                 "expected_guarantee_loss": (float, 0.0),
                 "tier_at_decision": (np.int16, -1),
+                "additional": (bool, False),
+                "subsidy_paid": (float, 0.0),
+                "subsidy_unpaid": (float, 0.0),
             }
         )
         self.borrowed = np.zeros(f.n)
@@ -213,35 +259,7 @@ class Model:
         self.ts = {k: np.zeros(self.days) for k in (*TIMESERIES_COLUMNS, *extra)}
         self.ts["review_capacity_n"][:] = self.capacity.sum(axis=0)
         self.events_n = 0
-
-    def _set_up_review(self) -> None:
-        """The bank review queue (one server per class of identical lenders) and the
-        programme's registration step, with capacity over time (docs/model.md 2.7)."""
-        s, lenders, scale = self.scenario, self.lenders, self.scale
-        # a simulated review stands for `scale` real ones: it finishes at their mean time
-        share = finish_share(scale)
-        cap = review_capacity(lenders, self.working)
-        self.capacity = cap
-        constant = bool((cap == cap[:, :1]).all()) and not s.banks.existing_customers_first
-        self.bank_queue = FluidQueue(cap[:, 0] if constant else cap, finish_share=share)
-        self.joins_later = bool((lenders.join_day > 0).any())
-        self.reg_queue = None
-        per_day = s.loan_pool.processing_cap_per_day
-        if per_day is not None:
-            reg = np.full((1, self.days), per_day / scale) * self.working
-            self.reg_queue = FluidQueue(
-                reg if not self.working.all() else reg[:, 0], finish_share=share
-            )
-        self.review_agenda = Agenda()
-        full = np.bincount(lenders.server, weights=lenders.review_rate_per_day)
-        for name, c in zip(lenders.server_names, full, strict=True):
-            if c < MIN_SIMULATED_REVIEWS_PER_DAY:
-                self.warnings.append(
-                    f"lenders {name!r} review about {c:.2g} simulated applications a day at "
-                    f"full capacity (population.scale {scale:g}: each stands for {scale:g} "
-                    f"real ones), so their decision dates are coarse; use "
-                    f"population.scale at most {c * scale:,.0f} (their real reviews a day)"
-                )
+        self.partial_grants_n = 0  # loans granted for less than asked (partial grants)
 
     def instrument(self, kind: type[Instrument]) -> Instrument:
         """The run's measure of class ``kind``."""
@@ -300,7 +318,7 @@ class Model:
         )
         kept = fate == _F_APPLIED
         p = self.due_apply_p[lo:hi]
-        capped = kept & (amount < np.minimum(wanted, lp.max_per_firm))
+        capped = kept & (amount < np.minimum(wanted, lp.max_per_firm)) & ~self.due_renewal[lo:hi]
         if capped.any():
             p = p.copy()
             credit = self.due_credit[lo:hi]
@@ -351,63 +369,6 @@ class Model:
         keep = days < self.days
         agenda.add(days[keep], ids[keep])
 
-    def submissions(self, day: int) -> None:
-        ids = self.submit_agenda.pop(day)
-        if ids.size:
-            self.ts["applications_n"][day] += ids.size
-        if self.reg_queue is not None or self.joins_later:
-            # through the registration step and the wait for a lender to join
-            if ids.size and self.reg_queue is not None:
-                t = self.reg_queue.admit(np.zeros(ids.size, dtype=np.int64), day)
-                self._file(self.review_agenda, _day_of(t, self.days), ids)
-            elif ids.size:
-                self.review_agenda.add(np.full(ids.size, day), ids)
-            ids = self._joined(day, self.review_agenda.pop(day))
-        a = self.apps.cols
-        if ids.size:
-            bank = a["bank"][ids]
-            server = self.lenders.server[bank]
-            if self.scenario.banks.existing_customers_first:
-                own = bank == self.firms.main_bank[a["firm"][ids]]
-                self.bank_queue.defer(server[~own], ids[~own])
-                ids, bank, server = ids[own], bank[own], server[own]
-            self._to_decision(ids, bank, self.bank_queue.admit(server, day))
-        if self.scenario.banks.existing_customers_first:
-            started, finish = self.bank_queue.serve_deferred(day)
-            self._to_decision(started, a["bank"][started], finish)
-
-    def _to_decision(self, ids: np.ndarray, bank: np.ndarray, finish: np.ndarray) -> None:
-        """File reviewed applications under their decision day (review end + review days)."""
-        if ids.size == 0:
-            return
-        # a review ending exactly at the end of a day ends on that day (a working day)
-        done = np.maximum(np.ceil(finish) - 1, 0)
-        decide = np.where(
-            np.isfinite(finish), done + self.lenders.review_days[bank], self.days
-        ).astype(np.int64)
-        self._file(self.decide_agenda, decide, ids)
-
-    def _joined(self, day: int, ids: np.ndarray) -> np.ndarray:
-        """The applications whose lender has joined; the others wait for it or move."""
-        if ids.size == 0 or not self.joins_later:
-            return ids
-        a, lenders = self.apps.cols, self.lenders
-        bank = a["bank"][ids]
-        waiting = lenders.join_day[bank] > day
-        if not waiting.any():
-            return ids
-        if self.scenario.banks.before_join == "other_lender":
-            w = waiting.nonzero()[0]
-            # attempt 0 never draws a retry's lender, so its draw picks this one
-            u = self.needs.u_bank[a["need"][ids[w]], a["attempt"][ids[w]]]
-            new = choose_retry_bank(u, bank[w], lenders.market_share, lenders.join_day <= day)
-            moved = new >= 0
-            a["bank"][ids[w[moved]]] = new[moved]
-            waiting[w[moved]] = False
-        later = ids[waiting]
-        self._file(self.review_agenda, lenders.join_day[a["bank"][later]], later)
-        return ids[~waiting]
-
     def decisions(self, day: int) -> None:
         # long on purpose: one batch decided in the order of docs/model.md 2.8 (limit, appetite,
         # guarantee referral, ledger); split, a dozen batch arrays would pass between helpers
@@ -443,22 +404,28 @@ class Model:
         keeps = self._bank_keeps(firm)
         el0 = bank_expected_loss(pd_term, lgd, coll, 0.0)
         ok0 = credit_approved(el0 if keeps is None else el0 * keeps, appetite)
+        # the counterfactual: the same rule without the programme's cover (section 2.17)
+        ok_alone = ok0 if keeps is None else credit_approved(el0, appetite)
         g = np.zeros(ids.size)
         needs_g = np.zeros(ids.size, dtype=bool)
-        if self.guarantee.active:
-            cand = ~ok0 & self.guarantee.accepts(f.tier[firm], pd_a) & (outcome == _PENDING)
+        gi = self.guarantee
+        if gi.active:
+            cand = gi.referred(ok0, f.tier[firm], pd_a, bank, outcome == _PENDING, self.ledger)
             if cand.any():
                 c_idx = cand.nonzero()[0]
                 c_firm, c_amount = firm[c_idx], amount[c_idx]
-                g_c = self.guarantee.amount(c_amount, self.g_out[c_firm])
+                g_c = gi.amount(c_amount, self.g_out[c_firm])
                 if twice:
                     earlier = _exclusive_firm_cumsum(c_firm, g_c)
-                    g_c = self.guarantee.amount(c_amount, self.g_out[c_firm] + earlier)
-                el1 = bank_expected_loss(pd_term[c_idx], lgd[c_idx], coll[c_idx], g_c / c_amount)
+                    g_c = gi.amount(c_amount, self.g_out[c_firm] + earlier)
+                el1 = gi.bank_loss(pd_term[c_idx], lgd[c_idx], coll[c_idx], g_c / c_amount)
                 if keeps is not None:
                     el1 = el1 * keeps[c_idx]
                 ok1 = credit_approved(el1, appetite[c_idx])
                 use = ok1 & (g_c > 0)
+                if gi.mode == "bank_choice":
+                    el0_c = el0[c_idx] if keeps is None else el0[c_idx] * keeps[c_idx]
+                    use &= ~ok0[c_idx] | gi.worth_the_fee(el0_c - el1, g_c / c_amount)
                 g[c_idx[use]] = g_c[use]
                 needs_g[c_idx[use]] = True
         live = (outcome == _PENDING) & (ok0 | needs_g)
@@ -466,19 +433,47 @@ class Model:
 
         li = live.nonzero()[0]
         if li.size:
-            acc = np.full((li.size, 3), -1, dtype=np.int64)
-            acc[:, :2] = self.pool.accounts(bank[li], credit[li])
-            acc[needs_g[li], 2] = self.guarantee.capacity_id
-            amt = np.empty((li.size, 3))
-            amt[:, 0] = amt[:, 1] = amount[li]
-            amt[:, 2] = g[li]
-            granted, failed = self.ledger.draw(acc, amt, day)
+            k = self.pool.n_accounts  # the guarantee capacity is the last column
+            acc = np.full((li.size, k + 1), -1, dtype=np.int64)
+            acc[:, :k] = self.pool.accounts(bank[li], credit[li])
+            acc[needs_g[li], k] = self.guarantee.capacity_id
+            amt = np.empty((li.size, k + 1))
+            amt[:, :k] = amount[li, None]
+            amt[:, k] = g[li]
+            if s.loan_pool.partial_grants:
+                # a request the accounts cannot serve in full gets what remains, when at
+                # least the minimum loan: the loan and its guarantee shrink alike
+                got, failed = self.ledger.draw_scaled(
+                    acc, amt, day, s.loan_pool.min_amount / amt[:, 0]
+                )
+                granted = got[:, 0] > 0
+                part = granted & (got[:, 0] < amt[:, 0])
+                if part.any():
+                    amount = amount.copy()
+                    amount[li[part]] = got[part, 0]
+                    g[li[part]] = np.where(needs_g[li[part]], got[part, k], 0.0)
+                    a["amount"][ids] = amount
+                    self.partial_grants_n += int(part.sum())
+            else:
+                granted, failed = self.ledger.draw(acc, amt, day)
+            # a loan the bank makes anyway is lent without cover when the fund is full
+            bare = ~granted & (failed == gi.capacity_id) & ok0[li] & needs_g[li]
+            if bare.any():
+                b_idx = bare.nonzero()[0]
+                g[li[b_idx]] = 0.0
+                needs_g[li[b_idx]] = False
+                granted[b_idx], failed[b_idx] = self.ledger.draw(
+                    acc[b_idx, :k], amt[b_idx, :k], day
+                )
             outcome[li[granted]] = _APPROVED
             ref = (~granted).nonzero()[0]
             outcome[li[ref]] = self.refusal_of_account[failed[ref]]
         g = np.where(outcome == _APPROVED, g, 0.0)
+        if gi.active and gi.config.extended:
+            gi.approvable_n += int(((g > 0) & ok0).sum())
         a["outcome"][ids] = outcome
         a["guarantee"][ids] = g
+        a["additional"][ids] = (outcome == _APPROVED) & ~ok_alone
         ap = (outcome == _APPROVED).nonzero()[0]
         if ap.size:
             self._book_loans(
@@ -513,8 +508,11 @@ class Model:
         a["subsidy"][app] = self.pool.subsidy(amount, credit)
         a["fee_saving"][app] = self.guarantee.fee_savings(g)
         a["fee_income"][app] = self.guarantee.fee_income(g)
-        a["expected_guarantee_loss"][app] = (
-            self.pd_term[firm] * self.lenders.lgd[a["bank"][app]] * g
+        a["expected_guarantee_loss"][app] = self.guarantee.expected_loss(
+            self.pd_term[firm],
+            g,
+            self.lenders.lgd[a["bank"][app]],
+            self.firms.collateral_ratio[firm],
         )
         self.ts["disbursed_amount"][day] += amount.sum()
         self.ts["guaranteed_amount"][day] += g.sum()
@@ -597,11 +595,6 @@ class Model:
         for offset, step, kw in procs:
             env.process(self._daily(env, offset, step, **kw))
         env.run(until=self.days)
-
-
-def _day_of(t: np.ndarray, days: int) -> np.ndarray:
-    """The day a finishing time falls on (``days``, i.e. never, when it is infinite)."""
-    return np.where(np.isfinite(t), np.floor(t), days).astype(np.int64)
 
 
 def simulate(scenario: Scenario, seed_seq: np.random.SeedSequence) -> Model:

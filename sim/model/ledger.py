@@ -1,18 +1,31 @@
 """Ledger: every quota, budget and capacity as an account, with first-come-first-served draws.
 
-Public names: :class:`Ledger`.
+Public names: :class:`Ledger`, :data:`ACCOUNT_KINDS`.
 
-Each account has an initial level; draws lower it, releases (a revolving capacity
-freed when a loan ends) and transfers (reallocation) move it. The books always
-satisfy, to rounding::
+Each account has a role (``bank_quota``, ``guarantee_capacity``, ...: the ``kind``
+column of the quotas table), an initial level and one of three *account kinds*
+(``account_kind``; docs/model.md 2.9):
+
+``hard``
+    A budget: it refuses the first request in line it cannot serve in full and from
+    then on every request (it is *exhausted*) until a transfer (reallocation) reopens it.
+``revolving``
+    An outstanding limit: like ``hard``, but the amount of a loan that ends (matures or
+    defaults) comes back (:meth:`Ledger.release`) and reopens it.
+``target``
+    An announced aim: it never refuses; its level may fall below zero. The day its
+    cumulative draws first reach the level (*reached*) and the overshoot (drawn beyond
+    the target) are recorded.
+
+Draws lower the level, releases (revolving accounts only) and transfers move it. The
+books always satisfy, to rounding::
 
     initial + released + transferred_in - transferred_out == remaining + drawn
 
-and no level is ever below zero. An account is *exhausted* on the first day it cannot
-serve the next request in line in full; from then on it refuses every request (the
-quota is announced as used up) until a transfer (reallocation) or, for a revolving
-account, a release (a guarantee whose loan ended) reopens it. Refused requests are
-counted as the account's unmet demand.
+and no hard or revolving level is ever below zero. Refused requests are counted as the
+account's unmet demand. With partial grants (:meth:`Ledger.draw_scaled`) a request that
+a hard or revolving account cannot serve in full is granted what remains, scaled down on
+all its accounts alike, when that is at least the request's minimum share.
 """
 
 from __future__ import annotations
@@ -22,11 +35,16 @@ import pandas as pd
 
 from .queue import _run_lengths
 
-__all__ = ["Ledger"]
+__all__ = ["ACCOUNT_KINDS", "Ledger"]
+
+#: The account kinds, in the order of their codes.
+ACCOUNT_KINDS = ("hard", "target", "revolving")
 
 _EPS = 1e-6
 _UNIT_ROUNDOFF = 2.0**-53
 _INT16_MAX = 32767
+#: A target is reached when what remains of it is below this share of its initial level.
+_REACHED_RTOL = 1e-9
 
 
 class Ledger:
@@ -43,27 +61,63 @@ class Ledger:
         self.names: list[str] = []
         self.kinds: list[str] = []
         self.groups: list[str] = []
+        self.account_kinds: list[str] = []
         self._initial: list[float] = []
         self.level = np.empty(0)
         self._history: list[np.ndarray] = []
 
     # ------------------------------------------------------------------ set-up
-    def open(self, name: str, kind: str, initial: float, group: str = "") -> int:
-        """Open an account and return its index."""
+    def open(
+        self,
+        name: str,
+        kind: str,
+        initial: float,
+        group: str = "",
+        account_kind: str = "hard",
+    ) -> int:
+        """Open an account and return its index.
+
+        Parameters
+        ----------
+        name
+            Unique account name.
+        kind
+            The account's role (``bank_quota``, ``guarantee_capacity``, ...).
+        initial
+            Initial level (finite, >= 0).
+        group
+            The measure the account belongs to.
+        account_kind
+            ``hard``, ``target`` or ``revolving`` (see the module docstring).
+        """
         if not np.isfinite(initial) or initial < 0:
             raise ValueError(f"account {name!r}: initial level must be finite and >= 0")
+        if account_kind not in ACCOUNT_KINDS:
+            raise ValueError(
+                f"account {name!r}: account kind must be one of {ACCOUNT_KINDS}; "
+                f"got {account_kind!r}"
+            )
         self.names.append(name)
         self.kinds.append(kind)
         self.groups.append(group)
+        self.account_kinds.append(account_kind)
         self._initial.append(float(initial))
         return len(self.names) - 1
 
     def open_many(
-        self, names: list[str], kind: str, initial: np.ndarray, group: str = ""
+        self,
+        names: list[str],
+        kind: str,
+        initial: np.ndarray,
+        group: str = "",
+        account_kind: str = "hard",
     ) -> np.ndarray:
-        """Open several accounts of one kind; return their indices."""
+        """Open several accounts of one role and kind; return their indices."""
         return np.array(
-            [self.open(n, kind, float(v), group) for n, v in zip(names, initial, strict=True)],
+            [
+                self.open(n, kind, float(v), group, account_kind)
+                for n, v in zip(names, initial, strict=True)
+            ],
             dtype=np.int64,
         )
 
@@ -81,6 +135,12 @@ class Ledger:
         self.refused_amount = np.zeros(k)
         self.closed = np.zeros(k, dtype=bool)
         self.exhausted_on = np.full(k, -1, dtype=np.int64)
+        kinds = np.array(self.account_kinds, dtype=object)
+        self.is_target = kinds == "target"
+        self.is_revolving = kinds == "revolving"
+        # the lowest level an account may hold: zero, or none for a target
+        self._floor = np.where(self.is_target, -np.inf, 0.0)
+        self.reached_on = np.full(k, -1, dtype=np.int64)
         self.index = {n: i for i, n in enumerate(self.names)}
 
     # ------------------------------------------------------------------ draws
@@ -93,11 +153,13 @@ class Ledger:
         ----------
         accounts
             Shape ``(m, k)``: the accounts each request must draw on (``-1`` = none).
-            A request is granted only if every one of its accounts can serve it.
+            A request is granted only if every one of its hard and revolving accounts
+            can serve it (a target account always can).
         amounts
             Shape ``(m, k)``: the amount drawn on each of those accounts.
         day
-            Today, recorded as the exhaustion day of accounts that close.
+            Today, recorded as the exhaustion day of accounts that close and the day
+            targets are reached.
 
         Returns
         -------
@@ -109,9 +171,49 @@ class Ledger:
         amt = np.asarray(amounts, dtype=float)
         if acc.ndim == 1:
             return self._draw_single(acc, amt, day)
+        granted, failed, _ = self._draw_rows(acc, amt, day, None)
+        return granted, failed
+
+    def draw_scaled(
+        self, accounts: np.ndarray, amounts: np.ndarray, day: int, min_share: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`draw` with partial grants.
+
+        The first request in line that some hard or revolving account cannot serve in
+        full is granted the largest share of it that every one of its accounts can
+        serve, on all its accounts alike, when that share is at least its
+        ``min_share``: the account that binds is then empty (its level is exactly zero,
+        and cells of the request with the same amount draw exactly what remained) and
+        closes. A smaller share is refused, as in :meth:`draw`.
+
+        Parameters
+        ----------
+        accounts, amounts, day
+            As for :meth:`draw` (two-dimensional).
+        min_share
+            Shape ``(m,)``: the smallest share of each request that may be granted
+            (e.g. the minimum loan over the loan asked for).
+
+        Returns
+        -------
+        granted_amounts : numpy.ndarray, shape ``(m, k)``
+            What each request drew on each of its accounts (zeros if refused).
+        failed_account : numpy.ndarray of int, shape ``(m,)``
+        """
+        acc = np.atleast_2d(np.asarray(accounts, dtype=np.int64))
+        amt = np.atleast_2d(np.asarray(amounts, dtype=float))
+        share_min = np.asarray(min_share, dtype=float)
+        granted, failed, out = self._draw_rows(acc, amt, day, share_min)
+        return out, failed
+
+    def _draw_rows(
+        self, acc: np.ndarray, amt: np.ndarray, day: int, min_share: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The two-dimensional draw: granted, failed account and amounts drawn."""
         m = acc.shape[0]
         granted = np.zeros(m, dtype=bool)
         failed = np.full(m, -1, dtype=np.int64)
+        out = np.zeros_like(amt)
         # the requests' cells (row, account, amount) in request order
         cr, cc = np.nonzero(acc >= 0)
         ca, cx = acc[cr, cc], amt[cr, cc]
@@ -121,8 +223,10 @@ class Ledger:
             np.add.at(self.drawn, ca, cx)
             np.add.at(self.draws_n, ca, 1)
             granted[:] = True
-            np.maximum(self.level, 0.0, out=self.level)
-            return granted, failed
+            self._settle(day)
+            out[cr, cc] = cx
+            return granted, failed, out
+        hard = ~self.is_target
         start = 0
         while start < m:
             # a request with a cell on a closed account is blocked (refused, draws nothing)
@@ -142,6 +246,7 @@ class Ledger:
                 heads = np.concatenate(([True], ids_o[1:] != ids_o[:-1])).nonzero()[0]
                 base = np.repeat(cum[heads] - x_o[heads], _run_lengths(heads, ids_o.size))
                 over = (cum - base) > self.level[ids_o] + _EPS
+                over &= hard[ids_o]  # a target never refuses
                 if over.any():
                     r = int(rows_o[over].min())
             # requests before r: blocked ones refused, others granted
@@ -153,6 +258,7 @@ class Ledger:
                 np.subtract.at(self.level, ids_ok, x_ok)
                 np.add.at(self.drawn, ids_ok, x_ok)
                 np.add.at(self.draws_n, ids_ok, 1)
+                out[cr[ok], cc[ok]] = x_ok
             granted[start:r] = ~blocked[start:r]
             span &= shut
             if span.any():
@@ -164,19 +270,62 @@ class Ledger:
                 np.add.at(self.refused_n, f_acc, 1)
                 np.add.at(self.refused_amount, f_acc, f_x)
             if r < m:
-                # row r is the first request some open account cannot serve: refuse it and
-                # close those accounts (r is never a blocked row: blocked rows have no totals)
+                # row r is the first request some open account cannot serve: grant it in
+                # part, or refuse it and close those accounts (r is never a blocked row)
                 over_accounts = ids_o[over & (rows_o == r)]
-                f = int(over_accounts[0])
-                for oa in np.unique(over_accounts):
-                    self._close(int(oa), day)
-                c = int((acc[r] == f).nonzero()[0][0])
-                failed[r] = f
-                self.refused_n[f] += 1
-                self.refused_amount[f] += amt[r, c]
+                if min_share is None or not self._grant_part(acc, amt, out, r, min_share, day):
+                    f = int(over_accounts[0])
+                    for oa in np.unique(over_accounts):
+                        self._close(int(oa), day)
+                    c = int((acc[r] == f).nonzero()[0][0])
+                    failed[r] = f
+                    self.refused_n[f] += 1
+                    self.refused_amount[f] += amt[r, c]
+                else:
+                    granted[r] = True
             start = r + 1
-        np.maximum(self.level, 0.0, out=self.level)
-        return granted, failed
+        self._settle(day)
+        return granted, failed, out
+
+    def _grant_part(
+        self,
+        acc: np.ndarray,
+        amt: np.ndarray,
+        out: np.ndarray,
+        r: int,
+        min_share: np.ndarray,
+        day: int,
+    ) -> bool:
+        """Grant request ``r`` the share of it its accounts can still serve, if large enough."""
+        cells = (acc[r] >= 0).nonzero()[0]
+        ra, rx = acc[r, cells], amt[r, cells]
+        limit = ~self.is_target[ra] & (rx > 0)
+        room = np.maximum(self.level[ra], 0.0)
+        with np.errstate(over="ignore"):  # a tiny amount does not bind: its ratio is inf
+            ratio = np.where(limit, room / np.where(limit, rx, 1.0), np.inf)
+        b = int(ratio.argmin())
+        share = min(float(ratio[b]), 1.0)
+        if not share > 0 or share < min_share[r]:
+            return False
+        x = rx * share
+        # cells asking what the binding cell asked draw exactly what remained on it
+        x[rx == rx[b]] = room[b]
+        np.subtract.at(self.level, ra, x)
+        np.add.at(self.drawn, ra, x)
+        np.add.at(self.draws_n, ra, 1)
+        out[r, cells] = x
+        self.level[ra[b]] = 0.0
+        self._close(int(ra[b]), day)
+        return True
+
+    def _settle(self, day: int) -> None:
+        """After a draw: no hard or revolving level below zero; record targets reached."""
+        np.maximum(self.level, self._floor, out=self.level)
+        if self.is_target.any():
+            reached = self.is_target & (self.reached_on < 0) & (self.drawn > 0)
+            # to rounding: the draws that reach a target are a sum of many amounts
+            reached &= self.level <= _EPS + _REACHED_RTOL * self.initial
+            self.reached_on[reached] = day
 
     def _draw_single(
         self, acc: np.ndarray, amt: np.ndarray, day: int
@@ -203,7 +352,7 @@ class Ledger:
             np.add.at(self.refused_amount, b_acc, amt[shut])
         rows = (valid & ~shut).nonzero()[0]
         if rows.size == 0:
-            np.maximum(self.level, 0.0, out=self.level)
+            self._settle(day)
             return granted, failed
         a, x = acc[rows], amt[rows]
         tight = self._tight(a, x)
@@ -234,7 +383,7 @@ class Ledger:
             failed[rows[ref]] = r_acc
             self.refused_n += np.bincount(r_acc, minlength=self.refused_n.shape[0])
             np.add.at(self.refused_amount, r_acc, x[ref])
-        np.maximum(self.level, 0.0, out=self.level)
+        self._settle(day)
         return granted, failed
 
     def _sort_key(self, accounts: np.ndarray) -> np.ndarray:
@@ -255,6 +404,7 @@ class Ledger:
         tight = (total + margin > self.level + _EPS) & (total != 0)
         if amounts.min() < 0:
             tight |= np.bincount(accounts, minlength=self.level.shape[0]) > 0
+        tight &= ~self.is_target  # a target serves every request
         return tight if tight.any() else None
 
     def _surely_fits(self, accounts: np.ndarray, amounts: np.ndarray) -> bool:
@@ -268,10 +418,14 @@ class Ledger:
                 self.exhausted_on[account] = day
 
     def release(self, accounts: np.ndarray, amounts: np.ndarray) -> None:
-        """Give back capacity of revolving accounts (e.g. a guarantee whose loan ended)."""
+        """Give back capacity of revolving accounts (e.g. a guarantee whose loan ended).
+
+        Releases on hard and target accounts are ignored: their draws are cumulative.
+        """
         accounts = np.asarray(accounts, dtype=np.int64)
         amounts = np.asarray(amounts, dtype=float)
         keep = accounts >= 0
+        keep[keep] = self.is_revolving[accounts[keep]]
         np.add.at(self.level, accounts[keep], amounts[keep])
         np.add.at(self.released, accounts[keep], amounts[keep])
         # a revolving account that was used up serves again once capacity comes back
@@ -290,8 +444,12 @@ class Ledger:
             self.closed[target] = False
 
     def close(self, account: int, day: int) -> None:
-        """Close an account (it refuses every later request); records the exhaustion day."""
-        self._close(account, day)
+        """Close an account (it refuses every later request); records the exhaustion day.
+
+        A target never refuses: closing one does nothing.
+        """
+        if not self.is_target[account]:
+            self._close(account, day)
 
     # ------------------------------------------------------------------ records
     def snapshot(self) -> None:
@@ -305,7 +463,10 @@ class Ledger:
         return np.vstack(self._history)
 
     def table(self, scale: float = 1.0) -> pd.DataFrame:
-        """One row per account: the books, exhaustion day and unmet demand.
+        """One row per account: its kinds, the books, exhaustion or reached day, unmet demand.
+
+        ``exhausted_on`` is only ever set for a hard or revolving account, ``reached_on``
+        and a nonzero ``overshoot`` (drawn beyond the target) only for a target.
 
         Parameters
         ----------
@@ -316,6 +477,7 @@ class Ledger:
             {
                 "account": self.names,
                 "kind": self.kinds,
+                "account_kind": self.account_kinds,
                 "group": self.groups,
                 "initial": self.initial * scale,
                 "drawn": self.drawn * scale,
@@ -332,6 +494,11 @@ class Ledger:
             }
         )
         df.loc[self.exhausted_on < 0, "exhausted_on"] = pd.NA
+        df["reached_on"] = pd.array(
+            np.where(self.reached_on >= 0, self.reached_on, 0), dtype="Int64"
+        )
+        df.loc[self.reached_on < 0, "reached_on"] = pd.NA
+        df["overshoot"] = np.where(self.is_target, np.maximum(-self.level, 0.0), 0.0) * scale
         df["used_share"] = np.divide(
             df["drawn"] - df["released"],
             df["initial"] + df["transferred_in"] - df["transferred_out"],

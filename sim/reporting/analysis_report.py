@@ -530,6 +530,8 @@ def write_calibration_report(
         tab[c] = tab[c].map(lambda v: f"{v:.4g}")
     tab["residual"] = result.table["residual"].map(lambda v: f"{100 * v:+.1f} %")
     tab["weight"] = result.table["weight"].map(lambda v: f"{v:g}")
+    held = (result.table["role"] == "predict").to_numpy()
+    tab.loc[held, "label"] = tab.loc[held, "label"] + tr("cal.held_out", lang)
     names = {"label": "label", "sim_min": "min", "sim_max": "max"}
     tab = tab.rename(columns=lambda c: tr(f"cal.col_{names.get(c, c)}", lang))
 

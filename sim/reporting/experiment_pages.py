@@ -10,6 +10,7 @@ replications carries a warning on its Axes.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -33,6 +34,15 @@ SAVINGS_KEYS = (
     "awards_paid_amount",
     "savings_total_amount",
 )
+
+
+def _savings_keys(result: ExperimentResult) -> tuple[str, ...]:
+    """:data:`SAVINGS_KEYS`, with the tariff cuts after the relief claimed when a run has them."""
+    if "relief_tariff_cut_amount" not in result.runs:
+        return SAVINGS_KEYS
+    i = SAVINGS_KEYS.index("relief_paid_amount") + 1
+    return (*SAVINGS_KEYS[:i], "relief_tariff_cut_amount", *SAVINGS_KEYS[i:])
+
 
 #: Refused applications by reason (summary keys); together they are every refusal.
 REFUSAL_KEYS = (
@@ -91,8 +101,10 @@ def plot_band_bars(
         rows = result.runs[result.runs["point"] == p]
         fewest = min(fewest, len(rows))
         v = rows[list(keys)].to_numpy(dtype=float) / scale
-        mean = np.nanmean(v, axis=0)
-        lo, hi = np.nanpercentile(v, [5, 95], axis=0)
+        with warnings.catch_warnings():  # a figure a scenario does not have: no bar
+            warnings.simplefilter("ignore", RuntimeWarning)
+            mean = np.nanmean(v, axis=0)
+            lo, hi = np.nanpercentile(v, [5, 95], axis=0)
         err = np.vstack([mean - lo, hi - mean])
         artists.append(
             ax.bar(
@@ -195,7 +207,7 @@ def outcome_pages(
 
             return draw
 
-        pages.append(("savings", grid(SAVINGS_KEYS, "out.savings")))
+        pages.append(("savings", grid(_savings_keys(result), "out.savings")))
         if _has_zones(result):
             pages.append(("zones", grid(["zone_budgets_exhausted_n"], "out.zones")))
         pages.append(("refusals", grid(REFUSAL_KEYS, "out.refusals")))
@@ -205,7 +217,7 @@ def outcome_pages(
         ax = fig.subplots()
         big = 1e8 if lang == "zh" else 1e9
         unit = tr("unit.bn", lang, cur=cur)
-        plot_band_bars(ax, result, SAVINGS_KEYS, scale=big, unit=unit, lang=lang)
+        plot_band_bars(ax, result, _savings_keys(result), scale=big, unit=unit, lang=lang)
         ax.set_title(tr("out.savings_title", lang))
 
     def zones(fig: Figure) -> None:

@@ -76,7 +76,7 @@ def _series_label(name: str, lang: str) -> str:
 
 def _series_scale(name: str, lang: str = "en") -> float | None:
     """Divisor of an amount series (``None``: a count)."""
-    if name.endswith(("_cum", "_remaining")) and name != "approved_cum":
+    if name.endswith(("_cum", "_remaining")) and name not in ("approved_cum", "applications_cum"):
         return _BIG[lang]
     return None
 

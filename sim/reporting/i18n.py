@@ -46,6 +46,46 @@ MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         "na": "n/a",
         "not_exhausted": "not exhausted",
+        "not_reached": "not reached",
+        "kind.hard": "hard",
+        "kind.target": "target",
+        "kind.revolving": "revolving",
+        "kinds.value": "{pool} / {quotas} / {credit} / {guarantee}",
+        "pool.smaller_target": "{n} smaller lenders ({ex} targets reached)",
+        "pool.title_kinds": (
+            "Loan pool ({pkind}: {pday}); lender quotas ({qkind}: {qtext})\n"
+            "X = exhausted (hard, revolving), o = target reached; below 0 = beyond the target"
+        ),
+        "pool.quotas_exhausted": "{ex} of {n} exhausted",
+        "pool.own": "whole pool",
+        "pool.quotas_reached": "{ex} of {n} reached",
+        "pool.exhausted_day": "exhausted {day}",
+        "pool.reached_day": "reached {day}",
+        "measures.title_kinds": (
+            "Other accounts: remaining share over time\n"
+            "(X = exhausted, o = target reached; below 0 = beyond the target)"
+        ),
+        "measures.label": "{name} ({kind})",
+        "h.kinds": "Account kinds: pool / lender quotas / credit sub-quota / guarantee",
+        "h.pool_target": "Loan pool target reached (beyond it)",
+        "h.quotas_target": "Lender quota targets reached",
+        "h.credit_sub_target": "Credit-loan sub-quota target reached (beyond it)",
+        "h.guarantee_target": "Guarantee capacity target reached (beyond it)",
+        "h.partial": "Loans granted in part (what remained of a quota)",
+        "sum.pool_target": (
+            "  disbursed {disbursed}, pool used {used}, pool target {pool_day}, "
+            "lender quota targets reached {ex}/{n}"
+        ),
+        "sum.pool_mixed": (
+            "  disbursed {disbursed}, pool used {used}, pool ({pkind}) {pool_day}, "
+            "lender quotas ({qkind}) {qtext} {ex}/{n}"
+        ),
+        "sum.exhausted": "exhausted",
+        "sum.reached": "reached",
+        "sum.guarantee_target": (
+            "  guaranteed {guaranteed} (capacity target {cap_day}), zone budgets exhausted "
+            "{zex}/{zn}"
+        ),
         "day": "day {d}",
         "day_date": "day {d} ({date})",
         "of": "{a} of {b}",
@@ -78,8 +118,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zones.not_exhausted": "not exhausted ({n})",
         "zones.title": "Cost-relief budgets of {n} zones and clusters",
         "savings.none": "no savings",
-        "savings.xlabel": "bn {cur} over the horizon",
+        "savings.xlabel": "bn {cur} (interest and guarantee fees: loans' whole terms, on approval)",
         "savings.title": "Cost savings of firms by category and segment",
+        "time.title": (
+            "Savings of firms over time: {h} in the horizon, {c} committed after it\n"
+            "(present value {pv} at {r} % a year)"
+        ),
+        "time.savings": "savings of firms accrued (cumulative)",
+        "time.interest": "of which interest saved",
+        "time.subsidy_paid": "interest subsidy paid by the city",
+        "time.committed": "+{v} after the horizon",
+        "time.exhausted": "subsidy appropriation\nexhausted day {d}\n({date})",
         "relief.budget": "budget",
         "relief.paid": "paid",
         "relief.title": "Relief paid vs budget: {n} zones paying most\n(red = exhausted)",
@@ -124,8 +173,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "h.awards": "Awards paid (firms certified)",
         "h.funds": "Fund investments",
         "h.npl": "NPL risk compensation paid to banks",
+        "h.relief_claim": "Cost relief claimed (paid from zone budgets)",
+        "h.tariff_cut": "Tariff cuts (borne by suppliers, not the budget)",
+        "h.tariff_cut_value": "{total} ({by})",
+        "bearer.utilities": "utilities",
+        "bearer.carriers": "carriers",
+        "bearer.landlords": "landlords",
+        "savings.claimed": "{what} (claimed, budget)",
+        "h.guarantee_rules": "Guarantee mode, risk sharing; claim rate",
+        "h.guarantee_rules_value": "{mode}, {sharing}; {claim_rate}",
+        "h.guarantee_approvable": "Guaranteed loans the bank would make anyway",
+        "h.guarantee_fee_subsidy": "Guarantee fee paid by districts",
+        "h.guarantee_suspended": "Lenders suspended (first day)",
         "h.savings": "Savings of firms, total",
         "h.fiscal": "Fiscal cost (subsidy + relief + awards + net guarantee loss)",
+        "h.savings_total_time": "Savings of firms: in horizon / committed after / present value",
+        "h.fiscal_cost_time": "Fiscal cost: in horizon / committed after / present value",
+        "h.additional": "Additional loans: would be refused without the programme (share of amount)",
+        "h.subsidy_budget": "Subsidy appropriation exhausted (unpaid, firms)",
         # terminal summary
         "sum.head": "scenario {name}: {n} firms, {days} days",
         "sum.scaled": " (scaled x{scale})",
@@ -145,6 +210,44 @@ MESSAGES: dict[str, dict[str, str]] = {
     "zh": {
         "na": "无",
         "not_exhausted": "未用尽",
+        "not_reached": "未达到",
+        "kind.hard": "硬约束",
+        "kind.target": "目标",
+        "kind.revolving": "循环",
+        "kinds.value": "{pool} / {quotas} / {credit} / {guarantee}",
+        "pool.smaller_target": "其他{n}家较小贷款机构（{ex}家达到目标）",
+        "pool.title_kinds": (
+            "专项贷款（{pkind}：{pday}）；贷款机构额度（{qkind}：{qtext}）\n"
+            "X = 用尽（硬约束、循环），o = 达到目标；低于0 = 超出目标"
+        ),
+        "pool.quotas_exhausted": "{n}家中{ex}家用尽",
+        "pool.own": "专项贷款总额度",
+        "pool.quotas_reached": "{n}家中{ex}家达到目标",
+        "pool.exhausted_day": "{day}用尽",
+        "pool.reached_day": "{day}达到目标",
+        "measures.title_kinds": (
+            "其他账户：剩余额度占比随时间变化\n（X = 用尽，o = 达到目标；低于0 = 超出目标）"
+        ),
+        "measures.label": "{name}（{kind}）",
+        "h.kinds": "账户类型：专项贷款 / 贷款机构额度 / 信用贷款子额度 / 担保",
+        "h.pool_target": "专项贷款目标达到（超出部分）",
+        "h.quotas_target": "贷款机构额度目标达到",
+        "h.credit_sub_target": "信用贷款子额度目标达到（超出部分）",
+        "h.guarantee_target": "担保能力目标达到（超出部分）",
+        "h.partial": "部分发放的贷款（额度剩余部分）",
+        "sum.pool_target": (
+            "  发放 {disbursed}，专项贷款额度使用 {used}，总额度目标{pool_day}，"
+            "贷款机构额度目标达到 {ex}/{n}"
+        ),
+        "sum.pool_mixed": (
+            "  发放 {disbursed}，专项贷款额度使用 {used}，总额度（{pkind}）{pool_day}，"
+            "贷款机构额度（{qkind}）{qtext} {ex}/{n}"
+        ),
+        "sum.exhausted": "用尽",
+        "sum.reached": "达到目标",
+        "sum.guarantee_target": (
+            "  担保 {guaranteed}（担保能力目标{cap_day}），园区预算用尽 {zex}/{zn}"
+        ),
         "day": "第{d}天",
         "day_date": "第{d}天（{date}）",
         "of": "{a}/{b}",
@@ -173,8 +276,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zones.not_exhausted": "未用尽（{n}）",
         "zones.title": "{n}个园区和集群的降本减负预算",
         "savings.none": "无节省",
-        "savings.xlabel": "模拟期内金额（亿元）",
+        "savings.xlabel": "亿元（利息和担保费：贷款全期，获批时计入）",
         "savings.title": "企业成本节省：按类别和企业类别",
+        "time.title": "企业节省随时间累计：模拟期内{h}，期后已承诺{c}\n（按年{r} %折现的现值{pv}）",
+        "time.savings": "企业累计节省",
+        "time.interest": "其中节省利息",
+        "time.subsidy_paid": "市级已付贴息",
+        "time.committed": "期后 +{v}",
+        "time.exhausted": "贴息资金用尽\n第{d}天（{date}）",
         "relief.budget": "预算",
         "relief.paid": "已支付",
         "relief.title": "减负资金支付与预算：支付最多的{n}个园区\n（红色 = 已用尽）",
@@ -215,8 +324,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "h.awards": "奖励支付（认定企业数）",
         "h.funds": "基金投资",
         "h.npl": "向银行支付的不良贷款风险补偿",
+        "h.relief_claim": "降本减负申领（园区预算支付）",
+        "h.tariff_cut": "资费减免（由供应方承担，不占预算）",
+        "h.tariff_cut_value": "{total}（{by}）",
+        "bearer.utilities": "水电公司",
+        "bearer.carriers": "电信运营商",
+        "bearer.landlords": "业主",
+        "savings.claimed": "{what}（申领，预算）",
+        "h.guarantee_rules": "担保模式、风险分担；代偿率",
+        "h.guarantee_rules_value": "{mode}，{sharing}；{claim_rate}",
+        "h.guarantee_approvable": "银行本会发放的担保贷款（笔）",
+        "h.guarantee_fee_subsidy": "区财政承担的担保费",
+        "h.guarantee_suspended": "暂停担保的银行（首日）",
         "h.savings": "企业节省合计",
         "h.fiscal": "财政成本（贴息 + 减负 + 奖励 + 担保净损失）",
+        "h.savings_total_time": "企业节省：模拟期内 / 期后已承诺 / 现值",
+        "h.fiscal_cost_time": "财政成本：模拟期内 / 期后已承诺 / 现值",
+        "h.additional": "新增贷款：无政策时银行会拒绝（占金额比例）",
+        "h.subsidy_budget": "贴息资金用尽（未付金额，企业数）",
         "sum.head": "情景 {name}：{n}家企业，{days}天",
         "sum.scaled": "（缩放 x{scale}）",
         "sum.apps": (
@@ -254,6 +379,15 @@ CODE_LABELS: dict[str, dict[str, str]] = {
         "relief_electricity": "electricity",
         "relief_water": "water",
         "relief_internet": "internet",
+        "relief_tariff_cut_rent": "rent cut (landlords)",
+        "relief_tariff_cut_electricity": "electricity tariff cut (utility)",
+        "relief_tariff_cut_water": "water tariff cut (utility)",
+        "relief_tariff_cut_internet": "broadband tariff cut (carriers)",
+        "rescue": "rescue",
+        "bank_choice": "bank's choice",
+        "batch": "batch",
+        "first_loss": "first loss",
+        "proportional": "proportional",
         "credit_sub_quota": "credit-loan sub-quota",
         "guarantee_capacity": "guarantee capacity",
         "guarantee_capital": "guarantee capital",
@@ -285,6 +419,15 @@ CODE_LABELS: dict[str, dict[str, str]] = {
         "relief_electricity": "电费",
         "relief_water": "水费",
         "relief_internet": "网费",
+        "relief_tariff_cut_rent": "租金减免（业主承担）",
+        "relief_tariff_cut_electricity": "电价下调（电力公司承担）",
+        "relief_tariff_cut_water": "水价下调（水务公司承担）",
+        "relief_tariff_cut_internet": "宽带资费下调（运营商承担）",
+        "rescue": "拒贷救助",
+        "bank_choice": "银行自选",
+        "batch": "批次担保",
+        "first_loss": "首损",
+        "proportional": "比例分担",
         "credit_sub_quota": "信用贷款子额度",
         "guarantee_capacity": "担保能力",
         "guarantee_capital": "担保资本金",

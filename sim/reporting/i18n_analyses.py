@@ -42,6 +42,7 @@ EXPERIMENT_MESSAGES: dict[str, dict[str, str]] = {
         ),
         "warn.band_terminal": "{warning}: the 5-95 % bands and intervals above are not reliable ranges.",
         # series of fan charts
+        "series.applications_cum": "Applications (cumulative)",
         "series.approved_cum": "Approved applications (cumulative)",
         "series.disbursed_cum": "Disbursed (cumulative)",
         "series.guaranteed_cum": "Guaranteed (cumulative)",
@@ -206,6 +207,7 @@ EXPERIMENT_MESSAGES: dict[str, dict[str, str]] = {
         "cal.evaluation": "evaluation",
         "cal.objective_ylabel": "objective D (weighted mean squared relative residual)",
         "cal.search": "search",
+        "cal.held_out": " (held out)",
         "cal.polish": "Nelder-Mead within bounds",
         "cal.se_text": (
             "se_curvature: Gauss-Newton curvature of the objective at the optimum (central "
@@ -335,6 +337,7 @@ EXPERIMENT_MESSAGES: dict[str, dict[str, str]] = {
             "警告：概率仅基于{n}次重复模拟（少于{min}次）：答案不确定，请增加重复模拟次数后重新运行"
         ),
         "warn.band_terminal": "{warning}：上表的5%-95%区间不是可靠的范围。",
+        "series.applications_cum": "申请数（累计）",
         "series.approved_cum": "获批申请数（累计）",
         "series.disbursed_cum": "发放金额（累计）",
         "series.guaranteed_cum": "担保金额（累计）",
@@ -472,6 +475,7 @@ EXPERIMENT_MESSAGES: dict[str, dict[str, str]] = {
         "cal.evaluation": "评估序号",
         "cal.objective_ylabel": "目标函数 D（相对残差平方的加权均值）",
         "cal.search": "搜索过程",
+        "cal.held_out": "（留出验证）",
         "cal.polish": "有界 Nelder-Mead 局部优化",
         "cal.se_text": (
             "se_curvature：最优点处目标函数的 Gauss-Newton 曲率（在各范围5%内做中心差分，"

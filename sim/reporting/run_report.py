@@ -28,7 +28,10 @@ from .axes import RGBA_GREY_05, RGBA_GREY_LIGHT, RGBA_RED_09, date_axis, line_co
 from .fonts import report_rc
 from .formatting import format_count, format_money
 from .i18n import check_lang, code_label, tr
+from .measure_rows import guarantee_rows, relief_rows
 from .pages import style_table, write_pages
+from .run_accounts import _account_rows, _fmt_day, _pool_title, plot_capacity
+from .savings_plots import plot_savings_over_time
 
 __all__ = [
     "write_report",
@@ -51,13 +54,6 @@ _REASON_COLOURS = {
     "refused_guarantee": "#9467bd",
     "refused_firm_limit": "#8c564b",
 }
-
-
-def _fmt_day(result: RunResult, d: int | None, lang: str = "en") -> str:
-    if d is None:
-        return tr("not_exhausted", lang)
-    date = pd.Timestamp(result.scenario.horizon.start_date) + pd.Timedelta(days=int(d))
-    return tr("day_date", lang, d=d, date=f"{date:%Y-%m-%d}")
 
 
 def _big(lang: str) -> float:
@@ -136,56 +132,6 @@ def plot_disbursed(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist
     return [*a, *b]
 
 
-def plot_capacity(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]:
-    """Daily review capacity of the lenders that have joined, against applications
-    submitted; shaded: a group's lenders joining; dotted: a named lender joining."""
-    ts = result.timeseries
-    dates = _dates(result)
-    # 7-day means: with a calendar, days off would turn daily capacity into a solid band
-    a = ax.plot(
-        dates,
-        ts["review_capacity_n"].rolling(7, min_periods=1).mean(),
-        lw=1.5,
-        label=tr("capacity.capacity", lang),
-    )
-    b = ax.plot(
-        dates,
-        ts["applications_n"].rolling(7, min_periods=1).mean(),
-        lw=1.5,
-        label=tr("capacity.submitted", lang),
-    )
-    banks = result.scenario.banks
-    for lender in banks.lenders:
-        if lender.join_day > 0:
-            ax.axvline(dates[lender.join_day], color=RGBA_GREY_05, ls=":", lw=1)
-            ax.annotate(
-                tr("capacity.joins", lang, name=lender.name),
-                (dates[lender.join_day], 1.0),
-                xycoords=("data", "axes fraction"),
-                fontsize=7,
-                rotation=90,
-                va="top",
-                ha="right",
-            )
-    g = banks.group
-    if g is not None and (g.join_day > 0 or g.onboarding_days > 1):
-        last = min(g.join_day + g.onboarding_days - 1, len(dates) - 1)
-        ax.axvspan(
-            dates[g.join_day],
-            dates[last],
-            color="0.85",
-            lw=0,
-            label=tr("capacity.onboarding", lang, name=g.name, n=g.n),
-        )
-    ax.set_title(tr("capacity.title", lang))
-    ax.set_ylabel(tr("capacity.ylabel", lang))
-    ax.set_ylim(bottom=0)
-    ax.grid(alpha=0.3)
-    date_axis(ax, lang)
-    ax.legend(fontsize=8, loc="upper right")
-    return [*a, *b]
-
-
 def _level_lines(
     ax: Axes,
     result: RunResult,
@@ -208,13 +154,20 @@ def _level_lines(
             y = np.zeros(len(lv))
         (line,) = ax.plot(dates, y, lw=1.6, label=lab)
         artists.append(line)
-        d = row["exhausted_on"]
-        if pd.notna(d) and int(d) < len(dates):
-            artists.append(
-                ax.plot(
-                    dates[int(d)], y[int(d)], marker="X", ms=9, color=line.get_color(), ls="none"
-                )[0]
-            )
+        # X: a hard or revolving account exhausted; o: a target reached
+        for col, marker in (("exhausted_on", "X"), ("reached_on", "o")):
+            d = row.get(col, pd.NA)
+            if pd.notna(d) and int(d) < len(dates):
+                artists.append(
+                    ax.plot(
+                        dates[int(d)],
+                        y[int(d)],
+                        marker=marker,
+                        ms=9 if marker == "X" else 7,
+                        color=line.get_color(),
+                        ls="none",
+                    )[0]
+                )
     ax.axhline(0, color="black", lw=0.8)
     ax.set_ylabel(
         tr("levels.remaining_abs", lang, cur=result.scenario.currency)
@@ -236,7 +189,12 @@ def plot_pool_levels(ax: Axes, result: RunResult, lang: str = "en") -> list[Arti
         ax,
         result,
         list(named["account"]),
-        [a.replace("quota:", "") for a in named["account"]],
+        [
+            tr("measures.label", lang, name=tr("pool.own", lang), kind=tr(f"kind.{k}", lang))
+            if a == "loan_pool"
+            else a.replace("quota:", "")
+            for a, k in zip(named["account"], named["account_kind"], strict=True)
+        ],
         absolute=True,
         lang=lang,
     )
@@ -245,26 +203,20 @@ def plot_pool_levels(ax: Axes, result: RunResult, lang: str = "en") -> list[Arti
         share = result.levels[list(rest["account"])].to_numpy() / _big(lang)
         dates = _dates(result)[: len(share)]
         artists.append(line_collection(ax, dates, share, lw=0.5, colours=RGBA_GREY_LIGHT))
-        n_ex = int(rest["exhausted_on"].notna().sum())
+        target = result.scenario.loan_pool.quota_kind == "target"
+        n_ex = int(rest["reached_on" if target else "exhausted_on"].notna().sum())
         artists.append(
             ax.plot(
                 [],
                 [],
                 color="grey",
                 lw=0.5,
-                label=tr("pool.smaller", lang, n=len(rest), ex=n_ex),
+                label=tr(
+                    "pool.smaller_target" if target else "pool.smaller", lang, n=len(rest), ex=n_ex
+                ),
             )[0]
         )
-    s = result.summary_values
-    ax.set_title(
-        tr(
-            "pool.title",
-            lang,
-            ex=s["bank_quotas_exhausted_n"],
-            n=max(s["bank_quotas_n"], 1),
-            day=_fmt_day(result, s["pool_exhausted_day"], lang),
-        )
-    )
+    ax.set_title(_pool_title(result, lang))
     ax.legend(fontsize=7, ncol=1, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return artists
 
@@ -275,9 +227,12 @@ def plot_measure_levels(ax: Axes, result: RunResult, lang: str = "en") -> list[A
     kinds = ["credit_sub_quota", "guarantee_capacity", "guarantee_capital", "awards_budget", "fund"]
     rows = q[q["kind"].isin(kinds)]
     accounts = list(rows["account"])
-    labels = [code_label(a, lang) for a in accounts]
+    labels = [
+        tr("measures.label", lang, name=code_label(a, lang), kind=tr(f"kind.{k}", lang))
+        for a, k in zip(accounts, rows["account_kind"], strict=True)
+    ]
     artists = _level_lines(ax, result, accounts, labels, lang=lang)
-    ax.set_title(tr("measures.title", lang))
+    ax.set_title(tr("measures.title_kinds", lang))
     if artists:
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return artists
@@ -342,11 +297,24 @@ def plot_savings_by_category(ax: Axes, result: RunResult, lang: str = "en") -> l
         * scale
         / _big(lang)
     )
+    # tariff-cut categories appear only when a category is cut (docs/model.md 2.13a); then
+    # relief rows that are empty go, and claimed relief is marked as paid by the budget
+    codes = tab.index.astype(str)
+    cuts = codes.str.startswith("relief_tariff_cut_")
+    has_cuts = bool((tab[cuts].sum(axis=1) > 0).any())
+    relief = codes.str.startswith("relief_")
+    tab = tab[~(relief if has_cuts else cuts) | (tab.sum(axis=1) > 0).to_numpy()]
+    labels = [
+        tr("savings.claimed", lang, what=code_label(c, lang))
+        if has_cuts and c.startswith("relief_") and not c.startswith("relief_tariff_cut_")
+        else code_label(c, lang)
+        for c in tab.index.astype(str)
+    ]
     bottom = np.zeros(len(tab))
     artists: list[Artist] = []
     for i, tier in enumerate(tab.columns):
         bars = ax.barh(
-            [code_label(str(c), lang) for c in tab.index],
+            labels,
             tab[tier],
             left=bottom,
             color=_TIER_COLOURS[i % len(_TIER_COLOURS)],
@@ -457,8 +425,8 @@ def _headline_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]
     m = lambda k: format_money(s[k], cur, lang)  # noqa: E731
     pct = lambda v: tr("na", lang) if v is None else f"{100 * v:.1f} %"  # noqa: E731
     c = format_count
-    day = lambda k: _fmt_day(result, s[k], lang)  # noqa: E731
     of = lambda a, b: tr("of", lang, a=a, b=b)  # noqa: E731
+    day = lambda k: _fmt_day(result, s.get(k), lang)  # noqa: E731
     refused = [s["refused_credit_n"], s["refused_quota_n"], s["refused_guarantee_n"]]
     refused.append(s.get("refused_firm_limit_n", 0))
     rows = [
@@ -472,25 +440,14 @@ def _headline_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]
         ("h.refused", " / ".join(c(v) for v in refused)),
         ("h.disbursed", f"{m('disbursed_amount')} ({m('avg_loan_amount')})"),
         ("h.pool_used", pct(s["pool_used_share"])),
-        ("h.pool_exhausted", day("pool_exhausted_day")),
-        (
-            "h.quotas_exhausted",
-            tr(
-                "h.quotas_value",
-                lang,
-                ex=s["bank_quotas_exhausted_n"],
-                n=s["bank_quotas_n"],
-                day=day("first_bank_quota_exhausted_day"),
-            ),
-        ),
-        ("h.credit_sub_quota", day("credit_sub_quota_exhausted_day")),
-        ("h.guarantee_exhausted", day("guarantee_exhausted_day")),
+        *_account_rows(result, lang),
         ("h.zones_exhausted", of(s["zone_budgets_exhausted_n"], s["zone_budgets_n"])),
         ("h.unmet", m("unmet_demand_amount")),
         ("h.guaranteed", f"{m('guaranteed_amount')} ({c(s['guaranteed_loans_n'])})"),
+        *guarantee_rows(result, lang),
         ("h.interest", f"{m('interest_savings_amount')} ({m('interest_subsidy_amount')})"),
         ("h.fees", m("guarantee_fee_savings_amount")),
-        ("h.relief", m("relief_paid_amount")),
+        *relief_rows(result, lang),
         ("h.awards", f"{m('awards_paid_amount')} ({c(s['firms_promoted_n'])})"),
         ("h.funds", m("funds_invested_amount")),
         *(
@@ -500,6 +457,25 @@ def _headline_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]
         ),
         ("h.savings", m("savings_total_amount")),
         ("h.fiscal", m("fiscal_cost_amount")),
+        *[
+            (
+                f"h.{k}_time",
+                " / ".join(m(f"{k}_{p}_amount") for p in ("in_horizon", "committed", "pv")),
+            )
+            for k in ("savings_total", "fiscal_cost")
+        ],
+        ("h.additional", f"{c(s['additional_loans_n'])} ({pct(s['additionality_share'])})"),
+        *(
+            [
+                (
+                    "h.subsidy_budget",
+                    f"{day('subsidy_budget_exhausted_day')} ({m('subsidy_unpaid_amount')}, "
+                    f"{c(s['subsidy_unpaid_firms_n'])})",
+                )
+            ]
+            if result.scenario.loan_pool.subsidy_budget is not None
+            else []
+        ),
     ]
     return [(tr(k, lang), v) for k, v in rows]
 
@@ -551,7 +527,8 @@ def _cover(fig: Figure, result: RunResult, lang: str = "en") -> None:
         loc="upper center",
         cellLoc="left",
     )
-    style_table(table, fontsize=9, row_scale=1.35)
+    # optional measures add rows: keep the table on the page
+    style_table(table, fontsize=9, row_scale=min(1.35, 1.35 * 23 / len(rows)))
 
 
 def _pages(result: RunResult, lang: str = "en") -> list[tuple[str, Any]]:
@@ -574,7 +551,9 @@ def _pages(result: RunResult, lang: str = "en") -> list[tuple[str, Any]]:
         plot_relief_by_zone(ax2, result, lang=lang)
 
     def savings(fig: Figure) -> None:
-        plot_savings_by_category(fig.subplots(1, 1), result, lang=lang)
+        ax1, ax2 = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1, 1.1]})
+        plot_savings_by_category(ax1, result, lang=lang)
+        plot_savings_over_time(ax2, result, lang=lang)
 
     def refusals(fig: Figure) -> None:
         ax1, ax2 = fig.subplots(2, 1)

@@ -472,9 +472,9 @@ def _shown_path(path: str | os.PathLike[str]) -> str:
     return str(p)
 
 
-def _day(start: Any, d: Any) -> str:
+def _day(start: Any, d: Any, none: str = "not exhausted") -> str:
     if d is None or (isinstance(d, float) and math.isnan(d)):
-        return "not exhausted"
+        return none
     return f"day {int(d)} ({pd.Timestamp(start) + pd.Timedelta(days=int(d)):%Y-%m-%d})"
 
 
@@ -495,11 +495,45 @@ def _change(now: Any, then: Any, kind: str, cur: str) -> str:
     return f"{sign}{abs(d):,.0f}"
 
 
+def _account_rows(result: RunResult) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """Rows of the pool, lender quotas and guarantee capacity: "exhausted" for hard and
+    revolving accounts, "reached" for targets (docs/model.md 2.9)."""
+    s, sc = result.summary_values, result.scenario
+    day0 = sc.horizon.start_date
+    lp, g = sc.loan_pool, sc.guarantee
+
+    def reached(label: str, key: str) -> tuple[str, str, list[tuple[str, str]]]:
+        return (label, _day(day0, s.get(key), "not reached"), [(key, "day")])
+
+    def exhausted(label: str, key: str) -> tuple[str, str, list[tuple[str, str]]]:
+        return (label, _day(day0, s[key]), [(key, "day")])
+
+    n = s["bank_quotas_n"]
+    return [
+        reached("Loan pool target reached", "pool_target_reached_day")
+        if lp.kind == "target"
+        else exhausted("Loan pool exhausted", "pool_exhausted_day"),
+        (
+            "Lender quota targets reached",
+            f"{s.get('bank_quota_targets_reached_n', 0)} of {n}",
+            [("bank_quota_targets_reached_n", "count")],
+        )
+        if lp.quota_kind == "target"
+        else (
+            "Lender quotas exhausted",
+            f"{s['bank_quotas_exhausted_n']} of {n}",
+            [("bank_quotas_exhausted_n", "count")],
+        ),
+        reached("Guarantee capacity target reached", "guarantee_target_reached_day")
+        if g is not None and g.kind == "target"
+        else exhausted("Guarantee capacity exhausted", "guarantee_exhausted_day"),
+    ]
+
+
 def _headline_html(result: RunResult, start: dict[str, Any]) -> str:
     """The headline table: figure, value now, change since the first run."""
     s = result.summary_values
     cur = s["currency"]
-    day0 = result.scenario.horizon.start_date
     n = lambda k: "n/a" if s[k] is None else f"{s[k]:,.0f}"  # noqa: E731
     pct = lambda k: "n/a" if s[k] is None else f"{100 * s[k]:.1f} %"  # noqa: E731
     m = lambda k: format_money(s[k], cur)  # noqa: E731
@@ -520,21 +554,7 @@ def _headline_html(result: RunResult, start: dict[str, Any]) -> str:
             " / ".join(n(k) for k in refused),
             [(k, "count") for k in refused],
         ),
-        (
-            "Loan pool exhausted",
-            _day(day0, s["pool_exhausted_day"]),
-            [("pool_exhausted_day", "day")],
-        ),
-        (
-            "Lender quotas exhausted",
-            f"{s['bank_quotas_exhausted_n']} of {s['bank_quotas_n']}",
-            [("bank_quotas_exhausted_n", "count")],
-        ),
-        (
-            "Guarantee capacity exhausted",
-            _day(day0, s["guarantee_exhausted_day"]),
-            [("guarantee_exhausted_day", "day")],
-        ),
+        *_account_rows(result),
         (
             "Zone budgets exhausted",
             f"{s['zone_budgets_exhausted_n']} of {s['zone_budgets_n']}",
@@ -551,7 +571,8 @@ def _headline_html(result: RunResult, start: dict[str, Any]) -> str:
     ]
     cells = []
     for label, value, keys in rows:
-        changes = [_change(s[k], start[k], kind, cur) for k, kind in keys]
+        # a key may be missing from one of the runs (the kinds' keys: sim.results.kinds)
+        changes = [_change(s.get(k), start.get(k), kind, cur) for k, kind in keys]
         change = "" if all(c == "=" for c in changes) else " / ".join(changes)
         cells.append(
             f"<tr><td>{escape(label)}</td><td style='text-align:right'>{escape(value)}</td>"

@@ -44,6 +44,16 @@ _EN: dict[str, str] = {
     "declined_needs_n": "Needs whose firm chose not to apply (benefit below the cost of "
     "applying)." + _SCALED,
     "unaware_needs_n": "Needs whose firm did not know of the measures in time." + _SCALED,
+    "existing_loan_share": "Share of the firms eligible for the loan pool holding a bank "
+    "loan with their main bank at launch.",
+    "renewals_n": "Existing loans renewed into the programme: renewal applications (first "
+    "attempts)." + _SCALED,
+    "renewals_approved_n": "Renewal applications approved." + _SCALED,
+    "renewals_amount": "Amount of approved renewals." + _SCALED,
+    "loan_holding_share": "Share of the firms eligible for the loan pool holding a bank loan "
+    "(existing, rolled over, or programme) on the last day.",
+    "listed_firms_n": "Firms put on the lists pushed to the banks." + _SCALED,
+    "list_called_n": "Listed firms the banks called within the horizon." + _SCALED,
     "disbursed_amount": "Amount of approved loans." + _SCALED,
     "avg_loan_amount": "Mean amount of an approved loan.",
     "credit_loans_amount": "Amount of approved credit loans (without collateral)." + _SCALED,
@@ -80,12 +90,93 @@ _EN: dict[str, str] = {
     "awards received." + _SCALED,
     "fiscal_cost_amount": "Fiscal cost: interest subsidy, relief, awards, NPL compensation and "
     "expected guarantee losses, less guarantee fee income." + _SCALED,
+    "interest_saving_in_horizon_amount": "Interest firms save within the horizon, accrued day by "
+    "day over each loan's life: rate concession on loans the lender would have made anyway, "
+    "plus the interest subsidy received." + _SCALED,
+    "interest_saving_committed_amount": "Interest firms save after the horizon on loans made "
+    "within it (to maturity or default)." + _SCALED,
+    "subsidy_in_horizon_amount": "Interest subsidy firms earn within the horizon, accrued day "
+    "by day, less what the appropriation could not pay." + _SCALED,
+    "subsidy_committed_amount": "Interest subsidy firms earn after the horizon on loans made "
+    "within it, less what the appropriation will not be able to pay." + _SCALED,
+    "access_value_in_horizon_amount": "Value of access to credit of additional loans "
+    "(behaviour.access_value_rate a year), accrued within the horizon." + _SCALED,
+    "access_value_committed_amount": "Value of access of additional loans accrued after the "
+    "horizon." + _SCALED,
+    "savings_total_in_horizon_amount": "Savings of firms within the horizon: interest saved, "
+    "access value, guarantee fees saved (accrued), relief and awards received." + _SCALED,
+    "savings_total_committed_amount": "Savings of firms after the horizon on loans made within "
+    "it." + _SCALED,
+    "savings_total_pv_amount": "Present value at day 0 of the savings of firms, in horizon and "
+    "committed (rates.discount_rate)." + _SCALED,
+    "fiscal_cost_in_horizon_amount": "Fiscal cost paid within the horizon: subsidy paid, "
+    "relief, awards, NPL compensation, and the expected guarantee loss less fees of the "
+    "guarantees written." + _SCALED,
+    "fiscal_cost_committed_amount": "Interest subsidy the city is due to pay after the horizon "
+    "on loans made within it, within what the appropriation has left." + _SCALED,
+    "fiscal_cost_pv_amount": "Present value at day 0 of the fiscal cost, in horizon and "
+    "committed (rates.discount_rate)." + _SCALED,
+    "subsidy_paid_amount": "Interest subsidy paid within the horizon." + _SCALED,
+    "subsidy_unpaid_amount": "Interest subsidy due within the horizon and not paid: the "
+    "appropriation (loan_pool.subsidy_budget) had run out." + _SCALED,
+    "subsidy_unpaid_committed_amount": "Interest subsidy due after the horizon that the "
+    "appropriation will not be able to pay." + _SCALED,
+    "subsidy_unpaid_firms_n": "Firms with subsidy due and not paid within the horizon." + _SCALED,
+    "subsidy_budget_exhausted_day": "Day the subsidy appropriation ran out; empty if it lasted "
+    "or there is none.",
+    "additional_loans_n": "Approved loans the lender would have refused without the programme "
+    "(no guarantee, no NPL compensation)." + _SCALED,
+    "additional_loans_amount": "Amount of the additional loans." + _SCALED,
+    "additionality_share": "Additional loans' share of the amount disbursed.",
+    "market_rate_avg": "Average rate approved borrowers would pay outside the programme "
+    "(weighted by amount).",
     "npl_compensation_paid_amount": "NPL risk compensation paid to lenders on defaulted loans "
     "(present when the scenario has npl_compensation)." + _SCALED,
+    "pool_kind": "Kind of the loan pool account: hard, target or revolving (written when "
+    "the scenario names an account kind, as are the keys below).",
+    "bank_quota_kind": "Kind of the lender quotas; empty in shared_pool mode.",
+    "credit_sub_quota_kind": "Kind of the credit-loan sub-quota; empty without one.",
+    "guarantee_kind": "Kind of the guarantee capacity account; empty without a fund.",
+    "pool_target_reached_day": "Day the loans granted first reached the pool's total, when "
+    "the pool is a target; empty if not reached or not a target.",
+    "pool_overshoot_amount": "Amount lent beyond the pool's total when the pool is a target."
+    + _SCALED,
+    "bank_quota_targets_reached_n": "Lender quotas of kind target that were reached.",
+    "first_bank_quota_target_reached_day": "Day the first lender quota target was reached; "
+    "empty if none was.",
+    "credit_sub_quota_target_reached_day": "Day the credit-loan sub-quota target was "
+    "reached; empty if not reached or not a target.",
+    "credit_sub_quota_overshoot_amount": "Credit loans granted beyond the sub-quota when it "
+    "is a target." + _SCALED,
+    "guarantee_target_reached_day": "Day the guarantees written reached the fund's capacity "
+    "when it is a target; empty if not reached or not a target.",
+    "guarantee_overshoot_amount": "Guarantees written beyond the capacity when it is a "
+    "target." + _SCALED,
+    "partial_grants_n": "Loans granted for less than asked: what remained of a hard or "
+    "revolving account (loan_pool.partial_grants)." + _SCALED,
+    "guarantee_fee_subsidy_amount": "Part of the guarantee fee the districts pay for firms "
+    "(guarantee.fee_subsidy_share; a fiscal cost)." + _SCALED,
+    "guarantee_claim_rate": "Claims paid within the horizon over the guarantees written.",
+    "guaranteed_approvable_loans_n": "Guaranteed loans the lender would have approved without "
+    "cover (batch and bank-choice guarantees)." + _SCALED,
+    "guarantee_lenders_suspended_n": "Lenders whose guarantees were suspended because their "
+    "claim rate passed guarantee.suspend_claim_rate.",
+    "guarantee_first_suspension_day": "Day the first lender's guarantees were suspended; empty "
+    "if none was.",
+    "relief_claim_amount": "Relief claimed by firms and paid from the zone budgets (a fiscal "
+    "cost; the same as relief_paid_amount)." + _SCALED,
+    "relief_tariff_cut_amount": "Relief given as tariff cuts: no application, no budget, "
+    "borne by the suppliers (not a fiscal cost)." + _SCALED,
+    "relief_tariff_cut_landlords_amount": "Tariff cuts on rent, borne by landlords." + _SCALED,
+    "relief_tariff_cut_utilities_amount": "Tariff cuts on electricity and water, borne by the "
+    "utilities." + _SCALED,
+    "relief_tariff_cut_carriers_amount": "Tariff cuts on broadband, borne by the telecom "
+    "carriers." + _SCALED,
     "first_zone_budget_exhausted_day": "Day the first zone or cluster budget ran out; empty if "
     "none did.",
     "replications": "Replications (runs on different seeds).",
     "seed": "Root seed; replication i runs on numpy SeedSequence(seed).spawn(R)[i].",
+    "applications_cum": "Applications submitted to lenders so far." + _SCALED,
     "approved_cum": "Approved applications so far." + _SCALED,
     "disbursed_cum": "Amount disbursed so far." + _SCALED,
     "guaranteed_cum": "Amount guaranteed so far." + _SCALED,
@@ -116,6 +207,10 @@ _EN: dict[str, str] = {
     "firms.cost_water": "Water cost per year.",
     "firms.cost_internet": "Internet cost per year.",
     "firms.tier": "Tier of the firm at the end of the run.",
+    "firms.existing_loan": "Whether the firm held a bank loan with its main bank at launch "
+    "(demand.existing_loans_share).",
+    "firms.listed": "Whether the firm was on a list of eligible firms pushed to the banks "
+    "(awareness.list_pushes).",
     # ---- applications
     "applications.application": "Number of the application, from 0.",
     "applications.need": "Number of the financing need it serves.",
@@ -133,6 +228,8 @@ _EN: dict[str, str] = {
     "applications.guarantee": "Amount guaranteed by the fund (0 without a guarantee).",
     "applications.credit_loan": "Whether it is a credit loan (without collateral).",
     "applications.retried": "Whether the firm retried at another lender after this refusal.",
+    "applications.renewal": "Whether the application renews a loan the firm held at launch "
+    "into the programme.",
     "applications.defaulted": "Whether the loan defaults within its term.",
     "applications.claim": "Guarantee claim paid by the fund on default.",
     "applications.interest_saving": "Interest saved against the firm's market rate over the "
@@ -140,6 +237,11 @@ _EN: dict[str, str] = {
     "applications.interest_subsidy": "Part of the interest saving the city pays.",
     "applications.guarantee_fee_saving": "Guarantee fee saved against the market fee over the "
     "term.",
+    "applications.additional": "Whether the lender would have refused the approved loan "
+    "without the programme's cover (an additional loan).",
+    "applications.subsidy_paid": "Interest subsidy paid on the loan within the horizon.",
+    "applications.subsidy_unpaid": "Interest subsidy due on the loan within the horizon and "
+    "not paid (the appropriation had run out).",
     # ---- timeseries (the day's flows)
     "timeseries.needs_due": "Financing needs that came due that day." + _SCALED,
     "timeseries.declined_n": "Needs whose firm chose not to apply that day." + _SCALED,
@@ -161,6 +263,17 @@ _EN: dict[str, str] = {
     "timeseries.review_capacity_n": "Applications the lenders that have joined can review "
     "that day (0 on a day off; rises as lenders join and staff up)." + _SCALED,
     "timeseries.npl_compensation_paid_amount": "NPL risk compensation paid that day." + _SCALED,
+    "timeseries.subsidy_paid_amount": "Interest subsidy paid that day." + _SCALED,
+    "timeseries.subsidy_unpaid_amount": "Interest subsidy due that day and not paid (the "
+    "appropriation had run out)." + _SCALED,
+    "timeseries.interest_saving_accrued_amount": "Interest saved that day on the loans "
+    "outstanding (before any unpaid subsidy)." + _SCALED,
+    "timeseries.subsidy_accrued_amount": "Interest subsidy earned that day on the loans "
+    "outstanding (before any unpaid subsidy)." + _SCALED,
+    "timeseries.savings_accrued_amount": "Savings of firms that day: interest, access value and "
+    "guarantee fees accrued, relief and awards received." + _SCALED,
+    "timeseries.relief_tariff_cut_amount": "Relief given as tariff cuts that day (borne by the "
+    "suppliers, not a budget)." + _SCALED,
     # ---- quotas (one row per account)
     "quotas.account": "Name of the account (quota:<lender>, zone:<zone>, ...).",
     "quotas.kind": "Kind of account (bank_quota, loan_pool, credit_sub_quota, "
@@ -180,10 +293,23 @@ _EN: dict[str, str] = {
     "summary); empty if it lasted.",
     "quotas.used_share": "(drawn - released) over (initial + transferred_in - transferred_out).",
     "quotas.exhausted_date": "Calendar date of exhausted_on; empty if it lasted.",
+    "quotas.account_kind": "How the account behaves: hard (refuses when empty and stays "
+    "closed), revolving (refuses when empty, refills when loans end) or target (an "
+    "announced aim: never refuses). Only hard and revolving accounts are exhausted; a "
+    "target is reached.",
+    "quotas.reached_on": "Day a target account's cumulative draws first reached its level "
+    "(the *_target_reached_day of the summary); empty if not reached or not a target.",
+    "quotas.reached_date": "Calendar date of reached_on; empty if not reached.",
+    "quotas.overshoot": "Amount a target account drew beyond its level (0 for hard and "
+    "revolving accounts)." + _SCALED,
+    "quotas.guarantee_suspended_day": "Day the lender of this quota stopped getting new "
+    "guarantees (its claim rate passed guarantee.suspend_claim_rate); empty if it did not.",
     # ---- savings
     "savings.tier": "Tier of the firm at the end of the run.",
     "savings.category": "What was saved or received: interest, guarantee_fee, relief_rent, "
-    "relief_electricity, relief_water, relief_internet, award.",
+    "relief_electricity, relief_water, relief_internet (relief claimed from zone budgets), "
+    "relief_tariff_cut_rent, ..._electricity, ..._water, ..._internet (tariff cuts borne by "
+    "landlords, utilities and carriers), award.",
     "savings.amount": "Amount the firm saved or received in that category.",
     # ---- needs (funnel by tier)
     "needs.tier": "Tier of the firm when the need came due.",
@@ -218,7 +344,7 @@ _EN: dict[str, str] = {
     "comparison.rel_diff": "diff_mean over base_mean.",
     "comparison.n_pairs": "Replications where both have a value.",
     # ---- experiment: fan (daily quantiles of the first point)
-    "fan.series": "Daily series: approved_cum, disbursed_cum, guaranteed_cum, pool_remaining, "
+    "fan.series": "Daily series: applications_cum, approved_cum, disbursed_cum, guaranteed_cum, pool_remaining, "
     "credit_sub_quota_remaining, guarantee_remaining, zone_budgets_exhausted_n.",
     "fan.mean": "Mean of the series on that day over replications.",
     "fan.p05": "5th percentile over replications.",

@@ -28,6 +28,9 @@ from ..model.instruments import AwardsInstrument, CostReliefInstrument
 from ..model.population import COST_CATEGORIES
 from ..scenario import Scenario
 from .columns import column_dictionary, round_for_csv
+from .demand_figures import demand_summary
+from .kinds import kind_summary, kinds_named
+from .money_over_time import MONEY_OVER_TIME_KEYS, money_over_time
 from .workbook import WORKBOOK_NAME, headline_table, write_workbook
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,6 +52,7 @@ SAVINGS_CATEGORIES = (
     "interest",
     "guarantee_fee",
     *(f"relief_{c}" for c in COST_CATEGORIES),
+    *(f"relief_tariff_cut_{c}" for c in COST_CATEGORIES),
     "award",
 )
 
@@ -105,6 +109,7 @@ SUMMARY_KEYS = (
     "guarantee_fee_savings_amount",
     "savings_total_amount",
     "fiscal_cost_amount",
+    *MONEY_OVER_TIME_KEYS,
 )
 
 
@@ -152,7 +157,8 @@ class RunResult:
 
     def summary(self) -> pd.DataFrame:
         """Headline figures as a one-row DataFrame (columns :data:`SUMMARY_KEYS`, then the
-        keys of the optional measures the scenario has)."""
+        keys of existing loans and lists, then those of the optional measures the
+        scenario has)."""
         return pd.DataFrame([self.summary_values], columns=list(self.summary_values))
 
     def summary_dict(self) -> dict[str, Any]:
@@ -362,17 +368,21 @@ def _applications_table(model: Model, a: dict[str, np.ndarray], zone_text: Any) 
             "interest_saving": a["interest_saving"],
             "interest_subsidy": a["subsidy"],
             "guarantee_fee_saving": a["fee_saving"],
+            "renewal": model.needs.renewal[a["need"]],
+            "additional": a["additional"],
+            "subsidy_paid": a["subsidy_paid"],
+            "subsidy_unpaid": a["subsidy_unpaid"],
         }
     )
 
     return apps
 
 
-def _timeseries_table(model: Model) -> pd.DataFrame:
-    """One row per day: the daily columns, scaled (but ``aware_share``)."""
+def _timeseries_table(model: Model, daily: dict[str, np.ndarray]) -> pd.DataFrame:
+    """One row per day: the daily columns and accruals, scaled (but ``aware_share``)."""
     s, scale = model.scenario, model.scale
     days = s.horizon.days
-    ts = pd.DataFrame({k: v for k, v in model.ts.items()})
+    ts = pd.DataFrame({**model.ts, **daily})
     for c in ts.columns:
         if c != "aware_share":
             ts[c] = ts[c] * scale
@@ -387,10 +397,25 @@ def _account_tables(model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The books of every account (``quotas``) and their daily levels, scaled."""
     s, scale = model.scenario, model.scale
     quotas = model.ledger.table(scale)
-    quotas["exhausted_date"] = [
-        (s.horizon.start_date + timedelta(days=int(d))).isoformat() if pd.notna(d) else None
-        for d in quotas["exhausted_on"]
-    ]
+    for col, date_col in (("exhausted_on", "exhausted_date"), ("reached_on", "reached_date")):
+        quotas[date_col] = [
+            (s.horizon.start_date + timedelta(days=int(d))).isoformat() if pd.notna(d) else None
+            for d in quotas[col]
+        ]
+    gi = model.guarantee
+    if gi.active and gi.config.suspend_claim_rate is not None:
+        # the day each lender's guarantees were suspended, on its quota's row (a group's
+        # lenders share one quota: its row shows the first of them suspended)
+        day_of: dict[str, int] = {}
+        for name, d in zip(model.lenders.names, gi.suspended_day.tolist(), strict=True):
+            key = f"quota:{name}"
+            if s.banks.group is not None and name.startswith(f"{s.banks.group.name}_"):
+                key = f"quota:{s.banks.group.name}"
+            if d >= 0:
+                day_of[key] = min(d, day_of.get(key, d))
+        quotas["guarantee_suspended_day"] = pd.array(
+            [day_of.get(name) for name in quotas["account"]], dtype="Int64"
+        )
     hist = model.ledger.history() * scale
     levels = pd.DataFrame(hist, columns=model.ledger.names)
     levels.index.name = "day"
@@ -411,6 +436,9 @@ def _savings_table(
     awards = model.instrument(AwardsInstrument)
     if relief.active:
         per_cat[[row[f"relief_{c}"] for c in COST_CATEGORIES]] = relief.paid_by_cat
+        if relief.has_cuts:
+            cut_rows = [row[f"relief_tariff_cut_{c}"] for c in COST_CATEGORIES]
+            per_cat[cut_rows] = relief.cut_paid_by_cat
     per_cat[row["award"]] = awards.received
     fi, ci = np.nonzero(per_cat.T)
     savings = pd.DataFrame(
@@ -441,7 +469,11 @@ def _needs_table(model: Model) -> pd.DataFrame:
 
 
 def _summary_values(
-    model: Model, a: dict[str, np.ndarray], approved: np.ndarray, quotas: pd.DataFrame
+    model: Model,
+    a: dict[str, np.ndarray],
+    approved: np.ndarray,
+    quotas: pd.DataFrame,
+    over_time: dict[str, Any],
 ) -> dict[str, Any]:
     """The summary: :data:`SUMMARY_KEYS`, then the keys of the active optional measures."""
     # one flat mapping of ~50 headline figures: kept in one place, in table order, so
@@ -456,11 +488,10 @@ def _summary_values(
     decided = a["outcome"] != Outcome.PENDING
     eligible_now = model.loan_eligible_tier[f.tier]
     borrowers = np.unique(firm[approved])
-    quota_kinds = quotas["kind"].to_numpy()
-    pool_rows = quotas[np.isin(quota_kinds, ["bank_quota", "loan_pool"])]
-    pool_closed = (
-        pool_rows["exhausted_on"].notna().all() and model.ledger.closed[model.pool.quota_ids].all()
-    )
+    # the pool: its own account if it has one, else the lender quotas it is split into
+    pool_ids = [model.pool.pool_id] if model.pool.pool_id >= 0 else model.pool.quota_accounts
+    pool_rows = quotas.iloc[np.unique(pool_ids)]
+    pool_closed = pool_rows["exhausted_on"].notna().all() and model.ledger.closed[pool_ids].all()
     pool_initial = pool_rows["initial"].sum()
     quota_refusal = np.isin(a["outcome"], REFUSALS_BY_ACCOUNT)
     unmet = a["amount"][quota_refusal & ~a["retried"]].sum()
@@ -548,8 +579,11 @@ def _summary_values(
         "guarantee_fee_savings_amount": sc(fee_sav),
         "savings_total_amount": sc(savings_total),
         "fiscal_cost_amount": sc(fiscal_cost),
+        **over_time,
     }
     values = {k: plain(values[k]) for k in SUMMARY_KEYS}
+    if kinds_named(s):  # account kinds: only when the scenario names one
+        values.update({k: plain(v) for k, v in kind_summary(model).items()})
     for inst in model.instruments:  # optional measures: their keys only when they run
         if inst.active:
             values.update({k: plain(v) for k, v in inst.summary(model).items()})
@@ -564,14 +598,26 @@ def build_result(model: Model) -> RunResult:
     a = model.apps.view()
     approved = a["outcome"] == Outcome.APPROVED
     quotas, levels = _account_tables(model)
+    firms = f.to_frame(model.lenders)
+    existing = model.existing
+    firms["existing_loan"] = existing.holds if existing is not None else np.zeros(f.n, bool)
+    firms["listed"] = model.listed
+    applications = _applications_table(model, a, zone_text)
+    over_time, daily = money_over_time(model)
+    values = _summary_values(model, a, approved, quotas, over_time)
+    # the keys of every run, then those of existing loans and lists, then the measures'
+    demand = {k: plain(v) for k, v in demand_summary(model, firms, applications).items()}
+    summary = {k: values[k] for k in SUMMARY_KEYS}
+    summary.update(demand)
+    summary.update({k: v for k, v in values.items() if k not in summary})
     return RunResult(
         scenario=model.scenario,
-        firms=f.to_frame(model.lenders),
-        applications=_applications_table(model, a, zone_text),
-        timeseries=_timeseries_table(model),
+        firms=firms,
+        applications=applications,
+        timeseries=_timeseries_table(model, daily),
         quotas=quotas,
         levels=levels,
         savings=_savings_table(model, a, approved, zone_text),
         needs=_needs_table(model),
-        summary_values=_summary_values(model, a, approved, quotas),
+        summary_values=summary,
     )

@@ -1,8 +1,9 @@
 """Measure sections of a scenario: the loan pool, guarantee, cost relief, awards, NPL
 compensation and funds.
 
-Public names: :class:`LoanPool`, :class:`Guarantee`, :class:`ReliefRates`,
-:class:`CostRelief`, :class:`AwardLevel`, :class:`Awards`, :class:`NplCompensation`,
+Public names: :data:`AccountKind`, :class:`LoanPool`, :class:`Guarantee`, :class:`ReliefRates`,
+:class:`ReliefChannels`, :class:`CostRelief`, :class:`AwardLevel`, :class:`Awards`,
+:class:`NplCompensation`,
 :class:`Funds`.
 """
 
@@ -22,6 +23,12 @@ from .money import (
     Share,
 )
 
+#: How an account behaves (docs/model.md 2.9): ``hard`` refuses a request it cannot serve
+#: and stays closed, ``target`` never refuses (an announced aim: the day it is reached and
+#: the overshoot are reported), ``revolving`` refuses when empty and refills when the
+#: loans it financed end.
+AccountKind = Literal["hard", "target", "revolving"]
+
 
 class LoanPool(_Section):
     """The special loan pool, its bank quotas and its credit-loan sub-quota."""
@@ -39,6 +46,25 @@ class LoanPool(_Section):
     #: Programme-wide registration throughput (real applications a day, e.g. an
     #: administrator's system) before the banks' review; None: no such step.
     processing_cap_per_day: Positive | None = None
+    #: Kind of the pool and of the lender quotas (see :data:`AccountKind`).
+    kind: AccountKind = "hard"
+    #: Kind of the lender quotas when it differs from ``kind`` (the pool is then an
+    #: account of its own); None: the quotas are of ``kind``.
+    bank_quota_kind: AccountKind | None = None
+    credit_sub_quota_kind: AccountKind = "hard"
+    #: Grant what remains of a hard or revolving account when it is at least
+    #: ``min_amount`` (the loan is smaller), instead of refusing the request.
+    partial_grants: bool = False
+
+    @property
+    def quota_kind(self) -> str:
+        """Kind of the lender quotas (``bank_quota_kind``, else ``kind``)."""
+        return self.bank_quota_kind or self.kind
+
+    #: the interest-subsidy appropriation: a hard budget (None: unlimited)
+    subsidy_budget: Money | None = None
+    #: when the subsidy is paid: the whole term on approval, or in arrears each period
+    subsidy_payment: Literal["at_approval", "monthly", "quarterly", "annually"] = "at_approval"
 
     @model_validator(mode="after")
     def _caps(self) -> LoanPool:
@@ -82,6 +108,36 @@ class Guarantee(_Section):
     market_fee_rate: Share = 0.015
     max_pd_annual: Share = 1.0
     eligible_tiers: list[str] = Field(min_length=1)
+    #: Kind of the capacity account (see :data:`AccountKind`); a guarantee draws on it
+    #: while its loan runs, so ``revolving`` (released at loan end) is the default.
+    kind: AccountKind = "revolving"
+    #: Which loans are guaranteed: ``rescue`` (only loans the bank would refuse),
+    #: ``bank_choice`` (rescues, and loans whose cover is worth more to the bank than the
+    #: fee) or ``batch`` (every eligible loan of a participating lender).
+    mode: Literal["rescue", "bank_choice", "batch"] = "rescue"
+    #: Lenders in the batch scheme (``mode: batch``): ``all``, or lender names; a group's
+    #: name stands for all its members (``other_bank`` = ``other_bank_01``...).
+    batch_lenders: Literal["all"] | list[str] = "all"
+    #: PD screen of the batch (the lender approves and files afterwards: the fund does not
+    #: vet each loan with ``max_pd_annual``); 1.0 = none beyond the eligible tiers.
+    batch_max_pd_annual: Share = 1.0
+    #: How a guaranteed loss is split: ``first_loss`` (the guarantee covers the loss
+    #: after collateral first) or ``proportional`` (the fund bears ``coverage`` of it).
+    risk_sharing: Literal["first_loss", "proportional"] = "first_loss"
+    #: Claims / guaranteed amount of a lender above which it gets no new guarantees.
+    suspend_claim_rate: Share | None = None
+    #: Share of the guarantee fee the districts pay for the firm.
+    fee_subsidy_share: Share = 0.0
+
+    @property
+    def extended(self) -> bool:
+        """Whether any option of the second revision differs from today's rule."""
+        return (
+            self.mode != "rescue"
+            or self.risk_sharing != "first_loss"
+            or self.suspend_claim_rate is not None
+            or self.fee_subsidy_share > 0
+        )
 
     @property
     def capacity(self) -> float:
@@ -113,13 +169,29 @@ class ReliefRates(_Section):
     internet: Share = 0.0
 
 
+#: How a relief category reaches firms: ``claim`` (firms claim it from the zone budget)
+#: or ``tariff_cut`` (the supplier bills less: no application, no budget).
+Channel = Literal["claim", "tariff_cut"]
+
+
+class ReliefChannels(_Section):
+    """Channel of each running-cost category."""
+
+    rent: Channel = "claim"
+    electricity: Channel = "claim"
+    water: Channel = "claim"
+    internet: Channel = "claim"
+
+
 class CostRelief(_Section):
-    """Cost relief for firms in zones, paid from zone budgets first come first served."""
+    """Cost relief for firms in zones: claims paid from zone budgets first come first
+    served, and tariff cuts borne by the suppliers."""
 
     budget: Money
-    allocation: Literal["equal", "by_firms"] = "by_firms"
+    allocation: Literal["equal", "by_firms", "by_floor_area"] = "by_firms"
     zone_budgets: dict[str, Money] = Field(default_factory=dict)
     subsidy_rates: ReliefRates = ReliefRates()
+    channels: ReliefChannels = ReliefChannels()
     cap_per_firm_year: Money = 1_000_000.0
     claim_interval_days: int = Field(default=30, ge=1)
     eligible_tiers: list[str] = Field(min_length=1)

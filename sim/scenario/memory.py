@@ -54,6 +54,17 @@ def _memory_terms(scenario: Scenario) -> tuple[float, float]:
     needs = n * (
         scenario.demand.waiting_at_launch_share + scenario.demand.needs_per_firm_year * days / 365.0
     )
+    d = scenario.demand
+    if d.renews:
+        # renewals into the programme, at most one a maturity (upper bound: the highest
+        # tier share), and the existing loans' own columns
+        s = d.existing_loans_share
+        top = max(s.values()) if isinstance(s, dict) else s
+        maturities = days / max(scenario.loan_pool.term_days, 1) + 1
+        needs += n * top * d.renewal_share * maturities
+        n_firm_bytes = 48 * n
+    else:
+        n_firm_bytes = 0
     banks = scenario.banks
     lenders = len(banks.lenders) + (banks.group.n if banks.group is not None else 0)
     zones = scenario.population.zones.zones_n + scenario.population.zones.clusters_n
@@ -66,7 +77,7 @@ def _memory_terms(scenario: Scenario) -> tuple[float, float]:
         + (scenario.funds is not None)
     )
     return (
-        n * _BYTES_PER_FIRM + needs * _BYTES_PER_NEED,
+        n * _BYTES_PER_FIRM + n_firm_bytes + needs * _BYTES_PER_NEED,
         days * accounts * _BYTES_PER_ACCOUNT_DAY + days * (zones + 1) * _BYTES_PER_GROUP_DAY,
     )
 

@@ -37,6 +37,7 @@ from .setting import (
     Horizon,
     Lender,
     LenderGroup,
+    ListPush,
     Population,
     Rates,
     RunningCosts,
@@ -59,6 +60,7 @@ __all__ = [
     "Horizon",
     "Lender",
     "LenderGroup",
+    "ListPush",
     "LoanPool",
     "NplCompensation",
     "Population",
@@ -137,8 +139,41 @@ class Scenario(_Section):
                     )
 
         tier_ok("loan_pool.eligible_tiers", self.loan_pool.eligible_tiers)
+        if isinstance(self.demand.existing_loans_share, dict):
+            for t in self.demand.existing_loans_share:
+                if t not in tiers:
+                    errors.append(
+                        (
+                            f"demand.existing_loans_share.{t}",
+                            f"unknown tier {t!r}; expected one of the population's tiers "
+                            f"{sorted(tiers)} (tiers not named hold no loan at launch)",
+                        )
+                    )
+        for i, push in enumerate(self.awareness.list_pushes):
+            if push.day >= self.horizon.days:
+                errors.append(
+                    (
+                        f"awareness.list_pushes.{i}.day",
+                        f"expected a day within the horizon 0..{self.horizon.days - 1}; "
+                        f"got {push.day}",
+                    )
+                )
         if self.guarantee is not None:
             tier_ok("guarantee.eligible_tiers", self.guarantee.eligible_tiers)
+            batch = self.guarantee.batch_lenders
+            if batch != "all":
+                known_lenders = [b.name for b in self.banks.lenders]
+                if self.banks.group is not None:
+                    known_lenders.append(self.banks.group.name)
+                for i, name in enumerate(batch):
+                    if name not in known_lenders:
+                        errors.append(
+                            (
+                                f"guarantee.batch_lenders.{i}",
+                                f"unknown lender {name!r}; expected 'all' or names among "
+                                f"{known_lenders} (a group's name stands for all its members)",
+                            )
+                        )
         if self.cost_relief is not None:
             tier_ok("cost_relief.eligible_tiers", self.cost_relief.eligible_tiers)
             known = set(zone_names(self.population.zones))

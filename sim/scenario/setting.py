@@ -1,18 +1,20 @@
 """Setting sections of a scenario: horizon, population, demand, awareness, behaviour, banks, rates.
 
 Public names: :class:`Horizon`, :class:`Tier`, :class:`Zones`, :class:`RunningCosts`,
-:class:`Population`, :class:`Demand`, :class:`Awareness`, :class:`ServiceCentres`,
+:class:`Population`, :class:`Demand`, :class:`ListPush`, :class:`Awareness`, :class:`ServiceCentres`,
 :class:`Behaviour`, :class:`Lender`, :class:`LenderGroup`, :class:`Banks`, :class:`Rates`.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    Discriminator,
     Field,
     SerializerFunctionWrapHandler,
+    Tag,
     model_serializer,
     model_validator,
 )
@@ -135,14 +137,88 @@ class Population(_Section):
         return self
 
 
+def _share_or_by_tier(value: Any) -> str:
+    return "[by tier]" if isinstance(value, dict) else "[share]"
+
+
+#: One share, or a share per tier: checked as the one the value looks like (one message;
+#: the bracketed tags are left out of the field path of a message).
+_ShareOrByTier = Annotated[
+    Annotated[Share, Tag("[share]")] | Annotated[dict[str, Share], Tag("[by tier]")],
+    Discriminator(_share_or_by_tier),
+]
+
+
 class Demand(_Section):
-    """Financing needs: a Poisson process per firm with amounts scaled to revenue."""
+    """Financing needs: a Poisson process per firm with amounts scaled to revenue.
+
+    ``monthly_weights`` (12 non-negative numbers, January first, normalised to sum 1)
+    are the shares of a year's new needs arising in each calendar month; absent, new
+    needs are uniform over the days. ``existing_loans_share`` (one share, or a share per
+    tier; tiers not named hold none) is the share of firms holding a bank loan with their
+    main bank at launch; at its maturity an eligible firm renews into the programme with
+    probability ``renewal_share`` (docs/model.md 2.3).
+    """
 
     needs_per_firm_year: NonNeg = 1.0
     amount_revenue_ratio_median: PositiveRate = 0.12
     amount_sigma: float = Field(default=0.8, ge=0, le=4)
     waiting_at_launch_share: Share = 0.3
     patience_days: int = Field(default=90, ge=0)
+    monthly_weights: list[NonNeg] | None = None
+    existing_loans_share: _ShareOrByTier = 0.0
+    renewal_share: Share = 0.0
+
+    @model_serializer(mode="wrap")
+    def _omit_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # a scenario without these fields dumps as it did before they existed
+        data = handler(self)
+        for key, default in _DEMAND_LATER.items():
+            if key in data and data[key] == default:
+                del data[key]
+        return data
+
+    @model_validator(mode="after")
+    def _weights(self) -> Demand:
+        w = self.monthly_weights
+        if w is not None and (len(w) != 12 or sum(w) <= 0):
+            got = f"{len(w)} numbers" if len(w) != 12 else "12 numbers summing to 0"
+            _raise_problems(
+                [
+                    (
+                        "monthly_weights",
+                        "expected 12 non-negative numbers, one per calendar month from "
+                        f"January, not all 0 (they are normalised to sum 1); got {got}",
+                    )
+                ]
+            )
+        return self
+
+    def existing_share_of(self, tier: str) -> float:
+        """Share of the firms of ``tier`` holding a bank loan at launch."""
+        s = self.existing_loans_share
+        return float(s.get(tier, 0.0)) if isinstance(s, dict) else float(s)
+
+    @property
+    def renews(self) -> bool:
+        """Whether any firm holds a loan at launch (existing loans and renewals are on)."""
+        s = self.existing_loans_share
+        return any(v > 0 for v in s.values()) if isinstance(s, dict) else s > 0
+
+
+#: Demand fields added in the second model revision, left out of a dump at their default.
+_DEMAND_LATER: dict[str, Any] = {
+    "monthly_weights": None,
+    "existing_loans_share": 0.0,
+    "renewal_share": 0.0,
+}
+
+
+class ListPush(_Section):
+    """A list of eligible, unaware firms pushed to the banks on ``day``: ``share`` of them."""
+
+    day: int = Field(ge=0)
+    share: Share
 
 
 class Awareness(_Section):
@@ -152,6 +228,20 @@ class Awareness(_Section):
     outreach_rate_day: Share = 0.002
     peer_rate_day: NonNeg = 0.02
     ceiling: Share = 0.95
+    #: Lists of eligible, unaware firms pushed to the banks (docs/model.md 2.4).
+    list_pushes: list[ListPush] = Field(default_factory=list)
+    #: Real firms on the lists the banks contact per day (None: all on the push day).
+    list_contacts_per_day: Positive | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # a scenario without lists dumps as it did before they existed
+        data = handler(self)
+        if not data.get("list_pushes", 1):
+            del data["list_pushes"]
+        if data.get("list_contacts_per_day", 0) is None:
+            del data["list_contacts_per_day"]
+        return data
 
 
 class ServiceCentres(_Section):
@@ -256,3 +346,5 @@ class Rates(_Section):
     programme_spread: Rate = 0.003
     market_spread_base: Rate = 0.006
     market_risk_premium_per_pd: NonNeg = 0.5
+    #: annual rate at which money after day 0 is discounted to present values
+    discount_rate: Share = 0.02

@@ -44,6 +44,7 @@ class AwardsInstrument(Instrument):
     section = "awards"
     rank = 40
     columns = ("awards_paid_amount",)
+    savings_columns = fiscal_columns = ("awards_paid_amount",)
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
         super().__init__(scenario, firms, lenders, ledger)

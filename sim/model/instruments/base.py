@@ -102,6 +102,10 @@ class Instrument:
     extra_columns: ClassVar[tuple[str, ...]] = ()
     #: Summary keys added only when the measure is active (see :meth:`summary`).
     summary_keys: ClassVar[tuple[str, ...]] = ()
+    #: Time-series columns of money the measure pays firms on that day (their savings).
+    savings_columns: ClassVar[tuple[str, ...]] = ()
+    #: Time-series columns of money the measure pays out on that day (its fiscal cost).
+    fiscal_columns: ClassVar[tuple[str, ...]] = ()
 
     active: bool = False
 

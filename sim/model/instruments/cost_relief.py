@@ -18,16 +18,43 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Model
 from ..population import COST_CATEGORIES, Firms
 
-__all__ = ["CostReliefInstrument"]
+__all__ = ["CostReliefInstrument", "TARIFF_BEARERS", "floor_area"]
+
+#: Who bears a tariff cut on each category: not the budget but the supplier.
+TARIFF_BEARERS = {
+    "rent": "landlords",
+    "electricity": "utilities",
+    "water": "utilities",
+    "internet": "carriers",
+}
+_CUT = "relief_tariff_cut_amount"
+#: Summary keys reported when a category is a tariff cut.
+_KEYS = (
+    "relief_claim_amount",
+    _CUT,
+    *(f"relief_tariff_cut_{b}_amount" for b in dict.fromkeys(TARIFF_BEARERS.values())),
+)
+
+
+def floor_area(scenario: Scenario, firms: Firms) -> np.ndarray:
+    """Floor area of each firm (m2), proxied by its rent cost / (rent price per m2 and day x
+    365); by employees x floor space per employee when the rent price is 0."""
+    rc = scenario.population.running_costs
+    if rc.rent_per_m2_day > 0:
+        return firms.costs[0] / (rc.rent_per_m2_day * 365.0)
+    return firms.employees * rc.floor_m2_per_employee
 
 
 class CostReliefInstrument(Instrument):
     """One budget account per zone or cluster.
 
     Every ``claim_interval_days`` each eligible firm in a zone claims
-    ``sum_c rate_c x cost_c x interval/365``, limited by what is left of its yearly cap.
-    Claims reach the zone's budget in a random order drawn for the round; the budget
-    pays them in full while it can and closes at the first claim it cannot pay.
+    ``sum_c rate_c x cost_c x interval/365`` over the categories whose channel is
+    ``claim``, limited by what is left of its yearly cap. Claims reach the zone's budget
+    in a random order drawn for the round; the budget pays them in full while it can and
+    closes at the first claim it cannot pay. Categories whose channel is ``tariff_cut``
+    reach every eligible firm in a zone in the same rounds, aware or not, uncapped and
+    without drawing on a budget: their suppliers bear them (:data:`TARIFF_BEARERS`).
 
     Parameters
     ----------
@@ -44,17 +71,28 @@ class CostReliefInstrument(Instrument):
     section = "cost_relief"
     rank = 30
     columns = ("relief_paid_amount",)
+    # claims are paid from budgets; tariff cuts save firms money at no budget's cost
+    savings_columns = fiscal_columns = ("relief_paid_amount",)
+    extra_columns = (_CUT,)  # only when a category is a tariff cut (set per run)
+    summary_keys = _KEYS
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
         super().__init__(scenario, firms, lenders, ledger)
         self.config = scenario.cost_relief
+        c = self.config
+        self.tariff_cat = np.array(
+            [c is not None and getattr(c.channels, k) == "tariff_cut" for k in COST_CATEGORIES]
+        )
+        self.has_cuts = bool(self.tariff_cat.any())
+        self.extra_columns = (_CUT,) if self.has_cuts else ()
+        if self.has_cuts:
+            self.savings_columns = ("relief_paid_amount", _CUT)
         self.active = (
-            self.config is not None and self.config.budget > 0 and len(firms.zone_names) > 0
+            c is not None and (c.budget > 0 or self.has_cuts) and len(firms.zone_names) > 0
         )
         self.zone_ids = np.empty(0, dtype=np.int64)
         if not self.active:
             return
-        c = self.config
         scale = scenario.population.scale
         names = list(firms.zone_names)
         explicit = np.array([c.zone_budgets.get(z, np.nan) for z in names])
@@ -62,6 +100,10 @@ class CostReliefInstrument(Instrument):
         free = np.isnan(explicit)
         if c.allocation == "equal":
             w = free.astype(float)
+        elif c.allocation == "by_floor_area":
+            located = firms.zone >= 0
+            area = floor_area(scenario, firms)[located]
+            w = np.bincount(firms.zone[located], weights=area, minlength=len(names)) * scale
         else:
             w = np.bincount(firms.zone[firms.zone >= 0], minlength=len(names)).astype(float) * scale
             w = np.where(free, w, 0.0)
@@ -77,6 +119,11 @@ class CostReliefInstrument(Instrument):
         self.year = 0
         # a firm's claim per round does not change: computed once, not every round
         self.by_cat = self.rates[:, None] * firms.costs * (c.claim_interval_days / 365.0)
+        if self.has_cuts:
+            # tariff cuts: what each firm's bills fall by per round, category by category
+            self.cut_by_cat = np.where(self.tariff_cat[:, None], self.by_cat, 0.0)
+            self.cut_paid_by_cat = np.zeros_like(self.cut_by_cat)
+            self.by_cat = np.where(self.tariff_cat[:, None], 0.0, self.by_cat)
         self.want = self.by_cat.sum(axis=0)
         self.in_zone = firms.zone >= 0
         # each firm's budget account (-1 outside zones)
@@ -88,6 +135,8 @@ class CostReliefInstrument(Instrument):
             return []
 
         def round_(day: int) -> None:
+            if self.has_cuts:
+                model.ts[_CUT][day] += self.cut(day, model.firms)
             model.ts["relief_paid_amount"][day] += self.claim(
                 day, model.firms, model.aware_day, model.ledger, rng=model.rng_relief
             )
@@ -95,12 +144,41 @@ class CostReliefInstrument(Instrument):
         return [Process(MEASURES_OFFSET, round_, every=self.config.claim_interval_days)]
 
     def savings_terms(self, model: Model) -> list[float]:
-        """Relief paid to firms."""
-        return [model.ts["relief_paid_amount"].sum()]
+        """Relief paid to firms, then the tariff cuts they got (if any)."""
+        cuts = [model.ts[_CUT].sum()] if self.has_cuts else []
+        return [model.ts["relief_paid_amount"].sum(), *cuts]
 
     def fiscal_terms(self, model: Model) -> tuple[list[float], list[float]]:
-        """Relief paid from the zone budgets."""
+        """Relief paid from the zone budgets (tariff cuts are borne by the suppliers)."""
         return [model.ts["relief_paid_amount"].sum()], []
+
+    def summary(self, model: Model) -> dict[str, float]:
+        """Claims and tariff cuts apart, and who bears the cuts (when a category is cut)."""
+        if not self.has_cuts:
+            return {}
+        out = {
+            "relief_claim_amount": float(model.ts["relief_paid_amount"].sum()) * model.scale,
+            _CUT: float(model.ts[_CUT].sum()) * model.scale,
+        }
+        by_cat = self.cut_paid_by_cat.sum(axis=1)
+        for bearer in dict.fromkeys(TARIFF_BEARERS.values()):
+            mine = [TARIFF_BEARERS[c] == bearer for c in COST_CATEGORIES]
+            out[f"relief_tariff_cut_{bearer}_amount"] = float(by_cat[mine].sum()) * model.scale
+        return out
+
+    def cut(self, day: int, firms: Firms) -> float:
+        """One round of tariff cuts: every eligible firm in a zone, without application or
+        awareness, uncapped; return the amount (simulated units)."""
+        who = self.in_zone
+        if not self.eligible_tier.all():
+            who = who & self.eligible_tier[firms.tier]
+        idx = who.nonzero()[0]
+        total = 0.0
+        for by_cat, got in zip(self.cut_by_cat, self.cut_paid_by_cat, strict=True):
+            if by_cat.any():
+                got[idx] += by_cat[idx]
+                total += float(by_cat[idx].sum())
+        return total
 
     def claim(
         self,

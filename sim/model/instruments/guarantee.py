@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...scenario import Scenario
-from ..banks import LenderTable
+from ..banks import LenderTable, bank_expected_loss
+from ..codes import Outcome
 from ..ledger import Ledger
 from ..population import Firms
 from .base import Instrument
@@ -21,13 +22,27 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["GuaranteeInstrument"]
 
 
+#: Summary keys reported when an option of the second revision is set (``Guarantee.extended``).
+_KEYS = (
+    "guarantee_fee_subsidy_amount",
+    "guarantee_claim_rate",
+    "guaranteed_approvable_loans_n",
+    "guarantee_lenders_suspended_n",
+    "guarantee_first_suspension_day",
+)
+
+
 class GuaranteeInstrument(Instrument):
-    """The fund writes guarantees up to its capacity (capital x leverage, revolving).
+    """The fund writes guarantees up to its capacity (capital x leverage).
 
     A guarantee is ``min(coverage x loan, cap_per_firm - firm's guarantees outstanding)``.
-    It draws on the *capacity* account while the loan runs and is released when the
-    loan ends; defaults produce claims of ``lgd x guarantee`` paid from the *capital*
-    account.
+    It draws on the *capacity* account, of kind ``guarantee.kind``: ``revolving`` (the
+    default) releases it when the loan ends, ``hard`` never does, ``target`` never
+    refuses. Defaults produce claims paid from the *capital* account: ``lgd x
+    guarantee`` under first-loss sharing, ``lgd x (1 - collateral) x guarantee`` under
+    proportional sharing. Which loans are referred follows ``guarantee.mode``
+    (:meth:`referred`, :meth:`worth_the_fee`); a lender whose claim rate passes
+    ``suspend_claim_rate`` gets no new guarantees.
 
     Parameters
     ----------
@@ -43,6 +58,7 @@ class GuaranteeInstrument(Instrument):
 
     section = "guarantee"
     rank = 20
+    summary_keys = _KEYS
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
         super().__init__(scenario, firms, lenders, ledger)
@@ -50,21 +66,95 @@ class GuaranteeInstrument(Instrument):
         self.config = scenario.guarantee
         scale = scenario.population.scale
         self.active = self.config is not None
+        # per lender: guarantees written and claims paid (simulated units), the day it was
+        # suspended (-1: never) and whether it may still refer loans
+        self.written_by_lender = np.zeros(lenders.n)
+        self.claims_by_lender = np.zeros(lenders.n)
+        self.suspended_day = np.full(lenders.n, -1, dtype=np.int64)
+        self.open_lender = np.ones(lenders.n, dtype=bool)
+        self.approvable_n = 0
         if self.config is None:
             self.capacity_id = self.capital_id = -1
             self.eligible_tier = np.zeros(len(tier_names), dtype=bool)
+            self.proportional = False
+            self.mode = "rescue"
             return
         self.capacity_id = ledger.open(
             "guarantee_capacity",
             "guarantee_capacity",
             self.config.capacity / scale,
             group="guarantee",
+            account_kind=self.config.kind,
         )
         self.capital_id = ledger.open(
             "guarantee_capital", "guarantee_capital", self.config.capital / scale, group="guarantee"
         )
         self.eligible_tier = np.isin(np.array(tier_names), self.config.eligible_tiers)
         self.term_years = scenario.loan_pool.term_days / 365.0
+        self.mode = self.config.mode
+        self.proportional = self.config.risk_sharing == "proportional"
+        self.batch_lender = _batch_lenders(self.config.batch_lenders, scenario, lenders.names)
+
+    # ---------------------------------------------------------------- referral
+    def referred(
+        self,
+        ok0: np.ndarray,
+        tier: np.ndarray,
+        pd_annual: np.ndarray,
+        bank: np.ndarray,
+        pending: np.ndarray,
+        ledger: Ledger,
+    ) -> np.ndarray:
+        """Applications sent to the fund, by ``guarantee.mode``.
+
+        ``rescue``: those the bank would refuse on its own (``~ok0``). ``batch``: every
+        one at a lender in the batch scheme whose firm is on the batch's list (eligible tier,
+        ``PD <= batch_max_pd_annual``: the lender approves and files afterwards, the fund
+        does not vet the loan), and rescues at the others. ``bank_choice``:
+        every one (the bank keeps those whose cover is worth its fee, see
+        :meth:`worth_the_fee`). In every mode the fund screens (:meth:`accepts`) and a
+        suspended lender refers nothing; a closed capacity takes only rescues (a loan the
+        bank approves anyway is then lent without cover).
+        """
+        cand = ~ok0 & self.accepts(tier, pd_annual) & pending
+        if self.mode == "rescue" and self.config.suspend_claim_rate is None:
+            return cand  # today's rule, unchanged
+        cand &= self.open_lender[bank]
+        if self.mode == "rescue" or ledger.closed[self.capacity_id]:
+            return cand
+        if self.mode == "batch":
+            screen = self.eligible_tier[tier] & (pd_annual <= self.config.batch_max_pd_annual)
+            return cand | (screen & pending & self.open_lender[bank] & self.batch_lender[bank])
+        return cand | (ok0 & self.accepts(tier, pd_annual) & pending & self.open_lender[bank])
+
+    def worth_the_fee(self, saved_loss_rate: np.ndarray, share: np.ndarray) -> np.ndarray:
+        """``bank_choice``: the cover lowers the bank's expected loss (share of the loan over
+        the term) by more than the fee it bears or passes on, ``(1 - fee_subsidy_share) x
+        fee_rate x term x guaranteed share``."""
+        fee = (1.0 - self.config.fee_subsidy_share) * self.config.fee_rate * self.term_years
+        return saved_loss_rate > fee * share
+
+    def bank_loss(
+        self, pd_term: np.ndarray, lgd: np.ndarray, collateral: np.ndarray, share: np.ndarray
+    ) -> np.ndarray:
+        """The bank's expected loss rate on a loan with ``share`` of it guaranteed.
+
+        First loss: ``PD x LGD x clip(1 - C - share, 0, 1)`` (the guarantee takes the loss
+        after collateral first). Proportional: ``PD x LGD x clip(1 - C, 0, 1) x (1 - share)``.
+        """
+        if not self.proportional:
+            return bank_expected_loss(pd_term, lgd, collateral, share)
+        uncovered = np.minimum(np.maximum(1.0 - collateral, 0.0), 1.0)
+        return pd_term * lgd * uncovered * (1.0 - share)
+
+    def loss_per_default(
+        self, guarantee: np.ndarray, lgd: np.ndarray, collateral: np.ndarray
+    ) -> np.ndarray:
+        """The fund's claim on a defaulted loan: ``LGD x Gu`` under first loss, ``LGD x
+        (1 - C) x Gu`` (= coverage x LGD x (1 - C) x L) under proportional sharing."""
+        if not self.proportional:
+            return guarantee * lgd
+        return guarantee * lgd * np.minimum(np.maximum(1.0 - collateral, 0.0), 1.0)
 
     def amount(self, loan: np.ndarray, outstanding: np.ndarray) -> np.ndarray:
         """Guarantee the fund would write on each loan, given the firm's guarantees outstanding."""
@@ -79,10 +169,22 @@ class GuaranteeInstrument(Instrument):
             return np.zeros(tier.shape[0], dtype=bool)
         return self.eligible_tier[tier] & (pd_annual <= self.config.max_pd_annual)
 
+    def expected_loss(
+        self, pd_term: np.ndarray, guarantee: np.ndarray, lgd: np.ndarray, collateral: np.ndarray
+    ) -> np.ndarray:
+        """The fund's expected loss on guarantees: ``PD_term x`` :meth:`loss_per_default`."""
+        if not self.proportional:
+            return pd_term * lgd * guarantee
+        return pd_term * self.loss_per_default(guarantee, lgd, collateral)
+
     def fee_savings(self, guarantee: np.ndarray) -> np.ndarray:
-        """Fee saved over the term against a market guarantee fee."""
+        """Fee saved over the term against a market guarantee fee (the firm pays
+        ``1 - fee_subsidy_share`` of the fund's fee)."""
         if self.config is None:
             return np.zeros_like(guarantee)
+        if self.config.fee_subsidy_share > 0:
+            paid = self.config.fee_rate * (1.0 - self.config.fee_subsidy_share)
+            return guarantee * max(self.config.market_fee_rate - paid, 0.0) * self.term_years
         return (
             guarantee
             * max(self.config.market_fee_rate - self.config.fee_rate, 0.0)
@@ -95,8 +197,22 @@ class GuaranteeInstrument(Instrument):
             return np.zeros_like(guarantee)
         return guarantee * self.config.fee_rate * self.term_years
 
+    def fee_subsidy(self, guarantee: np.ndarray) -> np.ndarray:
+        """Part of the fee the districts pay over the term (``fee_subsidy_share``)."""
+        if self.config is None:
+            return np.zeros_like(guarantee)
+        return guarantee * self.config.fee_rate * self.config.fee_subsidy_share * self.term_years
+
+    def loans_booked(self, model: Model, day: int, app: np.ndarray) -> None:
+        """Count the guarantees each lender has written (for its claim rate)."""
+        if self.config.suspend_claim_rate is None:
+            return
+        a = model.apps.cols
+        np.add.at(self.written_by_lender, a["bank"][app], a["guarantee"][app])
+
     def loans_ended(self, model: Model, day: int, app: np.ndarray) -> None:
-        """Release the guarantees of loans that ended; pay the claims on defaults."""
+        """Release the guarantees of loans that ended; pay the claims on defaults;
+        suspend lenders whose claim rate passed ``suspend_claim_rate``."""
         if not self.active:
             return
         a = model.apps.cols
@@ -105,18 +221,73 @@ class GuaranteeInstrument(Instrument):
         dflt = a["defaulted"][app] & (guarantee > 0)
         if dflt.any():
             d = app[dflt]
-            claim = a["guarantee"][d] * model.lenders.lgd[a["bank"][d]]
+            claim = self.loss_per_default(
+                a["guarantee"][d],
+                model.lenders.lgd[a["bank"][d]],
+                model.firms.collateral_ratio[a["firm"][d]],
+            )
             granted, _ = model.ledger.draw(np.full(d.size, self.capital_id), claim, day)
             a["claim"][d] = np.where(granted, claim, 0.0)
             model.ts["claims_paid_amount"][day] += claim[granted].sum()
+            if self.config.suspend_claim_rate is not None:
+                np.add.at(self.claims_by_lender, a["bank"][d], a["claim"][d])
+                self._suspend(day)
+
+    def _suspend(self, day: int) -> None:
+        """Close referrals of lenders whose claims / guarantees written pass the threshold."""
+        rate = np.divide(
+            self.claims_by_lender,
+            self.written_by_lender,
+            out=np.zeros_like(self.claims_by_lender),
+            where=self.written_by_lender > 0,
+        )
+        new = self.open_lender & (rate > self.config.suspend_claim_rate)
+        self.open_lender[new] = False
+        self.suspended_day[new] = day
+
+    def summary(self, model: Model) -> dict[str, float | None]:
+        """The second revision's figures, when one of its options is set."""
+        if not self.config.extended:
+            return {}
+        a = model.apps.view()
+        approved = a["outcome"] == Outcome.APPROVED
+        written = a["guarantee"][approved].sum()
+        suspended = self.suspended_day[self.suspended_day >= 0]
+        return {
+            "guarantee_fee_subsidy_amount": float(self.fee_subsidy(written)) * model.scale,
+            "guarantee_claim_rate": (
+                float(model.ts["claims_paid_amount"].sum() / written) if written > 0 else None
+            ),
+            "guaranteed_approvable_loans_n": float(self.approvable_n) * model.scale,
+            "guarantee_lenders_suspended_n": int(suspended.size),
+            "guarantee_first_suspension_day": int(suspended.min()) if suspended.size else None,
+        }
 
     def savings_terms(self, model: Model) -> list[float]:
         """Guarantee fees firms saved against a market fee."""
         return [model.approved_sum("fee_saving")]
 
     def fiscal_terms(self, model: Model) -> tuple[list[float], list[float]]:
-        """Expected loss of the guarantees written, less the fees collected."""
-        return [], [
+        """Fee subsidy paid by the districts (if any); expected loss of the guarantees
+        written, less the fees the fund collects (whoever pays them)."""
+        paid = []
+        if self.active and self.config.fee_subsidy_share > 0:
+            paid = [self.fee_subsidy(np.asarray(model.approved_sum("guarantee"))).item()]
+        return paid, [
             model.approved_sum("expected_guarantee_loss"),
             -model.approved_sum("fee_income"),
         ]
+
+
+def _batch_lenders(
+    batch: str | list[str], scenario: Scenario, names: tuple[str, ...]
+) -> np.ndarray:
+    """Whether each lender is in the batch scheme (a group's name covers its members)."""
+    if batch == "all":
+        return np.ones(len(names), dtype=bool)
+    group = scenario.banks.group
+    members = set(batch)
+    if group is not None and group.name in members:
+        width = len(str(group.n))
+        members |= {f"{group.name}_{i + 1:0{width}d}" for i in range(group.n)}
+    return np.array([n in members for n in names], dtype=bool)

@@ -11,8 +11,10 @@ import numpy as np
 
 from ...scenario import Scenario
 from ..banks import LenderTable
+from ..codes import Outcome
 from ..ledger import Ledger
 from ..population import Firms
+from ..subsidy import due_in_period, payment_days
 from .base import MEASURES_OFFSET, Instrument, Process
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,7 +29,17 @@ class LoanPoolInstrument(Instrument):
     In ``bank_quotas`` mode each lender has an account of ``total * quota_share``; in
     ``shared_pool`` mode one account serves every lender first come first served. A
     *credit loan* (collateral below ``credit_loan_max_collateral``) also draws on the
-    credit sub-quota when there is one, and earns the automatic interest subsidy.
+    credit sub-quota when there is one, and earns the automatic interest subsidy. The
+    subsidy is paid on approval for the whole term, or in arrears each calendar month,
+    quarter or year (``subsidy_payment``, see :mod:`sim.model.subsidy`), from the
+    appropriation ``subsidy_budget`` when there is one: a hard account, and what falls
+    due once it has run out is not paid.
+
+    Each account has the kind the scenario gives it (``loan_pool.kind``,
+    ``bank_quota_kind``, ``credit_sub_quota_kind``; docs/model.md 2.9). When the lender
+    quotas are of another kind than the pool, the pool is an account of its own
+    (``loan_pool``) that every loan also draws on. A loan that ends gives its amount back
+    to the revolving accounts it drew on.
 
     Parameters
     ----------
@@ -51,6 +63,10 @@ class LoanPoolInstrument(Instrument):
         self.rates = scenario.rates
         scale = scenario.population.scale
         self.per_bank = self.config.quota_mode == "bank_quotas"
+        kind = self.config.kind
+        #: the pool's own account: in shared_pool mode, or when the lender quotas are of
+        #: another kind than the pool (-1: the pool is the sum of the lender quotas)
+        self.pool_id = -1
         if self.per_bank:
             # a group's identical lenders hold one quota, the group's: a sample cannot tell
             # which of many identical lenders runs out first (docs/model.md 2.16)
@@ -66,26 +82,57 @@ class LoanPoolInstrument(Instrument):
                 "bank_quota",
                 self.config.total * np.array(shares) / scale,
                 group="loan_pool",
+                account_kind=self.config.quota_kind,
             )
+            #: the lender quota accounts (a group's lenders share one), and each lender's
+            self.quota_accounts = ids
             self.quota_ids = np.concatenate([ids[:named], np.full(lenders.n - named, ids[-1])])
             self.quota_ids = self.quota_ids.astype(np.int64)
+            if self.config.quota_kind != kind:
+                self.pool_id = ledger.open(
+                    "loan_pool",
+                    "loan_pool",
+                    self.config.total / scale,
+                    group="loan_pool",
+                    account_kind=kind,
+                )
         else:
-            pool = ledger.open(
-                "loan_pool", "loan_pool", self.config.total / scale, group="loan_pool"
+            self.pool_id = ledger.open(
+                "loan_pool",
+                "loan_pool",
+                self.config.total / scale,
+                group="loan_pool",
+                account_kind=kind,
             )
-            self.quota_ids = np.full(lenders.n, pool, dtype=np.int64)
+            self.quota_ids = np.full(lenders.n, self.pool_id, dtype=np.int64)
+            self.quota_accounts = np.array([self.pool_id], dtype=np.int64)
+        #: the pool's own account when it is drawn on besides the lender quotas
+        self.extra_pool_id = self.pool_id if self.per_bank else -1
         self.credit_id = (
             ledger.open(
                 "credit_sub_quota",
                 "credit_sub_quota",
                 self.config.credit_sub_quota / scale,
                 group="loan_pool",
+                account_kind=self.config.credit_sub_quota_kind,
             )
             if self.config.credit_sub_quota is not None
             else -1
         )
+        #: columns of :meth:`accounts`: lender quota (or pool), credit sub-quota, and the
+        #: pool's own account when the quotas are of another kind
+        self.n_accounts = 3 if self.extra_pool_id >= 0 else 2
         self.term_years = self.config.term_days / 365.0
         self.programme_rate = self.rates.lpr_1y + self.rates.programme_spread
+        budget = self.config.subsidy_budget
+        self.subsidy_id = (
+            ledger.open("subsidy_budget", "subsidy_budget", budget / scale, group="subsidy")
+            if budget is not None
+            else -1
+        )
+        self.payment_days = payment_days(
+            self.config.subsidy_payment, scenario.horizon.start_date, scenario.horizon.days
+        )
 
     def market_rate(self, pd_annual: np.ndarray) -> np.ndarray:
         """Rate the firm would pay outside the programme: LPR + base spread + premium x PD."""
@@ -112,25 +159,95 @@ class LoanPoolInstrument(Instrument):
         )
 
     def accounts(self, bank: np.ndarray, credit: np.ndarray) -> np.ndarray:
-        """Accounts a loan draws on, shape ``(m, 2)``: lender quota (or pool), credit sub-quota."""
-        out = np.full((bank.shape[0], 2), -1, dtype=np.int64)
+        """Accounts a loan draws on, shape ``(m, n_accounts)``: lender quota (or pool),
+        credit sub-quota, and the pool's own account if it has one besides the quotas."""
+        out = np.full((bank.shape[0], self.n_accounts), -1, dtype=np.int64)
         out[:, 0] = self.quota_ids[bank]
         if self.credit_id >= 0:
             out[credit, 1] = self.credit_id
+        if self.extra_pool_id >= 0:
+            out[:, 2] = self.extra_pool_id
         return out
 
     def open_lenders(self, ledger: Ledger) -> np.ndarray:
         """Whether each lender's quota (or the shared pool) is still open."""
-        return ~ledger.closed[self.quota_ids]
+        open_ = ~ledger.closed[self.quota_ids]
+        if self.extra_pool_id >= 0 and ledger.closed[self.extra_pool_id]:
+            open_[:] = False  # the pool itself is used up: no lender can lend from it
+        return open_
+
+    def loans_ended(self, model: Model, day: int, app: np.ndarray) -> None:
+        """Give the amount of loans that ended back to the revolving accounts they drew on."""
+        ledger = model.ledger
+        if not ledger.is_revolving.any():
+            return
+        a = model.apps.cols
+        acc = self.accounts(a["bank"][app], a["credit_loan"][app])
+        amount = np.repeat(a["amount"][app], acc.shape[1])
+        ledger.release(acc.ravel(), amount)
 
     def processes(self, model: Model) -> list[Process]:
-        """The one-off reallocation of unused lender quotas, when the scenario sets its day."""
+        """The one-off reallocation of unused lender quotas, when the scenario sets its day,
+        and the subsidy payments in arrears, when they are periodic."""
+        out = []
         day = self.config.reallocation_day
-        if day is None:
-            return []
-        return [
-            Process(MEASURES_OFFSET + 0.03, lambda d: self.reallocate(model.ledger, d), days=[day])
-        ]
+        if day is not None:
+            out.append(
+                Process(
+                    MEASURES_OFFSET + 0.03, lambda d: self.reallocate(model.ledger, d), days=[day]
+                )
+            )
+        if self.payment_days.size:
+            out.append(
+                Process(
+                    MEASURES_OFFSET + 0.035,
+                    lambda d: self.pay_subsidy(model, d),
+                    days=self.payment_days.tolist(),
+                )
+            )
+        return out
+
+    def loans_booked(self, model: Model, day: int, app: np.ndarray) -> None:
+        """Pay the whole term's subsidy of the loans just approved (``at_approval``)."""
+        if self.config.subsidy_payment != "at_approval":
+            return
+        due = model.apps.cols["subsidy"][app]
+        self._pay(model, day, app[due > 0], due[due > 0])
+
+    def pay_subsidy(self, model: Model, day: int) -> None:
+        """Pay, in arrears, the subsidy accrued since the previous payment day."""
+        k = int(np.searchsorted(self.payment_days, day))
+        lo = int(self.payment_days[k - 1]) if k > 0 else 0
+        a = model.apps.view()
+        live = (
+            (a["outcome"] == Outcome.APPROVED)
+            & (a["subsidy"] > 0)
+            & (a["decision_day"] < day)
+            & (a["end_day"] > lo)
+        )
+        app = live.nonzero()[0]
+        due = due_in_period(
+            a["subsidy"][app] / self.config.term_days,
+            a["decision_day"][app],
+            a["end_day"][app],
+            lo,
+            day,
+        )
+        self._pay(model, day, app[due > 0], due[due > 0])
+
+    def _pay(self, model: Model, day: int, app: np.ndarray, due: np.ndarray) -> None:
+        """Draw ``due`` for loans ``app`` from the appropriation (if any); book what is paid."""
+        if app.size == 0:
+            return
+        if self.subsidy_id >= 0:
+            paid, _ = model.ledger.draw(np.full(app.size, self.subsidy_id), due, day)
+        else:
+            paid = np.ones(app.size, dtype=bool)
+        a = model.apps.cols
+        a["subsidy_paid"][app] += np.where(paid, due, 0.0)
+        a["subsidy_unpaid"][app] += np.where(paid, 0.0, due)
+        model.ts["subsidy_paid_amount"][day] += due[paid].sum()
+        model.ts["subsidy_unpaid_amount"][day] += due[~paid].sum()
 
     def savings_terms(self, model: Model) -> list[float]:
         """Interest firms saved on approved loans (rate concession plus subsidy)."""
@@ -150,9 +267,10 @@ class LoanPoolInstrument(Instrument):
         """
         if not self.per_bank:
             return
-        ids = np.unique(self.quota_ids)
+        ids = self.quota_accounts
         used = ledger.drawn[ids]
-        spare = ledger.level[ids].copy()
+        # a target's level may be below zero: it has nothing to spare
+        spare = np.maximum(ledger.level[ids], 0.0)
         pot = spare.sum()
         if pot <= 0 or used.sum() <= 0:
             return

@@ -57,6 +57,7 @@ class NplCompensationInstrument(Instrument):
     section = "npl_compensation"
     rank = 70
     extra_columns = (_COLUMN,)
+    fiscal_columns = (_COLUMN,)
     summary_keys = (_COLUMN,)
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):

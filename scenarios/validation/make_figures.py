@@ -1,0 +1,83 @@
+"""Make the figures and tables of docs/validation.md from the fitted validation scenarios.
+
+Run from the repository root::
+
+    python scenarios/validation/make_figures.py [-r 20] [-p 2]
+
+For each case it runs the fitted scenario (``<case>_fitted*.yaml``, written by
+``smesim calibrate``) with R replications through :func:`sim.analysis.validation.predict`,
+draws the observed points over the simulated fan (``docs/validation_<case>.png``) and
+prints the table of docs/validation.md (observed, simulated mean, 5-95 % band, error).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+import sim
+from sim.analysis.targets import load_targets
+from sim.analysis.validation import predict
+from sim.reporting.validation_plot import plot_prediction
+
+HERE = Path(__file__).resolve().parent
+DOCS = HERE.parent.parent / "docs"
+#: (targets, fitted scenario): the cases and, for KfW, the alternative fit (a ramp
+#: instead of a fitted capacity)
+CASES = (
+    ("pboc_2020", "pboc_2020_fitted"),
+    ("kfw_2020", "kfw_2020_fitted"),
+    ("kfw_2020", "kfw_2020_fitted_ramp"),
+)
+
+
+def _fmt(v: float, amount: bool) -> str:
+    return f"{v / 1e9:,.1f} bn" if amount else f"{v:,.0f}"
+
+
+def table_markdown(table) -> str:
+    """The comparison table as Markdown (the rows of docs/validation.md)."""
+    lines = [
+        "| observation | day | role | observed | simulated mean | 5-95 % band | error |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for _, r in table.iterrows():
+        amount = r["key"].endswith("_amount")
+        band = f"{_fmt(r['p05'], amount)} .. {_fmt(r['p95'], amount)}"
+        lines.append(
+            f"| {r['key']} | {r['day']:.0f} | {r['role']} | {_fmt(r['observed'], amount)} | "
+            f"{_fmt(r['mean'], amount)} | {band} | {100 * r['error']:+.1f} % |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-r", "--replications", type=int, default=20)
+    ap.add_argument("-p", "--processes", type=int, default=None)
+    args = ap.parse_args()
+    for case, fitted in CASES:
+        sc = sim.load_scenario(HERE / f"{fitted}.yaml")
+        tg = load_targets(HERE / f"{case}_targets.yaml", sc)
+        pr = predict(sc, tg, args.replications, processes=args.processes)
+        flows = list(dict.fromkeys(c.of for c in tg.cumulative))
+        fig = Figure(figsize=(5.2 * len(flows), 4.0))
+        FigureCanvasAgg(fig)
+        axes = fig.subplots(1, len(flows), squeeze=False)[0]
+        for ax, flow in zip(axes, flows, strict=True):
+            plot_prediction(ax, pr, flow)
+        axes[0].legend(loc="lower right", fontsize=8)
+        fig.suptitle(f"{fitted}: observed vs {args.replications} replications")
+        fig.tight_layout()
+        out = DOCS / f"validation_{fitted.replace('_fitted', '')}.png"
+        fig.savefig(out, dpi=110)
+        print(f"## {fitted}  ({args.replications} replications; figure {out.name})\n")
+        print(table_markdown(pr.table))
+        print()
+
+
+if __name__ == "__main__":
+    main()

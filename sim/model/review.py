@@ -1,0 +1,115 @@
+"""Review: the bank review step of the engine, with lenders' capacity over time.
+
+Public names: none outside the model (``_Review`` is a part of
+:class:`sim.model.engine.Model`). Submitted applications pass an optional programme
+registration queue, wait for their lender to join (or move to one that has), and enter
+their lender class's review queue, own customers first when the scenario says so
+(docs/model.md 2.7).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .banks import review_capacity
+from .behaviour import choose_retry_bank
+from .queue import Agenda, FluidQueue, finish_share
+
+#: Below this many simulated reviews a day at full capacity, a server class's decision
+#: dates are coarse (one simulated application holds it for more than a day): warned.
+MIN_SIMULATED_REVIEWS_PER_DAY = 1.0
+
+
+class _Review:
+    """The review step of :class:`~sim.model.engine.Model` (its state lives there)."""
+
+    def _set_up_review(self) -> None:
+        """The bank review queue (one server per class of identical lenders) and the
+        programme's registration step, with capacity over time (docs/model.md 2.7)."""
+        s, lenders, scale = self.scenario, self.lenders, self.scale
+        # a simulated review stands for `scale` real ones: it finishes at their mean time
+        share = finish_share(scale)
+        cap = review_capacity(lenders, self.working)
+        self.capacity = cap
+        constant = bool((cap == cap[:, :1]).all()) and not s.banks.existing_customers_first
+        self.bank_queue = FluidQueue(cap[:, 0] if constant else cap, finish_share=share)
+        self.joins_later = bool((lenders.join_day > 0).any())
+        self.reg_queue = None
+        per_day = s.loan_pool.processing_cap_per_day
+        if per_day is not None:
+            reg = np.full((1, self.days), per_day / scale) * self.working
+            self.reg_queue = FluidQueue(
+                reg if not self.working.all() else reg[:, 0], finish_share=share
+            )
+        self.review_agenda = Agenda()
+        full = np.bincount(lenders.server, weights=lenders.review_rate_per_day)
+        for name, c in zip(lenders.server_names, full, strict=True):
+            if c < MIN_SIMULATED_REVIEWS_PER_DAY:
+                self.warnings.append(
+                    f"lenders {name!r} review about {c:.2g} simulated applications a day at "
+                    f"full capacity (population.scale {scale:g}: each stands for {scale:g} "
+                    f"real ones), so their decision dates are coarse; use "
+                    f"population.scale at most {c * scale:,.0f} (their real reviews a day)"
+                )
+
+    def submissions(self, day: int) -> None:
+        ids = self.submit_agenda.pop(day)
+        if ids.size:
+            self.ts["applications_n"][day] += ids.size
+        if self.reg_queue is not None or self.joins_later:
+            # through the registration step and the wait for a lender to join
+            if ids.size and self.reg_queue is not None:
+                t = self.reg_queue.admit(np.zeros(ids.size, dtype=np.int64), day)
+                self._file(self.review_agenda, _day_of(t, self.days), ids)
+            elif ids.size:
+                self.review_agenda.add(np.full(ids.size, day), ids)
+            ids = self._joined(day, self.review_agenda.pop(day))
+        a = self.apps.cols
+        if ids.size:
+            bank = a["bank"][ids]
+            server = self.lenders.server[bank]
+            if self.scenario.banks.existing_customers_first:
+                own = bank == self.firms.main_bank[a["firm"][ids]]
+                self.bank_queue.defer(server[~own], ids[~own])
+                ids, bank, server = ids[own], bank[own], server[own]
+            self._to_decision(ids, bank, self.bank_queue.admit(server, day))
+        if self.scenario.banks.existing_customers_first:
+            started, finish = self.bank_queue.serve_deferred(day)
+            self._to_decision(started, a["bank"][started], finish)
+
+    def _to_decision(self, ids: np.ndarray, bank: np.ndarray, finish: np.ndarray) -> None:
+        """File reviewed applications under their decision day (review end + review days)."""
+        if ids.size == 0:
+            return
+        # a review ending exactly at the end of a day ends on that day (a working day)
+        done = np.maximum(np.ceil(finish) - 1, 0)
+        decide = np.where(
+            np.isfinite(finish), done + self.lenders.review_days[bank], self.days
+        ).astype(np.int64)
+        self._file(self.decide_agenda, decide, ids)
+
+    def _joined(self, day: int, ids: np.ndarray) -> np.ndarray:
+        """The applications whose lender has joined; the others wait for it or move."""
+        if ids.size == 0 or not self.joins_later:
+            return ids
+        a, lenders = self.apps.cols, self.lenders
+        bank = a["bank"][ids]
+        waiting = lenders.join_day[bank] > day
+        if not waiting.any():
+            return ids
+        if self.scenario.banks.before_join == "other_lender":
+            w = waiting.nonzero()[0]
+            # attempt 0 never draws a retry's lender, so its draw picks this one
+            u = self.needs.u_bank[a["need"][ids[w]], a["attempt"][ids[w]]]
+            new = choose_retry_bank(u, bank[w], lenders.market_share, lenders.join_day <= day)
+            moved = new >= 0
+            a["bank"][ids[w[moved]]] = new[moved]
+            waiting[w[moved]] = False
+        later = ids[waiting]
+        self._file(self.review_agenda, lenders.join_day[a["bank"][later]], later)
+        return ids[~waiting]
+
+
+def _day_of(t: np.ndarray, days: int) -> np.ndarray:
+    """The day a finishing time falls on (``days``, i.e. never, when it is infinite)."""
+    return np.where(np.isfinite(t), np.floor(t), days).astype(np.int64)

@@ -1,0 +1,84 @@
+"""Validation figure: observed figures of a real programme over the simulated fan.
+
+Public names: :func:`plot_prediction`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..analysis.validation import Prediction, series_band
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.artist import Artist
+    from matplotlib.axes import Axes
+
+_FLOW_LABELS = {
+    "applications_n": "applications (cumulative)",
+    "approved_n": "approved loans (cumulative)",
+    "disbursed_amount": "approved amount (cumulative)",
+    "guaranteed_amount": "guaranteed amount (cumulative)",
+}
+
+
+def plot_prediction(ax: Axes, prediction: Prediction, flow: str) -> list[Artist]:
+    """Draw the simulated mean and 5-95 % band of a running total with the observations.
+
+    Observations the fit used (``role: fit``) are filled circles; held-out ones
+    (``role: predict``) are open squares.
+
+    Parameters
+    ----------
+    ax
+        The Axes to draw on.
+    prediction
+        The output of :func:`sim.analysis.validation.predict`.
+    flow
+        A flow of the targets file (``approved_n``, ``disbursed_amount``...).
+
+    Returns
+    -------
+    list of matplotlib.artist.Artist
+    """
+    band = series_band(prediction.runs, flow)
+    amount = flow.endswith("_amount")
+    div = 1e9 if amount else 1.0
+    (line,) = ax.plot(band["day"], band["mean"] / div, lw=1.8, label="simulated mean")
+    fill = ax.fill_between(
+        band["day"],
+        band["p05"] / div,
+        band["p95"] / div,
+        color=line.get_color(),
+        alpha=0.25,
+        lw=0,
+        label="simulated 5-95 %",
+    )
+    artists: list[Artist] = [line, fill]
+    t = prediction.table
+    t = t[(t["kind"] == "cumulative") & (t["key"] == flow)]
+    for role, marker, face, text in (
+        ("fit", "o", "black", "observed, fitted"),
+        ("predict", "s", "white", "observed, held out"),
+    ):
+        rows = t[t["role"] == role]
+        if len(rows):
+            artists.append(
+                ax.scatter(
+                    rows["day"],
+                    np.asarray(rows["observed"], dtype=float) / div,
+                    marker=marker,
+                    facecolors=face,
+                    edgecolors="black",
+                    zorder=3,
+                    label=text,
+                )
+            )
+    cur = prediction.scenario.currency
+    ax.set_ylabel(f"bn {cur}" if amount else "count")
+    ax.set_xlabel(f"day (0 = {prediction.scenario.horizon.start_date.isoformat()})")
+    ax.set_title(_FLOW_LABELS.get(flow, flow))
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    return artists
