@@ -139,6 +139,7 @@ def test_chinese_report_and_summary(kind, tmp_path):
         ["design", str(BASELINE), "--lever", "guarantee.capital=1bn:4bn",
          "--target", "mean uptake_rate >= 0.5"],
         ["calibration-table", str(BASELINE)],
+        ["predict", str(BASELINE), "--targets", "t.yaml"],
     ],
     ids=lambda a: " ".join(a[:1] + a[2:3]),
 )  # fmt: skip
@@ -219,3 +220,32 @@ def test_design_lines_in_english_are_the_analysis_layers():
 
 def test_every_experiment_message_is_in_every_language():
     assert set(MESSAGES["zh"]) == set(MESSAGES["en"])
+
+
+def test_predict_prints_in_chinese_and_draws_in_chinese(tmp_path):
+    from matplotlib.figure import Figure
+
+    import sim
+    from sim.analysis.targets import load_targets
+    from sim.analysis.validation import predict
+    from sim.reporting.validation_plot import plot_prediction
+
+    targets = tmp_path / "t.yaml"
+    targets.write_text(
+        "name: t\nsummary:\n  - {key: approval_rate, value: 0.7}\ncumulative:\n"
+        "  - of: disbursed_amount\n    role: predict\n    points: [{day: 90, value: 1bn}]\n"
+    )
+    r = CliRunner().invoke(
+        cli.app,
+        ["predict", str(BASELINE), "-t", str(targets), "-r", "2", "-p", "1", *SETS,
+         "-o", str(tmp_path / "p"), "--lang", "zh"],
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "观测指标" in r.output and "留出" in r.output and "已写入" in r.output
+    assert "observation" not in r.output and "wrote" not in r.output
+    sc = sim.load_scenario(BASELINE, SMALL)
+    pr = predict(sc, load_targets(targets, sc), 2, processes=1)
+    ax = Figure().subplots()
+    plot_prediction(ax, pr, "disbursed_amount", lang="zh")
+    assert ax.get_title() == "获批金额（累计）" and ax.get_ylabel() == "亿元"
+    assert ax.get_ylim()[1] < 1e3  # in 亿元, not yuan
