@@ -207,7 +207,10 @@ def outcome_pages(
 
             return draw
 
-        pages.append(("savings", grid(_savings_keys(result), "out.savings")))
+        # a figure the sweep's point table does not summarise has no band to draw
+        summarised = set(result.points().columns)
+        keys = [k for k in _savings_keys(result) if f"{k}_p05" in summarised]
+        pages.append(("savings", grid(keys, "out.savings")))
         if _has_zones(result):
             pages.append(("zones", grid(["zone_budgets_exhausted_n"], "out.zones")))
         pages.append(("refusals", grid(REFUSAL_KEYS, "out.refusals")))
