@@ -2,4 +2,4 @@
 
 from sim._deprecated import alias
 
-alias(__name__, "sim.reporting.analysis_report")
+alias(__name__, "sim.reporting.analysis_report", "sim.reporting.design_report")

@@ -22,10 +22,11 @@ from sim.experiments.precision import (
     morris_warning,
     probability_warning,
 )
-from sim.reporting.analysis_report import plot_design_curve, plot_morris_indices
+from sim.reporting.analysis_report import plot_morris_indices
+from sim.reporting.design_report import plot_design_curve
 from sim.reporting.experiment_pages import REFUSAL_KEYS, plot_band_bars, plot_zone_share
 from sim.reporting.experiment_report import _pages, plot_fan, plot_sweep, write_experiment_report
-from sim.reporting.labels import label
+from sim.reporting.i18n import short_label
 
 from .conftest import small_scenario
 from .test_design import tiny_pool
@@ -131,9 +132,11 @@ def test_refusal_bars_cover_every_reason_in_words(few):
 
 
 def test_labels_are_words():
-    assert label("refused_firm_limit") == "firm limit"
-    assert label("relief_water") == "water relief"
-    assert label("something_new") == "something new"
+    assert short_label("refused_firm_limit_n") == "firm limit"
+    assert short_label("refused_firm_limit") == "firm limit"
+    assert short_label("relief_water") == "water"
+    assert short_label("something_new") == "something new"
+    assert short_label("refused_firm_limit_n", "zh") == "超出单户限额"
 
 
 # ---------------------------------------------------------------- axes from zero

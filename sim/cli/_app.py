@@ -202,12 +202,47 @@ SetOpt = Annotated[
 ]
 
 
-def _echo_wrote(target: Path, t0: float, *, report: bool) -> None:
+def _echo_wrote(target: Path, t0: float, *, report: bool, lang: str = "en") -> None:
     """Tell where the output went, how long it took and where the report is."""
+    from sim.reporting.i18n import tr
+
     typer.echo(
-        f"wrote {target}/ in {time.perf_counter() - t0:.1f} s"
-        + (f" (report: {target / 'report.pdf'})" if report else "")
+        tr("x.wrote", lang, target=target, s=f"{time.perf_counter() - t0:.1f}")
+        + (tr("x.wrote_report", lang, path=target / "report.pdf") if report else "")
     )
+
+
+LANGUAGES = ("en", "zh")
+
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="zh|en",
+        help="Language of the report and summary (default: the scenario's, else en).",
+    ),
+]
+
+
+def _check_lang(lang: str | None) -> None:
+    """Refuse an unknown ``--lang`` before any work (exit 2)."""
+    if lang is not None and lang not in LANGUAGES:
+        raise UserError(f"--lang: expected zh or en, got {lang!r}")
+
+
+def _language(lang: str | None, scenario: Any, *, report: bool = True) -> str:
+    """The language of a command's output: ``--lang``, else the scenario's, else English.
+
+    A Chinese report needs a CJK font: without one, exit 2 before the work starts,
+    naming the extra to install.
+    """
+    _check_lang(lang)
+    language = lang or getattr(scenario, "language", None) or "en"
+    if language == "zh" and report:
+        from sim.reporting.fonts import cjk_font
+
+        cjk_font()
+    return language
 
 
 def _write_json(path: Path, data: Any) -> None:

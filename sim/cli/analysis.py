@@ -12,13 +12,16 @@ from typing import Annotated, Any
 import typer
 
 from ._app import (
+    LangOpt,
     ProcessesOpt,
     SchedulerOpt,
     SetOpt,
     UserError,
+    _check_lang,
     _check_path,
     _command,
     _guard,
+    _language,
     _output,
     _sigterm_as_interrupt,
     _write_json,
@@ -93,6 +96,7 @@ def sensitivity(
         int | None, typer.Option("--seed", min=0, help="Seed of the design (default: scenario's).")
     ] = None,
     set_: SetOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Global sensitivity (Sobol or Morris, SALib) of summary figures to scenario parameters.
 
@@ -104,9 +108,12 @@ def sensitivity(
         from sim.analysis.evaluation import parse_range
         from sim.analysis.sensitivity import run_sensitivity
         from sim.reporting.analysis_report import write_sensitivity_report
+        from sim.reporting.i18n import tr
 
+        _check_lang(lang)
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])
+        language = _language(lang, sc)
         params = [parse_range(p, sc, option="--param") for p in param]
         target = out if out is not None else Path("reports") / f"{sc.name}_sensitivity"
         store = _analysis_store(target)
@@ -134,7 +141,7 @@ def sensitivity(
             res.samples.to_csv(tmp / "tables" / "samples.csv", index=False)
             runs = res.runs[[c for c in res.runs.columns if not c.startswith("series_")]]
             runs.to_csv(tmp / "tables" / "runs.csv", index=False)
-            write_sensitivity_report(res, tmp)
+            write_sensitivity_report(res, tmp, lang=language)
             (tmp / "scenario.yaml").write_text(sim.scenario_to_yaml(sc))
             o.manifest = {
                 "scenario": sc.name,
@@ -148,17 +155,23 @@ def sensitivity(
                 "command": _command(),
                 "total_s": time.perf_counter() - t0,
             }
-        _print_indices(res)
+        _print_indices(res, language)
         typer.echo(
-            f"{res.meta['runs_n']} runs in {res.meta['timings_s']['runs']:.0f} s; "
-            f"wrote {target}/ (report: {target / 'report.pdf'})"
+            tr(
+                "sens.t_done",
+                language,
+                runs=res.meta["runs_n"],
+                s=f"{res.meta['timings_s']['runs']:.0f}",
+                target=target,
+                path=target / "report.pdf",
+            )
         )
 
     _guard(body)
 
 
-def _print_indices(res: Any) -> None:
-    from sim.experiments.precision import morris_warning
+def _print_indices(res: Any, lang: str = "en") -> None:
+    from sim.reporting.i18n import morris_caution, tr
 
     cols = (
         ["S1", "S1_conf", "ST", "ST_conf"]
@@ -171,19 +184,32 @@ def _print_indices(res: Any) -> None:
     )
     for key in res.outputs:
         note = (
-            f"  ({100 * res.censored[key]:.0f} % of runs not exhausted: counted as "
-            f"{res.scenario.horizon.days} days)"
+            tr(
+                "sens.t_censored",
+                lang,
+                pct=f"{100 * res.censored[key]:.0f}",
+                days=res.scenario.horizon.days,
+            )
             if key in res.censored
             else ""
         )
         typer.echo(f"{key}{note}")
         df = res.indices[res.indices["output"] == key]
-        typer.echo("  " + f"{'parameter':<40}" + "".join(f"{c:>13}" for c in cols))
+        head = _pad(tr("sens.col_parameter", lang), 40)
+        typer.echo("  " + head + "".join(f"{c:>13}" for c in cols))
         for _, row in df.iterrows():
             typer.echo("  " + f"{row['parameter']:<40}" + "".join(f"{row[c]:>13.4g}" for c in cols))
-    warning = morris_warning(res.meta["samples"]) if res.method == "morris" else None
+    warning = morris_caution(res.meta["samples"], lang) if res.method == "morris" else None
     if warning:
-        typer.echo(warning + ".")
+        typer.echo(warning + tr("desc.end", lang))
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    """``text`` padded to ``width`` terminal columns (Chinese characters take two)."""
+    from rich.cells import cell_len
+
+    fill = " " * max(0, width - cell_len(text))
+    return fill + text if right else text + fill
 
 
 # --------------------------------------------------------------------------- calibration
@@ -241,6 +267,7 @@ def calibrate(
     processes: ProcessesOpt = None,
     scheduler: SchedulerOpt = None,
     set_: SetOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Fit scenario parameters to observed figures; write a scenario that extends the original.
 
@@ -260,9 +287,12 @@ def calibrate(
         from sim.analysis.evaluation import parse_range
         from sim.analysis.targets import load_targets
         from sim.reporting.analysis_report import write_calibration_report
+        from sim.reporting.i18n import tr
 
+        _check_lang(lang)
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])
+        language = _language(lang, sc)
         tg = load_targets(targets, sc)
         params = [parse_range(p, sc, option="--fit") for p in fit]
         target = out if out is not None else Path("reports") / f"{sc.name}_calibration"
@@ -299,7 +329,7 @@ def calibrate(
             res.trace.to_csv(tmp / "tables" / "trace.csv", index=False)
             if len(res.refits):
                 res.refits.to_csv(tmp / "tables" / "refits.csv", index=False)
-            write_calibration_report(res, tmp)
+            write_calibration_report(res, tmp, lang=language)
             fit_json = {
                 "scenario": sc.name,
                 "scenario_file": str(scenario),
@@ -317,34 +347,49 @@ def calibrate(
             }
             _write_json(tmp / "fit.json", fit_json)
             o.manifest = {"scenario": sc.name, "command": command, "version": sim.__version__}
-        _print_calibration(res)
+        _print_calibration(res, language)
         typer.echo(
-            f"{res.meta['runs_n']} runs, {res.meta['evaluations_n']} points in "
-            f"{time.perf_counter() - t0:.0f} s; wrote {target}/ (calibrated scenario: "
-            f"{target / 'scenario.yaml'}, report: {target / 'report.pdf'})"
+            tr(
+                "cal.t_done",
+                language,
+                runs=res.meta["runs_n"],
+                evals=res.meta["evaluations_n"],
+                s=f"{time.perf_counter() - t0:.0f}",
+                target=target,
+                scenario=target / "scenario.yaml",
+                path=target / "report.pdf",
+            )
         )
 
     _guard(body)
 
 
-def _print_calibration(res: Any) -> None:
+def _print_calibration(res: Any, lang: str = "en") -> None:
+    from sim.reporting.i18n import tr
+
+    def h(key: str, width: int, right: bool = True) -> str:
+        return _pad(tr(key, lang), width, right)
+
     if res.targets.illustrative:
-        typer.echo("targets are ILLUSTRATIVE (made-up figures): the fit shows the machinery only")
+        typer.echo(tr("cal.t_illustrative", lang))
     refit = "refit_sd" in res.uncertainty
     typer.echo(
-        f"  {'parameter':<40}{'fitted':>12}{'se (curv.)':>12}"
-        + (f"{'sd (refits)':>12}" if refit else "")
-        + f"{'bounds':>24}"
+        f"  {h('cal.t_parameter', 40, False)}{h('cal.t_fitted', 12)}{h('cal.t_se', 12)}"
+        + (h("cal.t_sd", 12) if refit else "")
+        + h("cal.t_bounds", 24)
     )
     for _, r in res.uncertainty.iterrows():
         typer.echo(
             f"  {r['parameter']:<40}{r['fitted']:>12.5g}{r['se_curvature']:>12.3g}"
             + (f"{r['refit_sd']:>12.3g}" if refit else "")
             + f"{r['lo']:>12.4g}{r['hi']:>12.4g}"
-            + ("  AT BOUND" if r["at_bound"] else "")
+            + (tr("cal.t_at_bound", lang) if r["at_bound"] else "")
         )
-    typer.echo(f"objective D = {res.objective:.4g}")
-    typer.echo(f"  {'target':<42}{'observed':>14}{'simulated':>14}{'residual':>10}")
+    typer.echo(tr("cal.t_objective", lang, d=f"{res.objective:.4g}"))
+    typer.echo(
+        f"  {h('cal.t_target', 42, False)}{h('cal.col_observed', 14)}"
+        f"{h('cal.col_simulated', 14)}{h('cal.col_residual', 10)}"
+    )
     for _, r in res.table.iterrows():
         held = "  held out (role predict)" if r["role"] == "predict" else ""
         typer.echo(
@@ -367,6 +412,7 @@ def calibration_table(
     ] = None,
     processes: ProcessesOpt = None,
     set_: SetOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Set a scenario's simulated figures beside the published calibration targets."""
 
@@ -375,8 +421,11 @@ def calibration_table(
         from sim.analysis.baseline import baseline_table
         from sim.experiments import replication_seed
         from sim.outdir import FolderLock, OutputError
+        from sim.reporting.i18n import tr
 
+        _check_lang(lang)
         sc = sim.load_scenario(scenario, set_ or [])
+        language = _language(lang, sc, report=False)
         if sc.guarantee is None:
             raise UserError(f"{scenario}: the table needs a scenario with a guarantee fund")
         path = csv if csv is not None else Path("reports") / f"{sc.name}_calibration_table.csv"
@@ -410,33 +459,50 @@ def calibration_table(
             raise UserError(f"{exc} (--csv FILE)") from None
         except OSError as exc:
             raise UserError(f"{path}: cannot be written ({exc.strerror or exc})") from None
-        _print_baseline_table(table, replications)
-        typer.echo(f"wrote {path}")
+        _print_baseline_table(table, replications, language)
+        typer.echo(tr("ct.wrote", language, path=path))
 
     _guard(body)
 
 
-def _print_baseline_table(table: Any, replications: int) -> None:
+def _print_baseline_table(table: Any, replications: int, lang: str = "en") -> None:
     from sim.reporting.formatting import format_money
+    from sim.reporting.i18n import tr
 
     def fmt(v: Any, unit: str) -> str:
         if v is None or v != v:
             return "-"
         if unit == "amount":
-            return format_money(v)
+            return format_money(v, lang=lang)
         return f"{100 * v:.2f} %" if unit == "rate" else f"{100 * v:.1f} %"
 
-    runs = "1 run" if replications == 1 else f"mean of {replications} runs"
-    typer.echo(f"{'target':<28}{'band':>22}{'simulated (' + runs + ')':>28}  status   published")
+    runs = tr("ct.one_run", lang) if replications == 1 else tr("ct.mean_runs", lang, n=replications)
+    typer.echo(
+        _pad(tr("cal.t_target", lang), 28)
+        + _pad(tr("ct.band", lang), 22, True)
+        + _pad(tr("ct.simulated", lang, runs=runs), 28, True)
+        + "  "
+        + _pad(tr("ct.status", lang), 9)
+        + tr("ct.published", lang)
+    )
     for _, r in table.iterrows():
         band = f"{fmt(r['lo'], r['unit'])} .. {fmt(r['hi'], r['unit'])}"
         sim_txt = fmt(r["simulated"], r["unit"])
         if replications > 1:
             sim_txt += f" [{fmt(r['sim_min'], r['unit'])}, {fmt(r['sim_max'], r['unit'])}]"
-        status = r["status"] + (
-            "" if r["status"] in ("within", "n/a") else f" by {100 * r['off_by']:.0f} %"
+        status = tr(f"ct.{r['status']}", lang) + (
+            ""
+            if r["status"] in ("within", "n/a")
+            else tr("ct.by", lang, pct=f"{100 * r['off_by']:.0f}")
         )
-        typer.echo(f"{r['target']:<28}{band:>22}{sim_txt:>28}  {status:<8} {r['published']}")
+        typer.echo(
+            _pad(str(r["target"]), 28)
+            + _pad(band, 22, True)
+            + _pad(sim_txt, 28, True)
+            + "  "
+            + _pad(status, 8)
+            + f" {r['published']}"
+        )
 
 
 # --------------------------------------------------------------------------- design
@@ -488,6 +554,7 @@ def design(
     processes: ProcessesOpt = None,
     scheduler: SchedulerOpt = None,
     set_: SetOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Find the lever value meeting a target (bisection or bounded search); check it by a re-run.
 
@@ -501,14 +568,17 @@ def design(
 
     def body() -> None:
         import sim
-        from sim.analysis.design import describe
+        from sim.analysis.design import describe as describe_en
         from sim.analysis.design import design as run_design
         from sim.analysis.design_targets import parse_target
         from sim.analysis.evaluation import parse_range
-        from sim.reporting.analysis_report import write_design_report
+        from sim.reporting.design_report import describe, write_design_report
+        from sim.reporting.i18n import tr
 
+        _check_lang(lang)
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])
+        language = _language(lang, sc)
         lev = parse_range(lever, sc, option="--lever")
         tg = _analysis_call(lambda: parse_target(target))
         dest = out if out is not None else Path("reports") / f"{sc.name}_design"
@@ -527,12 +597,12 @@ def design(
                     scheduler=scheduler,
                 )
             )
-            lines = describe(res)
+            lines = describe(res, language)
             (tmp / "tables").mkdir()
             res.curve.to_csv(tmp / "tables" / "curve.csv", index=False)
             runs = res.runs[[c for c in res.runs.columns if not c.startswith("series_")]]
             runs.to_csv(tmp / "tables" / "runs.csv", index=False)
-            write_design_report(res, tmp)
+            write_design_report(res, tmp, lang=language)
             _write_json(
                 tmp / "design.json",
                 {
@@ -547,7 +617,7 @@ def design(
                     "bracket": res.bracket,
                     "bootstrap_interval_90": res.interval,
                     "check": res.check,
-                    "summary": lines,
+                    "summary": describe_en(res),
                     **res.meta,
                     "version": sim.__version__,
                     "command": _command(),
@@ -560,7 +630,13 @@ def design(
             }
         typer.echo("\n".join(lines))
         typer.echo(
-            f"wrote {dest}/ in {time.perf_counter() - t0:.0f} s (report: {dest / 'report.pdf'})"
+            tr(
+                "des.t_done",
+                language,
+                dest=dest,
+                s=f"{time.perf_counter() - t0:.0f}",
+                path=dest / "report.pdf",
+            )
         )
 
     _guard(body)

@@ -17,16 +17,19 @@ from ._app import (
     ExpProcessesOpt,
     ExpSchedulerOpt,
     FormatOpt,
+    LangOpt,
     NoReportOpt,
     ReplicationsOpt,
     ResumeOpt,
     SetOpt,
     UserError,
+    _check_lang,
     _command,
     _console,
     _echo_wrote,
     _err,
     _guard,
+    _language,
     _output,
     _sigterm_as_interrupt,
     _write_json,
@@ -46,6 +49,7 @@ class ExperimentOptions:
     resume: bool
     fmt: str
     no_report: bool
+    lang: str = "en"
 
 
 def _task_store(out: Path) -> Path:
@@ -110,113 +114,131 @@ def _run_experiment(
             },
             started=t0,
             command=_command(),
+            lang=opts.lang,
         )
     return result
 
 
-def _echo_band_warning(result: Any) -> None:
+def _echo_band_warning(result: Any, lang: str = "en") -> None:
     """Print the caution of :func:`sim.experiments.precision.band_warning`, if any."""
-    from sim.experiments.precision import band_warning
+    from sim.reporting.i18n import band_caution, tr
 
-    warning = band_warning(result.replications)
+    warning = band_caution(result.replications, lang)
     if warning:
-        typer.echo(f"{warning}: the 5-95 % bands and intervals above are not reliable ranges.")
+        typer.echo(tr("warn.band_terminal", lang, warning=warning))
 
 
-def _print_replications(result: Any) -> None:
+def _figure_name(key: str, lang: str) -> str:
+    """A figure as the terminal names it: its key in English, its words in Chinese."""
+    from sim.reporting.i18n import figure_label
+
+    return key if lang == "en" else figure_label(key, lang)
+
+
+def _print_replications(result: Any, lang: str = "en") -> None:
     from rich.table import Table
 
     from sim.experiments import HEADLINE_KEYS
     from sim.reporting.experiment_report import format_value
+    from sim.reporting.i18n import tr
 
     s = result.summary_dict()
     cur = s["currency"]
     table = Table(
-        title=f"{s['scenario']}: {result.replications} replications "
-        "(mean, 5th and 95th percentiles)",
+        title=tr("t.rep_title", lang, name=s["scenario"], r=result.replications),
         title_justify="left",
     )
     for col in ("figure", "mean", "p05", "p95"):
-        table.add_column(col, justify="left" if col == "figure" else "right")
+        table.add_column(tr(f"t.{col}", lang), justify="left" if col == "figure" else "right")
     keys = [*HEADLINE_KEYS]
     keys += [k for k in ("pool_exhausted_day", "first_bank_quota_exhausted_day") if k not in keys]
     for k in keys:
         if k.endswith("_day"):
             share = s[k[: -len("_day")] + "_share"]
             table.add_row(
-                k,
-                f"ran out in {100 * share:.0f} %",
-                format_value(k, s[f"{k}_p05"]),
-                format_value(k, s[f"{k}_p95"]),
+                _figure_name(k, lang),
+                tr("rep.ran_out", lang, pct=f"{100 * share:.0f}"),
+                format_value(k, s[f"{k}_p05"], lang=lang),
+                format_value(k, s[f"{k}_p95"], lang=lang),
             )
         else:
             table.add_row(
-                k,
-                format_value(k, s[k], cur),
-                format_value(k, s[f"{k}_p05"], cur),
-                format_value(k, s[f"{k}_p95"], cur),
+                _figure_name(k, lang),
+                format_value(k, s[k], cur, lang),
+                format_value(k, s[f"{k}_p05"], cur, lang),
+                format_value(k, s[f"{k}_p95"], cur, lang),
             )
     _console().print(table)
-    _echo_band_warning(result)
+    _echo_band_warning(result, lang)
 
 
-def _print_comparison(result: Any) -> None:
+def _print_comparison(result: Any, lang: str = "en") -> None:
     from rich.table import Table
 
     from sim.experiments import HEADLINE_KEYS
     from sim.reporting.experiment_report import format_difference, format_value
+    from sim.reporting.i18n import tr
 
     d = result.differences(HEADLINE_KEYS)
     for variant, dv in d.groupby("variant", sort=False):
         table = Table(
-            title=f"{variant} minus {result.meta['base']}: {result.replications} paired "
-            f"replications (common random numbers; money in {result.scenario.currency})",
+            title=tr(
+                "t.cmp_title",
+                lang,
+                variant=variant,
+                base=result.meta["base"],
+                r=result.replications,
+                cur=result.scenario.currency,
+            ),
             title_justify="left",
-            caption="difference: mean of paired differences; 90 % CI: Student-t interval of "
-            "that mean; 5-95 %: percentiles of the paired differences",
+            caption=tr("t.cmp_caption", lang),
             caption_justify="left",
         )
-        for col in ("figure", "base", "variant", "difference", "90 % CI", "5-95 % of pairs"):
-            table.add_column(col, justify="left" if col == "figure" else "right")
+        for col in ("figure", "base", "variant", "difference", "ci", "pairs"):
+            table.add_column(tr(f"t.{col}", lang), justify="left" if col == "figure" else "right")
         for _, r in dv.iterrows():
             m = r["metric"]
+
+            def diff(col: str, m: str = m, r: Any = r) -> str:
+                return format_difference(m, r[col], lang=lang)
+
             table.add_row(
-                m,
-                format_value(m, r["base_mean"]),
-                format_value(m, r["variant_mean"]),
-                format_difference(m, r["diff_mean"]),
-                f"{format_difference(m, r['ci_low'])} .. {format_difference(m, r['ci_high'])}",
-                f"{format_difference(m, r['diff_p05'])} .. {format_difference(m, r['diff_p95'])}",
+                _figure_name(m, lang),
+                format_value(m, r["base_mean"], lang=lang),
+                format_value(m, r["variant_mean"], lang=lang),
+                diff("diff_mean"),
+                f"{diff('ci_low')} .. {diff('ci_high')}",
+                f"{diff('diff_p05')} .. {diff('diff_p95')}",
             )
         _console().print(table)
-    _echo_band_warning(result)
+    _echo_band_warning(result, lang)
 
 
-def _print_sweep(result: Any) -> None:
+def _print_sweep(result: Any, lang: str = "en") -> None:
     from rich.table import Table
 
     from sim.reporting.experiment_report import format_lever, format_value
+    from sim.reporting.i18n import tr
 
     cur = result.scenario.currency
     pts = result.points()
     show = ["approved_n", "borrower_firms_n", "guaranteed_amount", "unmet_demand_amount"]
     table = Table(
-        title=f"{result.scenario.name}: {len(pts)} points x {result.replications} replications "
-        "(means; tables/points.csv has 5-95 % bands)",
+        title=tr("t.swp_title", lang, name=result.scenario.name, n=len(pts), r=result.replications),
         title_justify="left",
     )
-    for col in ["point", *result.levers, *show]:
+    for col in [tr("t.point", lang), *result.levers, *[_figure_name(m, lang) for m in show]]:
         table.add_column(col, justify="right")
     for _, r in pts.head(40).iterrows():
         table.add_row(
             str(int(r["point"])),
-            *[format_lever(r[lv]) for lv in result.levers],
-            *[format_value(m, r[f"{m}_mean"], cur) for m in show],
+            *[format_lever(r[lv], lang) for lv in result.levers],
+            *[format_value(m, r[f"{m}_mean"], cur, lang) for m in show],
         )
     _console().print(table)
     if len(pts) > 40:
-        typer.echo(f"... {len(pts) - 40} more points in tables/points.csv")
-    _echo_band_warning(result)
+        typer.echo(tr("t.more_points", lang, n=len(pts) - 40))
+    _echo_band_warning(result, lang)
 
 
 def _split_values(text: str) -> list[str]:
@@ -285,6 +307,7 @@ def compare(
     resume: ResumeOpt = False,
     fmt: FormatOpt = "csv",
     no_report: NoReportOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Compare variants with a base on common random numbers (paired replications).
 
@@ -297,15 +320,17 @@ def compare(
         import sim
         from sim.jsonio import plain
 
+        _check_lang(lang)
         t0 = time.perf_counter()
         b = sim.load_scenario(base, set_ or [])
         vs = [sim.load_scenario(v, set_ or []) for v in variants]
+        language = _language(lang, b, report=not no_report)
         target = (
             out
             if out is not None
             else Path("reports") / "_vs_".join([b.name, *[v.name for v in vs]])
         )
-        opts = ExperimentOptions(processes, scheduler, resume, fmt, no_report)
+        opts = ExperimentOptions(processes, scheduler, resume, fmt, no_report, language)
 
         def execute(**kw: Any) -> Any:
             return sim.compare(b, vs, replications, seed=seed, **kw)
@@ -351,8 +376,8 @@ def compare(
             "overrides": list(set_ or []),
         }
         result = _run_experiment(target, opts, t0, execute, write_extra, manifest)
-        _print_comparison(result)
-        _echo_wrote(target, t0, report=not no_report)
+        _print_comparison(result, language)
+        _echo_wrote(target, t0, report=not no_report, lang=language)
 
     _guard(body)
 
@@ -395,6 +420,7 @@ def sweep(
     resume: ResumeOpt = False,
     fmt: FormatOpt = "csv",
     no_report: NoReportOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Run a scenario over a grid (--vary) or a Latin hypercube sample (--sample, --range).
 
@@ -407,6 +433,7 @@ def sweep(
     def body() -> None:
         import sim
 
+        _check_lang(lang)
         t0 = time.perf_counter()
         if vary and (sample is not None or range_):
             raise UserError(
@@ -417,13 +444,14 @@ def sweep(
         if (sample is None) != (not range_):
             raise UserError("a Latin hypercube needs both --sample N and at least one --range")
         sc = sim.load_scenario(scenario, set_ or [])
+        language = _language(lang, sc, report=not no_report)
         design: dict[str, Any] = (
             {"vary": _parse_vary(vary)}
             if vary
             else {"ranges": _parse_ranges(range_ or [], sc), "samples": sample}
         )
         target = out if out is not None else Path("reports") / f"{sc.name}_sweep"
-        opts = ExperimentOptions(processes, scheduler, resume, fmt, no_report)
+        opts = ExperimentOptions(processes, scheduler, resume, fmt, no_report, language)
 
         def execute(**kw: Any) -> Any:
             return sim.sweep(sc, **design, replications=replications, seed=seed, **kw)
@@ -449,8 +477,8 @@ def sweep(
             **{k: v for k, v in design.items()},
         }
         result = _run_experiment(target, opts, t0, execute, write_extra, manifest)
-        _print_sweep(result)
-        _echo_wrote(target, t0, report=not no_report)
+        _print_sweep(result, language)
+        _echo_wrote(target, t0, report=not no_report, lang=language)
 
     _guard(body)
 
@@ -482,5 +510,5 @@ def _run_replications(
         "overrides": list(overrides or []),
     }
     result = _run_experiment(target, opts, t0, execute, write_extra, manifest)
-    _print_replications(result)
-    _echo_wrote(target, t0, report=not opts.no_report)
+    _print_replications(result, opts.lang)
+    _echo_wrote(target, t0, report=not opts.no_report, lang=opts.lang)

@@ -9,18 +9,19 @@ from typing import Annotated, Any
 import typer
 
 from ._app import (
+    LangOpt,
     SetOpt,
     UserError,
+    _check_lang,
     _command,
     _echo_wrote,
     _guard,
+    _language,
     _output,
     _sigterm_as_interrupt,
     app,
 )
 from .experiments import ExperimentOptions, _run_replications
-
-LANGUAGES = ("en", "zh")
 
 
 @app.command()
@@ -68,14 +69,7 @@ def run(
             "--resume", help="Continue an interrupted experiment (task store <out>.tasks/)."
         ),
     ] = False,
-    lang: Annotated[
-        str | None,
-        typer.Option(
-            "--lang",
-            metavar="zh|en",
-            help="Language of the report and summary (default: the scenario's, else en).",
-        ),
-    ] = None,
+    lang: LangOpt = None,
 ) -> None:
     """Run a scenario and write its report, tables, summary and manifest.
 
@@ -87,21 +81,18 @@ def run(
     def body() -> None:
         import sim
         from sim.reporting.folders import write_run_files
-        from sim.reporting.fonts import cjk_font
         from sim.results import TABLE_FORMATS
 
         if fmt not in TABLE_FORMATS:
             raise UserError(f"--format: expected csv, parquet or xlsx, got {fmt!r}")
-        if lang is not None and lang not in LANGUAGES:
-            raise UserError(f"--lang: expected zh or en, got {lang!r}")
+        _check_lang(lang)
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])
-        language = lang or sc.language or "en"
-        if language == "zh" and not no_report and replications == 1:
-            cjk_font()  # no font: exit 2 before the run, naming the extra to install
+        # no font for a Chinese report: exit 2 before the run, naming the extra to install
+        language = _language(lang, sc, report=not no_report)
         target = out if out is not None else Path("reports") / sc.name
         if replications > 1:
-            ex = ExperimentOptions(processes, scheduler, resume, fmt, no_report)
+            ex = ExperimentOptions(processes, scheduler, resume, fmt, no_report, language)
             _run_replications(
                 sc,
                 target,
@@ -134,7 +125,7 @@ def run(
         _print_summary(s, language)
         for note in result.meta.get("warnings", []):
             typer.echo(f"warning: {note}", err=True)
-        _echo_wrote(target, t0, report=not no_report)
+        _echo_wrote(target, t0, report=not no_report, lang=language)
 
     _guard(body)
 

@@ -9,11 +9,14 @@ from typing import Annotated, Any
 import typer
 
 from ._app import (
+    LangOpt,
     ProcessesOpt,
     SchedulerOpt,
     SetOpt,
+    _check_lang,
     _command,
     _guard,
+    _language,
     _output,
     _sigterm_as_interrupt,
     _write_json,
@@ -38,6 +41,7 @@ def predict(
     processes: ProcessesOpt = None,
     scheduler: SchedulerOpt = None,
     set_: SetOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Run a scenario with replications and set it beside every observation of a targets file.
 
@@ -52,9 +56,12 @@ def predict(
         from sim.analysis.targets import load_targets
         from sim.analysis.validation import predict as run_prediction
         from sim.analysis.validation import series_band
+        from sim.reporting.i18n import tr
 
+        _check_lang(lang)
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])
+        language = _language(lang, sc, report=False)
         tg = load_targets(targets, sc)
         target = out if out is not None else Path("reports") / f"{sc.name}_prediction"
         command = _command()
@@ -83,20 +90,30 @@ def predict(
                 },
             )
             o.manifest = {"scenario": sc.name, "command": command, "version": sim.__version__}
-        _print_prediction(res.table, replications)
-        typer.echo(f"wrote {target}/ in {time.perf_counter() - t0:.0f} s")
+        _print_prediction(res.table, replications, language)
+        typer.echo(tr("x.wrote", language, target=target, s=f"{time.perf_counter() - t0:.0f}"))
 
     _guard(body)
 
 
-def _print_prediction(table: Any, replications: int) -> None:
+def _print_prediction(table: Any, replications: int, lang: str = "en") -> None:
+    from sim.reporting.i18n import tr
+
+    from .analysis import _pad
+
     typer.echo(
-        f"  {'observation':<42}{'role':>8}{'observed':>12}{'mean':>12}"
-        f"{'5-95 % band (' + str(replications) + ' runs)':>28}{'error':>9}"
+        "  "
+        + _pad(tr("pred.observation", lang), 42)
+        + _pad(tr("pred.role", lang), 8, True)
+        + _pad(tr("pred.observed", lang), 12, True)
+        + _pad(tr("pred.mean", lang), 12, True)
+        + _pad(tr("pred.band", lang, n=replications), 28, True)
+        + _pad(tr("pred.error", lang), 9, True)
     )
     for _, r in table.iterrows():
         band = f"{r['p05']:.4g} .. {r['p95']:.4g}"
+        role = tr(f"pred.role_{r['role']}", lang) if r["role"] in ("fit", "predict") else r["role"]
         typer.echo(
-            f"  {r['label']:<42}{r['role']:>8}{r['observed']:>12.4g}{r['mean']:>12.4g}"
+            f"  {r['label']:<42}{_pad(role, 8, True)}{r['observed']:>12.4g}{r['mean']:>12.4g}"
             f"{band:>28}{100 * r['error']:>+8.1f}%"
         )

@@ -20,10 +20,9 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ..experiments.precision import band_warning
 from ..experiments.result import ExperimentResult
 from .axes import date_axis, warning_note
-from .labels import label
+from .i18n import band_caution, short_label, tr
 
 __all__ = ["REFUSAL_KEYS", "SAVINGS_KEYS", "outcome_pages", "plot_band_bars", "plot_zone_share"]
 
@@ -70,6 +69,7 @@ def plot_band_bars(
     *,
     scale: float = 1.0,
     unit: str = "",
+    lang: str = "en",
 ) -> list[Artist]:
     """Mean of each figure over replications with its 5-95 % band, one bar per point.
 
@@ -84,6 +84,8 @@ def plot_band_bars(
         Numeric summary keys (bars in this order, labelled in words).
     scale, unit
         Values are divided by ``scale``; ``unit`` labels the y axis.
+    lang
+        ``en`` or ``zh``: the words of the bars and the warning.
 
     Returns
     -------
@@ -115,18 +117,18 @@ def plot_band_bars(
                 label=name,
             )
         )
-    ax.set_xticks(x, [label(key) for key in keys], fontsize=8)
+    ax.set_xticks(x, [short_label(key, lang) for key in keys], fontsize=8)
     ax.set_ylim(bottom=0)
     if unit:
         ax.set_ylabel(unit)
     ax.grid(alpha=0.3, axis="y")
     if len(points) > 1:
         ax.legend(fontsize=8, loc="upper right")
-    warning_note(ax, band_warning(fewest))
+    warning_note(ax, band_caution(fewest, lang))
     return artists
 
 
-def plot_zone_share(ax: Axes, result: ExperimentResult) -> list[Artist]:
+def plot_zone_share(ax: Axes, result: ExperimentResult, lang: str = "en") -> list[Artist]:
     """Share of zone budgets exhausted over time: median and 5-95 % band, per point.
 
     Parameters
@@ -135,6 +137,8 @@ def plot_zone_share(ax: Axes, result: ExperimentResult) -> list[Artist]:
         The Axes to draw on.
     result
         A replication or comparison run with daily series and a cost-relief measure.
+    lang
+        ``en`` or ``zh``.
 
     Returns
     -------
@@ -155,11 +159,11 @@ def plot_zone_share(ax: Axes, result: ExperimentResult) -> list[Artist]:
         )
         artists += ax.plot(dates, fan["median"] / div, lw=1.8, color=c, label=name)
     ax.set_ylim(0, 100)
-    ax.set_ylabel("zone budgets exhausted, % of zones")
+    ax.set_ylabel(tr("out.zone_share_ylabel", lang))
     ax.grid(alpha=0.3)
-    date_axis(ax)
+    date_axis(ax, lang)
     ax.legend(fontsize=8, loc="center left")
-    warning_note(ax, band_warning(fewest))
+    warning_note(ax, band_caution(fewest, lang))
     return artists
 
 
@@ -168,7 +172,7 @@ def _has_zones(result: ExperimentResult) -> bool:
 
 
 def outcome_pages(
-    result: ExperimentResult, sweep_plot: Callable[..., Any] | None = None
+    result: ExperimentResult, sweep_plot: Callable[..., Any] | None = None, lang: str = "en"
 ) -> list[tuple[str, Callable[[Figure], None]]]:
     """The savings, zone and refusal pages of an experiment report.
 
@@ -179,6 +183,8 @@ def outcome_pages(
     sweep_plot
         For sweeps, the function drawing a figure against a lever
         (:func:`sim.reporting.experiment_report.plot_sweep`).
+    lang
+        ``en`` or ``zh``: titles, labels and amounts (bn or 亿元).
 
     Returns
     -------
@@ -193,39 +199,45 @@ def outcome_pages(
             def draw(fig: Figure) -> None:
                 axes = fig.subplots(2, 3).ravel()
                 for ax, key in zip(axes, keys, strict=False):
-                    sweep_plot(ax, result, key, lever)
-                    ax.set_title(label(key), fontsize=10)
+                    sweep_plot(ax, result, key, lever, lang=lang)
+                    ax.set_title(short_label(key, lang), fontsize=10)
                 for ax in axes[len(keys) :]:
                     ax.set_axis_off()
-                fig.suptitle(f"{title} against {lever}: mean and 5-95 % over replications")
+                fig.suptitle(tr("out.grid_suptitle", lang, title=tr(title, lang), lever=lever))
 
             return draw
 
-        pages.append(("savings", grid(_savings_keys(result), "Savings of firms by category")))
+        # a figure the sweep's point table does not summarise has no band to draw
+        summarised = set(result.points().columns)
+        keys = [k for k in _savings_keys(result) if f"{k}_p05" in summarised]
+        pages.append(("savings", grid(keys, "out.savings")))
         if _has_zones(result):
-            pages.append(("zones", grid(["zone_budgets_exhausted_n"], "Zone budgets exhausted")))
-        pages.append(("refusals", grid(REFUSAL_KEYS, "Refused applications by reason")))
+            pages.append(("zones", grid(["zone_budgets_exhausted_n"], "out.zones")))
+        pages.append(("refusals", grid(REFUSAL_KEYS, "out.refusals")))
         return pages
 
     def savings(fig: Figure) -> None:
         ax = fig.subplots()
-        plot_band_bars(ax, result, _savings_keys(result), scale=1e9, unit=f"bn {cur}")
-        ax.set_title("Savings of firms by category: mean and 5-95 % over replications")
+        big = 1e8 if lang == "zh" else 1e9
+        unit = tr("unit.bn", lang, cur=cur)
+        plot_band_bars(ax, result, _savings_keys(result), scale=big, unit=unit, lang=lang)
+        ax.set_title(tr("out.savings_title", lang))
 
     def zones(fig: Figure) -> None:
         ax1, ax2 = fig.subplots(2, 1)
         if not result.series.empty:
-            plot_zone_share(ax1, result)
-            ax1.set_title("Share of zone budgets exhausted over time: median and 5-95 % band")
+            plot_zone_share(ax1, result, lang)
+            ax1.set_title(tr("out.zone_share_title", lang))
         else:
             ax1.set_axis_off()
-        plot_band_bars(ax2, result, ["zone_budgets_exhausted_n"], unit="zone budgets")
-        ax2.set_title("Zone budgets exhausted by the end: mean and 5-95 % over replications")
+        unit = tr("out.zone_unit", lang)
+        plot_band_bars(ax2, result, ["zone_budgets_exhausted_n"], unit=unit, lang=lang)
+        ax2.set_title(tr("out.zone_end_title", lang))
 
     def refusals(fig: Figure) -> None:
         ax = fig.subplots()
-        plot_band_bars(ax, result, REFUSAL_KEYS, unit="refused applications")
-        ax.set_title("Refused applications by reason: mean and 5-95 % over replications")
+        plot_band_bars(ax, result, REFUSAL_KEYS, unit=tr("out.refusal_unit", lang), lang=lang)
+        ax.set_title(tr("out.refusals_title", lang))
 
     pages.append(("savings", savings))
     if _has_zones(result):

@@ -13,25 +13,25 @@ mean (sweeps).
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ..experiments.precision import band_warning
 from ..experiments.result import HEADLINE_KEYS, ExperimentResult, _present_quotas
 from .axes import date_axis, warning_note
+from .experiment_covers import _compare_cover, _replicate_cover, _sweep_cover
 from .experiment_pages import outcome_pages
-from .formatting import format_money
-from .labels import FIGURE_LABELS
-from .labels import label as _words
-from .pages import style_table, write_pages
+from .fonts import report_rc
+from .formatting import _lever_scale, format_difference, format_lever, format_value
+from .i18n import FIGURE_LABELS, MESSAGES, band_caution, check_lang, figure_label, short_label, tr
+from .pages import write_pages
 
 __all__ = [
     "write_experiment_report",
@@ -45,19 +45,12 @@ __all__ = [
     "METRIC_LABELS",
 ]
 
-#: Human names of the headline figures used in tables and axes (see :mod:`.labels`).
-METRIC_LABELS = FIGURE_LABELS
+#: English names of the headline figures used in tables and axes (see
+#: :data:`sim.reporting.i18n.FIGURE_LABELS` for every language).
+METRIC_LABELS = FIGURE_LABELS["en"]
 
-_SERIES_LABELS = {
-    "applications_cum": "Applications (cumulative)",
-    "approved_cum": "Approved applications (cumulative)",
-    "disbursed_cum": "Disbursed (cumulative)",
-    "guaranteed_cum": "Guaranteed (cumulative)",
-    "pool_remaining": "Loan pool remaining",
-    "credit_sub_quota_remaining": "Credit-loan sub-quota remaining",
-    "guarantee_remaining": "Guarantee capacity remaining",
-    "zone_budgets_exhausted_n": "Zone budgets exhausted",
-}
+#: Amounts on axes: bn in English, 亿 (1e8) in Chinese.
+_BIG = {"en": 1e9, "zh": 1e8}
 
 _COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2"]
 
@@ -72,54 +65,20 @@ _SWEEP_METRICS = (
 )
 
 
-def _label(metric: str) -> str:
-    return METRIC_LABELS.get(metric) or _words(metric)
+def _label(metric: str, lang: str = "en") -> str:
+    return figure_label(metric, lang)
 
 
-def format_value(metric: str, x: Any, currency: str = "") -> str:
-    """Format a figure by its kind: money, share (%), day, or count.
-
-    Parameters
-    ----------
-    metric
-        The figure's key (its suffix decides the kind: ``_amount``, ``_rate``/``_share``,
-        ``_day``, else a count).
-    x
-        The value (``None``/NaN gives ``n/a``).
-    currency
-        Currency code appended to money.
-
-    Returns
-    -------
-    str
-    """
-    if x is None or (isinstance(x, float) and np.isnan(x)):
-        return "n/a"
-    if metric.endswith("_amount"):
-        return format_money(x, currency)
-    if metric.endswith(("_rate", "_share")):
-        return f"{100 * x:.1f} %"
-    if metric.endswith("_day"):
-        return f"day {x:,.0f}"
-    return f"{x:,.0f}" if abs(x) >= 100 or x == int(x) else f"{x:,.2f}"
+def _series_label(name: str, lang: str) -> str:
+    key = f"series.{name}"
+    return tr(key, lang) if key in MESSAGES["en"] else name
 
 
-def format_difference(metric: str, x: Any, currency: str = "") -> str:
-    """Like :func:`format_value`, with a sign; shares in percentage points, days as days."""
-    if x is None or (isinstance(x, float) and np.isnan(x)):
-        return "n/a"
-    sign = "+" if x > 0 else ("-" if x < 0 else "±")
-    if metric.endswith(("_rate", "_share")):
-        return f"{sign}{abs(100 * x):.2f} pp"
-    if metric.endswith("_day"):
-        return f"{sign}{abs(x):,.1f} days"
-    return sign + format_value(metric, abs(x), currency)
-
-
-def _series_scale(name: str) -> tuple[float, str]:
+def _series_scale(name: str, lang: str = "en") -> float | None:
+    """Divisor of an amount series (``None``: a count)."""
     if name.endswith(("_cum", "_remaining")) and name not in ("approved_cum", "applications_cum"):
-        return 1e9, "bn "
-    return 1.0, ""
+        return _BIG[lang]
+    return None
 
 
 def _dates(result: ExperimentResult, days: Sequence[int] | np.ndarray) -> pd.DatetimeIndex:
@@ -138,6 +97,7 @@ def plot_fan(
     point: int = 0,
     label: str | None = None,
     color: str | None = None,
+    lang: str = "en",
 ) -> list[Artist]:
     """Fan chart of a daily series: median over replications and its 5-95 % band.
 
@@ -154,26 +114,29 @@ def plot_fan(
         with another point to overlay it.
     label, color
         Legend label (default the series' name) and colour.
+    lang
+        ``en`` or ``zh``: words, amounts (bn or 亿元) and dates.
 
     Returns
     -------
     list of matplotlib.artist.Artist
     """
     fan = result.fan(name, point)
-    div, unit = _series_scale(name)
+    big = _series_scale(name, lang)
+    div = big or 1.0
     dates = pd.DatetimeIndex(fan["date"])
-    lab = label or _SERIES_LABELS.get(name, name)
+    lab = label or _series_label(name, lang)
     (line,) = ax.plot(dates, fan["median"] / div, lw=1.8, color=color, label=lab)
     band = ax.fill_between(
         dates, fan["p05"] / div, fan["p95"] / div, color=line.get_color(), alpha=0.25, lw=0
     )
-    ax.set_ylabel(f"{unit}{result.scenario.currency}" if unit else "count")
+    ax.set_ylabel(tr("unit.bn", lang, cur=result.scenario.currency) if big else tr("x.count", lang))
     if not (fan["p05"] < 0).any():  # amounts and counts from zero, with room at the top
         top = ax.get_ylim()[1]
         ax.set_ylim(0, top * 1.04 if top > 0 else 1)
     ax.grid(alpha=0.3)
-    date_axis(ax)
-    warning_note(ax, band_warning(int((result.runs["point"] == point).sum())))
+    date_axis(ax, lang)
+    warning_note(ax, band_caution(int((result.runs["point"] == point).sum()), lang))
     return [band, line]
 
 
@@ -184,6 +147,7 @@ def plot_exhaustion_probability(
     point: int = 0,
     linestyle: str = "-",
     suffix: str = "",
+    lang: str = "en",
 ) -> list[Artist]:
     """Probability that each quota has run out by each date (share of replications).
 
@@ -197,6 +161,8 @@ def plot_exhaustion_probability(
         Which point (0 = the single scenario, or the base of a comparison).
     linestyle, suffix
         Line style and a legend suffix, to overlay several points.
+    lang
+        ``en`` or ``zh``.
 
     Returns
     -------
@@ -213,16 +179,20 @@ def plot_exhaustion_probability(
             ls=linestyle,
             color=_COLOURS[k % len(_COLOURS)],
             drawstyle="steps-post",
-            label=f"{label}{suffix} ({100 * prob[label].iloc[-1]:.0f} % by the end)",
+            label=tr(
+                "exh.legend",
+                lang,
+                label=short_label(label, lang),
+                suffix=suffix,
+                pct=f"{100 * prob[label].iloc[-1]:.0f}",
+            ),
         )
     ax.set_ylim(-3, 103)
-    ax.set_ylabel("probability exhausted by date, %")
-    warning_note(ax, band_warning(len(result._runs_of(point)), "probability"))
-    ax.set_title(
-        f"Probability that each quota has run out ({len(result._runs_of(point))} replications)"
-    )
+    ax.set_ylabel(tr("exh.ylabel", lang))
+    warning_note(ax, band_caution(len(result._runs_of(point)), lang, "probability"))
+    ax.set_title(tr("exh.title", lang, n=len(result._runs_of(point))))
     ax.grid(alpha=0.3)
-    date_axis(ax)
+    date_axis(ax, lang)
     ax.legend(fontsize=8, loc="upper left")
     return artists
 
@@ -232,6 +202,7 @@ def plot_sweep(
     result: ExperimentResult,
     metric: str,
     lever: str | None = None,
+    lang: str = "en",
 ) -> list[Artist]:
     """A headline figure against a lever: mean over replications with its 5-95 % band.
 
@@ -248,6 +219,8 @@ def plot_sweep(
         A numeric summary key, e.g. ``"guaranteed_amount"``.
     lever
         The lever on the x axis (default the first).
+    lang
+        ``en`` or ``zh``: words and amounts (bn or 亿元).
 
     Returns
     -------
@@ -257,10 +230,11 @@ def plot_sweep(
     pts = result.points()
     cols = [f"{metric}_mean", f"{metric}_p05", f"{metric}_p95"]
     div = (
-        1e9 if metric.endswith("_amount") else (0.01 if metric.endswith(("_rate", "_share")) else 1)
+        _BIG[lang]
+        if metric.endswith("_amount")
+        else (0.01 if metric.endswith(("_rate", "_share")) else 1)
     )
-    xmax = pts[lever].abs().max()
-    xdiv, xunit = (1e9, " (bn)") if xmax >= 1e9 else ((1e6, " (m)") if xmax >= 1e6 else (1, ""))
+    xdiv, xunit = _lever_scale(pts[lever].abs().max(), lang)
     others = [lv for lv in result.levers if lv != lever]
     artists: list[Artist] = []
     if result.meta.get("design") == "grid":
@@ -272,7 +246,9 @@ def plot_sweep(
             lab = None
             if others:
                 vals = key if isinstance(key, tuple) else (key,)
-                lab = ", ".join(f"{o}={format_lever(v)}" for o, v in zip(others, vals, strict=True))
+                lab = ", ".join(
+                    f"{o}={format_lever(v, lang)}" for o, v in zip(others, vals, strict=True)
+                )
             artists.append(
                 ax.fill_between(x, g[cols[1]] / div, g[cols[2]] / div, color=c, alpha=0.2, lw=0)
             )
@@ -287,33 +263,25 @@ def plot_sweep(
         eb = ax.errorbar(x, m, yerr=[lo, hi], fmt="o", ms=3, lw=0.8, capsize=2)
         artists.append(eb)
     unit = (
-        f"bn {result.scenario.currency}"
+        tr("unit.bn", lang, cur=result.scenario.currency)
         if metric.endswith("_amount")
         else ("%" if metric.endswith(("_rate", "_share")) else "")
     )
-    ax.set_title(_label(metric), fontsize=10)
+    ax.set_title(_label(metric, lang), fontsize=10)
     ax.set_xlabel(lever + xunit)
     if unit:
         ax.set_ylabel(unit)
     ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))  # amounts from zero
     ax.grid(alpha=0.3)
-    warning_note(ax, band_warning(result.replications))
+    warning_note(ax, band_caution(result.replications, lang))
     return artists
-
-
-def format_lever(v: Any) -> str:
-    """A lever value in short form: money-sized numbers as ``30 m``, others as they are."""
-    if isinstance(v, float | int) and abs(v) >= 1e3:
-        return format_money(v)
-    if isinstance(v, float):
-        return f"{v:.4g}"
-    return str(v)
 
 
 def plot_differences(
     ax: Axes,
     result: ExperimentResult,
     metrics: Sequence[str] | None = None,
+    lang: str = "en",
 ) -> list[Artist]:
     """Relative change of each figure from the base, per variant (forest plot).
 
@@ -329,6 +297,8 @@ def plot_differences(
         A comparison.
     metrics
         Figures to show (default the headline figures that are not days).
+    lang
+        ``en`` or ``zh``.
 
     Returns
     -------
@@ -354,14 +324,10 @@ def plot_differences(
         )
         artists += ax.plot(rel, y, "o", color=c, ms=4, label=str(v))
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_yticks(np.arange(n), [_label(m) for m in metrics], fontsize=8)
+    ax.set_yticks(np.arange(n), [_label(m, lang) for m in metrics], fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel(f"difference from {result.meta.get('base', 'base')}, % of base mean")
-    ax.set_title(
-        "Change from the base: mean paired difference (dot), 90 % t interval of the mean "
-        "(thick), 5-95 % of paired differences (thin)",
-        fontsize=9,
-    )
+    ax.set_xlabel(tr("diff.xlabel", lang, base=result.meta.get("base", "base")))
+    ax.set_title(tr("diff.title", lang), fontsize=9)
     ax.grid(alpha=0.3, axis="x")
     ax.legend(fontsize=8, loc="lower right")
     return artists
@@ -370,152 +336,21 @@ def plot_differences(
 # ------------------------------------------------------------------------- pages
 
 
-def _table_page(
-    fig: Figure, title: str, lines: list[str], header: list[str], rows: list[list[str]]
-) -> None:
-    fig.text(0.06, 0.95, title, fontsize=17, weight="bold", va="top")
-    fig.text(0.06, 0.90, "\n".join(lines), fontsize=9, va="top")
-    ax = fig.add_axes((0.04, 0.03, 0.92, 0.70))
-    ax.set_axis_off()
-    widths = [0.34] + [0.66 / (len(header) - 1)] * (len(header) - 1)
-    table = ax.table(
-        cellText=rows, colLabels=header, colWidths=widths, loc="upper center", cellLoc="left"
-    )
-    style_table(table, fontsize=8 if len(header) <= 4 else 7, row_scale=1.3)
-
-
-def _intro(result: ExperimentResult) -> list[str]:
-    sc = result.scenario
-    end = pd.Timestamp(sc.horizon.start_date) + pd.Timedelta(days=sc.horizon.days - 1)
-    lines = textwrap.wrap(sc.description or "", 130)
-    lines += [""]
-    lines += textwrap.wrap(
-        f"Horizon {sc.horizon.start_date:%Y-%m-%d} to {end:%Y-%m-%d} ({sc.horizon.days} days); "
-        f"currency {sc.currency}; {result.replications} replications per scenario on child seeds "
-        f"SeedSequence({result.seed}).spawn(R) (replication i shares its seed everywhere).",
-        130,
-    )
-    lines += [
-        "Intervals: 5th-95th percentiles over replications (linear interpolation).",
-    ]
-    if sc.population.scale != 1:
-        lines.append(f"SCALED: counts and amounts are scaled x{sc.population.scale:g}.")
-    return lines
-
-
-def _replicate_cover(fig: Figure, result: ExperimentResult) -> None:
-    s = result.summary_dict()
-    cur = result.scenario.currency
-    keys = [*HEADLINE_KEYS]
-    for extra in (
-        "pool_exhausted_day",
-        "first_bank_quota_exhausted_day",
-        "credit_sub_quota_exhausted_day",
-    ):
-        if extra not in keys:
-            keys.append(extra)
-    rows = []
-    for k in keys:
-        if k.endswith("_day"):
-            share = s[k[: -len("_day")] + "_share"]
-            mid = f"ran out in {100 * share:.0f} %" + (
-                f" (mean day {s[k]:,.0f})" if s[k] is not None else ""
-            )
-            rows.append(
-                [
-                    _label(k).replace(" (day)", ""),
-                    mid,
-                    format_value(k, s[f"{k}_p05"]),
-                    format_value(k, s[f"{k}_p95"]),
-                ]
-            )
-        else:
-            rows.append(
-                [
-                    _label(k),
-                    format_value(k, s[k], cur),
-                    format_value(k, s[f"{k}_p05"], cur),
-                    format_value(k, s[f"{k}_p95"], cur),
-                ]
-            )
-    _table_page(
-        fig,
-        f"smesim replications: {result.scenario.name}",
-        _intro(result)
-        + [
-            "Day figures: share of replications in which the account ran out; mean and band over those."
-        ],
-        ["Headline figure", "Mean", "5th percentile", "95th percentile"],
-        rows,
-    )
-
-
-def _compare_cover(fig: Figure, result: ExperimentResult) -> None:
-    d = result.differences(HEADLINE_KEYS)
-    cur = result.scenario.currency
-    variants = list(dict.fromkeys(d["variant"]))
-    header = ["Headline figure", f"{result.meta.get('base')} (base)"]
-    for v in variants:
-        header += [f"{v}: change (90 % t CI)"]
-    rows = []
-    for m in HEADLINE_KEYS:
-        sub = d[d["metric"] == m].set_index("variant")
-        row = [_label(m), format_value(m, sub["base_mean"].iloc[0], cur)]
-        for v in variants:
-            r = sub.loc[v]
-            row.append(
-                f"{format_difference(m, r['diff_mean'], cur)} "
-                f"[{format_difference(m, r['ci_low'], cur)}, {format_difference(m, r['ci_high'], cur)}]"
-            )
-        rows.append(row)
-    _table_page(
-        fig,
-        f"smesim comparison: {', '.join(variants)} vs {result.meta.get('base')}",
-        _intro(result)
-        + textwrap.wrap(
-            "Changes are means of paired differences (variant minus base, replication by "
-            "replication, common random numbers) with a 90 % Student-t confidence interval "
-            "of the mean; comparison.csv also gives the 5-95 % range of the paired differences.",
-            130,
-        ),
-        header,
-        rows,
-    )
-
-
-def _sweep_cover(fig: Figure, result: ExperimentResult) -> None:
-    pts = result.points()
-    cur = result.scenario.currency
-    show = ["approved_n", "disbursed_amount", "guaranteed_amount", "fiscal_cost_amount"]
-    header = ["Point", *[_label(m) + " (mean)" for m in show]]
-    rows = []
-    for _, r in pts.head(28).iterrows():
-        key = ", ".join(f"{lv}={format_lever(r[lv])}" for lv in result.levers)
-        rows.append([key, *[format_value(m, r[f"{m}_mean"], cur) for m in show]])
-    design = result.meta.get("design")
-    lines = _intro(result) + [
-        f"Design: {'grid (cartesian product)' if design == 'grid' else 'Latin hypercube sample' if design == 'lhs' else design}, "
-        f"{len(pts)} points x {result.replications} replications; levers: {', '.join(result.levers)}.",
-        "Every point runs the same replication seeds (common random numbers)."
-        + (" First 28 points shown; see tables/points.csv." if len(pts) > 28 else ""),
-    ]
-    _table_page(fig, f"smesim sweep: {result.scenario.name}", lines, header, rows)
-
-
-def _pages(result: ExperimentResult) -> list[tuple[str, Any]]:
+def _pages(result: ExperimentResult, lang: str = "en") -> list[tuple[str, Any]]:
     pages: list[tuple[str, Any]] = []
     has_series = not result.series.empty
+    band = tr("x.mean_band", lang)
     if result.kind == "replicate":
-        pages.append(("cover", lambda fig: _replicate_cover(fig, result)))
+        pages.append(("cover", lambda fig: _replicate_cover(fig, result, lang)))
         if has_series:
 
             def uptake(fig: Figure) -> None:
                 ax1, ax2 = fig.subplots(2, 1)
-                plot_fan(ax1, result, "approved_cum")
-                ax1.set_title("Uptake: approved applications (cumulative), median and 5-95 % band")
-                plot_fan(ax2, result, "disbursed_cum")
-                plot_fan(ax2, result, "guaranteed_cum")
-                ax2.set_title("Disbursed and guaranteed (cumulative), median and 5-95 % band")
+                plot_fan(ax1, result, "approved_cum", lang=lang)
+                ax1.set_title(tr("page.uptake", lang))
+                plot_fan(ax2, result, "disbursed_cum", lang=lang)
+                plot_fan(ax2, result, "guaranteed_cum", lang=lang)
+                ax2.set_title(tr("page.disbursed", lang))
                 ax2.legend(fontsize=8, loc="upper left")
 
             def quotas(fig: Figure) -> None:
@@ -530,17 +365,22 @@ def _pages(result: ExperimentResult) -> list[tuple[str, Any]]:
                     ],
                     strict=True,
                 ):
-                    plot_fan(ax, result, name)
-                    ax.set_title(_SERIES_LABELS[name] + " (median, 5-95 %)", fontsize=10)
+                    plot_fan(ax, result, name, lang=lang)
+                    ax.set_title(f"{_series_label(name, lang)}{band}", fontsize=10)
 
             pages += [("uptake", uptake), ("quotas", quotas)]
         pages.append(
-            ("exhaustion", lambda fig: plot_exhaustion_probability(fig.subplots(1, 1), result))
+            (
+                "exhaustion",
+                lambda fig: plot_exhaustion_probability(fig.subplots(1, 1), result, lang=lang),
+            )
         )
-        pages += outcome_pages(result)
+        pages += outcome_pages(result, lang=lang)
     elif result.kind == "compare":
-        pages.append(("cover", lambda fig: _compare_cover(fig, result)))
-        pages.append(("differences", lambda fig: plot_differences(fig.subplots(1, 1), result)))
+        pages.append(("cover", lambda fig: _compare_cover(fig, result, lang)))
+        pages.append(
+            ("differences", lambda fig: plot_differences(fig.subplots(1, 1), result, lang=lang))
+        )
         table = result.point_table()
         if has_series:
 
@@ -559,8 +399,9 @@ def _pages(result: ExperimentResult) -> list[tuple[str, Any]]:
                             point=int(r["point"]),
                             label=str(r["variant"]),
                             color=_COLOURS[k % len(_COLOURS)],
+                            lang=lang,
                         )
-                    ax.set_title(_SERIES_LABELS[name] + " (median, 5-95 %)", fontsize=10)
+                    ax.set_title(f"{_series_label(name, lang)}{band}", fontsize=10)
                     ax.legend(fontsize=7, loc="best")
 
             pages.append(("fans", fans))
@@ -568,30 +409,28 @@ def _pages(result: ExperimentResult) -> list[tuple[str, Any]]:
         def exhaustion(fig: Figure) -> None:
             axes = fig.subplots(len(table), 1, squeeze=False).ravel()
             for ax, (_, r) in zip(axes, table.iterrows(), strict=True):
-                plot_exhaustion_probability(ax, result, point=int(r["point"]))
-                ax.set_title(
-                    f"{r['variant']}: probability that each quota has run out", fontsize=10
-                )
+                plot_exhaustion_probability(ax, result, point=int(r["point"]), lang=lang)
+                ax.set_title(tr("exh.variant_title", lang, variant=r["variant"]), fontsize=10)
 
         pages.append(("exhaustion", exhaustion))
-        pages += outcome_pages(result)
+        pages += outcome_pages(result, lang=lang)
     else:
-        pages.append(("cover", lambda fig: _sweep_cover(fig, result)))
+        pages.append(("cover", lambda fig: _sweep_cover(fig, result, lang)))
         for j, lever in enumerate(result.levers):
 
             def lever_page(fig: Figure, lever: str = lever) -> None:
                 axes = fig.subplots(2, 3).ravel()
                 for ax, m in zip(axes, _SWEEP_METRICS, strict=True):
-                    plot_sweep(ax, result, m, lever)
-                fig.suptitle(f"Headline figures against {lever}: mean and 5-95 % over replications")
+                    plot_sweep(ax, result, m, lever, lang=lang)
+                fig.suptitle(tr("swp.suptitle", lang, lever=lever))
 
             pages.append((f"sweep_{j + 1}", lever_page))
-        pages += outcome_pages(result, plot_sweep)
+        pages += outcome_pages(result, plot_sweep, lang=lang)
     return pages
 
 
 def write_experiment_report(
-    result: ExperimentResult, folder: str | Path, *, dpi: int = 110
+    result: ExperimentResult, folder: str | Path, *, dpi: int = 110, lang: str = "en"
 ) -> list[Path]:
     """Write ``report.pdf`` and ``figures/<page>.png`` for an experiment into ``folder``.
 
@@ -603,10 +442,23 @@ def write_experiment_report(
         Output folder (created if needed).
     dpi
         Resolution of the PNG files.
+    lang
+        ``en`` or ``zh``: the language of every title, label, legend and table.
 
     Returns
     -------
     list of pathlib.Path
         The files written, the PDF first.
+
+    Raises
+    ------
+    ValueError
+        For an unknown language.
+    sim.errors.ReportError
+        For ``zh`` without a CJK font installed.
     """
-    return write_pages(_pages(result), folder, dpi=dpi)
+    check_lang(lang)
+    sc = result.scenario
+    names = (sc.name, sc.description or "", *map(str, result.meta.get("variants", [])))
+    with matplotlib.rc_context(report_rc(lang, names)):
+        return write_pages(_pages(result, lang), folder, dpi=dpi)

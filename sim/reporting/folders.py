@@ -169,6 +169,7 @@ def write_experiment(
     started: float | None = None,
     command: str = "",
     critical: Critical = nullcontext,
+    lang: str | None = None,
 ) -> Path:
     """Write an experiment's output folder (replications, comparison or sweep).
 
@@ -194,6 +195,8 @@ def write_experiment(
         The command line, recorded in the manifest and the folder's lock.
     critical : callable returning a context manager
         Wraps the folder's creation and final move.
+    lang : {"en", "zh"}, optional
+        Language of the report (default: the scenario's ``language``, else English).
 
     Returns
     -------
@@ -211,6 +214,7 @@ def write_experiment(
             manifest=manifest,
             started=started,
             command=command,
+            lang=lang or result.scenario.language or "en",
         )
     return Path(folder)
 
@@ -225,8 +229,12 @@ def write_experiment_files(
     manifest: Mapping[str, Any] | None = None,
     started: float | None = None,
     command: str = "",
+    lang: str = "en",
 ) -> None:
-    """Write an experiment's files into an output folder being built (see :func:`write_experiment`)."""
+    """Write an experiment's files into an output folder being built (see :func:`write_experiment`).
+
+    ``lang`` is the language of the report (``en`` or ``zh``).
+    """
     _check_format(fmt)
     t0 = time.perf_counter()
     result.write_tables(build.tmp / "tables", fmt=fmt)
@@ -237,7 +245,7 @@ def write_experiment_files(
     if report:
         from .experiment_report import write_experiment_report
 
-        write_experiment_report(result, build.tmp)
+        write_experiment_report(result, build.tmp, lang=lang)
     t2 = time.perf_counter()
     extra = dict(manifest or {})
     timings = {**extra.pop("timings_s", {}), "write_tables": t1 - t0, "report": t2 - t1}

@@ -53,12 +53,23 @@ def _find_cjk_font() -> str | None:
         path = Path(next(iter(spec.submodule_search_locations)), *_PACKAGED[1:])
         if path.is_file():
             font_manager.fontManager.addfont(str(path))
+            _bold_alias(font_manager.fontManager, str(path))
             return font_manager.FontProperties(fname=str(path)).get_name()
     installed = {f.name for f in font_manager.fontManager.ttflist}
     for family in _SYSTEM_FAMILIES:
         if family in installed:
             return family
     return None
+
+
+def _bold_alias(manager: Any, path: str) -> None:
+    """Let bold text (table headers, titles) use the regular face of a font that has no
+    bold one, without matplotlib's "Failed to find font weight bold" warning."""
+    import dataclasses
+
+    entries = [e for e in manager.ttflist if e.fname == path]
+    if entries and not any(e.weight == 700 for e in entries):
+        manager.ttflist.append(dataclasses.replace(entries[0], weight=700))
 
 
 def cjk_font(required: bool = True) -> str | None:

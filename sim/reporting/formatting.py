@@ -1,13 +1,18 @@
 """Formatting of amounts and counts for reports and terminal summaries (no matplotlib).
 
-Public names: :func:`format_money`, :func:`format_count`.
+Public names: :func:`format_money`, :func:`format_count`, :func:`format_value`,
+:func:`format_difference`, :func:`format_lever`.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-__all__ = ["format_count", "format_money"]
+from .i18n import tr
+
+__all__ = ["format_count", "format_difference", "format_lever", "format_money", "format_value"]
 
 
 def format_money(x: float | None, currency: str = "", lang: str = "en") -> str:
@@ -55,3 +60,66 @@ def _money_zh(x: float) -> str:
 def format_count(x: float | None) -> str:
     """A count with thousands separators, ``n/a`` when missing."""
     return "n/a" if x is None else f"{x:,.0f}"
+
+
+def format_value(metric: str, x: Any, currency: str = "", lang: str = "en") -> str:
+    """Format a figure by its kind: money, share (%), day, or count.
+
+    Parameters
+    ----------
+    metric
+        The figure's key (its suffix decides the kind: ``_amount``, ``_rate``/``_share``,
+        ``_day``, else a count).
+    x
+        The value (``None``/NaN gives ``n/a``).
+    currency
+        Currency code appended to money.
+    lang
+        ``en`` or ``zh`` (money in 万元/亿元, days as 第N天).
+
+    Returns
+    -------
+    str
+    """
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return tr("na", lang)
+    if metric.endswith("_amount"):
+        return format_money(x, currency, lang)
+    if metric.endswith(("_rate", "_share")):
+        return tr("x.pct", lang, v=f"{100 * x:.1f}")
+    if metric.endswith("_day"):
+        return tr("day", lang, d=f"{x:,.0f}")
+    return f"{x:,.0f}" if abs(x) >= 100 or x == int(x) else f"{x:,.2f}"
+
+
+def format_difference(metric: str, x: Any, currency: str = "", lang: str = "en") -> str:
+    """Like :func:`format_value`, with a sign; shares in percentage points, days as days."""
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return tr("na", lang)
+    sign = "+" if x > 0 else ("-" if x < 0 else "±")
+    if metric.endswith(("_rate", "_share")):
+        return sign + tr("x.pp", lang, v=f"{abs(100 * x):.2f}")
+    if metric.endswith("_day"):
+        return sign + tr("x.days", lang, v=f"{abs(x):,.1f}")
+    return sign + format_value(metric, abs(x), currency, lang)
+
+
+def _lever_scale(top: float, lang: str = "en") -> tuple[float, str]:
+    """Divisor and axis suffix of lever values of size ``top``: bn/m, or 亿/万 in Chinese."""
+    if lang == "zh":
+        steps = ((1e12, "x.lever_tn"), (1e8, "x.lever_bn"), (1e4, "x.lever_m"))
+    else:
+        steps = ((1e9, "x.lever_bn"), (1e6, "x.lever_m"))
+    for div, key in steps:
+        if top >= div:
+            return div, tr(key, lang)
+    return 1.0, ""
+
+
+def format_lever(v: Any, lang: str = "en") -> str:
+    """A lever value in short form: money-sized numbers as ``30 m`` (``3000万元``), others as they are."""
+    if isinstance(v, float | int) and abs(v) >= 1e3:
+        return format_money(v, lang=lang)
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    return str(v)

@@ -1,17 +1,44 @@
 """Message catalogue of run reports and terminal summaries, in English and Chinese.
 
-Public names: :data:`LANGUAGES`, :data:`MESSAGES`, :data:`CODE_LABELS`, :func:`tr`,
-:func:`code_label`, :func:`check_lang`.
+Public names: :data:`LANGUAGES`, :data:`MESSAGES`, :data:`CODE_LABELS`,
+:data:`FIGURE_LABELS`, :data:`SHORT_LABELS`, :func:`tr`, :func:`code_label`,
+:func:`figure_label`, :func:`short_label`, :func:`check_lang`, :func:`band_caution`,
+:func:`morris_caution`, :func:`probability_caution`.
 
 Every text a reader sees (page titles, axis labels, legends, table headers, units,
 summary lines) is looked up here by message id; a message is a :meth:`str.format`
 template. Codes of the model shown to readers (``refused_firm_limit``, ``relief_water``,
-``credit_sub_quota``, ...) are turned into words by :func:`code_label`.
+``credit_sub_quota``, ...) are turned into words by :func:`code_label`, summary figures
+(``pool_exhausted_day``) by :func:`figure_label` and :func:`short_label`. The messages of
+experiment and analysis reports are kept in their own block, :mod:`.i18n_analyses`, and
+merged here: one catalogue.
 """
 
 from __future__ import annotations
 
-__all__ = ["CODE_LABELS", "LANGUAGES", "MESSAGES", "check_lang", "code_label", "tr"]
+from ..experiments.precision import (
+    MIN_BAND_REPLICATIONS,
+    MIN_MORRIS_TRAJECTORIES,
+    MIN_PROBABILITY_REPLICATIONS,
+)
+from .i18n_analyses import EXPERIMENT_MESSAGES
+from .i18n_figures import FIGURE_LABELS, SHORT_LABELS
+
+__all__ = [
+    "CODE_LABELS",
+    "FIGURE_LABELS",
+    "LANGUAGES",
+    "MESSAGES",
+    "SHORT_LABELS",
+    "band_caution",
+    "check_lang",
+    "code_label",
+    "figure_label",
+    "morris_caution",
+    "probability_caution",
+    "short_label",
+    "tr",
+]
 
 LANGUAGES: tuple[str, ...] = ("en", "zh")
 
@@ -438,3 +465,74 @@ def code_label(code: str, lang: str = "en") -> str:
     they are.
     """
     return CODE_LABELS[check_lang(lang)].get(code, code)
+
+
+# the block of experiment and analysis reports (see .i18n_analyses)
+for _lang in LANGUAGES:
+    MESSAGES[_lang].update(EXPERIMENT_MESSAGES[_lang])
+
+
+def short_label(key: str, lang: str = "en") -> str:
+    """Short words for a summary figure or code (bars, small titles, legends).
+
+    Looked up in :data:`SHORT_LABELS`, then :data:`CODE_LABELS`; unknown keys lose their
+    underscores (``a_b`` -> ``a b``).
+    """
+    check_lang(lang)
+    return SHORT_LABELS[lang].get(key) or CODE_LABELS[lang].get(key) or key.replace("_", " ")
+
+
+def figure_label(key: str, lang: str = "en") -> str:
+    """A headline figure's title words (:data:`FIGURE_LABELS`), else :func:`short_label`.
+
+    Parameters
+    ----------
+    key
+        A summary key, e.g. ``"pool_exhausted_day"``.
+    lang
+        ``en`` or ``zh``.
+
+    Returns
+    -------
+    str
+    """
+    check_lang(lang)
+    return FIGURE_LABELS[lang].get(key) or short_label(key, lang)
+
+
+def _plural(n: int, lang: str) -> str:
+    return "" if n == 1 or lang != "en" else "s"
+
+
+def band_caution(replications: int, lang: str = "en", what: str = "band") -> str | None:
+    """:func:`sim.experiments.precision.band_warning` in ``lang`` (``what``: band, probability)."""
+    if replications >= MIN_BAND_REPLICATIONS:
+        return None
+    return tr(
+        "warn.few",
+        lang,
+        what=tr(f"warn.what_{what}", lang),
+        n=replications,
+        s=_plural(replications, lang),
+        min=MIN_BAND_REPLICATIONS,
+    )
+
+
+def morris_caution(trajectories: int, lang: str = "en") -> str | None:
+    """:func:`sim.experiments.precision.morris_warning` in ``lang``."""
+    if trajectories >= MIN_MORRIS_TRAJECTORIES:
+        return None
+    return tr("warn.morris", lang, n=trajectories, min=MIN_MORRIS_TRAJECTORIES)
+
+
+def probability_caution(replications: int, lang: str = "en") -> str | None:
+    """:func:`sim.experiments.precision.probability_warning` in ``lang``."""
+    if replications >= MIN_PROBABILITY_REPLICATIONS:
+        return None
+    return tr(
+        "warn.probability",
+        lang,
+        n=replications,
+        s=_plural(replications, lang),
+        min=MIN_PROBABILITY_REPLICATIONS,
+    )

@@ -10,20 +10,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..analysis.validation import Prediction, series_band
+from .i18n import MESSAGES, tr
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.artist import Artist
     from matplotlib.axes import Axes
 
-_FLOW_LABELS = {
-    "applications_n": "applications (cumulative)",
-    "approved_n": "approved loans (cumulative)",
-    "disbursed_amount": "approved amount (cumulative)",
-    "guaranteed_amount": "guaranteed amount (cumulative)",
-}
 
-
-def plot_prediction(ax: Axes, prediction: Prediction, flow: str) -> list[Artist]:
+def plot_prediction(ax: Axes, prediction: Prediction, flow: str, lang: str = "en") -> list[Artist]:
     """Draw the simulated mean and 5-95 % band of a running total with the observations.
 
     Observations the fit used (``role: fit``) are filled circles; held-out ones
@@ -37,6 +31,8 @@ def plot_prediction(ax: Axes, prediction: Prediction, flow: str) -> list[Artist]
         The output of :func:`sim.analysis.validation.predict`.
     flow
         A flow of the targets file (``approved_n``, ``disbursed_amount``...).
+    lang
+        ``en`` or ``zh``: words and amounts (bn or 亿元).
 
     Returns
     -------
@@ -44,8 +40,8 @@ def plot_prediction(ax: Axes, prediction: Prediction, flow: str) -> list[Artist]
     """
     band = series_band(prediction.runs, flow)
     amount = flow.endswith("_amount")
-    div = 1e9 if amount else 1.0
-    (line,) = ax.plot(band["day"], band["mean"] / div, lw=1.8, label="simulated mean")
+    div = (1e8 if lang == "zh" else 1e9) if amount else 1.0
+    (line,) = ax.plot(band["day"], band["mean"] / div, lw=1.8, label=tr("pred.sim_mean", lang))
     fill = ax.fill_between(
         band["day"],
         band["p05"] / div,
@@ -53,14 +49,14 @@ def plot_prediction(ax: Axes, prediction: Prediction, flow: str) -> list[Artist]
         color=line.get_color(),
         alpha=0.25,
         lw=0,
-        label="simulated 5-95 %",
+        label=tr("pred.sim_band", lang),
     )
     artists: list[Artist] = [line, fill]
     t = prediction.table
     t = t[(t["kind"] == "cumulative") & (t["key"] == flow)]
     for role, marker, face, text in (
-        ("fit", "o", "black", "observed, fitted"),
-        ("predict", "s", "white", "observed, held out"),
+        ("fit", "o", "black", tr("pred.fitted", lang)),
+        ("predict", "s", "white", tr("pred.held", lang)),
     ):
         rows = t[t["role"] == role]
         if len(rows):
@@ -76,9 +72,12 @@ def plot_prediction(ax: Axes, prediction: Prediction, flow: str) -> list[Artist]
                 )
             )
     cur = prediction.scenario.currency
-    ax.set_ylabel(f"bn {cur}" if amount else "count")
-    ax.set_xlabel(f"day (0 = {prediction.scenario.horizon.start_date.isoformat()})")
-    ax.set_title(_FLOW_LABELS.get(flow, flow))
+    ax.set_ylabel(tr("unit.bn", lang, cur=cur) if amount else tr("x.count", lang))
+    ax.set_xlabel(
+        tr("cal.day_axis", lang, start=prediction.scenario.horizon.start_date.isoformat())
+    )
+    key = f"pred.flow_{flow}"
+    ax.set_title(tr(key, lang) if key in MESSAGES["en"] else flow)
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
     return artists

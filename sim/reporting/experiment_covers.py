@@ -1,0 +1,167 @@
+"""Cover pages of experiment reports: replications, comparisons and sweeps.
+
+Public names: none; :mod:`.experiment_report` puts these pages first.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ..experiments.result import HEADLINE_KEYS, ExperimentResult
+from .fonts import has_cjk
+from .formatting import format_difference, format_lever, format_value
+from .i18n import figure_label, tr
+from .pages import style_table
+
+__all__: list[str] = []
+
+
+def _label(metric: str, lang: str = "en") -> str:
+    return figure_label(metric, lang)
+
+
+def _table_page(
+    fig: Figure, title: str, lines: list[str], header: list[str], rows: list[list[str]]
+) -> None:
+    fig.text(0.06, 0.95, title, fontsize=17, weight="bold", va="top")
+    fig.text(0.06, 0.90, "\n".join(lines), fontsize=9, va="top")
+    ax = fig.add_axes((0.04, 0.03, 0.92, 0.70))
+    ax.set_axis_off()
+    widths = [0.34] + [0.66 / (len(header) - 1)] * (len(header) - 1)
+    table = ax.table(
+        cellText=rows, colLabels=header, colWidths=widths, loc="upper center", cellLoc="left"
+    )
+    style_table(table, fontsize=8 if len(header) <= 4 else 7, row_scale=1.3)
+
+
+def _wrap(text: str, lang: str, width: int = 130) -> list[str]:
+    """Lines of at most ``width`` columns (Chinese characters count twice)."""
+    return textwrap.wrap(text, width // 2 if lang == "zh" else width)
+
+
+def _intro(result: ExperimentResult, lang: str = "en") -> list[str]:
+    sc = result.scenario
+    end = pd.Timestamp(sc.horizon.start_date) + pd.Timedelta(days=sc.horizon.days - 1)
+    lines = _wrap(sc.description or "", "zh" if has_cjk(sc.description or "") else "en")
+    lines += [""]
+    lines += _wrap(
+        tr(
+            "intro.horizon",
+            lang,
+            start=f"{sc.horizon.start_date:%Y-%m-%d}",
+            end=f"{end:%Y-%m-%d}",
+            days=sc.horizon.days,
+            cur=sc.currency,
+            r=result.replications,
+            seed=result.seed,
+        ),
+        lang,
+    )
+    lines += [tr("intro.intervals", lang)]
+    if sc.population.scale != 1:
+        lines.append(tr("intro.scaled", lang, scale=f"{sc.population.scale:g}"))
+    return lines
+
+
+def _replicate_cover(fig: Figure, result: ExperimentResult, lang: str = "en") -> None:
+    s = result.summary_dict()
+    cur = result.scenario.currency
+    keys = [*HEADLINE_KEYS]
+    for extra in (
+        "pool_exhausted_day",
+        "first_bank_quota_exhausted_day",
+        "credit_sub_quota_exhausted_day",
+    ):
+        if extra not in keys:
+            keys.append(extra)
+    rows = []
+    for k in keys:
+        if k.endswith("_day"):
+            share = s[k[: -len("_day")] + "_share"]
+            mid = tr("rep.ran_out", lang, pct=f"{100 * share:.0f}") + (
+                tr("rep.mean_day", lang, d=f"{s[k]:,.0f}") if s[k] is not None else ""
+            )
+            rows.append(
+                [
+                    _label(k, lang).replace(tr("x.day_suffix", lang), ""),
+                    mid,
+                    format_value(k, s[f"{k}_p05"], lang=lang),
+                    format_value(k, s[f"{k}_p95"], lang=lang),
+                ]
+            )
+        else:
+            rows.append(
+                [
+                    _label(k, lang),
+                    format_value(k, s[k], cur, lang),
+                    format_value(k, s[f"{k}_p05"], cur, lang),
+                    format_value(k, s[f"{k}_p95"], cur, lang),
+                ]
+            )
+    _table_page(
+        fig,
+        tr("rep.title", lang, name=result.scenario.name),
+        _intro(result, lang) + [tr("rep.day_note", lang)],
+        [tr(f"rep.col_{c}", lang) for c in ("figure", "mean", "p05", "p95")],
+        rows,
+    )
+
+
+def _compare_cover(fig: Figure, result: ExperimentResult, lang: str = "en") -> None:
+    d = result.differences(HEADLINE_KEYS)
+    cur = result.scenario.currency
+    variants = list(dict.fromkeys(d["variant"]))
+    header = [tr("rep.col_figure", lang), tr("cmp.col_base", lang, base=result.meta.get("base"))]
+    for v in variants:
+        header += [tr("cmp.col_change", lang, variant=v)]
+    rows = []
+    for m in HEADLINE_KEYS:
+        sub = d[d["metric"] == m].set_index("variant")
+        row = [_label(m, lang), format_value(m, sub["base_mean"].iloc[0], cur, lang)]
+        for v in variants:
+            r = sub.loc[v]
+
+            def diff(col: str, m: str = m, r: Any = r) -> str:
+                return format_difference(m, r[col], cur, lang)
+
+            row.append(f"{diff('diff_mean')} [{diff('ci_low')}, {diff('ci_high')}]")
+        rows.append(row)
+    _table_page(
+        fig,
+        tr("cmp.title", lang, variants=", ".join(variants), base=result.meta.get("base")),
+        _intro(result, lang) + _wrap(tr("cmp.note", lang), lang),
+        header,
+        rows,
+    )
+
+
+def _sweep_cover(fig: Figure, result: ExperimentResult, lang: str = "en") -> None:
+    pts = result.points()
+    cur = result.scenario.currency
+    show = ["approved_n", "disbursed_amount", "guaranteed_amount", "fiscal_cost_amount"]
+    header = [
+        tr("swp.col_point", lang),
+        *[tr("swp.col_mean", lang, label=_label(m, lang)) for m in show],
+    ]
+    rows = []
+    for _, r in pts.head(28).iterrows():
+        key = ", ".join(f"{lv}={format_lever(r[lv], lang)}" for lv in result.levers)
+        rows.append([key, *[format_value(m, r[f"{m}_mean"], cur, lang) for m in show]])
+    design = result.meta.get("design")
+    words = {"grid": tr("swp.grid", lang), "lhs": tr("swp.lhs", lang)}
+    lines = _intro(result, lang) + [
+        tr(
+            "swp.design",
+            lang,
+            design=words.get(str(design), str(design)),
+            n=len(pts),
+            r=result.replications,
+            levers=", ".join(result.levers),
+        ),
+        tr("swp.crn", lang) + (tr("swp.first", lang, n=28) if len(pts) > 28 else ""),
+    ]
+    _table_page(fig, tr("swp.title", lang, name=result.scenario.name), lines, header, rows)
