@@ -15,7 +15,7 @@ from sim.analysis.design import _threshold_answer, describe, design
 from sim.analysis.design_targets import DesignError, parse_target
 from sim.analysis.evaluation import parse_range
 
-from .conftest import BASELINE, SMALL, small_scenario
+from .conftest import HARD_CAPS, SMALL, small_scenario
 
 # four months of 600 firms drawing on one shared pool: a pool of a few bn runs out
 TINY_POOL = [
@@ -166,7 +166,7 @@ def test_design_command_writes_report_and_prints_the_check(tmp_path):
     out = tmp_path / "d"
     r = CliRunner().invoke(
         app,
-        ["design", str(BASELINE), *_sets(), "--lever", "loan_pool.total=0.2bn:6bn",
+        ["design", str(HARD_CAPS), *_sets(), "--lever", "loan_pool.total=0.2bn:6bn",
          "--target", "P(pool_exhausted_day <= 119) <= 0.5", "-r", "2", "--tol", "0.05",
          "-p", "1", "--out", str(out)],
     )  # fmt: skip
@@ -192,7 +192,7 @@ def test_design_command_writes_report_and_prints_the_check(tmp_path):
 )  # fmt: skip
 def test_design_input_errors_exit_2_and_write_nothing(tmp_path, args, words):
     out = tmp_path / "d"
-    r = CliRunner().invoke(app, ["design", str(BASELINE), *_sets(), *args, "--out", str(out)])
+    r = CliRunner().invoke(app, ["design", str(HARD_CAPS), *_sets(), *args, "--out", str(out)])
     assert r.exit_code == 2, r.output
     assert words in r.output
     assert not out.exists()

@@ -46,8 +46,8 @@ def test_scenario_seed_is_the_default(small):
 def test_money_conserved_and_levels_non_negative_when_quotas_run_out(seed):
     # a pool small enough that lender quotas, the sub-quota and guarantees all bind
     sc = small_scenario(
-        "loan_pool.total=12bn",
-        "loan_pool.credit_sub_quota=4bn",
+        "loan_pool.total=6bn",
+        "loan_pool.credit_sub_quota=2bn",
         "loan_pool.max_per_firm=100m",
         "guarantee.capital=100m",
         "guarantee.cap_per_firm=20m",

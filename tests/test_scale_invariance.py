@@ -68,9 +68,10 @@ def test_national_pool_dates_do_not_depend_on_the_sample():
 
 @pytest.mark.slow
 def test_scarce_shanghai_quotas_do_not_depend_on_the_sample():
-    # a pool small enough that lender quotas run out within months: the first one to run
-    # out, from 3,000 firms x 5 and from every one of the 15,000 firms
-    path = SCENARIOS / "shanghai_2024.yaml"
+    # a pool small enough that lender quotas run out within months (hard quotas: the
+    # first reading): the first one to run out, from 3,000 firms x 5 and from every one
+    # of the 15,000 firms
+    path = SCENARIOS / "shanghai_2024_hard_caps.yaml"
     sets = ["loan_pool.total=30bn", "loan_pool.credit_sub_quota=15bn", "horizon.days=240"]
     sets += ["awards.round_days=[]", "loan_pool.reallocation_day=null"]
     small = _figures(path, [*sets, "population.firms_n=3000", "population.scale=5"], None)

@@ -11,7 +11,8 @@ import pytest
 import sim
 from sim.reporting.tuning import Lever
 
-from .conftest import BASELINE, ROOT, SMALL
+from .conftest import HARD_CAPS as BASELINE
+from .conftest import ROOT, SMALL
 
 pytest.importorskip("ipywidgets")
 

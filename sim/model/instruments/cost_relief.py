@@ -83,13 +83,13 @@ class CostReliefInstrument(Instrument):
         self.tariff_cat = np.array(
             [c is not None and getattr(c.channels, k) == "tariff_cut" for k in COST_CATEGORIES]
         )
-        self.has_cuts = bool(self.tariff_cat.any())
+        cuts = bool(self.tariff_cat.any())
+        self.active = c is not None and (c.budget > 0 or cuts) and len(firms.zone_names) > 0
+        # without zones there is nobody to cut tariffs for: no cut column either
+        self.has_cuts = cuts and self.active
         self.extra_columns = (_CUT,) if self.has_cuts else ()
         if self.has_cuts:
             self.savings_columns = ("relief_paid_amount", _CUT)
-        self.active = (
-            c is not None and (c.budget > 0 or self.has_cuts) and len(firms.zone_names) > 0
-        )
         self.zone_ids = np.empty(0, dtype=np.int64)
         if not self.active:
             return
