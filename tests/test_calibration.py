@@ -203,7 +203,7 @@ def test_calibrated_scenario_extends_the_original_and_loads(tmp_path):
     assert "ILLUSTRATIVE" in text and "population.firms_n=1500" in text
     (folder / "scenario.yaml").write_text(text)
     loaded = sim.load_scenario(folder / "scenario.yaml")
-    assert loaded.name == "shanghai_2024_calibrated"
+    assert loaded.name == f"{sc.name}_calibrated"
     assert loaded.behaviour.apply_intercept == res.fitted["behaviour.apply_intercept"]
     lender = loaded.banks.lenders[1]
     assert lender.max_expected_loss == res.fitted["banks.lenders.1.max_expected_loss"]
