@@ -1,7 +1,8 @@
 """Run report: the accounts of the loan pool and guarantee, by kind (hard, target,
 revolving): the quotas page title and the headline rows.
 
-Public names: none (helpers of :mod:`.run_report`).
+Public names: :func:`plot_capacity` (the lenders' review capacity over time); the rest
+are helpers of :mod:`.run_report`.
 
 "Exhausted" is only ever said of a hard or revolving account; of a target, the report
 says "reached" and how far lending went beyond it.
