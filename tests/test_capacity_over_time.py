@@ -201,3 +201,17 @@ def test_too_large_a_scale_for_the_lenders_warns():
     assert any("population.scale at most 3,000" in w for w in res.meta["warnings"])
     ok = sim.run(sim.load_scenario("scenarios/example_national_pool.yaml"), seed=1)
     assert ok.meta["warnings"] == []
+
+
+def test_identical_named_lenders_share_one_server_class():
+    # BoCom made like SPDB and Bank of Shanghai (capacity, review days, market share)
+    sc = small_scenario(
+        "banks.lenders.4.officers=5",
+        "banks.lenders.4.market_share=0.12",
+        "banks.lenders.4.review_days=7",
+        "banks.lenders.3.market_share=0.08",
+    )
+    lenders = build_lenders(sc)
+    assert lenders.server_names[4] == "BoCom+SPDB+BankOfShanghai"
+    assert lenders.server[4] == lenders.server[5] == lenders.server[6]
+    assert len(set(lenders.server[:4].tolist())) == 4

@@ -116,8 +116,7 @@ def build_lenders(scenario: Scenario) -> LenderTable:
 
 def _server_classes(scenario: Scenario) -> tuple[np.ndarray, tuple[str, ...]]:
     """Server class of each lender (named lenders first, then the group's) and class names."""
-    keys: dict[tuple, int] = {}
-    names: list[str] = []
+    members: dict[tuple, list[str]] = {}  # class key -> its lenders, in order
     server = []
     for b in scenario.banks.lenders:
         key = (
@@ -127,13 +126,9 @@ def _server_classes(scenario: Scenario) -> tuple[np.ndarray, tuple[str, ...]]:
             b.ramp_days,
             b.market_share,
         )
-        if key not in keys:
-            keys[key] = len(names)
-            names.append(b.name)
-        else:
-            k = keys[key]
-            names[k] = f"{names[k]}+{b.name}" if "+" not in names[k] else names[k]
-        server.append(keys[key])
+        server.append(list(members).index(key) if key in members else len(members))
+        members.setdefault(key, []).append(b.name)
+    names = ["+".join(m) for m in members.values()]
     g = scenario.banks.group
     if g is not None:
         server += [len(names)] * g.n

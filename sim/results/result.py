@@ -407,10 +407,8 @@ def _account_tables(model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
         # the day each lender's guarantees were suspended, on its quota's row (a group's
         # lenders share one quota: its row shows the first of them suspended)
         day_of: dict[str, int] = {}
-        for name, d in zip(model.lenders.names, gi.suspended_day.tolist(), strict=True):
-            key = f"quota:{name}"
-            if s.banks.group is not None and name.startswith(f"{s.banks.group.name}_"):
-                key = f"quota:{s.banks.group.name}"
+        quota_of = [model.ledger.names[j] for j in model.pool.quota_ids]
+        for key, d in zip(quota_of, gi.suspended_day.tolist(), strict=True):
             if d >= 0:
                 day_of[key] = min(d, day_of.get(key, d))
         quotas["guarantee_suspended_day"] = pd.array(
