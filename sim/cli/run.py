@@ -104,7 +104,11 @@ def run(
                 replications=replications,
             )
             return
-        with _sigterm_as_interrupt(), _output(target) as build:
+        from sim.reporting.ahead import ReportAhead
+
+        # the report code loads on the second core while the model runs on this one
+        ahead = ReportAhead() if no_report else ReportAhead.start_if_useful()
+        with ahead, _sigterm_as_interrupt(), _output(target) as build:
             t1 = time.perf_counter()
             result = sim.run(sc, seed=seed)
             write_run_files(
@@ -120,6 +124,7 @@ def run(
                 started=t0,
                 command=_command(),
                 lang=language,
+                ahead=ahead,
             )
         s = result.summary_dict()
         _print_summary(s, language)

@@ -1,23 +1,43 @@
-"""The page writer of every report: A4-landscape pages as PNG files and one PDF.
+"""The page writer of every report: A4-landscape pages as one PDF and a PNG per page.
 
-Each page is drawn once; its layout, computed for the PNG, is kept for the PDF page.
-With a second idle core, a forked worker draws three pages in four.
+Each page is drawn once, by matplotlib's PDF backend; its PNG is that PDF page
+rasterised (PDFium, through ``pypdfium2``), so the PNG and the PDF show the same
+drawing and nothing is laid out or drawn twice. With a second idle core, a forked
+worker draws the second half of the pages (their PDF part and PNG files) while this
+process draws the first; the two parts are joined into ``report.pdf``.
+
+Fonts are embedded as TrueType/OpenType subsets without the tables that only text
+shaping uses (GSUB, GPOS, kerning): a PDF places every glyph itself, and leaving those
+tables out makes embedding a font several times faster.
 
 Public names: :func:`write_pages`, :func:`style_table`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import io
+import struct
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.table import Table
 
+from .ahead import report_processes
+
 __all__ = ["style_table", "write_pages"]
+
+#: A4 landscape, inches.
+PAGE_SIZE = (11.69, 8.27)
+
+# tables of a font that only text shaping reads; a PDF positions each glyph itself
+_SHAPING_TABLES = ("GSUB", "GPOS", "GDEF", "kern", "JSTF", "BASE", "morx", "kerx")
 
 
 def style_table(table: Table, *, fontsize: float, row_scale: float) -> None:
@@ -31,89 +51,156 @@ def style_table(table: Table, *, fontsize: float, row_scale: float) -> None:
             cell.set_facecolor("#e8e8e8")
 
 
-def _freeze_layout(fig: Figure) -> None:
-    """Keep the Axes and titles where the last draw placed them.
+class _LeanSubset:
+    """``fontTools.subset`` as matplotlib's PDF backend calls it, with shaping tables
+    dropped from every subset (see the module docstring); everything else is fontTools'."""
 
-    No layout engine from now on, and no title moved again: a title is placed in Axes
-    coordinates after measuring every tick label of its y axis, which the draw before
-    did and which gives the same place on any later draw of the same layout.
+    def __init__(self, subset: Any) -> None:
+        self._subset = subset
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._subset, name)
+
+    def Options(self, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 - fontTools' name
+        options = self._subset.Options(*args, **kwargs)
+        options.layout_features = []
+        options.drop_tables = [*options.drop_tables, *_SHAPING_TABLES]
+        return options
+
+
+@contextmanager
+def _lean_font_subsets() -> Iterator[None]:
+    """Embed font subsets without shaping tables while the block runs.
+
+    Works on matplotlib's private module for PDF/PS fonts; where that module has another
+    shape (a matplotlib this code does not know), fonts are embedded as matplotlib does.
     """
-    if fig.get_layout_engine() is not None:
-        fig.set_layout_engine("none")
-    for ax in fig.axes:
-        if getattr(ax, "_autotitlepos", False) is None:  # None: automatic (matplotlib)
-            ax._autotitlepos = False
+    try:
+        from matplotlib.backends import _backend_pdf_ps as pdfps
+    except ImportError:  # pragma: no cover - another matplotlib
+        yield
+        return
+    subset = getattr(pdfps, "subset", None)
+    if subset is None or not hasattr(subset, "Options"):  # pragma: no cover
+        yield
+        return
+    pdfps.subset = _LeanSubset(subset)
+    try:
+        yield
+    finally:
+        pdfps.subset = subset
 
 
-def _png_page(stem: str, draw: Callable[[Figure], None], png: Path, dpi: int) -> Figure:
-    """Draw one page, write its PNG and return the Figure with its layout kept."""
-    fig = Figure(figsize=(11.69, 8.27), layout=None if stem == "cover" else "constrained")
+def _new_page(stem: str) -> Figure:
+    """An empty A4-landscape page: laid out by hand (``cover``) or constrained."""
+    fig = Figure(figsize=PAGE_SIZE, layout=None if stem == "cover" else "constrained")
+    # the layout is measured with an Agg renderer (cheap to make); the page is drawn once,
+    # by the PDF backend
     FigureCanvasAgg(fig)
-    draw(fig)
-    fig.savefig(png, dpi=dpi)
-    # the layout the PNG's draw computed holds for the PDF page too: computing it again
-    # (every Axes' ticks and labels measured twice over) was half the page's time
-    _freeze_layout(fig)
     return fig
 
 
-def _page_worker(
+def _draw_part(pages: list[tuple[str, Callable[[Figure], None]]], which: list[int]) -> bytes:
+    """Draw the pages ``which`` into one PDF and return its bytes."""
+    buf = io.BytesIO()
+    with _lean_font_subsets(), PdfPages(buf) as pdf:
+        for i in which:
+            stem, draw = pages[i]
+            fig = _new_page(stem)
+            draw(fig)
+            pdf.savefig(fig)
+    return buf.getvalue()
+
+
+def _png_bytes(rgb: np.ndarray, dpi: int) -> bytes:
+    """A PNG file of an ``(height, width, 3)`` uint8 image, at ``dpi``.
+
+    Rows are stored unfiltered and deflated at level 3: for report pages (large flat
+    areas) that gives files as small as PIL's adaptive filters at level 6, four to five
+    times faster.
+    """
+    h, w, _ = rgb.shape
+    raw = np.empty((h, 3 * w + 1), np.uint8)
+    raw[:, 0] = 0  # filter type None for every row
+    raw[:, 1:] = rgb.reshape(h, -1)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    per_metre = round(dpi / 0.0254)
+    return b"".join(
+        [
+            b"\x89PNG\r\n\x1a\n",
+            chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)),
+            chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+            chunk(b"tEXt", b"Software\x00smesim"),
+            chunk(b"IDAT", zlib.compress(raw.tobytes(), 3)),
+            chunk(b"IEND", b""),
+        ]
+    )
+
+
+def _rasterise(pdf: bytes, stems: list[str], figdir: Path, dpi: int) -> None:
+    """Write page k of ``pdf`` as ``figdir/<stems[k]>.png`` at ``dpi``."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        for k, stem in enumerate(stems):
+            page = doc[k]
+            bitmap = page.render(scale=dpi / 72, rev_byteorder=True)
+            rgb = bitmap.to_numpy()[:, :, :3]
+            (figdir / f"{stem}.png").write_bytes(_png_bytes(rgb, dpi))
+            bitmap.close()
+            page.close()
+    finally:
+        doc.close()
+
+
+def _join(parts: list[bytes]) -> bytes:
+    """One PDF of the pages of ``parts``, in order."""
+    if len(parts) == 1:
+        return parts[0]
+    import pypdfium2 as pdfium
+
+    docs = [pdfium.PdfDocument(p) for p in parts]
+    try:
+        first = docs[0]
+        for doc in docs[1:]:
+            first.import_pages(doc)
+        out = io.BytesIO()
+        first.save(out)
+        return out.getvalue()
+    finally:
+        for doc in docs:
+            doc.close()
+
+
+def _worker(
     pages: list[tuple[str, Callable[[Figure], None]]],
     mine: list[int],
     figdir: Path,
     dpi: int,
     conn: Any,
 ) -> None:
-    """Forked worker: write the PNG of each page in ``mine``; send each Figure, pickled.
+    """Forked worker: draw the pages ``mine``, write their PNG files, send the PDF part.
 
-    A page whose Figure cannot be pickled is sent as ``None`` (the parent draws it again
-    for the PDF); the first error stops the worker, and the parent draws what is left.
+    Any error ends the worker without sending; the parent then draws those pages itself
+    (and meets the same error, which it raises).
     """
-    import pickle
-
     try:
-        for i in mine:
-            stem, draw = pages[i]
-            fig = _png_page(stem, draw, figdir / f"{stem}.png", dpi)
-            try:
-                payload = pickle.dumps(fig, protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:  # noqa: BLE001 - the parent redraws this page
-                payload = None
-            conn.send((i, payload))
-    except BaseException:  # noqa: BLE001 - the parent redraws every page not sent
+        part = _draw_part(pages, mine)
+        _rasterise(part, [pages[i][0] for i in mine], figdir, dpi)
+        conn.send_bytes(part)
+    except BaseException:  # noqa: BLE001 - the parent draws these pages again
         pass
     finally:
         conn.close()
-
-
-def _report_processes(processes: int | None, n_pages: int) -> int:
-    """Processes to write the pages with: 2 when a second core and ``fork`` are at hand."""
-    import multiprocessing
-    import os
-    import threading
-
-    if processes is not None:
-        return max(1, min(int(processes), 2))
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    try:
-        busy = os.getloadavg()[0]  # runnable processes, this one among them
-    except OSError:
-        busy = 0.0
-    ok = (
-        n_pages >= 3
-        and cores >= 2
-        # a second process pays only if a core is idle for it
-        and busy <= cores - 1
-        and "fork" in multiprocessing.get_all_start_methods()
-        # forking a process that runs other threads (a notebook kernel, a Dask worker)
-        # can copy a lock another thread holds; daemonic processes may not have children
-        and threading.active_count() == 1
-        and not multiprocessing.current_process().daemon
-    )
-    return 2 if ok else 1
 
 
 def write_pages(
@@ -128,20 +215,19 @@ def write_pages(
     Parameters
     ----------
     pages
-        ``(stem, draw)`` pairs: ``draw(fig)`` fills the page, saved as ``figures/<stem>.png``
-        and as one page of ``report.pdf``. A page named ``cover`` is laid out by hand; the
-        others use matplotlib's constrained layout.
+        ``(stem, draw)`` pairs: ``draw(fig)`` fills the page, saved as one page of
+        ``report.pdf`` and as ``figures/<stem>.png``. A page named ``cover`` is laid out
+        by hand; the others use matplotlib's constrained layout.
     folder
         Output folder (created if needed).
     dpi
         Resolution of the PNG files.
     processes
-        1 writes every page in this process; 2 forks one worker that draws three pages in
-        four and writes their PNG files while this process writes the others and the
-        whole PDF (from the worker's Figures, pickled: the same bytes as drawn here).
-        Default: 2 with at least three pages, two cores for this process and one of them
-        idle (one-minute load average at most the cores less one), the ``fork`` start
-        method and no other thread running; else 1.
+        1 draws every page in this process; 2 forks one worker that draws the second
+        half of the pages (PDF part and PNG files) while this process draws the first
+        half. Default: 2 with at least two pages, two cores for this process and one of
+        them idle (one-minute load average at most the cores less one), the ``fork``
+        start method and no other thread running; else 1.
 
     Returns
     -------
@@ -154,56 +240,41 @@ def write_pages(
     pdf_path = folder / "report.pdf"
     written = [pdf_path, *(figdir / f"{stem}.png" for stem, _ in pages)]
     n = len(pages)
-    if _report_processes(processes, n) == 1 or n < 2:
-        with PdfPages(pdf_path) as pdf:
-            for stem, draw in pages:
-                pdf.savefig(_png_page(stem, draw, figdir / f"{stem}.png", dpi))
+    stems = [stem for stem, _ in pages]
+    if report_processes(processes, n) == 1 or n < 2:
+        part = _draw_part(pages, list(range(n)))
+        _rasterise(part, stems, figdir, dpi)
+        pdf_path.write_bytes(part)
         return written
-    _write_pages_forked(pages, figdir, pdf_path, dpi)
+    pdf_path.write_bytes(_write_pages_forked(pages, figdir, dpi))
     return written
 
 
 def _write_pages_forked(
-    pages: list[tuple[str, Callable[[Figure], None]]], figdir: Path, pdf_path: Path, dpi: int
-) -> None:
-    """:func:`write_pages` with one forked worker (see there)."""
+    pages: list[tuple[str, Callable[[Figure], None]]], figdir: Path, dpi: int
+) -> bytes:
+    """:func:`write_pages` with one forked worker (see there); the joined PDF's bytes."""
     import multiprocessing
-    import pickle
 
-    # the PDF page costs about half a PNG page (no layout, no rasterising): this process
-    # keeps one page in four and writes the PDF, the worker writes the rest
-    mine = [i for i in range(len(pages)) if i % 4 != 0]
+    n = len(pages)
+    own = list(range((n + 1) // 2))
+    theirs = list(range(len(own), n))
     ctx = multiprocessing.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
-    worker = ctx.Process(target=_page_worker, args=(pages, mine, figdir, dpi, send), daemon=True)
+    worker = ctx.Process(target=_worker, args=(pages, theirs, figdir, dpi, send), daemon=True)
     worker.start()
     send.close()
     try:
-        own = {
-            i: _png_page(stem, draw, figdir / f"{stem}.png", dpi)
-            for i, (stem, draw) in enumerate(pages)
-            if i not in mine
-        }
-        got: dict[int, Figure | None] = {}
-        alive = True
-        with PdfPages(pdf_path) as pdf:
-            for i, (stem, draw) in enumerate(pages):
-                if i in own:
-                    pdf.savefig(own.pop(i))
-                    continue
-                while alive and i not in got:
-                    try:
-                        j, payload = recv.recv()
-                    except EOFError:  # worker stopped: draw the rest here
-                        alive = False
-                        break
-                    got[j] = None if payload is None else pickle.loads(payload)
-                fig = got.pop(i, None)
-                if fig is None:
-                    fig = _png_page(stem, draw, figdir / f"{stem}.png", dpi)
-                pdf.savefig(fig)
+        mine = _draw_part(pages, own)
+        _rasterise(mine, [pages[i][0] for i in own], figdir, dpi)
+        try:
+            other = recv.recv_bytes()
+        except EOFError:  # the worker stopped: draw its pages here
+            other = _draw_part(pages, theirs)
+            _rasterise(other, [pages[i][0] for i in theirs], figdir, dpi)
     finally:
         recv.close()
         if worker.is_alive():
             worker.terminate()
         worker.join()
+    return _join([mine, other])

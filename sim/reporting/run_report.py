@@ -571,7 +571,12 @@ def _pages(result: RunResult, lang: str = "en") -> list[tuple[str, Any]]:
 
 
 def write_report(
-    result: RunResult, folder: str | Path, *, dpi: int = 110, lang: str = "en"
+    result: RunResult,
+    folder: str | Path,
+    *,
+    dpi: int = 110,
+    lang: str = "en",
+    processes: int | None = None,
 ) -> list[Path]:
     """Write ``report.pdf`` and ``figures/<page>.png`` for a run into ``folder``.
 
@@ -586,6 +591,9 @@ def write_report(
     lang
         Language of the report: ``en`` or ``zh`` (needs a CJK font, see
         :mod:`sim.reporting.fonts`).
+    processes
+        Processes to draw the pages with, 1 or 2 (default: as
+        :func:`sim.reporting.pages.write_pages` decides).
 
     Returns
     -------
@@ -607,4 +615,4 @@ def write_report(
         raise ReportError(str(exc)) from None
     sc = result.scenario
     with matplotlib.rc_context(report_rc(lang, (sc.name, sc.description or ""))):
-        return write_pages(_pages(result, lang), folder, dpi=dpi)
+        return write_pages(_pages(result, lang), folder, dpi=dpi, processes=processes)

@@ -1,0 +1,229 @@
+"""A report writer started ahead of the run: it loads the plotting code while the model runs.
+
+``smesim run`` starts one, when a report is asked for and a second core is idle, before
+it simulates. The forked process imports matplotlib, the report pages and the PDF
+tools and loads the fonts while the model runs on the other core; once the run is done
+it receives the result (pickled: a few MB, a few ms), writes the report into the output
+folder being built, with its own page worker, while the command writes the tables.
+
+Whatever goes wrong in the forked process, the command is not left waiting: a report
+error (:class:`sim.errors.ReportError`, e.g. a missing font) comes back and is raised;
+a crash or a lost process makes :meth:`ReportAhead.write` return ``None`` and the caller
+writes the report itself.
+
+Public names: :class:`ReportAhead`, :func:`report_processes`.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+__all__ = ["ReportAhead", "report_processes"]
+
+
+def report_processes(processes: int | None, n_pages: int) -> int:
+    """Processes to draw report pages with: 2 when a second core and ``fork`` are at hand.
+
+    ``processes`` (1 or 2) is taken as given; ``None`` asks for 2 with at least two pages,
+    two cores for this process and one of them idle (one-minute load average at most the
+    cores less one), the ``fork`` start method and no other thread running; else 1.
+    """
+    import multiprocessing
+    import threading
+
+    if processes is not None:
+        return max(1, min(int(processes), 2))
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]  # runnable processes, this one among them
+    except OSError:
+        busy = 0.0
+    ok = (
+        n_pages >= 2
+        and cores >= 2
+        # a second process pays only if a core is idle for it
+        and busy <= cores - 1
+        and "fork" in multiprocessing.get_all_start_methods()
+        # forking a process that runs other threads (a notebook kernel, a Dask worker)
+        # can copy a lock another thread holds; daemonic processes may not have children
+        and threading.active_count() == 1
+        and not multiprocessing.current_process().daemon
+    )
+    return 2 if ok else 1
+
+
+def _warm() -> None:
+    """Import and load what every report needs before the first page is drawn."""
+    import fontTools.subset  # noqa: F401 - embedding fonts in the PDF
+    import pypdfium2  # noqa: F401 - the PNG files
+    from matplotlib import font_manager
+    from matplotlib.backends import backend_pdf  # noqa: F401
+
+    from . import run_report  # noqa: F401 - matplotlib, pandas plotting code
+
+    # the font list and DejaVu Sans (regular and bold), as the first text would load them
+    for weight in ("normal", "bold"):
+        font_manager.get_font(font_manager.findfont(font_manager.FontProperties(weight=weight)))
+
+
+def _serve(conn: Any) -> None:
+    """The forked process: warm up, wait for one job, write the report, answer."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command handles Ctrl-C, then stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        _warm()
+    except Exception:  # noqa: BLE001 - the job below meets the same error and reports it
+        pass
+    try:
+        job = conn.recv_bytes()
+    except (EOFError, OSError):
+        return
+    if not job:
+        return
+    try:
+        result, folder, lang, dpi = pickle.loads(job)
+        from .run_report import write_report
+
+        t0 = time.perf_counter()
+        files = write_report(result, folder, lang=lang, dpi=dpi, processes=2)
+        answer: tuple[Any, ...] = ("ok", [str(f) for f in files], time.perf_counter() - t0)
+    except Exception as exc:  # noqa: BLE001 - sent back and raised by the command
+        try:
+            pickle.dumps(exc)
+            answer = ("error", exc)
+        except Exception:  # noqa: BLE001 - an exception that cannot travel
+            answer = ("error", RuntimeError(f"{type(exc).__name__}: {exc}"))
+    try:
+        conn.send(answer)
+    except (OSError, EOFError):
+        pass
+
+
+class ReportAhead:
+    """A forked process that prepares the report code during the run (see module doc).
+
+    Use as a context manager, so that the process is stopped however the command ends::
+
+        with ReportAhead.start_if_useful() as ahead:
+            result = sim.run(sc)
+            ahead.submit(result, folder, lang="en")
+            ...  # write the tables
+            files = ahead.write()  # None: write the report here
+
+    Parameters
+    ----------
+    process, conn
+        The forked process and this side of its pipe (see :meth:`start_if_useful`).
+    """
+
+    def __init__(self, process: Any = None, conn: Any = None) -> None:
+        self._process = process
+        self._conn = conn
+        self._submitted = False
+        #: seconds from :meth:`submit` until the report was written (set by :meth:`write`)
+        self.elapsed: float | None = None
+        self._t_submit = 0.0
+
+    @classmethod
+    def start_if_useful(cls) -> ReportAhead:
+        """Fork the writer when a second core is idle and forking is safe; else a no-op.
+
+        The test is the page writer's (:func:`report_processes`):
+        two cores for this process, one of them idle, the ``fork`` start method, no
+        other thread running.
+        """
+        if report_processes(None, 2) < 2:
+            return cls()
+        return cls.start()
+
+    @classmethod
+    def start(cls) -> ReportAhead:
+        """Fork the writer now (a no-op writer where ``fork`` is not available)."""
+        import multiprocessing
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return cls()
+        ctx = multiprocessing.get_context("fork")
+        mine, theirs = ctx.Pipe(duplex=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        process = ctx.Process(target=_serve, args=(theirs,), name="smesim-report")
+        try:
+            process.start()
+        except OSError:  # no process to be had: write the report in this one
+            mine.close()
+            theirs.close()
+            return cls()
+        theirs.close()
+        return cls(process, mine)
+
+    @property
+    def active(self) -> bool:
+        """Whether a forked writer is there to take the report."""
+        return self._process is not None
+
+    def submit(self, result: Any, folder: str | Path, *, lang: str = "en", dpi: int = 110) -> bool:
+        """Send the run to the writer; ``False`` if there is none (or it is gone)."""
+        if self._process is None:
+            return False
+        self._t_submit = time.perf_counter()
+        try:
+            self._conn.send_bytes(
+                pickle.dumps((result, Path(folder), lang, dpi), protocol=pickle.HIGHEST_PROTOCOL)
+            )
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            self.close()
+            return False
+        self._submitted = True
+        return True
+
+    def write(self) -> list[Path] | None:
+        """Wait for the report; its files, or ``None`` if the writer did not write it.
+
+        Raises
+        ------
+        Exception
+            The error the report met in the writer (e.g. :class:`sim.errors.ReportError`).
+        """
+        if not self._submitted:
+            return None
+        try:
+            answer = self._conn.recv()
+        except (EOFError, OSError):
+            answer = None
+        self.elapsed = time.perf_counter() - self._t_submit
+        self.close()
+        if answer is None:
+            return None
+        if answer[0] == "error":
+            raise answer[1]
+        return [Path(f) for f in answer[1]]
+
+    def close(self) -> None:
+        """Stop the writer (if still there) and release the pipe."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        try:
+            self._conn.close()
+        except OSError:
+            pass
+        process.join(timeout=0.5 if self._submitted else 0.05)
+        if process.is_alive():
+            process.terminate()
+            process.join()
+
+    def __enter__(self) -> ReportAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,88 @@
+"""The report writer started ahead of the run: same report, errors that travel back, and
+a command that never waits on a writer that is gone."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+
+import pytest
+
+import sim
+from sim.errors import ReportError
+from sim.reporting import ahead as ahead_module
+from sim.reporting.ahead import ReportAhead
+from sim.reporting.run_report import write_report
+
+from .conftest import BASELINE, small_scenario
+from .test_cli import _sets, invoke
+
+
+@pytest.fixture(scope="module")
+def result() -> sim.RunResult:
+    return sim.run(small_scenario())
+
+
+def test_the_writer_started_ahead_writes_the_same_report(result, tmp_path):
+    with ReportAhead.start() as ahead:
+        assert ahead.active
+        assert ahead.submit(result, tmp_path / "ahead")
+        files = ahead.write()
+    assert files is not None and ahead.elapsed is not None and ahead.elapsed > 0
+    here = write_report(result, tmp_path / "here", processes=1)
+    assert [f.relative_to(tmp_path / "ahead") for f in files] == [
+        f.relative_to(tmp_path / "here") for f in here
+    ]
+    for a, b in zip(files[1:], here[1:], strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_a_report_error_comes_back_and_is_raised(result, tmp_path):
+    with ReportAhead.start() as ahead:
+        ahead.submit(result, tmp_path, lang="fr")
+        with pytest.raises(ReportError, match="fr"):
+            ahead.write()
+
+
+def test_a_writer_that_is_gone_leaves_the_report_to_the_command(result, tmp_path):
+    from sim.outdir import output_folder
+    from sim.reporting.folders import write_run_files
+
+    ahead = ReportAhead.start()
+    os.kill(ahead._process.pid, signal.SIGKILL)
+    ahead._process.join()
+    with output_folder(tmp_path / "out") as build:
+        write_run_files(build, result, ahead=ahead)
+    assert (tmp_path / "out" / "report.pdf").stat().st_size > 1000
+    assert len(list((tmp_path / "out" / "figures").glob("*.png"))) == 6
+    assert not ahead.active
+
+
+def test_a_writer_never_given_a_run_stops_at_once():
+    ahead = ReportAhead.start()
+    process = ahead._process
+    ahead.close()
+    assert not process.is_alive()
+    assert ahead.write() is None
+
+
+def test_run_command_with_the_writer_ahead(tmp_path, monkeypatch):
+    # a second core counted idle, as on a quiet machine
+    monkeypatch.setattr(ahead_module, "report_processes", lambda *a, **k: 2)
+    started = []
+    real_start = ReportAhead.start.__func__
+
+    def spy(cls):
+        started.append(True)
+        return real_start(cls)
+
+    monkeypatch.setattr(ReportAhead, "start", classmethod(spy))
+    out = tmp_path / "out"
+    r = invoke("run", str(BASELINE), "--out", str(out), *_sets())
+    assert r.returncode == 0, r.stderr
+    assert started == [True]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["timings_s"]["report"] > 0
+    assert "report.pdf" in manifest["files"] and "figures/cover.png" in manifest["files"]
+    assert len(list((out / "figures").glob("*.png"))) == 6
