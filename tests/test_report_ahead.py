@@ -73,9 +73,9 @@ def test_run_command_with_the_writer_ahead(tmp_path, monkeypatch):
     started = []
     real_start = ReportAhead.start.__func__
 
-    def spy(cls):
+    def spy(cls, *args, **kwargs):
         started.append(True)
-        return real_start(cls)
+        return real_start(cls, *args, **kwargs)
 
     monkeypatch.setattr(ReportAhead, "start", classmethod(spy))
     out = tmp_path / "out"

@@ -107,7 +107,7 @@ def run(
         from sim.reporting.ahead import ReportAhead
 
         # the report code loads on the second core while the model runs on this one
-        ahead = ReportAhead() if no_report else ReportAhead.start_if_useful()
+        ahead = ReportAhead() if no_report else ReportAhead.start_if_useful(language)
         with ahead, _sigterm_as_interrupt(), _output(target) as build:
             t1 = time.perf_counter()
             result = sim.run(sc, seed=seed)

@@ -61,8 +61,8 @@ def report_processes(processes: int | None, n_pages: int) -> int:
     return 2 if ok else 1
 
 
-def _warm() -> None:
-    """Import and load what every report needs before the first page is drawn."""
+def _warm(lang: str) -> None:
+    """Import and load what a report in ``lang`` needs before its first page is drawn."""
     import fontTools.subset  # noqa: F401 - embedding fonts in the PDF
     import pypdfium2  # noqa: F401 - the PNG files
     from matplotlib import font_manager
@@ -73,14 +73,20 @@ def _warm() -> None:
     # the font list and DejaVu Sans (regular and bold), as the first text would load them
     for weight in ("normal", "bold"):
         font_manager.get_font(font_manager.findfont(font_manager.FontProperties(weight=weight)))
+    if lang == "zh":
+        from .fonts import cjk_font
+
+        family = cjk_font(required=False)
+        if family is not None:
+            font_manager.get_font(font_manager.findfont(family))
 
 
-def _serve(conn: Any) -> None:
+def _serve(conn: Any, lang: str) -> None:
     """The forked process: warm up, wait for one job, write the report, answer."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command handles Ctrl-C, then stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
-        _warm()
+        _warm(lang)
     except Exception:  # noqa: BLE001 - the job below meets the same error and reports it
         pass
     try:
@@ -134,8 +140,10 @@ class ReportAhead:
         self._t_submit = 0.0
 
     @classmethod
-    def start_if_useful(cls) -> ReportAhead:
+    def start_if_useful(cls, lang: str = "en") -> ReportAhead:
         """Fork the writer when a second core is idle and forking is safe; else a no-op.
+
+        ``lang`` is the report's language (its fonts are loaded ahead too).
 
         The test is the page writer's (:func:`report_processes`):
         two cores for this process, one of them idle, the ``fork`` start method, no
@@ -143,10 +151,10 @@ class ReportAhead:
         """
         if report_processes(None, 2) < 2:
             return cls()
-        return cls.start()
+        return cls.start(lang)
 
     @classmethod
-    def start(cls) -> ReportAhead:
+    def start(cls, lang: str = "en") -> ReportAhead:
         """Fork the writer now (a no-op writer where ``fork`` is not available)."""
         import multiprocessing
 
@@ -156,7 +164,7 @@ class ReportAhead:
         mine, theirs = ctx.Pipe(duplex=True)
         sys.stdout.flush()
         sys.stderr.flush()
-        process = ctx.Process(target=_serve, args=(theirs,), name="smesim-report")
+        process = ctx.Process(target=_serve, args=(theirs, lang), name="smesim-report")
         try:
             process.start()
         except OSError:  # no process to be had: write the report in this one
