@@ -86,3 +86,17 @@ def test_run_command_with_the_writer_ahead(tmp_path, monkeypatch):
     assert manifest["timings_s"]["report"] > 0
     assert "report.pdf" in manifest["files"] and "figures/cover.png" in manifest["files"]
     assert len(list((out / "figures").glob("*.png"))) == 6
+
+
+def test_a_second_process_only_for_an_idle_core(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(ahead_module, "_runnable", lambda: 1.0)  # this process alone
+    assert ahead_module.report_processes(None, 6) == 2
+    assert ahead_module.report_processes(None, 1) == 1  # one page: nothing to share
+    monkeypatch.setattr(ahead_module, "_runnable", lambda: 2.0)  # the other core is busy
+    assert ahead_module.report_processes(None, 6) == 1
+    assert ahead_module.report_processes(2, 6) == 2  # asked for: taken as given
+    assert 0 <= ahead_module._runnable() < 10_000

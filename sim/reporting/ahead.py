@@ -27,12 +27,32 @@ from typing import Any
 __all__ = ["ReportAhead", "report_processes"]
 
 
+def _runnable() -> float:
+    """Processes running or ready to run now, this one among them.
+
+    Linux counts them at this instant (``/proc/loadavg``, fourth field); elsewhere the
+    one-minute load average stands in. The instant matters: a report takes a second or
+    two, and right after an experiment's workers have finished the one-minute average
+    still counts them.
+    """
+    try:
+        with open("/proc/loadavg") as fh:
+            return float(fh.read().split()[3].split("/")[0])
+    except (OSError, IndexError, ValueError):
+        pass
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return 0.0
+
+
 def report_processes(processes: int | None, n_pages: int) -> int:
     """Processes to draw report pages with: 2 when a second core and ``fork`` are at hand.
 
     ``processes`` (1 or 2) is taken as given; ``None`` asks for 2 with at least two pages,
-    two cores for this process and one of them idle (one-minute load average at most the
-    cores less one), the ``fork`` start method and no other thread running; else 1.
+    two cores for this process and one of them idle (:func:`_runnable`: processes
+    running or ready to run, this one among them, at most the cores less one), the
+    ``fork`` start method and no other thread running; else 1.
     """
     import multiprocessing
     import threading
@@ -43,10 +63,7 @@ def report_processes(processes: int | None, n_pages: int) -> int:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
-    try:
-        busy = os.getloadavg()[0]  # runnable processes, this one among them
-    except OSError:
-        busy = 0.0
+    busy = _runnable()
     ok = (
         n_pages >= 2
         and cores >= 2

@@ -94,8 +94,8 @@ def _lean_font_subsets() -> Iterator[None]:
 def _new_page(stem: str) -> Figure:
     """An empty A4-landscape page: laid out by hand (``cover``) or constrained."""
     fig = Figure(figsize=PAGE_SIZE, layout=None if stem == "cover" else "constrained")
-    # the layout is measured with an Agg renderer (cheap to make); the page is drawn once,
-    # by the PDF backend
+    # a canvas for page code that measures text while it builds the page; the page itself
+    # is laid out and drawn once, by the PDF backend
     FigureCanvasAgg(fig)
     return fig
 
