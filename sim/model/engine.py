@@ -113,6 +113,11 @@ class Model(_Review):
         self.pool = self.instrument(LoanPoolInstrument)
         self.guarantee = self.instrument(GuaranteeInstrument)
         self.centres = self.instrument(ServiceCentresInstrument)
+        # the active measures that change the credit rule or react to loans, in rank order
+        # (the others' hooks do nothing: not calling them saves a call per batch)
+        self._loss_sharers = _hooked(self.instruments, "bank_loss_share")
+        self._on_booked = _hooked(self.instruments, "loans_booked")
+        self._on_ended = _hooked(self.instruments, "loans_ended")
         self.ledger.freeze()
         self.kind_of_account = np.array(self.ledger.kinds, dtype=object)
         # the outcome of an application refused by each account (pending: never refuses one)
@@ -218,6 +223,10 @@ class Model(_Review):
         )
         self.due_renewal = nd.renewal[self.due_need]
         self.due_apply_p[self.due_renewal] = 1.0  # a renewal always applies
+        # a need capped by the per-firm limit weighs its smaller loan (a renewal never does)
+        self.due_capped_at = np.where(
+            self.due_renewal, -np.inf, np.minimum(self.due_amount, scenario.loan_pool.max_per_firm)
+        )
 
     def _set_up_tables(self) -> None:
         """The review queue, the agendas, the applications table and the daily columns."""
@@ -273,8 +282,8 @@ class Model(_Review):
     def _bank_keeps(self, firm: np.ndarray) -> np.ndarray | None:
         """Share of a loss the bank bears itself, per firm (None: all of it, always)."""
         keeps = None
-        for inst in self.instruments:
-            share = inst.bank_loss_share(self, firm) if inst.active else None
+        for inst in self._loss_sharers:
+            share = inst.bank_loss_share(self, firm)
             if share is not None:
                 keeps = (1.0 - share) if keeps is None else keeps * (1.0 - share)
         return keeps
@@ -318,8 +327,8 @@ class Model(_Review):
         )
         kept = fate == _F_APPLIED
         p = self.due_apply_p[lo:hi]
-        capped = kept & (amount < np.minimum(wanted, lp.max_per_firm)) & ~self.due_renewal[lo:hi]
-        if capped.any():
+        capped = kept & (amount < self.due_capped_at[lo:hi])
+        if np.count_nonzero(capped):
             p = p.copy()
             credit = self.due_credit[lo:hi]
             p[capped] = self._apply_probability(amount[capped], firm[capped], credit[capped])
@@ -327,16 +336,17 @@ class Model(_Review):
         fate[declined] = _F_DECLINED
         nd.fate[ids] = fate
         nd.tier[ids] = f.tier[firm]
-        self.ts["declined_n"][day] += int(declined.sum())
+        self.ts["declined_n"][day] += np.count_nonzero(declined)
         go = (kept & ~declined).nonzero()[0]
         if go.size == 0:
             return
         ids, firm, amount = ids[go], firm[go], amount[go]
         credit, u_assist = self.due_credit[lo:hi][go], self.due_u_assist[lo:hi][go]
         assisted = (u_assist < s.behaviour.assisted_share) & self.centres.active
-        ready = np.full(ids.size, day + s.behaviour.prep_days, dtype=np.int64)
-        if assisted.any():
-            t = self.centres.assist.admit(np.zeros(int(assisted.sum()), dtype=np.int64), day)
+        ready = _filled(ids.size, day + s.behaviour.prep_days, np.int64)
+        assisted_n = np.count_nonzero(assisted)
+        if assisted_n:
+            t = self.centres.assist.admit(np.zeros(assisted_n, dtype=np.int64), day)
             ready[assisted] = np.where(np.isfinite(t), np.floor(t), self.days).astype(np.int64)
         app = self.apps.append(
             need=ids,
@@ -382,10 +392,10 @@ class Model(_Review):
         a["decision_day"][ids] = day
         a["tier_at_decision"][ids] = f.tier[firm]
 
-        outcome = np.full(ids.size, _PENDING, dtype=np.int8)
+        outcome = _filled(ids.size, _PENDING, np.int8)
         # the per-firm limit, counting earlier loans of the firm in this batch (if any)
         sorted_firm = np.sort(firm)
-        twice = bool((sorted_firm[1:] == sorted_firm[:-1]).any())
+        twice = np.count_nonzero(sorted_firm[1:] == sorted_firm[:-1]) > 0
         if twice:
             total = self.borrowed[firm] + _exclusive_firm_cumsum(firm, amount) + amount
         else:
@@ -411,7 +421,7 @@ class Model(_Review):
         gi = self.guarantee
         if gi.active:
             cand = gi.referred(ok0, f.tier[firm], pd_a, bank, outcome == _PENDING, self.ledger)
-            if cand.any():
+            if np.count_nonzero(cand):
                 c_idx = cand.nonzero()[0]
                 c_firm, c_amount = firm[c_idx], amount[c_idx]
                 g_c = gi.amount(c_amount, self.g_out[c_firm])
@@ -434,8 +444,9 @@ class Model(_Review):
         li = live.nonzero()[0]
         if li.size:
             k = self.pool.n_accounts  # the guarantee capacity is the last column
-            acc = np.full((li.size, k + 1), -1, dtype=np.int64)
+            acc = np.empty((li.size, k + 1), dtype=np.int64)
             acc[:, :k] = self.pool.accounts(bank[li], credit[li])
+            acc[:, k] = -1
             acc[needs_g[li], k] = self.guarantee.capacity_id
             amt = np.empty((li.size, k + 1))
             amt[:, :k] = amount[li, None]
@@ -448,7 +459,7 @@ class Model(_Review):
                 )
                 granted = got[:, 0] > 0
                 part = granted & (got[:, 0] < amt[:, 0])
-                if part.any():
+                if np.count_nonzero(part):
                     amount = amount.copy()
                     amount[li[part]] = got[part, 0]
                     g[li[part]] = np.where(needs_g[li[part]], got[part, k], 0.0)
@@ -458,7 +469,7 @@ class Model(_Review):
                 granted, failed = self.ledger.draw(acc, amt, day)
             # a loan the bank makes anyway is lent without cover when the fund is full
             bare = ~granted & (failed == gi.capacity_id) & ok0[li] & needs_g[li]
-            if bare.any():
+            if np.count_nonzero(bare):
                 b_idx = bare.nonzero()[0]
                 g[li[b_idx]] = 0.0
                 needs_g[li[b_idx]] = False
@@ -470,7 +481,7 @@ class Model(_Review):
             outcome[li[ref]] = self.refusal_of_account[failed[ref]]
         g = np.where(outcome == _APPROVED, g, 0.0)
         if gi.active and gi.config.extended:
-            gi.approvable_n += int(((g > 0) & ok0).sum())
+            gi.approvable_n += np.count_nonzero((g > 0) & ok0)
         a["outcome"][ids] = outcome
         a["guarantee"][ids] = g
         a["additional"][ids] = (outcome == _APPROVED) & ~ok_alone
@@ -517,9 +528,8 @@ class Model(_Review):
         self.ts["disbursed_amount"][day] += amount.sum()
         self.ts["guaranteed_amount"][day] += g.sum()
         self._file(self.end_agenda, end, app)
-        for inst in self.instruments:
-            if inst.active:
-                inst.loans_booked(self, day, app)
+        for inst in self._on_booked:
+            inst.loans_booked(self, day, app)
 
     def _retry(self, day, ids, outcome, need, attempt, bank, firm, amount, credit) -> None:
         b = self.scenario.behaviour
@@ -569,9 +579,8 @@ class Model(_Review):
         # only these firms' balances moved, so only they can have dipped below zero
         self.borrowed[firm] = np.maximum(self.borrowed[firm], 0.0)
         self.g_out[firm] = np.maximum(self.g_out[firm], 0.0)
-        for inst in self.instruments:
-            if inst.active:
-                inst.loans_ended(self, day, ids)
+        for inst in self._on_ended:
+            inst.loans_ended(self, day, ids)
         self.ts["defaults_n"][day] += int(a["defaulted"][ids].sum())
 
     def record(self, day: int) -> None:
@@ -595,6 +604,19 @@ class Model(_Review):
         for offset, step, kw in procs:
             env.process(self._daily(env, offset, step, **kw))
         env.run(until=self.days)
+
+
+def _hooked(instruments: list[Instrument], hook: str) -> list[Instrument]:
+    """The active measures among ``instruments`` whose class overrides ``hook``."""
+    base = getattr(Instrument, hook)
+    return [i for i in instruments if i.active and getattr(type(i), hook) is not base]
+
+
+def _filled(n: int, value: int, dtype: type) -> np.ndarray:
+    """``np.full(n, value, dtype)`` without its Python-level overhead (small batches)."""
+    out = np.empty(n, dtype=dtype)
+    out.fill(value)
+    return out
 
 
 def simulate(scenario: Scenario, seed_seq: np.random.SeedSequence) -> Model:
