@@ -28,7 +28,7 @@ from .banks import (
     build_lenders,
     credit_approved,
 )
-from .batches import _exclusive_firm_cumsum, _Table
+from .batches import _exclusive_firm_cumsum, _filled, _Table
 from .behaviour import (
     apply_probability,
     aware_day,
@@ -313,7 +313,6 @@ class Model(_Review):
         s, f, nd = self.scenario, self.firms, self.needs
         lp = s.loan_pool
         ids, firm, wanted = self.due_need[lo:hi], self.due_firm[lo:hi], self.due_amount[lo:hi]
-        self.ts["needs_due"][day] += hi - lo
         # not eligible, else too small, else over the per-firm limit: a fate now
         amount = np.minimum(wanted, lp.max_per_firm - self.borrowed[firm])
         fate = np.where(
@@ -336,7 +335,6 @@ class Model(_Review):
         fate[declined] = _F_DECLINED
         nd.fate[ids] = fate
         nd.tier[ids] = f.tier[firm]
-        self.ts["declined_n"][day] += np.count_nonzero(declined)
         go = (kept & ~declined).nonzero()[0]
         if go.size == 0:
             return
@@ -497,12 +495,6 @@ class Model(_Review):
                 need[ap],
                 attempt[ap],
             )
-        ts = self.ts
-        n_of = np.bincount(outcome, minlength=len(OUTCOMES))
-        ts["approved_n"][day] += ap.size
-        ts["refused_credit_n"][day] += n_of[_R_CREDIT]
-        ts["refused_quota_n"][day] += n_of[_R_QUOTA] + n_of[_R_CQUOTA]
-        ts["refused_guarantee_n"][day] += n_of[_R_GUAR]
         self._retry(day, ids, outcome, need, attempt, bank, firm, amount, credit)
 
     def _book_loans(self, day, app, firm, amount, credit, g, need, attempt) -> None:
@@ -515,16 +507,7 @@ class Model(_Review):
         end = day + np.where(defaults, np.floor(t_def).astype(np.int64), term)
         a["end_day"][app] = end
         a["defaulted"][app] = defaults & (end < self.days)
-        a["interest_saving"][app] = amount * self.saving_rate[firm] * self.pool.term_years
         a["subsidy"][app] = self.pool.subsidy(amount, credit)
-        a["fee_saving"][app] = self.guarantee.fee_savings(g)
-        a["fee_income"][app] = self.guarantee.fee_income(g)
-        a["expected_guarantee_loss"][app] = self.guarantee.expected_loss(
-            self.pd_term[firm],
-            g,
-            self.lenders.lgd[a["bank"][app]],
-            self.firms.collateral_ratio[firm],
-        )
         self.ts["disbursed_amount"][day] += amount.sum()
         self.ts["guaranteed_amount"][day] += g.sum()
         self._file(self.end_agenda, end, app)
@@ -584,8 +567,43 @@ class Model(_Review):
         self.ts["defaults_n"][day] += int(a["defaulted"][ids].sum())
 
     def record(self, day: int) -> None:
-        self.ts["aware_share"][day] = self.aware_share_daily[day]
         self.ledger.snapshot()
+
+    def _finish(self) -> None:
+        """Book what no step reads during the run, for all days and loans at once.
+
+        The daily counts of needs, applications and decisions, the awareness share, and
+        each loan's savings, fees and the fund's expected loss: the same numbers the
+        daily steps would have written, without a dozen calls on tiny arrays a day.
+        """
+        ts, a, days = self.ts, self.apps.view(), self.days
+        ts["needs_due"] += np.diff(self.due_start)
+        due_day = np.repeat(np.arange(days), np.diff(self.due_start))
+        declined = self.needs.fate[self.due_need] == _F_DECLINED
+        ts["declined_n"] += np.bincount(due_day[declined], minlength=days)
+        submit = a["submit_day"]
+        ts["applications_n"] += np.bincount(submit[submit < days], minlength=days)
+        decided = a["decision_day"] >= 0
+        day, outcome = a["decision_day"][decided], a["outcome"][decided]
+        for column, codes in (
+            ("approved_n", (_APPROVED,)),
+            ("refused_credit_n", (_R_CREDIT,)),
+            ("refused_quota_n", (_R_QUOTA, _R_CQUOTA)),
+            ("refused_guarantee_n", (_R_GUAR,)),
+        ):
+            ts[column] += np.bincount(day[np.isin(outcome, codes)], minlength=days)
+        ts["aware_share"][:] = self.aware_share_daily[:days]
+        ap = (a["outcome"] == _APPROVED).nonzero()[0]
+        firm, amount, g = a["firm"][ap], a["amount"][ap], a["guarantee"][ap]
+        a["interest_saving"][ap] = amount * self.saving_rate[firm] * self.pool.term_years
+        a["fee_saving"][ap] = self.guarantee.fee_savings(g)
+        a["fee_income"][ap] = self.guarantee.fee_income(g)
+        a["expected_guarantee_loss"][ap] = self.guarantee.expected_loss(
+            self.pd_term[firm],
+            g,
+            self.lenders.lgd[a["bank"][ap]],
+            self.firms.collateral_ratio[firm],
+        )
 
     # ---------------------------------------------------------------- run
     def run(self) -> None:
@@ -604,19 +622,13 @@ class Model(_Review):
         for offset, step, kw in procs:
             env.process(self._daily(env, offset, step, **kw))
         env.run(until=self.days)
+        self._finish()
 
 
 def _hooked(instruments: list[Instrument], hook: str) -> list[Instrument]:
     """The active measures among ``instruments`` whose class overrides ``hook``."""
     base = getattr(Instrument, hook)
     return [i for i in instruments if i.active and getattr(type(i), hook) is not base]
-
-
-def _filled(n: int, value: int, dtype: type) -> np.ndarray:
-    """``np.full(n, value, dtype)`` without its Python-level overhead (small batches)."""
-    out = np.empty(n, dtype=dtype)
-    out.fill(value)
-    return out
 
 
 def simulate(scenario: Scenario, seed_seq: np.random.SeedSequence) -> Model:
