@@ -212,7 +212,11 @@ class Model(_Review):
         self.due_firm = nd.firm[self.due_need]
         self.due_amount = nd.amount[self.due_need]
         self.due_u_apply = nd.u_apply[self.due_need]
-        self.due_u_assist = nd.u_assist[self.due_need]
+        # what comes due with each need: too small a loan; prepared with a centre's help
+        self.due_small = self.due_amount < scenario.loan_pool.min_amount
+        self.due_assisted = (
+            nd.u_assist[self.due_need] < scenario.behaviour.assisted_share
+        ) & self.centres.active
         # what a need's owner weighs does not change while it waits, unless loans it
         # already has bring the per-firm limit lower: worked out once, not once a day
         self.due_credit = self.pool.is_credit_loan(f.collateral_ratio[self.due_firm])
@@ -313,17 +317,13 @@ class Model(_Review):
         s, f, nd = self.scenario, self.firms, self.needs
         lp = s.loan_pool
         ids, firm, wanted = self.due_need[lo:hi], self.due_firm[lo:hi], self.due_amount[lo:hi]
+        tier = f.tier[firm]
         # not eligible, else too small, else over the per-firm limit: a fate now
         amount = np.minimum(wanted, lp.max_per_firm - self.borrowed[firm])
-        fate = np.where(
-            ~self.loan_eligible_tier[f.tier[firm]],
-            _F_INELIGIBLE,
-            np.where(
-                wanted < lp.min_amount,
-                _F_SMALL,
-                np.where(amount < lp.min_amount, _F_OVER, _F_APPLIED),
-            ),
-        )
+        fate = _filled(hi - lo, _F_APPLIED, nd.fate.dtype)
+        fate[amount < lp.min_amount] = _F_OVER
+        fate[self.due_small[lo:hi]] = _F_SMALL
+        fate[~self.loan_eligible_tier[tier]] = _F_INELIGIBLE
         kept = fate == _F_APPLIED
         p = self.due_apply_p[lo:hi]
         capped = kept & (amount < self.due_capped_at[lo:hi])
@@ -334,13 +334,12 @@ class Model(_Review):
         declined = kept & (self.due_u_apply[lo:hi] >= p)
         fate[declined] = _F_DECLINED
         nd.fate[ids] = fate
-        nd.tier[ids] = f.tier[firm]
+        nd.tier[ids] = tier
         go = (kept & ~declined).nonzero()[0]
         if go.size == 0:
             return
         ids, firm, amount = ids[go], firm[go], amount[go]
-        credit, u_assist = self.due_credit[lo:hi][go], self.due_u_assist[lo:hi][go]
-        assisted = (u_assist < s.behaviour.assisted_share) & self.centres.active
+        credit, assisted = self.due_credit[lo:hi][go], self.due_assisted[lo:hi][go]
         ready = _filled(ids.size, day + s.behaviour.prep_days, np.int64)
         assisted_n = np.count_nonzero(assisted)
         if assisted_n:
@@ -350,7 +349,6 @@ class Model(_Review):
             need=ids,
             firm=firm,
             bank=f.main_bank[firm],
-            attempt=np.zeros(ids.size, np.int16),
             submit_day=ready,
             amount=amount,
             credit_loan=credit,
@@ -442,9 +440,7 @@ class Model(_Review):
         li = live.nonzero()[0]
         if li.size:
             k = self.pool.n_accounts  # the guarantee capacity is the last column
-            acc = np.empty((li.size, k + 1), dtype=np.int64)
-            acc[:, :k] = self.pool.accounts(bank[li], credit[li])
-            acc[:, k] = -1
+            acc = self.pool.accounts(bank[li], credit[li], width=k + 1)
             acc[needs_g[li], k] = self.guarantee.capacity_id
             amt = np.empty((li.size, k + 1))
             amt[:, :k] = amount[li, None]

@@ -116,16 +116,22 @@ class GuaranteeInstrument(Instrument):
         suspended lender refers nothing; a closed capacity takes only rescues (a loan the
         bank approves anyway is then lent without cover).
         """
-        cand = ~ok0 & self.accepts(tier, pd_annual) & pending
+        eligible = self.eligible_tier[tier]
+        accepted = eligible & (pd_annual <= self.config.max_pd_annual)  # :meth:`accepts`
+        cand = ~ok0 & accepted & pending
         if self.mode == "rescue" and self.config.suspend_claim_rate is None:
             return cand  # today's rule, unchanged
-        cand &= self.open_lender[bank]
+        referring = pending & self.open_lender[bank]
+        cand &= referring
         if self.mode == "rescue" or ledger.closed[self.capacity_id]:
             return cand
         if self.mode == "batch":
-            screen = self.eligible_tier[tier] & (pd_annual <= self.config.batch_max_pd_annual)
-            return cand | (screen & pending & self.open_lender[bank] & self.batch_lender[bank])
-        return cand | (ok0 & self.accepts(tier, pd_annual) & pending & self.open_lender[bank])
+            screen = eligible & (pd_annual <= self.config.batch_max_pd_annual)
+            screen &= referring
+            screen &= self.batch_lender[bank]
+            return cand | screen
+        # bank_choice: the rescues, and every accepted one the bank would approve anyway
+        return accepted & referring
 
     def worth_the_fee(self, saved_loss_rate: np.ndarray, share: np.ndarray) -> np.ndarray:
         """``bank_choice``: the cover lowers the bank's expected loss (share of the loan over
