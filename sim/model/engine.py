@@ -398,6 +398,7 @@ class Model(_Review):
             total = self.borrowed[firm] + amount
         over = total > s.loan_pool.max_per_firm * (1 + 1e-12)
         outcome[over] = _R_LIMIT
+        pending = ~over  # the outcome is still pending
 
         pd_a = f.pd_annual[firm]
         pd_term = self.pd_term[firm]
@@ -416,7 +417,7 @@ class Model(_Review):
         needs_g = np.zeros(ids.size, dtype=bool)
         gi = self.guarantee
         if gi.active:
-            cand = gi.referred(ok0, f.tier[firm], pd_a, bank, outcome == _PENDING, self.ledger)
+            cand = gi.referred(ok0, f.tier[firm], pd_a, bank, pending, self.ledger)
             if np.count_nonzero(cand):
                 c_idx = cand.nonzero()[0]
                 c_firm, c_amount = firm[c_idx], amount[c_idx]
@@ -434,8 +435,9 @@ class Model(_Review):
                     use &= ~ok0[c_idx] | gi.worth_the_fee(el0_c - el1, g_c / c_amount)
                 g[c_idx[use]] = g_c[use]
                 needs_g[c_idx[use]] = True
-        live = (outcome == _PENDING) & (ok0 | needs_g)
-        outcome[(outcome == _PENDING) & ~live] = _R_CREDIT
+        fits = ok0 | needs_g
+        live = pending & fits
+        outcome[pending & ~fits] = _R_CREDIT
 
         li = live.nonzero()[0]
         if li.size:
@@ -470,16 +472,16 @@ class Model(_Review):
                 granted[b_idx], failed[b_idx] = self.ledger.draw(
                     acc[b_idx, :k], amt[b_idx, :k], day
                 )
-            outcome[li[granted]] = _APPROVED
-            ref = (~granted).nonzero()[0]
-            outcome[li[ref]] = self.refusal_of_account[failed[ref]]
-        g = np.where(outcome == _APPROVED, g, 0.0)
+            # a refused request's outcome is that of the account that failed it
+            outcome[li] = np.where(granted, _APPROVED, self.refusal_of_account[failed])
+        approved = outcome == _APPROVED
+        g = np.where(approved, g, 0.0)
         if gi.active and gi.config.extended:
             gi.approvable_n += np.count_nonzero((g > 0) & ok0)
         a["outcome"][ids] = outcome
         a["guarantee"][ids] = g
-        a["additional"][ids] = (outcome == _APPROVED) & ~ok_alone
-        ap = (outcome == _APPROVED).nonzero()[0]
+        a["additional"][ids] = approved & ~ok_alone
+        ap = approved.nonzero()[0]
         if ap.size:
             self._book_loans(
                 day,
