@@ -136,6 +136,8 @@ class Model(_Review):
         # credit loans or none are: that depends on its collateral only)
         self.pd_term = 1.0 - (1.0 - f.pd_annual) ** self.pool.term_years
         self.hazard = -np.log1p(-np.minimum(f.pd_annual, 1 - 1e-12)) / 365.0
+        # the share of a loan its collateral leaves uncovered (collateral is fixed per firm)
+        self.uncovered = np.minimum(np.maximum(1.0 - f.collateral_ratio - 0.0, 0.0), 1.0)
         self.saving_rate = self.pool.benefit_rate(
             f.pd_annual, self.pool.is_credit_loan(f.collateral_ratio)
         )
@@ -383,15 +385,16 @@ class Model(_Review):
             return
         s, f, a, nd = self.scenario, self.firms, self.apps.cols, self.needs
         firm, bank, need = a["firm"][ids], a["bank"][ids], a["need"][ids]
-        attempt = a["attempt"][ids].astype(np.int64)
+        attempt = a["attempt"][ids]
         amount, credit = a["amount"][ids], a["credit_loan"][ids]
+        tier = f.tier[firm]
         a["decision_day"][ids] = day
-        a["tier_at_decision"][ids] = f.tier[firm]
+        a["tier_at_decision"][ids] = tier
 
         outcome = _filled(ids.size, _PENDING, np.int8)
         # the per-firm limit, counting earlier loans of the firm in this batch (if any)
         sorted_firm = np.sort(firm)
-        twice = np.count_nonzero(sorted_firm[1:] == sorted_firm[:-1]) > 0
+        twice = ids.size > 1 and np.count_nonzero(sorted_firm[1:] == sorted_firm[:-1]) > 0
         if twice:
             total = self.borrowed[firm] + _exclusive_firm_cumsum(firm, amount) + amount
         else:
@@ -409,7 +412,7 @@ class Model(_Review):
             sd * nd.z_credit[need, attempt] - 0.5 * sd * sd
         )
         keeps = self._bank_keeps(firm)
-        el0 = bank_expected_loss(pd_term, lgd, coll, 0.0)
+        el0 = pd_term * lgd * self.uncovered[firm]  # bank_expected_loss(pd_term, lgd, coll, 0)
         ok0 = credit_approved(el0 if keeps is None else el0 * keeps, appetite)
         # the counterfactual: the same rule without the programme's cover (section 2.17)
         ok_alone = ok0 if keeps is None else credit_approved(el0, appetite)
@@ -417,7 +420,7 @@ class Model(_Review):
         needs_g = np.zeros(ids.size, dtype=bool)
         gi = self.guarantee
         if gi.active:
-            cand = gi.referred(ok0, f.tier[firm], pd_a, bank, pending, self.ledger)
+            cand = gi.referred(ok0, tier, pd_a, bank, pending, self.ledger)
             if np.count_nonzero(cand):
                 c_idx = cand.nonzero()[0]
                 c_firm, c_amount = firm[c_idx], amount[c_idx]
@@ -425,7 +428,9 @@ class Model(_Review):
                 if twice:
                     earlier = _exclusive_firm_cumsum(c_firm, g_c)
                     g_c = gi.amount(c_amount, self.g_out[c_firm] + earlier)
-                el1 = gi.bank_loss(pd_term[c_idx], lgd[c_idx], coll[c_idx], g_c / c_amount)
+                el1 = gi.bank_loss(
+                    pd_term[c_idx], lgd[c_idx], coll[c_idx], g_c / c_amount, self.uncovered[c_firm]
+                )
                 if keeps is not None:
                     el1 = el1 * keeps[c_idx]
                 ok1 = credit_approved(el1, appetite[c_idx])
@@ -463,17 +468,20 @@ class Model(_Review):
                     self.partial_grants_n += int(part.sum())
             else:
                 granted, failed = self.ledger.draw(acc, amt, day)
-            # a loan the bank makes anyway is lent without cover when the fund is full
-            bare = ~granted & (failed == gi.capacity_id) & ok0[li] & needs_g[li]
-            if np.count_nonzero(bare):
-                b_idx = bare.nonzero()[0]
-                g[li[b_idx]] = 0.0
-                needs_g[li[b_idx]] = False
-                granted[b_idx], failed[b_idx] = self.ledger.draw(
-                    acc[b_idx, :k], amt[b_idx, :k], day
-                )
-            # a refused request's outcome is that of the account that failed it
-            outcome[li] = np.where(granted, _APPROVED, self.refusal_of_account[failed])
+            if np.count_nonzero(granted) == li.size:
+                outcome[li] = _APPROVED
+            else:
+                # a loan the bank makes anyway is lent without cover when the fund is full
+                bare = ~granted & (failed == gi.capacity_id) & ok0[li] & needs_g[li]
+                if np.count_nonzero(bare):
+                    b_idx = bare.nonzero()[0]
+                    g[li[b_idx]] = 0.0
+                    needs_g[li[b_idx]] = False
+                    granted[b_idx], failed[b_idx] = self.ledger.draw(
+                        acc[b_idx, :k], amt[b_idx, :k], day
+                    )
+                # a refused request's outcome is that of the account that failed it
+                outcome[li] = np.where(granted, _APPROVED, self.refusal_of_account[failed])
         approved = outcome == _APPROVED
         g = np.where(approved, g, 0.0)
         if gi.active and gi.config.extended:

@@ -141,16 +141,23 @@ class GuaranteeInstrument(Instrument):
         return saved_loss_rate > fee * share
 
     def bank_loss(
-        self, pd_term: np.ndarray, lgd: np.ndarray, collateral: np.ndarray, share: np.ndarray
+        self,
+        pd_term: np.ndarray,
+        lgd: np.ndarray,
+        collateral: np.ndarray,
+        share: np.ndarray,
+        uncovered: np.ndarray | None = None,
     ) -> np.ndarray:
         """The bank's expected loss rate on a loan with ``share`` of it guaranteed.
 
         First loss: ``PD x LGD x clip(1 - C - share, 0, 1)`` (the guarantee takes the loss
-        after collateral first). Proportional: ``PD x LGD x clip(1 - C, 0, 1) x (1 - share)``.
+        after collateral first). Proportional: ``PD x LGD x clip(1 - C, 0, 1) x (1 - share)``;
+        ``uncovered``, when given, is ``clip(1 - C, 0, 1)`` worked out beforehand.
         """
         if not self.proportional:
             return bank_expected_loss(pd_term, lgd, collateral, share)
-        uncovered = np.minimum(np.maximum(1.0 - collateral, 0.0), 1.0)
+        if uncovered is None:
+            uncovered = np.minimum(np.maximum(1.0 - collateral, 0.0), 1.0)
         return pd_term * lgd * uncovered * (1.0 - share)
 
     def loss_per_default(
