@@ -506,7 +506,8 @@ class Model(_Review):
     def _book_loans(self, day, app, firm, amount, credit, g, need, attempt) -> None:
         a = self.apps.cols
         np.add.at(self.borrowed, firm, amount)
-        np.add.at(self.g_out, firm, g)
+        if np.count_nonzero(g):  # (adding zeros changes no balance)
+            np.add.at(self.g_out, firm, g)
         term = self.scenario.loan_pool.term_days
         t_def = -np.log1p(-self.needs.u_default[need, attempt].astype(float)) / self.hazard[firm]
         defaults = t_def < term

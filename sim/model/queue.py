@@ -148,7 +148,7 @@ class FluidQueue:
             step = self.step[s_sorted]
             self.busy_until[s_sorted[last]] = begin[last] + (rank[last] + 1) * step[last]
             finish_sorted = begin + (rank + self.finish_share) * step
-        finish = np.empty_like(finish_sorted)
+        finish = np.empty(finish_sorted.shape[0])
         finish[order] = finish_sorted
         return finish
 
