@@ -337,7 +337,7 @@ class Model(_Review):
         fate[declined] = _F_DECLINED
         nd.fate[ids] = fate
         nd.tier[ids] = tier
-        go = (kept & ~declined).nonzero()[0]
+        go = (kept ^ declined).nonzero()[0]  # kept and not declined (declined are kept)
         if go.size == 0:
             return
         ids, firm, amount = ids[go], firm[go], amount[go]

@@ -408,7 +408,7 @@ class Ledger:
         if amounts.size == 0:
             return None
         total = np.bincount(accounts, weights=amounts, minlength=self.level.shape[0])
-        negative = amounts.min() < 0
+        negative = np.count_nonzero(amounts < 0) > 0
         # (the sum of the absolute amounts: the amounts themselves when none is negative)
         size = np.abs(amounts).sum() if negative else amounts.sum()
         margin = 8.0 * amounts.size * _UNIT_ROUNDOFF * size
