@@ -141,7 +141,7 @@ class Ledger:
         # the lowest level an account may hold: zero, or none for a target
         self._floor = np.where(self.is_target, -np.inf, 0.0)
         self._not_target = ~self.is_target
-        #: the target accounts, and the level below which each counts as reached
+        #: the targets not reached yet, and the level below which each counts as reached
         self._targets = self.is_target.nonzero()[0]
         self._reached_level = _EPS + _REACHED_RTOL * self.initial[self._targets]
         self.reached_on = np.full(k, -1, dtype=np.int64)
@@ -328,12 +328,13 @@ class Ledger:
         np.maximum(self.level, self._floor, out=self.level)
         t = self._targets
         if t.size:
-            reached = self.reached_on[t] < 0
-            reached &= self.drawn[t] > 0
+            reached = self.drawn[t] > 0
             # to rounding: the draws that reach a target are a sum of many amounts
             reached &= self.level[t] <= self._reached_level
             if np.count_nonzero(reached):
                 self.reached_on[t[reached]] = day
+                # a target is reached once: the others are still watched
+                self._targets, self._reached_level = t[~reached], self._reached_level[~reached]
 
     def _draw_single(
         self, acc: np.ndarray, amt: np.ndarray, day: int

@@ -217,6 +217,11 @@ def _group_by_server(
     return order, s_sorted, rank, tail.nonzero()[0]
 
 
+#: What :meth:`Agenda.pop` returns on a day with nothing due (read-only: it is shared).
+_NONE = np.empty(0, dtype=np.int64)
+_NONE.flags.writeable = False
+
+
 class Agenda:
     """Integer ids filed under the day they are due; popped in id order."""
 
@@ -259,7 +264,7 @@ class Agenda:
         """Remove and return the ids due on ``day``, sorted."""
         parts = self._due.pop(int(day), None)
         if not parts:
-            return np.empty(0, dtype=np.int64)
+            return _NONE
         out = parts[0] if len(parts) == 1 else np.concatenate(parts)
         return np.sort(out, kind="stable")
 
