@@ -37,6 +37,7 @@ from .behaviour import (
     list_contact_days,
 )
 from .calendar import working_days
+from .closing import book_at_end
 from .codes import NEED_FATES, OUTCOMES, NeedFate, Outcome
 from .demand import _draw_existing_loans, _draw_needs, _ExistingLoans, _with_renewals
 from .instruments import (
@@ -576,42 +577,6 @@ class Model(_Review):
     def record(self, day: int) -> None:
         self.ledger.snapshot()
 
-    def _finish(self) -> None:
-        """Book what no step reads during the run, for all days and loans at once.
-
-        The daily counts of needs, applications and decisions, the awareness share, and
-        each loan's savings, fees and the fund's expected loss: the same numbers the
-        daily steps would have written, without a dozen calls on tiny arrays a day.
-        """
-        ts, a, days = self.ts, self.apps.view(), self.days
-        ts["needs_due"] += np.diff(self.due_start)
-        due_day = np.repeat(np.arange(days), np.diff(self.due_start))
-        declined = self.needs.fate[self.due_need] == _F_DECLINED
-        ts["declined_n"] += np.bincount(due_day[declined], minlength=days)
-        submit = a["submit_day"]
-        ts["applications_n"] += np.bincount(submit[submit < days], minlength=days)
-        decided = a["decision_day"] >= 0
-        day, outcome = a["decision_day"][decided], a["outcome"][decided]
-        for column, codes in (
-            ("approved_n", (_APPROVED,)),
-            ("refused_credit_n", (_R_CREDIT,)),
-            ("refused_quota_n", (_R_QUOTA, _R_CQUOTA)),
-            ("refused_guarantee_n", (_R_GUAR,)),
-        ):
-            ts[column] += np.bincount(day[np.isin(outcome, codes)], minlength=days)
-        ts["aware_share"][:] = self.aware_share_daily[:days]
-        ap = (a["outcome"] == _APPROVED).nonzero()[0]
-        firm, amount, g = a["firm"][ap], a["amount"][ap], a["guarantee"][ap]
-        a["interest_saving"][ap] = amount * self.saving_rate[firm] * self.pool.term_years
-        a["fee_saving"][ap] = self.guarantee.fee_savings(g)
-        a["fee_income"][ap] = self.guarantee.fee_income(g)
-        a["expected_guarantee_loss"][ap] = self.guarantee.expected_loss(
-            self.pd_term[firm],
-            g,
-            self.lenders.lgd[a["bank"][ap]],
-            self.firms.collateral_ratio[firm],
-        )
-
     # ---------------------------------------------------------------- run
     def run(self) -> None:
         env = simpy.Environment()
@@ -629,7 +594,7 @@ class Model(_Review):
         for offset, step, kw in procs:
             env.process(self._daily(env, offset, step, **kw))
         env.run(until=self.days)
-        self._finish()
+        book_at_end(self)
 
 
 def _hooked(instruments: list[Instrument], hook: str) -> list[Instrument]:
