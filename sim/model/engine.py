@@ -9,7 +9,8 @@ application preparation (service centres), bank review, credit decisions, the lo
 book (maturities and defaults; each measure books what ends, e.g. guarantee claims),
 the measures' own processes (cost-relief claim rounds, certification rounds, fund
 rounds, quota reallocation: registered by each instrument, see
-:mod:`sim.model.instruments.base`), and daily recording. The engine names no optional
+:mod:`sim.model.instruments.base`), and daily recording; what no step reads during the
+run is booked once at its end (:mod:`sim.model.closing`). The engine names no optional
 measure: it builds every registered instrument and loops over them. Processes run at
 fixed offsets within a day so their order is the same in every run. Firms are
 rows of numpy arrays and every process works on the whole batch of firms, needs or
