@@ -7,6 +7,11 @@ and prints one JSON line::
     python benchmarks/bench.py --firms 1000000 --days 365
     python benchmarks/bench.py --firms 100000 --days 365 --engine naive
     python benchmarks/bench.py --firms 100000 --days 365 --set cost_relief=null
+    python benchmarks/bench.py --firms 10000 --days 365 --load-only   # imports and loading only
+
+``--no-tables`` leaves the result tables out. ``--load-only`` stops after loading the scenario: the base to subtract from a whole-process
+measure such as an instruction count (``valgrind --tool=callgrind``), which the load of
+other work on the machine does not disturb.
 
 Fields: ``firms``, ``days``, ``engine``, ``simulate_s`` (set-up plus simulation, no
 tables), ``setup_s``, ``run_s``, ``tables_s`` (building the result tables, measured
@@ -67,10 +72,11 @@ def peak_rss_mb() -> float:
 
 
 def bench_smesim(
-    firms: int, days: int, seed: int | None, extra: list[str] | None = None
+    firms: int, days: int, seed: int | None, extra: list[str] | None = None, tables: bool = True
 ) -> dict[str, float | int | str]:
-    """Time set-up, simulation and table building of the real engine."""
+    """Time set-up, simulation and (unless ``tables`` is false) table building of the engine."""
     import sim
+    from sim.model.codes import Outcome
     from sim.model.engine import Model
     from sim.results import build_result
 
@@ -82,7 +88,10 @@ def bench_smesim(
     model.run()
     c2, t2 = time.process_time(), time.perf_counter()
     rss_sim = peak_rss_mb()
-    result = build_result(model)
+    approved = model.apps.view()["outcome"] == Outcome.APPROVED
+    approved_n = int(approved.sum())
+    if tables:
+        approved_n = int(build_result(model).summary_values["approved_n"])
     t3 = time.perf_counter()
     return {
         "engine": "smesim",
@@ -93,7 +102,7 @@ def bench_smesim(
         "tables_s": round(t3 - t2, 4),
         "peak_rss_sim_mb": round(rss_sim, 1),
         "applications_n": int(model.apps.n),
-        "approved_n": int(result.summary_values["approved_n"]),
+        "approved_n": approved_n,
         "simpy_events_n": int(model.events_n),
     }
 
@@ -134,9 +143,24 @@ def main(argv: list[str] | None = None) -> int:
         metavar="PATH=VALUE",
         help="extra scenario override for the smesim engine, e.g. cost_relief=null",
     )
+    p.add_argument(
+        "--no-tables", action="store_true", help="do not build the result tables (tables_s 0)"
+    )
+    p.add_argument(
+        "--load-only",
+        action="store_true",
+        help="import and load the scenario, then stop (prints nothing)",
+    )
     args = p.parse_args(argv)
-    run = bench_smesim if args.engine == "smesim" else bench_naive
-    out = run(args.firms, args.days, args.seed, args.extra)
+    if args.load_only:
+        import sim
+
+        sim.load_scenario(BASELINE, scenario_overrides(args.firms, args.days) + args.extra)
+        return 0
+    if args.engine == "smesim":
+        out = bench_smesim(args.firms, args.days, args.seed, args.extra, not args.no_tables)
+    else:
+        out = bench_naive(args.firms, args.days, args.seed, args.extra)
     sim_s = float(out["simulate_s"])
     line = {
         "firms": args.firms,

@@ -11,6 +11,11 @@ timings, and the whole process from outside)::
     python benchmarks/suite.py --repeat 5
     python benchmarks/suite.py --repeat 3 --sizes 100000x365,1000000x365
     python benchmarks/suite.py --repeat 5 --only small    # or: --only cli
+    python benchmarks/suite.py --repeat 5 --only small --against /tmp/old   # paired A/B
+
+``--against DIR`` (a checkout of other code, e.g. ``git worktree add /tmp/old HEAD~3``)
+runs the small sizes with that code and this code in turn, run by run, and adds the
+other code's CPU seconds and the ratio of each pair (this / other, median).
 """
 
 from __future__ import annotations
@@ -62,24 +67,58 @@ def _children_cpu() -> float:
     return t.children_user + t.children_system
 
 
-def small_sizes(repeat: int, sizes: tuple[int, ...] = SMALL_FIRMS, days: int = 365) -> None:
-    """Print the fixed cost at small sizes: CPU seconds per firm against the largest size."""
+def small_sizes(
+    repeat: int,
+    sizes: tuple[int, ...] = SMALL_FIRMS,
+    days: int = 365,
+    against: Path | None = None,
+) -> None:
+    """Print the fixed cost at small sizes: CPU seconds per firm against the largest size.
+
+    With ``against`` (the root of another checkout), each run of this code is paired
+    with a run of that code, in turn, and the table adds that code's CPU seconds and
+    the median ratio of the pairs.
+    """
     keys = ("simulate_s", "simulate_cpu_s", "setup_s", "run_s")
-    rows = {
-        n: medians([run_once("smesim", n, days, None) for _ in range(repeat)], keys) for n in sizes
-    }
+    rows, other, ratio = {}, {}, {}
+    for n in sizes:
+        runs, old = [], []
+        for i in range(repeat):
+            if against is not None and i % 2:
+                old.append(run_bench_of(against, n, days))
+            runs.append(run_once("smesim", n, days, None))
+            if against is not None and not i % 2:
+                old.append(run_bench_of(against, n, days))
+        rows[n] = medians(runs, keys)
+        if against is not None:
+            other[n] = medians(old, keys)
+            ratio[n] = statistics.median(
+                a["simulate_cpu_s"] / b["simulate_cpu_s"] for a, b in zip(runs, old, strict=True)
+            )
     big = max(sizes)
     per_big = rows[big]["simulate_cpu_s"] / big
+    extra = " | other CPU s | this / other (pairs) |" if against is not None else " |"
     print(
-        f"\n| firms x {days} days | simulate s | CPU s | set-up s | run s | CPU us per firm | per firm / at {big:,} |"
+        f"\n| firms x {days} days | simulate s | CPU s | set-up s | run s | CPU us per firm "
+        f"| per firm / at {big:,}{extra}"
     )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |" + (" ---: | ---: |" * bool(other)))
     for n, m in rows.items():
         per = m["simulate_cpu_s"] / n
+        cells = f" {other[n]['simulate_cpu_s']:.3f} | {ratio[n]:.2f} |" if other else ""
         print(
             f"| {n:,} | {m['simulate_s']:.3f} | {m['simulate_cpu_s']:.3f} | {m['setup_s']:.3f} "
-            f"| {m['run_s']:.3f} | {per * 1e6:.2f} | {per / per_big:.1f} |"
+            f"| {m['run_s']:.3f} | {per * 1e6:.2f} | {per / per_big:.1f} |{cells}"
         )
+
+
+def run_bench_of(root: Path, firms: int, days: int) -> dict:
+    """Run ``bench.py`` of another checkout at ``root`` (its own ``sim``) and return its line."""
+    cmd = [sys.executable, str(root / "benchmarks" / "bench.py")]
+    cmd += ["--firms", str(firms), "--days", str(days)]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=root, env=env)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def medians(runs: list[dict], keys: tuple[str, ...]) -> dict[str, float]:
@@ -97,14 +136,27 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-cli", action="store_true", help="skip the end-to-end smesim run rows")
     p.add_argument("--no-small", action="store_true", help="skip the small-size rows")
     p.add_argument(
+        "--against",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="small sizes only: pair each run with one of the checkout at DIR (before/after)",
+    )
+    p.add_argument(
+        "--small-sizes",
+        default=",".join(str(n) for n in SMALL_FIRMS),
+        help="firms of the small-size rows, comma-separated (the largest is the reference)",
+    )
+    p.add_argument(
         "--only",
         choices=("matrix", "small", "cli"),
         default=None,
         help="run one part: the size matrix with the naive model, the small sizes, or smesim run",
     )
     args = p.parse_args(argv)
+    small = tuple(int(n) for n in args.small_sizes.split(","))
     if args.only == "small":
-        small_sizes(args.repeat)
+        small_sizes(args.repeat, small, against=args.against)
         return 0
     if args.only == "cli":
         cli_rows(args.repeat)
@@ -145,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
             f"| {naive['simulate_cpu_s'] / m['simulate_cpu_s']:.1f} |"
         )
     if not args.no_small:
-        small_sizes(args.repeat)
+        small_sizes(args.repeat, small, against=args.against)
     if not args.no_cli:
         cli_rows(args.repeat)
     return 0

@@ -1,6 +1,6 @@
 """Batches: growable columns and per-firm running sums over one day's batch.
 
-Public names: none outside the model (``_Table``, ``_exclusive_firm_cumsum``).
+Public names: none outside the model (``_Table``, ``_exclusive_firm_cumsum``, ``_filled``).
 """
 
 from __future__ import annotations
@@ -8,6 +8,13 @@ from __future__ import annotations
 import numpy as np
 
 from .queue import _run_lengths
+
+
+def _filled(n: int, value: int, dtype: type) -> np.ndarray:
+    """``np.full(n, value, dtype)`` without its Python-level overhead (small batches)."""
+    out = np.empty(n, dtype=dtype)
+    out.fill(value)
+    return out
 
 
 class _Table:

@@ -59,16 +59,28 @@ def awareness_curves(
     """
     size = np.bincount(group, minlength=n_groups).astype(float)
     ceiling = params.ceiling
+    rate, peer = params.outreach_rate_day, params.peer_rate_day
     f = np.full(n_groups, min(params.initial_share, ceiling))
     out = np.empty((days, n_groups))
+    # one day after the other (the outreach of a day depends on the gaps of all groups);
+    # the arrays of a day are reused, so a day costs a dozen calls on small arrays:
+    #   gap = max(ceiling - f, 0); want = rate x gap x size;
+    #   f = min(ceiling, f + (outreach + peer x f) x gap)
+    gap, want, step = np.empty(n_groups), np.empty(n_groups), np.empty(n_groups)
     for t in range(days):
         out[t] = f
-        gap = np.maximum(ceiling - f, 0.0)
-        want = params.outreach_rate_day * gap * size
+        np.subtract(ceiling, f, out=gap)
+        np.maximum(gap, 0.0, out=gap)
+        np.multiply(rate, gap, out=want)
+        want *= size
         total = want.sum()
         factor = 1.0 if total <= contacts_per_day or total == 0 else contacts_per_day / total
-        outreach = params.outreach_rate_day * factor
-        f = np.minimum(ceiling, f + (outreach + params.peer_rate_day * f) * gap)
+        outreach = rate * factor
+        np.multiply(peer, f, out=step)
+        np.add(outreach, step, out=step)
+        step *= gap
+        np.add(f, step, out=step)
+        np.minimum(ceiling, step, out=f)
     return out
 
 

@@ -9,7 +9,8 @@ application preparation (service centres), bank review, credit decisions, the lo
 book (maturities and defaults; each measure books what ends, e.g. guarantee claims),
 the measures' own processes (cost-relief claim rounds, certification rounds, fund
 rounds, quota reallocation: registered by each instrument, see
-:mod:`sim.model.instruments.base`), and daily recording. The engine names no optional
+:mod:`sim.model.instruments.base`), and daily recording; what no step reads during the
+run is booked once at its end (:mod:`sim.model.closing`). The engine names no optional
 measure: it builds every registered instrument and loops over them. Processes run at
 fixed offsets within a day so their order is the same in every run. Firms are
 rows of numpy arrays and every process works on the whole batch of firms, needs or
@@ -28,7 +29,7 @@ from .banks import (
     build_lenders,
     credit_approved,
 )
-from .batches import _exclusive_firm_cumsum, _Table
+from .batches import _exclusive_firm_cumsum, _filled, _Table
 from .behaviour import (
     apply_probability,
     aware_day,
@@ -37,6 +38,7 @@ from .behaviour import (
     list_contact_days,
 )
 from .calendar import working_days
+from .closing import book_at_end
 from .codes import NEED_FATES, OUTCOMES, NeedFate, Outcome
 from .demand import _draw_existing_loans, _draw_needs, _ExistingLoans, _with_renewals
 from .instruments import (
@@ -113,6 +115,11 @@ class Model(_Review):
         self.pool = self.instrument(LoanPoolInstrument)
         self.guarantee = self.instrument(GuaranteeInstrument)
         self.centres = self.instrument(ServiceCentresInstrument)
+        # the active measures that change the credit rule or react to loans, in rank order
+        # (the others' hooks do nothing: not calling them saves a call per batch)
+        self._loss_sharers = _hooked(self.instruments, "bank_loss_share")
+        self._on_booked = _hooked(self.instruments, "loans_booked")
+        self._on_ended = _hooked(self.instruments, "loans_ended")
         self.ledger.freeze()
         self.kind_of_account = np.array(self.ledger.kinds, dtype=object)
         # the outcome of an application refused by each account (pending: never refuses one)
@@ -131,6 +138,8 @@ class Model(_Review):
         # credit loans or none are: that depends on its collateral only)
         self.pd_term = 1.0 - (1.0 - f.pd_annual) ** self.pool.term_years
         self.hazard = -np.log1p(-np.minimum(f.pd_annual, 1 - 1e-12)) / 365.0
+        # the share of a loan its collateral leaves uncovered (collateral is fixed per firm)
+        self.uncovered = np.minimum(np.maximum(1.0 - f.collateral_ratio - 0.0, 0.0), 1.0)
         self.saving_rate = self.pool.benefit_rate(
             f.pd_annual, self.pool.is_credit_loan(f.collateral_ratio)
         )
@@ -207,7 +216,11 @@ class Model(_Review):
         self.due_firm = nd.firm[self.due_need]
         self.due_amount = nd.amount[self.due_need]
         self.due_u_apply = nd.u_apply[self.due_need]
-        self.due_u_assist = nd.u_assist[self.due_need]
+        # what comes due with each need: too small a loan; prepared with a centre's help
+        self.due_small = self.due_amount < scenario.loan_pool.min_amount
+        self.due_assisted = (
+            nd.u_assist[self.due_need] < scenario.behaviour.assisted_share
+        ) & self.centres.active
         # what a need's owner weighs does not change while it waits, unless loans it
         # already has bring the per-firm limit lower: worked out once, not once a day
         self.due_credit = self.pool.is_credit_loan(f.collateral_ratio[self.due_firm])
@@ -218,6 +231,10 @@ class Model(_Review):
         )
         self.due_renewal = nd.renewal[self.due_need]
         self.due_apply_p[self.due_renewal] = 1.0  # a renewal always applies
+        # a need capped by the per-firm limit weighs its smaller loan (a renewal never does)
+        self.due_capped_at = np.where(
+            self.due_renewal, -np.inf, np.minimum(self.due_amount, scenario.loan_pool.max_per_firm)
+        )
 
     def _set_up_tables(self) -> None:
         """The review queue, the agendas, the applications table and the daily columns."""
@@ -273,8 +290,8 @@ class Model(_Review):
     def _bank_keeps(self, firm: np.ndarray) -> np.ndarray | None:
         """Share of a loss the bank bears itself, per firm (None: all of it, always)."""
         keeps = None
-        for inst in self.instruments:
-            share = inst.bank_loss_share(self, firm) if inst.active else None
+        for inst in self._loss_sharers:
+            share = inst.bank_loss_share(self, firm)
             if share is not None:
                 keeps = (1.0 - share) if keeps is None else keeps * (1.0 - share)
         return keeps
@@ -304,45 +321,38 @@ class Model(_Review):
         s, f, nd = self.scenario, self.firms, self.needs
         lp = s.loan_pool
         ids, firm, wanted = self.due_need[lo:hi], self.due_firm[lo:hi], self.due_amount[lo:hi]
-        self.ts["needs_due"][day] += hi - lo
+        tier = f.tier[firm]
         # not eligible, else too small, else over the per-firm limit: a fate now
         amount = np.minimum(wanted, lp.max_per_firm - self.borrowed[firm])
-        fate = np.where(
-            ~self.loan_eligible_tier[f.tier[firm]],
-            _F_INELIGIBLE,
-            np.where(
-                wanted < lp.min_amount,
-                _F_SMALL,
-                np.where(amount < lp.min_amount, _F_OVER, _F_APPLIED),
-            ),
-        )
+        fate = _filled(hi - lo, _F_APPLIED, nd.fate.dtype)
+        fate[amount < lp.min_amount] = _F_OVER
+        fate[self.due_small[lo:hi]] = _F_SMALL
+        fate[~self.loan_eligible_tier[tier]] = _F_INELIGIBLE
         kept = fate == _F_APPLIED
         p = self.due_apply_p[lo:hi]
-        capped = kept & (amount < np.minimum(wanted, lp.max_per_firm)) & ~self.due_renewal[lo:hi]
-        if capped.any():
+        capped = kept & (amount < self.due_capped_at[lo:hi])
+        if np.count_nonzero(capped):
             p = p.copy()
             credit = self.due_credit[lo:hi]
             p[capped] = self._apply_probability(amount[capped], firm[capped], credit[capped])
         declined = kept & (self.due_u_apply[lo:hi] >= p)
         fate[declined] = _F_DECLINED
         nd.fate[ids] = fate
-        nd.tier[ids] = f.tier[firm]
-        self.ts["declined_n"][day] += int(declined.sum())
-        go = (kept & ~declined).nonzero()[0]
+        nd.tier[ids] = tier
+        go = (kept ^ declined).nonzero()[0]  # kept and not declined (declined are kept)
         if go.size == 0:
             return
         ids, firm, amount = ids[go], firm[go], amount[go]
-        credit, u_assist = self.due_credit[lo:hi][go], self.due_u_assist[lo:hi][go]
-        assisted = (u_assist < s.behaviour.assisted_share) & self.centres.active
-        ready = np.full(ids.size, day + s.behaviour.prep_days, dtype=np.int64)
-        if assisted.any():
-            t = self.centres.assist.admit(np.zeros(int(assisted.sum()), dtype=np.int64), day)
+        credit, assisted = self.due_credit[lo:hi][go], self.due_assisted[lo:hi][go]
+        ready = _filled(ids.size, day + s.behaviour.prep_days, np.int64)
+        assisted_n = np.count_nonzero(assisted)
+        if assisted_n:
+            t = self.centres.assist.admit(np.zeros(assisted_n, dtype=np.int64), day)
             ready[assisted] = np.where(np.isfinite(t), np.floor(t), self.days).astype(np.int64)
         app = self.apps.append(
             need=ids,
             firm=firm,
             bank=f.main_bank[firm],
-            attempt=np.zeros(ids.size, np.int16),
             submit_day=ready,
             amount=amount,
             credit_loan=credit,
@@ -377,21 +387,23 @@ class Model(_Review):
             return
         s, f, a, nd = self.scenario, self.firms, self.apps.cols, self.needs
         firm, bank, need = a["firm"][ids], a["bank"][ids], a["need"][ids]
-        attempt = a["attempt"][ids].astype(np.int64)
+        attempt = a["attempt"][ids]
         amount, credit = a["amount"][ids], a["credit_loan"][ids]
+        tier = f.tier[firm]
         a["decision_day"][ids] = day
-        a["tier_at_decision"][ids] = f.tier[firm]
+        a["tier_at_decision"][ids] = tier
 
-        outcome = np.full(ids.size, _PENDING, dtype=np.int8)
+        outcome = _filled(ids.size, _PENDING, np.int8)
         # the per-firm limit, counting earlier loans of the firm in this batch (if any)
         sorted_firm = np.sort(firm)
-        twice = bool((sorted_firm[1:] == sorted_firm[:-1]).any())
+        twice = ids.size > 1 and np.count_nonzero(sorted_firm[1:] == sorted_firm[:-1]) > 0
         if twice:
             total = self.borrowed[firm] + _exclusive_firm_cumsum(firm, amount) + amount
         else:
             total = self.borrowed[firm] + amount
         over = total > s.loan_pool.max_per_firm * (1 + 1e-12)
         outcome[over] = _R_LIMIT
+        pending = ~over  # the outcome is still pending
 
         pd_a = f.pd_annual[firm]
         pd_term = self.pd_term[firm]
@@ -402,7 +414,7 @@ class Model(_Review):
             sd * nd.z_credit[need, attempt] - 0.5 * sd * sd
         )
         keeps = self._bank_keeps(firm)
-        el0 = bank_expected_loss(pd_term, lgd, coll, 0.0)
+        el0 = pd_term * lgd * self.uncovered[firm]  # bank_expected_loss(pd_term, lgd, coll, 0)
         ok0 = credit_approved(el0 if keeps is None else el0 * keeps, appetite)
         # the counterfactual: the same rule without the programme's cover (section 2.17)
         ok_alone = ok0 if keeps is None else credit_approved(el0, appetite)
@@ -410,15 +422,17 @@ class Model(_Review):
         needs_g = np.zeros(ids.size, dtype=bool)
         gi = self.guarantee
         if gi.active:
-            cand = gi.referred(ok0, f.tier[firm], pd_a, bank, outcome == _PENDING, self.ledger)
-            if cand.any():
+            cand = gi.referred(ok0, tier, pd_a, bank, pending, self.ledger)
+            if np.count_nonzero(cand):
                 c_idx = cand.nonzero()[0]
                 c_firm, c_amount = firm[c_idx], amount[c_idx]
                 g_c = gi.amount(c_amount, self.g_out[c_firm])
                 if twice:
                     earlier = _exclusive_firm_cumsum(c_firm, g_c)
                     g_c = gi.amount(c_amount, self.g_out[c_firm] + earlier)
-                el1 = gi.bank_loss(pd_term[c_idx], lgd[c_idx], coll[c_idx], g_c / c_amount)
+                el1 = gi.bank_loss(
+                    pd_term[c_idx], lgd[c_idx], coll[c_idx], g_c / c_amount, self.uncovered[c_firm]
+                )
                 if keeps is not None:
                     el1 = el1 * keeps[c_idx]
                 ok1 = credit_approved(el1, appetite[c_idx])
@@ -428,14 +442,14 @@ class Model(_Review):
                     use &= ~ok0[c_idx] | gi.worth_the_fee(el0_c - el1, g_c / c_amount)
                 g[c_idx[use]] = g_c[use]
                 needs_g[c_idx[use]] = True
-        live = (outcome == _PENDING) & (ok0 | needs_g)
-        outcome[(outcome == _PENDING) & ~live] = _R_CREDIT
+        fits = ok0 | needs_g
+        live = pending & fits
+        outcome[pending & ~fits] = _R_CREDIT
 
         li = live.nonzero()[0]
         if li.size:
             k = self.pool.n_accounts  # the guarantee capacity is the last column
-            acc = np.full((li.size, k + 1), -1, dtype=np.int64)
-            acc[:, :k] = self.pool.accounts(bank[li], credit[li])
+            acc = self.pool.accounts(bank[li], credit[li], width=k + 1)
             acc[needs_g[li], k] = self.guarantee.capacity_id
             amt = np.empty((li.size, k + 1))
             amt[:, :k] = amount[li, None]
@@ -448,7 +462,7 @@ class Model(_Review):
                 )
                 granted = got[:, 0] > 0
                 part = granted & (got[:, 0] < amt[:, 0])
-                if part.any():
+                if np.count_nonzero(part):
                     amount = amount.copy()
                     amount[li[part]] = got[part, 0]
                     g[li[part]] = np.where(needs_g[li[part]], got[part, k], 0.0)
@@ -456,25 +470,28 @@ class Model(_Review):
                     self.partial_grants_n += int(part.sum())
             else:
                 granted, failed = self.ledger.draw(acc, amt, day)
-            # a loan the bank makes anyway is lent without cover when the fund is full
-            bare = ~granted & (failed == gi.capacity_id) & ok0[li] & needs_g[li]
-            if bare.any():
-                b_idx = bare.nonzero()[0]
-                g[li[b_idx]] = 0.0
-                needs_g[li[b_idx]] = False
-                granted[b_idx], failed[b_idx] = self.ledger.draw(
-                    acc[b_idx, :k], amt[b_idx, :k], day
-                )
-            outcome[li[granted]] = _APPROVED
-            ref = (~granted).nonzero()[0]
-            outcome[li[ref]] = self.refusal_of_account[failed[ref]]
-        g = np.where(outcome == _APPROVED, g, 0.0)
+            if np.count_nonzero(granted) == li.size:
+                outcome[li] = _APPROVED
+            else:
+                # a loan the bank makes anyway is lent without cover when the fund is full
+                bare = ~granted & (failed == gi.capacity_id) & ok0[li] & needs_g[li]
+                if np.count_nonzero(bare):
+                    b_idx = bare.nonzero()[0]
+                    g[li[b_idx]] = 0.0
+                    needs_g[li[b_idx]] = False
+                    granted[b_idx], failed[b_idx] = self.ledger.draw(
+                        acc[b_idx, :k], amt[b_idx, :k], day
+                    )
+                # a refused request's outcome is that of the account that failed it
+                outcome[li] = np.where(granted, _APPROVED, self.refusal_of_account[failed])
+        approved = outcome == _APPROVED
+        g = np.where(approved, g, 0.0)
         if gi.active and gi.config.extended:
-            gi.approvable_n += int(((g > 0) & ok0).sum())
+            gi.approvable_n += np.count_nonzero((g > 0) & ok0)
         a["outcome"][ids] = outcome
         a["guarantee"][ids] = g
-        a["additional"][ids] = (outcome == _APPROVED) & ~ok_alone
-        ap = (outcome == _APPROVED).nonzero()[0]
+        a["additional"][ids] = approved & ~ok_alone
+        ap = approved.nonzero()[0]
         if ap.size:
             self._book_loans(
                 day,
@@ -486,40 +503,25 @@ class Model(_Review):
                 need[ap],
                 attempt[ap],
             )
-        ts = self.ts
-        n_of = np.bincount(outcome, minlength=len(OUTCOMES))
-        ts["approved_n"][day] += ap.size
-        ts["refused_credit_n"][day] += n_of[_R_CREDIT]
-        ts["refused_quota_n"][day] += n_of[_R_QUOTA] + n_of[_R_CQUOTA]
-        ts["refused_guarantee_n"][day] += n_of[_R_GUAR]
         self._retry(day, ids, outcome, need, attempt, bank, firm, amount, credit)
 
     def _book_loans(self, day, app, firm, amount, credit, g, need, attempt) -> None:
         a = self.apps.cols
         np.add.at(self.borrowed, firm, amount)
-        np.add.at(self.g_out, firm, g)
+        if np.count_nonzero(g):  # (adding zeros changes no balance)
+            np.add.at(self.g_out, firm, g)
         term = self.scenario.loan_pool.term_days
         t_def = -np.log1p(-self.needs.u_default[need, attempt].astype(float)) / self.hazard[firm]
         defaults = t_def < term
         end = day + np.where(defaults, np.floor(t_def).astype(np.int64), term)
         a["end_day"][app] = end
         a["defaulted"][app] = defaults & (end < self.days)
-        a["interest_saving"][app] = amount * self.saving_rate[firm] * self.pool.term_years
         a["subsidy"][app] = self.pool.subsidy(amount, credit)
-        a["fee_saving"][app] = self.guarantee.fee_savings(g)
-        a["fee_income"][app] = self.guarantee.fee_income(g)
-        a["expected_guarantee_loss"][app] = self.guarantee.expected_loss(
-            self.pd_term[firm],
-            g,
-            self.lenders.lgd[a["bank"][app]],
-            self.firms.collateral_ratio[firm],
-        )
         self.ts["disbursed_amount"][day] += amount.sum()
         self.ts["guaranteed_amount"][day] += g.sum()
         self._file(self.end_agenda, end, app)
-        for inst in self.instruments:
-            if inst.active:
-                inst.loans_booked(self, day, app)
+        for inst in self._on_booked:
+            inst.loans_booked(self, day, app)
 
     def _retry(self, day, ids, outcome, need, attempt, bank, firm, amount, credit) -> None:
         b = self.scenario.behaviour
@@ -569,13 +571,11 @@ class Model(_Review):
         # only these firms' balances moved, so only they can have dipped below zero
         self.borrowed[firm] = np.maximum(self.borrowed[firm], 0.0)
         self.g_out[firm] = np.maximum(self.g_out[firm], 0.0)
-        for inst in self.instruments:
-            if inst.active:
-                inst.loans_ended(self, day, ids)
+        for inst in self._on_ended:
+            inst.loans_ended(self, day, ids)
         self.ts["defaults_n"][day] += int(a["defaulted"][ids].sum())
 
     def record(self, day: int) -> None:
-        self.ts["aware_share"][day] = self.aware_share_daily[day]
         self.ledger.snapshot()
 
     # ---------------------------------------------------------------- run
@@ -595,6 +595,13 @@ class Model(_Review):
         for offset, step, kw in procs:
             env.process(self._daily(env, offset, step, **kw))
         env.run(until=self.days)
+        book_at_end(self)
+
+
+def _hooked(instruments: list[Instrument], hook: str) -> list[Instrument]:
+    """The active measures among ``instruments`` whose class overrides ``hook``."""
+    base = getattr(Instrument, hook)
+    return [i for i in instruments if i.active and getattr(type(i), hook) is not base]
 
 
 def simulate(scenario: Scenario, seed_seq: np.random.SeedSequence) -> Model:

@@ -140,6 +140,10 @@ class Ledger:
         self.is_revolving = kinds == "revolving"
         # the lowest level an account may hold: zero, or none for a target
         self._floor = np.where(self.is_target, -np.inf, 0.0)
+        self._not_target = ~self.is_target
+        #: the targets not reached yet, and the level below which each counts as reached
+        self._targets = self.is_target.nonzero()[0]
+        self._reached_level = _EPS + _REACHED_RTOL * self.initial[self._targets]
         self.reached_on = np.full(k, -1, dtype=np.int64)
         self.index = {n: i for i, n in enumerate(self.names)}
 
@@ -211,22 +215,23 @@ class Ledger:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The two-dimensional draw: granted, failed account and amounts drawn."""
         m = acc.shape[0]
-        granted = np.zeros(m, dtype=bool)
-        failed = np.full(m, -1, dtype=np.int64)
-        out = np.zeros_like(amt)
-        # the requests' cells (row, account, amount) in request order
-        cr, cc = np.nonzero(acc >= 0)
-        ca, cx = acc[cr, cc], amt[cr, cc]
-        if not self.closed[ca].any() and self._surely_fits(ca, cx):
+        failed = np.empty(m, dtype=np.int64)
+        failed.fill(-1)
+        out = np.zeros(amt.shape)
+        # the requests' cells (account, amount) in request order (row-major)
+        cells = acc >= 0
+        ca, cx = acc[cells], amt[cells]
+        if not np.count_nonzero(self.closed[ca]) and self._surely_fits(ca, cx):
             # nothing is closed and every account has room for the whole batch
             np.subtract.at(self.level, ca, cx)
             np.add.at(self.drawn, ca, cx)
             np.add.at(self.draws_n, ca, 1)
-            granted[:] = True
             self._settle(day)
-            out[cr, cc] = cx
-            return granted, failed, out
-        hard = ~self.is_target
+            out[cells] = cx
+            return np.ones(m, dtype=bool), failed, out
+        granted = np.zeros(m, dtype=bool)
+        cr, cc = cells.nonzero()
+        hard = self._not_target
         start = 0
         while start < m:
             # a request with a cell on a closed account is blocked (refused, draws nothing)
@@ -321,11 +326,15 @@ class Ledger:
     def _settle(self, day: int) -> None:
         """After a draw: no hard or revolving level below zero; record targets reached."""
         np.maximum(self.level, self._floor, out=self.level)
-        if self.is_target.any():
-            reached = self.is_target & (self.reached_on < 0) & (self.drawn > 0)
+        t = self._targets
+        if t.size:
+            reached = self.drawn[t] > 0
             # to rounding: the draws that reach a target are a sum of many amounts
-            reached &= self.level <= _EPS + _REACHED_RTOL * self.initial
-            self.reached_on[reached] = day
+            reached &= self.level[t] <= self._reached_level
+            if np.count_nonzero(reached):
+                self.reached_on[t[reached]] = day
+                # a target is reached once: the others are still watched
+                self._targets, self._reached_level = t[~reached], self._reached_level[~reached]
 
     def _draw_single(
         self, acc: np.ndarray, amt: np.ndarray, day: int
@@ -400,12 +409,16 @@ class Ledger:
         if amounts.size == 0:
             return None
         total = np.bincount(accounts, weights=amounts, minlength=self.level.shape[0])
-        margin = 8.0 * amounts.size * _UNIT_ROUNDOFF * np.abs(amounts).sum()
-        tight = (total + margin > self.level + _EPS) & (total != 0)
-        if amounts.min() < 0:
+        negative = np.count_nonzero(amounts < 0) > 0
+        # (the sum of the absolute amounts: the amounts themselves when none is negative)
+        size = np.abs(amounts).sum() if negative else amounts.sum()
+        margin = 8.0 * amounts.size * _UNIT_ROUNDOFF * size
+        tight = total + margin > self.level + _EPS
+        tight &= total != 0
+        if negative:
             tight |= np.bincount(accounts, minlength=self.level.shape[0]) > 0
-        tight &= ~self.is_target  # a target serves every request
-        return tight if tight.any() else None
+        tight &= self._not_target  # a target serves every request
+        return tight if np.count_nonzero(tight) else None
 
     def _surely_fits(self, accounts: np.ndarray, amounts: np.ndarray) -> bool:
         """Whether every account surely serves all these requests (see :meth:`_tight`)."""

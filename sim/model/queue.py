@@ -35,6 +35,10 @@ __all__ = ["FluidQueue", "Agenda", "finish_share"]
 
 _UINT16_MAX = 65535
 _INT16_MAX = 32767
+#: Below this many items a batch is sorted on its own 64-bit keys: a stable sort gives the
+#: same order on any key type, and the range checks a narrower type needs cost more than
+#: they save on a small batch.
+_SMALL_BATCH = 1024
 
 
 def _run_lengths(starts: np.ndarray, n: int) -> np.ndarray:
@@ -128,7 +132,7 @@ class FluidQueue:
         if servers.size == 0:
             return np.empty(0)
         first = servers[0]
-        if not self.scheduled and (servers == first).all():
+        if not self.scheduled and not np.count_nonzero(servers != first):
             # one server (a service centre's advisers, or one lender's batch): no grouping
             begin = max(float(day), self.busy_until[first])
             finish = begin + (np.arange(servers.size) + self.finish_share) * self.step[first]
@@ -144,7 +148,7 @@ class FluidQueue:
             step = self.step[s_sorted]
             self.busy_until[s_sorted[last]] = begin[last] + (rank[last] + 1) * step[last]
             finish_sorted = begin + (rank + self.finish_share) * step
-        finish = np.empty_like(finish_sorted)
+        finish = np.empty(finish_sorted.shape[0])
         finish[order] = finish_sorted
         return finish
 
@@ -196,14 +200,26 @@ def _group_by_server(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Stable grouping of items by server: order, sorted servers, rank in group, last index."""
     # a stable sort by server (a radix sort for 16-bit indices) keeps arrival order
-    key = servers.astype(np.int16) if n_servers <= _INT16_MAX else servers
+    n = servers.size
+    key = servers.astype(np.int16) if n_servers <= _INT16_MAX and n >= _SMALL_BATCH else servers
     order = key.argsort(kind="stable")
     s_sorted = servers[order]
-    starts = np.concatenate(([True], s_sorted[1:] != s_sorted[:-1])).nonzero()[0]
-    group_len = _run_lengths(starts, s_sorted.size)
-    rank = np.arange(s_sorted.size) - np.repeat(starts, group_len)
-    last = np.append(starts[1:] - 1, s_sorted.size - 1)
-    return order, s_sorted, rank, last
+    # a group starts where the server changes; an item's rank is its distance from that start
+    head = np.empty(n, dtype=bool)
+    head[:1] = True
+    np.not_equal(s_sorted[1:], s_sorted[:-1], out=head[1:])
+    position = np.arange(n)
+    rank = position - np.maximum.accumulate(position * head)
+    # the last item of a group is the one before the next group's start
+    tail = np.empty(n, dtype=bool)
+    tail[:-1] = head[1:]
+    tail[-1:] = True
+    return order, s_sorted, rank, tail.nonzero()[0]
+
+
+#: What :meth:`Agenda.pop` returns on a day with nothing due (read-only: it is shared).
+_NONE = np.empty(0, dtype=np.int64)
+_NONE.flags.writeable = False
 
 
 class Agenda:
@@ -216,18 +232,30 @@ class Agenda:
         """File ``ids[i]`` under ``days[i]`` (days must be finite integers)."""
         days = np.asarray(days, dtype=np.int64)
         ids = np.asarray(ids, dtype=np.int64)
-        if ids.size == 0:
+        n = ids.size
+        if n == 0:
             return
-        first, last = int(days.min()), int(days.max())
+        if n < _SMALL_BATCH:
+            order = days.argsort(kind="stable")
+            d = days[order]
+            first, last = int(d[0]), int(d[-1])
+        else:
+            first, last = int(days.min()), int(days.max())
+            if first != last:
+                # days fit 16 bits in any realistic horizon: numpy then radix-sorts (same order)
+                small = first >= 0 and last <= _UINT16_MAX
+                order = (days.astype(np.uint16) if small else days).argsort(kind="stable")
+                d = days[order]
         if first == last:
             self._due.setdefault(first, []).append(ids.copy())
             return
-        # days fit 16 bits in any realistic horizon: numpy then radix-sorts (same order)
-        small = first >= 0 and last <= _UINT16_MAX
-        order = (days.astype(np.uint16) if small else days).argsort(kind="stable")
-        d, filed = days[order], ids[order]
-        cuts = np.concatenate(([True], d[1:] != d[:-1])).nonzero()[0]
-        bounds = np.append(cuts, d.size).tolist()
+        filed = ids[order]
+        head = np.empty(n, dtype=bool)
+        head[0] = True
+        np.not_equal(d[1:], d[:-1], out=head[1:])
+        cuts = head.nonzero()[0]
+        bounds = cuts.tolist()
+        bounds.append(n)
         # one slice (a view) of the sorted ids per day
         for day, lo, hi in zip(d[cuts].tolist(), bounds[:-1], bounds[1:], strict=True):
             self._due.setdefault(day, []).append(filed[lo:hi])
@@ -236,7 +264,7 @@ class Agenda:
         """Remove and return the ids due on ``day``, sorted."""
         parts = self._due.pop(int(day), None)
         if not parts:
-            return np.empty(0, dtype=np.int64)
+            return _NONE
         out = parts[0] if len(parts) == 1 else np.concatenate(parts)
         return np.sort(out, kind="stable")
 

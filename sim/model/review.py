@@ -53,9 +53,7 @@ class _Review:
                 )
 
     def submissions(self, day: int) -> None:
-        ids = self.submit_agenda.pop(day)
-        if ids.size:
-            self.ts["applications_n"][day] += ids.size
+        ids = self.submit_agenda.pop(day)  # counted by the engine at the end of the run
         if self.reg_queue is not None or self.joins_later:
             # through the registration step and the wait for a lender to join
             if ids.size and self.reg_queue is not None:

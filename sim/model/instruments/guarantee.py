@@ -116,16 +116,22 @@ class GuaranteeInstrument(Instrument):
         suspended lender refers nothing; a closed capacity takes only rescues (a loan the
         bank approves anyway is then lent without cover).
         """
-        cand = ~ok0 & self.accepts(tier, pd_annual) & pending
+        eligible = self.eligible_tier[tier]
+        accepted = eligible & (pd_annual <= self.config.max_pd_annual)  # :meth:`accepts`
+        cand = ~ok0 & accepted & pending
         if self.mode == "rescue" and self.config.suspend_claim_rate is None:
             return cand  # today's rule, unchanged
-        cand &= self.open_lender[bank]
+        referring = pending & self.open_lender[bank]
+        cand &= referring
         if self.mode == "rescue" or ledger.closed[self.capacity_id]:
             return cand
         if self.mode == "batch":
-            screen = self.eligible_tier[tier] & (pd_annual <= self.config.batch_max_pd_annual)
-            return cand | (screen & pending & self.open_lender[bank] & self.batch_lender[bank])
-        return cand | (ok0 & self.accepts(tier, pd_annual) & pending & self.open_lender[bank])
+            screen = eligible & (pd_annual <= self.config.batch_max_pd_annual)
+            screen &= referring
+            screen &= self.batch_lender[bank]
+            return cand | screen
+        # bank_choice: the rescues, and every accepted one the bank would approve anyway
+        return accepted & referring
 
     def worth_the_fee(self, saved_loss_rate: np.ndarray, share: np.ndarray) -> np.ndarray:
         """``bank_choice``: the cover lowers the bank's expected loss (share of the loan over
@@ -135,16 +141,23 @@ class GuaranteeInstrument(Instrument):
         return saved_loss_rate > fee * share
 
     def bank_loss(
-        self, pd_term: np.ndarray, lgd: np.ndarray, collateral: np.ndarray, share: np.ndarray
+        self,
+        pd_term: np.ndarray,
+        lgd: np.ndarray,
+        collateral: np.ndarray,
+        share: np.ndarray,
+        uncovered: np.ndarray | None = None,
     ) -> np.ndarray:
         """The bank's expected loss rate on a loan with ``share`` of it guaranteed.
 
         First loss: ``PD x LGD x clip(1 - C - share, 0, 1)`` (the guarantee takes the loss
-        after collateral first). Proportional: ``PD x LGD x clip(1 - C, 0, 1) x (1 - share)``.
+        after collateral first). Proportional: ``PD x LGD x clip(1 - C, 0, 1) x (1 - share)``;
+        ``uncovered``, when given, is ``clip(1 - C, 0, 1)`` worked out beforehand.
         """
         if not self.proportional:
             return bank_expected_loss(pd_term, lgd, collateral, share)
-        uncovered = np.minimum(np.maximum(1.0 - collateral, 0.0), 1.0)
+        if uncovered is None:
+            uncovered = np.minimum(np.maximum(1.0 - collateral, 0.0), 1.0)
         return pd_term * lgd * uncovered * (1.0 - share)
 
     def loss_per_default(

@@ -158,10 +158,17 @@ class LoanPoolInstrument(Instrument):
             0.0,
         )
 
-    def accounts(self, bank: np.ndarray, credit: np.ndarray) -> np.ndarray:
+    def accounts(
+        self, bank: np.ndarray, credit: np.ndarray, width: int | None = None
+    ) -> np.ndarray:
         """Accounts a loan draws on, shape ``(m, n_accounts)``: lender quota (or pool),
-        credit sub-quota, and the pool's own account if it has one besides the quotas."""
-        out = np.full((bank.shape[0], self.n_accounts), -1, dtype=np.int64)
+        credit sub-quota, and the pool's own account if it has one besides the quotas.
+
+        With ``width`` (at least ``n_accounts``) the array has that many columns, the
+        ones after these ``-1`` (none), for the caller to fill.
+        """
+        out = np.empty((bank.shape[0], width or self.n_accounts), dtype=np.int64)
+        out.fill(-1)
         out[:, 0] = self.quota_ids[bank]
         if self.credit_id >= 0:
             out[credit, 1] = self.credit_id

@@ -1,0 +1,73 @@
+"""The engine's shortcuts for small batches give what the general paths give.
+
+Agendas and the officers' queue sort a small batch on its own keys and group servers
+without ``repeat``; the ledger stops watching a target once reached. Each is compared
+here with a plain reference on the same input.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.model.ledger import Ledger
+from sim.model.queue import Agenda, FluidQueue, _group_by_server
+
+
+def _reference_groups(servers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stable order by server, each item's rank among its server's, last index per group."""
+    order = np.lexsort((np.arange(servers.size), servers))
+    s = servers[order]
+    rank = np.array([np.count_nonzero(s[:i] == s[i]) for i in range(s.size)])
+    last = np.array([i for i in range(s.size) if i == s.size - 1 or s[i + 1] != s[i]])
+    return order, rank, last
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 40, 1023, 1024, 3000])
+def test_servers_are_grouped_as_by_a_plain_stable_sort(n):
+    rng = np.random.default_rng(n)
+    servers = rng.integers(0, 9, n)
+    order, s_sorted, rank, last = _group_by_server(servers, 9)
+    ref_order, ref_rank, ref_last = _reference_groups(servers)
+    assert order.tolist() == ref_order.tolist()
+    assert s_sorted.tolist() == servers[ref_order].tolist()
+    assert rank.tolist() == ref_rank.tolist()
+    assert last.tolist() == ref_last.tolist()
+
+
+def test_queue_finishing_times_do_not_depend_on_how_a_day_is_split():
+    rng = np.random.default_rng(3)
+    servers = rng.integers(0, 5, 2500)
+    whole = FluidQueue(np.array([3.0, 5.0, 0.5, 8.0, 2.0])).admit(servers, 4)
+    q = FluidQueue(np.array([3.0, 5.0, 0.5, 8.0, 2.0]))
+    parts = [q.admit(servers[lo : lo + 7], 4) for lo in range(0, servers.size, 7)]
+    np.testing.assert_allclose(np.concatenate(parts), whole, rtol=1e-12)
+
+
+def test_agenda_files_small_and_large_batches_alike():
+    rng = np.random.default_rng(5)
+    days = rng.integers(0, 40, 3000)
+    ids = rng.permutation(3000)
+    large, small = Agenda(), Agenda()
+    large.add(days, ids)  # one batch above the small-batch size
+    for lo in range(0, days.size, 11):
+        small.add(days[lo : lo + 11], ids[lo : lo + 11])
+    for day in range(41):
+        expected = np.sort(ids[days == day])
+        assert large.pop(day).tolist() == expected.tolist()
+        assert small.pop(day).tolist() == expected.tolist()
+
+
+def test_a_target_reached_by_a_transfer_is_recorded_at_the_next_draw_and_kept():
+    led = Ledger(30)
+    target = led.open("aim", "loan_pool", 10.0, account_kind="target")
+    other = led.open("other", "bank_quota", 100.0)
+    led.freeze()
+    granted, _ = led.draw(np.array([target]), np.array([4.0]), 2)
+    assert granted.all() and led.reached_on[target] == -1
+    led.transfer(target, other, 6.0)  # nothing left of the aim, but no draw yet
+    assert led.reached_on[target] == -1
+    led.draw(np.array([other]), np.array([1.0]), 5)  # any later draw records it
+    assert led.reached_on[target] == 5
+    led.draw(np.array([target]), np.array([1.0]), 9)
+    assert led.reached_on[target] == 5  # the first day it was reached stays
