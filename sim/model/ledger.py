@@ -250,7 +250,19 @@ class Ledger:
                 cum = x_o.cumsum()
                 heads = np.concatenate(([True], ids_o[1:] != ids_o[:-1])).nonzero()[0]
                 base = np.repeat(cum[heads] - x_o[heads], _run_lengths(heads, ids_o.size))
-                over = (cum - base) > self.level[ids_o] + _EPS
+                limit = self.level[ids_o] + _EPS
+                local = cum - base
+                over = local > limit
+                # the running total of one account, taken as a difference of totals over
+                # all accounts, carries their rounding: where it lies that close to the
+                # limit, the account's total is summed again from 0, as the one-account
+                # path sums it
+                near = np.abs(local - limit) <= 1e-9 * np.maximum(1.0, np.abs(cum))
+                if near.any():
+                    ends = np.append(heads[1:], ids_o.size)
+                    for h in np.unique(np.searchsorted(heads, near.nonzero()[0], "right") - 1):
+                        lo, hi = int(heads[h]), int(ends[h])
+                        over[lo:hi] = x_o[lo:hi].cumsum() > limit[lo:hi]
                 over &= hard[ids_o]  # a target never refuses
                 if over.any():
                     r = int(rows_o[over].min())
