@@ -58,3 +58,12 @@ def test_floats_of_every_size_and_number_of_decimals_are_written_as_pandas_write
     df.iloc[::97] = np.nan
     assert _same_bytes(df, tmp_path)
     assert _same_bytes(df.iloc[:, :1].astype(float).mul(-1), tmp_path)
+
+
+@pytest.mark.parametrize("unit", ["ns", "us", "s"])
+def test_dates_are_written_as_pandas_writes_them(tmp_path, unit):
+    days = pd.to_datetime(["2025-01-01", "2025-01-02", None, "1999-12-31"])
+    df = pd.DataFrame({"date": days.astype(f"datetime64[{unit}]"), "x": [1.5, 2.0, np.nan, 3.0]})
+    assert _same_bytes(df, tmp_path)
+    with_time = df.assign(date=df["date"] + pd.Timedelta(hours=10))
+    assert _same_bytes(with_time, tmp_path)

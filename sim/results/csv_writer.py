@@ -150,9 +150,24 @@ def _floats_text(columns: list[np.ndarray]) -> list[Any]:
     return out
 
 
+def _date_text(values: np.ndarray):  # -> pyarrow.Array | None
+    """Dates at midnight as pandas writes them (``2025-01-31``); ``None`` for times of day."""
+    import pyarrow as pa
+
+    missing = np.isnat(values)
+    days = values.astype("datetime64[D]")
+    ok = days[~missing]
+    if (days[~missing] != values[~missing]).any() or (
+        len(ok)
+        and (ok.min() < np.datetime64("0001-01-01") or ok.max() > np.datetime64("9999-12-31"))
+    ):
+        return None
+    return pa.array(np.datetime_as_string(days, unit="D").astype(object), pa.string(), mask=missing)
+
+
 def _column_text(col: pd.Series):  # -> pyarrow.Array | None
-    """The CSV fields of one non-float column as ``to_csv`` writes them; ``None`` if not
-    handled here."""
+    """The CSV fields of one non-float column as ``to_csv`` writes them (flags, integers,
+    dates, categories, text); ``None`` if not handled here."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -161,6 +176,8 @@ def _column_text(col: pd.Series):  # -> pyarrow.Array | None
         return pc.if_else(pa.array(col.to_numpy()), "True", "False")
     if isinstance(dt, np.dtype) and dt.kind in "iu":
         return pc.cast(pa.array(col.to_numpy()), pa.string())
+    if isinstance(dt, np.dtype) and dt.kind == "M":
+        return _date_text(col.to_numpy())
     if isinstance(dt, pd.CategoricalDtype):
         names = [str(c) for c in dt.categories]
         if any(ch in n for n in names for ch in _CSV_SPECIAL):
