@@ -34,7 +34,7 @@ _EXACT_INT = 2.0**53
 #: Digits before the point (below _DECIMAL_HIGH).
 _WHOLE_DIGITS = 16
 #: Floats formatted at a time (bounds the memory of the digit matrix).
-_FLOAT_BATCH = 1_000_000
+_FLOAT_BATCH = 250_000
 
 
 _PAIRS = np.frombuffer("".join(f"{i:02d}" for i in range(100)).encode(), dtype=np.uint16)
