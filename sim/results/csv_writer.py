@@ -39,6 +39,7 @@ _FLOAT_BATCH = 250_000
 
 _PAIRS = np.frombuffer("".join(f"{i:02d}" for i in range(100)).encode(), dtype=np.uint16)
 _POW10 = 10 ** np.arange(_MAX_DECIMALS + 1, dtype=np.int64)
+_POW10_WHOLE = 10 ** np.arange(_WHOLE_DIGITS, dtype=np.int64)  # 1, 10, ..., 1e15
 
 
 def _digit_matrix(a: np.ndarray, pairs_n: int) -> np.ndarray:
@@ -65,16 +66,18 @@ def _decimal_bytes(units: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.nda
     sign = np.full((n, 1), ord("-"), dtype=np.uint8)
     point = np.full((n, 1), ord("."), dtype=np.uint8)
     chars = np.concatenate([sign, whole_digits, point, frac_digits], axis=1)
-    nonzero = whole_digits != ord("0")
-    first = np.argmax(nonzero, axis=1)
-    first[~nonzero.any(axis=1)] = _WHOLE_DIGITS - 1  # one digit at least: "0.5"
+    # digits of the whole part, one at least ("0.5")
+    ndigits = np.maximum(np.searchsorted(_POW10_WHOLE, whole, side="right"), 1)
+    first = _WHOLE_DIGITS - ndigits
     negative = units < 0
     start = 1 + first - negative  # a minus sign just before the first digit
     chars[np.flatnonzero(negative), start[negative]] = ord("-")
     end = 1 + _WHOLE_DIGITS + 1 + k
-    cols = np.arange(chars.shape[1], dtype=np.int16)[None, :]
-    keep = (cols >= start.astype(np.int16)[:, None]) & (cols < end.astype(np.int16)[:, None])
-    return end - start, chars[keep]
+    lengths = end - start
+    # each row's span [start, end) of the flattened matrix, one after the other
+    first_byte = np.arange(n, dtype=np.int64) * chars.shape[1] + start
+    shift = np.repeat(first_byte - (np.cumsum(lengths) - lengths), lengths)
+    return lengths, chars.ravel()[shift + np.arange(len(shift), dtype=np.int64)]
 
 
 def _strings(lengths: np.ndarray, data: np.ndarray):  # -> pyarrow.StringArray
