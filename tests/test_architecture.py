@@ -102,3 +102,25 @@ def test_every_measure_is_registered_in_rank_order():
     ranks = [c.rank for c in classes]
     assert ranks == sorted(ranks) and len(set(ranks)) == len(ranks)
     assert all(issubclass(c, Instrument) and c.section for c in classes)
+
+
+def test_a_run_and_an_experiment_without_report_import_only_what_they_use():
+    # what `smesim run` imports before and after a single run, and what `run -r R
+    # --no-report` adds to print its table: no executors for a run, no plotting for either
+    code = (
+        "import sys, sim.cli, sim.reporting.folders, sim.reporting.i18n\n"
+        "from sim.cli.experiments import _print_replications  # noqa\n"
+        "single = {m for m in sys.modules if m.startswith(('sim.experiments.', 'matplotlib'))}\n"
+        "from sim.reporting.formatting import format_value, format_difference, format_lever\n"
+        "import sim.experiments.result\n"
+        "print(sorted(single), 'matplotlib' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["['sim.experiments.precision']", "False"]
+    import sim.cli.experiments as cli_experiments
+
+    source = Path(cli_experiments.__file__).read_text()
+    assert "experiment_report import" not in source  # terminal tables format without plots

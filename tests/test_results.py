@@ -40,3 +40,30 @@ def test_edge_values_and_text_that_needs_quoting(tmp_path, text):
     )
     assert _same_bytes(df, tmp_path)
     assert _same_bytes(df.iloc[:0], tmp_path)
+
+
+def test_floats_of_every_size_and_number_of_decimals_are_written_as_pandas_writes_them(tmp_path):
+    # amounts in cents, rounded shares, whole numbers, and numbers with all their digits,
+    # from tiny to huge, both signs: the decimal path and the repr path, side by side
+    rng = np.random.default_rng(7)
+    n = 4000
+    raw = rng.normal(size=n) * 10.0 ** rng.integers(-12, 22, n)
+    cols = {
+        f"d{k}": np.round(rng.normal(size=n) * 10.0 ** rng.integers(-3, 15, n), k)
+        for k in range(10)
+    }
+    sig6 = [float(f"{x:.6g}") for x in rng.normal(size=n) * 10.0 ** rng.integers(-8, 17, n)]
+    edge = [0.1 + 0.2, 0.29, -0.07, 999999999999999.9, 99999999999999.99, 1e15, -1e15, 1e-4]
+    df = pd.DataFrame({"raw": raw, **cols, "sig6": sig6, "edge": np.resize(edge, n)})
+    df.iloc[::97] = np.nan
+    assert _same_bytes(df, tmp_path)
+    assert _same_bytes(df.iloc[:, :1].astype(float).mul(-1), tmp_path)
+
+
+@pytest.mark.parametrize("unit", ["ns", "us", "s"])
+def test_dates_are_written_as_pandas_writes_them(tmp_path, unit):
+    days = pd.to_datetime(["2025-01-01", "2025-01-02", None, "1999-12-31"])
+    df = pd.DataFrame({"date": days.astype(f"datetime64[{unit}]"), "x": [1.5, 2.0, np.nan, 3.0]})
+    assert _same_bytes(df, tmp_path)
+    with_time = df.assign(date=df["date"] + pd.Timedelta(hours=10))
+    assert _same_bytes(with_time, tmp_path)

@@ -139,7 +139,7 @@ def _print_replications(result: Any, lang: str = "en") -> None:
     from rich.table import Table
 
     from sim.experiments import HEADLINE_KEYS
-    from sim.reporting.experiment_report import format_value
+    from sim.reporting.formatting import format_value
     from sim.reporting.i18n import tr
 
     s = result.summary_dict()
@@ -176,7 +176,7 @@ def _print_comparison(result: Any, lang: str = "en") -> None:
     from rich.table import Table
 
     from sim.experiments import HEADLINE_KEYS
-    from sim.reporting.experiment_report import format_difference, format_value
+    from sim.reporting.formatting import format_difference, format_value
     from sim.reporting.i18n import tr
 
     d = result.differences(HEADLINE_KEYS)
@@ -217,7 +217,7 @@ def _print_comparison(result: Any, lang: str = "en") -> None:
 def _print_sweep(result: Any, lang: str = "en") -> None:
     from rich.table import Table
 
-    from sim.reporting.experiment_report import format_lever, format_value
+    from sim.reporting.formatting import format_lever, format_value
     from sim.reporting.i18n import tr
 
     cur = result.scenario.currency

@@ -12,11 +12,19 @@ or Dask) that keeps finished rows in a task store (:mod:`.store`) and returns an
 """
 
 from ..errors import ExperimentError
-from .designs import compare, grid_points, lhs_points, replicate, sweep
-from .executors import SCHEDULER_ENV, run_tasks
-from .result import HEADLINE_KEYS, NUMERIC_KEYS, ExperimentResult
-from .store import experiment_hash
-from .tasks import EXHAUSTION_QUOTAS, EXTRA_KEYS, SERIES, Task, replication_seed, run_task
+
+# The submodules are imported when a name is first used (PEP 562): a single run that only
+# needs :mod:`.precision` (the report's wording) does not import the executors.
+_LAZY = {
+    **dict.fromkeys(("compare", "grid_points", "lhs_points", "replicate", "sweep"), "designs"),
+    **dict.fromkeys(("SCHEDULER_ENV", "run_tasks"), "executors"),
+    **dict.fromkeys(("HEADLINE_KEYS", "NUMERIC_KEYS", "ExperimentResult"), "result"),
+    "experiment_hash": "store",
+    **dict.fromkeys(
+        ("EXHAUSTION_QUOTAS", "EXTRA_KEYS", "SERIES", "Task", "replication_seed", "run_task"),
+        "tasks",
+    ),
+}
 
 __all__ = [
     "Task",
@@ -38,3 +46,17 @@ __all__ = [
     "HEADLINE_KEYS",
     "SCHEDULER_ENV",
 ]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value  # once imported, an ordinary attribute
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -19,15 +19,17 @@ import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
-from ..experiments import ExperimentResult
 from ..jsonio import write_json
 from ..outdir import OutputBuild, output_folder
 from ..results import TABLE_FORMATS, RunResult, check_table_format
 from ..scenario import scenario_to_yaml
 from .ahead import ReportAhead
+
+if TYPE_CHECKING:  # experiments (and their executors) only when an experiment is written
+    from ..experiments import ExperimentResult
 
 __all__ = [
     "TABLE_FORMATS",

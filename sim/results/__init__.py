@@ -1,6 +1,6 @@
 """Results: the tables of one run and its one-row summary, and :func:`run` that makes them.
 
-Public names: :func:`run`, :class:`RunResult`, :func:`build_result`, :func:`write_csv`,
+Public names: :func:`run`, :class:`RunResult`, :func:`build_result`, :func:`write_csv` (:mod:`.csv_writer`),
 :data:`SUMMARY_KEYS`, :data:`SAVINGS_CATEGORIES`, :data:`TABLE_FORMATS`,
 :func:`write_table_files`, :func:`check_table_format`; the column dictionary in
 :mod:`sim.results.columns` (:func:`column_dictionary`, :func:`describe`) and the

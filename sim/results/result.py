@@ -13,7 +13,6 @@ real population the sample stands for (scale 1 means the sample *is* the populat
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -28,6 +27,7 @@ from ..model.instruments import AwardsInstrument, CostReliefInstrument
 from ..model.population import COST_CATEGORIES
 from ..scenario import Scenario
 from .columns import column_dictionary, round_for_csv
+from .csv_writer import write_csv
 from .demand_figures import demand_summary
 from .kinds import kind_summary, kinds_named
 from .money_over_time import MONEY_OVER_TIME_KEYS, money_over_time
@@ -259,70 +259,6 @@ def write_table_files(
     dictionary.to_csv(folder / "columns.csv", index=False)
     paths.append(folder / "columns.csv")
     return paths
-
-
-#: Rows formatted at a time by :func:`write_csv` (bounds the memory of the text).
-_CSV_CHUNK_ROWS = 200_000
-_CSV_SPECIAL = (",", '"', "\n", "\r")
-
-
-def _csv_text(col: pd.Series) -> list[str] | None:
-    """The CSV fields of one column as ``to_csv`` writes them; ``None`` if not handled here."""
-    dt = col.dtype
-    if isinstance(dt, np.dtype) and dt.kind in "biu":
-        return list(map(str, col.to_numpy().tolist()))
-    if isinstance(dt, np.dtype) and dt == np.float64:
-        values = col.to_numpy()
-        text = list(map(repr, values.tolist()))  # shortest round trip, as pandas writes
-        for i in np.isnan(values).nonzero()[0].tolist():
-            text[i] = ""
-        return text
-    if isinstance(dt, pd.CategoricalDtype):
-        names = [str(c) for c in dt.categories]
-        if any(ch in n for n in names for ch in _CSV_SPECIAL):
-            return None
-        return np.array([*names, ""], dtype=object)[col.cat.codes.to_numpy()].tolist()
-    if isinstance(dt, pd.Int64Dtype):
-        return [str(v) for v in col.to_numpy(dtype=object, na_value="").tolist()]
-    if isinstance(dt, pd.StringDtype):
-        text = col.to_numpy(dtype=object, na_value="").tolist()
-        if any(ch in v for v in set(text) for ch in _CSV_SPECIAL):
-            return None
-        return text
-    return None
-
-
-def write_csv(df: pd.DataFrame, path: str | Path) -> None:
-    """Write ``df`` without its index, byte for byte as ``df.to_csv(path, index=False)``.
-
-    Numbers, flags, categories and plain text are formatted column by column with
-    Python's own ``repr``/``str`` (what pandas writes, at about twice the speed); a
-    frame with any other column type, or text that needs quoting, goes to pandas.
-
-    Parameters
-    ----------
-    df
-        The table.
-    path
-        The CSV file to write.
-    """
-    names = [str(c) for c in df.columns]
-    if df.shape[1] == 0 or any(ch in n for n in names for ch in _CSV_SPECIAL):
-        df.to_csv(path, index=False)
-        return
-    chunks = []
-    for lo in range(0, max(len(df), 1), _CSV_CHUNK_ROWS):
-        part = df.iloc[lo : lo + _CSV_CHUNK_ROWS]
-        cols = [_csv_text(part[c]) for c in part.columns]
-        if any(c is None for c in cols):
-            df.to_csv(path, index=False)
-            return
-        chunks.append(cols)
-    sep = os.linesep
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        fh.write(",".join(names) + sep)
-        for cols in chunks:
-            fh.writelines(",".join(row) + sep for row in zip(*cols, strict=True))
 
 
 def is_missing(value: Any) -> bool:
