@@ -100,3 +100,29 @@ def test_a_second_process_only_for_an_idle_core(monkeypatch):
     assert ahead_module.report_processes(None, 6) == 1
     assert ahead_module.report_processes(2, 6) == 2  # asked for: taken as given
     assert 0 <= ahead_module._runnable() < 10_000
+
+
+def test_a_run_that_fails_while_the_writer_draws_leaves_nothing(tmp_path, monkeypatch):
+    import time
+
+    from sim.reporting import run_report
+
+    monkeypatch.setattr(ahead_module, "report_processes", lambda *a, **k: 2)
+    draw = run_report.write_pages
+
+    def slow_pages(*args, **kwargs):  # the forked writer starts its pages late
+        time.sleep(0.2)
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(run_report, "write_pages", slow_pages)
+
+    def failing_tables(self, folder, fmt="csv"):
+        raise OSError(28, "No space left on device", str(folder))
+
+    monkeypatch.setattr(sim.RunResult, "write_tables", failing_tables)
+    out = tmp_path / "out"
+    r = invoke("run", str(BASELINE), "--out", str(out), *_sets())
+    assert r.returncode == 2, r.stderr
+    assert "No space left" in r.stderr
+    time.sleep(1.5)  # a writer left running would have made its folders by now
+    assert list(tmp_path.iterdir()) == []

@@ -108,24 +108,28 @@ def run(
 
         # the report code loads on the second core while the model runs on this one
         ahead = ReportAhead() if no_report else ReportAhead.start_if_useful(language)
-        with ahead, _sigterm_as_interrupt(), _output(target) as build:
-            t1 = time.perf_counter()
-            result = sim.run(sc, seed=seed)
-            write_run_files(
-                build,
-                result,
-                fmt=fmt,
-                report=not no_report,
-                manifest={
-                    "scenario_file": str(scenario),
-                    "overrides": list(set_ or []),
-                    "timings_s": {"load": t1 - t0},
-                },
-                started=t0,
-                command=_command(),
-                lang=language,
-                ahead=ahead,
-            )
+        try:
+            # the writer stops before a failed run's temporary folder is removed
+            with _sigterm_as_interrupt(), _output(target) as build, ahead:
+                t1 = time.perf_counter()
+                result = sim.run(sc, seed=seed)
+                write_run_files(
+                    build,
+                    result,
+                    fmt=fmt,
+                    report=not no_report,
+                    manifest={
+                        "scenario_file": str(scenario),
+                        "overrides": list(set_ or []),
+                        "timings_s": {"load": t1 - t0},
+                    },
+                    started=t0,
+                    command=_command(),
+                    lang=language,
+                    ahead=ahead,
+                )
+        finally:
+            ahead.close()
         s = result.summary_dict()
         _print_summary(s, language)
         for note in result.meta.get("warnings", []):
