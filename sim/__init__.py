@@ -24,12 +24,13 @@ and live tuning in a notebook (:mod:`sim.reporting.tuning`, needs ipywidgets):
     sim.tune("scenarios/shanghai_2024.yaml", ["guarantee.cap_per_firm=10m:50m"], firms_n=2000)
 """
 
-from ._version import __version__
-from .errors import AnalysisError, ExperimentError, ScenarioError
-
 # Everything else is imported when first used (PEP 562): ``import sim`` stays cheap (no
 # numpy, pandas or pydantic), so the command line can install its signal handlers first
 # and a notebook pays only for what it touches.
+from ._lazy import lazy_attributes
+from ._version import __version__
+from .errors import AnalysisError, ExperimentError, ScenarioError
+
 _LAZY = {
     **dict.fromkeys(
         ("ExperimentResult", "Task", "compare", "replicate", "run_tasks", "sweep"), "experiments"
@@ -76,15 +77,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value  # once imported, an ordinary attribute
-        return value
-    raise AttributeError(f"module 'sim' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)

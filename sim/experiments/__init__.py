@@ -11,10 +11,11 @@ or Dask) that keeps finished rows in a task store (:mod:`.store`) and returns an
 :class:`ExperimentResult` (:mod:`.result`).
 """
 
-from ..errors import ExperimentError
-
 # The submodules are imported when a name is first used (PEP 562): a single run that only
 # needs :mod:`.precision` (the report's wording) does not import the executors.
+from .._lazy import lazy_attributes
+from ..errors import ExperimentError
+
 _LAZY = {
     **dict.fromkeys(("compare", "grid_points", "lhs_points", "replicate", "sweep"), "designs"),
     **dict.fromkeys(("SCHEDULER_ENV", "run_tasks"), "executors"),
@@ -48,15 +49,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value  # once imported, an ordinary attribute
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)
