@@ -126,3 +126,22 @@ def test_a_run_that_fails_while_the_writer_draws_leaves_nothing(tmp_path, monkey
     assert "No space left" in r.stderr
     time.sleep(1.5)  # a writer left running would have made its folders by now
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_report_time_is_the_writers_not_the_wait_for_the_tables(tmp_path, monkeypatch):
+    import time
+
+    monkeypatch.setattr(ahead_module, "report_processes", lambda *a, **k: 2)
+    write_tables = sim.RunResult.write_tables
+
+    def slow_tables(self, *args, **kwargs):  # a workbook takes this long
+        write_tables(self, *args, **kwargs)
+        time.sleep(6.0)
+
+    monkeypatch.setattr(sim.RunResult, "write_tables", slow_tables)
+    out = tmp_path / "out"
+    r = invoke("run", str(BASELINE), "--out", str(out), *_sets())
+    assert r.returncode == 0, r.stderr
+    timings = json.loads((out / "manifest.json").read_text())["timings_s"]
+    assert timings["write_tables"] > 6.0
+    assert 0 < timings["report"] < timings["write_tables"] - 0.5

@@ -112,11 +112,11 @@ def _serve(conn: Any, lang: str) -> None:
         return
     if not job:
         return
+    t0 = time.perf_counter()
     try:
         result, folder, lang, dpi = pickle.loads(job)
         from .run_report import write_report
 
-        t0 = time.perf_counter()
         files = write_report(result, folder, lang=lang, dpi=dpi, processes=2)
         answer: tuple[Any, ...] = ("ok", [str(f) for f in files], time.perf_counter() - t0)
     except Exception as exc:  # noqa: BLE001 - sent back and raised by the command
@@ -152,9 +152,12 @@ class ReportAhead:
         self._process = process
         self._conn = conn
         self._submitted = False
-        #: seconds from :meth:`submit` until the report was written (set by :meth:`write`)
+        #: seconds from :meth:`submit` until the report was written (set by :meth:`write`):
+        #: the time to send the run and the writer's own time, not the wait for this
+        #: process to ask
         self.elapsed: float | None = None
         self._t_submit = 0.0
+        self._send_s = 0.0
 
     @classmethod
     def start_if_useful(cls, lang: str = "en") -> ReportAhead:
@@ -208,6 +211,7 @@ class ReportAhead:
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
             self.close()
             return False
+        self._send_s = time.perf_counter() - self._t_submit
         self._submitted = True
         return True
 
@@ -231,6 +235,7 @@ class ReportAhead:
             return None
         if answer[0] == "error":
             raise answer[1]
+        self.elapsed = min(self.elapsed, self._send_s + answer[2])
         return [Path(f) for f in answer[1]]
 
     def close(self) -> None:
