@@ -126,7 +126,8 @@ def write_run_files(
     ``lang`` is the language of the report (``en`` or ``zh``). ``ahead``, a report writer
     started before the run (:class:`sim.reporting.ahead.ReportAhead`), writes the report
     while this process writes the tables; the manifest's ``report`` time is then the
-    time from the run's end to the report written, which overlaps ``write_tables``.
+    time to hand it the run and its own time to write the report, which overlap
+    ``write_tables``.
 
     For a caller that holds the folder (:func:`sim.outdir.output_folder`) from before the
     run, as the command line does: its lock and ownership check then cover the run too.
