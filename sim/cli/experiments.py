@@ -139,35 +139,18 @@ def _print_replications(result: Any, lang: str = "en") -> None:
     from rich.table import Table
 
     from sim.experiments import HEADLINE_KEYS
-    from sim.reporting.formatting import format_value
+    from sim.reporting.formatting import replication_rows
     from sim.reporting.i18n import tr
 
     s = result.summary_dict()
-    cur = s["currency"]
     table = Table(
         title=tr("t.rep_title", lang, name=s["scenario"], r=result.replications),
         title_justify="left",
     )
     for col in ("figure", "mean", "p05", "p95"):
         table.add_column(tr(f"t.{col}", lang), justify="left" if col == "figure" else "right")
-    keys = [*HEADLINE_KEYS]
-    keys += [k for k in ("pool_exhausted_day", "first_bank_quota_exhausted_day") if k not in keys]
-    for k in keys:
-        if k.endswith("_day"):
-            share = s[k[: -len("_day")] + "_share"]
-            table.add_row(
-                _figure_name(k, lang),
-                tr("rep.ran_out", lang, pct=f"{100 * share:.0f}"),
-                format_value(k, s[f"{k}_p05"], lang=lang),
-                format_value(k, s[f"{k}_p95"], lang=lang),
-            )
-        else:
-            table.add_row(
-                _figure_name(k, lang),
-                format_value(k, s[k], cur, lang),
-                format_value(k, s[f"{k}_p05"], cur, lang),
-                format_value(k, s[f"{k}_p95"], cur, lang),
-            )
+    for k, mid, p05, p95 in replication_rows(s, HEADLINE_KEYS, lang):
+        table.add_row(_figure_name(k, lang), mid, p05, p95)
     _console().print(table)
     _echo_band_warning(result, lang)
 

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from ..experiments.result import HEADLINE_KEYS, ExperimentResult
 from .fonts import has_cjk
-from .formatting import format_difference, format_lever, format_value
+from .formatting import format_difference, format_lever, format_value, replication_rows
 from .i18n import figure_label, tr
 from .pages import style_table
 
@@ -68,40 +68,11 @@ def _intro(result: ExperimentResult, lang: str = "en") -> list[str]:
 
 
 def _replicate_cover(fig: Figure, result: ExperimentResult, lang: str = "en") -> None:
-    s = result.summary_dict()
-    cur = result.scenario.currency
-    keys = [*HEADLINE_KEYS]
-    for extra in (
-        "pool_exhausted_day",
-        "first_bank_quota_exhausted_day",
-        "credit_sub_quota_exhausted_day",
-    ):
-        if extra not in keys:
-            keys.append(extra)
-    rows = []
-    for k in keys:
-        if k.endswith("_day"):
-            share = s[k[: -len("_day")] + "_share"]
-            mid = tr("rep.ran_out", lang, pct=f"{100 * share:.0f}") + (
-                tr("rep.mean_day", lang, d=f"{s[k]:,.0f}") if s[k] is not None else ""
-            )
-            rows.append(
-                [
-                    _label(k, lang).replace(tr("x.day_suffix", lang), ""),
-                    mid,
-                    format_value(k, s[f"{k}_p05"], lang=lang),
-                    format_value(k, s[f"{k}_p95"], lang=lang),
-                ]
-            )
-        else:
-            rows.append(
-                [
-                    _label(k, lang),
-                    format_value(k, s[k], cur, lang),
-                    format_value(k, s[f"{k}_p05"], cur, lang),
-                    format_value(k, s[f"{k}_p95"], cur, lang),
-                ]
-            )
+    day = tr("x.day_suffix", lang)  # a day's row says what ran out, not "... (day)"
+    rows = [
+        [_label(k, lang).replace(day, "") if k.endswith("_day") else _label(k, lang), *texts]
+        for k, *texts in replication_rows(result.summary_dict(), HEADLINE_KEYS, lang)
+    ]
     _table_page(
         fig,
         tr("rep.title", lang, name=result.scenario.name),

@@ -1,18 +1,33 @@
 """Formatting of amounts and counts for reports and terminal summaries (no matplotlib).
 
 Public names: :func:`format_money`, :func:`format_count`, :func:`format_value`,
-:func:`format_difference`, :func:`format_lever`.
+:func:`format_difference`, :func:`format_lever`, :func:`replication_rows`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from .i18n import tr
 
-__all__ = ["format_count", "format_difference", "format_lever", "format_money", "format_value"]
+__all__ = [
+    "format_count",
+    "format_difference",
+    "format_lever",
+    "format_money",
+    "format_value",
+    "replication_rows",
+]
+
+#: the days a replications table gives after the headline figures
+_RAN_OUT_DAYS = (
+    "pool_exhausted_day",
+    "first_bank_quota_exhausted_day",
+    "credit_sub_quota_exhausted_day",
+)
 
 
 def format_money(x: float | None, currency: str = "", lang: str = "en") -> str:
@@ -123,3 +138,53 @@ def format_lever(v: Any, lang: str = "en") -> str:
     if isinstance(v, float):
         return f"{v:.4g}"
     return str(v)
+
+
+def replication_rows(
+    summary: Mapping[str, Any], keys: Sequence[str], lang: str = "en"
+) -> list[tuple[str, str, str, str]]:
+    """The rows of a replications table: the report's cover and the terminal's alike.
+
+    Parameters
+    ----------
+    summary
+        :meth:`sim.experiments.ExperimentResult.summary_dict` (means with ``_p05`` and
+        ``_p95``; for a day, the share of runs where it happened, ``<name>_share``).
+    keys
+        The headline figures; the pool, first lender quota and credit sub-quota days
+        follow them.
+    lang
+        Language of the texts.
+
+    Returns
+    -------
+    list of tuple
+        ``(key, mean, p05, p95)`` as texts; a day's middle text is the share of runs
+        where the account ran out and the mean day of those runs.
+    """
+    cur = summary.get("currency", "")
+    rows = []
+    for k in [*keys, *(d for d in _RAN_OUT_DAYS if d not in keys)]:
+        if k.endswith("_day"):
+            share = summary[k[: -len("_day")] + "_share"]
+            mid = tr("rep.ran_out", lang, pct=f"{100 * share:.0f}")
+            if summary[k] is not None:
+                mid += tr("rep.mean_day", lang, d=f"{summary[k]:,.0f}")
+            rows.append(
+                (
+                    k,
+                    mid,
+                    format_value(k, summary[f"{k}_p05"], lang=lang),
+                    format_value(k, summary[f"{k}_p95"], lang=lang),
+                )
+            )
+        else:
+            rows.append(
+                (
+                    k,
+                    format_value(k, summary[k], cur, lang),
+                    format_value(k, summary[f"{k}_p05"], cur, lang),
+                    format_value(k, summary[f"{k}_p95"], cur, lang),
+                )
+            )
+    return rows
