@@ -1,7 +1,7 @@
 """Design: the value of a policy lever that meets a target on a headline figure.
 
 Public names: :class:`DesignTarget`, :func:`parse_target`, :class:`DesignResult`,
-:func:`design`, :func:`describe`, :class:`DesignError`, :data:`GRAMMAR`.
+:func:`design`, :func:`describe`, :func:`optimum_spread`, :class:`DesignError`, :data:`GRAMMAR`.
 
 A *lever* is one numeric scenario field with a range (``loan_pool.total=20bn:200bn``).
 A *target* is a sentence of a small grammar on the summary figures of a run
@@ -431,6 +431,24 @@ def _fmt(v: float | None) -> str:
     return f"{v:.4g}"
 
 
+def optimum_spread(result: DesignResult) -> tuple[float, float]:
+    """How much an optimum's figure varies over the lever's range, against the check's noise.
+
+    Returns
+    -------
+    tuple of float
+        ``(spread, noise)``: the range of the curve's figure over the best in-sample
+        figure, and the check's 95 % half-width over its figure (NaN where a figure is 0).
+        A spread under twice the noise means the lever hardly matters for the target.
+    """
+    c = result.check
+    figs = result.curve["figure"].to_numpy(float)
+    best = c["in_sample_figure"]
+    spread = (np.nanmax(figs) - np.nanmin(figs)) / abs(best) if best else math.nan
+    noise = (c["high"] - c["low"]) / 2 / abs(c["figure"]) if c["figure"] else math.nan
+    return float(spread), float(noise)
+
+
 def describe(result: DesignResult) -> list[str]:
     """The question, the answer, its uncertainty and the check, as lines of text.
 
@@ -508,10 +526,7 @@ def describe(result: DesignResult) -> list[str]:
             f"{verdict}; in the search's replications {c['in_sample_figure']:.4g}."
         )
         if t.kind == "optimum":
-            figs = result.curve["figure"].to_numpy(float)
-            best = c["in_sample_figure"]
-            spread = (np.nanmax(figs) - np.nanmin(figs)) / abs(best) if best else math.nan
-            noise = (c["high"] - c["low"]) / 2 / abs(c["figure"]) if c["figure"] else math.nan
+            spread, noise = optimum_spread(result)
             lines.append(
                 f"  the figure varies by {100 * spread:.2g} % over the range; the check's "
                 f"95 % half-width is {100 * noise:.2g} %"

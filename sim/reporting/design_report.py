@@ -8,15 +8,14 @@ English lines are the same.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ..analysis.design import optimum_spread
 from ..analysis.evaluation import DAY_KEYS
 from .analysis_report import _mono, _wrap, _write_pages
 from .axes import warning_note
@@ -279,10 +278,7 @@ def describe(result: DesignResult, lang: str = "en") -> list[str]:
             )
         )
         if t.kind == "optimum":
-            figs = result.curve["figure"].to_numpy(float)
-            best = c["in_sample_figure"]
-            spread = (np.nanmax(figs) - np.nanmin(figs)) / abs(best) if best else math.nan
-            noise = (c["high"] - c["low"]) / 2 / abs(c["figure"]) if c["figure"] else math.nan
+            spread, noise = optimum_spread(result)
             lines.append(
                 tr("desc.spread", lang, spread=f"{100 * spread:.2g}", noise=f"{100 * noise:.2g}")
                 + (tr("desc.hardly", lang) if spread < 2 * noise else "")
