@@ -132,6 +132,15 @@ def _draw_part(pages: list[tuple[str, Callable[[Figure], None]]], which: list[in
     return buf.getvalue()
 
 
+def _write_part(
+    pages: list[tuple[str, Callable[[Figure], None]]], which: list[int], figdir: Path, dpi: int
+) -> bytes:
+    """Draw the pages ``which`` into one PDF, write their PNG files; the PDF's bytes."""
+    part = _draw_part(pages, which)
+    _rasterise(part, [pages[i][0] for i in which], figdir, dpi)
+    return part
+
+
 def _png_bytes(rgb: np.ndarray, dpi: int) -> bytes:
     """A PNG file of an ``(height, width, 3)`` uint8 image, at ``dpi``.
 
@@ -214,9 +223,7 @@ def _worker(
     (and meets the same error, which it raises).
     """
     try:
-        part = _draw_part(pages, mine)
-        _rasterise(part, [pages[i][0] for i in mine], figdir, dpi)
-        conn.send_bytes(part)
+        conn.send_bytes(_write_part(pages, mine, figdir, dpi))
     except BaseException:  # noqa: BLE001 - the parent draws these pages again
         pass
     finally:
@@ -260,11 +267,8 @@ def write_pages(
     pdf_path = folder / "report.pdf"
     written = [pdf_path, *(figdir / f"{stem}.png" for stem, _ in pages)]
     n = len(pages)
-    stems = [stem for stem, _ in pages]
     if report_processes(processes, n) == 1 or n < 2:
-        part = _draw_part(pages, list(range(n)))
-        _rasterise(part, stems, figdir, dpi)
-        pdf_path.write_bytes(part)
+        pdf_path.write_bytes(_write_part(pages, list(range(n)), figdir, dpi))
         return written
     pdf_path.write_bytes(_write_pages_forked(pages, figdir, dpi))
     return written
@@ -285,13 +289,11 @@ def _write_pages_forked(
     worker.start()
     send.close()
     try:
-        mine = _draw_part(pages, own)
-        _rasterise(mine, [pages[i][0] for i in own], figdir, dpi)
+        mine = _write_part(pages, own, figdir, dpi)
         try:
             other = recv.recv_bytes()
         except EOFError:  # the worker stopped: draw its pages here
-            other = _draw_part(pages, theirs)
-            _rasterise(other, [pages[i][0] for i in theirs], figdir, dpi)
+            other = _write_part(pages, theirs, figdir, dpi)
     finally:
         recv.close()
         if worker.is_alive():
