@@ -69,21 +69,95 @@ def test_png_is_the_pdf_page_rasterised(result, tmp_path):
     doc.close()
 
 
-def test_a_page_the_worker_fails_on_is_drawn_here(result, tmp_path):
+def test_pages_the_worker_fails_on_are_drawn_here(result, tmp_path):
     import os
 
     parent = os.getpid()
 
-    def only_here(fig):
-        if os.getpid() != parent:
-            raise RuntimeError("the worker stops here")
-        fig.subplots(1, 1).plot([0, 1], [1, 0])
+    def here_only(draw):
+        def page(fig):
+            if os.getpid() != parent:
+                raise RuntimeError("the worker stops here")
+            draw(fig)
 
-    pages = [*_pages(result)[:2], *_pages(result)[2:4], ("odd", only_here)]
+        return page
+
+    pages = [(stem, here_only(draw)) for stem, draw in _pages(result)[:4]]
     files = write_pages(pages, tmp_path, processes=2)
     assert [p.name for p in files] == ["report.pdf", *(f"{s}.png" for s, _ in pages)]
     assert all(p.is_file() and p.stat().st_size > 1000 for p in files)
-    assert _pdf_pages(files[0]) == len(pages)
+    assert _page_texts(files[0]) == _page_texts(
+        write_pages(_pages(result)[:4], tmp_path / "one", processes=1)[0]
+    )
+
+
+def test_the_two_processes_take_pages_in_turn_and_the_pdf_keeps_their_order(tmp_path):
+    """The parent is held on its first page until the worker has taken every other page:
+    with pages split in fixed halves it would have drawn half of them."""
+    import os
+    import time
+
+    parent = os.getpid()
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    stems = [f"page{k}" for k in range(6)]
+
+    def page(stem):
+        def draw(fig):
+            (marks / f"{stem}.{os.getpid()}").touch()
+            if os.getpid() == parent:
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline:
+                    others = [m for m in marks.iterdir() if not m.name.endswith(f".{parent}")]
+                    if len(others) >= len(stems) - 1:
+                        break
+                    time.sleep(0.02)
+            fig.text(0.5, 0.5, stem)
+
+        return draw
+
+    files = write_pages([(s, page(s)) for s in stems], tmp_path / "out", processes=2)
+    by = {m.name.rsplit(".", 1)[0]: int(m.name.rsplit(".", 1)[1]) for m in marks.iterdir()}
+    assert sorted(by) == stems
+    assert sum(pid == parent for pid in by.values()) == 1
+    assert [t.strip() for t in _page_texts(files[0])] == stems
+    assert all((tmp_path / "out" / "figures" / f"{s}.png").is_file() for s in stems)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_text_measured_once_draws_the_same_pdf_and_leaves_the_renderer_as_it_was(result, lang):
+    import io
+
+    import matplotlib
+    from matplotlib.backends.backend_pdf import PdfPages, RendererPdf
+
+    from sim.reporting import pages as p
+    from sim.reporting.fonts import report_rc
+
+    before = dict(RendererPdf.__dict__)
+
+    def pdf(measured_once: bool) -> bytes:
+        buf = io.BytesIO()
+        with (
+            matplotlib.rc_context(report_rc(lang)),
+            PdfPages(buf, metadata={"CreationDate": None}) as out,
+        ):
+            if measured_once:
+                with p._text_measured_once():
+                    assert RendererPdf.__dict__ != before
+                    for stem, draw in _pages(result, lang):
+                        fig = p._new_page(stem)
+                        draw(fig)
+                        out.savefig(fig)
+            else:
+                for stem, draw in _pages(result, lang):
+                    fig = p._new_page(stem)
+                    draw(fig)
+                    out.savefig(fig)
+        return buf.getvalue()
+
+    assert pdf(True) == pdf(False)
+    assert dict(RendererPdf.__dict__) == before
 
 
 def test_an_error_in_a_page_is_raised_by_the_writer(result, tmp_path):

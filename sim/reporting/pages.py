@@ -3,12 +3,17 @@
 Each page is drawn once, by matplotlib's PDF backend; its PNG is that PDF page
 rasterised (PDFium, through ``pypdfium2``), so the PNG and the PDF show the same
 drawing and nothing is laid out or drawn twice. With a second idle core, a forked
-worker draws the second half of the pages (their PDF part and PNG files) while this
-process draws the first; the two parts are joined into ``report.pdf``.
+worker draws pages too: the two processes take the pages in turn, each the next one
+not yet taken, and each writes the PNG files of its pages; the two PDF parts are joined
+into ``report.pdf`` in page order.
 
 Fonts are embedded as TrueType/OpenType subsets without the tables that only text
 shaping uses (GSUB, GPOS, kerning): a PDF places every glyph itself, and leaving those
 tables out makes embedding a font several times faster.
+
+Text is measured once per string and font while a share of the pages is drawn, not once
+per page and layout pass: matplotlib keeps its measurements per renderer, and each page
+(and its layout pass) has a renderer of its own.
 
 Public names: :func:`write_pages`, :func:`style_table`.
 """
@@ -19,7 +24,7 @@ import gc
 import io
 import struct
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -101,6 +106,123 @@ def _new_page(stem: str) -> Figure:
     return fig
 
 
+class _TextMeasures:
+    """Text sizes and font heights for the PDF renderer, measured once per string and font.
+
+    matplotlib measures a text by laying it out in its font (``FT2Font.set_text``) and reads
+    a font's heights from its tables each time a text is laid out; it caches sizes per
+    renderer only, and every page has two renderers (layout and drawing). The PDF
+    renderer's measures depend on the string, the font properties and the fonts these
+    resolve to; the latter are fixed while :func:`_text_measured_once` is active, as the
+    report's rcParams are set around the whole drawing. Math text and the 14 core fonts go
+    to matplotlib's own methods.
+    """
+
+    def __init__(self, renderer_class: type) -> None:
+        self._size = renderer_class.get_text_width_height_descent
+        self._heights = renderer_class._get_font_height_metrics
+        self.sizes: dict[tuple[str, Any], tuple[float, float, float]] = {}
+        self.heights: dict[Any, tuple[Any, Any, Any]] = {}
+
+    def size(self, renderer: Any, s: str, prop: Any, ismath: Any) -> tuple[float, float, float]:
+        """``get_text_width_height_descent``, measured once per string and font."""
+        if ismath or _core_fonts(renderer):
+            return self._size(renderer, s, prop, ismath)
+        key = (s, prop)
+        found = self.sizes.get(key)
+        if found is None:
+            found = self._size(renderer, s, prop, ismath)
+            self.sizes[(s, prop.copy())] = found
+        return found
+
+    def font_heights(self, renderer: Any, prop: Any) -> tuple[Any, Any, Any]:
+        """Ascent, descent and line gap of the font of ``prop``, in points.
+
+        For a TrueType/OpenType font matplotlib returns ``None`` here and reads them from
+        the font's tables for each text it lays out; these are the same figures (scaled
+        to points: a PDF figure is laid out at 72 dpi), read once per font.
+        """
+        if _core_fonts(renderer):
+            return self._heights(renderer, prop)
+        found = self.heights.get(prop)
+        if found is None:
+            found = _ttf_heights(prop)
+            self.heights[prop.copy()] = found
+        return found
+
+
+def _core_fonts(renderer: Any) -> bool:
+    """Whether ``renderer`` uses the 14 PDF core fonts (AFM) instead of embedded ones."""
+    import matplotlib
+
+    return bool(matplotlib.rcParams[renderer._use_afm_rc_name])
+
+
+def _ttf_heights(prop: Any) -> tuple[Any, Any, Any]:
+    """Ascent, descent and line gap of the font ``prop`` resolves to, at 72 dpi.
+
+    What ``matplotlib.text.Text`` reads from the font's OS/2 (else hhea) table; ``None``
+    for each when the font has neither (matplotlib then measures the text "lp").
+    """
+    from matplotlib import font_manager
+
+    font = font_manager.get_font(font_manager.fontManager._find_fonts_by_props(prop))
+    for table_name, gap, ascent, descent in (
+        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+        ("hhea", "lineGap", "ascent", "descent"),
+    ):
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points()
+        return table[ascent] * scale, -table[descent] * scale, table[gap] * scale
+    return None, None, None
+
+
+@contextmanager
+def _text_measured_once() -> Iterator[None]:
+    """Measure each text and font once while the block runs (see :class:`_TextMeasures`).
+
+    Works on methods of matplotlib's PDF renderer; with a matplotlib that lacks them
+    (another version), text is measured as matplotlib does.
+    """
+    from matplotlib.backends.backend_pdf import RendererPdf
+
+    if not all(
+        hasattr(RendererPdf, name)
+        for name in (
+            "get_text_width_height_descent",
+            "_get_font_height_metrics",
+            "_use_afm_rc_name",
+        )
+    ):  # pragma: no cover - another matplotlib
+        yield
+        return
+    measures = _TextMeasures(RendererPdf)
+    saved = {
+        name: RendererPdf.__dict__[name]
+        for name in ("get_text_width_height_descent", "_get_font_height_metrics")
+        if name in RendererPdf.__dict__
+    }
+
+    def size(renderer: Any, s: str, prop: Any, ismath: Any) -> tuple[float, float, float]:
+        return measures.size(renderer, s, prop, ismath)
+
+    def font_heights(renderer: Any, prop: Any) -> tuple[Any, Any, Any]:
+        return measures.font_heights(renderer, prop)
+
+    RendererPdf.get_text_width_height_descent = size
+    RendererPdf._get_font_height_metrics = font_heights
+    try:
+        yield
+    finally:
+        for name in ("get_text_width_height_descent", "_get_font_height_metrics"):
+            if name in saved:
+                setattr(RendererPdf, name, saved[name])
+            else:
+                delattr(RendererPdf, name)
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while the block runs.
@@ -120,25 +242,46 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _draw_part(pages: list[tuple[str, Callable[[Figure], None]]], which: list[int]) -> bytes:
-    """Draw the pages ``which`` into one PDF and return its bytes."""
+#: Pages as the writer takes them: ``(stem, draw)`` pairs.
+Pages = list[tuple[str, Callable[[Figure], None]]]
+
+#: A share of the pages drawn by one process: their numbers, in drawing order, and the
+#: PDF holding them in that order.
+Part = tuple[list[int], bytes]
+
+
+def _draw_part(pages: Pages, which: Iterable[int]) -> Part:
+    """Draw the pages ``which`` (taken one at a time) into one PDF."""
     buf = io.BytesIO()
-    with _collector_paused(), _lean_font_subsets(), PdfPages(buf) as pdf:
+    drawn: list[int] = []
+    with _collector_paused(), _lean_font_subsets(), _text_measured_once(), PdfPages(buf) as pdf:
         for i in which:
             stem, draw = pages[i]
             fig = _new_page(stem)
             draw(fig)
             pdf.savefig(fig)
-    return buf.getvalue()
+            drawn.append(i)
+    return drawn, buf.getvalue()
 
 
-def _write_part(
-    pages: list[tuple[str, Callable[[Figure], None]]], which: list[int], figdir: Path, dpi: int
-) -> bytes:
-    """Draw the pages ``which`` into one PDF, write their PNG files; the PDF's bytes."""
-    part = _draw_part(pages, which)
-    _rasterise(part, [pages[i][0] for i in which], figdir, dpi)
-    return part
+def _write_part(pages: Pages, which: Iterable[int], figdir: Path, dpi: int) -> Part:
+    """Draw the pages ``which`` into one PDF and write their PNG files."""
+    drawn, part = _draw_part(pages, which)
+    _rasterise(part, [pages[i][0] for i in drawn], figdir, dpi)
+    return drawn, part
+
+
+def _taken_in_turn(counter: Any, n: int) -> Iterator[int]:
+    """Page numbers below ``n``, each taken once from ``counter``, a counter shared with
+    the other drawing process: each process draws the next page not yet taken, so the
+    two finish together whichever pages cost more and whatever else shares the cores."""
+    while True:
+        with counter.get_lock():
+            k = counter.value
+            if k >= n:
+                return
+            counter.value = k + 1
+        yield k
 
 
 def _png_bytes(rgb: np.ndarray, dpi: int) -> bytes:
@@ -191,39 +334,40 @@ def _rasterise(pdf: bytes, stems: list[str], figdir: Path, dpi: int) -> None:
         doc.close()
 
 
-def _join(parts: list[bytes]) -> bytes:
-    """One PDF of the pages of ``parts``, in order."""
-    if len(parts) == 1:
-        return parts[0]
+def _join(parts: list[Part], n: int) -> bytes:
+    """One PDF of pages ``0 .. n-1``, each taken from the part that holds it."""
+    if len(parts) == 1 and parts[0][0] == list(range(n)):
+        return parts[0][1]
     import pypdfium2 as pdfium
 
-    docs = [pdfium.PdfDocument(p) for p in parts]
+    docs = [pdfium.PdfDocument(part) for _, part in parts]
+    out = pdfium.PdfDocument.new()
     try:
-        first = docs[0]
-        for doc in docs[1:]:
-            first.import_pages(doc)
-        out = io.BytesIO()
-        first.save(out)
-        return out.getvalue()
+        holder = {
+            k: (doc, i)
+            for doc, (drawn, _) in zip(docs, parts, strict=True)
+            for i, k in enumerate(drawn)
+        }
+        for k in range(n):
+            doc, i = holder[k]
+            out.import_pages(doc, pages=[i])
+        buf = io.BytesIO()
+        out.save(buf)
+        return buf.getvalue()
     finally:
+        out.close()
         for doc in docs:
             doc.close()
 
 
-def _worker(
-    pages: list[tuple[str, Callable[[Figure], None]]],
-    mine: list[int],
-    figdir: Path,
-    dpi: int,
-    conn: Any,
-) -> None:
-    """Forked worker: draw the pages ``mine``, write their PNG files, send the PDF part.
+def _worker(pages: Pages, counter: Any, figdir: Path, dpi: int, conn: Any) -> None:
+    """Forked worker: draw pages taken in turn, write their PNG files, send the PDF part.
 
-    Any error ends the worker without sending; the parent then draws those pages itself
-    (and meets the same error, which it raises).
+    Any error ends the worker without sending; the parent then draws the pages it has
+    not drawn itself (and meets the same error, which it raises).
     """
     try:
-        conn.send_bytes(_write_part(pages, mine, figdir, dpi))
+        conn.send(_write_part(pages, _taken_in_turn(counter, len(pages)), figdir, dpi))
     except BaseException:  # noqa: BLE001 - the parent draws these pages again
         pass
     finally:
@@ -250,11 +394,10 @@ def write_pages(
     dpi
         Resolution of the PNG files.
     processes
-        1 draws every page in this process; 2 forks one worker that draws the second
-        half of the pages (PDF part and PNG files) while this process draws the first
-        half. Default: 2 with at least two pages, two cores for this process and one of
-        them idle (one-minute load average at most the cores less one), the ``fork``
-        start method and no other thread running; else 1.
+        1 draws every page in this process; 2 forks one worker, and the two take the
+        pages in turn, each the next page not yet taken (PDF part and PNG files).
+        Default: as :func:`sim.reporting.ahead.report_processes` decides (2 with a core
+        idle, ``fork`` at hand and no other thread running; else 1).
 
     Returns
     -------
@@ -268,35 +411,33 @@ def write_pages(
     written = [pdf_path, *(figdir / f"{stem}.png" for stem, _ in pages)]
     n = len(pages)
     if report_processes(processes, n) == 1 or n < 2:
-        pdf_path.write_bytes(_write_part(pages, list(range(n)), figdir, dpi))
+        pdf_path.write_bytes(_write_part(pages, range(n), figdir, dpi)[1])
         return written
     pdf_path.write_bytes(_write_pages_forked(pages, figdir, dpi))
     return written
 
 
-def _write_pages_forked(
-    pages: list[tuple[str, Callable[[Figure], None]]], figdir: Path, dpi: int
-) -> bytes:
+def _write_pages_forked(pages: Pages, figdir: Path, dpi: int) -> bytes:
     """:func:`write_pages` with one forked worker (see there); the joined PDF's bytes."""
     import multiprocessing
 
     n = len(pages)
-    own = list(range((n + 1) // 2))
-    theirs = list(range(len(own), n))
     ctx = multiprocessing.get_context("fork")
+    counter = ctx.Value("i", 0)
     recv, send = ctx.Pipe(duplex=False)
-    worker = ctx.Process(target=_worker, args=(pages, theirs, figdir, dpi, send), daemon=True)
+    worker = ctx.Process(target=_worker, args=(pages, counter, figdir, dpi, send), daemon=True)
     worker.start()
     send.close()
     try:
-        mine = _write_part(pages, own, figdir, dpi)
+        mine = _write_part(pages, _taken_in_turn(counter, n), figdir, dpi)
         try:
-            other = recv.recv_bytes()
-        except EOFError:  # the worker stopped: draw its pages here
-            other = _write_part(pages, theirs, figdir, dpi)
+            other = recv.recv()
+        except EOFError:  # the worker stopped: draw here what this process has not
+            left = [k for k in range(n) if k not in mine[0]]
+            other = _write_part(pages, left, figdir, dpi)
     finally:
         recv.close()
         if worker.is_alive():
             worker.terminate()
         worker.join()
-    return _join([mine, other])
+    return _join([mine, other], n)
