@@ -539,6 +539,58 @@ def test_bad_scenario_is_refused_with_the_field_and_nothing_written(tmp_path, ca
     _assert_refused(tmp_path, bad, *overrides, field=field, expect=expect)
 
 
+OPTION_PATHS = {
+    "sweep --vary": ("sweep", "--vary", "loan_pool.totl=1bn,2bn"),
+    "sweep --range": ("sweep", "--sample", "4", "--range", "loan_pool.totl=1bn:2bn"),
+    "sensitivity --param": (
+        "sensitivity",
+        "--output",
+        "uptake_rate",
+        "--param",
+        "loan_pool.total=300bn:500bn",
+        "--param",
+        "loan_pool.totl=1bn:2bn",
+    ),
+    "design --lever": (
+        "design",
+        "--target",
+        "mean uptake_rate >= 0.5",
+        "--lever",
+        "loan_pool.totl=1bn:2bn",
+    ),
+    "calibrate --fit": (
+        "calibrate",
+        "--targets",
+        str(ROOT / "scenarios" / "targets" / "shanghai_2024_example.yaml"),
+        "--fit",
+        "loan_pool.totl=1bn:2bn",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(OPTION_PATHS))
+def test_a_wrong_path_in_an_analysis_option_names_the_file_and_the_option(tmp_path, case):
+    command, *args = OPTION_PATHS[case]
+    option = case.split()[1]
+    out = tmp_path / "out"
+    code, stderr = _invoke(command, str(BASELINE), "--out", str(out), *args)
+    assert code == 2, stderr
+    assert stderr.startswith(f"error: {BASELINE}: field 'loan_pool.totl': {option}: 'totl' is not")
+    assert "<" not in stderr.split(":")[1] and "--set" not in stderr
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_a_bound_in_conflict_with_the_scenario_names_the_file(tmp_path):
+    out = tmp_path / "out"
+    code, stderr = _invoke(
+        "sensitivity", str(BASELINE), "--out", str(out), "--output", "uptake_rate",
+        "--param", "loan_pool.total=1bn:500bn", "--param", "guarantee.coverage=0.5:0.9",
+    )  # fmt: skip
+    assert code == 2, stderr
+    assert stderr.startswith(f"error: {BASELINE}: field 'loan_pool.total': --param "), stderr
+    assert "loan_pool.credit_sub_quota" in stderr and not out.exists()
+
+
 def test_object_building_yaml_tags_are_refused_and_nothing_runs(tmp_path):
     marker = tmp_path / "pwned"
     bad = _scenario_file(

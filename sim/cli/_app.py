@@ -54,6 +54,31 @@ def _with_flags(message: str) -> str:
     return re.sub(r"\boverride( value|:)", r"--set\1", message)
 
 
+@contextmanager
+def _option_paths(option: str, scenario_file: Path, scenario_name: str) -> Iterator[None]:
+    """Errors about the paths or values given to ``option`` (``--vary``, ``--range``,
+    ``--param``, ``--fit``, ``--lever``) name the scenario file and that option.
+
+    The library checks those paths as overrides of the loaded scenario, which it knows
+    by name only (``<name>``); without this they would read as a ``--set`` error in
+    ``<name>``. An error naming no file (a bound that conflicts with another field of the
+    scenario) gets the scenario file too.
+    """
+    import re
+
+    from sim import ScenarioError
+
+    try:
+        yield
+    except ScenarioError as exc:
+        if exc.file not in (None, f"<{scenario_name}>"):
+            raise
+        message = re.sub(r"\boverride( value|:)", rf"{option}\1", exc.message)
+        raise ScenarioError(
+            message, file=scenario_file, field=exc.field, fields=exc.fields
+        ) from None
+
+
 def _guard(fn: Callable[[], Any]) -> None:
     """Run a command body and turn exceptions into messages and exit codes.
 

@@ -22,6 +22,7 @@ from ._app import (
     _command,
     _guard,
     _language,
+    _option_paths,
     _output,
     _sigterm_as_interrupt,
     _write_json,
@@ -114,7 +115,8 @@ def sensitivity(
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])
         language = _language(lang, sc)
-        params = [parse_range(p, sc, option="--param") for p in param]
+        with _option_paths("--param", scenario, sc.name):
+            params = [parse_range(p, sc, option="--param") for p in param]
         target = out if out is not None else Path("reports") / f"{sc.name}_sensitivity"
         store = _analysis_store(target)
         with _sigterm_as_interrupt(), _output(target, store=store) as o:
@@ -294,7 +296,8 @@ def calibrate(
         sc = sim.load_scenario(scenario, set_ or [])
         language = _language(lang, sc)
         tg = load_targets(targets, sc)
-        params = [parse_range(p, sc, option="--fit") for p in fit]
+        with _option_paths("--fit", scenario, sc.name):
+            params = [parse_range(p, sc, option="--fit") for p in fit]
         target = out if out is not None else Path("reports") / f"{sc.name}_calibration"
         command = _command()
         with _sigterm_as_interrupt(), _output(target) as o:
@@ -579,7 +582,8 @@ def design(
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])
         language = _language(lang, sc)
-        lev = parse_range(lever, sc, option="--lever")
+        with _option_paths("--lever", scenario, sc.name):
+            lev = parse_range(lever, sc, option="--lever")
         tg = _analysis_call(lambda: parse_target(target))
         dest = out if out is not None else Path("reports") / f"{sc.name}_design"
         with _sigterm_as_interrupt(), _output(dest) as o:

@@ -30,6 +30,7 @@ from ._app import (
     _err,
     _guard,
     _language,
+    _option_paths,
     _output,
     _sigterm_as_interrupt,
     _write_json,
@@ -428,11 +429,13 @@ def sweep(
             raise UserError("a Latin hypercube needs both --sample N and at least one --range")
         sc = sim.load_scenario(scenario, set_ or [])
         language = _language(lang, sc, report=not no_report)
-        design: dict[str, Any] = (
-            {"vary": _parse_vary(vary)}
-            if vary
-            else {"ranges": _parse_ranges(range_ or [], sc), "samples": sample}
-        )
+        option = "--vary" if vary else "--range"
+        with _option_paths(option, scenario, sc.name):
+            design: dict[str, Any] = (
+                {"vary": _parse_vary(vary)}
+                if vary
+                else {"ranges": _parse_ranges(range_ or [], sc), "samples": sample}
+            )
         target = out if out is not None else Path("reports") / f"{sc.name}_sweep"
         opts = ExperimentOptions(processes, scheduler, resume, fmt, no_report, language)
 
@@ -459,7 +462,8 @@ def sweep(
             "overrides": list(set_ or []),
             **{k: v for k, v in design.items()},
         }
-        result = _run_experiment(target, opts, t0, execute, write_extra, manifest)
+        with _option_paths(option, scenario, sc.name):
+            result = _run_experiment(target, opts, t0, execute, write_extra, manifest)
         _print_sweep(result, language)
         _echo_wrote(target, t0, report=not no_report, lang=language)
 
