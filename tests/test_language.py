@@ -130,6 +130,24 @@ def _embeds_cjk_font(pdf: Path) -> bool:
     return bool(cjk) and re.search(rb"/FontFile[23]?\b", data) is not None
 
 
+def _embedded_outlines(pdf: Path) -> dict[str, set[str]]:
+    """Each embedded font program of ``pdf`` (a font file stream has a /Length1), by the
+    name in its own 'name' table: 'glyf' (TrueType) or 'CFF ' (PostScript) outlines."""
+    import io
+    import zlib
+
+    from fontTools.ttLib import TTFont
+
+    data = pdf.read_bytes()
+    found: dict[str, set[str]] = {}
+    for m in re.finditer(rb"<<[^<>]*/Length1[^<>]*>>\s*stream\r?\n", data):
+        program = zlib.decompressobj().decompress(data[m.end() :])
+        font = TTFont(io.BytesIO(program))
+        name = str(font["name"].getDebugName(6) or font["name"].getDebugName(4))
+        found.setdefault(name, set()).update(t for t in ("glyf", "CFF ") if t in font)
+    return found
+
+
 def test_run_in_chinese_writes_a_chinese_report_without_missing_glyphs(tmp_path):
     out = tmp_path / "zh"
     r = smesim(
@@ -146,6 +164,11 @@ def test_run_in_chinese_writes_a_chinese_report_without_missing_glyphs(tmp_path)
     assert "情景" in r.stdout and "家企业" in r.stdout and "亿元" in r.stdout
     assert _embeds_cjk_font(out / "report.pdf")
     assert len(re.findall(rb"/Type\s*/Page\b", (out / "report.pdf").read_bytes())) == 6
+    # every font is embedded as the TrueType font the PDF declares (CIDFontType2): the
+    # CJK font's PostScript outlines were converted, else viewers may not draw them
+    outlines = _embedded_outlines(out / "report.pdf")
+    assert any("CJK" in name for name in outlines), outlines
+    assert all(kinds == {"glyf"} for kinds in outlines.values()), outlines
 
 
 def test_english_report_renders_chinese_scenario_text(tmp_path):

@@ -97,6 +97,82 @@ def _lean_font_subsets() -> Iterator[None]:
         pdfps.subset = subset
 
 
+def _as_truetype(font: Any) -> None:
+    """Give a font subset with PostScript (CFF) outlines TrueType outlines, in place.
+
+    matplotlib embeds every font of a ``pdf.fonttype`` 42 PDF as a TrueType CID font
+    (``CIDFontType2``, ``FontFile2``); an OpenType font with CFF outlines, such as Noto
+    Sans CJK, then does not match its declared type: viewers differ in whether they draw
+    it, and poppler warns "Mismatch between font type and embedded font file". The
+    curves are converted to quadratic ones within 1 font unit (of 1,000 or more to the
+    em), as fontTools' ``otf2ttf`` recipe does; glyph order, and so glyph indices, stay.
+    """
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order = font.getGlyphOrder()
+    glyphs = font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(glyphs)
+        glyphs[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
+        glyf.glyphs[name] = pen.glyph()
+    for name in order:
+        glyf.glyphs[name].recalcBounds(glyf)
+    font["loca"] = newTable("loca")
+    font["glyf"] = glyf
+    for tag in ("CFF ", "VORG"):
+        if tag in font:
+            del font[tag]
+    font["head"].glyphDataFormat = 0
+    maxp = font["maxp"]
+    maxp.tableVersion = 0x00010000
+    for field in (
+        "maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs",
+        "maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions",
+        "maxComponentElements",
+    ):  # fmt: skip
+        setattr(maxp, field, 1 if field == "maxZones" else 0)
+    maxp.maxComponentDepth = 0
+    maxp.recalc(font)  # points and contours per glyph
+    post = font["post"]
+    post.formatType = 3.0  # no glyph names: a CID font's are only "cid01234"
+    post.extraNames = []
+    post.mapping = {}
+    post.glyphOrder = None
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
+@contextmanager
+def _truetype_subsets() -> Iterator[None]:
+    """Embed font subsets with PostScript (CFF) outlines as TrueType while the block runs
+    (see :func:`_as_truetype`). Works on matplotlib's private module for PDF/PS fonts;
+    with another shape of it, fonts are embedded as matplotlib does."""
+    try:
+        from matplotlib.backends import _backend_pdf_ps as pdfps
+    except ImportError:  # pragma: no cover - another matplotlib
+        yield
+        return
+    as_file = getattr(pdfps, "font_as_file", None)
+    if as_file is None:  # pragma: no cover
+        yield
+        return
+
+    def font_as_file(font: Any) -> Any:
+        if "CFF " in font:
+            _as_truetype(font)
+        return as_file(font)
+
+    pdfps.font_as_file = font_as_file
+    try:
+        yield
+    finally:
+        pdfps.font_as_file = as_file
+
+
 def _new_page(stem: str) -> Figure:
     """An empty A4-landscape page: laid out by hand (``cover``) or constrained."""
     fig = Figure(figsize=PAGE_SIZE, layout=None if stem == "cover" else "constrained")
@@ -254,7 +330,13 @@ def _draw_part(pages: Pages, which: Iterable[int]) -> Part:
     """Draw the pages ``which`` (taken one at a time) into one PDF."""
     buf = io.BytesIO()
     drawn: list[int] = []
-    with _collector_paused(), _lean_font_subsets(), _text_measured_once(), PdfPages(buf) as pdf:
+    with (
+        _collector_paused(),
+        _lean_font_subsets(),
+        _truetype_subsets(),
+        _text_measured_once(),
+        PdfPages(buf) as pdf,
+    ):
         for i in which:
             stem, draw = pages[i]
             fig = _new_page(stem)
@@ -335,27 +417,31 @@ def _rasterise(pdf: bytes, stems: list[str], figdir: Path, dpi: int) -> None:
 
 
 def _join(parts: list[Part], n: int) -> bytes:
-    """One PDF of pages ``0 .. n-1``, each taken from the part that holds it."""
+    """One PDF of pages ``0 .. n-1``, each taken from the part that holds it.
+
+    Each part is imported whole (so its fonts and other resources are copied once, not
+    once a page), then the pages are moved into order.
+    """
     if len(parts) == 1 and parts[0][0] == list(range(n)):
         return parts[0][1]
+    import ctypes
+
     import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
     docs = [pdfium.PdfDocument(part) for _, part in parts]
-    out = pdfium.PdfDocument.new()
     try:
-        holder = {
-            k: (doc, i)
-            for doc, (drawn, _) in zip(docs, parts, strict=True)
-            for i, k in enumerate(drawn)
-        }
-        for k in range(n):
-            doc, i = holder[k]
-            out.import_pages(doc, pages=[i])
-        buf = io.BytesIO()
-        out.save(buf)
-        return buf.getvalue()
+        first = docs[0]
+        for doc in docs[1:]:
+            first.import_pages(doc)
+        held = [k for drawn, _ in parts for k in drawn]  # page number at each position
+        order = (ctypes.c_int * n)(*(held.index(k) for k in range(n)))
+        if not pdfium_c.FPDF_MovePages(first.raw, order, n, 0):  # pragma: no cover
+            raise RuntimeError("PDFium could not put the report's pages in order")
+        out = io.BytesIO()
+        first.save(out)
+        return out.getvalue()
     finally:
-        out.close()
         for doc in docs:
             doc.close()
 
