@@ -135,6 +135,7 @@ def test_text_measured_once_draws_the_same_pdf_and_leaves_the_renderer_as_it_was
     from matplotlib.backends.backend_pdf import PdfPages, RendererPdf
 
     from sim.reporting import pages as p
+    from sim.reporting import pdf_text
     from sim.reporting.fonts import report_rc
 
     before = dict(RendererPdf.__dict__)
@@ -146,7 +147,7 @@ def test_text_measured_once_draws_the_same_pdf_and_leaves_the_renderer_as_it_was
             PdfPages(buf, metadata={"CreationDate": None}) as out,
         ):
             if measured_once:
-                with p._text_measured_once():
+                with pdf_text._text_measured_once():
                     assert RendererPdf.__dict__ != before
                     for stem, draw in _pages(result, lang):
                         fig = p._new_page(stem)
@@ -176,7 +177,7 @@ def test_font_subsets_leave_out_shaping_tables_and_the_backend_as_it_was():
     from matplotlib import font_manager
     from matplotlib.backends import _backend_pdf_ps as pdfps
 
-    from sim.reporting.pages import _lean_font_subsets
+    from sim.reporting.pdf_text import _lean_font_subsets
 
     path = font_manager.findfont("DejaVu Sans")
     before = pdfps.subset

@@ -7,13 +7,8 @@ worker draws pages too: the two processes take the pages in turn, each the next 
 not yet taken, and each writes the PNG files of its pages; the two PDF parts are joined
 into ``report.pdf`` in page order.
 
-Fonts are embedded as TrueType/OpenType subsets without the tables that only text
-shaping uses (GSUB, GPOS, kerning): a PDF places every glyph itself, and leaving those
-tables out makes embedding a font several times faster.
-
-Text is measured once per string and font while a share of the pages is drawn, not once
-per page and layout pass: matplotlib keeps its measurements per renderer, and each page
-(and its layout pass) has a renderer of its own.
+How fonts are embedded and text is measured while pages are drawn:
+:mod:`sim.reporting.pdf_text`.
 
 Public names: :func:`write_pages`, :func:`style_table`.
 """
@@ -36,14 +31,12 @@ from matplotlib.figure import Figure
 from matplotlib.table import Table
 
 from .ahead import report_processes
+from .pdf_text import pdf_text
 
 __all__ = ["style_table", "write_pages"]
 
 #: A4 landscape, inches.
 PAGE_SIZE = (11.69, 8.27)
-
-# tables of a font that only text shaping reads; a PDF positions each glyph itself
-_SHAPING_TABLES = ("GSUB", "GPOS", "GDEF", "kern", "JSTF", "BASE", "morx", "kerx")
 
 
 def style_table(table: Table, *, fontsize: float, row_scale: float) -> None:
@@ -57,122 +50,6 @@ def style_table(table: Table, *, fontsize: float, row_scale: float) -> None:
             cell.set_facecolor("#e8e8e8")
 
 
-class _LeanSubset:
-    """``fontTools.subset`` as matplotlib's PDF backend calls it, with shaping tables
-    dropped from every subset (see the module docstring); everything else is fontTools'."""
-
-    def __init__(self, subset: Any) -> None:
-        self._subset = subset
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._subset, name)
-
-    def Options(self, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 - fontTools' name
-        options = self._subset.Options(*args, **kwargs)
-        options.layout_features = []
-        options.drop_tables = [*options.drop_tables, *_SHAPING_TABLES]
-        return options
-
-
-@contextmanager
-def _lean_font_subsets() -> Iterator[None]:
-    """Embed font subsets without shaping tables while the block runs.
-
-    Works on matplotlib's private module for PDF/PS fonts; where that module has another
-    shape (a matplotlib this code does not know), fonts are embedded as matplotlib does.
-    """
-    try:
-        from matplotlib.backends import _backend_pdf_ps as pdfps
-    except ImportError:  # pragma: no cover - another matplotlib
-        yield
-        return
-    subset = getattr(pdfps, "subset", None)
-    if subset is None or not hasattr(subset, "Options"):  # pragma: no cover
-        yield
-        return
-    pdfps.subset = _LeanSubset(subset)
-    try:
-        yield
-    finally:
-        pdfps.subset = subset
-
-
-def _as_truetype(font: Any) -> None:
-    """Give a font subset with PostScript (CFF) outlines TrueType outlines, in place.
-
-    matplotlib embeds every font of a ``pdf.fonttype`` 42 PDF as a TrueType CID font
-    (``CIDFontType2``, ``FontFile2``); an OpenType font with CFF outlines, such as Noto
-    Sans CJK, then does not match its declared type: viewers differ in whether they draw
-    it, and poppler warns "Mismatch between font type and embedded font file". The
-    curves are converted to quadratic ones within 1 font unit (of 1,000 or more to the
-    em), as fontTools' ``otf2ttf`` recipe does; glyph order, and so glyph indices, stay.
-    """
-    from fontTools.pens.cu2quPen import Cu2QuPen
-    from fontTools.pens.ttGlyphPen import TTGlyphPen
-    from fontTools.ttLib import newTable
-
-    order = font.getGlyphOrder()
-    glyphs = font.getGlyphSet()
-    glyf = newTable("glyf")
-    glyf.glyphOrder = order
-    glyf.glyphs = {}
-    for name in order:
-        pen = TTGlyphPen(glyphs)
-        glyphs[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
-        glyf.glyphs[name] = pen.glyph()
-    for name in order:
-        glyf.glyphs[name].recalcBounds(glyf)
-    font["loca"] = newTable("loca")
-    font["glyf"] = glyf
-    for tag in ("CFF ", "VORG"):
-        if tag in font:
-            del font[tag]
-    font["head"].glyphDataFormat = 0
-    maxp = font["maxp"]
-    maxp.tableVersion = 0x00010000
-    for field in (
-        "maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs",
-        "maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions",
-        "maxComponentElements",
-    ):  # fmt: skip
-        setattr(maxp, field, 1 if field == "maxZones" else 0)
-    maxp.maxComponentDepth = 0
-    maxp.recalc(font)  # points and contours per glyph
-    post = font["post"]
-    post.formatType = 3.0  # no glyph names: a CID font's are only "cid01234"
-    post.extraNames = []
-    post.mapping = {}
-    post.glyphOrder = None
-    font.sfntVersion = "\x00\x01\x00\x00"
-
-
-@contextmanager
-def _truetype_subsets() -> Iterator[None]:
-    """Embed font subsets with PostScript (CFF) outlines as TrueType while the block runs
-    (see :func:`_as_truetype`). Works on matplotlib's private module for PDF/PS fonts;
-    with another shape of it, fonts are embedded as matplotlib does."""
-    try:
-        from matplotlib.backends import _backend_pdf_ps as pdfps
-    except ImportError:  # pragma: no cover - another matplotlib
-        yield
-        return
-    as_file = getattr(pdfps, "font_as_file", None)
-    if as_file is None:  # pragma: no cover
-        yield
-        return
-
-    def font_as_file(font: Any) -> Any:
-        if "CFF " in font:
-            _as_truetype(font)
-        return as_file(font)
-
-    pdfps.font_as_file = font_as_file
-    try:
-        yield
-    finally:
-        pdfps.font_as_file = as_file
-
-
 def _new_page(stem: str) -> Figure:
     """An empty A4-landscape page: laid out by hand (``cover``) or constrained."""
     fig = Figure(figsize=PAGE_SIZE, layout=None if stem == "cover" else "constrained")
@@ -180,123 +57,6 @@ def _new_page(stem: str) -> Figure:
     # is laid out and drawn once, by the PDF backend
     FigureCanvasAgg(fig)
     return fig
-
-
-class _TextMeasures:
-    """Text sizes and font heights for the PDF renderer, measured once per string and font.
-
-    matplotlib measures a text by laying it out in its font (``FT2Font.set_text``) and reads
-    a font's heights from its tables each time a text is laid out; it caches sizes per
-    renderer only, and every page has two renderers (layout and drawing). The PDF
-    renderer's measures depend on the string, the font properties and the fonts these
-    resolve to; the latter are fixed while :func:`_text_measured_once` is active, as the
-    report's rcParams are set around the whole drawing. Math text and the 14 core fonts go
-    to matplotlib's own methods.
-    """
-
-    def __init__(self, renderer_class: type) -> None:
-        self._size = renderer_class.get_text_width_height_descent
-        self._heights = renderer_class._get_font_height_metrics
-        self.sizes: dict[tuple[str, Any], tuple[float, float, float]] = {}
-        self.heights: dict[Any, tuple[Any, Any, Any]] = {}
-
-    def size(self, renderer: Any, s: str, prop: Any, ismath: Any) -> tuple[float, float, float]:
-        """``get_text_width_height_descent``, measured once per string and font."""
-        if ismath or _core_fonts(renderer):
-            return self._size(renderer, s, prop, ismath)
-        key = (s, prop)
-        found = self.sizes.get(key)
-        if found is None:
-            found = self._size(renderer, s, prop, ismath)
-            self.sizes[(s, prop.copy())] = found
-        return found
-
-    def font_heights(self, renderer: Any, prop: Any) -> tuple[Any, Any, Any]:
-        """Ascent, descent and line gap of the font of ``prop``, in points.
-
-        For a TrueType/OpenType font matplotlib returns ``None`` here and reads them from
-        the font's tables for each text it lays out; these are the same figures (scaled
-        to points: a PDF figure is laid out at 72 dpi), read once per font.
-        """
-        if _core_fonts(renderer):
-            return self._heights(renderer, prop)
-        found = self.heights.get(prop)
-        if found is None:
-            found = _ttf_heights(prop)
-            self.heights[prop.copy()] = found
-        return found
-
-
-def _core_fonts(renderer: Any) -> bool:
-    """Whether ``renderer`` uses the 14 PDF core fonts (AFM) instead of embedded ones."""
-    import matplotlib
-
-    return bool(matplotlib.rcParams[renderer._use_afm_rc_name])
-
-
-def _ttf_heights(prop: Any) -> tuple[Any, Any, Any]:
-    """Ascent, descent and line gap of the font ``prop`` resolves to, at 72 dpi.
-
-    What ``matplotlib.text.Text`` reads from the font's OS/2 (else hhea) table; ``None``
-    for each when the font has neither (matplotlib then measures the text "lp").
-    """
-    from matplotlib import font_manager
-
-    font = font_manager.get_font(font_manager.fontManager._find_fonts_by_props(prop))
-    for table_name, gap, ascent, descent in (
-        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
-        ("hhea", "lineGap", "ascent", "descent"),
-    ):
-        table = font.get_sfnt_table(table_name)
-        if table is None:
-            continue
-        scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points()
-        return table[ascent] * scale, -table[descent] * scale, table[gap] * scale
-    return None, None, None
-
-
-@contextmanager
-def _text_measured_once() -> Iterator[None]:
-    """Measure each text and font once while the block runs (see :class:`_TextMeasures`).
-
-    Works on methods of matplotlib's PDF renderer; with a matplotlib that lacks them
-    (another version), text is measured as matplotlib does.
-    """
-    from matplotlib.backends.backend_pdf import RendererPdf
-
-    if not all(
-        hasattr(RendererPdf, name)
-        for name in (
-            "get_text_width_height_descent",
-            "_get_font_height_metrics",
-            "_use_afm_rc_name",
-        )
-    ):  # pragma: no cover - another matplotlib
-        yield
-        return
-    measures = _TextMeasures(RendererPdf)
-    saved = {
-        name: RendererPdf.__dict__[name]
-        for name in ("get_text_width_height_descent", "_get_font_height_metrics")
-        if name in RendererPdf.__dict__
-    }
-
-    def size(renderer: Any, s: str, prop: Any, ismath: Any) -> tuple[float, float, float]:
-        return measures.size(renderer, s, prop, ismath)
-
-    def font_heights(renderer: Any, prop: Any) -> tuple[Any, Any, Any]:
-        return measures.font_heights(renderer, prop)
-
-    RendererPdf.get_text_width_height_descent = size
-    RendererPdf._get_font_height_metrics = font_heights
-    try:
-        yield
-    finally:
-        for name in ("get_text_width_height_descent", "_get_font_height_metrics"):
-            if name in saved:
-                setattr(RendererPdf, name, saved[name])
-            else:
-                delattr(RendererPdf, name)
 
 
 @contextmanager
@@ -330,13 +90,7 @@ def _draw_part(pages: Pages, which: Iterable[int]) -> Part:
     """Draw the pages ``which`` (taken one at a time) into one PDF."""
     buf = io.BytesIO()
     drawn: list[int] = []
-    with (
-        _collector_paused(),
-        _lean_font_subsets(),
-        _truetype_subsets(),
-        _text_measured_once(),
-        PdfPages(buf) as pdf,
-    ):
+    with _collector_paused(), pdf_text(), PdfPages(buf) as pdf:
         for i in which:
             stem, draw = pages[i]
             fig = _new_page(stem)
