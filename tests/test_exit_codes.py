@@ -142,3 +142,55 @@ def test_guard_removes_temporary_folders_of_a_failed_command(tmp_path):
     with pytest.raises(typer.Exit):
         cli._guard(body)
     assert list(Path(tmp_path).iterdir()) == []
+
+
+def _ended_by(body: str) -> subprocess.CompletedProcess:
+    import os
+
+    code = "import sys\nfrom sim.cli._app import _exit_now\n" + textwrap.dedent(body)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered output
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120, env=env
+    )
+
+
+def test_the_process_ends_at_once_with_its_code_and_its_output_flushed():
+    r = _ended_by("""
+        print("written before the end", end="")  # buffered: stdout is a pipe
+        sys.stderr.write("and a warning")
+        _exit_now(2)
+        print("never")
+    """)
+    assert (r.returncode, r.stdout, r.stderr) == (2, "written before the end", "and a warning")
+    r = _ended_by('_exit_now("a message")')
+    assert (r.returncode, r.stderr.strip()) == (1, "a message")
+
+
+def test_the_process_waits_for_a_thread_or_child_still_running(tmp_path):
+    r = _ended_by(f"""
+        import threading, time
+        from pathlib import Path
+
+        def late():
+            time.sleep(0.5)
+            Path({str(tmp_path / "thread")!r}).write_text("done")
+
+        threading.Thread(target=late).start()
+        _exit_now(0)
+    """)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "thread").read_text() == "done"
+    r = _ended_by(f"""
+        import multiprocessing, time
+        from pathlib import Path
+
+        def late():
+            time.sleep(0.5)
+            Path({str(tmp_path / "child")!r}).write_text("done")
+
+        if __name__ == "__main__":
+            multiprocessing.get_context("fork").Process(target=late).start()
+            _exit_now(0)
+    """)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "child").read_text() == "done"
