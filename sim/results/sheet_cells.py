@@ -118,11 +118,19 @@ def _templated(kind: str, style: int | np.ndarray, text: Any) -> Cells:
 
 
 def text_cells(values: Any) -> Cells:
-    """Cells of text (inline strings), from a ``pyarrow`` string array (null: no cell)."""
+    """Cells of text (inline strings), from a ``pyarrow`` string array (null: no cell).
+
+    An empty text is a cell without a value, as openpyxl wrote it (empty in Excel).
+    """
+    import pyarrow.compute as pc
+
     text, preserve = xml_text(values)
-    if not preserve.any():
+    code = preserve.astype(np.int8)
+    if len(text):
+        code[pc.fill_null(pc.equal(text, ""), False).to_numpy(zero_copy_only=False)] = 2
+    if not code.any():
         return Cells(text, _STR[:1], [_STR_END])
-    return Cells(text, list(_STR), [_STR_END] * 2, preserve.astype(np.int8))
+    return Cells(text, [*_STR, '" t="inlineStr">'], [_STR_END, _STR_END, "</c>"], code)
 
 
 def _categorical(col: pd.Series) -> Cells | None:
