@@ -144,8 +144,9 @@ def test_floats_read_back_exactly(tmp_path):
     assert any(float(f"{v:.16g}") != v for v in x)  # what openpyxl lost
     df = pd.DataFrame({"amount": x, "n": np.arange(len(x)) * 10**12})
     path = write_workbook(tmp_path / "t.xlsx", {"quotas": df}, headline=_headline())
-    ws = openpyxl.load_workbook(path, read_only=True)["quotas"]
-    got = list(ws.iter_rows(min_row=2, values_only=True))
+    wb = openpyxl.load_workbook(path, read_only=True)
+    got = list(wb["quotas"].iter_rows(min_row=2, values_only=True))
+    wb.close()
     assert [r[0] for r in got] == x.tolist()
     assert [r[1] for r in got] == df["n"].tolist()
     back = pd.read_excel(path, sheet_name="quotas", engine="openpyxl")

@@ -62,6 +62,8 @@ def headline_table(
 
 
 def _display_width(text: str) -> int:
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -114,7 +116,8 @@ def _column_widths(
             unit = unit[:_WIDTH_SAMPLE]
         sample = _cell_values(df.iloc[:_WIDTH_SAMPLE, j], unit)
         us = [unit] * len(sample) if isinstance(unit, str) else list(unit)
-        shown = [_display_width(_shown(v, str(u))) for v, u in zip(sample, us, strict=True)]
+        distinct = {(type(v), v, str(u)) for v, u in zip(sample, us, strict=True)}
+        shown = [_display_width(_shown(v, u)) for _, v, u in distinct]
         is_text = all(not isinstance(v, int | float) or isinstance(v, bool) for v in sample)
         cap = (widths_cap or {}).get(name, _TEXT_MAX_WIDTH if is_text else _MAX_WIDTH)
         widths.append(min(max([_display_width(name), *shown, _MIN_WIDTH - 2]) + 2, cap))
