@@ -101,3 +101,37 @@ def test_an_empty_package_has_a_workbook_without_sheets(tmp_path):
     with zipfile.ZipFile(book.path) as z:
         xml = z.read("xl/workbook.xml").decode()
     assert re.search(r"<sheets>\s*</sheets>", xml)
+
+
+def _zip64_local_headers(path) -> set[str]:
+    """Entries whose local header carries a Zip64 extra field (id 1)."""
+    raw = path.read_bytes()
+    out = set()
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            at = info.header_offset
+            name_n, extra_n = (int.from_bytes(raw[at + k : at + k + 2], "little") for k in (26, 28))
+            extra = raw[at + 30 + name_n : at + 30 + name_n + extra_n]
+            while len(extra) >= 4:
+                kind, size = (int.from_bytes(extra[k : k + 2], "little") for k in (0, 2))
+                if kind == 1:
+                    out.add(info.filename)
+                extra = extra[4 + size :]
+    return out
+
+
+def test_zip64_headers_only_for_a_part_that_may_pass_2_gib(tmp_path, monkeypatch):
+    import openpyxl
+
+    from sim.results import spreadsheetml
+
+    df = pd.DataFrame({"draws_n": np.arange(1000)})
+    small = write_workbook(tmp_path / "small.xlsx", {"quotas": df}, headline=_head())
+    # as if 2 GiB were 20 kB: the 1,000-row sheet (about 24 kB) needs Zip64, the others not
+    monkeypatch.setattr(spreadsheetml, "_ZIP64_LIMIT", 20_000)
+    big = write_workbook(tmp_path / "big.xlsx", {"quotas": df}, headline=_head())
+    for path, want in ((small, set()), (big, {"xl/worksheets/sheet2.xml"})):
+        assert _zip64_local_headers(path) == want
+        with zipfile.ZipFile(path) as z:
+            assert z.testzip() is None
+        assert openpyxl.load_workbook(path)["quotas"]["A1001"].value == 999

@@ -66,8 +66,10 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _LITERAL_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
 _ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("\r", "&#13;"))
 _INVALID_TITLE = re.compile(r"[\\*?:/\[\]]")
-#: Zip entries larger than this are written with Zip64 headers.
-_ZIP64_CELLS = 10_000_000
+#: A part is written with Zip64 headers (which a zip without them cannot grow past) when
+#: twice its size estimated from its first block of rows passes 2 GiB, as zipfile decides
+#: for a file of known size; a smaller part keeps the plain headers openpyxl wrote.
+_ZIP64_LIMIT, _ZIP64_MARGIN = zipfile.ZIP64_LIMIT, 2.0
 
 
 def column_letter(j: int) -> str:
@@ -322,15 +324,24 @@ class Package:
             + "<sheetData>"
         )
         name = f"xl/worksheets/sheet{len(self._titles)}.xml"
-        big = n_rows * n_cols > _ZIP64_CELLS
-        with self._zip.open(name, "w", force_zip64=big) as fh:
+        # the rows as text, block by block; the first block's size estimates the part's
+        blocks = iter(blocks)
+        first_row, first_text = 2, None
+        for block in blocks:
+            if len(block) and len(block[0]):
+                first_text, rows_n = _rows_xml(first_row, block), len(block[0])
+                break
+        est = 0 if first_text is None else len(first_text) * max(n_rows, 1) / rows_n
+        with self._zip.open(name, "w", force_zip64=est * _ZIP64_MARGIN > _ZIP64_LIMIT) as fh:
             fh.write(head.encode())
             fh.write(_rows_xml(1, header) if n_cols else b'<row r="1"/>')
-            first = 2
+            if first_text is not None:
+                fh.write(first_text)
+                first_row += rows_n
             for block in blocks:
                 if len(block) and len(block[0]):
-                    fh.write(_rows_xml(first, block))
-                    first += len(block[0])
+                    fh.write(_rows_xml(first_row, block))
+                    first_row += len(block[0])
             fh.write(
                 b'</sheetData><pageMargins left="0.75" right="0.75" top="1" bottom="1" '
                 b'header="0.5" footer="0.5"/></worksheet>'
