@@ -115,11 +115,12 @@ def _column_widths(
 ) -> list[int]:
     """Width of each column: its header or its widest value as shown, among the first rows."""
     widths = []
+    head = df.iloc[:_WIDTH_SAMPLE]
     for j, name in enumerate(names):
         unit = units.get(name, "number")
         if not isinstance(unit, str):
             unit = unit[:_WIDTH_SAMPLE]
-        sample = _cell_values(df.iloc[:_WIDTH_SAMPLE, j], unit)
+        sample = _cell_values(head.iloc[:, j], unit)
         us = [unit] * len(sample) if isinstance(unit, str) else list(unit)
         distinct = {(type(v), v, str(u)) for v, u in zip(sample, us, strict=True)}
         shown = [_display_width(_shown(v, u)) for _, v, u in distinct]
@@ -156,7 +157,12 @@ def _add_table(
 
     names = [str(c) for c in df.columns]
     widths = _column_widths(names, df, units, widths_cap)
-    header = [text_cells(pa.array([name], pa.string())) for name in names]
+    names_cells = text_cells(pa.array(names, pa.string()))
+    header = [
+        Cells(names_cells.text.slice(j, 1), names_cells.mids, names_cells.ends,
+              None if names_cells.code is None else names_cells.code[j : j + 1])
+        for j in range(len(names))
+    ]  # fmt: skip
     n = len(df)
     for part, lo in enumerate(range(0, max(n, 1), MAX_ROWS)):
         hi = min(lo + MAX_ROWS, n)
