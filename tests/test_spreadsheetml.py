@@ -59,6 +59,9 @@ def test_worksheet_elements_in_schema_order_with_frozen_header(book):
     assert refs == ["A3", "C3", "D3"]  # no cell for the missing amount
     texts = [t.text for t in root.iter(f"{NS}t")]
     assert texts[4:7] == ["a_x0001_b", "<&>", " 上海 "]
+    space = "{http://www.w3.org/XML/1998/namespace}space"
+    kept = [t.text for t in root.iter(f"{NS}t") if t.get(space) == "preserve"]
+    assert kept == [" 上海 "]  # Excel drops leading and trailing spaces otherwise
     assert "_x000B__xFFFE_" in texts
 
 

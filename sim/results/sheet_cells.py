@@ -55,6 +55,8 @@ _STR_END = "</t></is></c>"
 _V_END = "</v></c>"
 #: Whole floats below this are written as integers (exactly: all are integers in int64).
 _WHOLE_LIMIT = 1e16
+#: Integers from here on are not all doubles.
+_EXACT_INT = 2.0**53
 #: Days from Excel's epoch (1899-12-30) to 1970-01-01; microseconds in a day.
 _EPOCH_DAYS, _DAY_US = 25_569, 86_400_000_000
 
@@ -241,6 +243,8 @@ def column_cells(col: pd.Series, unit: str | np.ndarray, styles: Styles) -> Cell
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if not isinstance(unit, str):
+        unit = np.asarray(unit, dtype=object)
     dtype = col.dtype
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
         return _templated("n", _styles_of(unit, styles, date=False), _number_text(col.to_numpy()))
@@ -271,6 +275,12 @@ def column_cells(col: pd.Series, unit: str | np.ndarray, styles: Styles) -> Cell
     if isinstance(dtype, pd.StringDtype):
         return text_cells(pa.array(col, from_pandas=True))
     values = col.to_numpy(dtype=object)
-    if pd.api.types.infer_dtype(values) in ("string", "empty"):
+    inferred = pd.api.types.infer_dtype(values)
+    if inferred in ("string", "empty"):
         return text_cells(pa.array(values, pa.string(), from_pandas=True))
+    if inferred in ("floating", "integer", "mixed-integer-float"):
+        # Python numbers and missing values: as floats, exact for integers below 2**53
+        numbers = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(np.float64)
+        if not (np.abs(numbers[np.isfinite(numbers)]) >= _EXACT_INT).any():
+            return _templated("n", _styles_of(unit, styles, date=False), _number_text(numbers))
     return _mixed(values, unit, styles)
