@@ -236,7 +236,8 @@ def _rows_xml(first_row: int, columns: Sequence[Cells]) -> memoryview:
             )
     args.append("</row>")
     joined = pc.binary_join_element_wise(*args, "", null_handling="replace", null_replacement="")
-    offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32)[joined.offset :][: n + 1]
+    width = np.int64 if joined.type == pa.large_string() else np.int32
+    offsets = np.frombuffer(joined.buffers()[1], dtype=width)[joined.offset :][: n + 1]
     return memoryview(joined.buffers()[2])[offsets[0] : offsets[-1]]
 
 
