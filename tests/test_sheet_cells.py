@@ -95,7 +95,7 @@ def _every_kind(n: int = 9) -> pd.DataFrame:
             "ok": pd.array([True, None, False, True, True, True, True, True, False][:n], dtype="boolean"),
             "text": pd.array(["a", None, "b", "c", "d", "e", "f", "g", "h"][:n], dtype="string"),
             "numbers": pd.Series([1.5, None, 2, 3, 0.1 + 0.2, 1e20, -7, np.nan, 2**40][:n], dtype=object),
-            "mixed": pd.Series(["s", 1.5, 2, True, None, "2024-01-01", dt.datetime(2024, 5, 1), np.nan, 7.25][:n], dtype=object),
+            "mixed": pd.Series(["s", 1.5, 2, True, None, "2024-01-01", dt.datetime(2024, 5, 1), "", 7.25][:n], dtype=object),
         }
     )  # fmt: skip
 

@@ -206,7 +206,7 @@ def _mixed(values: np.ndarray, unit: str | np.ndarray, styles: Styles) -> Cells:
         if style is None:
             code = np.zeros(len(idx), dtype=np.int64) if cells.code is None else cells.code
             mids[idx] = np.asarray(cells.mids, dtype=object)[code]
-            ends[idx] = _STR_END
+            ends[idx] = np.asarray(cells.ends, dtype=object)[code]
         else:
             kind_attr = "b" if kind == "b" else "n"
             mids[idx] = [_mid(kind_attr, int(s)) for s in np.broadcast_to(style, len(idx))]

@@ -87,7 +87,7 @@ def _shown(value: Any, unit: str) -> str:
 
 
 def _cell_values(col: pd.Series, unit: str | np.ndarray) -> list[Any]:
-    """The column as Python values openpyxl writes: missing values as None."""
+    """The column as Python values, missing values as None (what widths are measured on)."""
     dt = col.dtype
     if isinstance(dt, np.dtype) and dt.kind == "f":
         v = col.to_numpy()
