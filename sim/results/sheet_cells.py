@@ -115,12 +115,31 @@ def _styles_of(unit: str | np.ndarray, styles: Styles, *, date: bool) -> int | n
     return np.array([xf(u) for u in uniq], dtype=np.int64)[inverse]
 
 
-def _templated(kind: str, style: int | np.ndarray, text: Any) -> Cells:
-    """Cells of one value kind (``n`` or ``b``) whose format is one, or one per row."""
+def _empty_mid(style: int) -> str:
+    """A cell with a format and no value (openpyxl's infinities: ``<v></v>``)."""
+    return f'" s="{style}">' if style else '">'
+
+
+def _templated(
+    kind: str, style: int | np.ndarray, text: Any, empty: np.ndarray | None = None
+) -> Cells:
+    """Cells of one value kind (``n`` or ``b``) whose format is one, or one per row;
+    ``empty`` rows (infinities) are cells with the format and no value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if isinstance(style, int | np.integer):
-        return Cells(text, [_mid(kind, int(style))], [_V_END])
-    uniq, code = np.unique(style, return_inverse=True)
-    return Cells(text, [_mid(kind, int(s)) for s in uniq], [_V_END] * len(uniq), code)
+        uniq, code = np.array([style]), None
+    else:
+        uniq, code = np.unique(style, return_inverse=True)
+    mids = [_mid(kind, int(s)) for s in uniq]
+    ends = [_V_END] * len(uniq)
+    if empty is not None and empty.any():
+        text = pc.replace_with_mask(text, pa.array(empty), pa.array([""] * int(empty.sum())))
+        code = (0 if code is None else code) * 2 + empty.astype(np.int64)
+        mids = [m for s, mid in zip(uniq, mids, strict=True) for m in (mid, _empty_mid(int(s)))]
+        ends = [e for e in ends for e in (e, "</c>")]
+    return Cells(text, mids, ends, code)
 
 
 def text_cells(values: Any) -> Cells:
@@ -196,14 +215,15 @@ def _mixed(values: np.ndarray, unit: str | np.ndarray, styles: Styles) -> Cells:
             cells = Cells(pa.array([str(int(v)) for v in part]), [""], [""])
             style = _styles_of(u, styles, date=False)
         elif kind == "f":
-            cells = Cells(_number_text(part.astype(np.float64)), [""], [""])
+            floats = part.astype(np.float64)
             style = _styles_of(u, styles, date=False)
+            cells = _templated("n", style, _number_text(floats), np.isinf(floats))
         else:
             stamps = pd.to_datetime(pd.Series(part, dtype=object)).to_numpy()
             cells = Cells(_serial_text(stamps), [""], [""])
             style = _styles_of(u, styles, date=True)
         text[idx] = cells.text.to_pylist()
-        if style is None:
+        if style is None or kind == "f":
             code = np.zeros(len(idx), dtype=np.int64) if cells.code is None else cells.code
             mids[idx] = np.asarray(cells.mids, dtype=object)[code]
             ends[idx] = np.asarray(cells.ends, dtype=object)[code]
@@ -247,7 +267,9 @@ def column_cells(col: pd.Series, unit: str | np.ndarray, styles: Styles) -> Cell
         unit = np.asarray(unit, dtype=object)
     dtype = col.dtype
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
-        return _templated("n", _styles_of(unit, styles, date=False), _number_text(col.to_numpy()))
+        values = col.to_numpy()
+        style = _styles_of(unit, styles, date=False)
+        return _templated("n", style, _number_text(values), np.isinf(values))
     if isinstance(dtype, np.dtype) and dtype.kind in "iu":
         text = pc.cast(pa.array(col.to_numpy()), pa.string())
         return _templated("n", _styles_of(unit, styles, date=False), text)
@@ -264,7 +286,8 @@ def column_cells(col: pd.Series, unit: str | np.ndarray, styles: Styles) -> Cell
         return _templated("n", _styles_of(unit, styles, date=False), text)
     if isinstance(dtype, pd.Float64Dtype | pd.Float32Dtype):
         values = col.to_numpy(dtype=np.float64, na_value=np.nan)
-        return _templated("n", _styles_of(unit, styles, date=False), _number_text(values))
+        style = _styles_of(unit, styles, date=False)
+        return _templated("n", style, _number_text(values), np.isinf(values))
     if isinstance(dtype, pd.BooleanDtype):
         text = pc.if_else(pa.array(col), "1", "0")
         return _templated("b", _styles_of(unit, styles, date=False), text)
@@ -282,5 +305,6 @@ def column_cells(col: pd.Series, unit: str | np.ndarray, styles: Styles) -> Cell
         # Python numbers and missing values: as floats, exact for integers below 2**53
         numbers = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(np.float64)
         if not (np.abs(numbers[np.isfinite(numbers)]) >= _EXACT_INT).any():
-            return _templated("n", _styles_of(unit, styles, date=False), _number_text(numbers))
+            style = _styles_of(unit, styles, date=False)
+            return _templated("n", style, _number_text(numbers), np.isinf(numbers))
     return _mixed(values, unit, styles)
