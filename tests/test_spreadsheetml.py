@@ -89,6 +89,14 @@ def test_sheet_names_excel_refuses_are_refused_and_no_file_is_left(tmp_path):
         assert not path.exists()
 
 
+def test_a_value_no_cell_can_hold_is_named_and_no_file_is_left(tmp_path):
+    df = pd.DataFrame({"account": pd.Series(["a", [1, 2]], dtype=object)})
+    path = tmp_path / "t.xlsx"
+    with pytest.raises(ValueError, match=r"cannot write \[1, 2\] \(list\)"):
+        write_workbook(path, {"quotas": df}, headline=_head())
+    assert not path.exists()
+
+
 def test_column_letters_and_date_formats():
     assert [column_letter(j) for j in (0, 25, 26, 51, 52, 701, 702, 16383)] == [
         "A", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD"

@@ -122,7 +122,11 @@ def _column_widths(
             unit = unit[:_WIDTH_SAMPLE]
         sample = _cell_values(head.iloc[:, j], unit)
         us = [unit] * len(sample) if isinstance(unit, str) else list(unit)
-        distinct = {(type(v), v, str(u)) for v, u in zip(sample, us, strict=True)}
+        pairs = [(type(v), v, str(u)) for v, u in zip(sample, us, strict=True)]
+        try:
+            distinct = set(pairs)
+        except TypeError:  # a value no cell can hold: column_cells says which
+            distinct = set()
         shown = [_display_width(_shown(v, u)) for _, v, u in distinct]
         is_text = all(not isinstance(v, int | float) or isinstance(v, bool) for v in sample)
         cap = (widths_cap or {}).get(name, _TEXT_MAX_WIDTH if is_text else _MAX_WIDTH)
