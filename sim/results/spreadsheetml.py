@@ -259,8 +259,8 @@ class Package:
         The file to write (replaced if it exists; removed again if writing fails when
         used as a context manager).
     compresslevel
-        zlib level of the zip entries (1 is several times faster than the default 6
-        and makes a file about a third larger).
+        zlib level of the zip entries (1 is about three times faster than zlib's
+        default 6 and makes a file about a fifth larger).
     """
 
     def __init__(self, path: str | Path, *, compresslevel: int = 1) -> None:

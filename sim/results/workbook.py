@@ -39,8 +39,8 @@ MAX_ROWS = 1_048_575
 
 _MIN_WIDTH, _MAX_WIDTH, _TEXT_MAX_WIDTH = 8, 40, 90
 _WIDTH_SAMPLE = 200
-#: zlib level of the zip entries: level 1 is several times faster than 6 for a file about
-#: a third larger.
+#: zlib level of the zip entries: for the baseline's 40 MB of sheet XML, level 1 takes
+#: 0.34 s for 7.5 MB, level 3 0.57 s for 7.0 MB, level 6 (openpyxl's) 0.96 s for 6.3 MB.
 _COMPRESSLEVEL = 1
 
 
