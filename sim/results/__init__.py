@@ -4,7 +4,8 @@ Public names: :func:`run`, :class:`RunResult`, :func:`build_result`, :func:`writ
 :data:`SUMMARY_KEYS`, :data:`SAVINGS_CATEGORIES`, :data:`TABLE_FORMATS`,
 :func:`write_table_files`, :func:`check_table_format`; the column dictionary in
 :mod:`sim.results.columns` (:func:`column_dictionary`, :func:`describe`) and the
-workbook in :mod:`sim.results.workbook` (:func:`write_workbook`); the figures of existing
+workbook in :mod:`sim.results.workbook` (:func:`write_workbook`, written as SpreadsheetML
+by :mod:`sim.results.sheet_cells` and :mod:`sim.results.spreadsheetml`); the figures of existing
 loans, renewals and lists in :mod:`sim.results.demand_figures`.
 """
 
