@@ -376,8 +376,7 @@ class Model(_Review):
         return apply_probability(benefit, f.employees[firm], s.behaviour)
 
     def _file(self, agenda: Agenda, days: np.ndarray, ids: np.ndarray) -> None:
-        keep = days < self.days
-        agenda.add(days[keep], ids[keep])
+        agenda.add(days, ids, before=self.days)
 
     def decisions(self, day: int) -> None:
         # long on purpose: one batch decided in the order of docs/model.md 2.8 (limit, appetite,

@@ -39,6 +39,8 @@ _INT16_MAX = 32767
 #: same order on any key type, and the range checks a narrower type needs cost more than
 #: they save on a small batch.
 _SMALL_BATCH = 1024
+#: Below this many items an agenda files a batch id by id in Python (see :class:`Agenda`).
+_FEW = 32
 
 
 def _run_lengths(starts: np.ndarray, n: int) -> np.ndarray:
@@ -223,18 +225,43 @@ _NONE.flags.writeable = False
 
 
 class Agenda:
-    """Integer ids filed under the day they are due; popped in id order."""
+    """Integer ids filed under the day they are due; popped in id order.
+
+    A batch of fewer than :data:`_FEW` ids is filed one id at a time as Python integers
+    (a day of the engine files a handful: a numpy call costs more than the whole loop);
+    a larger one as sorted slices of an array. :meth:`pop` returns the same ids either way.
+    """
 
     def __init__(self) -> None:
         self._due: dict[int, list[np.ndarray]] = {}
+        self._few: dict[int, list[int]] = {}
 
-    def add(self, days: np.ndarray, ids: np.ndarray) -> None:
-        """File ``ids[i]`` under ``days[i]`` (days must be finite integers)."""
+    def add(self, days: np.ndarray, ids: np.ndarray, before: int | None = None) -> None:
+        """File ``ids[i]`` under ``days[i]`` (days must be finite integers).
+
+        With ``before``, only the ids due before that day are filed (the others are due
+        after the horizon and never popped).
+        """
         days = np.asarray(days, dtype=np.int64)
         ids = np.asarray(ids, dtype=np.int64)
         n = ids.size
         if n == 0:
             return
+        if n < _FEW:
+            few = self._few
+            for day, i in zip(days.tolist(), ids.tolist(), strict=True):
+                if before is None or day < before:
+                    if day in few:
+                        few[day].append(i)
+                    else:
+                        few[day] = [i]
+            return
+        if before is not None:
+            keep = days < before
+            days, ids = days[keep], ids[keep]
+            n = ids.size
+            if n == 0:
+                return
         if n < _SMALL_BATCH:
             order = days.argsort(kind="stable")
             d = days[order]
@@ -263,6 +290,12 @@ class Agenda:
     def pop(self, day: int) -> np.ndarray:
         """Remove and return the ids due on ``day``, sorted."""
         parts = self._due.pop(int(day), None)
+        few = self._few.pop(int(day), None)
+        if few is not None:
+            if not parts:
+                few.sort()
+                return np.array(few, dtype=np.int64)
+            parts.append(np.array(few, dtype=np.int64))
         if not parts:
             return _NONE
         out = parts[0] if len(parts) == 1 else np.concatenate(parts)
@@ -271,4 +304,5 @@ class Agenda:
     def remaining(self) -> np.ndarray:
         """All ids still filed (due on or after the current day), sorted."""
         parts = [a for v in self._due.values() for a in v]
+        parts += [np.array(v, dtype=np.int64) for v in self._few.values()]
         return np.sort(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
