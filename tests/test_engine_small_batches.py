@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.model import queue
 from sim.model.ledger import Ledger
 from sim.model.queue import Agenda, FluidQueue, _group_by_server
 
@@ -71,3 +72,24 @@ def test_a_target_reached_by_a_transfer_is_recorded_at_the_next_draw_and_kept():
     assert led.reached_on[target] == 5
     led.draw(np.array([target]), np.array([1.0]), 9)
     assert led.reached_on[target] == 5  # the first day it was reached stays
+
+
+@pytest.mark.parametrize("scheduled", [False, True])
+def test_a_few_items_get_the_times_of_the_batch_path_bit_for_bit(scheduled, monkeypatch):
+    # a few items are admitted one by one in Python: the same floating-point operations,
+    # so the same times, bit for bit, as the numpy path on the same items
+    rng = np.random.default_rng(11)
+    rate = rng.uniform(0.3, 4.0, 4)
+    if scheduled:
+        rate = np.outer(rate, rng.integers(0, 2, 60) * rng.uniform(0.5, 1.5, 60))
+    few, batch = FluidQueue(rate, finish_share=0.6), FluidQueue(rate, finish_share=0.6)
+    for day in range(45):
+        servers = rng.integers(0, 4, rng.integers(1, 8))
+        got = few.admit(servers, day)
+        with monkeypatch.context() as m:
+            m.setattr(queue, "_FEW", 0)  # no batch is "a few": the numpy path
+            expected = batch.admit(servers, day)
+        assert got.tolist() == expected.tolist()
+    assert np.isinf(got).any() or not scheduled  # the schedule ran out: infinite times too
+    state = "busy_w" if scheduled else "busy_until"
+    assert getattr(few, state).tolist() == getattr(batch, state).tolist()

@@ -29,6 +29,8 @@ is not interrupted.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import numpy as np
 
 __all__ = ["FluidQueue", "Agenda", "finish_share"]
@@ -83,6 +85,7 @@ class FluidQueue:
         n = rate.shape[0]
         self._pending_server = np.empty(0, dtype=np.int64)
         self._pending_id = np.empty(0, dtype=np.int64)
+        self._lists: dict[str, list] = {}  # see :meth:`_rows`
         if not self.scheduled:
             self.rate = rate
             self.busy_until = np.zeros(n)
@@ -133,6 +136,8 @@ class FluidQueue:
         servers = np.asarray(servers, dtype=np.int64)
         if servers.size == 0:
             return np.empty(0)
+        if servers.size < _FEW:
+            return np.array(self._admit_few(servers.tolist(), day))
         first = servers[0]
         if not self.scheduled and not np.count_nonzero(servers != first):
             # one server (a service centre's advisers, or one lender's batch): no grouping
@@ -153,6 +158,59 @@ class FluidQueue:
         finish = np.empty(finish_sorted.shape[0])
         finish[order] = finish_sorted
         return finish
+
+    def _admit_few(self, servers: list[int], day: float) -> list[float]:
+        """:meth:`admit` for a few items, one by one in Python.
+
+        The same floating-point operations in the same order as the batch path (an item's
+        begin, plus its rank, plus its share of the slot), so the same times.
+        """
+        fs = self.finish_share
+        begin: dict[int, float] = {}  # per server: the batch's begin
+        rank: dict[int, int] = {}  # per server: items of the batch so far
+        out = []
+        if not self.scheduled:
+            busy, step = self.busy_until, self.step
+            for s in servers:
+                if s in begin:
+                    b, r = begin[s], rank[s]
+                else:
+                    b, r = max(float(day), float(busy[s])), 0
+                    begin[s] = b
+                rank[s] = r + 1
+                out.append(b + (r + fs) * float(step[s]))
+            for s, b in begin.items():
+                busy[s] = b + rank[s] * float(step[s])
+            return out
+        cum, busy_w, d0 = self._rows("cum"), self.busy_w, int(day)
+        for s in servers:
+            if s in begin:
+                b, r = begin[s], rank[s]
+            else:
+                b, r = max(cum[s][d0], float(busy_w[s])), 0
+                begin[s] = b
+            rank[s] = r + 1
+            out.append(self._time_of(s, b + r + fs))
+        for s, b in begin.items():
+            busy_w[s] = b + (rank[s] - 1) + 1
+        return out
+
+    def _time_of(self, s: int, w: float) -> float:
+        """:meth:`_times` for one item, in Python (the same operations)."""
+        cum = self._rows("cum")[s]
+        if not w <= cum[-1]:
+            return np.inf
+        i = bisect_left(self._rows("_flat"), w + self._rows("_shift")[s]) - s * (self.days + 1)
+        d = max(i - 1, 0)
+        rate = self._rows("schedule")[s][d]
+        frac = (w - cum[d]) / rate if rate > 0 else 0.0
+        return d + min(max(frac, 0.0), 1.0)
+
+    def _rows(self, name: str) -> list:
+        """An array of the schedule as nested Python lists (made once: it never changes)."""
+        if name not in self._lists:
+            self._lists[name] = getattr(self, name).tolist()
+        return self._lists[name]
 
     def _n_servers(self) -> int:
         return self.schedule.shape[0] if self.scheduled else self.rate.shape[0]
