@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.model import ledger as ledger_module
 from sim.model import queue
 from sim.model.ledger import Ledger
 from sim.model.queue import Agenda, FluidQueue, _group_by_server
@@ -93,3 +94,35 @@ def test_a_few_items_get_the_times_of_the_batch_path_bit_for_bit(scheduled, monk
     assert np.isinf(got).any() or not scheduled  # the schedule ran out: infinite times too
     state = "busy_w" if scheduled else "busy_until"
     assert getattr(few, state).tolist() == getattr(batch, state).tolist()
+
+
+def _books(led: Ledger) -> list:
+    return [led.level.tolist(), led.drawn.tolist(), led.draws_n.tolist(), led.closed.tolist()]
+
+
+def test_a_draw_of_a_few_cells_books_what_the_batch_path_books_bit_for_bit(monkeypatch):
+    # a few cells are drawn in Python when they surely fit; the books (levels to the last
+    # bit, counts, closures) and the answers are those of the numpy path, also as accounts
+    # run short and close (the Python check then hands the draw to the general path)
+    rng = np.random.default_rng(21)
+    ledgers = []
+    for _ in range(2):
+        led = Ledger(200)
+        for i in range(5):
+            led.open(f"q{i}", "bank_quota", 40.0 + 7.3 * i)
+        led.open("aim", "loan_pool", 60.0, account_kind="target")
+        led.freeze()
+        ledgers.append(led)
+    few, batch = ledgers
+    for day in range(120):
+        m = int(rng.integers(1, 5))
+        acc = rng.integers(-1, 6, (m, 3))
+        acc[:, 0] = rng.integers(0, 5, m)  # every request draws on a quota
+        amt = rng.uniform(0.01, 3.0, (m, 3)) / 3.0
+        got = few.draw(acc, amt, day)
+        with monkeypatch.context() as mp:
+            mp.setattr(ledger_module, "_FEW_CELLS", 0)  # the numpy path
+            expected = batch.draw(acc, amt, day)
+        assert [x.tolist() for x in got] == [x.tolist() for x in expected]
+        assert _books(few) == _books(batch)
+    assert few.closed.any() and not few.closed.all()  # some ran short on the way

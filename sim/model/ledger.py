@@ -45,6 +45,8 @@ _UNIT_ROUNDOFF = 2.0**-53
 _INT16_MAX = 32767
 #: A target is reached when what remains of it is below this share of its initial level.
 _REACHED_RTOL = 1e-9
+#: Below this many cells a draw's fast path runs in Python (:meth:`Ledger._draw_few`).
+_FEW_CELLS = 32
 
 
 class Ledger:
@@ -221,7 +223,11 @@ class Ledger:
         # the requests' cells (account, amount) in request order (row-major)
         cells = acc >= 0
         ca, cx = acc[cells], amt[cells]
-        if not np.count_nonzero(self.closed[ca]) and self._surely_fits(ca, cx):
+        if ca.size < _FEW_CELLS:
+            if self._draw_few(ca, cx, day):
+                out[cells] = cx
+                return np.ones(m, dtype=bool), failed, out
+        elif not np.count_nonzero(self.closed[ca]) and self._surely_fits(ca, cx):
             # nothing is closed and every account has room for the whole batch
             np.subtract.at(self.level, ca, cx)
             np.add.at(self.drawn, ca, cx)
@@ -406,6 +412,44 @@ class Ledger:
             np.add.at(self.refused_amount, r_acc, x[ref])
         self._settle(day)
         return granted, failed
+
+    def _draw_few(self, accounts: np.ndarray, amounts: np.ndarray, day: int) -> bool:
+        """The fast path of a two-dimensional draw for a few cells, in Python.
+
+        When no account of the cells is closed and each surely serves its cells
+        (:meth:`_tight`: the same tests, in the same floating-point operations), draw them
+        all and return True; otherwise draw nothing and return False. Each account's
+        balances are updated by its cells in request order, as ``np.subtract.at`` does.
+        """
+        closed, level = self.closed, self.level
+        total: dict[int, float] = {}  # per account, its cells' amounts in request order
+        cells: dict[int, list[float]] = {}
+        for a, x in zip(accounts.tolist(), amounts.tolist(), strict=True):
+            if a in total:
+                total[a] += x
+                cells[a].append(x)
+            else:
+                if closed[a]:
+                    return False
+                total[a] = 0.0 + x
+                cells[a] = [x]
+        negative = any(x < 0 for xs in cells.values() for x in xs)
+        size = np.abs(amounts).sum() if negative else amounts.sum()
+        margin = 8.0 * amounts.size * _UNIT_ROUNDOFF * size
+        not_target = self._not_target
+        for a, t in total.items():
+            if not_target[a] and (negative or (t + margin > level[a] + _EPS and t != 0)):
+                return False  # this account might run short: the general path
+        drawn, draws_n = self.drawn, self.draws_n
+        for a, xs in cells.items():
+            lv, dr = level[a], drawn[a]
+            for x in xs:
+                lv -= x
+                dr += x
+            level[a], drawn[a] = lv, dr
+            draws_n[a] += len(xs)
+        self._settle(day)
+        return True
 
     def _sort_key(self, accounts: np.ndarray) -> np.ndarray:
         """Account indices as the narrowest type: numpy radix-sorts 16-bit keys."""
