@@ -84,13 +84,18 @@ def test_a_few_items_get_the_times_of_the_batch_path_bit_for_bit(scheduled, monk
     if scheduled:
         rate = np.outer(rate, rng.integers(0, 2, 60) * rng.uniform(0.5, 1.5, 60))
     few, batch = FluidQueue(rate, finish_share=0.6), FluidQueue(rate, finish_share=0.6)
+    few_days, batch_days = FluidQueue(rate, finish_share=0.6), FluidQueue(rate, finish_share=0.6)
     for day in range(45):
         servers = rng.integers(0, 4, rng.integers(1, 8))
         got = few.admit(servers, day)
+        got_days = few_days.admit_days(servers.tolist(), day, never=99)
         with monkeypatch.context() as m:
             m.setattr(queue, "_FEW", 0)  # no batch is "a few": the numpy path
             expected = batch.admit(servers, day)
+            expected_days = batch_days.admit_days(servers, day, never=99)
         assert got.tolist() == expected.tolist()
+        assert got_days == expected_days.tolist()
+        assert expected_days.tolist() == np.where(np.isinf(got), 99, np.floor(got)).tolist()
     assert np.isinf(got).any() or not scheduled  # the schedule ran out: infinite times too
     state = "busy_w" if scheduled else "busy_until"
     assert getattr(few, state).tolist() == getattr(batch, state).tolist()

@@ -347,8 +347,7 @@ class Model(_Review):
         ready = _filled(ids.size, day + s.behaviour.prep_days, np.int64)
         assisted_n = np.count_nonzero(assisted)
         if assisted_n:
-            t = self.centres.assist.admit(np.zeros(assisted_n, dtype=np.int64), day)
-            ready[assisted] = np.where(np.isfinite(t), np.floor(t), self.days).astype(np.int64)
+            ready[assisted] = self.centres.assist.admit_days([0] * assisted_n, day, self.days)
         app = self.apps.append(
             need=ids,
             firm=firm,

@@ -29,6 +29,7 @@ is not interrupted.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 
 import numpy as np
@@ -212,6 +213,21 @@ class FluidQueue:
             self._lists[name] = getattr(self, name).tolist()
         return self._lists[name]
 
+    def admit_days(
+        self, servers: np.ndarray | list[int], day: float, never: int
+    ) -> np.ndarray | list[int]:
+        """:meth:`admit`, as the day each item finishes on (``never`` if it does not).
+
+        A list of Python integers for a batch of a few items, else an array.
+        """
+        if len(servers) < _FEW:
+            if not isinstance(servers, list):
+                servers = np.asarray(servers, dtype=np.int64).tolist()
+            times = self._admit_few(servers, day)
+            return [int(math.floor(t)) if math.isfinite(t) else never for t in times]
+        t = self.admit(servers, day)
+        return np.where(np.isfinite(t), np.floor(t), never).astype(np.int64)
+
     def _n_servers(self) -> int:
         return self.schedule.shape[0] if self.scheduled else self.rate.shape[0]
 
@@ -294,26 +310,28 @@ class Agenda:
         self._due: dict[int, list[np.ndarray]] = {}
         self._few: dict[int, list[int]] = {}
 
-    def add(self, days: np.ndarray, ids: np.ndarray, before: int | None = None) -> None:
+    def add(self, days: np.ndarray | list[int], ids: np.ndarray, before: int | None = None) -> None:
         """File ``ids[i]`` under ``days[i]`` (days must be finite integers).
 
         With ``before``, only the ids due before that day are filed (the others are due
-        after the horizon and never popped).
+        after the horizon and never popped). ``days`` may be a list of Python integers.
         """
-        days = np.asarray(days, dtype=np.int64)
         ids = np.asarray(ids, dtype=np.int64)
         n = ids.size
         if n == 0:
             return
         if n < _FEW:
+            if not isinstance(days, list):
+                days = np.asarray(days, dtype=np.int64).tolist()
             few = self._few
-            for day, i in zip(days.tolist(), ids.tolist(), strict=True):
+            for day, i in zip(days, ids.tolist(), strict=True):
                 if before is None or day < before:
                     if day in few:
                         few[day].append(i)
                     else:
                         few[day] = [i]
             return
+        days = np.asarray(days, dtype=np.int64)
         if before is not None:
             keep = days < before
             days, ids = days[keep], ids[keep]
