@@ -10,10 +10,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import sim
+from sim.model import arrivals as arrivals_module
 from sim.model import ledger as ledger_module
 from sim.model import queue
+from sim.model import review as review_module
+from sim.model.engine import simulate
 from sim.model.ledger import Ledger
 from sim.model.queue import Agenda, FluidQueue, _group_by_server
+
+from .conftest import small_scenario
 
 
 def _reference_groups(servers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -131,3 +137,41 @@ def test_a_draw_of_a_few_cells_books_what_the_batch_path_books_bit_for_bit(monke
         assert [x.tolist() for x in got] == [x.tolist() for x in expected]
         assert _books(few) == _books(batch)
     assert few.closed.any() and not few.closed.all()  # some ran short on the way
+
+
+def _run_books(scenario: sim.Scenario) -> dict[str, list]:
+    model = simulate(scenario, np.random.SeedSequence(scenario.seed))
+    books = {f"apps.{k}": v.tolist() for k, v in model.apps.view().items()}
+    books["needs.fate"] = model.needs.fate.tolist()
+    books["ledger"] = _books(model.ledger)
+    books.update({f"ts.{k}": v.tolist() for k, v in model.ts.items()})
+    return books
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        (),  # a few applications a day, and some days of more (the first days)
+        (  # a pool that runs out, partial grants, own customers first, registration cap
+            "loan_pool.total=2bn",
+            "loan_pool.credit_sub_quota=1bn",
+            "loan_pool.partial_grants=true",
+            "banks.existing_customers_first=true",
+            "loan_pool.processing_cap_per_day=20",
+            "guarantee.mode=bank_choice",
+        ),
+    ],
+)
+def test_the_paths_for_a_few_items_change_no_result(extra, monkeypatch):
+    # every shortcut for a few items (agendas, queues, ledger draws, arrivals) against the
+    # numpy paths alone, on whole runs: every application, need, balance and daily count
+    scenario = small_scenario("population.firms_n=1500", *extra)
+    few = _run_books(scenario)
+    for module, name in [
+        (queue, "_FEW"),
+        (review_module, "_FEW"),
+        (arrivals_module, "_FEW"),
+        (ledger_module, "_FEW_CELLS"),
+    ]:
+        monkeypatch.setattr(module, name, 0)
+    assert few == _run_books(scenario)

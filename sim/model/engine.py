@@ -23,15 +23,14 @@ import numpy as np
 import simpy
 
 from ..scenario import Scenario
+from .arrivals import _Arrivals
 from .banks import (
     LenderTable,
-    bank_expected_loss,
     build_lenders,
     credit_approved,
 )
 from .batches import _exclusive_firm_cumsum, _filled, _Table
 from .behaviour import (
-    apply_probability,
     aware_day,
     awareness_curves,
     choose_retry_bank,
@@ -39,8 +38,8 @@ from .behaviour import (
 )
 from .calendar import working_days
 from .closing import book_at_end
-from .codes import NEED_FATES, OUTCOMES, NeedFate, Outcome
-from .demand import _draw_existing_loans, _draw_needs, _ExistingLoans, _with_renewals
+from .codes import NEED_FATES, OUTCOMES, Outcome
+from .demand import _draw_existing_loans, _ExistingLoans
 from .instruments import (
     GuaranteeInstrument,
     Instrument,
@@ -50,15 +49,12 @@ from .instruments import (
 )
 from .ledger import Ledger
 from .population import make_population
-from .queue import _UINT16_MAX, Agenda
+from .queue import Agenda
 from .review import _Review
 
 __all__ = ["Model", "simulate", "OUTCOMES", "NEED_FATES", "TIMESERIES_COLUMNS"]
 
 _APPROVED, _R_CREDIT, _R_QUOTA, _R_CQUOTA, _R_GUAR, _R_LIMIT, _PENDING = (int(o) for o in Outcome)
-_F_APPLIED, _F_DECLINED, _F_UNAWARE, _F_INELIGIBLE, _F_SMALL, _F_OVER, _F_NOTDUE = (
-    int(f) for f in NeedFate
-)
 
 # offsets of the processes within a day: their order
 # (the measures' processes run at MEASURES_OFFSET + k/100, see instruments.base)
@@ -87,7 +83,7 @@ TIMESERIES_COLUMNS = (
 )
 
 
-class Model(_Review):
+class Model(_Review, _Arrivals):
     """State and processes of one run."""
 
     def __init__(self, scenario: Scenario, seed_seq: np.random.SeedSequence):
@@ -194,48 +190,6 @@ class Model(_Review):
             step -= np.bincount(before[moved], minlength=self.days + 1)
             self.aware_share_daily = self.aware_share_daily + np.cumsum(step)[: self.days] / f.n
 
-    def _set_up_needs(self) -> None:
-        """Draw the financing needs and lay out, by due day, those that come due."""
-        scenario, f = self.scenario, self.firms
-        self.needs = _draw_needs(scenario, f, rng=self.rng_demand, rng_credit=self.rng_credit)
-        if self.existing is not None:
-            self.needs = _with_renewals(self.needs, self.existing, scenario, rng=self.rng_existing)
-        nd = self.needs
-        nd.tier[:] = f.tier[nd.firm]  # overwritten by the tier on the day a need comes due
-        due = np.maximum(nd.day, self.aware_day[nd.firm])
-        late = (due - nd.day > scenario.demand.patience_days) | (due >= self.days)
-        nd.fate[late] = _F_UNAWARE
-        # the needs that come due, in order of due day then need: each day's are one slice,
-        # with the attributes the arrivals process reads laid out in the same order
-        ok = (~late).nonzero()[0]
-        due_ok = due[ok]
-        key = due_ok.astype(np.uint16) if self.days <= _UINT16_MAX else due_ok
-        by_day = key.argsort(kind="stable")
-        self.due_need = ok[by_day]
-        self.due_start = np.searchsorted(due_ok[by_day], np.arange(self.days + 1)).tolist()
-        self.due_firm = nd.firm[self.due_need]
-        self.due_amount = nd.amount[self.due_need]
-        self.due_u_apply = nd.u_apply[self.due_need]
-        # what comes due with each need: too small a loan; prepared with a centre's help
-        self.due_small = self.due_amount < scenario.loan_pool.min_amount
-        self.due_assisted = (
-            nd.u_assist[self.due_need] < scenario.behaviour.assisted_share
-        ) & self.centres.active
-        # what a need's owner weighs does not change while it waits, unless loans it
-        # already has bring the per-firm limit lower: worked out once, not once a day
-        self.due_credit = self.pool.is_credit_loan(f.collateral_ratio[self.due_firm])
-        self.due_apply_p = self._apply_probability(
-            np.minimum(self.due_amount, scenario.loan_pool.max_per_firm),
-            self.due_firm,
-            self.due_credit,
-        )
-        self.due_renewal = nd.renewal[self.due_need]
-        self.due_apply_p[self.due_renewal] = 1.0  # a renewal always applies
-        # a need capped by the per-firm limit weighs its smaller loan (a renewal never does)
-        self.due_capped_at = np.where(
-            self.due_renewal, -np.inf, np.minimum(self.due_amount, scenario.loan_pool.max_per_firm)
-        )
-
     def _set_up_tables(self) -> None:
         """The review queue, the agendas, the applications table and the daily columns."""
         f = self.firms
@@ -313,66 +267,6 @@ class Model(_Review):
             now = day + offset
             self.events_n += 1
             step(day)
-
-    def arrivals(self, day: int) -> None:
-        lo, hi = self.due_start[day], self.due_start[day + 1]
-        if lo == hi:
-            return
-        s, f, nd = self.scenario, self.firms, self.needs
-        lp = s.loan_pool
-        ids, firm, wanted = self.due_need[lo:hi], self.due_firm[lo:hi], self.due_amount[lo:hi]
-        tier = f.tier[firm]
-        # not eligible, else too small, else over the per-firm limit: a fate now
-        amount = np.minimum(wanted, lp.max_per_firm - self.borrowed[firm])
-        fate = _filled(hi - lo, _F_APPLIED, nd.fate.dtype)
-        fate[amount < lp.min_amount] = _F_OVER
-        fate[self.due_small[lo:hi]] = _F_SMALL
-        fate[~self.loan_eligible_tier[tier]] = _F_INELIGIBLE
-        kept = fate == _F_APPLIED
-        p = self.due_apply_p[lo:hi]
-        capped = kept & (amount < self.due_capped_at[lo:hi])
-        if np.count_nonzero(capped):
-            p = p.copy()
-            credit = self.due_credit[lo:hi]
-            p[capped] = self._apply_probability(amount[capped], firm[capped], credit[capped])
-        declined = kept & (self.due_u_apply[lo:hi] >= p)
-        fate[declined] = _F_DECLINED
-        nd.fate[ids] = fate
-        nd.tier[ids] = tier
-        go = (kept ^ declined).nonzero()[0]  # kept and not declined (declined are kept)
-        if go.size == 0:
-            return
-        ids, firm, amount = ids[go], firm[go], amount[go]
-        credit, assisted = self.due_credit[lo:hi][go], self.due_assisted[lo:hi][go]
-        ready = _filled(ids.size, day + s.behaviour.prep_days, np.int64)
-        assisted_n = np.count_nonzero(assisted)
-        if assisted_n:
-            ready[assisted] = self.centres.assist.admit_days([0] * assisted_n, day, self.days)
-        app = self.apps.append(
-            need=ids,
-            firm=firm,
-            bank=f.main_bank[firm],
-            submit_day=ready,
-            amount=amount,
-            credit_loan=credit,
-        )
-        self._file(self.submit_agenda, ready, app)
-
-    def _apply_probability(
-        self, amount: np.ndarray, firm: np.ndarray, credit: np.ndarray
-    ) -> np.ndarray:
-        """Probability that the owners of needs of ``amount`` apply (see :func:`apply_probability`)."""
-        s, f = self.scenario, self.firms
-        rate = self.saving_rate[firm]
-        # access value: firms the median lender would refuse without cover are credit-constrained
-        el = bank_expected_loss(
-            self.pd_term[firm], self.lenders.lgd[f.main_bank[firm]], f.collateral_ratio[firm], 0.0
-        )
-        constrained = el > self.lenders.max_expected_loss[f.main_bank[firm]]
-        benefit = amount * (
-            rate * self.pool.term_years + np.where(constrained, s.behaviour.access_value_rate, 0.0)
-        )
-        return apply_probability(benefit, f.employees[firm], s.behaviour)
 
     def _file(self, agenda: Agenda, days: np.ndarray, ids: np.ndarray) -> None:
         agenda.add(days, ids, before=self.days)
