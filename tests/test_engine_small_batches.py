@@ -12,6 +12,7 @@ import pytest
 
 import sim
 from sim.model import arrivals as arrivals_module
+from sim.model import engine as engine_module
 from sim.model import ledger as ledger_module
 from sim.model import queue
 from sim.model import review as review_module
@@ -163,14 +164,16 @@ def _run_books(scenario: sim.Scenario) -> dict[str, list]:
     ],
 )
 def test_the_paths_for_a_few_items_change_no_result(extra, monkeypatch):
-    # every shortcut for a few items (agendas, queues, ledger draws, arrivals) against the
-    # numpy paths alone, on whole runs: every application, need, balance and daily count
+    # every shortcut for a few items (agendas, queues, ledger draws, arrivals, decisions)
+    # against the numpy paths alone, on whole runs: every application, need, balance and
+    # daily count
     scenario = small_scenario("population.firms_n=1500", *extra)
     few = _run_books(scenario)
     for module, name in [
         (queue, "_FEW"),
         (review_module, "_FEW"),
         (arrivals_module, "_FEW"),
+        (engine_module, "_FEW"),
         (ledger_module, "_FEW_CELLS"),
     ]:
         monkeypatch.setattr(module, name, 0)

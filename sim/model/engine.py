@@ -49,7 +49,7 @@ from .instruments import (
 )
 from .ledger import Ledger
 from .population import make_population
-from .queue import Agenda
+from .queue import _FEW, Agenda
 from .review import _Review
 
 __all__ = ["Model", "simulate", "OUTCOMES", "NEED_FATES", "TIMESERIES_COLUMNS"]
@@ -287,8 +287,7 @@ class Model(_Review, _Arrivals):
 
         outcome = _filled(ids.size, _PENDING, np.int8)
         # the per-firm limit, counting earlier loans of the firm in this batch (if any)
-        sorted_firm = np.sort(firm)
-        twice = ids.size > 1 and np.count_nonzero(sorted_firm[1:] == sorted_firm[:-1]) > 0
+        twice = ids.size > 1 and _repeats(firm)
         if twice:
             total = self.borrowed[firm] + _exclusive_firm_cumsum(firm, amount) + amount
         else:
@@ -343,47 +342,51 @@ class Model(_Review, _Arrivals):
             k = self.pool.n_accounts  # the guarantee capacity is the last column
             acc = self.pool.accounts(bank[li], credit[li], width=k + 1)
             acc[needs_g[li], k] = self.guarantee.capacity_id
-            amt = np.empty((li.size, k + 1))
-            amt[:, :k] = amount[li, None]
-            amt[:, k] = g[li]
-            if s.loan_pool.partial_grants:
-                # a request the accounts cannot serve in full gets what remains, when at
-                # least the minimum loan: the loan and its guarantee shrink alike
-                got, failed = self.ledger.draw_scaled(
-                    acc, amt, day, s.loan_pool.min_amount / amt[:, 0]
-                )
-                granted = got[:, 0] > 0
-                part = granted & (got[:, 0] < amt[:, 0])
-                if np.count_nonzero(part):
-                    amount = amount.copy()
-                    amount[li[part]] = got[part, 0]
-                    g[li[part]] = np.where(needs_g[li[part]], got[part, k], 0.0)
-                    a["amount"][ids] = amount
-                    self.partial_grants_n += int(part.sum())
+            if li.size < _FEW and self._drew_few(acc, amount[li], g[li], day):
+                outcome[li] = _APPROVED  # all drawn at once: their accounts surely had room
             else:
-                granted, failed = self.ledger.draw(acc, amt, day)
-            if np.count_nonzero(granted) == li.size:
-                outcome[li] = _APPROVED
-            else:
-                # a loan the bank makes anyway is lent without cover when the fund is full
-                bare = ~granted & (failed == gi.capacity_id) & ok0[li] & needs_g[li]
-                if np.count_nonzero(bare):
-                    b_idx = bare.nonzero()[0]
-                    g[li[b_idx]] = 0.0
-                    needs_g[li[b_idx]] = False
-                    granted[b_idx], failed[b_idx] = self.ledger.draw(
-                        acc[b_idx, :k], amt[b_idx, :k], day
+                amt = np.empty((li.size, k + 1))
+                amt[:, :k] = amount[li, None]
+                amt[:, k] = g[li]
+                if s.loan_pool.partial_grants:
+                    # a request the accounts cannot serve in full gets what remains, when at
+                    # least the minimum loan: the loan and its guarantee shrink alike
+                    got, failed = self.ledger.draw_scaled(
+                        acc, amt, day, s.loan_pool.min_amount / amt[:, 0]
                     )
-                # a refused request's outcome is that of the account that failed it
-                outcome[li] = np.where(granted, _APPROVED, self.refusal_of_account[failed])
+                    granted = got[:, 0] > 0
+                    part = granted & (got[:, 0] < amt[:, 0])
+                    if np.count_nonzero(part):
+                        amount = amount.copy()
+                        amount[li[part]] = got[part, 0]
+                        g[li[part]] = np.where(needs_g[li[part]], got[part, k], 0.0)
+                        a["amount"][ids] = amount
+                        self.partial_grants_n += int(part.sum())
+                else:
+                    granted, failed = self.ledger.draw(acc, amt, day)
+                if np.count_nonzero(granted) == li.size:
+                    outcome[li] = _APPROVED
+                else:
+                    # a loan the bank makes anyway is lent without cover when the fund is full
+                    bare = ~granted & (failed == gi.capacity_id) & ok0[li] & needs_g[li]
+                    if np.count_nonzero(bare):
+                        b_idx = bare.nonzero()[0]
+                        g[li[b_idx]] = 0.0
+                        needs_g[li[b_idx]] = False
+                        granted[b_idx], failed[b_idx] = self.ledger.draw(
+                            acc[b_idx, :k], amt[b_idx, :k], day
+                        )
+                    # a refused request's outcome is that of the account that failed it
+                    outcome[li] = np.where(granted, _APPROVED, self.refusal_of_account[failed])
         approved = outcome == _APPROVED
-        g = np.where(approved, g, 0.0)
+        ap = approved.nonzero()[0]
+        if ap.size < ids.size:
+            g = np.where(approved, g, 0.0)
         if gi.active and gi.config.extended:
             gi.approvable_n += np.count_nonzero((g > 0) & ok0)
         a["outcome"][ids] = outcome
         a["guarantee"][ids] = g
         a["additional"][ids] = approved & ~ok_alone
-        ap = approved.nonzero()[0]
         if ap.size:
             self._book_loans(
                 day,
@@ -396,6 +399,19 @@ class Model(_Review, _Arrivals):
                 attempt[ap],
             )
         self._retry(day, ids, outcome, need, attempt, bank, firm, amount, credit)
+
+    def _drew_few(self, acc: np.ndarray, amount: np.ndarray, g: np.ndarray, day: int) -> bool:
+        """Draw a few loans at once when their accounts surely have room
+        (:meth:`Ledger.draw_few`): each loan's amount on its accounts ``acc[:, :-1]`` and
+        its guarantee on the last one. False (nothing drawn) otherwise."""
+        k = acc.shape[1] - 1
+        cell_acc, cell_x = [], []
+        for row, x, gx in zip(acc.tolist(), amount.tolist(), g.tolist(), strict=True):
+            for j, account in enumerate(row):
+                if account >= 0:
+                    cell_acc.append(account)
+                    cell_x.append(gx if j == k else x)
+        return self.ledger.draw_few(cell_acc, cell_x, day)
 
     def _book_loans(self, day, app, firm, amount, credit, g, need, attempt) -> None:
         a = self.apps.cols
@@ -488,6 +504,15 @@ class Model(_Review, _Arrivals):
             env.process(self._daily(env, offset, step, **kw))
         env.run(until=self.days)
         book_at_end(self)
+
+
+def _repeats(firm: np.ndarray) -> bool:
+    """Whether a firm appears more than once in a batch (a set of a few, else a sort)."""
+    if firm.size < _FEW:
+        listed = firm.tolist()
+        return len(set(listed)) < len(listed)
+    sorted_firm = np.sort(firm)
+    return np.count_nonzero(sorted_firm[1:] == sorted_firm[:-1]) > 0
 
 
 def _hooked(instruments: list[Instrument], hook: str) -> list[Instrument]:

@@ -45,7 +45,7 @@ _UNIT_ROUNDOFF = 2.0**-53
 _INT16_MAX = 32767
 #: A target is reached when what remains of it is below this share of its initial level.
 _REACHED_RTOL = 1e-9
-#: Below this many cells a draw's fast path runs in Python (:meth:`Ledger._draw_few`).
+#: Below this many cells a draw's fast path runs in Python (:meth:`Ledger.draw_few`).
 _FEW_CELLS = 32
 
 
@@ -224,7 +224,7 @@ class Ledger:
         cells = acc >= 0
         ca, cx = acc[cells], amt[cells]
         if ca.size < _FEW_CELLS:
-            if self._draw_few(ca, cx, day):
+            if self.draw_few(ca.tolist(), cx.tolist(), day):
                 out[cells] = cx
                 return np.ones(m, dtype=bool), failed, out
         elif not np.count_nonzero(self.closed[ca]) and self._surely_fits(ca, cx):
@@ -413,18 +413,31 @@ class Ledger:
         self._settle(day)
         return granted, failed
 
-    def _draw_few(self, accounts: np.ndarray, amounts: np.ndarray, day: int) -> bool:
-        """The fast path of a two-dimensional draw for a few cells, in Python.
+    def draw_few(self, accounts: list[int], amounts: list[float], day: int) -> bool:
+        """Draw a few cells at once if they surely fit, in Python (the fast path of
+        :meth:`draw`).
 
-        When no account of the cells is closed and each surely serves its cells
-        (:meth:`_tight`: the same tests, in the same floating-point operations), draw them
-        all and return True; otherwise draw nothing and return False. Each account's
-        balances are updated by its cells in request order, as ``np.subtract.at`` does.
+        Parameters
+        ----------
+        accounts, amounts
+            The cells (account, amount) of the requests, request by request: the
+            row-major order of :meth:`draw`'s arrays, without the ``-1`` cells.
+        day
+            Today.
+
+        Returns
+        -------
+        bool
+            True when no account of the cells is closed and each surely serves its cells
+            (:meth:`_tight`: the same tests, in the same floating-point operations): they
+            are all drawn, each account's balances updated by its cells in request order,
+            as ``np.subtract.at`` does. False otherwise, and nothing is drawn: the caller
+            then draws them with :meth:`draw`.
         """
         closed, level = self.closed, self.level
         total: dict[int, float] = {}  # per account, its cells' amounts in request order
         cells: dict[int, list[float]] = {}
-        for a, x in zip(accounts.tolist(), amounts.tolist(), strict=True):
+        for a, x in zip(accounts, amounts, strict=True):
             if a in total:
                 total[a] += x
                 cells[a].append(x)
@@ -433,9 +446,10 @@ class Ledger:
                     return False
                 total[a] = 0.0 + x
                 cells[a] = [x]
-        negative = any(x < 0 for xs in cells.values() for x in xs)
-        size = np.abs(amounts).sum() if negative else amounts.sum()
-        margin = 8.0 * amounts.size * _UNIT_ROUNDOFF * size
+        negative = any(x < 0 for x in amounts)
+        x_all = np.array(amounts, dtype=float)
+        size = np.abs(x_all).sum() if negative else x_all.sum()
+        margin = 8.0 * len(amounts) * _UNIT_ROUNDOFF * size
         not_target = self._not_target
         for a, t in total.items():
             if not_target[a] and (negative or (t + margin > level[a] + _EPS and t != 0)):
