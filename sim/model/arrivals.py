@@ -161,22 +161,23 @@ class _Arrivals:
         room = (lp.max_per_firm - self.borrowed[firm]).tolist()
         eligible = self.loan_eligible_tier[tier].tolist()
         rows = self.due_rows[lo:hi].tolist()
-        fate, amount, p, capped = [], [], [], []
+        min_amount = lp.min_amount
+        fate, amount, capped = [], [], []
+        # a row: amount wanted, u_apply, p_apply, capped at, small, assisted, credit
         for j, (row, r, ok) in enumerate(zip(rows, room, eligible, strict=True)):
-            wanted, _, p_j, capped_at, small, _, _ = row
-            a = min(wanted, r)
+            a = row[0] if row[0] <= r else r  # np.minimum(wanted, room)
             amount.append(a)
-            p.append(p_j)
             if not ok:
                 fate.append(_F_INELIGIBLE)
-            elif small:
+            elif row[4]:
                 fate.append(_F_SMALL)
-            elif a < lp.min_amount:
+            elif a < min_amount:
                 fate.append(_F_OVER)
+            elif a < row[3]:
+                fate.append(_F_APPLIED)  # capped by the firm's loans so far: weighed below
+                capped.append(j)
             else:
-                fate.append(_F_APPLIED)
-                if a < capped_at:
-                    capped.append(j)
+                fate.append(_F_DECLINED if row[1] >= row[2] else _F_APPLIED)
         if capped:
             # the probability of a need capped by the firm's loans so far, as in arrivals
             p_capped = self._apply_probability(
@@ -185,14 +186,9 @@ class _Arrivals:
                 np.array([bool(rows[j][6]) for j in capped]),
             )
             for j, p_j in zip(capped, p_capped.tolist(), strict=True):
-                p[j] = p_j
-        go = []
-        for j, row in enumerate(rows):
-            if fate[j] == _F_APPLIED:
-                if row[1] >= p[j]:
+                if rows[j][1] >= p_j:
                     fate[j] = _F_DECLINED
-                else:
-                    go.append(j)
+        go = [j for j, x in enumerate(fate) if x == _F_APPLIED]
         nd.fate[ids] = fate
         nd.tier[ids] = tier
         if not go:

@@ -448,15 +448,16 @@ class Ledger:
                 cells[a] = [x]
         negative = any(x < 0 for x in amounts)
         x_all = np.array(amounts, dtype=float)
-        size = np.abs(x_all).sum() if negative else x_all.sum()
+        size = float(np.abs(x_all).sum() if negative else x_all.sum())
         margin = 8.0 * len(amounts) * _UNIT_ROUNDOFF * size
         not_target = self._not_target
+        # (Python floats: the same IEEE double arithmetic as numpy's, at less cost per step)
         for a, t in total.items():
-            if not_target[a] and (negative or (t + margin > level[a] + _EPS and t != 0)):
+            if not_target[a] and (negative or (t + margin > float(level[a]) + _EPS and t != 0)):
                 return False  # this account might run short: the general path
         drawn, draws_n = self.drawn, self.draws_n
         for a, xs in cells.items():
-            lv, dr = level[a], drawn[a]
+            lv, dr = float(level[a]), float(drawn[a])
             for x in xs:
                 lv -= x
                 dr += x
