@@ -19,6 +19,8 @@ applications that is due; there is no Python object or simpy process per firm.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import simpy
 
@@ -420,10 +422,19 @@ class Model(_Review, _Arrivals):
             np.add.at(self.g_out, firm, g)
         term = self.scenario.loan_pool.term_days
         t_def = -np.log1p(-self.needs.u_default[need, attempt].astype(float)) / self.hazard[firm]
-        defaults = t_def < term
-        end = day + np.where(defaults, np.floor(t_def).astype(np.int64), term)
+        if app.size < _FEW:
+            # the same days loan by loan: a default before the term ends the loan then
+            end, defaulted = [], []
+            for t in t_def.tolist():
+                defaults = t < term
+                end.append(day + (math.floor(t) if defaults else term))
+                defaulted.append(defaults and end[-1] < self.days)
+        else:
+            defaults = t_def < term
+            end = day + np.where(defaults, np.floor(t_def).astype(np.int64), term)
+            defaulted = defaults & (end < self.days)
         a["end_day"][app] = end
-        a["defaulted"][app] = defaults & (end < self.days)
+        a["defaulted"][app] = defaulted
         a["subsidy"][app] = self.pool.subsidy(amount, credit)
         self.ts["disbursed_amount"][day] += amount.sum()
         self.ts["guaranteed_amount"][day] += g.sum()
