@@ -67,21 +67,22 @@ class _Arrivals:
         self.due_capped_at = np.where(
             self.due_renewal, -np.inf, np.minimum(self.due_amount, scenario.loan_pool.max_per_firm)
         )
-        # the same attributes as rows of one table, for a day of a few needs (see
-        # :meth:`_arrivals_few`); the float columns are read through views of it
-        self.due_rows = np.column_stack(
-            [
-                self.due_amount,
-                self.due_u_apply,
-                self.due_apply_p,
-                self.due_capped_at,
-                self.due_small,
-                self.due_assisted,
-                self.due_credit,
-            ]
-        ).astype(float, copy=False)
-        self.due_amount, self.due_u_apply = self.due_rows[:, 0], self.due_rows[:, 1]
-        self.due_apply_p, self.due_capped_at = self.due_rows[:, 2], self.due_rows[:, 3]
+        # the same attributes as rows of one table for the days of a few needs (see
+        # :meth:`_arrivals_few`), those days' rows one slice each (none in a large run)
+        per_day = np.diff(np.array(self.due_start))
+        few = per_day < _FEW
+        on_few_day = np.repeat(few, per_day)
+        self.few_start = np.concatenate(([0], np.cumsum(per_day * few))).tolist()
+        columns = (
+            self.due_amount,
+            self.due_u_apply,
+            self.due_apply_p,
+            self.due_capped_at,
+            self.due_small,
+            self.due_assisted,
+            self.due_credit,
+        )
+        self.few_rows = np.column_stack([c[on_few_day] for c in columns]).astype(float, copy=False)
 
     def arrivals(self, day: int) -> None:
         """The needs that come due on ``day``: each one's fate, and the applications made."""
@@ -160,7 +161,7 @@ class _Arrivals:
         tier = f.tier[firm]
         room = (lp.max_per_firm - self.borrowed[firm]).tolist()
         eligible = self.loan_eligible_tier[tier].tolist()
-        rows = self.due_rows[lo:hi].tolist()
+        rows = self.few_rows[self.few_start[day] : self.few_start[day + 1]].tolist()
         min_amount = lp.min_amount
         fate, amount, capped = [], [], []
         # a row: amount wanted, u_apply, p_apply, capped at, small, assisted, credit
