@@ -345,11 +345,6 @@ class Ledger:
         """After a draw: no hard or revolving level below zero; record targets reached."""
         np.maximum(self.level, self._floor, out=self.level)
         t = self._targets
-        if 0 < t.size < _FEW_CELLS:
-            # a few targets watched: checked one by one (the same comparisons)
-            drawn, level, at = self.drawn, self.level, self._reached_level
-            if not any(drawn[a] > 0 and level[a] <= at[i] for i, a in enumerate(t.tolist())):
-                return
         if t.size:
             reached = self.drawn[t] > 0
             # to rounding: the draws that reach a target are a sum of many amounts
@@ -434,11 +429,10 @@ class Ledger:
         -------
         bool
             True when no account of the cells is closed and each surely serves its cells
-            (:meth:`_tight`'s test, with a margin at least as large): they are all drawn,
-            each account's balances updated by its cells in request order, as
-            ``np.subtract.at`` does. False otherwise, and nothing is drawn: the caller
-            then draws them with :meth:`draw`, whose general path grants all of them
-            exactly so when they fit.
+            (:meth:`_tight`: the same tests, in the same floating-point operations): they
+            are all drawn, each account's balances updated by its cells in request order,
+            as ``np.subtract.at`` does. False otherwise, and nothing is drawn: the caller
+            then draws them with :meth:`draw`.
         """
         closed, level = self.closed, self.level
         total: dict[int, float] = {}  # per account, its cells' amounts in request order
@@ -453,13 +447,9 @@ class Ledger:
                 total[a] = 0.0 + x
                 cells[a] = [x]
         negative = any(x < 0 for x in amounts)
-        # :meth:`_tight`'s margin from an upper bound of numpy's sum of the absolute
-        # amounts (the sum in order, raised by more than the two sums can differ): a
-        # larger margin only sends more draws to the general path, which then grants
-        # exactly what this one would
-        n = len(amounts)
-        size = sum(abs(x) for x in amounts) * (1.0 + 8.0 * n * _UNIT_ROUNDOFF)
-        margin = 8.0 * n * _UNIT_ROUNDOFF * size
+        x_all = np.array(amounts, dtype=float)
+        size = float(np.abs(x_all).sum() if negative else x_all.sum())
+        margin = 8.0 * len(amounts) * _UNIT_ROUNDOFF * size
         not_target = self._not_target
         # (Python floats: the same IEEE double arithmetic as numpy's, at less cost per step)
         for a, t in total.items():
