@@ -71,18 +71,20 @@ class _Arrivals:
         # :meth:`_arrivals_few`), those days' rows one slice each (none in a large run)
         per_day = np.diff(np.array(self.due_start))
         few = per_day < _FEW
-        on_few_day = np.repeat(few, per_day)
         self.few_start = np.concatenate(([0], np.cumsum(per_day * few))).tolist()
-        columns = (
-            self.due_amount,
-            self.due_u_apply,
-            self.due_apply_p,
-            self.due_capped_at,
-            self.due_small,
-            self.due_assisted,
-            self.due_credit,
-        )
-        self.few_rows = np.column_stack([c[on_few_day] for c in columns]).astype(float, copy=False)
+        self.few_rows = np.empty((0, 7))
+        if np.count_nonzero(few & (per_day > 0)):
+            on_few_day = np.repeat(few, per_day)
+            columns = (
+                self.due_amount,
+                self.due_u_apply,
+                self.due_apply_p,
+                self.due_capped_at,
+                self.due_small,
+                self.due_assisted,
+                self.due_credit,
+            )
+            self.few_rows = np.column_stack([c[on_few_day] for c in columns]).astype(float)
 
     def arrivals(self, day: int) -> None:
         """The needs that come due on ``day``: each one's fate, and the applications made."""
