@@ -123,7 +123,8 @@ class _Arrivals:
         ready = _filled(ids.size, day + s.behaviour.prep_days, np.int64)
         assisted_n = np.count_nonzero(assisted)
         if assisted_n:
-            ready[assisted] = self.centres.assist.admit_days([0] * assisted_n, day, self.days)
+            servers = np.zeros(assisted_n, dtype=np.int64)  # one server: the centres' advisers
+            ready[assisted] = self.centres.assist.admit_days(servers, day, self.days)
         app = self.apps.append(
             need=ids,
             firm=firm,

@@ -59,7 +59,8 @@ class _Review:
         if self.reg_queue is not None or self.joins_later:
             # through the registration step and the wait for a lender to join
             if ids.size and self.reg_queue is not None:
-                done = self.reg_queue.admit_days([0] * ids.size, day, self.days)
+                servers = [0] * ids.size if ids.size < _FEW else np.zeros(ids.size, dtype=np.int64)
+                done = self.reg_queue.admit_days(servers, day, self.days)
                 self._file(self.review_agenda, done, ids)
             elif ids.size:
                 self.review_agenda.add(np.full(ids.size, day), ids)
