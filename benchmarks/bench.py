@@ -11,7 +11,11 @@ and prints one JSON line::
 
 ``--no-tables`` leaves the result tables out. ``--load-only`` stops after loading the scenario: the base to subtract from a whole-process
 measure such as an instruction count (``valgrind --tool=callgrind``), which the load of
-other work on the machine does not disturb.
+other work on the machine does not disturb. Set-up and simulation are each one call of
+``operator.call``, so a count of them alone needs no subtraction::
+
+    PYTHONHASHSEED=0 setarch -R valgrind --tool=callgrind --toggle-collect=_operator_call \
+        python benchmarks/bench.py --firms 10000 --days 365 --no-tables
 
 Fields: ``firms``, ``days``, ``engine``, ``simulate_s`` (set-up plus simulation, no
 tables), ``setup_s``, ``run_s``, ``tables_s`` (building the result tables, measured
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import operator
 import resource
 import sys
 import time
@@ -83,9 +88,11 @@ def bench_smesim(
     scenario = sim.load_scenario(BASELINE, scenario_overrides(firms, days) + (extra or []))
     seq = np.random.SeedSequence(scenario.seed if seed is None else seed)
     c0, t0 = time.process_time(), time.perf_counter()
-    model = Model(scenario, seq)
+    # set-up and simulation each run inside operator.call: an instruction count can be
+    # limited to them (valgrind --tool=callgrind --toggle-collect=_operator_call)
+    model = operator.call(Model, scenario, seq)
     t1 = time.perf_counter()
-    model.run()
+    operator.call(model.run)
     c2, t2 = time.process_time(), time.perf_counter()
     rss_sim = peak_rss_mb()
     approved = model.apps.view()["outcome"] == Outcome.APPROVED

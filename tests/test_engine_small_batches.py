@@ -10,8 +10,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import sim
+from sim.model import arrivals as arrivals_module
+from sim.model import engine as engine_module
+from sim.model import ledger as ledger_module
+from sim.model import queue
+from sim.model import review as review_module
+from sim.model.engine import simulate
 from sim.model.ledger import Ledger
 from sim.model.queue import Agenda, FluidQueue, _group_by_server
+
+from .conftest import small_scenario
 
 
 def _reference_groups(servers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -71,3 +80,101 @@ def test_a_target_reached_by_a_transfer_is_recorded_at_the_next_draw_and_kept():
     assert led.reached_on[target] == 5
     led.draw(np.array([target]), np.array([1.0]), 9)
     assert led.reached_on[target] == 5  # the first day it was reached stays
+
+
+@pytest.mark.parametrize("scheduled", [False, True])
+def test_a_few_items_get_the_times_of_the_batch_path_bit_for_bit(scheduled, monkeypatch):
+    # a few items are admitted one by one in Python: the same floating-point operations,
+    # so the same times, bit for bit, as the numpy path on the same items
+    rng = np.random.default_rng(11)
+    rate = rng.uniform(0.3, 4.0, 4)
+    if scheduled:
+        rate = np.outer(rate, rng.integers(0, 2, 60) * rng.uniform(0.5, 1.5, 60))
+    few, batch = FluidQueue(rate, finish_share=0.6), FluidQueue(rate, finish_share=0.6)
+    few_days, batch_days = FluidQueue(rate, finish_share=0.6), FluidQueue(rate, finish_share=0.6)
+    for day in range(45):
+        servers = rng.integers(0, 4, rng.integers(1, 8))
+        got = few.admit(servers, day)
+        got_days = few_days.admit_days(servers.tolist(), day, never=99)
+        with monkeypatch.context() as m:
+            m.setattr(queue, "_FEW", 0)  # no batch is "a few": the numpy path
+            expected = batch.admit(servers, day)
+            expected_days = batch_days.admit_days(servers, day, never=99)
+        assert got.tolist() == expected.tolist()
+        assert got_days == expected_days.tolist()
+        assert expected_days.tolist() == np.where(np.isinf(got), 99, np.floor(got)).tolist()
+    assert np.isinf(got).any() or not scheduled  # the schedule ran out: infinite times too
+    state = "busy_w" if scheduled else "busy_until"
+    assert getattr(few, state).tolist() == getattr(batch, state).tolist()
+
+
+def _books(led: Ledger) -> list:
+    return [led.level.tolist(), led.drawn.tolist(), led.draws_n.tolist(), led.closed.tolist()]
+
+
+def test_a_draw_of_a_few_cells_books_what_the_batch_path_books_bit_for_bit(monkeypatch):
+    # a few cells are drawn in Python when they surely fit; the books (levels to the last
+    # bit, counts, closures) and the answers are those of the numpy path, also as accounts
+    # run short and close (the Python check then hands the draw to the general path)
+    rng = np.random.default_rng(21)
+    ledgers = []
+    for _ in range(2):
+        led = Ledger(200)
+        for i in range(5):
+            led.open(f"q{i}", "bank_quota", 40.0 + 7.3 * i)
+        led.open("aim", "loan_pool", 60.0, account_kind="target")
+        led.freeze()
+        ledgers.append(led)
+    few, batch = ledgers
+    for day in range(120):
+        m = int(rng.integers(1, 5))
+        acc = rng.integers(-1, 6, (m, 3))
+        acc[:, 0] = rng.integers(0, 5, m)  # every request draws on a quota
+        amt = rng.uniform(0.01, 3.0, (m, 3)) / 3.0
+        got = few.draw(acc, amt, day)
+        with monkeypatch.context() as mp:
+            mp.setattr(ledger_module, "_FEW_CELLS", 0)  # the numpy path
+            expected = batch.draw(acc, amt, day)
+        assert [x.tolist() for x in got] == [x.tolist() for x in expected]
+        assert _books(few) == _books(batch)
+    assert few.closed.any() and not few.closed.all()  # some ran short on the way
+
+
+def _run_books(scenario: sim.Scenario) -> dict[str, list]:
+    model = simulate(scenario, np.random.SeedSequence(scenario.seed))
+    books = {f"apps.{k}": v.tolist() for k, v in model.apps.view().items()}
+    books["needs.fate"] = model.needs.fate.tolist()
+    books["ledger"] = _books(model.ledger)
+    books.update({f"ts.{k}": v.tolist() for k, v in model.ts.items()})
+    return books
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        (),  # a few applications a day, and some days of more (the first days)
+        (  # a pool that runs out, partial grants, own customers first, registration cap
+            "loan_pool.total=2bn",
+            "loan_pool.credit_sub_quota=1bn",
+            "loan_pool.partial_grants=true",
+            "banks.existing_customers_first=true",
+            "loan_pool.processing_cap_per_day=20",
+            "guarantee.mode=bank_choice",
+        ),
+    ],
+)
+def test_the_paths_for_a_few_items_change_no_result(extra, monkeypatch):
+    # every shortcut for a few items (agendas, queues, ledger draws, arrivals, decisions)
+    # against the numpy paths alone, on whole runs: every application, need, balance and
+    # daily count
+    scenario = small_scenario("population.firms_n=1500", *extra)
+    few = _run_books(scenario)
+    for module, name in [
+        (queue, "_FEW"),
+        (review_module, "_FEW"),
+        (arrivals_module, "_FEW"),
+        (engine_module, "_FEW"),
+        (ledger_module, "_FEW_CELLS"),
+    ]:
+        monkeypatch.setattr(module, name, 0)
+    assert few == _run_books(scenario)

@@ -19,19 +19,20 @@ applications that is due; there is no Python object or simpy process per firm.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import simpy
 
 from ..scenario import Scenario
+from .arrivals import _Arrivals
 from .banks import (
     LenderTable,
-    bank_expected_loss,
     build_lenders,
     credit_approved,
 )
 from .batches import _exclusive_firm_cumsum, _filled, _Table
 from .behaviour import (
-    apply_probability,
     aware_day,
     awareness_curves,
     choose_retry_bank,
@@ -39,8 +40,8 @@ from .behaviour import (
 )
 from .calendar import working_days
 from .closing import book_at_end
-from .codes import NEED_FATES, OUTCOMES, NeedFate, Outcome
-from .demand import _draw_existing_loans, _draw_needs, _ExistingLoans, _with_renewals
+from .codes import NEED_FATES, OUTCOMES, Outcome
+from .demand import _draw_existing_loans, _ExistingLoans
 from .instruments import (
     GuaranteeInstrument,
     Instrument,
@@ -50,15 +51,12 @@ from .instruments import (
 )
 from .ledger import Ledger
 from .population import make_population
-from .queue import _UINT16_MAX, Agenda
+from .queue import _FEW, Agenda
 from .review import _Review
 
 __all__ = ["Model", "simulate", "OUTCOMES", "NEED_FATES", "TIMESERIES_COLUMNS"]
 
 _APPROVED, _R_CREDIT, _R_QUOTA, _R_CQUOTA, _R_GUAR, _R_LIMIT, _PENDING = (int(o) for o in Outcome)
-_F_APPLIED, _F_DECLINED, _F_UNAWARE, _F_INELIGIBLE, _F_SMALL, _F_OVER, _F_NOTDUE = (
-    int(f) for f in NeedFate
-)
 
 # offsets of the processes within a day: their order
 # (the measures' processes run at MEASURES_OFFSET + k/100, see instruments.base)
@@ -87,7 +85,7 @@ TIMESERIES_COLUMNS = (
 )
 
 
-class Model(_Review):
+class Model(_Review, _Arrivals):
     """State and processes of one run."""
 
     def __init__(self, scenario: Scenario, seed_seq: np.random.SeedSequence):
@@ -194,48 +192,6 @@ class Model(_Review):
             step -= np.bincount(before[moved], minlength=self.days + 1)
             self.aware_share_daily = self.aware_share_daily + np.cumsum(step)[: self.days] / f.n
 
-    def _set_up_needs(self) -> None:
-        """Draw the financing needs and lay out, by due day, those that come due."""
-        scenario, f = self.scenario, self.firms
-        self.needs = _draw_needs(scenario, f, rng=self.rng_demand, rng_credit=self.rng_credit)
-        if self.existing is not None:
-            self.needs = _with_renewals(self.needs, self.existing, scenario, rng=self.rng_existing)
-        nd = self.needs
-        nd.tier[:] = f.tier[nd.firm]  # overwritten by the tier on the day a need comes due
-        due = np.maximum(nd.day, self.aware_day[nd.firm])
-        late = (due - nd.day > scenario.demand.patience_days) | (due >= self.days)
-        nd.fate[late] = _F_UNAWARE
-        # the needs that come due, in order of due day then need: each day's are one slice,
-        # with the attributes the arrivals process reads laid out in the same order
-        ok = (~late).nonzero()[0]
-        due_ok = due[ok]
-        key = due_ok.astype(np.uint16) if self.days <= _UINT16_MAX else due_ok
-        by_day = key.argsort(kind="stable")
-        self.due_need = ok[by_day]
-        self.due_start = np.searchsorted(due_ok[by_day], np.arange(self.days + 1)).tolist()
-        self.due_firm = nd.firm[self.due_need]
-        self.due_amount = nd.amount[self.due_need]
-        self.due_u_apply = nd.u_apply[self.due_need]
-        # what comes due with each need: too small a loan; prepared with a centre's help
-        self.due_small = self.due_amount < scenario.loan_pool.min_amount
-        self.due_assisted = (
-            nd.u_assist[self.due_need] < scenario.behaviour.assisted_share
-        ) & self.centres.active
-        # what a need's owner weighs does not change while it waits, unless loans it
-        # already has bring the per-firm limit lower: worked out once, not once a day
-        self.due_credit = self.pool.is_credit_loan(f.collateral_ratio[self.due_firm])
-        self.due_apply_p = self._apply_probability(
-            np.minimum(self.due_amount, scenario.loan_pool.max_per_firm),
-            self.due_firm,
-            self.due_credit,
-        )
-        self.due_renewal = nd.renewal[self.due_need]
-        self.due_apply_p[self.due_renewal] = 1.0  # a renewal always applies
-        # a need capped by the per-firm limit weighs its smaller loan (a renewal never does)
-        self.due_capped_at = np.where(
-            self.due_renewal, -np.inf, np.minimum(self.due_amount, scenario.loan_pool.max_per_firm)
-        )
-
     def _set_up_tables(self) -> None:
         """The review queue, the agendas, the applications table and the daily columns."""
         f = self.firms
@@ -314,70 +270,8 @@ class Model(_Review):
             self.events_n += 1
             step(day)
 
-    def arrivals(self, day: int) -> None:
-        lo, hi = self.due_start[day], self.due_start[day + 1]
-        if lo == hi:
-            return
-        s, f, nd = self.scenario, self.firms, self.needs
-        lp = s.loan_pool
-        ids, firm, wanted = self.due_need[lo:hi], self.due_firm[lo:hi], self.due_amount[lo:hi]
-        tier = f.tier[firm]
-        # not eligible, else too small, else over the per-firm limit: a fate now
-        amount = np.minimum(wanted, lp.max_per_firm - self.borrowed[firm])
-        fate = _filled(hi - lo, _F_APPLIED, nd.fate.dtype)
-        fate[amount < lp.min_amount] = _F_OVER
-        fate[self.due_small[lo:hi]] = _F_SMALL
-        fate[~self.loan_eligible_tier[tier]] = _F_INELIGIBLE
-        kept = fate == _F_APPLIED
-        p = self.due_apply_p[lo:hi]
-        capped = kept & (amount < self.due_capped_at[lo:hi])
-        if np.count_nonzero(capped):
-            p = p.copy()
-            credit = self.due_credit[lo:hi]
-            p[capped] = self._apply_probability(amount[capped], firm[capped], credit[capped])
-        declined = kept & (self.due_u_apply[lo:hi] >= p)
-        fate[declined] = _F_DECLINED
-        nd.fate[ids] = fate
-        nd.tier[ids] = tier
-        go = (kept ^ declined).nonzero()[0]  # kept and not declined (declined are kept)
-        if go.size == 0:
-            return
-        ids, firm, amount = ids[go], firm[go], amount[go]
-        credit, assisted = self.due_credit[lo:hi][go], self.due_assisted[lo:hi][go]
-        ready = _filled(ids.size, day + s.behaviour.prep_days, np.int64)
-        assisted_n = np.count_nonzero(assisted)
-        if assisted_n:
-            t = self.centres.assist.admit(np.zeros(assisted_n, dtype=np.int64), day)
-            ready[assisted] = np.where(np.isfinite(t), np.floor(t), self.days).astype(np.int64)
-        app = self.apps.append(
-            need=ids,
-            firm=firm,
-            bank=f.main_bank[firm],
-            submit_day=ready,
-            amount=amount,
-            credit_loan=credit,
-        )
-        self._file(self.submit_agenda, ready, app)
-
-    def _apply_probability(
-        self, amount: np.ndarray, firm: np.ndarray, credit: np.ndarray
-    ) -> np.ndarray:
-        """Probability that the owners of needs of ``amount`` apply (see :func:`apply_probability`)."""
-        s, f = self.scenario, self.firms
-        rate = self.saving_rate[firm]
-        # access value: firms the median lender would refuse without cover are credit-constrained
-        el = bank_expected_loss(
-            self.pd_term[firm], self.lenders.lgd[f.main_bank[firm]], f.collateral_ratio[firm], 0.0
-        )
-        constrained = el > self.lenders.max_expected_loss[f.main_bank[firm]]
-        benefit = amount * (
-            rate * self.pool.term_years + np.where(constrained, s.behaviour.access_value_rate, 0.0)
-        )
-        return apply_probability(benefit, f.employees[firm], s.behaviour)
-
     def _file(self, agenda: Agenda, days: np.ndarray, ids: np.ndarray) -> None:
-        keep = days < self.days
-        agenda.add(days[keep], ids[keep])
+        agenda.add(days, ids, before=self.days)
 
     def decisions(self, day: int) -> None:
         # long on purpose: one batch decided in the order of docs/model.md 2.8 (limit, appetite,
@@ -395,8 +289,7 @@ class Model(_Review):
 
         outcome = _filled(ids.size, _PENDING, np.int8)
         # the per-firm limit, counting earlier loans of the firm in this batch (if any)
-        sorted_firm = np.sort(firm)
-        twice = ids.size > 1 and np.count_nonzero(sorted_firm[1:] == sorted_firm[:-1]) > 0
+        twice = ids.size > 1 and _repeats(firm)
         if twice:
             total = self.borrowed[firm] + _exclusive_firm_cumsum(firm, amount) + amount
         else:
@@ -451,47 +344,51 @@ class Model(_Review):
             k = self.pool.n_accounts  # the guarantee capacity is the last column
             acc = self.pool.accounts(bank[li], credit[li], width=k + 1)
             acc[needs_g[li], k] = self.guarantee.capacity_id
-            amt = np.empty((li.size, k + 1))
-            amt[:, :k] = amount[li, None]
-            amt[:, k] = g[li]
-            if s.loan_pool.partial_grants:
-                # a request the accounts cannot serve in full gets what remains, when at
-                # least the minimum loan: the loan and its guarantee shrink alike
-                got, failed = self.ledger.draw_scaled(
-                    acc, amt, day, s.loan_pool.min_amount / amt[:, 0]
-                )
-                granted = got[:, 0] > 0
-                part = granted & (got[:, 0] < amt[:, 0])
-                if np.count_nonzero(part):
-                    amount = amount.copy()
-                    amount[li[part]] = got[part, 0]
-                    g[li[part]] = np.where(needs_g[li[part]], got[part, k], 0.0)
-                    a["amount"][ids] = amount
-                    self.partial_grants_n += int(part.sum())
+            if li.size < _FEW and self._drew_few(acc, amount[li], g[li], day):
+                outcome[li] = _APPROVED  # all drawn at once: their accounts surely had room
             else:
-                granted, failed = self.ledger.draw(acc, amt, day)
-            if np.count_nonzero(granted) == li.size:
-                outcome[li] = _APPROVED
-            else:
-                # a loan the bank makes anyway is lent without cover when the fund is full
-                bare = ~granted & (failed == gi.capacity_id) & ok0[li] & needs_g[li]
-                if np.count_nonzero(bare):
-                    b_idx = bare.nonzero()[0]
-                    g[li[b_idx]] = 0.0
-                    needs_g[li[b_idx]] = False
-                    granted[b_idx], failed[b_idx] = self.ledger.draw(
-                        acc[b_idx, :k], amt[b_idx, :k], day
+                amt = np.empty((li.size, k + 1))
+                amt[:, :k] = amount[li, None]
+                amt[:, k] = g[li]
+                if s.loan_pool.partial_grants:
+                    # a request the accounts cannot serve in full gets what remains, when at
+                    # least the minimum loan: the loan and its guarantee shrink alike
+                    got, failed = self.ledger.draw_scaled(
+                        acc, amt, day, s.loan_pool.min_amount / amt[:, 0]
                     )
-                # a refused request's outcome is that of the account that failed it
-                outcome[li] = np.where(granted, _APPROVED, self.refusal_of_account[failed])
+                    granted = got[:, 0] > 0
+                    part = granted & (got[:, 0] < amt[:, 0])
+                    if np.count_nonzero(part):
+                        amount = amount.copy()
+                        amount[li[part]] = got[part, 0]
+                        g[li[part]] = np.where(needs_g[li[part]], got[part, k], 0.0)
+                        a["amount"][ids] = amount
+                        self.partial_grants_n += int(part.sum())
+                else:
+                    granted, failed = self.ledger.draw(acc, amt, day)
+                if np.count_nonzero(granted) == li.size:
+                    outcome[li] = _APPROVED
+                else:
+                    # a loan the bank makes anyway is lent without cover when the fund is full
+                    bare = ~granted & (failed == gi.capacity_id) & ok0[li] & needs_g[li]
+                    if np.count_nonzero(bare):
+                        b_idx = bare.nonzero()[0]
+                        g[li[b_idx]] = 0.0
+                        needs_g[li[b_idx]] = False
+                        granted[b_idx], failed[b_idx] = self.ledger.draw(
+                            acc[b_idx, :k], amt[b_idx, :k], day
+                        )
+                    # a refused request's outcome is that of the account that failed it
+                    outcome[li] = np.where(granted, _APPROVED, self.refusal_of_account[failed])
         approved = outcome == _APPROVED
-        g = np.where(approved, g, 0.0)
+        ap = approved.nonzero()[0]
+        if ap.size < ids.size:
+            g = np.where(approved, g, 0.0)
         if gi.active and gi.config.extended:
             gi.approvable_n += np.count_nonzero((g > 0) & ok0)
         a["outcome"][ids] = outcome
         a["guarantee"][ids] = g
         a["additional"][ids] = approved & ~ok_alone
-        ap = approved.nonzero()[0]
         if ap.size:
             self._book_loans(
                 day,
@@ -505,6 +402,19 @@ class Model(_Review):
             )
         self._retry(day, ids, outcome, need, attempt, bank, firm, amount, credit)
 
+    def _drew_few(self, acc: np.ndarray, amount: np.ndarray, g: np.ndarray, day: int) -> bool:
+        """Draw a few loans at once when their accounts surely have room
+        (:meth:`Ledger.draw_few`): each loan's amount on its accounts ``acc[:, :-1]`` and
+        its guarantee on the last one. False (nothing drawn) otherwise."""
+        k = acc.shape[1] - 1
+        cell_acc, cell_x = [], []
+        for row, x, gx in zip(acc.tolist(), amount.tolist(), g.tolist(), strict=True):
+            for j, account in enumerate(row):
+                if account >= 0:
+                    cell_acc.append(account)
+                    cell_x.append(gx if j == k else x)
+        return self.ledger.draw_few(cell_acc, cell_x, day)
+
     def _book_loans(self, day, app, firm, amount, credit, g, need, attempt) -> None:
         a = self.apps.cols
         np.add.at(self.borrowed, firm, amount)
@@ -512,10 +422,19 @@ class Model(_Review):
             np.add.at(self.g_out, firm, g)
         term = self.scenario.loan_pool.term_days
         t_def = -np.log1p(-self.needs.u_default[need, attempt].astype(float)) / self.hazard[firm]
-        defaults = t_def < term
-        end = day + np.where(defaults, np.floor(t_def).astype(np.int64), term)
+        if app.size < _FEW:
+            # the same days loan by loan: a default before the term ends the loan then
+            end, defaulted = [], []
+            for t in t_def.tolist():
+                defaults = t < term
+                end.append(day + (math.floor(t) if defaults else term))
+                defaulted.append(defaults and end[-1] < self.days)
+        else:
+            defaults = t_def < term
+            end = day + np.where(defaults, np.floor(t_def).astype(np.int64), term)
+            defaulted = defaults & (end < self.days)
         a["end_day"][app] = end
-        a["defaulted"][app] = defaults & (end < self.days)
+        a["defaulted"][app] = defaulted
         a["subsidy"][app] = self.pool.subsidy(amount, credit)
         self.ts["disbursed_amount"][day] += amount.sum()
         self.ts["guaranteed_amount"][day] += g.sum()
@@ -596,6 +515,15 @@ class Model(_Review):
             env.process(self._daily(env, offset, step, **kw))
         env.run(until=self.days)
         book_at_end(self)
+
+
+def _repeats(firm: np.ndarray) -> bool:
+    """Whether a firm appears more than once in a batch (a set of a few, else a sort)."""
+    if firm.size < _FEW:
+        listed = firm.tolist()
+        return len(set(listed)) < len(listed)
+    sorted_firm = np.sort(firm)
+    return np.count_nonzero(sorted_firm[1:] == sorted_firm[:-1]) > 0
 
 
 def _hooked(instruments: list[Instrument], hook: str) -> list[Instrument]:

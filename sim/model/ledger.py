@@ -45,6 +45,8 @@ _UNIT_ROUNDOFF = 2.0**-53
 _INT16_MAX = 32767
 #: A target is reached when what remains of it is below this share of its initial level.
 _REACHED_RTOL = 1e-9
+#: Below this many cells a draw's fast path runs in Python (:meth:`Ledger.draw_few`).
+_FEW_CELLS = 32
 
 
 class Ledger:
@@ -221,7 +223,11 @@ class Ledger:
         # the requests' cells (account, amount) in request order (row-major)
         cells = acc >= 0
         ca, cx = acc[cells], amt[cells]
-        if not np.count_nonzero(self.closed[ca]) and self._surely_fits(ca, cx):
+        if ca.size < _FEW_CELLS:
+            if self.draw_few(ca.tolist(), cx.tolist(), day):
+                out[cells] = cx
+                return np.ones(m, dtype=bool), failed, out
+        elif not np.count_nonzero(self.closed[ca]) and self._surely_fits(ca, cx):
             # nothing is closed and every account has room for the whole batch
             np.subtract.at(self.level, ca, cx)
             np.add.at(self.drawn, ca, cx)
@@ -406,6 +412,59 @@ class Ledger:
             np.add.at(self.refused_amount, r_acc, x[ref])
         self._settle(day)
         return granted, failed
+
+    def draw_few(self, accounts: list[int], amounts: list[float], day: int) -> bool:
+        """Draw a few cells at once if they surely fit, in Python (the fast path of
+        :meth:`draw`).
+
+        Parameters
+        ----------
+        accounts, amounts
+            The cells (account, amount) of the requests, request by request: the
+            row-major order of :meth:`draw`'s arrays, without the ``-1`` cells.
+        day
+            Today.
+
+        Returns
+        -------
+        bool
+            True when no account of the cells is closed and each surely serves its cells
+            (:meth:`_tight`: the same tests, in the same floating-point operations): they
+            are all drawn, each account's balances updated by its cells in request order,
+            as ``np.subtract.at`` does. False otherwise, and nothing is drawn: the caller
+            then draws them with :meth:`draw`.
+        """
+        closed, level = self.closed, self.level
+        total: dict[int, float] = {}  # per account, its cells' amounts in request order
+        cells: dict[int, list[float]] = {}
+        for a, x in zip(accounts, amounts, strict=True):
+            if a in total:
+                total[a] += x
+                cells[a].append(x)
+            else:
+                if closed[a]:
+                    return False
+                total[a] = 0.0 + x
+                cells[a] = [x]
+        negative = any(x < 0 for x in amounts)
+        x_all = np.array(amounts, dtype=float)
+        size = float(np.abs(x_all).sum() if negative else x_all.sum())
+        margin = 8.0 * len(amounts) * _UNIT_ROUNDOFF * size
+        not_target = self._not_target
+        # (Python floats: the same IEEE double arithmetic as numpy's, at less cost per step)
+        for a, t in total.items():
+            if not_target[a] and (negative or (t + margin > float(level[a]) + _EPS and t != 0)):
+                return False  # this account might run short: the general path
+        drawn, draws_n = self.drawn, self.draws_n
+        for a, xs in cells.items():
+            lv, dr = float(level[a]), float(drawn[a])
+            for x in xs:
+                lv -= x
+                dr += x
+            level[a], drawn[a] = lv, dr
+            draws_n[a] += len(xs)
+        self._settle(day)
+        return True
 
     def _sort_key(self, accounts: np.ndarray) -> np.ndarray:
         """Account indices as the narrowest type: numpy radix-sorts 16-bit keys."""

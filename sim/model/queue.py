@@ -29,6 +29,9 @@ is not interrupted.
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left
+
 import numpy as np
 
 __all__ = ["FluidQueue", "Agenda", "finish_share"]
@@ -39,6 +42,8 @@ _INT16_MAX = 32767
 #: same order on any key type, and the range checks a narrower type needs cost more than
 #: they save on a small batch.
 _SMALL_BATCH = 1024
+#: Below this many items an agenda files a batch id by id in Python (see :class:`Agenda`).
+_FEW = 32
 
 
 def _run_lengths(starts: np.ndarray, n: int) -> np.ndarray:
@@ -81,6 +86,7 @@ class FluidQueue:
         n = rate.shape[0]
         self._pending_server = np.empty(0, dtype=np.int64)
         self._pending_id = np.empty(0, dtype=np.int64)
+        self._lists: dict[str, list] = {}  # see :meth:`_rows`
         if not self.scheduled:
             self.rate = rate
             self.busy_until = np.zeros(n)
@@ -131,6 +137,8 @@ class FluidQueue:
         servers = np.asarray(servers, dtype=np.int64)
         if servers.size == 0:
             return np.empty(0)
+        if servers.size < _FEW:
+            return np.array(self._admit_few(servers.tolist(), day))
         first = servers[0]
         if not self.scheduled and not np.count_nonzero(servers != first):
             # one server (a service centre's advisers, or one lender's batch): no grouping
@@ -151,6 +159,74 @@ class FluidQueue:
         finish = np.empty(finish_sorted.shape[0])
         finish[order] = finish_sorted
         return finish
+
+    def _admit_few(self, servers: list[int], day: float) -> list[float]:
+        """:meth:`admit` for a few items, one by one in Python.
+
+        The same floating-point operations in the same order as the batch path (an item's
+        begin, plus its rank, plus its share of the slot), so the same times.
+        """
+        fs = self.finish_share
+        begin: dict[int, float] = {}  # per server: the batch's begin
+        rank: dict[int, int] = {}  # per server: items of the batch so far
+        out = []
+        if not self.scheduled:
+            busy, step = self.busy_until, self.step
+            for s in servers:
+                if s in begin:
+                    b, r = begin[s], rank[s]
+                else:
+                    b, r = max(float(day), float(busy[s])), 0
+                    begin[s] = b
+                rank[s] = r + 1
+                out.append(b + (r + fs) * float(step[s]))
+            for s, b in begin.items():
+                busy[s] = b + rank[s] * float(step[s])
+            return out
+        cum, busy_w, d0 = self._rows("cum"), self.busy_w, int(day)
+        for s in servers:
+            if s in begin:
+                b, r = begin[s], rank[s]
+            else:
+                b, r = max(cum[s][d0], float(busy_w[s])), 0
+                begin[s] = b
+            rank[s] = r + 1
+            out.append(self._time_of(s, b + r + fs))
+        for s, b in begin.items():
+            busy_w[s] = b + (rank[s] - 1) + 1
+        return out
+
+    def _time_of(self, s: int, w: float) -> float:
+        """:meth:`_times` for one item, in Python (the same operations)."""
+        cum = self._rows("cum")[s]
+        if not w <= cum[-1]:
+            return np.inf
+        i = bisect_left(self._rows("_flat"), w + self._rows("_shift")[s]) - s * (self.days + 1)
+        d = max(i - 1, 0)
+        rate = self._rows("schedule")[s][d]
+        frac = (w - cum[d]) / rate if rate > 0 else 0.0
+        return d + min(max(frac, 0.0), 1.0)
+
+    def _rows(self, name: str) -> list:
+        """An array of the schedule as nested Python lists (made once: it never changes)."""
+        if name not in self._lists:
+            self._lists[name] = getattr(self, name).tolist()
+        return self._lists[name]
+
+    def admit_days(
+        self, servers: np.ndarray | list[int], day: float, never: int
+    ) -> np.ndarray | list[int]:
+        """:meth:`admit`, as the day each item finishes on (``never`` if it does not).
+
+        A list of Python integers for a batch of a few items, else an array.
+        """
+        if len(servers) < _FEW:
+            if not isinstance(servers, list):
+                servers = np.asarray(servers, dtype=np.int64).tolist()
+            times = self._admit_few(servers, day)
+            return [int(math.floor(t)) if math.isfinite(t) else never for t in times]
+        t = self.admit(servers, day)
+        return np.where(np.isfinite(t), np.floor(t), never).astype(np.int64)
 
     def _n_servers(self) -> int:
         return self.schedule.shape[0] if self.scheduled else self.rate.shape[0]
@@ -223,18 +299,45 @@ _NONE.flags.writeable = False
 
 
 class Agenda:
-    """Integer ids filed under the day they are due; popped in id order."""
+    """Integer ids filed under the day they are due; popped in id order.
+
+    A batch of fewer than :data:`_FEW` ids is filed one id at a time as Python integers
+    (a day of the engine files a handful: a numpy call costs more than the whole loop);
+    a larger one as sorted slices of an array. :meth:`pop` returns the same ids either way.
+    """
 
     def __init__(self) -> None:
         self._due: dict[int, list[np.ndarray]] = {}
+        self._few: dict[int, list[int]] = {}
 
-    def add(self, days: np.ndarray, ids: np.ndarray) -> None:
-        """File ``ids[i]`` under ``days[i]`` (days must be finite integers)."""
-        days = np.asarray(days, dtype=np.int64)
+    def add(self, days: np.ndarray | list[int], ids: np.ndarray, before: int | None = None) -> None:
+        """File ``ids[i]`` under ``days[i]`` (days must be finite integers).
+
+        With ``before``, only the ids due before that day are filed (the others are due
+        after the horizon and never popped). ``days`` may be a list of Python integers.
+        """
         ids = np.asarray(ids, dtype=np.int64)
         n = ids.size
         if n == 0:
             return
+        if n < _FEW:
+            if not isinstance(days, list):
+                days = np.asarray(days, dtype=np.int64).tolist()
+            few = self._few
+            for day, i in zip(days, ids.tolist(), strict=True):
+                if before is None or day < before:
+                    if day in few:
+                        few[day].append(i)
+                    else:
+                        few[day] = [i]
+            return
+        days = np.asarray(days, dtype=np.int64)
+        if before is not None:
+            keep = days < before
+            days, ids = days[keep], ids[keep]
+            n = ids.size
+            if n == 0:
+                return
         if n < _SMALL_BATCH:
             order = days.argsort(kind="stable")
             d = days[order]
@@ -263,6 +366,12 @@ class Agenda:
     def pop(self, day: int) -> np.ndarray:
         """Remove and return the ids due on ``day``, sorted."""
         parts = self._due.pop(int(day), None)
+        few = self._few.pop(int(day), None)
+        if few is not None:
+            if not parts:
+                few.sort()
+                return np.array(few, dtype=np.int64)
+            parts.append(np.array(few, dtype=np.int64))
         if not parts:
             return _NONE
         out = parts[0] if len(parts) == 1 else np.concatenate(parts)
@@ -271,4 +380,5 @@ class Agenda:
     def remaining(self) -> np.ndarray:
         """All ids still filed (due on or after the current day), sorted."""
         parts = [a for v in self._due.values() for a in v]
+        parts += [np.array(v, dtype=np.int64) for v in self._few.values()]
         return np.sort(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)

@@ -9,11 +9,13 @@ their lender class's review queue, own customers first when the scenario says so
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .banks import review_capacity
 from .behaviour import choose_retry_bank
-from .queue import Agenda, FluidQueue, finish_share
+from .queue import _FEW, Agenda, FluidQueue, finish_share
 
 #: Below this many simulated reviews a day at full capacity, a server class's decision
 #: dates are coarse (one simulated application holds it for more than a day): warned.
@@ -57,8 +59,9 @@ class _Review:
         if self.reg_queue is not None or self.joins_later:
             # through the registration step and the wait for a lender to join
             if ids.size and self.reg_queue is not None:
-                t = self.reg_queue.admit(np.zeros(ids.size, dtype=np.int64), day)
-                self._file(self.review_agenda, _day_of(t, self.days), ids)
+                servers = [0] * ids.size if ids.size < _FEW else np.zeros(ids.size, dtype=np.int64)
+                done = self.reg_queue.admit_days(servers, day, self.days)
+                self._file(self.review_agenda, done, ids)
             elif ids.size:
                 self.review_agenda.add(np.full(ids.size, day), ids)
             ids = self._joined(day, self.review_agenda.pop(day))
@@ -78,6 +81,15 @@ class _Review:
     def _to_decision(self, ids: np.ndarray, bank: np.ndarray, finish: np.ndarray) -> None:
         """File reviewed applications under their decision day (review end + review days)."""
         if ids.size == 0:
+            return
+        if ids.size < _FEW:
+            # the same integer days, one by one (ceil, less 1, then the review days)
+            review_days = self.lenders.review_days
+            decide = [
+                int(max(math.ceil(t) - 1, 0) + review_days[b]) if math.isfinite(t) else self.days
+                for t, b in zip(finish.tolist(), bank.tolist(), strict=True)
+            ]
+            self._file(self.decide_agenda, decide, ids)
             return
         # a review ending exactly at the end of a day ends on that day (a working day)
         done = np.maximum(np.ceil(finish) - 1, 0)
@@ -106,8 +118,3 @@ class _Review:
         later = ids[waiting]
         self._file(self.review_agenda, lenders.join_day[a["bank"][later]], later)
         return ids[~waiting]
-
-
-def _day_of(t: np.ndarray, days: int) -> np.ndarray:
-    """The day a finishing time falls on (``days``, i.e. never, when it is infinite)."""
-    return np.where(np.isfinite(t), np.floor(t), days).astype(np.int64)

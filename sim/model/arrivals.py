@@ -1,0 +1,215 @@
+"""Arrivals: the engine's financing needs, laid out by due day, and the applications made.
+
+Public names: none outside the model (``_Arrivals`` is a part of
+:class:`sim.model.engine.Model`). Each day the needs that come due get their fate (not
+eligible, too small, over the per-firm limit, declined or applied: docs/model.md 2.5-2.6),
+and those applied for are prepared, with a service centre's help or not, and filed
+for submission.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .banks import bank_expected_loss
+from .batches import _filled
+from .behaviour import apply_probability
+from .codes import NeedFate
+from .demand import _draw_needs, _with_renewals
+from .queue import _FEW, _UINT16_MAX
+
+_F_APPLIED, _F_DECLINED, _F_UNAWARE, _F_INELIGIBLE, _F_SMALL, _F_OVER, _F_NOTDUE = (
+    int(f) for f in NeedFate
+)
+
+
+class _Arrivals:
+    """The needs and arrivals of :class:`~sim.model.engine.Model` (its state lives there)."""
+
+    def _set_up_needs(self) -> None:
+        """Draw the financing needs and lay out, by due day, those that come due."""
+        scenario, f = self.scenario, self.firms
+        self.needs = _draw_needs(scenario, f, rng=self.rng_demand, rng_credit=self.rng_credit)
+        if self.existing is not None:
+            self.needs = _with_renewals(self.needs, self.existing, scenario, rng=self.rng_existing)
+        nd = self.needs
+        nd.tier[:] = f.tier[nd.firm]  # overwritten by the tier on the day a need comes due
+        due = np.maximum(nd.day, self.aware_day[nd.firm])
+        late = (due - nd.day > scenario.demand.patience_days) | (due >= self.days)
+        nd.fate[late] = _F_UNAWARE
+        # the needs that come due, in order of due day then need: each day's are one slice,
+        # with the attributes the arrivals process reads laid out in the same order
+        ok = (~late).nonzero()[0]
+        due_ok = due[ok]
+        key = due_ok.astype(np.uint16) if self.days <= _UINT16_MAX else due_ok
+        by_day = key.argsort(kind="stable")
+        self.due_need = ok[by_day]
+        self.due_start = np.searchsorted(due_ok[by_day], np.arange(self.days + 1)).tolist()
+        self.due_firm = nd.firm[self.due_need]
+        self.due_amount = nd.amount[self.due_need]
+        self.due_u_apply = nd.u_apply[self.due_need]
+        # what comes due with each need: too small a loan; prepared with a centre's help
+        self.due_small = self.due_amount < scenario.loan_pool.min_amount
+        self.due_assisted = (
+            nd.u_assist[self.due_need] < scenario.behaviour.assisted_share
+        ) & self.centres.active
+        # what a need's owner weighs does not change while it waits, unless loans it
+        # already has bring the per-firm limit lower: worked out once, not once a day
+        self.due_credit = self.pool.is_credit_loan(f.collateral_ratio[self.due_firm])
+        self.due_apply_p = self._apply_probability(
+            np.minimum(self.due_amount, scenario.loan_pool.max_per_firm),
+            self.due_firm,
+            self.due_credit,
+        )
+        self.due_renewal = nd.renewal[self.due_need]
+        self.due_apply_p[self.due_renewal] = 1.0  # a renewal always applies
+        # a need capped by the per-firm limit weighs its smaller loan (a renewal never does)
+        self.due_capped_at = np.where(
+            self.due_renewal, -np.inf, np.minimum(self.due_amount, scenario.loan_pool.max_per_firm)
+        )
+        # the same attributes as rows of one table for the days of a few needs (see
+        # :meth:`_arrivals_few`), those days' rows one slice each (none in a large run)
+        per_day = np.diff(np.array(self.due_start))
+        few = per_day < _FEW
+        self.few_start = np.concatenate(([0], np.cumsum(per_day * few))).tolist()
+        self.few_rows = np.empty((0, 7))
+        if np.count_nonzero(few & (per_day > 0)):
+            on_few_day = np.repeat(few, per_day)
+            columns = (
+                self.due_amount,
+                self.due_u_apply,
+                self.due_apply_p,
+                self.due_capped_at,
+                self.due_small,
+                self.due_assisted,
+                self.due_credit,
+            )
+            self.few_rows = np.column_stack([c[on_few_day] for c in columns]).astype(float)
+
+    def arrivals(self, day: int) -> None:
+        """The needs that come due on ``day``: each one's fate, and the applications made."""
+        lo, hi = self.due_start[day], self.due_start[day + 1]
+        if lo == hi:
+            return
+        if hi - lo < _FEW:
+            self._arrivals_few(day, lo, hi)
+            return
+        s, f, nd = self.scenario, self.firms, self.needs
+        lp = s.loan_pool
+        ids, firm, wanted = self.due_need[lo:hi], self.due_firm[lo:hi], self.due_amount[lo:hi]
+        tier = f.tier[firm]
+        # not eligible, else too small, else over the per-firm limit: a fate now
+        amount = np.minimum(wanted, lp.max_per_firm - self.borrowed[firm])
+        fate = _filled(hi - lo, _F_APPLIED, nd.fate.dtype)
+        fate[amount < lp.min_amount] = _F_OVER
+        fate[self.due_small[lo:hi]] = _F_SMALL
+        fate[~self.loan_eligible_tier[tier]] = _F_INELIGIBLE
+        kept = fate == _F_APPLIED
+        p = self.due_apply_p[lo:hi]
+        capped = kept & (amount < self.due_capped_at[lo:hi])
+        if np.count_nonzero(capped):
+            p = p.copy()
+            credit = self.due_credit[lo:hi]
+            p[capped] = self._apply_probability(amount[capped], firm[capped], credit[capped])
+        declined = kept & (self.due_u_apply[lo:hi] >= p)
+        fate[declined] = _F_DECLINED
+        nd.fate[ids] = fate
+        nd.tier[ids] = tier
+        go = (kept ^ declined).nonzero()[0]  # kept and not declined (declined are kept)
+        if go.size == 0:
+            return
+        ids, firm, amount = ids[go], firm[go], amount[go]
+        credit, assisted = self.due_credit[lo:hi][go], self.due_assisted[lo:hi][go]
+        ready = _filled(ids.size, day + s.behaviour.prep_days, np.int64)
+        assisted_n = np.count_nonzero(assisted)
+        if assisted_n:
+            servers = np.zeros(assisted_n, dtype=np.int64)  # one server: the centres' advisers
+            ready[assisted] = self.centres.assist.admit_days(servers, day, self.days)
+        app = self.apps.append(
+            need=ids,
+            firm=firm,
+            bank=f.main_bank[firm],
+            submit_day=ready,
+            amount=amount,
+            credit_loan=credit,
+        )
+        self._file(self.submit_agenda, ready, app)
+
+    def _apply_probability(
+        self, amount: np.ndarray, firm: np.ndarray, credit: np.ndarray
+    ) -> np.ndarray:
+        """Probability that the owners of needs of ``amount`` apply (see :func:`apply_probability`)."""
+        s, f = self.scenario, self.firms
+        rate = self.saving_rate[firm]
+        # access value: firms the median lender would refuse without cover are credit-constrained
+        el = bank_expected_loss(
+            self.pd_term[firm], self.lenders.lgd[f.main_bank[firm]], f.collateral_ratio[firm], 0.0
+        )
+        constrained = el > self.lenders.max_expected_loss[f.main_bank[firm]]
+        benefit = amount * (
+            rate * self.pool.term_years + np.where(constrained, s.behaviour.access_value_rate, 0.0)
+        )
+        return apply_probability(benefit, f.employees[firm], s.behaviour)
+
+    def _arrivals_few(self, day: int, lo: int, hi: int) -> None:
+        """:meth:`arrivals` for a day of a few needs, need by need in Python.
+
+        The same fates in the same order of precedence (not eligible, else too small, else
+        over the per-firm limit, else declined), the same floating-point operations on the
+        amounts and the same applications, without a numpy call per step.
+        """
+        s, f, nd = self.scenario, self.firms, self.needs
+        lp = s.loan_pool
+        ids, firm = self.due_need[lo:hi], self.due_firm[lo:hi]
+        tier = f.tier[firm]
+        room = (lp.max_per_firm - self.borrowed[firm]).tolist()
+        eligible = self.loan_eligible_tier[tier].tolist()
+        rows = self.few_rows[self.few_start[day] : self.few_start[day + 1]].tolist()
+        min_amount = lp.min_amount
+        fate, amount, capped = [], [], []
+        # a row: amount wanted, u_apply, p_apply, capped at, small, assisted, credit
+        for j, (row, r, ok) in enumerate(zip(rows, room, eligible, strict=True)):
+            a = row[0] if row[0] <= r else r  # np.minimum(wanted, room)
+            amount.append(a)
+            if not ok:
+                fate.append(_F_INELIGIBLE)
+            elif row[4]:
+                fate.append(_F_SMALL)
+            elif a < min_amount:
+                fate.append(_F_OVER)
+            elif a < row[3]:
+                fate.append(_F_APPLIED)  # capped by the firm's loans so far: weighed below
+                capped.append(j)
+            else:
+                fate.append(_F_DECLINED if row[1] >= row[2] else _F_APPLIED)
+        if capped:
+            # the probability of a need capped by the firm's loans so far, as in arrivals
+            p_capped = self._apply_probability(
+                np.array([amount[j] for j in capped]),
+                firm[capped],
+                np.array([bool(rows[j][6]) for j in capped]),
+            )
+            for j, p_j in zip(capped, p_capped.tolist(), strict=True):
+                if rows[j][1] >= p_j:
+                    fate[j] = _F_DECLINED
+        go = [j for j, x in enumerate(fate) if x == _F_APPLIED]
+        nd.fate[ids] = fate
+        nd.tier[ids] = tier
+        if not go:
+            return
+        assisted = [j for j in go if rows[j][5]]
+        ready = dict.fromkeys(go, day + s.behaviour.prep_days)
+        if assisted:
+            done = self.centres.assist.admit_days([0] * len(assisted), day, self.days)
+            ready.update(zip(assisted, done, strict=True))
+        firm_go = firm[go]
+        submit = list(ready.values())
+        app = self.apps.append(
+            need=ids[go],
+            firm=firm_go,
+            bank=f.main_bank[firm_go],
+            submit_day=submit,
+            amount=[amount[j] for j in go],
+            credit_loan=[bool(rows[j][6]) for j in go],
+        )
+        self._file(self.submit_agenda, submit, app)
