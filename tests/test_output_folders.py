@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -142,7 +143,12 @@ def test_two_concurrent_runs_leave_one_self_consistent_output(tmp_path):
     while not (lock.exists() and lock.stat().st_size) and first.poll() is None:
         assert time.monotonic() < deadline
         time.sleep(0.02)
-    second = smesim("run", str(BASELINE), *_sets(), "--seed", "12", "--out", str(out))
+    # the first run holds the lock, paused, while the second tries (however fast it runs)
+    os.kill(first.pid, signal.SIGSTOP)
+    try:
+        second = smesim("run", str(BASELINE), *_sets(), "--seed", "12", "--out", str(out))
+    finally:
+        os.kill(first.pid, signal.SIGCONT)
     _, err = first.communicate(timeout=600)
     assert first.returncode == 0, err
     assert second.returncode == 2
