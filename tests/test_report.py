@@ -129,6 +129,7 @@ def test_the_two_processes_take_pages_in_turn_and_the_pdf_keeps_their_order(tmp_
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_text_measured_once_draws_the_same_pdf_and_leaves_the_renderer_as_it_was(result, lang):
+    import contextlib
     import io
 
     import matplotlib
@@ -144,20 +145,14 @@ def test_text_measured_once_draws_the_same_pdf_and_leaves_the_renderer_as_it_was
         buf = io.BytesIO()
         with (
             matplotlib.rc_context(report_rc(lang)),
+            pdf_text._text_measured_once() if measured_once else contextlib.nullcontext(),
             PdfPages(buf, metadata={"CreationDate": None}) as out,
         ):
-            if measured_once:
-                with pdf_text._text_measured_once():
-                    assert RendererPdf.__dict__ != before
-                    for stem, draw in _pages(result, lang):
-                        fig = p._new_page(stem)
-                        draw(fig)
-                        out.savefig(fig)
-            else:
-                for stem, draw in _pages(result, lang):
-                    fig = p._new_page(stem)
-                    draw(fig)
-                    out.savefig(fig)
+            assert (RendererPdf.__dict__ != before) == measured_once
+            for stem, draw in _pages(result, lang):
+                fig = p._new_page(stem)
+                draw(fig)
+                out.savefig(fig)
         return buf.getvalue()
 
     assert pdf(True) == pdf(False)
