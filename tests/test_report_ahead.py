@@ -145,3 +145,66 @@ def test_the_report_time_is_the_writers_not_the_wait_for_the_tables(tmp_path, mo
     timings = json.loads((out / "manifest.json").read_text())["timings_s"]
     assert timings["write_tables"] > 6.0
     assert 0 < timings["report"] < timings["write_tables"] - 0.5
+
+
+def _spy_on_writers(monkeypatch) -> list[tuple[object, str | None]]:
+    """Count a second core idle and record each writer started, with its language."""
+    monkeypatch.setattr(ahead_module, "report_processes", lambda *a, **k: 2)
+    started: list[tuple[object, str | None]] = []
+    real_start = ReportAhead.start.__func__
+
+    def spy(cls, lang="en"):
+        writer = real_start(cls, lang)
+        started.append((writer, lang))
+        return writer
+
+    monkeypatch.setattr(ReportAhead, "start", classmethod(spy))
+    return started
+
+
+def test_the_writer_starts_before_the_scenario_and_is_told_its_language(tmp_path, monkeypatch):
+    from .test_language import _embeds_cjk_font
+
+    started = _spy_on_writers(monkeypatch)
+    told: list[str] = []
+    prepare = ReportAhead.prepare
+
+    def spy_prepare(self, lang):
+        told.append(lang)
+        prepare(self, lang)
+
+    monkeypatch.setattr(ReportAhead, "prepare", spy_prepare)
+    out = tmp_path / "zh"
+    # the scenario, not --lang, asks for Chinese: the writer learns it once it is read
+    r = invoke("run", str(BASELINE), "--out", str(out), *_sets("language=zh"))
+    assert r.returncode == 0, r.stderr
+    assert [lang for _, lang in started] == [None] and told == ["zh"]
+    assert "Glyph" not in r.stderr
+    assert _embeds_cjk_font(out / "report.pdf")
+
+
+def test_a_scenario_error_stops_the_writer_started_before_it(tmp_path, monkeypatch):
+    started = _spy_on_writers(monkeypatch)
+    out = tmp_path / "out"
+    r = invoke("run", str(BASELINE), "--out", str(out), "--set", "populaton.firms_n=100")
+    assert r.returncode == 2
+    assert "populaton" in r.stderr
+    ((writer, _),) = started
+    assert not writer.active  # closed: its process was stopped and waited for
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_writer_for_replications_or_without_a_report(tmp_path, monkeypatch):
+    started = _spy_on_writers(monkeypatch)
+    r = invoke("run", str(BASELINE), "--no-report", "--out", str(tmp_path / "a"), *_sets())
+    assert r.returncode == 0, r.stderr
+    assert started == []
+
+
+def test_telling_a_writer_that_is_gone_its_language_is_harmless(result, tmp_path):
+    ahead = ReportAhead.start(None)
+    os.kill(ahead._process.pid, signal.SIGKILL)
+    ahead._process.join()
+    ahead.prepare("zh")  # a broken pipe: the writer is closed, nothing raised
+    assert not ahead.submit(result, tmp_path)
+    assert ahead.write() is None

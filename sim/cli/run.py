@@ -79,6 +79,19 @@ def run(
     """
 
     def body() -> None:
+        from sim.reporting.ahead import ReportAhead
+
+        # the report code (pandas, matplotlib, fonts) loads on the second core while this
+        # one reads the scenario and runs the model
+        one_report = replications == 1 and not no_report
+        ahead = ReportAhead.start_if_useful(lang) if one_report else ReportAhead()
+        try:
+            # the writer stops before a failed run's temporary folder is removed
+            work(ahead)
+        finally:
+            ahead.close()
+
+    def work(ahead: Any) -> None:
         import sim
         from sim.reporting.folders import write_run_files
         from sim.results import TABLE_FORMATS
@@ -104,32 +117,25 @@ def run(
                 replications=replications,
             )
             return
-        from sim.reporting.ahead import ReportAhead
-
-        # the report code loads on the second core while the model runs on this one
-        ahead = ReportAhead() if no_report else ReportAhead.start_if_useful(language)
-        try:
-            # the writer stops before a failed run's temporary folder is removed
-            with _sigterm_as_interrupt(), _output(target) as build, ahead:
-                t1 = time.perf_counter()
-                result = sim.run(sc, seed=seed)
-                write_run_files(
-                    build,
-                    result,
-                    fmt=fmt,
-                    report=not no_report,
-                    manifest={
-                        "scenario_file": str(scenario),
-                        "overrides": list(set_ or []),
-                        "timings_s": {"load": t1 - t0},
-                    },
-                    started=t0,
-                    command=_command(),
-                    lang=language,
-                    ahead=ahead,
-                )
-        finally:
-            ahead.close()
+        ahead.prepare(language)
+        with _sigterm_as_interrupt(), _output(target) as build, ahead:
+            t1 = time.perf_counter()
+            result = sim.run(sc, seed=seed)
+            write_run_files(
+                build,
+                result,
+                fmt=fmt,
+                report=not no_report,
+                manifest={
+                    "scenario_file": str(scenario),
+                    "overrides": list(set_ or []),
+                    "timings_s": {"load": t1 - t0},
+                },
+                started=t0,
+                command=_command(),
+                lang=language,
+                ahead=ahead,
+            )
         s = result.summary_dict()
         _print_summary(s, language)
         for note in result.meta.get("warnings", []):

@@ -1,8 +1,10 @@
 """A report writer started ahead of the run: it loads the plotting code while the model runs.
 
 ``smesim run`` starts one, when a report is asked for and a second core is idle, before
-it simulates. The forked process imports matplotlib, the report pages and the PDF
-tools and loads the fonts while the model runs on the other core; once the run is done
+it reads the scenario. The forked process imports pandas, matplotlib, the report pages
+and the PDF tools and loads the fonts while the command reads the scenario and runs the
+model on the other core (the report's language, once the scenario has given it, follows
+with :meth:`ReportAhead.prepare`); once the run is done
 it receives the result (pickled: a few MB, a few ms), writes the report into the output
 folder being built, with its own page worker, while the command writes the tables.
 
@@ -78,8 +80,13 @@ def report_processes(processes: int | None, n_pages: int) -> int:
     return 2 if ok else 1
 
 
-def _warm(lang: str) -> None:
-    """Import and load what a report in ``lang`` needs before its first page is drawn."""
+#: The message that gives the writer the report's language ahead of the run.
+_LANGUAGE = b"lang:"
+
+
+def _warm(lang: str | None) -> None:
+    """Import and load what a report needs before its first page is drawn (and, with
+    ``lang``, the fonts of that language)."""
     import fontTools.subset  # noqa: F401 - embedding fonts in the PDF
     import pypdfium2  # noqa: F401 - the PNG files
     from matplotlib import font_manager
@@ -90,7 +97,15 @@ def _warm(lang: str) -> None:
     # the font list and DejaVu Sans (regular and bold), as the first text would load them
     for weight in ("normal", "bold"):
         font_manager.get_font(font_manager.findfont(font_manager.FontProperties(weight=weight)))
+    if lang is not None:
+        _warm_language(lang)
+
+
+def _warm_language(lang: str) -> None:
+    """Load the fonts of a report in ``lang`` (Chinese: the CJK font)."""
     if lang == "zh":
+        from matplotlib import font_manager
+
         from .fonts import cjk_font
 
         family = cjk_font(required=False)
@@ -98,18 +113,29 @@ def _warm(lang: str) -> None:
             font_manager.get_font(font_manager.findfont(family))
 
 
-def _serve(conn: Any, lang: str) -> None:
-    """The forked process: warm up, wait for one job, write the report, answer."""
+def _serve(conn: Any, lang: str | None) -> None:
+    """The forked process: warm up, wait for one job, write the report, answer.
+
+    Before the job, the command may send the report's language (:data:`_LANGUAGE`), whose
+    fonts are then loaded while the model still runs.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command handles Ctrl-C, then stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         _warm(lang)
     except Exception:  # noqa: BLE001 - the job below meets the same error and reports it
         pass
-    try:
-        job = conn.recv_bytes()
-    except (EOFError, OSError):
-        return
+    while True:
+        try:
+            job = conn.recv_bytes()
+        except (EOFError, OSError):
+            return
+        if not job.startswith(_LANGUAGE):
+            break
+        try:
+            _warm_language(job[len(_LANGUAGE) :].decode())
+        except Exception:  # noqa: BLE001 - as above
+            pass
     if not job:
         return
     t0 = time.perf_counter()
@@ -160,10 +186,11 @@ class ReportAhead:
         self._send_s = 0.0
 
     @classmethod
-    def start_if_useful(cls, lang: str = "en") -> ReportAhead:
+    def start_if_useful(cls, lang: str | None = "en") -> ReportAhead:
         """Fork the writer when a second core is idle and forking is safe; else a no-op.
 
-        ``lang`` is the report's language (its fonts are loaded ahead too).
+        ``lang`` is the report's language (its fonts are loaded ahead too); ``None`` when
+        it is not known yet (:meth:`prepare` gives it later).
 
         The test is the page writer's (:func:`report_processes`):
         two cores for this process, one of them idle, the ``fork`` start method, no
@@ -174,7 +201,7 @@ class ReportAhead:
         return cls.start(lang)
 
     @classmethod
-    def start(cls, lang: str = "en") -> ReportAhead:
+    def start(cls, lang: str | None = "en") -> ReportAhead:
         """Fork the writer now (a no-op writer where ``fork`` is not available)."""
         import multiprocessing
 
@@ -198,6 +225,16 @@ class ReportAhead:
     def active(self) -> bool:
         """Whether a forked writer is there to take the report."""
         return self._process is not None
+
+    def prepare(self, lang: str) -> None:
+        """Give the writer the report's language, so that it loads its fonts while the
+        model runs (a no-op without a writer)."""
+        if self._process is None or self._submitted:
+            return
+        try:
+            self._conn.send_bytes(_LANGUAGE + lang.encode())
+        except OSError:
+            self.close()
 
     def submit(self, result: Any, folder: str | Path, *, lang: str = "en", dpi: int = 110) -> bool:
         """Send the run to the writer; ``False`` if there is none (or it is gone)."""
