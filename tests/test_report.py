@@ -226,3 +226,42 @@ def test_date_ticks_worked_out_once_follow_the_view():
             assert ours.xaxis.get_major_formatter().get_offset() == (
                 ref.xaxis.get_major_formatter().get_offset()
             )
+
+
+def _report_pdf(write, folder, monkeypatch, *, alone: bool) -> tuple[bytes, int]:
+    """The PDF that ``write(folder)`` draws in one process, with the layout pass of a save
+    run alone or as matplotlib runs it, and how many times an Axes was drawn."""
+    from matplotlib.axes import Axes
+
+    from sim.reporting import pages as p
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # no creation time in the PDF
+    monkeypatch.setattr(p, "_LAYOUT_PASS_ALONE", alone)
+    monkeypatch.setattr(p, "report_processes", lambda *a, **k: 1)
+    drawn = []
+    axes_draw = Axes.draw
+
+    def counted(self, renderer):
+        drawn.append(self)
+        return axes_draw(self, renderer)
+
+    monkeypatch.setattr(Axes, "draw", counted)
+    files = write(folder)
+    monkeypatch.setattr(Axes, "draw", axes_draw)
+    return files[0].read_bytes(), len(drawn)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_layout_pass_alone_draws_each_axes_once_and_the_same_pdf(
+    result, lang, tmp_path, monkeypatch
+):
+    from sim.reporting.run_report import write_report
+
+    def write(folder):
+        return write_report(result, folder, lang=lang)
+
+    alone, once = _report_pdf(write, tmp_path / "alone", monkeypatch, alone=True)
+    twice_pdf, twice = _report_pdf(write, tmp_path / "twice", monkeypatch, alone=False)
+    assert alone == twice_pdf
+    # matplotlib's layout pass went through every Axes of the constrained pages again
+    assert 0 < once < twice
