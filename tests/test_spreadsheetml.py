@@ -146,3 +146,49 @@ def test_zip64_headers_only_for_a_part_that_may_pass_2_gib(tmp_path, monkeypatch
         with zipfile.ZipFile(path) as z:
             assert z.testzip() is None
         assert openpyxl.load_workbook(path)["quotas"]["A1001"].value == 999
+
+
+@pytest.mark.skipif(
+    __import__("shutil").which("soffice") is None, reason="LibreOffice (soffice) not installed"
+)
+def test_libreoffice_calc_reads_every_cell_of_a_run_workbook_as_written(tmp_path):
+    """A second spreadsheet program opens the workbook of a run and finds every sheet and
+    cell as openpyxl reads them (numbers to the last digit, percentages included)."""
+    import datetime
+    import subprocess
+
+    import sim
+
+    from .conftest import small_scenario
+
+    result = sim.run(small_scenario("population.firms_n=1000"))
+    (book,) = result.write_tables(tmp_path / "tables", fmt="xlsx")
+    out = tmp_path / "csv"
+    # every sheet as CSV (sheet -1), cell values as stored rather than as shown
+    csv_filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    subprocess.run(
+        ["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo",
+         "--convert-to", csv_filter, "--outdir", str(out), str(book)],
+        check=True, capture_output=True, timeout=240,
+    )  # fmt: skip
+    sheets = pd.read_excel(book, sheet_name=None, header=None)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"{book.stem}-{name}.csv" for name in sheets
+    )
+    for name, df in sheets.items():
+        calc = pd.read_csv(out / f"{book.stem}-{name}.csv", header=None, dtype=str,
+                           keep_default_na=False)  # fmt: skip
+        assert calc.shape == df.shape, name
+        for (i, j), x in np.ndenumerate(df.to_numpy(dtype=object)):
+            y = calc.iat[i, j]
+            if x is None or (isinstance(x, float) and np.isnan(x)):
+                assert y == "", (name, i, j, y)
+            elif isinstance(x, bool | np.bool_):
+                assert y.upper() == str(bool(x)).upper(), (name, i, j, x, y)
+            elif isinstance(x, int | float | np.integer | np.floating):
+                shown = float(y[:-1]) / 100 if y.endswith("%") else float(y)
+                assert shown == pytest.approx(float(x), rel=1e-13, abs=0), (name, i, j, x, y)
+            elif isinstance(x, datetime.datetime):
+                assert y[:10] == x.date().isoformat(), (name, i, j, x, y)
+            else:
+                assert y == str(x), (name, i, j, x, y)
