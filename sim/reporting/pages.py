@@ -66,7 +66,7 @@ class _Page(Figure):
     placeholder for the drawing pass), and a renderer whose drawing is switched off.
     """
 
-    #: Set by the page writer around ``savefig``.
+    #: Set by the page writer before ``savefig``.
     laying_out = False
 
     def draw(self, renderer: Any) -> None:
