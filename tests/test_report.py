@@ -228,31 +228,39 @@ def test_date_ticks_worked_out_once_follow_the_view():
             )
 
 
-def _report_pdf(write, folder, monkeypatch, *, alone: bool) -> tuple[bytes, int]:
-    """The PDF that ``write(folder)`` draws in one process, with the layout pass of a save
-    run alone or as matplotlib runs it, and how many times an Axes was drawn."""
+def _report_pdf(write, folder, monkeypatch, *, alone: bool) -> tuple[bytes, int, int]:
+    """The PDF that ``write(folder)`` draws in one process, with the page writer's
+    shortcuts on (``alone``) or off; how many times an Axes was drawn, and how many times
+    an Axis's ticks were worked out."""
     from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
 
     from sim.reporting import pages as p
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # no creation time in the PDF
-    monkeypatch.setattr(p, "_LAYOUT_PASS_ALONE", alone)
+    monkeypatch.setattr(p, "_SHORTCUTS", alone)
     monkeypatch.setattr(p, "report_processes", lambda *a, **k: 1)
-    drawn = []
-    axes_draw = Axes.draw
+    drawn, ticked = [], []
+    axes_draw, update_ticks = Axes.draw, Axis._update_ticks
 
-    def counted(self, renderer):
+    def counted_draw(self, renderer):
         drawn.append(self)
         return axes_draw(self, renderer)
 
-    monkeypatch.setattr(Axes, "draw", counted)
+    def counted_ticks(self):
+        ticked.append(self)
+        return update_ticks(self)
+
+    monkeypatch.setattr(Axes, "draw", counted_draw)
+    monkeypatch.setattr(Axis, "_update_ticks", counted_ticks)
     files = write(folder)
     monkeypatch.setattr(Axes, "draw", axes_draw)
-    return files[0].read_bytes(), len(drawn)
+    monkeypatch.setattr(Axis, "_update_ticks", update_ticks)
+    return files[0].read_bytes(), len(drawn), len(ticked)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_the_layout_pass_alone_draws_each_axes_once_and_the_same_pdf(
+def test_the_shortcuts_draw_each_axes_once_work_out_ticks_once_and_the_same_pdf(
     result, lang, tmp_path, monkeypatch
 ):
     from sim.reporting.run_report import write_report
@@ -260,8 +268,10 @@ def test_the_layout_pass_alone_draws_each_axes_once_and_the_same_pdf(
     def write(folder):
         return write_report(result, folder, lang=lang)
 
-    alone, once = _report_pdf(write, tmp_path / "alone", monkeypatch, alone=True)
-    twice_pdf, twice = _report_pdf(write, tmp_path / "twice", monkeypatch, alone=False)
-    assert alone == twice_pdf
+    fast, once, ticked = _report_pdf(write, tmp_path / "fast", monkeypatch, alone=True)
+    plain, twice, ticked_plain = _report_pdf(write, tmp_path / "plain", monkeypatch, alone=False)
+    assert fast == plain
     # matplotlib's layout pass went through every Axes of the constrained pages again
     assert 0 < once < twice
+    # and worked out each Axis's ticks several times in each pass
+    assert 0 < 3 * ticked < ticked_plain

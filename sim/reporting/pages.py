@@ -20,7 +20,7 @@ import io
 import struct
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,9 @@ class _Page(Figure):
     The layout pass is recognised by three things together, so that any other draw is
     a whole draw: the flag, the constrained-layout engine (matplotlib replaces it with a
     placeholder for the drawing pass), and a renderer whose drawing is switched off.
+
+    The drawing pass keeps each Axis's ticks once worked out (see
+    :func:`_ticks_worked_out_once`).
     """
 
     #: Set by the page writer before ``savefig``.
@@ -72,9 +75,10 @@ class _Page(Figure):
     def draw(self, renderer: Any) -> None:
         """Draw the page; in the layout pass of a save, only lay it out (see class)."""
         engine = self.get_layout_engine()
-        if (
-            self.laying_out
-            and isinstance(engine, ConstrainedLayoutEngine)
+        if not self.laying_out:
+            super().draw(renderer)
+        elif (
+            isinstance(engine, ConstrainedLayoutEngine)
             and _drawing_off(renderer)
             and self.get_visible()
             and self.axes
@@ -84,8 +88,9 @@ class _Page(Figure):
                 engine.execute(self)
             except ValueError:  # as Figure.draw: the layout gives up, the page is drawn
                 pass
-            return
-        super().draw(renderer)
+        else:
+            with _ticks_held():
+                super().draw(renderer)
 
 
 def _drawing_off(renderer: Any) -> bool:
@@ -93,6 +98,84 @@ def _drawing_off(renderer: Any) -> bool:
     off, as matplotlib's layout pass does (its ``draw_*`` methods replaced by no-ops)."""
     inner = getattr(renderer, "_renderer", renderer)
     return "draw_path" in vars(inner)
+
+
+#: The ticks each Axis was given, held while nothing that decides them can change (the
+#: margins of one layout pass, the drawing of one page): one dict per such span, the
+#: innermost last; empty outside them.
+_TICKS: list[dict[Any, list[Any]]] = []
+
+
+@contextmanager
+def _ticks_held() -> Iterator[None]:
+    """Hold each Axis's ticks, once worked out, until the block ends (see
+    :func:`_ticks_worked_out_once`)."""
+    _TICKS.append({})
+    try:
+        yield
+    finally:
+        _TICKS.pop()
+
+
+def _box_is_fixed(ax: Any) -> bool:
+    """Whether an Axes keeps the box it was given (no fixed aspect, no locator): then its
+    size, and with it the ticks it gets, cannot change while it is measured or drawn."""
+    return (
+        ax is not None
+        and ax.get_aspect() == "auto"
+        and ax.get_box_aspect() is None
+        and ax.get_axes_locator() is None
+    )
+
+
+@contextmanager
+def _ticks_worked_out_once() -> Iterator[None]:
+    """Work out each Axis's ticks once per span in which they cannot change, while the
+    block runs.
+
+    matplotlib works out an Axis's ticks (locations, labels, which to draw) whenever it
+    measures or draws the Axis, its label, its title or a neighbour's: about five times
+    per Axis in each of the two passes of constrained layout and in the drawing, the
+    same each time. In those spans (the margins of one layout pass, the drawing of one
+    page), nothing that decides them changes: no Axes moves or is resized (the layout
+    moves them between its passes), and the data limits are fixed before the ticks are
+    first asked for. The ticks of an Axes that could be resized meanwhile (a fixed
+    aspect, a locator) are worked out each time. The PDF is byte for byte the same
+    (tested).
+
+    Works on matplotlib's ``Axis._update_ticks`` and its constrained layout's
+    ``make_layout_margins``; with a matplotlib that lacks them (another version), ticks
+    are worked out as matplotlib does.
+    """
+    import matplotlib._constrained_layout as layout
+    from matplotlib.axis import Axis
+
+    update = Axis.__dict__.get("_update_ticks")
+    margins = getattr(layout, "make_layout_margins", None)
+    if update is None or margins is None:  # pragma: no cover - another matplotlib
+        yield
+        return
+
+    def _update_ticks(self: Any) -> list[Any]:
+        if not _TICKS or not _box_is_fixed(self.axes):
+            return update(self)
+        held = _TICKS[-1]
+        ticks = held.get(self)
+        if ticks is None:
+            ticks = held[self] = update(self)
+        return list(ticks)
+
+    def make_layout_margins(*args: Any, **kwargs: Any) -> Any:
+        with _ticks_held():
+            return margins(*args, **kwargs)
+
+    Axis._update_ticks = _update_ticks  # type: ignore[method-assign]
+    layout.make_layout_margins = make_layout_margins
+    try:
+        yield
+    finally:
+        Axis._update_ticks = update  # type: ignore[method-assign]
+        layout.make_layout_margins = margins
 
 
 def _new_page(stem: str) -> Figure:
@@ -123,9 +206,11 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-#: Whether the layout pass of a save runs the layout alone (:class:`_Page`); off, every
-#: page is drawn twice as matplotlib does (the tests compare the two).
-_LAYOUT_PASS_ALONE = True
+#: Whether pages are drawn with the shortcuts that leave their PDF as it was: the layout
+#: pass of a save runs the layout alone (:class:`_Page`) and each Axis's ticks are worked
+#: out once per span (:func:`_ticks_worked_out_once`). Off, pages are drawn as matplotlib
+#: draws them (the tests compare the two).
+_SHORTCUTS = True
 
 #: Pages as the writer takes them: ``(stem, draw)`` pairs.
 Pages = list[tuple[str, Callable[[Figure], None]]]
@@ -139,12 +224,13 @@ def _draw_part(pages: Pages, which: Iterable[int]) -> Part:
     """Draw the pages ``which`` (taken one at a time) into one PDF."""
     buf = io.BytesIO()
     drawn: list[int] = []
-    with _collector_paused(), pdf_text(), PdfPages(buf) as pdf:
+    shortcuts = _ticks_worked_out_once() if _SHORTCUTS else nullcontext()
+    with _collector_paused(), pdf_text(), shortcuts, PdfPages(buf) as pdf:
         for i in which:
             stem, draw = pages[i]
             fig = _new_page(stem)
             draw(fig)
-            fig.laying_out = _LAYOUT_PASS_ALONE
+            fig.laying_out = _SHORTCUTS
             pdf.savefig(fig)
             drawn.append(i)
     return drawn, buf.getvalue()
