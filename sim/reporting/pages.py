@@ -100,9 +100,9 @@ def _drawing_off(renderer: Any) -> bool:
     return "draw_path" in vars(inner)
 
 
-#: The ticks each Axis was given, held while nothing that decides them can change (the
-#: margins of one layout pass, the drawing of one page): one dict per such span, the
-#: innermost last; empty outside them.
+#: The ticks each Axis was given and the boxes of their labels, held while nothing that
+#: decides them can change (the margins of one layout pass, the drawing of one page): one
+#: dict per such span, the innermost last; empty outside them.
 _TICKS: list[dict[Any, list[Any]]] = []
 
 
@@ -130,30 +130,31 @@ def _box_is_fixed(ax: Any) -> bool:
 
 @contextmanager
 def _ticks_worked_out_once() -> Iterator[None]:
-    """Work out each Axis's ticks once per span in which they cannot change, while the
-    block runs.
+    """Work out each Axis's ticks, and measure their labels, once per span in which they
+    cannot change, while the block runs.
 
-    matplotlib works out an Axis's ticks (locations, labels, which to draw) whenever it
-    measures or draws the Axis, its label, its title or a neighbour's: about five times
-    per Axis in each of the two passes of constrained layout and in the drawing, the
-    same each time. In those spans (the margins of one layout pass, the drawing of one
-    page), nothing that decides them changes: no Axes moves or is resized (the layout
-    moves them between its passes), and the data limits are fixed before the ticks are
-    first asked for. The ticks of an Axes that could be resized meanwhile (a fixed
-    aspect, a locator) are worked out each time. The PDF is byte for byte the same
-    (tested).
+    matplotlib works out an Axis's ticks (locations, labels, which to draw) and measures
+    their labels whenever it measures or draws the Axis, its label, its title or a
+    neighbour's: about five times per Axis in each of the two passes of constrained
+    layout and in the drawing, the same each time. In those spans (the margins of one
+    layout pass, the drawing of one page), nothing that decides them changes: no Axes
+    moves or is resized (the layout moves them between its passes), and the data limits
+    are fixed before the ticks are first asked for. The ticks of an Axes that could be
+    resized meanwhile (a fixed aspect, a locator) are worked out each time. The PDF is
+    byte for byte the same (tested).
 
-    Works on matplotlib's ``Axis._update_ticks`` and its constrained layout's
-    ``make_layout_margins``; with a matplotlib that lacks them (another version), ticks
-    are worked out as matplotlib does.
+    Works on matplotlib's ``Axis._update_ticks`` and ``Axis._get_ticklabel_bboxes`` and
+    its constrained layout's ``make_layout_margins``; with a matplotlib that lacks them
+    (another version), ticks are worked out as matplotlib does.
     """
     import matplotlib._constrained_layout as layout
     from matplotlib.axis import Axis
 
     update = Axis.__dict__.get("_update_ticks")
+    boxes = Axis.__dict__.get("_get_ticklabel_bboxes")
     margins = getattr(layout, "make_layout_margins", None)
-    if update is None or margins is None:  # pragma: no cover - another matplotlib
-        yield
+    if update is None or boxes is None or margins is None:  # pragma: no cover
+        yield  # another matplotlib
         return
 
     def _update_ticks(self: Any) -> list[Any]:
@@ -165,16 +166,28 @@ def _ticks_worked_out_once() -> Iterator[None]:
             ticks = held[self] = update(self)
         return list(ticks)
 
+    def _get_ticklabel_bboxes(self: Any, ticks: Any, renderer: Any) -> Any:
+        if not _TICKS or not _box_is_fixed(self.axes):
+            return boxes(self, ticks, renderer)
+        held = _TICKS[-1]
+        key = (self, renderer, *map(id, ticks))
+        found = held.get(key)
+        if found is None:
+            found = held[key] = boxes(self, ticks, renderer)
+        return list(found[0]), list(found[1])
+
     def make_layout_margins(*args: Any, **kwargs: Any) -> Any:
         with _ticks_held():
             return margins(*args, **kwargs)
 
     Axis._update_ticks = _update_ticks  # type: ignore[method-assign]
+    Axis._get_ticklabel_bboxes = _get_ticklabel_bboxes  # type: ignore[method-assign]
     layout.make_layout_margins = make_layout_margins
     try:
         yield
     finally:
         Axis._update_ticks = update  # type: ignore[method-assign]
+        Axis._get_ticklabel_bboxes = boxes  # type: ignore[method-assign]
         layout.make_layout_margins = margins
 
 
