@@ -103,7 +103,7 @@ def _drawing_off(renderer: Any) -> bool:
 #: The ticks each Axis was given and the boxes of their labels, held while nothing that
 #: decides them can change (the margins of one layout pass, the drawing of one page): one
 #: dict per such span, the innermost last; empty outside them.
-_TICKS: list[dict[Any, list[Any]]] = []
+_TICKS: list[dict[Any, Any]] = []
 
 
 @contextmanager
