@@ -208,3 +208,31 @@ def test_telling_a_writer_that_is_gone_its_language_is_harmless(result, tmp_path
     ahead.prepare("zh")  # a broken pipe: the writer is closed, nothing raised
     assert not ahead.submit(result, tmp_path)
     assert ahead.write() is None
+
+
+def test_the_writer_is_forked_with_pandas_loaded_and_the_model_code_not(tmp_path):
+    """pandas, which both processes need, is imported once, before the fork; the
+    scenario and model code is not yet (the writer does not need it to warm up)."""
+    import subprocess
+    import sys
+
+    from .conftest import SMALL
+
+    script = f"""
+import sys
+import cli
+from sim.reporting import ahead
+ahead.report_processes = lambda *a, **k: 2
+start = ahead.ReportAhead.start.__func__
+def spy(cls, lang="en"):
+    print("at fork:", "pandas" in sys.modules, "sim.model.engine" in sys.modules)
+    return start(cls, lang)
+ahead.ReportAhead.start = classmethod(spy)
+sys.argv = ["smesim", "run", {str(BASELINE)!r}, "--out", {str(tmp_path / "out")!r},
+            *[a for s in {SMALL!r} for a in ("--set", s)]]
+cli.main()
+"""
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "at fork: True False" in r.stdout
+    assert (tmp_path / "out" / "report.pdf").is_file()

@@ -81,9 +81,12 @@ def run(
     def body() -> None:
         from sim.reporting.ahead import ReportAhead
 
-        # the report code (pandas, matplotlib, fonts) loads on the second core while this
-        # one reads the scenario and runs the model
         one_report = replications == 1 and not no_report
+        if one_report:
+            # both processes need pandas: imported before the fork, it is loaded once
+            import pandas  # noqa: F401
+        # the report code (matplotlib, fonts) loads on the second core while this one
+        # reads the scenario and runs the model
         ahead = ReportAhead.start_if_useful(lang) if one_report else ReportAhead()
         try:
             # the writer stops before a failed run's temporary folder is removed

@@ -1,10 +1,11 @@
 """A report writer started ahead of the run: it loads the plotting code while the model runs.
 
-``smesim run`` starts one, when a report is asked for and a second core is idle, before
-it reads the scenario. The forked process imports pandas, matplotlib, the report pages
-and the PDF tools and loads the fonts while the command reads the scenario and runs the
-model on the other core (the report's language, once the scenario has given it, follows
-with :meth:`ReportAhead.prepare`); once the run is done
+``smesim run`` starts one, when a report is asked for and a second core is idle, once it
+has imported pandas (which both processes need) and before it reads the scenario. The
+forked process imports matplotlib, the report pages and the PDF tools and loads the fonts
+while the command reads the scenario and runs the model on the other core (the report's
+language, once the scenario has given it, follows with :meth:`ReportAhead.prepare`);
+once the run is done
 it receives the result (pickled: a few MB, a few ms), writes the report into the output
 folder being built, with its own page worker, while the command writes the tables.
 
