@@ -236,3 +236,53 @@ cli.main()
     assert r.returncode == 0, r.stderr
     assert "at fork: True False" in r.stdout
     assert (tmp_path / "out" / "report.pdf").is_file()
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` runs (an ended one not yet reaped does not count)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            state = fh.read().rsplit(b")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in (b"Z", b"X")
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads processes from /proc")
+def test_stopping_the_writer_stops_its_page_worker_and_nothing_is_written_after(
+    result, tmp_path, monkeypatch
+):
+    # as when Ctrl-C stops the command while the writer and its page worker draw
+    import time
+
+    from sim.reporting import run_report
+
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    pages = run_report._pages
+
+    def slow_pages(result, lang="en"):
+        def slow(draw):
+            def page(fig):
+                (marks / str(os.getpid())).touch()
+                time.sleep(0.4)
+                draw(fig)
+
+            return page
+
+        return [(stem, slow(draw)) for stem, draw in pages(result, lang)]
+
+    monkeypatch.setattr(run_report, "_pages", slow_pages)
+    out = tmp_path / "out"
+    ahead = ReportAhead.start()
+    assert ahead.submit(result, out)
+    deadline = time.monotonic() + 30
+    while len(list(marks.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    drawing = [int(m.name) for m in marks.iterdir()]
+    assert len(drawing) == 2  # the writer and its page worker
+    ahead.close()
+    assert not any(_running(pid) for pid in drawing)
+    written = sorted(p for p in out.rglob("*")) if out.exists() else []
+    time.sleep(1.0)  # a worker left drawing would write its next PNG file by now
+    assert (sorted(out.rglob("*")) if out.exists() else []) == written

@@ -122,6 +122,7 @@ def _serve(conn: Any, lang: str | None) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command handles Ctrl-C, then stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _own_group()
     try:
         _warm(lang)
     except Exception:  # noqa: BLE001 - the job below meets the same error and reports it
@@ -158,6 +159,70 @@ def _serve(conn: Any, lang: str | None) -> None:
         pass
 
 
+def _own_group(pid: int = 0) -> bool:
+    """Make the writer (``pid``; 0: this process) the leader of a process group of its
+    own, which its page worker joins; whether that worked (POSIX only).
+
+    Both the writer and the command call this, the usual way to be sure the group exists
+    before either side relies on it. :meth:`ReportAhead.close` stops the whole group, so
+    that no page worker is left drawing (or writing PNG files into a folder being
+    removed) after the writer is stopped.
+    """
+    try:
+        os.setpgid(pid, pid)
+    except (AttributeError, OSError):  # not POSIX, or the writer has already ended
+        return False
+    return True
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether a process of the group ``pgid`` still runs (an ended one not yet reaped
+    does not count). Reads ``/proc`` where there is one; elsewhere asks the group."""
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        try:
+            os.killpg(pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()  # after "pid (name)"
+        except (OSError, IndexError):
+            continue  # ended meanwhile
+        if int(fields[2]) == pgid and fields[0] not in (b"Z", b"X"):
+            return True
+    return False
+
+
+def _stop_group(pgid: int, reap: Any, *, wait_s: float = 2.0) -> None:
+    """Stop every process of the group ``pgid`` and wait until none runs.
+
+    SIGTERM first, SIGKILL to what still runs after ``wait_s`` seconds; ``reap()`` is
+    called on each round so that this process's own child, once ended, leaves the group.
+    Returns at the latest half a second after SIGKILL.
+    """
+    sig = signal.SIGTERM
+    deadline = time.monotonic() + wait_s
+    while True:
+        reap()
+        if not _group_alive(pgid):
+            return
+        try:
+            os.killpg(pgid, sig)
+        except (ProcessLookupError, PermissionError):
+            return
+        if time.monotonic() > deadline:
+            if sig == signal.SIGKILL:
+                return
+            sig, deadline = signal.SIGKILL, time.monotonic() + 0.5
+        time.sleep(0.005)
+
+
 class ReportAhead:
     """A forked process that prepares the report code during the run (see module doc).
 
@@ -178,6 +243,8 @@ class ReportAhead:
     def __init__(self, process: Any = None, conn: Any = None) -> None:
         self._process = process
         self._conn = conn
+        # the writer leads a process group of its own (see _own_group)
+        self._group = process is not None and _own_group(process.pid)
         self._submitted = False
         #: seconds from :meth:`submit` until the report was written (set by :meth:`write`):
         #: the time to send the run and the writer's own time, not the wait for this
@@ -277,7 +344,11 @@ class ReportAhead:
         return [Path(f) for f in answer[1]]
 
     def close(self) -> None:
-        """Stop the writer (if still there) and release the pipe."""
+        """Stop the writer (if still there) and its page worker, and release the pipe.
+
+        When this returns, no process of the writer's is left: none can write into the
+        output folder any more.
+        """
         process, self._process = self._process, None
         if process is None:
             return
@@ -286,9 +357,11 @@ class ReportAhead:
         except OSError:
             pass
         process.join(timeout=0.5 if self._submitted else 0.05)
-        if process.is_alive():
+        if process.is_alive() and not self._group:
             process.terminate()
-            process.join()
+        if self._group:
+            _stop_group(process.pid, process.is_alive)
+        process.join()
 
     def __enter__(self) -> ReportAhead:
         return self

@@ -349,12 +349,15 @@ def _join(parts: list[Part], n: int) -> bytes:
             doc.close()
 
 
-def _worker(pages: Pages, counter: Any, figdir: Path, dpi: int, conn: Any) -> None:
+def _worker(pages: Pages, counter: Any, figdir: Path, dpi: int, conn: Any, other: Any) -> None:
     """Forked worker: draw pages taken in turn, write their PNG files, send the PDF part.
 
     Any error ends the worker without sending; the parent then draws the pages it has
-    not drawn itself (and meets the same error, which it raises).
+    not drawn itself (and meets the same error, which it raises). ``other``, the
+    parent's end of the pipe, is closed first: should the parent be gone, sending then
+    fails at once instead of waiting for a reader that never comes.
     """
+    other.close()
     try:
         conn.send(_write_part(pages, _taken_in_turn(counter, len(pages)), figdir, dpi))
     except BaseException:  # noqa: BLE001 - the parent draws these pages again
@@ -414,7 +417,9 @@ def _write_pages_forked(pages: Pages, figdir: Path, dpi: int) -> bytes:
     ctx = multiprocessing.get_context("fork")
     counter = ctx.Value("i", 0)
     recv, send = ctx.Pipe(duplex=False)
-    worker = ctx.Process(target=_worker, args=(pages, counter, figdir, dpi, send), daemon=True)
+    worker = ctx.Process(
+        target=_worker, args=(pages, counter, figdir, dpi, send, recv), daemon=True
+    )
     worker.start()
     send.close()
     try:
