@@ -69,19 +69,11 @@ def test_a_writer_never_given_a_run_stops_at_once():
 
 def test_run_command_with_the_writer_ahead(tmp_path, monkeypatch):
     # a second core counted idle, as on a quiet machine
-    monkeypatch.setattr(ahead_module, "report_processes", lambda *a, **k: 2)
-    started = []
-    real_start = ReportAhead.start.__func__
-
-    def spy(cls, *args, **kwargs):
-        started.append(True)
-        return real_start(cls, *args, **kwargs)
-
-    monkeypatch.setattr(ReportAhead, "start", classmethod(spy))
+    started = _spy_on_writers(monkeypatch)
     out = tmp_path / "out"
     r = invoke("run", str(BASELINE), "--out", str(out), *_sets())
     assert r.returncode == 0, r.stderr
-    assert started == [True]
+    assert len(started) == 1
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["timings_s"]["report"] > 0
     assert "report.pdf" in manifest["files"] and "figures/cover.png" in manifest["files"]

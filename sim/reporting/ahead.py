@@ -24,6 +24,7 @@ import pickle
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -199,7 +200,7 @@ def _group_alive(pgid: int) -> bool:
     return False
 
 
-def _stop_group(pgid: int, reap: Any, *, wait_s: float = 2.0) -> None:
+def _stop_group(pgid: int, reap: Callable[[], object], *, wait_s: float = 2.0) -> None:
     """Stop every process of the group ``pgid`` and wait until none runs.
 
     SIGTERM first, SIGKILL to what still runs after ``wait_s`` seconds; ``reap()`` is
@@ -357,10 +358,10 @@ class ReportAhead:
         except OSError:
             pass
         process.join(timeout=0.5 if self._submitted else 0.05)
-        if process.is_alive() and not self._group:
-            process.terminate()
         if self._group:
             _stop_group(process.pid, process.is_alive)
+        elif process.is_alive():
+            process.terminate()
         process.join()
 
     def __enter__(self) -> ReportAhead:

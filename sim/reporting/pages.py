@@ -157,23 +157,21 @@ def _ticks_worked_out_once() -> Iterator[None]:
         yield  # another matplotlib
         return
 
-    def _update_ticks(self: Any) -> list[Any]:
-        if not _TICKS or not _box_is_fixed(self.axes):
-            return update(self)
+    def once(axis: Any, key: Any, work_out: Callable[[], Any]) -> Any:
+        """``work_out()``, or what it gave for ``key`` earlier in the same span."""
+        if not _TICKS or not _box_is_fixed(axis.axes):
+            return work_out()
         held = _TICKS[-1]
-        ticks = held.get(self)
-        if ticks is None:
-            ticks = held[self] = update(self)
-        return list(ticks)
+        if key not in held:
+            held[key] = work_out()
+        return held[key]
+
+    def _update_ticks(self: Any) -> list[Any]:
+        return list(once(self, self, lambda: update(self)))
 
     def _get_ticklabel_bboxes(self: Any, ticks: Any, renderer: Any) -> Any:
-        if not _TICKS or not _box_is_fixed(self.axes):
-            return boxes(self, ticks, renderer)
-        held = _TICKS[-1]
         key = (self, renderer, *map(id, ticks))
-        found = held.get(key)
-        if found is None:
-            found = held[key] = boxes(self, ticks, renderer)
+        found = once(self, key, lambda: boxes(self, ticks, renderer))
         return list(found[0]), list(found[1])
 
     def make_layout_margins(*args: Any, **kwargs: Any) -> Any:
