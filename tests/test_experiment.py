@@ -169,6 +169,106 @@ def test_exhaustion_probability_of_a_small_pool(tiny):
     assert prob["first lender quota"].iloc[day - 1] == 0
 
 
+# --------------------------------------------------------------------------- targets
+
+# the baseline, whose pool, lender quotas and guarantee capacity are targets, on 3,000
+# firms standing for its 15,000: the guarantee target is reached in most replications,
+# the pool's 400 bn in none
+TARGETS = ["population.firms_n=3000", "population.scale=5"]
+
+
+@pytest.fixture(scope="module")
+def targets() -> sim.ExperimentResult:
+    return sim.replicate(sim.load_scenario(BASELINE, TARGETS), 4, processes=1)
+
+
+def test_replications_aggregate_the_days_targets_were_reached(targets):
+    from sim.experiments import NUMERIC_KEYS, OPTIONAL_NUMERIC_KEYS
+
+    metrics = targets.metrics()
+    assert metrics[: len(NUMERIC_KEYS)] == list(NUMERIC_KEYS)
+    assert {"pool_target_reached_day", "guarantee_target_reached_day"} <= set(metrics)
+    assert set(metrics) <= {*NUMERIC_KEYS, *OPTIONAL_NUMERIC_KEYS}
+    days = targets.runs["guarantee_target_reached_day"]
+    assert days.dtype == float and days.notna().any()
+    s = targets.summary_dict()
+    assert s["pool_kind"] == "target" and s["guarantee_kind"] == "target"
+    assert s["guarantee_target_reached_share"] == days.notna().mean()
+    assert s["guarantee_target_reached_day"] == pytest.approx(days.mean())
+    assert s["guarantee_target_reached_day_p05"] <= s["guarantee_target_reached_day"]
+    # the 400 bn floor is never reached: a share of 0, no day
+    assert s["pool_target_reached_share"] == 0 and s["pool_target_reached_day"] is None
+    assert s["guarantee_overshoot_amount"] == pytest.approx(
+        targets.runs["guarantee_overshoot_amount"].mean()
+    )
+    json.dumps(s)
+    table = targets.summary().set_index("metric")
+    assert table.loc["guarantee_target_reached_day", "share"] == days.notna().mean()
+    head = targets.headline().set_index("figure")
+    assert head.loc["guarantee_target_reached_day", "mean"] == s["guarantee_target_reached_day"]
+    assert head.loc["pool_kind", "mean"] == "target"
+
+
+def test_exhaustion_table_shows_when_targets_were_reached(targets):
+    prob = targets.exhaustion_probability()
+    # a target never runs out: its column is the probability that it was reached
+    assert list(prob.columns) == [
+        "day",
+        "date",
+        "loan pool target",
+        "first lender quota target",
+        "credit sub-quota target",
+        "guarantee capacity target",
+        "any zone budget",
+    ]
+    days = targets.runs["guarantee_target_reached_day"]
+    first = int(days.min())
+    reached = prob["guarantee capacity target"]
+    assert reached.iloc[first - 1] == 0 and reached.iloc[first] >= 1 / 4
+    assert reached.iloc[-1] == days.notna().mean() and reached.is_monotonic_increasing
+    assert (prob["loan pool target"] == 0).all()
+
+
+def test_replications_table_gives_a_target_its_reached_day(targets):
+    from sim.experiments import HEADLINE_KEYS
+    from sim.reporting.formatting import replication_rows
+
+    s = targets.summary_dict()
+    rows = {k: mid for k, mid, _, _ in replication_rows(s, HEADLINE_KEYS)}
+    # the day a target ran out is never: each account shows the day it was reached
+    assert not {"guarantee_exhausted_day", "pool_exhausted_day"} & set(rows)
+    share = round(100 * s["guarantee_target_reached_share"])
+    assert rows["guarantee_target_reached_day"].startswith(f"reached in {share} % (mean day ")
+    assert rows["pool_target_reached_day"] == "reached in 0 %"
+    zh = {k: mid for k, mid, _, _ in replication_rows(s, HEADLINE_KEYS, "zh")}
+    assert zh["pool_target_reached_day"] == "0%的模拟中达到"
+
+
+def test_a_hard_account_keeps_its_day_of_running_out(tiny):
+    ex = sim.replicate(tiny, 2, processes=1)
+    from sim.experiments import NUMERIC_KEYS
+    from sim.experiments.tasks import TARGET_QUOTAS
+
+    assert not set(TARGET_QUOTAS.values()) & set(ex.metrics())
+    assert set(NUMERIC_KEYS) <= set(ex.metrics())
+    assert "guarantee capacity" in ex.exhaustion_probability()
+
+
+def test_compare_a_target_with_a_revolving_capacity(tmp_path):
+    base = sim.load_scenario(BASELINE, [*TARGETS, "horizon.days=500", "awards.round_days=[240]"])
+    rev = sim.with_overrides(base, {"guarantee.kind": "revolving", "name": "revolving"})
+    ex = sim.compare(base, [rev], 2, processes=1, store=tmp_path / "store")
+    d = ex.differences().set_index(["variant", "metric"])
+    assert ("revolving", "guarantee_target_reached_day") in d.index
+    assert ex.summary_dict(1)["guarantee_kind"] == "revolving"
+    assert ex.summary_dict(1)["guarantee_target_reached_share"] == 0
+    assert ex.headline()["figure"].tolist().count("guarantee_kind") == 1
+    # rows read back from the task store give the same statistics
+    again = sim.compare(base, [rev], 2, processes=1, store=tmp_path / "store", resume=True)
+    for p in (0, 1):
+        assert again.summary_dict(p) == ex.summary_dict(p)
+
+
 # --------------------------------------------------------------------------- compare
 
 

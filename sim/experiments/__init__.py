@@ -3,7 +3,7 @@
 Public names: :class:`Task`, :func:`run_task`, :func:`run_tasks`, :class:`ExperimentError`,
 :class:`ExperimentResult`, :func:`replicate`, :func:`compare`, :func:`sweep`,
 :func:`grid_points`, :func:`lhs_points`, :func:`replication_seed`, :data:`SERIES`,
-:data:`EXHAUSTION_QUOTAS`.
+:data:`EXHAUSTION_QUOTAS`, :data:`TARGET_QUOTAS`, :data:`OPTIONAL_NUMERIC_KEYS`.
 
 An experiment is a list of :class:`Task` objects (:mod:`.tasks`), built by a design
 (:mod:`.designs`), run by an executor (:mod:`.executors`: in-process, local processes
@@ -22,7 +22,16 @@ _LAZY = {
     **dict.fromkeys(("HEADLINE_KEYS", "NUMERIC_KEYS", "ExperimentResult"), "result"),
     "experiment_hash": "store",
     **dict.fromkeys(
-        ("EXHAUSTION_QUOTAS", "EXTRA_KEYS", "SERIES", "Task", "replication_seed", "run_task"),
+        (
+            "EXHAUSTION_QUOTAS",
+            "EXTRA_KEYS",
+            "OPTIONAL_NUMERIC_KEYS",
+            "SERIES",
+            "TARGET_QUOTAS",
+            "Task",
+            "replication_seed",
+            "run_task",
+        ),
         "tasks",
     ),
 }
@@ -42,7 +51,9 @@ __all__ = [
     "experiment_hash",
     "SERIES",
     "EXHAUSTION_QUOTAS",
+    "TARGET_QUOTAS",
     "EXTRA_KEYS",
+    "OPTIONAL_NUMERIC_KEYS",
     "NUMERIC_KEYS",
     "HEADLINE_KEYS",
     "SCHEDULER_ENV",

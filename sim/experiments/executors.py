@@ -23,7 +23,15 @@ from ..scenario import (
     Scenario,
 )
 from .store import _Store, experiment_hash
-from .tasks import _SERIES_PREFIX, _STRING_KEYS, EXTRA_KEYS, SCHEDULER_ENV, Task, run_task
+from .tasks import (
+    _SERIES_PREFIX,
+    _STRING_KEYS,
+    EXTRA_KEYS,
+    OPTIONAL_NUMERIC_KEYS,
+    SCHEDULER_ENV,
+    Task,
+    run_task,
+)
 
 # --------------------------------------------------------------------------- executors
 
@@ -250,7 +258,7 @@ def _frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
     for col in df.columns:
         if col.startswith(_SERIES_PREFIX) or col in _STRING_KEYS:
             continue
-        if col in SUMMARY_KEYS or col in EXTRA_KEYS:
+        if col in SUMMARY_KEYS or col in EXTRA_KEYS or col in OPTIONAL_NUMERIC_KEYS:
             df[col] = pd.to_numeric(df[col])
             if col.endswith("_day"):
                 df[col] = df[col].astype(float)
@@ -291,7 +299,8 @@ def run_tasks(
     -------
     pandas.DataFrame
         One row per task: its keys, ``replication``, ``seed``, every key of
-        :data:`sim.results.SUMMARY_KEYS`, :data:`EXTRA_KEYS` and, for tasks with
+        :data:`sim.results.SUMMARY_KEYS`, :data:`EXTRA_KEYS`, the optional summary keys
+        its run wrote (:data:`sim.results.OPTIONAL_SUMMARY_KEYS`) and, for tasks with
         ``series=True``, ``series_day`` and ``series_<name>`` columns holding arrays.
         ``*_day`` columns are floats, NaN where the account lasted.
 

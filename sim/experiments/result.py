@@ -2,6 +2,10 @@
 between scenarios and exhaustion probabilities.
 
 Public names: :class:`ExperimentResult`, :data:`NUMERIC_KEYS`, :data:`HEADLINE_KEYS`.
+
+Every run's summary holds :data:`NUMERIC_KEYS`; a run of a scenario that uses an option
+adds its figures (:data:`sim.experiments.OPTIONAL_NUMERIC_KEYS`, e.g. the day a target was
+reached), and the statistics take those the runs hold too (:meth:`ExperimentResult.metrics`).
 """
 
 from __future__ import annotations
@@ -16,15 +20,24 @@ import numpy as np
 import pandas as pd
 
 from ..jsonio import plain
-from ..results import SUMMARY_KEYS
+from ..results import OPTIONAL_SUMMARY_KEYS, SUMMARY_KEYS
 from ..scenario import (
     Scenario,
 )
-from .tasks import _SERIES_PREFIX, _STRING_KEYS, EXHAUSTION_QUOTAS, EXTRA_KEYS, SERIES
+from .tasks import (
+    _OPTIONAL_TEXT_KEYS,
+    _SERIES_PREFIX,
+    _STRING_KEYS,
+    EXHAUSTION_QUOTAS,
+    EXTRA_KEYS,
+    OPTIONAL_NUMERIC_KEYS,
+    SERIES,
+    TARGET_QUOTAS,
+)
 
 # --------------------------------------------------------------------------- results
 
-#: Numeric headline figures aggregated over replications.
+#: Numeric headline figures of every run, aggregated over replications.
 NUMERIC_KEYS = tuple(k for k in (*SUMMARY_KEYS, *EXTRA_KEYS) if k not in _STRING_KEYS)
 
 #: Headline figures shown first in comparisons and sweeps.
@@ -158,6 +171,13 @@ class ExperimentResult:
 
     # ------------------------------------------------------------------ statistics
 
+    def metrics(self) -> list[str]:
+        """The numeric figures the statistics cover: :data:`NUMERIC_KEYS`, then the
+        optional figures (:data:`sim.experiments.OPTIONAL_NUMERIC_KEYS`) the runs hold,
+        in summary order (e.g. ``guarantee_target_reached_day`` when the guarantee
+        capacity is a target)."""
+        return [k for k in (*NUMERIC_KEYS, *OPTIONAL_NUMERIC_KEYS) if k in self.runs]
+
     def summary(self) -> pd.DataFrame:
         """Statistics of every numeric headline figure over replications, per point.
 
@@ -168,15 +188,15 @@ class ExperimentResult:
             ``p95`` (percentiles of the replications, linear interpolation), ``std``,
             ``n`` (replications with a value) and ``share`` = ``n`` / replications. For
             ``*_day`` figures the statistics are over the replications in which the
-            account ran out, and ``share`` is the probability that it ran out.
+            account ran out (or the target was reached: ``*_target_reached_day``), and
+            ``share`` is the probability that it did. Figures: :meth:`metrics`.
         """
         out = []
+        metrics = self.metrics()
         for _, grp in self.runs.groupby("point", sort=True):
             keys = grp.iloc[0][self.point_keys].to_dict()
             total = len(grp)
-            for m in NUMERIC_KEYS:
-                if m not in grp:
-                    continue
+            for m in metrics:
                 st = _stats(grp[m].to_numpy(dtype=float))
                 out.append({**keys, "metric": m, **st, "share": st["n"] / total})
         return pd.DataFrame(out)
@@ -186,9 +206,11 @@ class ExperimentResult:
 
         Every numeric headline figure ``key`` holds its mean over replications, with
         ``key_p05`` and ``key_p95`` beside it; ``*_day`` figures are over the
-        replications in which the account ran out and add ``*_share``, the share of
-        replications in which it did (e.g. ``pool_exhausted_share``). Text figures
-        (``scenario``, ``currency``) are kept; ``replications`` and ``seed`` added.
+        replications in which the account ran out (a target: was reached) and add
+        ``*_share``, the share of replications in which it did (e.g.
+        ``pool_exhausted_share``, ``guarantee_target_reached_share``). The figures are
+        those of :meth:`metrics`. Text figures (``scenario``, ``currency``, account kinds
+        such as ``pool_kind``) are kept; ``replications`` and ``seed`` added.
         """
         rows = self._runs_of(point)
         first = rows.iloc[0]
@@ -198,9 +220,11 @@ class ExperimentResult:
                 out[k] = plain(first[k])
         out["replications"] = len(rows)
         out["seed"] = int(self.seed)
-        for k in (*SUMMARY_KEYS, *EXTRA_KEYS):
-            if k in _STRING_KEYS:
-                out[k] = first[k]
+        texts = [k for k in (*_STRING_KEYS, *_OPTIONAL_TEXT_KEYS) if k in rows]
+        for k in [*texts, *self.metrics()]:
+            if k in texts:
+                if isinstance(first[k], str):  # (an option another point has: missing)
+                    out[k] = first[k]
                 continue
             st = _stats(rows[k].to_numpy(dtype=float))
             out[k] = plain(st["mean"])
@@ -215,7 +239,7 @@ class ExperimentResult:
         s = self.summary()
         wide = s.pivot_table(index="point", columns="metric", values=["mean", "p05", "p95"])
         wide.columns = [f"{m}_{stat}" for stat, m in wide.columns]
-        cols = [f"{m}_{st}" for m in NUMERIC_KEYS for st in ("mean", "p05", "p95")]
+        cols = [f"{m}_{st}" for m in self.metrics() for st in ("mean", "p05", "p95")]
         wide = wide.reindex(columns=[c for c in cols if c in wide.columns])
         return self.point_table().merge(wide, left_on="point", right_index=True)
 
@@ -264,7 +288,7 @@ class ExperimentResult:
         return out[["series", *[c for c in out.columns if c != "series"]]]
 
     def exhaustion_probability(self, point: int | None = 0) -> pd.DataFrame:
-        """Probability that each quota has run out by each day.
+        """Probability that each quota has run out (or reached its target) by each day.
 
         Parameters
         ----------
@@ -276,7 +300,9 @@ class ExperimentResult:
         pandas.DataFrame
             ``day, date`` and one column per quota of :data:`EXHAUSTION_QUOTAS` that the
             scenario has: the share of replications in which it first ran out on or
-            before that day.
+            before that day; for a quota that is a target (``loan_pool.kind: target``,
+            ...), a column of :data:`TARGET_QUOTAS` instead (``loan pool target``): the
+            share in which it had been reached.
         """
         rows = self._runs_of(point)
         days = np.arange(self.scenario.horizon.days)
@@ -285,6 +311,8 @@ class ExperimentResult:
             days, unit="D"
         )
         for label, col in _present_quotas(self.scenario).items():
+            if col not in rows:  # (rows of runs made before the figure existed)
+                continue
             d = np.sort(rows[col].to_numpy(dtype=float))
             d = d[~np.isnan(d)]
             out[label] = np.searchsorted(d, days, side="right") / len(rows)
@@ -299,7 +327,7 @@ class ExperimentResult:
         Parameters
         ----------
         metrics
-            Figures to compare (default every numeric headline figure).
+            Figures to compare (default every numeric headline figure: :meth:`metrics`).
 
         Returns
         -------
@@ -314,7 +342,7 @@ class ExperimentResult:
         """
         from scipy import stats
 
-        metrics = list(metrics or NUMERIC_KEYS)
+        metrics = list(metrics or self.metrics())
         base = self.runs[self.runs["point"] == 0].set_index("replication")
         label = "variant" if "variant" in self.runs else "point"
         out = []
@@ -363,7 +391,8 @@ class ExperimentResult:
         labels = [self.meta.get("base"), *self.meta.get("variants", [])]
         points = sorted(self.runs["point"].unique().tolist())
         records = [self.summary_dict(p) for p in points]
-        figures = [k for k in records[0] if k in (*SUMMARY_KEYS, *EXTRA_KEYS)]
+        known = (*SUMMARY_KEYS, *EXTRA_KEYS, *OPTIONAL_SUMMARY_KEYS)
+        figures = list(dict.fromkeys(k for rec in records for k in rec if k in known))
         rows = []
         for k in figures:
             meaning, unit = describe("summary.json", k, lang=lang, currency=self.scenario.currency)
@@ -374,9 +403,9 @@ class ExperimentResult:
                 else:
                     prefix = "" if len(points) == 1 else f"point {p} "
                 text = figure_unit(k) == "text"
-                row[f"{prefix}mean"] = rec[k]
-                row[f"{prefix}p05"] = None if text else rec[f"{k}_p05"]
-                row[f"{prefix}p95"] = None if text else rec[f"{k}_p95"]
+                row[f"{prefix}mean"] = rec.get(k)
+                row[f"{prefix}p05"] = None if text else rec.get(f"{k}_p05")
+                row[f"{prefix}p95"] = None if text else rec.get(f"{k}_p95")
             rows.append(row)
         return pd.DataFrame(rows)
 
@@ -428,15 +457,26 @@ class ExperimentResult:
 
 
 def _present_quotas(scenario: Scenario) -> dict[str, str]:
-    """The :data:`EXHAUSTION_QUOTAS` the scenario actually has, of a kind that can be
-    exhausted (a ``target`` never is: docs/model.md 2.9)."""
+    """The quotas of :data:`EXHAUSTION_QUOTAS` the scenario has, each in the place of
+    its kind: one that can run out under its own label, a ``target`` (which never runs
+    out: docs/model.md 2.9) under its :data:`TARGET_QUOTAS` label, the day it was
+    reached."""
     lp, g = scenario.loan_pool, scenario.guarantee
-    present = {
-        "loan pool": lp.kind != "target",
-        "first lender quota": lp.quota_mode == "bank_quotas" and lp.quota_kind != "target",
-        "credit sub-quota": lp.credit_sub_quota is not None
-        and lp.credit_sub_quota_kind != "target",
-        "guarantee capacity": g is not None and g.kind != "target",
-        "any zone budget": scenario.cost_relief is not None,
+    has = {  # account -> (present, a target)
+        "loan pool": (True, lp.kind == "target"),
+        "first lender quota": (lp.quota_mode == "bank_quotas", lp.quota_kind == "target"),
+        "credit sub-quota": (
+            lp.credit_sub_quota is not None,
+            lp.credit_sub_quota_kind == "target",
+        ),
+        "guarantee capacity": (g is not None, g is not None and g.kind == "target"),
+        "any zone budget": (scenario.cost_relief is not None, False),
     }
-    return {k: v for k, v in EXHAUSTION_QUOTAS.items() if present[k]}
+    out = {}
+    for label, column in EXHAUSTION_QUOTAS.items():
+        present, target = has[label]
+        if present and target:
+            out[f"{label} target"] = TARGET_QUOTAS[f"{label} target"]
+        elif present:
+            out[label] = column
+    return out

@@ -1,7 +1,8 @@
 """Tasks: one replication of one scenario, and the row of results it returns.
 
 Public names: :class:`Task`, :func:`run_task`, :func:`replication_seed`, :data:`SERIES`,
-:data:`EXHAUSTION_QUOTAS`, :data:`EXTRA_KEYS`.
+:data:`EXHAUSTION_QUOTAS`, :data:`TARGET_QUOTAS`, :data:`EXTRA_KEYS`,
+:data:`OPTIONAL_NUMERIC_KEYS`.
 
 An experiment is a list of :class:`Task` objects. Each task is one replication of one
 scenario (a base scenario plus overrides): it runs :func:`sim.run` with the child seed
@@ -34,7 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from ..results import RunResult
+from ..results import OPTIONAL_SUMMARY_KEYS, RunResult
+from ..results.columns import figure_unit
 from ..scenario import (
     Scenario,
     apply_overrides,
@@ -68,10 +70,27 @@ EXHAUSTION_QUOTAS = {
     "any zone budget": "first_zone_budget_exhausted_day",
 }
 
+#: Targets (accounts of kind ``target``, which never run out) whose probability of being
+#: reached by date the reports show beside :data:`EXHAUSTION_QUOTAS`: label -> the column
+#: of the runs table holding the day the loans or guarantees granted first reached it
+#: (missing when they did not).
+TARGET_QUOTAS = {
+    "loan pool target": "pool_target_reached_day",
+    "first lender quota target": "first_bank_quota_target_reached_day",
+    "credit sub-quota target": "credit_sub_quota_target_reached_day",
+    "guarantee capacity target": "guarantee_target_reached_day",
+}
+
 #: Extra scalar columns each row carries besides the task keys and the summary.
 EXTRA_KEYS = ("first_zone_budget_exhausted_day",)
 
+#: Numeric figures of :data:`sim.results.OPTIONAL_SUMMARY_KEYS`: a row carries them when
+#: its run's summary does, and experiments aggregate them like the others.
+OPTIONAL_NUMERIC_KEYS = tuple(k for k in OPTIONAL_SUMMARY_KEYS if figure_unit(k) != "text")
+
 _STRING_KEYS = ("scenario", "currency")
+#: Text figures a row may carry (``pool_kind``...): kept as text, never aggregated.
+_OPTIONAL_TEXT_KEYS = tuple(k for k in OPTIONAL_SUMMARY_KEYS if figure_unit(k) == "text")
 _SERIES_PREFIX = "series_"
 _MAX_SERIES_POINTS = 366
 

@@ -24,7 +24,7 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ..experiments.result import HEADLINE_KEYS, ExperimentResult, _present_quotas
+from ..experiments.result import HEADLINE_KEYS, ExperimentResult
 from .axes import date_axis, warning_note
 from .experiment_covers import _compare_cover, _replicate_cover, _sweep_cover
 from .experiment_pages import outcome_pages
@@ -171,7 +171,7 @@ def plot_exhaustion_probability(
     prob = result.exhaustion_probability(point)
     dates = pd.DatetimeIndex(prob["date"])
     artists: list[Artist] = []
-    for k, label in enumerate(_present_quotas(result.scenario)):
+    for k, label in enumerate(c for c in prob.columns if c not in ("day", "date")):
         artists += ax.plot(
             dates,
             prob[label] * 100,

@@ -29,6 +29,24 @@ _RAN_OUT_DAYS = (
     "credit_sub_quota_exhausted_day",
 )
 
+#: an account's day of running out -> (its kind's summary key, the day a target was reached)
+_TARGET_DAYS = {
+    "pool_exhausted_day": ("pool_kind", "pool_target_reached_day"),
+    "first_bank_quota_exhausted_day": ("bank_quota_kind", "first_bank_quota_target_reached_day"),
+    "credit_sub_quota_exhausted_day": (
+        "credit_sub_quota_kind",
+        "credit_sub_quota_target_reached_day",
+    ),
+    "guarantee_exhausted_day": ("guarantee_kind", "guarantee_target_reached_day"),
+}
+
+
+def _day_shown(key: str, summary: Mapping[str, Any]) -> str:
+    """``key``, or for an account that is a target (it never runs out) the day it was
+    reached (``pool_exhausted_day`` -> ``pool_target_reached_day``)."""
+    kind, reached = _TARGET_DAYS.get(key, ("", ""))
+    return reached if summary.get(kind) == "target" and reached in summary else key
+
 
 def format_money(x: float | None, currency: str = "", lang: str = "en") -> str:
     """Short human form of an amount.
@@ -152,7 +170,8 @@ def replication_rows(
         ``_p95``; for a day, the share of runs where it happened, ``<name>_share``).
     keys
         The headline figures; the pool, first lender quota and credit sub-quota days
-        follow them.
+        follow them. The day an account ran out is replaced by the day its target was
+        reached when the account is a target (``summary["pool_kind"] == "target"``...).
     lang
         Language of the texts.
 
@@ -160,14 +179,16 @@ def replication_rows(
     -------
     list of tuple
         ``(key, mean, p05, p95)`` as texts; a day's middle text is the share of runs
-        where the account ran out and the mean day of those runs.
+        where the account ran out (a target: was reached) and the mean day of those runs.
     """
     cur = summary.get("currency", "")
     rows = []
     for k in [*keys, *(d for d in _RAN_OUT_DAYS if d not in keys)]:
+        k = _day_shown(k, summary)
         if k.endswith("_day"):
             share = summary[k[: -len("_day")] + "_share"]
-            mid = tr("rep.ran_out", lang, pct=f"{100 * share:.0f}")
+            said = "rep.reached" if k.endswith("_target_reached_day") else "rep.ran_out"
+            mid = tr(said, lang, pct=f"{100 * share:.0f}")
             if summary[k] is not None:
                 mid += tr("rep.mean_day", lang, d=f"{summary[k]:,.0f}")
             rows.append(

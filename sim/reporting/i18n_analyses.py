@@ -52,9 +52,11 @@ EXPERIMENT_MESSAGES: dict[str, dict[str, str]] = {
         "series.zone_budgets_exhausted_n": "Zone budgets exhausted",
         # exhaustion probability
         "exh.legend": "{label}{suffix} ({pct} % by the end)",
-        "exh.ylabel": "probability exhausted by date, %",
-        "exh.title": "Probability that each quota has run out ({n} replications)",
-        "exh.variant_title": "{variant}: probability that each quota has run out",
+        "exh.ylabel": "probability exhausted (a target: reached) by date, %",
+        "exh.title": "Probability that each quota has run out or reached its target "
+        "({n} replications)",
+        "exh.variant_title": "{variant}: probability that each quota has run out or reached "
+        "its target",
         # differences (compare)
         "diff.xlabel": "difference from {base}, % of base mean",
         "diff.title": (
@@ -71,10 +73,11 @@ EXPERIMENT_MESSAGES: dict[str, dict[str, str]] = {
         "intro.scaled": "SCALED: counts and amounts are scaled x{scale}.",
         "rep.title": "smesim replications: {name}",
         "rep.day_note": (
-            "Day figures: share of replications in which the account ran out; mean and band "
-            "over those."
+            "Day figures: share of replications in which the account ran out (a target: was "
+            "reached); mean and band over those."
         ),
         "rep.ran_out": "ran out in {pct} %",
+        "rep.reached": "reached in {pct} %",
         "rep.mean_day": " (mean day {d})",
         "rep.col_figure": "Headline figure",
         "rep.col_mean": "Mean",
@@ -363,9 +366,9 @@ EXPERIMENT_MESSAGES: dict[str, dict[str, str]] = {
         "series.guarantee_remaining": "担保能力剩余",
         "series.zone_budgets_exhausted_n": "用尽的园区预算数",
         "exh.legend": "{label}{suffix}（期末{pct}%）",
-        "exh.ylabel": "截至该日已用尽的概率（%）",
-        "exh.title": "各项额度用尽的概率（{n}次重复模拟）",
-        "exh.variant_title": "{variant}：各项额度用尽的概率",
+        "exh.ylabel": "截至该日已用尽（目标：已达到）的概率（%）",
+        "exh.title": "各项额度用尽或达到目标的概率（{n}次重复模拟）",
+        "exh.variant_title": "{variant}：各项额度用尽或达到目标的概率",
         "diff.xlabel": "与{base}的差异（占基准均值 %）",
         "diff.title": (
             "相对基准的变化：配对差异均值（点）、均值的90% t区间（粗线）、配对差异的5%-95%区间（细线）"
@@ -377,8 +380,9 @@ EXPERIMENT_MESSAGES: dict[str, dict[str, str]] = {
         "intro.intervals": "区间：重复模拟结果的第5至第95百分位数（线性插值）。",
         "intro.scaled": "已缩放：数量和金额按 x{scale} 放大。",
         "rep.title": "smesim 重复模拟：{name}",
-        "rep.day_note": "日期类指标：额度用尽的重复模拟所占比例；均值和区间仅基于这些模拟。",
+        "rep.day_note": "日期类指标：额度用尽（目标：已达到）的重复模拟所占比例；均值和区间仅基于这些模拟。",
         "rep.ran_out": "{pct}%的模拟中用尽",
+        "rep.reached": "{pct}%的模拟中达到",
         "rep.mean_day": "（平均第{d}天）",
         "rep.col_figure": "主要指标",
         "rep.col_mean": "均值",

@@ -350,6 +350,16 @@ _EN: dict[str, str] = {
     "fan.p05": "5th percentile over replications.",
     "fan.median": "Median over replications.",
     "fan.p95": "95th percentile over replications.",
+    "exhaustion.loan pool target": "Probability that the loans granted have reached the loan "
+    "pool's total by this day, the pool being a target (share of replications).",
+    "exhaustion.first lender quota target": "Probability that some lender has reached its "
+    "quota by this day, the quotas being targets (share of replications).",
+    "exhaustion.credit sub-quota target": "Probability that the credit loans granted have "
+    "reached the credit-loan sub-quota by this day, the sub-quota being a target (share of "
+    "replications).",
+    "exhaustion.guarantee capacity target": "Probability that the guarantees written have "
+    "reached the fund's capacity by this day, the capacity being a target (share of "
+    "replications).",
     # ---- generated columns
     "template:level": "Level of account {column} at the end of the day." + _SCALED,
     "template:exhaustion": "Probability that the {column} has run out by this day (share of "

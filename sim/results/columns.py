@@ -319,6 +319,11 @@ _COLUMN_UNITS: dict[str, str] = {
     "fan.p05": "by_series",
     "fan.median": "by_series",
     "fan.p95": "by_series",
+    # experiment: exhaustion, the columns of accounts that are targets (the others: a template)
+    "exhaustion.loan pool target": "share",
+    "exhaustion.first lender quota target": "share",
+    "exhaustion.credit sub-quota target": "share",
+    "exhaustion.guarantee capacity target": "share",
 }
 
 #: Languages of the dictionary's texts.

@@ -23,13 +23,13 @@ import pandas as pd
 
 from ..jsonio import plain
 from ..model.codes import NEED_FATES, OUTCOMES, REFUSALS_BY_ACCOUNT, NeedFate, Outcome
-from ..model.instruments import AwardsInstrument, CostReliefInstrument
+from ..model.instruments import AwardsInstrument, CostReliefInstrument, instrument_classes
 from ..model.population import COST_CATEGORIES
 from ..scenario import Scenario
 from .columns import column_dictionary, round_for_csv
 from .csv_writer import write_csv
-from .demand_figures import demand_summary
-from .kinds import kind_summary, kinds_named
+from .demand_figures import DEMAND_SUMMARY_KEYS, LIST_SUMMARY_KEYS, demand_summary
+from .kinds import KIND_SUMMARY_KEYS, kind_summary, kinds_named
 from .money_over_time import MONEY_OVER_TIME_KEYS, money_over_time
 from .workbook import WORKBOOK_NAME, headline_table, write_workbook
 
@@ -42,6 +42,7 @@ __all__ = [
     "write_csv",
     "is_missing",
     "SUMMARY_KEYS",
+    "OPTIONAL_SUMMARY_KEYS",
     "SAVINGS_CATEGORIES",
     "TABLE_FORMATS",
     "check_table_format",
@@ -110,6 +111,21 @@ SUMMARY_KEYS = (
     "savings_total_amount",
     "fiscal_cost_amount",
     *MONEY_OVER_TIME_KEYS,
+)
+
+#: Keys a run's summary holds after :data:`SUMMARY_KEYS` only when the scenario uses
+#: what they describe, in summary order: existing loans and lists, account kinds other
+#: than the defaults (e.g. ``guarantee_target_reached_day``), then each measure's own
+#: keys (:attr:`sim.model.instruments.Instrument.summary_keys`).
+OPTIONAL_SUMMARY_KEYS = tuple(
+    dict.fromkeys(
+        (
+            *DEMAND_SUMMARY_KEYS,
+            *LIST_SUMMARY_KEYS,
+            *KIND_SUMMARY_KEYS,
+            *(k for cls in instrument_classes() for k in cls.summary_keys),
+        )
+    )
 )
 
 
