@@ -263,6 +263,11 @@ def test_compare_a_target_with_a_revolving_capacity(tmp_path):
     assert ex.summary_dict(1)["guarantee_kind"] == "revolving"
     assert ex.summary_dict(1)["guarantee_target_reached_share"] == 0
     assert ex.headline()["figure"].tolist().count("guarantee_kind") == 1
+    # each point's exhaustion curves follow its own kinds
+    assert "guarantee capacity target" in ex.exhaustion_probability(0)
+    variant = ex.exhaustion_probability(1)
+    assert "guarantee capacity" in variant and "guarantee capacity target" not in variant
+    assert "loan pool target" in variant  # the variant's pool is still a target
     # rows read back from the task store give the same statistics
     again = sim.compare(base, [rev], 2, processes=1, store=tmp_path / "store", resume=True)
     for p in (0, 1):

@@ -11,7 +11,7 @@ reached), and the statistics take those the runs hold too (:meth:`ExperimentResu
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -300,9 +300,9 @@ class ExperimentResult:
         pandas.DataFrame
             ``day, date`` and one column per quota of :data:`EXHAUSTION_QUOTAS` that the
             scenario has: the share of replications in which it first ran out on or
-            before that day; for a quota that is a target (``loan_pool.kind: target``,
-            ...), a column of :data:`TARGET_QUOTAS` instead (``loan pool target``): the
-            share in which it had been reached.
+            before that day; for a quota that is a target in the point's runs
+            (``loan_pool.kind: target``, ...), a column of :data:`TARGET_QUOTAS` instead
+            (``loan pool target``): the share in which it had been reached.
         """
         rows = self._runs_of(point)
         days = np.arange(self.scenario.horizon.days)
@@ -310,7 +310,7 @@ class ExperimentResult:
         out["date"] = pd.Timestamp(self.scenario.horizon.start_date) + pd.to_timedelta(
             days, unit="D"
         )
-        for label, col in _present_quotas(self.scenario).items():
+        for label, col in _present_quotas(self.scenario, rows.iloc[0].to_dict()).items():
             if col not in rows:  # (rows of runs made before the figure existed)
                 continue
             d = np.sort(rows[col].to_numpy(dtype=float))
@@ -456,11 +456,22 @@ class ExperimentResult:
         )
 
 
-def _present_quotas(scenario: Scenario) -> dict[str, str]:
+#: an account of :data:`EXHAUSTION_QUOTAS` -> the summary key naming its kind
+_KIND_KEYS = {
+    "loan pool": "pool_kind",
+    "first lender quota": "bank_quota_kind",
+    "credit sub-quota": "credit_sub_quota_kind",
+    "guarantee capacity": "guarantee_kind",
+}
+
+
+def _present_quotas(scenario: Scenario, run: Mapping[str, Any] | None = None) -> dict[str, str]:
     """The quotas of :data:`EXHAUSTION_QUOTAS` the scenario has, each in the place of
     its kind: one that can run out under its own label, a ``target`` (which never runs
     out: docs/model.md 2.9) under its :data:`TARGET_QUOTAS` label, the day it was
-    reached."""
+    reached. The kinds are those ``run`` (a row of the runs table) names, if given:
+    a variant of a comparison may differ from the base ``scenario``; a run that names
+    none has the default kinds, none of them a target."""
     lp, g = scenario.loan_pool, scenario.guarantee
     has = {  # account -> (present, a target)
         "loan pool": (True, lp.kind == "target"),
@@ -475,6 +486,8 @@ def _present_quotas(scenario: Scenario) -> dict[str, str]:
     out = {}
     for label, column in EXHAUSTION_QUOTAS.items():
         present, target = has[label]
+        if run is not None and label in _KIND_KEYS:
+            target = run.get(_KIND_KEYS[label]) == "target"
         if present and target:
             out[f"{label} target"] = TARGET_QUOTAS[f"{label} target"]
         elif present:
