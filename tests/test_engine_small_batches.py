@@ -133,7 +133,7 @@ def test_a_draw_of_a_few_cells_books_what_the_batch_path_books_bit_for_bit(monke
         amt = rng.uniform(0.01, 3.0, (m, 3)) / 3.0
         got = few.draw(acc, amt, day)
         with monkeypatch.context() as mp:
-            mp.setattr(ledger_module, "_FEW_CELLS", 0)  # the numpy path
+            mp.setattr(ledger_module, "_FEW", 0)  # the numpy path
             expected = batch.draw(acc, amt, day)
         assert [x.tolist() for x in got] == [x.tolist() for x in expected]
         assert _books(few) == _books(batch)
@@ -174,7 +174,7 @@ def test_the_paths_for_a_few_items_change_no_result(extra, monkeypatch):
         (review_module, "_FEW"),
         (arrivals_module, "_FEW"),
         (engine_module, "_FEW"),
-        (ledger_module, "_FEW_CELLS"),
+        (ledger_module, "_FEW"),
     ]:
         monkeypatch.setattr(module, name, 0)
     assert few == _run_books(scenario)

@@ -32,7 +32,7 @@ from .tasks import (
     EXTRA_KEYS,
     OPTIONAL_NUMERIC_KEYS,
     SERIES,
-    TARGET_QUOTAS,
+    account_day,
 )
 
 # --------------------------------------------------------------------------- results
@@ -301,7 +301,8 @@ class ExperimentResult:
             ``day, date`` and one column per quota of :data:`EXHAUSTION_QUOTAS` that the
             scenario has: the share of replications in which it first ran out on or
             before that day; for a quota that is a target in the point's runs
-            (``loan_pool.kind: target``, ...), a column of :data:`TARGET_QUOTAS` instead
+            (``loan_pool.kind: target``, ...), a column of
+            :data:`~sim.experiments.TARGET_QUOTAS` instead
             (``loan pool target``): the share in which it had been reached.
         """
         rows = self._runs_of(point)
@@ -456,40 +457,18 @@ class ExperimentResult:
         )
 
 
-#: an account of :data:`EXHAUSTION_QUOTAS` -> the summary key naming its kind
-_KIND_KEYS = {
-    "loan pool": "pool_kind",
-    "first lender quota": "bank_quota_kind",
-    "credit sub-quota": "credit_sub_quota_kind",
-    "guarantee capacity": "guarantee_kind",
-}
-
-
-def _present_quotas(scenario: Scenario, run: Mapping[str, Any] | None = None) -> dict[str, str]:
-    """The quotas of :data:`EXHAUSTION_QUOTAS` the scenario has, each in the place of
-    its kind: one that can run out under its own label, a ``target`` (which never runs
-    out: docs/model.md 2.9) under its :data:`TARGET_QUOTAS` label, the day it was
-    reached. The kinds are those ``run`` (a row of the runs table) names, if given:
-    a variant of a comparison may differ from the base ``scenario``; a run that names
-    none has the default kinds, none of them a target."""
-    lp, g = scenario.loan_pool, scenario.guarantee
-    has = {  # account -> (present, a target)
-        "loan pool": (True, lp.kind == "target"),
-        "first lender quota": (lp.quota_mode == "bank_quotas", lp.quota_kind == "target"),
-        "credit sub-quota": (
-            lp.credit_sub_quota is not None,
-            lp.credit_sub_quota_kind == "target",
-        ),
-        "guarantee capacity": (g is not None, g is not None and g.kind == "target"),
-        "any zone budget": (scenario.cost_relief is not None, False),
+def _present_quotas(scenario: Scenario, run: Mapping[str, Any]) -> dict[str, str]:
+    """The quotas of :data:`EXHAUSTION_QUOTAS` the scenario has, each as
+    :func:`~sim.experiments.tasks.account_day` shows it for the kinds ``run`` (a row of
+    the runs table) names: a target (which never runs out: docs/model.md 2.9) by the day
+    it was reached. The kinds are the run's, as a variant of a comparison may differ from
+    the base ``scenario``."""
+    lp = scenario.loan_pool
+    present = {
+        "loan pool": True,
+        "first lender quota": lp.quota_mode == "bank_quotas",
+        "credit sub-quota": lp.credit_sub_quota is not None,
+        "guarantee capacity": scenario.guarantee is not None,
+        "any zone budget": scenario.cost_relief is not None,
     }
-    out = {}
-    for label, column in EXHAUSTION_QUOTAS.items():
-        present, target = has[label]
-        if run is not None and label in _KIND_KEYS:
-            target = run.get(_KIND_KEYS[label]) == "target"
-        if present and target:
-            out[f"{label} target"] = TARGET_QUOTAS[f"{label} target"]
-        elif present:
-            out[label] = column
-    return out
+    return dict(account_day(label, run) for label in EXHAUSTION_QUOTAS if present[label])

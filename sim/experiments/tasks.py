@@ -1,7 +1,7 @@
 """Tasks: one replication of one scenario, and the row of results it returns.
 
 Public names: :class:`Task`, :func:`run_task`, :func:`replication_seed`, :data:`SERIES`,
-:data:`EXHAUSTION_QUOTAS`, :data:`TARGET_QUOTAS`, :data:`EXTRA_KEYS`,
+:data:`EXHAUSTION_QUOTAS`, :data:`TARGET_QUOTAS`, :func:`account_day`, :data:`EXTRA_KEYS`,
 :data:`OPTIONAL_NUMERIC_KEYS`.
 
 An experiment is a list of :class:`Task` objects. Each task is one replication of one
@@ -80,6 +80,34 @@ TARGET_QUOTAS = {
     "credit sub-quota target": "credit_sub_quota_target_reached_day",
     "guarantee capacity target": "guarantee_target_reached_day",
 }
+
+#: The summary key naming the kind of each account of :data:`EXHAUSTION_QUOTAS` that can
+#: be a target (a run writes it only when the scenario names a kind: none is then a target).
+_KIND_KEYS = {
+    "loan pool": "pool_kind",
+    "first lender quota": "bank_quota_kind",
+    "credit sub-quota": "credit_sub_quota_kind",
+    "guarantee capacity": "guarantee_kind",
+}
+
+
+def account_day(label: str, kinds: Mapping[str, Any]) -> tuple[str, str]:
+    """The label and day column under which an account of :data:`EXHAUSTION_QUOTAS` is
+    shown: its own (the day it ran out), or, when ``kinds`` (a run's summary or a row of
+    the runs table) names it a target, which never runs out, those of
+    :data:`TARGET_QUOTAS` (the day it was reached).
+
+    Examples
+    --------
+    >>> account_day("guarantee capacity", {"guarantee_kind": "target"})
+    ('guarantee capacity target', 'guarantee_target_reached_day')
+    >>> account_day("guarantee capacity", {})
+    ('guarantee capacity', 'guarantee_exhausted_day')
+    """
+    if label in _KIND_KEYS and kinds.get(_KIND_KEYS[label]) == "target":
+        return f"{label} target", TARGET_QUOTAS[f"{label} target"]
+    return label, EXHAUSTION_QUOTAS[label]
+
 
 #: Extra scalar columns each row carries besides the task keys and the summary.
 EXTRA_KEYS = ("first_zone_budget_exhausted_day",)

@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .queue import _run_lengths
+from .queue import _FEW, _run_lengths
 
 __all__ = ["ACCOUNT_KINDS", "Ledger"]
 
@@ -45,8 +45,6 @@ _UNIT_ROUNDOFF = 2.0**-53
 _INT16_MAX = 32767
 #: A target is reached when what remains of it is below this share of its initial level.
 _REACHED_RTOL = 1e-9
-#: Below this many cells a draw's fast path runs in Python (:meth:`Ledger.draw_few`).
-_FEW_CELLS = 32
 
 
 class Ledger:
@@ -223,7 +221,7 @@ class Ledger:
         # the requests' cells (account, amount) in request order (row-major)
         cells = acc >= 0
         ca, cx = acc[cells], amt[cells]
-        if ca.size < _FEW_CELLS:
+        if ca.size < _FEW:  # a few cells: the fast path in Python
             if self.draw_few(ca.tolist(), cx.tolist(), day):
                 out[cells] = cx
                 return np.ones(m, dtype=bool), failed, out

@@ -42,7 +42,9 @@ _INT16_MAX = 32767
 #: same order on any key type, and the range checks a narrower type needs cost more than
 #: they save on a small batch.
 _SMALL_BATCH = 1024
-#: Below this many items an agenda files a batch id by id in Python (see :class:`Agenda`).
+#: Below this many items the engine's steps work item by item in Python, where a numpy
+#: call costs more than the whole loop: an agenda's ids (:class:`Agenda`), a queue's
+#: admissions, a ledger draw's cells, a day's needs, decisions and loans booked.
 _FEW = 32
 
 

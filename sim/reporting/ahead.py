@@ -4,10 +4,10 @@
 has imported pandas (which both processes need) and before it reads the scenario. The
 forked process imports matplotlib, the report pages and the PDF tools and loads the fonts
 while the command reads the scenario and runs the model on the other core (the report's
-language, once the scenario has given it, follows with :meth:`ReportAhead.prepare`);
-once the run is done
-it receives the result (pickled: a few MB, a few ms), writes the report into the output
-folder being built, with its own page worker, while the command writes the tables.
+language, once the scenario has given it, follows with :meth:`ReportAhead.prepare`).
+Once the run is done it receives the result (pickled: a few MB, a few ms) and writes the
+report into the output folder being built, with its own page worker, while the command
+writes the tables.
 
 Whatever goes wrong in the forked process, the command is not left waiting: a report
 error (:class:`sim.errors.ReportError`, e.g. a missing font) comes back and is raised;

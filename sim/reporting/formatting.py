@@ -29,23 +29,14 @@ _RAN_OUT_DAYS = (
     "credit_sub_quota_exhausted_day",
 )
 
-#: an account's day of running out -> (its kind's summary key, the day a target was reached)
-_TARGET_DAYS = {
-    "pool_exhausted_day": ("pool_kind", "pool_target_reached_day"),
-    "first_bank_quota_exhausted_day": ("bank_quota_kind", "first_bank_quota_target_reached_day"),
-    "credit_sub_quota_exhausted_day": (
-        "credit_sub_quota_kind",
-        "credit_sub_quota_target_reached_day",
-    ),
-    "guarantee_exhausted_day": ("guarantee_kind", "guarantee_target_reached_day"),
-}
-
 
 def _day_shown(key: str, summary: Mapping[str, Any]) -> str:
     """``key``, or for an account that is a target (it never runs out) the day it was
     reached (``pool_exhausted_day`` -> ``pool_target_reached_day``)."""
-    kind, reached = _TARGET_DAYS.get(key, ("", ""))
-    return reached if summary.get(kind) == "target" and reached in summary else key
+    from ..experiments.tasks import EXHAUSTION_QUOTAS, account_day
+
+    label = next((k for k, day in EXHAUSTION_QUOTAS.items() if day == key), None)
+    return key if label is None else account_day(label, summary)[1]
 
 
 def format_money(x: float | None, currency: str = "", lang: str = "en") -> str:
