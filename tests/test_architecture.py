@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LINT = Path(sys.executable).with_name("lint-imports")
@@ -51,36 +48,6 @@ def test_each_layer_is_a_package_in_the_contract():
     for layer in LAYERS:
         assert (ROOT / "sim" / layer / "__init__.py").is_file(), layer
         assert f'"sim.{layer}",' in text, layer
-
-
-def test_no_module_is_over_600_lines():
-    long = {
-        str(p.relative_to(ROOT)): n
-        for p in (ROOT / "sim").rglob("*.py")
-        if (n := len(p.read_text().splitlines())) > 650
-    }
-    assert long == {}
-
-
-@pytest.mark.parametrize(
-    ("old", "new", "name"),
-    [
-        ("sim.engine", "sim.model.engine", "simulate"),
-        ("sim.engine", "sim.model.codes", "OUTCOMES"),
-        ("sim.experiment", "sim.experiments.executors", "run_tasks"),
-        ("sim.report", "sim.reporting.run_report", "format_money"),
-        ("sim.calibration", "sim.analysis.baseline", "BASELINE_TARGETS"),
-        ("sim.ledger", "sim.model.ledger", "Ledger"),
-    ],
-)
-def test_old_import_paths_warn_and_forward(old, new, name):
-    sys.modules.pop(old, None)
-    with pytest.warns(DeprecationWarning, match=f"{old} is deprecated.*import"):
-        module = importlib.import_module(old)
-    assert getattr(module, name) is getattr(importlib.import_module(new), name)
-    with pytest.raises(AttributeError, match="no attribute"):
-        module.no_such_name  # noqa: B018
-    sys.modules.pop(old, None)
 
 
 def test_public_api_resolves_and_version_is_the_installed_one():

@@ -327,7 +327,7 @@ def calibrate(
     targets
         The observations (:func:`load_targets`).
     params
-        The parameters to fit and their bounds (:func:`sim.evaluation.parse_range`).
+        The parameters to fit and their bounds (:func:`sim.analysis.evaluation.parse_range`).
     replications
         Runs per evaluated point, with common random numbers; ``D`` uses their mean.
     global_method
@@ -343,7 +343,7 @@ def calibrate(
     seed
         Seed of the global stage (default: the scenario's seed).
     processes, scheduler
-        Where the runs go (see :func:`sim.evaluation.evaluate_points`); batches of a
+        Where the runs go (see :func:`sim.analysis.evaluation.evaluate_points`); batches of a
         few runs always run in this process.
 
     Returns

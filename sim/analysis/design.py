@@ -283,7 +283,7 @@ def design(
     scenario
         The scenario.
     lever
-        The lever and its range (:func:`sim.evaluation.parse_range`).
+        The lever and its range (:func:`sim.analysis.evaluation.parse_range`).
     target
         A :class:`DesignTarget` or its text (:data:`GRAMMAR`).
     replications
@@ -303,7 +303,7 @@ def design(
     seed
         Seed of the bootstrap (default: the scenario's).
     processes, scheduler
-        Where the runs go (see :func:`sim.evaluation.evaluate_points`).
+        Where the runs go (see :func:`sim.analysis.evaluation.evaluate_points`).
 
     Returns
     -------

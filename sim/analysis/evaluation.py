@@ -8,13 +8,13 @@ Sensitivity analysis, calibration and policy design all ask the same thing of th
 run the scenario with some fields changed (a *point*), ``R`` times, and return the
 headline figures of every run. Every point is run with the same ``R`` replications:
 replication ``i`` uses child ``i`` of ``SeedSequence(scenario.seed).spawn(R)``, the
-scheme of :mod:`sim.experiment`. Differences between points are therefore not blurred
+scheme of :mod:`sim.experiments`. Differences between points are therefore not blurred
 by different random draws (common random numbers), which makes the simulated figures
 smooth enough in the parameters for optimisers and bisection.
 
 :func:`evaluate_points` is the one place where these analyses dispatch runs: it turns
-points into :class:`sim.experiment.Task` objects and hands them to
-:func:`sim.experiment.run_tasks`, so they run in this process, in local processes or on
+points into :class:`sim.experiments.tasks.Task` objects and hands them to
+:func:`sim.experiments.executors.run_tasks`, so they run in this process, in local processes or on
 a Dask cluster, and can resume from a task store.
 """
 
@@ -234,8 +234,8 @@ def evaluate_points(
 ) -> pd.DataFrame:
     """Run the scenario at every point, ``replications`` times each, and tabulate the runs.
 
-    Every run is a :class:`sim.experiment.Task` executed by
-    :func:`sim.experiment.run_tasks`: in this process, in local processes or on a Dask
+    Every run is a :class:`sim.experiments.tasks.Task` executed by
+    :func:`sim.experiments.executors.run_tasks`: in this process, in local processes or on a Dask
     cluster, optionally with a task store that lets an interrupted evaluation resume.
 
     Parameters
@@ -250,7 +250,7 @@ def evaluate_points(
     series
         Keep the compact daily series of every run (``series_day``,
         ``series_disbursed_cum``, ``series_approved_cum``, ...; see
-        :data:`sim.experiment.SERIES`).
+        :data:`sim.experiments.tasks.SERIES`).
     first_replication
         Index of the first replication; use ``R`` to draw ``R`` fresh replications
         beside a first set of ``R`` (an out-of-sample check).
@@ -277,7 +277,7 @@ def evaluate_points(
     ------
     ScenarioError
         If a point's values are not valid for the scenario (checked before any run).
-    sim.experiment.ExperimentError
+    sim.errors.ExperimentError
         A task store of another experiment, Dask missing, a scheduler unreachable.
     """
     from ..experiments import Task, run_tasks

@@ -238,7 +238,7 @@ def run_sensitivity(
         The scenario whose fields are varied.
     params
         The parameters and their ranges (at least two; see
-        :func:`sim.evaluation.parse_range`).
+        :func:`sim.analysis.evaluation.parse_range`).
     outputs
         Numeric summary keys (see :data:`sim.SUMMARY_KEYS`).
     method
@@ -253,7 +253,7 @@ def run_sensitivity(
         Seed of the design and of the bootstraps (default: the scenario's seed).
     processes, scheduler, store, resume, progress
         Where the runs go, and the task store an interrupted analysis resumes from; see
-        :func:`sim.evaluation.evaluate_points`.
+        :func:`sim.analysis.evaluation.evaluate_points`.
 
     Returns
     -------

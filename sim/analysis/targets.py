@@ -191,7 +191,7 @@ def load_targets(path: str | Path, scenario: Scenario | None = None) -> Targets:
         raise TargetsError(f"is not valid YAML{where}: {problem}", file=path) from None
     if not isinstance(data, dict):
         raise TargetsError(
-            "expected a mapping with name:, summary: and/or cumulative: (see sim.calibration)",
+            "expected a mapping with name:, summary: and/or cumulative: (see docs/validation.md)",
             file=path,
         )
     try:

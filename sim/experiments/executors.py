@@ -320,7 +320,7 @@ def run_tasks(
     Examples
     --------
     >>> import sim
-    >>> from sim.experiment import Task, run_tasks
+    >>> from sim.experiments import Task, run_tasks
     >>> sc = sim.load_scenario("scenarios/shanghai_2024.yaml", ["population.firms_n=1500"])
     >>> rows = run_tasks([Task(sc, replication=i) for i in range(2)], processes=1)
     >>> list(rows["replication"])

@@ -5,7 +5,7 @@ Public names: :func:`plot_sobol_indices`, :func:`plot_morris_indices`,
 :func:`plot_fit_trace`, :func:`write_calibration_report` (designs:
 :mod:`.design_report`).
 
-As in :mod:`sim.report`, every ``plot_*`` function draws on the Axes it is given and
+As in :mod:`sim.reporting.run_report`, every ``plot_*`` function draws on the Axes it is given and
 returns its artists; the ``write_*`` functions assemble pages into one PDF and one PNG
 per page, with no pyplot state.
 """

@@ -5,7 +5,7 @@ Public names: :func:`write_experiment_report`, :func:`plot_fan`,
 :func:`format_value`, :func:`format_difference`, :func:`format_lever`,
 :data:`METRIC_LABELS`.
 
-Like :mod:`sim.report`, every ``plot_*`` function draws on an Axes it is given and
+Like :mod:`sim.reporting.run_report`, every ``plot_*`` function draws on an Axes it is given and
 returns the artists it made, so it works in a notebook as in the files written here.
 Bands are the 5th-95th percentiles over replications; lines the median (fans) or the
 mean (sweeps).
@@ -108,7 +108,7 @@ def plot_fan(
     result
         An experiment run with daily series (``series=True``).
     name
-        A key of :data:`sim.experiment.SERIES` (``"approved_cum"``, ``"pool_remaining"``...).
+        A key of :data:`sim.experiments.tasks.SERIES` (``"approved_cum"``, ``"pool_remaining"``...).
     point
         Which point (0 = the single scenario, or the base of a comparison); call again
         with another point to overlay it.
