@@ -315,20 +315,13 @@ def design(
     DesignError
         A target that does not parse, or bad settings.
     """
-    # long on purpose: the search as one readable sequence (checks, bounds, bisection or
-    # grid, bootstrap, check run); the steps are helpers (_Search, _bootstrap, _check)
+    # the search as one readable sequence (checks, bounds, bisection or grid, bootstrap,
+    # check run); the steps are helpers (_Search, _threshold_search, _bootstrap, _check)
     from scipy.optimize import minimize_scalar
 
     if isinstance(target, str):
         target = parse_target(target)
-    if seek not in ("min", "max"):
-        raise DesignError(f"--seek {seek!r}: expected min or max")
-    if replications < 2:
-        raise DesignError("--replications must be at least 2 (probabilities and intervals)")
-    if not 0 < tol < 0.5:
-        raise DesignError(f"--tol {tol}: expected a share of the range in (0, 0.5)")
-    if grid < 3:
-        raise DesignError("--grid must be at least 3")
+    _check_settings(seek, replications, tol, grid)
     check_r = check_replications or replications
     rng = np.random.default_rng(scenario.seed if seed is None else seed)
     t0 = time.perf_counter()
@@ -336,30 +329,8 @@ def design(
     width = tol * (lever.hi - lever.lo)
     if lever.integer:
         width = max(width, 1.0)
-    bracket: tuple[float, float] | None = None
-    iterations = 0
-
     if target.kind != "optimum":
-        lo_p, hi_p = s.evaluate([lever.lo, lever.hi], "bounds")
-        near, far = (lo_p, hi_p) if seek == "min" else (hi_p, lo_p)
-        if near["meets"]:
-            status, value = "met_at_bound", near["value"]
-        elif not far["meets"]:
-            status, value = "not_met", None
-        else:
-            bad, good = near["value"], far["value"]
-            while abs(good - bad) > width and iterations < 60:
-                mid = lever.value(lever.to_unit((bad + good) / 2))
-                if mid in (bad, good):
-                    break
-                iterations += 1
-                (p,) = s.evaluate([mid], "bisection")
-                if p["meets"]:
-                    good = p["value"]
-                else:
-                    bad = p["value"]
-            status, value = "found", good
-            bracket = (min(bad, good), max(bad, good))
+        status, value, bracket, iterations = _threshold_search(s, lever, seek, width)
     else:
         xs = np.linspace(lever.lo, lever.hi, grid)
         pts = s.evaluate(list(xs), "grid")
@@ -559,3 +530,47 @@ def probability_caution(result: DesignResult) -> str | None:
     return probability_warning(
         min([result.meta["replications"], *([c["replications"]] if c else [])])
     )
+
+
+def _check_settings(seek: str, replications: int, tol: float, grid: int) -> None:
+    """Refuse settings :func:`design` cannot work with (:class:`DesignError`)."""
+    if seek not in ("min", "max"):
+        raise DesignError(f"--seek {seek!r}: expected min or max")
+    if replications < 2:
+        raise DesignError("--replications must be at least 2 (probabilities and intervals)")
+    if not 0 < tol < 0.5:
+        raise DesignError(f"--tol {tol}: expected a share of the range in (0, 0.5)")
+    if grid < 3:
+        raise DesignError("--grid must be at least 3")
+
+
+def _threshold_search(
+    s: _Search, lever: ParamRange, seek: str, width: float
+) -> tuple[str, float | None, tuple[float, float] | None, int]:
+    """A threshold target: the bounds, then bisection between a failing and a meeting value.
+
+    Returns ``(status, value, bracket, iterations)``.
+    """
+    bracket: tuple[float, float] | None = None
+    iterations = 0
+    lo_p, hi_p = s.evaluate([lever.lo, lever.hi], "bounds")
+    near, far = (lo_p, hi_p) if seek == "min" else (hi_p, lo_p)
+    if near["meets"]:
+        status, value = "met_at_bound", near["value"]
+    elif not far["meets"]:
+        status, value = "not_met", None
+    else:
+        bad, good = near["value"], far["value"]
+        while abs(good - bad) > width and iterations < 60:
+            mid = lever.value(lever.to_unit((bad + good) / 2))
+            if mid in (bad, good):
+                break
+            iterations += 1
+            (p,) = s.evaluate([mid], "bisection")
+            if p["meets"]:
+                good = p["value"]
+            else:
+                bad = p["value"]
+        status, value = "found", good
+        bracket = (min(bad, good), max(bad, good))
+    return status, value, bracket, iterations

@@ -19,9 +19,6 @@ import pandas as pd
 
 from ..errors import ExperimentError
 from ..results import SUMMARY_KEYS
-from ..scenario import (
-    Scenario,
-)
 from .store import _Store, experiment_hash
 from .tasks import (
     _SERIES_PREFIX,
@@ -327,22 +324,8 @@ def run_tasks(
     [0, 1]
     """
     tasks = list(tasks)
-    for t in tasks:
-        if not isinstance(t, Task):
-            raise TypeError(f"run_tasks expects Task objects, got {type(t).__name__}")
-    ids = [t.id for t in tasks]
-    if len(set(ids)) != len(ids):
-        raise ExperimentError("two tasks of the experiment are identical (same definition)")
-    # a bad scenario or override fails here, before any worker starts
-    checked: dict[str, Scenario] = {}
-    for t in tasks:
-        k = json.dumps([t.scenario, t.overrides], sort_keys=True, default=str)
-        if k not in checked:
-            checked[k] = t.resolved()
-    if scheduler is None:
-        scheduler = os.environ.get(SCHEDULER_ENV) or None
-    if isinstance(scheduler, str) and scheduler.strip().lower() in ("", "local"):
-        scheduler = None
+    ids = _checked_ids(tasks)
+    scheduler = _scheduler_address(scheduler)
 
     n = _default_processes() if processes is None else int(processes)
     if n < 1:
@@ -375,19 +358,7 @@ def run_tasks(
                     _run_dask(todo, on_row, client)
                 except _ClusterLost as exc:
                     finished = sum(r is not None for r in rows)
-                    if st is not None:
-                        then = (
-                            f"{finished} of {len(tasks)} tasks finished and are kept in the task "
-                            f"store {st.folder}; run the same command again with --resume "
-                            "(resume=True) to run only the others"
-                        )
-                    else:
-                        then = (
-                            f"{finished} of {len(tasks)} tasks had finished; run the experiment "
-                            "again (with a task store, store=..., finished tasks would be kept "
-                            "for resume=True)"
-                        )
-                    raise ExperimentError(f"{exc.reason}; {then}") from None
+                    raise ExperimentError(_lost_message(exc, finished, len(tasks), st)) from None
             elif min(n, len(todo)) == 1:
                 _run_serial(todo, on_row)
             else:
@@ -396,3 +367,49 @@ def run_tasks(
         if owned:
             client.close()
     return _frame([r for r in rows if r is not None])
+
+
+def _checked_ids(tasks: list[Task]) -> list[str]:
+    """The tasks' ids, once every task is a distinct :class:`Task` with a valid scenario.
+
+    A bad scenario or override fails here, before any worker starts.
+    """
+    for t in tasks:
+        if not isinstance(t, Task):
+            raise TypeError(f"run_tasks expects Task objects, got {type(t).__name__}")
+    ids = [t.id for t in tasks]
+    if len(set(ids)) != len(ids):
+        raise ExperimentError("two tasks of the experiment are identical (same definition)")
+    checked: set[str] = set()
+    for t in tasks:
+        k = json.dumps([t.scenario, t.overrides], sort_keys=True, default=str)
+        if k not in checked:
+            t.resolved()
+            checked.add(k)
+    return ids
+
+
+def _scheduler_address(scheduler: Any) -> Any:
+    """The scheduler to use: the argument, else ``SMESIM_SCHEDULER``; None runs locally."""
+    if scheduler is None:
+        scheduler = os.environ.get(SCHEDULER_ENV) or None
+    if isinstance(scheduler, str) and scheduler.strip().lower() in ("", "local"):
+        scheduler = None
+    return scheduler
+
+
+def _lost_message(exc: _ClusterLost, finished: int, total: int, st: _Store | None) -> str:
+    """Why a Dask experiment stopped, and what the user can do with the finished tasks."""
+    if st is not None:
+        then = (
+            f"{finished} of {total} tasks finished and are kept in the task "
+            f"store {st.folder}; run the same command again with --resume "
+            "(resume=True) to run only the others"
+        )
+    else:
+        then = (
+            f"{finished} of {total} tasks had finished; run the experiment "
+            "again (with a task store, store=..., finished tasks would be kept "
+            "for resume=True)"
+        )
+    return f"{exc.reason}; {then}"

@@ -337,95 +337,116 @@ def plot_differences(
 
 
 def _pages(result: ExperimentResult, lang: str = "en") -> list[tuple[str, Any]]:
+    """The pages of an experiment's report, by its kind: (stem, draw(fig)) pairs."""
+    if result.kind == "replicate":
+        return _replicate_pages(result, lang)
+    if result.kind == "compare":
+        return _compare_pages(result, lang)
+    return _sweep_pages(result, lang)
+
+
+def _replicate_pages(result: ExperimentResult, lang: str) -> list[tuple[str, Any]]:
+    """Pages of a replication: cover, fans, exhaustion, outcomes."""
     pages: list[tuple[str, Any]] = []
     has_series = not result.series.empty
     band = tr("x.mean_band", lang)
-    if result.kind == "replicate":
-        pages.append(("cover", lambda fig: _replicate_cover(fig, result, lang)))
-        if has_series:
+    pages.append(("cover", lambda fig: _replicate_cover(fig, result, lang)))
+    if has_series:
 
-            def uptake(fig: Figure) -> None:
-                ax1, ax2 = fig.subplots(2, 1)
-                plot_fan(ax1, result, "approved_cum", lang=lang)
-                ax1.set_title(tr("page.uptake", lang))
-                plot_fan(ax2, result, "disbursed_cum", lang=lang)
-                plot_fan(ax2, result, "guaranteed_cum", lang=lang)
-                ax2.set_title(tr("page.disbursed", lang))
-                ax2.legend(fontsize=8, loc="upper left")
+        def uptake(fig: Figure) -> None:
+            ax1, ax2 = fig.subplots(2, 1)
+            plot_fan(ax1, result, "approved_cum", lang=lang)
+            ax1.set_title(tr("page.uptake", lang))
+            plot_fan(ax2, result, "disbursed_cum", lang=lang)
+            plot_fan(ax2, result, "guaranteed_cum", lang=lang)
+            ax2.set_title(tr("page.disbursed", lang))
+            ax2.legend(fontsize=8, loc="upper left")
 
-            def quotas(fig: Figure) -> None:
-                axes = fig.subplots(2, 2).ravel()
-                for ax, name in zip(
-                    axes,
-                    [
-                        "pool_remaining",
-                        "guarantee_remaining",
-                        "credit_sub_quota_remaining",
-                        "zone_budgets_exhausted_n",
-                    ],
-                    strict=True,
-                ):
-                    plot_fan(ax, result, name, lang=lang)
-                    ax.set_title(f"{_series_label(name, lang)}{band}", fontsize=10)
+        def quotas(fig: Figure) -> None:
+            axes = fig.subplots(2, 2).ravel()
+            for ax, name in zip(
+                axes,
+                [
+                    "pool_remaining",
+                    "guarantee_remaining",
+                    "credit_sub_quota_remaining",
+                    "zone_budgets_exhausted_n",
+                ],
+                strict=True,
+            ):
+                plot_fan(ax, result, name, lang=lang)
+                ax.set_title(f"{_series_label(name, lang)}{band}", fontsize=10)
 
-            pages += [("uptake", uptake), ("quotas", quotas)]
-        pages.append(
-            (
-                "exhaustion",
-                lambda fig: plot_exhaustion_probability(fig.subplots(1, 1), result, lang=lang),
-            )
+        pages += [("uptake", uptake), ("quotas", quotas)]
+    pages.append(
+        (
+            "exhaustion",
+            lambda fig: plot_exhaustion_probability(fig.subplots(1, 1), result, lang=lang),
         )
-        pages += outcome_pages(result, lang=lang)
-    elif result.kind == "compare":
-        pages.append(("cover", lambda fig: _compare_cover(fig, result, lang)))
-        pages.append(
-            ("differences", lambda fig: plot_differences(fig.subplots(1, 1), result, lang=lang))
-        )
-        table = result.point_table()
-        if has_series:
+    )
+    pages += outcome_pages(result, lang=lang)
+    return pages
 
-            def fans(fig: Figure) -> None:
-                axes = fig.subplots(2, 2).ravel()
-                for ax, name in zip(
-                    axes,
-                    ["approved_cum", "guaranteed_cum", "pool_remaining", "guarantee_remaining"],
-                    strict=True,
-                ):
-                    for k, r in table.iterrows():
-                        plot_fan(
-                            ax,
-                            result,
-                            name,
-                            point=int(r["point"]),
-                            label=str(r["variant"]),
-                            color=_COLOURS[k % len(_COLOURS)],
-                            lang=lang,
-                        )
-                    ax.set_title(f"{_series_label(name, lang)}{band}", fontsize=10)
-                    ax.legend(fontsize=7, loc="best")
 
-            pages.append(("fans", fans))
+def _compare_pages(result: ExperimentResult, lang: str) -> list[tuple[str, Any]]:
+    """Pages of a comparison: cover, differences, fans, exhaustion, outcomes."""
+    pages: list[tuple[str, Any]] = []
+    has_series = not result.series.empty
+    band = tr("x.mean_band", lang)
+    pages.append(("cover", lambda fig: _compare_cover(fig, result, lang)))
+    pages.append(
+        ("differences", lambda fig: plot_differences(fig.subplots(1, 1), result, lang=lang))
+    )
+    table = result.point_table()
+    if has_series:
 
-        def exhaustion(fig: Figure) -> None:
-            axes = fig.subplots(len(table), 1, squeeze=False).ravel()
-            for ax, (_, r) in zip(axes, table.iterrows(), strict=True):
-                plot_exhaustion_probability(ax, result, point=int(r["point"]), lang=lang)
-                ax.set_title(tr("exh.variant_title", lang, variant=r["variant"]), fontsize=10)
+        def fans(fig: Figure) -> None:
+            axes = fig.subplots(2, 2).ravel()
+            for ax, name in zip(
+                axes,
+                ["approved_cum", "guaranteed_cum", "pool_remaining", "guarantee_remaining"],
+                strict=True,
+            ):
+                for k, r in table.iterrows():
+                    plot_fan(
+                        ax,
+                        result,
+                        name,
+                        point=int(r["point"]),
+                        label=str(r["variant"]),
+                        color=_COLOURS[k % len(_COLOURS)],
+                        lang=lang,
+                    )
+                ax.set_title(f"{_series_label(name, lang)}{band}", fontsize=10)
+                ax.legend(fontsize=7, loc="best")
 
-        pages.append(("exhaustion", exhaustion))
-        pages += outcome_pages(result, lang=lang)
-    else:
-        pages.append(("cover", lambda fig: _sweep_cover(fig, result, lang)))
-        for j, lever in enumerate(result.levers):
+        pages.append(("fans", fans))
 
-            def lever_page(fig: Figure, lever: str = lever) -> None:
-                axes = fig.subplots(2, 3).ravel()
-                for ax, m in zip(axes, _SWEEP_METRICS, strict=True):
-                    plot_sweep(ax, result, m, lever, lang=lang)
-                fig.suptitle(tr("swp.suptitle", lang, lever=lever))
+    def exhaustion(fig: Figure) -> None:
+        axes = fig.subplots(len(table), 1, squeeze=False).ravel()
+        for ax, (_, r) in zip(axes, table.iterrows(), strict=True):
+            plot_exhaustion_probability(ax, result, point=int(r["point"]), lang=lang)
+            ax.set_title(tr("exh.variant_title", lang, variant=r["variant"]), fontsize=10)
 
-            pages.append((f"sweep_{j + 1}", lever_page))
-        pages += outcome_pages(result, plot_sweep, lang=lang)
+    pages.append(("exhaustion", exhaustion))
+    pages += outcome_pages(result, lang=lang)
+    return pages
+
+
+def _sweep_pages(result: ExperimentResult, lang: str) -> list[tuple[str, Any]]:
+    """Pages of a sweep: cover, one page per lever, outcomes."""
+    pages: list[tuple[str, Any]] = []
+    pages.append(("cover", lambda fig: _sweep_cover(fig, result, lang)))
+    for j, lever in enumerate(result.levers):
+
+        def lever_page(fig: Figure, lever: str = lever) -> None:
+            axes = fig.subplots(2, 3).ravel()
+            for ax, m in zip(axes, _SWEEP_METRICS, strict=True):
+                plot_sweep(ax, result, m, lever, lang=lang)
+            fig.suptitle(tr("swp.suptitle", lang, lever=lever))
+
+        pages.append((f"sweep_{j + 1}", lever_page))
+    pages += outcome_pages(result, plot_sweep, lang=lang)
     return pages
 
 

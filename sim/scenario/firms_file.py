@@ -340,15 +340,11 @@ def _names_hint(names: list[str], what: str) -> str:
     return f"one of the {what} ({names[0]}, {names[1]}, ... {names[-1]}: {len(names)} names)"
 
 
-def _check(frame: pd.DataFrame, path: Path, scenario: Scenario) -> FirmsTable:
-    pop = scenario.population
-    problems = _Problems()
-    headers = [str(c).strip().lower() for c in frame.columns]
-    if not len(frame.columns):
-        raise ScenarioError(
-            "has no columns; expected a header row with at least the columns id and tier",
-            file=path,
-        )
+def _header_positions(
+    frame: pd.DataFrame, headers: list[str], problems: _Problems
+) -> dict[str, int]:
+    """Each header's first column; repeated, misspelt and missing columns are added to
+    ``problems``."""
     seen: dict[str, int] = {}
     for pos, (raw, h) in enumerate(zip(frame.columns, headers, strict=True)):
         if h in seen and h in FIRMS_COLUMNS:
@@ -378,6 +374,19 @@ def _check(frame: pd.DataFrame, path: Path, scenario: Scenario) -> FirmsTable:
                 f"no column {req!r}; expected a header row naming at least the columns id and "
                 f"tier (found {', '.join(repr(str(c)) for c in frame.columns[:12])})",
             )
+    return seen
+
+
+def _check(frame: pd.DataFrame, path: Path, scenario: Scenario) -> FirmsTable:
+    pop = scenario.population
+    problems = _Problems()
+    headers = [str(c).strip().lower() for c in frame.columns]
+    if not len(frame.columns):
+        raise ScenarioError(
+            "has no columns; expected a header row with at least the columns id and tier",
+            file=path,
+        )
+    seen = _header_positions(frame, headers, problems)
     problems.raise_if_any(path)
     # rows with no cell filled in (blank lines, a formatted but empty Excel row) are not
     # firms; the others keep the row number a spreadsheet shows

@@ -174,21 +174,46 @@ _TYPE_WORDS = {
 }
 
 
-def _explain(err: Any, parts: list[str]) -> str:
-    """The message for one pydantic error: what was expected and what was found."""
+#: What a size or pattern error expected (``n``: the minimum length, ``max``: the maximum).
+_SIZE_WORDS = {
+    "too_short": "at least {n} entr{y}",
+    "too_long": "at most {max} entries",
+    "string_too_short": "non-empty text",
+    "string_too_long": "at most {max} characters",
+    "string_pattern_mismatch": "letters, digits, '_', '.' and '-' only",
+}
+
+
+def _unknown_key_text(parts: list[str]) -> str:
+    """An unknown key: the known keys of its section, and the nearest as a hint."""
     import difflib
 
+    parent, _ = _annotation_at(parts[:-1])
+    parent = _unwrap(parent)
+    names = sorted(parent.model_fields) if isinstance(parent, type) else []
+    near = difflib.get_close_matches(parts[-1] if parts else "", names, n=1)
+    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    return f"unknown key{hint}; expected one of: {', '.join(names)}"
+
+
+def _bound_text(ann: Any, info: Any, ctx: dict[str, Any], got: str) -> str:
+    """A number out of its bounds: a share, an amount or a number, and the range."""
+    money = _is_money(ann, info)
+    b = _bounds(ann, info) or {k: v for k, v in ctx.items() if k in ("ge", "gt", "le", "lt")}
+    if b.get("ge") == 0 and b.get("le") == 1 and not money:
+        return f"expected a share between 0 and 1 (0.3 means 30 %), {got}"
+    what = "an amount" if money else ("a whole number" if _unwrap(ann) is int else "a number")
+    return f"expected {what} {_range_text(b, money)}, {got}"
+
+
+def _explain(err: Any, parts: list[str]) -> str:
+    """The message for one pydantic error: what was expected and what was found."""
     kind = err["type"]
     ctx = err.get("ctx") or {}
     ann, info = _annotation_at(parts)
     got = f"got {_shown(err['input'])}" if "input" in err else ""
     if kind == "extra_forbidden":
-        parent, _ = _annotation_at(parts[:-1])
-        parent = _unwrap(parent)
-        names = sorted(parent.model_fields) if isinstance(parent, type) else []
-        near = difflib.get_close_matches(parts[-1] if parts else "", names, n=1)
-        hint = f" (did you mean {near[0]!r}?)" if near else ""
-        return f"unknown key{hint}; expected one of: {', '.join(names)}"
+        return _unknown_key_text(parts)
     if kind == "missing":
         return f"required key is missing; expected {_describe(ann, info)}"
     if kind in ("model_type", "model_attributes_type"):
@@ -199,25 +224,13 @@ def _explain(err: Any, parts: list[str]) -> str:
             want = _describe(ann, info)
         return f"expected {want}, {got}"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        money = _is_money(ann, info)
-        b = _bounds(ann, info) or {k: v for k, v in ctx.items() if k in ("ge", "gt", "le", "lt")}
-        if b.get("ge") == 0 and b.get("le") == 1 and not money:
-            return f"expected a share between 0 and 1 (0.3 means 30 %), {got}"
-        what = "an amount" if money else ("a whole number" if _unwrap(ann) is int else "a number")
-        return f"expected {what} {_range_text(b, money)}, {got}"
+        return _bound_text(ann, info, ctx, got)
     if kind == "literal_error":
         return f"expected {ctx.get('expected', 'one of the allowed values')}, {got}"
-    if kind == "too_short":
+    if kind in _SIZE_WORDS:
         n = ctx.get("min_length", 1)
-        return f"expected at least {n} entr{'y' if n == 1 else 'ies'}, {got}"
-    if kind == "too_long":
-        return f"expected at most {ctx.get('max_length')} entries, {got}"
-    if kind == "string_too_short":
-        return f"expected non-empty text, {got}"
-    if kind == "string_too_long":
-        return f"expected at most {ctx.get('max_length')} characters, {got}"
-    if kind == "string_pattern_mismatch":
-        return f"expected letters, digits, '_', '.' and '-' only, {got}"
+        want = _SIZE_WORDS[kind].format(n=n, y="y" if n == 1 else "ies", max=ctx.get("max_length"))
+        return f"expected {want}, {got}"
     msg = err["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]

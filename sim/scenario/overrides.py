@@ -66,6 +66,100 @@ def parse_value(path: str, value: Any) -> float:
     return parse_money(value)
 
 
+def _override_pairs(
+    overrides: list[str] | dict[str, Any], file: str | None
+) -> list[tuple[str, Any]]:
+    """``(path, value)`` pairs of overrides, each ``path=value`` text parsed as YAML."""
+    pairs: list[tuple[str, Any]] = []
+    if isinstance(overrides, dict):
+        pairs = list(overrides.items())
+    else:
+        for item in overrides:
+            if "=" not in item:
+                raise ScenarioError(
+                    f"override: expected path.to.key=value, got {_shown(item)}",
+                    file=file,
+                    field=item,
+                )
+            key, raw = item.split("=", 1)
+            key = key.strip()
+            try:
+                value = _parse_yaml(raw) if raw.strip() else None
+            except ValueError as exc:
+                reason = str(exc).split(": ", 1)[-1].replace(_SYNTAX_HINT, "")
+                if not any(k in reason for k in ("expected a date", "expected plain data")):
+                    reason += "; expected a number, an amount such as 30m, true/false, text, "
+                    reason += "a [list] or a {mapping}"
+                raise ScenarioError(
+                    f"override value {_shown(raw)} cannot be parsed: {reason}",
+                    file=file,
+                    field=key,
+                ) from None
+            pairs.append((key, value))
+    return pairs
+
+
+def _path_step(
+    ann: Any, node: Any, part: str, last: bool, where: str, key: str, file: str | None
+) -> tuple[Any, Any]:
+    """One step of an override's path: the child's annotation and its key in ``node``.
+
+    ``ann`` is the annotation of ``node`` (a section, a mapping or a list); a step into
+    anything else, or to a field, entry or index that does not exist, is refused.
+    """
+    import typing
+
+    origin = typing.get_origin(ann)
+    child_ann: Any
+    container_key: Any
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        child_ann = _schema_child(ann, part)
+        if child_ann is None:
+            valid = ", ".join(sorted(ann.model_fields))
+            raise ScenarioError(
+                f"override: {part!r} is not a field of {where or 'a scenario'}; "
+                f"expected one of: {valid}",
+                file=file,
+                field=key,
+            )
+        if not isinstance(node, dict):
+            raise ScenarioError(
+                f"override: {where} is {_shown(node)} in the scenario, not a mapping, so "
+                f"{part!r} cannot be set in it; expected {where} to be a mapping",
+                file=file,
+                field=key,
+            )
+        container_key = part
+    elif origin is dict:
+        child_ann = typing.get_args(ann)[1]
+        if not isinstance(node, dict) or (part not in node and not last):
+            known = sorted(str(k) for k in node) if isinstance(node, dict) else []
+            raise ScenarioError(
+                f"override: {where} has no entry {part!r}; expected one of {known}",
+                file=file,
+                field=key,
+            )
+        container_key = part
+    elif origin is list:
+        child_ann = typing.get_args(ann)[0]
+        if not part.isdigit() or not isinstance(node, list) or int(part) >= len(node):
+            size = len(node) if isinstance(node, list) else 0
+            raise ScenarioError(
+                f"override: expected an index below {size} into {where}, got {part!r}",
+                file=file,
+                field=key,
+            )
+        container_key = int(part)
+    else:
+        raise ScenarioError(
+            f"override: {where} is a single value with no fields inside; expected a path "
+            f"that ends at {where}",
+            file=file,
+            field=key,
+        )
+    return child_ann, container_key
+
+
 def apply_overrides(
     data: dict[str, Any], overrides: list[str] | dict[str, Any] | None, *, file: str | None = None
 ) -> dict[str, Any]:
@@ -93,38 +187,12 @@ def apply_overrides(
     ScenarioError
         If a path does not exist in the schema or a value cannot be parsed.
     """
-    # long on purpose: one walk of a path through the raw mapping, with its own message for
-    # each way it can go wrong, all checked before anything is changed
-    import typing
+    # one walk of a path through the raw mapping, with its own message for each way it can
+    # go wrong, all checked before anything is changed
 
     if not overrides:
         return copy.deepcopy(data)
-    pairs: list[tuple[str, Any]] = []
-    if isinstance(overrides, dict):
-        pairs = list(overrides.items())
-    else:
-        for item in overrides:
-            if "=" not in item:
-                raise ScenarioError(
-                    f"override: expected path.to.key=value, got {_shown(item)}",
-                    file=file,
-                    field=item,
-                )
-            key, raw = item.split("=", 1)
-            key = key.strip()
-            try:
-                value = _parse_yaml(raw) if raw.strip() else None
-            except ValueError as exc:
-                reason = str(exc).split(": ", 1)[-1].replace(_SYNTAX_HINT, "")
-                if not any(k in reason for k in ("expected a date", "expected plain data")):
-                    reason += "; expected a number, an amount such as 30m, true/false, text, "
-                    reason += "a [list] or a {mapping}"
-                raise ScenarioError(
-                    f"override value {_shown(raw)} cannot be parsed: {reason}",
-                    file=file,
-                    field=key,
-                ) from None
-            pairs.append((key, value))
+    pairs = _override_pairs(overrides, file)
     out = copy.deepcopy(data)
     plans = []
     for key, value in pairs:
@@ -146,53 +214,7 @@ def apply_overrides(
             last = i == len(parts) - 1
             where = ".".join(parts[:i])
             ann = _unwrap(model) if model is not None else None
-            origin = typing.get_origin(ann)
-            child_ann: Any
-            if isinstance(ann, type) and issubclass(ann, BaseModel):
-                child_ann = _schema_child(ann, part)
-                if child_ann is None:
-                    valid = ", ".join(sorted(ann.model_fields))
-                    raise ScenarioError(
-                        f"override: {part!r} is not a field of {where or 'a scenario'}; "
-                        f"expected one of: {valid}",
-                        file=file,
-                        field=key,
-                    )
-                if not isinstance(node, dict):
-                    raise ScenarioError(
-                        f"override: {where} is {_shown(node)} in the scenario, not a mapping, so "
-                        f"{part!r} cannot be set in it; expected {where} to be a mapping",
-                        file=file,
-                        field=key,
-                    )
-                container_key: Any = part
-            elif origin is dict:
-                child_ann = typing.get_args(ann)[1]
-                if not isinstance(node, dict) or (part not in node and not last):
-                    known = sorted(str(k) for k in node) if isinstance(node, dict) else []
-                    raise ScenarioError(
-                        f"override: {where} has no entry {part!r}; expected one of {known}",
-                        file=file,
-                        field=key,
-                    )
-                container_key = part
-            elif origin is list:
-                child_ann = typing.get_args(ann)[0]
-                if not part.isdigit() or not isinstance(node, list) or int(part) >= len(node):
-                    size = len(node) if isinstance(node, list) else 0
-                    raise ScenarioError(
-                        f"override: expected an index below {size} into {where}, got {part!r}",
-                        file=file,
-                        field=key,
-                    )
-                container_key = int(part)
-            else:
-                raise ScenarioError(
-                    f"override: {where} is a single value with no fields inside; expected a path "
-                    f"that ends at {where}",
-                    file=file,
-                    field=key,
-                )
+            child_ann, container_key = _path_step(ann, node, part, last, where, key, file)
             if last:
                 plans.append((node, container_key, value))
             else:
