@@ -189,7 +189,6 @@ def apply_overrides(
     """
     # one walk of a path through the raw mapping, with its own message for each way it can
     # go wrong, all checked before anything is changed
-
     if not overrides:
         return copy.deepcopy(data)
     pairs = _override_pairs(overrides, file)
