@@ -8,7 +8,7 @@ import pytest
 from sim.model.banks import build_lenders
 from sim.model.codes import Outcome
 from sim.model.engine import simulate
-from sim.model.instruments.guarantee import _batch_lenders
+from sim.model.instruments.guarantee import batch_lenders
 from sim.results import build_result
 from sim.scenario import ScenarioError
 
@@ -150,11 +150,11 @@ def test_bad_guarantee_options_name_the_field(override, field):
 def test_batch_lenders_by_name_and_group():
     sc = small_scenario("guarantee.mode=batch", "guarantee.batch_lenders=[other_bank]")
     names = build_lenders(sc).names
-    inside = _batch_lenders(["other_bank"], sc, names)
+    inside = batch_lenders(["other_bank"], sc, names)
     assert inside.sum() == sc.banks.group.n
     assert all(n.startswith("other_bank_") for n, k in zip(names, inside, strict=True) if k)
     first = sc.banks.lenders[0].name
-    assert _batch_lenders([first], sc, names).tolist() == [n == first for n in names]
+    assert batch_lenders([first], sc, names).tolist() == [n == first for n in names]
 
 
 def test_a_full_batch_fund_never_costs_a_loan_the_bank_would_make():

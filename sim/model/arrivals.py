@@ -12,11 +12,11 @@ from __future__ import annotations
 import numpy as np
 
 from .banks import bank_expected_loss
-from .batches import _filled
+from .batches import filled
 from .behaviour import apply_probability
 from .codes import NeedFate
-from .demand import _draw_needs, _with_renewals
-from .queue import _FEW, _UINT16_MAX
+from .demand import draw_needs, with_renewals
+from .queue import FEW, UINT16_MAX
 
 _F_APPLIED, _F_DECLINED, _F_UNAWARE, _F_INELIGIBLE, _F_SMALL, _F_OVER, _F_NOTDUE = (
     int(f) for f in NeedFate
@@ -29,9 +29,9 @@ class _Arrivals:
     def _set_up_needs(self) -> None:
         """Draw the financing needs and lay out, by due day, those that come due."""
         scenario, f = self.scenario, self.firms
-        self.needs = _draw_needs(scenario, f, rng=self.rng_demand, rng_credit=self.rng_credit)
+        self.needs = draw_needs(scenario, f, rng=self.rng_demand, rng_credit=self.rng_credit)
         if self.existing is not None:
-            self.needs = _with_renewals(self.needs, self.existing, scenario, rng=self.rng_existing)
+            self.needs = with_renewals(self.needs, self.existing, scenario, rng=self.rng_existing)
         nd = self.needs
         nd.tier[:] = f.tier[nd.firm]  # overwritten by the tier on the day a need comes due
         due = np.maximum(nd.day, self.aware_day[nd.firm])
@@ -41,7 +41,7 @@ class _Arrivals:
         # with the attributes the arrivals process reads laid out in the same order
         ok = (~late).nonzero()[0]
         due_ok = due[ok]
-        key = due_ok.astype(np.uint16) if self.days <= _UINT16_MAX else due_ok
+        key = due_ok.astype(np.uint16) if self.days <= UINT16_MAX else due_ok
         by_day = key.argsort(kind="stable")
         self.due_need = ok[by_day]
         self.due_start = np.searchsorted(due_ok[by_day], np.arange(self.days + 1)).tolist()
@@ -70,7 +70,7 @@ class _Arrivals:
         # the same attributes as rows of one table for the days of a few needs (see
         # :meth:`_arrivals_few`), those days' rows one slice each (none in a large run)
         per_day = np.diff(np.array(self.due_start))
-        few = per_day < _FEW
+        few = per_day < FEW
         self.few_start = np.concatenate(([0], np.cumsum(per_day * few))).tolist()
         self.few_rows = np.empty((0, 7))
         if np.count_nonzero(few & (per_day > 0)):
@@ -91,7 +91,7 @@ class _Arrivals:
         lo, hi = self.due_start[day], self.due_start[day + 1]
         if lo == hi:
             return
-        if hi - lo < _FEW:
+        if hi - lo < FEW:
             self._arrivals_few(day, lo, hi)
             return
         s, f, nd = self.scenario, self.firms, self.needs
@@ -100,7 +100,7 @@ class _Arrivals:
         tier = f.tier[firm]
         # not eligible, else too small, else over the per-firm limit: a fate now
         amount = np.minimum(wanted, lp.max_per_firm - self.borrowed[firm])
-        fate = _filled(hi - lo, _F_APPLIED, nd.fate.dtype)
+        fate = filled(hi - lo, _F_APPLIED, nd.fate.dtype)
         fate[amount < lp.min_amount] = _F_OVER
         fate[self.due_small[lo:hi]] = _F_SMALL
         fate[~self.loan_eligible_tier[tier]] = _F_INELIGIBLE
@@ -120,7 +120,7 @@ class _Arrivals:
             return
         ids, firm, amount = ids[go], firm[go], amount[go]
         credit, assisted = self.due_credit[lo:hi][go], self.due_assisted[lo:hi][go]
-        ready = _filled(ids.size, day + s.behaviour.prep_days, np.int64)
+        ready = filled(ids.size, day + s.behaviour.prep_days, np.int64)
         assisted_n = np.count_nonzero(assisted)
         if assisted_n:
             servers = np.zeros(assisted_n, dtype=np.int64)  # one server: the centres' advisers

@@ -31,7 +31,7 @@ from .banks import (
     build_lenders,
     credit_approved,
 )
-from .batches import _exclusive_firm_cumsum, _filled, _Table
+from .batches import Table, exclusive_firm_cumsum, filled
 from .behaviour import (
     aware_day,
     awareness_curves,
@@ -41,7 +41,7 @@ from .behaviour import (
 from .calendar import working_days
 from .closing import book_at_end
 from .codes import NEED_FATES, OUTCOMES, Outcome
-from .demand import _draw_existing_loans, _ExistingLoans
+from .demand import ExistingLoans, draw_existing_loans
 from .instruments import (
     GuaranteeInstrument,
     Instrument,
@@ -51,7 +51,7 @@ from .instruments import (
 )
 from .ledger import Ledger
 from .population import make_population
-from .queue import _FEW, Agenda
+from .queue import FEW, Agenda
 from .review import _Review
 
 __all__ = ["Model", "simulate", "OUTCOMES", "NEED_FATES", "TIMESERIES_COLUMNS"]
@@ -165,9 +165,9 @@ class Model(_Review, _Arrivals):
         s, f = self.scenario, self.firms
         eligible = self.loan_eligible_tier[f.tier]
         before = self.aware_day.copy()
-        self.existing: _ExistingLoans | None = None
+        self.existing: ExistingLoans | None = None
         if s.demand.renews:
-            self.existing = _draw_existing_loans(s, f, eligible, rng=self.rng_existing)
+            self.existing = draw_existing_loans(s, f, eligible, rng=self.rng_existing)
             # the bank tells its eligible customer of the programme at the loan's maturity
             m = self.existing.first_maturity
             told = eligible & (m >= 0) & (m < self.days)
@@ -199,7 +199,7 @@ class Model(_Review, _Arrivals):
         self.submit_agenda = Agenda()
         self.decide_agenda = Agenda()
         self.end_agenda = Agenda()
-        self.apps = _Table(
+        self.apps = Table(
             {
                 "need": (np.int64, -1),
                 "firm": (np.int64, -1),
@@ -287,11 +287,11 @@ class Model(_Review, _Arrivals):
         a["decision_day"][ids] = day
         a["tier_at_decision"][ids] = tier
 
-        outcome = _filled(ids.size, _PENDING, np.int8)
+        outcome = filled(ids.size, _PENDING, np.int8)
         # the per-firm limit, counting earlier loans of the firm in this batch (if any)
         twice = ids.size > 1 and _repeats(firm)
         if twice:
-            total = self.borrowed[firm] + _exclusive_firm_cumsum(firm, amount) + amount
+            total = self.borrowed[firm] + exclusive_firm_cumsum(firm, amount) + amount
         else:
             total = self.borrowed[firm] + amount
         over = total > s.loan_pool.max_per_firm * (1 + 1e-12)
@@ -321,7 +321,7 @@ class Model(_Review, _Arrivals):
                 c_firm, c_amount = firm[c_idx], amount[c_idx]
                 g_c = gi.amount(c_amount, self.g_out[c_firm])
                 if twice:
-                    earlier = _exclusive_firm_cumsum(c_firm, g_c)
+                    earlier = exclusive_firm_cumsum(c_firm, g_c)
                     g_c = gi.amount(c_amount, self.g_out[c_firm] + earlier)
                 el1 = gi.bank_loss(
                     pd_term[c_idx], lgd[c_idx], coll[c_idx], g_c / c_amount, self.uncovered[c_firm]
@@ -344,7 +344,7 @@ class Model(_Review, _Arrivals):
             k = self.pool.n_accounts  # the guarantee capacity is the last column
             acc = self.pool.accounts(bank[li], credit[li], width=k + 1)
             acc[needs_g[li], k] = self.guarantee.capacity_id
-            if li.size < _FEW and self._drew_few(acc, amount[li], g[li], day):
+            if li.size < FEW and self._drew_few(acc, amount[li], g[li], day):
                 outcome[li] = _APPROVED  # all drawn at once: their accounts surely had room
             else:
                 amt = np.empty((li.size, k + 1))
@@ -422,7 +422,7 @@ class Model(_Review, _Arrivals):
             np.add.at(self.g_out, firm, g)
         term = self.scenario.loan_pool.term_days
         t_def = -np.log1p(-self.needs.u_default[need, attempt].astype(float)) / self.hazard[firm]
-        if app.size < _FEW:
+        if app.size < FEW:
             # the same days loan by loan: a default before the term ends the loan then
             end, defaulted = [], []
             for t in t_def.tolist():
@@ -519,7 +519,7 @@ class Model(_Review, _Arrivals):
 
 def _repeats(firm: np.ndarray) -> bool:
     """Whether a firm appears more than once in a batch (a set of a few, else a sort)."""
-    if firm.size < _FEW:
+    if firm.size < FEW:
         listed = firm.tolist()
         return len(set(listed)) < len(listed)
     sorted_firm = np.sort(firm)

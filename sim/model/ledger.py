@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .queue import _FEW, _run_lengths
+from .queue import FEW, run_lengths
 
 __all__ = ["ACCOUNT_KINDS", "Ledger"]
 
@@ -221,7 +221,7 @@ class Ledger:
         # the requests' cells (account, amount) in request order (row-major)
         cells = acc >= 0
         ca, cx = acc[cells], amt[cells]
-        if ca.size < _FEW:  # a few cells: the fast path in Python
+        if ca.size < FEW:  # a few cells: the fast path in Python
             if self.draw_few(ca.tolist(), cx.tolist(), day):
                 out[cells] = cx
                 return np.ones(m, dtype=bool), failed, out
@@ -253,7 +253,7 @@ class Ledger:
                 ids_o, rows_o, x_o = ca[by_acc], cr[by_acc], cx[by_acc]
                 cum = x_o.cumsum()
                 heads = np.concatenate(([True], ids_o[1:] != ids_o[:-1])).nonzero()[0]
-                base = np.repeat(cum[heads] - x_o[heads], _run_lengths(heads, ids_o.size))
+                base = np.repeat(cum[heads] - x_o[heads], run_lengths(heads, ids_o.size))
                 limit = self.level[ids_o] + _EPS
                 local = cum - base
                 over = local > limit

@@ -15,7 +15,7 @@ import numpy as np
 
 from .banks import review_capacity
 from .behaviour import choose_retry_bank
-from .queue import _FEW, Agenda, FluidQueue, finish_share
+from .queue import FEW, Agenda, FluidQueue, finish_share
 
 #: Below this many simulated reviews a day at full capacity, a server class's decision
 #: dates are coarse (one simulated application holds it for more than a day): warned.
@@ -59,7 +59,7 @@ class _Review:
         if self.reg_queue is not None or self.joins_later:
             # through the registration step and the wait for a lender to join
             if ids.size and self.reg_queue is not None:
-                servers = [0] * ids.size if ids.size < _FEW else np.zeros(ids.size, dtype=np.int64)
+                servers = [0] * ids.size if ids.size < FEW else np.zeros(ids.size, dtype=np.int64)
                 done = self.reg_queue.admit_days(servers, day, self.days)
                 self._file(self.review_agenda, done, ids)
             elif ids.size:
@@ -82,7 +82,7 @@ class _Review:
         """File reviewed applications under their decision day (review end + review days)."""
         if ids.size == 0:
             return
-        if ids.size < _FEW:
+        if ids.size < FEW:
             # the same integer days, one by one (ceil, less 1, then the review days)
             review_days = self.lenders.review_days
             decide = [

@@ -93,7 +93,7 @@ class GuaranteeInstrument(Instrument):
         self.term_years = scenario.loan_pool.term_days / 365.0
         self.mode = self.config.mode
         self.proportional = self.config.risk_sharing == "proportional"
-        self.batch_lender = _batch_lenders(self.config.batch_lenders, scenario, lenders.names)
+        self.batch_lender = batch_lenders(self.config.batch_lenders, scenario, lenders.names)
 
     # ---------------------------------------------------------------- referral
     def referred(
@@ -292,9 +292,7 @@ class GuaranteeInstrument(Instrument):
         ]
 
 
-def _batch_lenders(
-    batch: str | list[str], scenario: Scenario, names: tuple[str, ...]
-) -> np.ndarray:
+def batch_lenders(batch: str | list[str], scenario: Scenario, names: tuple[str, ...]) -> np.ndarray:
     """Whether each lender is in the batch scheme (a group's name covers its members)."""
     if batch == "all":
         return np.ones(len(names), dtype=bool)
