@@ -1,40 +1,117 @@
 """Arrivals: the engine's financing needs, laid out by due day, and the applications made.
 
-Public names: none outside the model (``_Arrivals`` is a part of
-:class:`sim.model.engine.Model`). Each day the needs that come due get their fate (not
-eligible, too small, over the per-firm limit, declined or applied: docs/model.md 2.5-2.6),
-and those applied for are prepared, with a service centre's help or not, and filed
-for submission.
+Public names: :class:`Arrivals` (a part of :class:`sim.model.engine.Model`). Each day
+the needs that come due get their fate (not eligible, too small, over the per-firm limit,
+declined or applied: docs/model.md 2.5-2.6), and those applied for are prepared, with
+an adviser's help or not, and filed for submission.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .banks import bank_expected_loss
-from .batches import filled
+from ..scenario import Scenario
+from .banks import LenderTable, bank_expected_loss
+from .batches import Table, filled
 from .behaviour import apply_probability
 from .codes import NeedFate
-from .demand import draw_needs, with_renewals
-from .queue import FEW, UINT16_MAX
+from .demand import ExistingLoans, draw_needs, with_renewals
+from .instruments import Instrument, LoanPoolInstrument
+from .population import Firms
+from .queue import FEW, UINT16_MAX, Agenda
+
+__all__ = ["Arrivals"]
 
 _F_APPLIED, _F_DECLINED, _F_UNAWARE, _F_INELIGIBLE, _F_SMALL, _F_OVER, _F_NOTDUE = (
     int(f) for f in NeedFate
 )
 
 
-class _Arrivals:
-    """The needs and arrivals of :class:`~sim.model.engine.Model` (its state lives there)."""
+class Arrivals:
+    """The run's financing needs and the step that turns those due into applications.
 
-    def _set_up_needs(self) -> None:
-        """Draw the financing needs and lay out, by due day, those that come due."""
+    The needs are drawn when the part is built (then the renewals of existing loans),
+    and those that come due within the horizon are laid out by due day. Each day
+    :meth:`come_due` gives the day's needs their fate and appends the applications made
+    to ``apps``, filed under their submission day in ``submit_agenda``.
+
+    Parameters
+    ----------
+    scenario
+        The validated scenario.
+    firms
+        The population.
+    lenders
+        The lender table (appetite and loss given default of a firm's main bank).
+    pool
+        The loan pool (which loans are credit loans, the term).
+    existing
+        Existing loans at launch (their renewals become needs), or None.
+    aware_day
+        Day each firm learns of the measures.
+    saving_rate, pd_term
+        Per firm: the yearly saving per unit borrowed and the default probability over
+        a loan's term.
+    loan_eligible_tier
+        Per tier: whether its firms may borrow from the programme.
+    borrowed
+        Per firm: programme loans outstanding (the engine's array, read here).
+    apps
+        The applications table (appended to).
+    submit_agenda
+        The agenda of submissions (written).
+    adviser
+        The active measure that helps firms prepare applications
+        (:meth:`~sim.model.instruments.base.Instrument.assisted_ready_days`), or None.
+    rng_demand, rng_credit, rng_existing
+        Generators of the needs, the appetite noise and the renewals.
+
+    Attributes
+    ----------
+    needs
+        The run's needs (:class:`~sim.model.demand.Needs`).
+    due_start, due_need
+        Per day, where its needs start in ``due_need`` (the needs that come due, in
+        order of due day then need).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        firms: Firms,
+        lenders: LenderTable,
+        pool: LoanPoolInstrument,
+        existing: ExistingLoans | None,
+        aware_day: np.ndarray,
+        saving_rate: np.ndarray,
+        pd_term: np.ndarray,
+        loan_eligible_tier: np.ndarray,
+        borrowed: np.ndarray,
+        apps: Table,
+        submit_agenda: Agenda,
+        adviser: Instrument | None,
+        *,
+        rng_demand: np.random.Generator,
+        rng_credit: np.random.Generator,
+        rng_existing: np.random.Generator,
+    ) -> None:
+        self.scenario, self.firms, self.lenders, self.pool = scenario, firms, lenders, pool
+        self.days = scenario.horizon.days
+        self.saving_rate, self.pd_term = saving_rate, pd_term
+        self.loan_eligible_tier, self.borrowed = loan_eligible_tier, borrowed
+        self.apps, self.submit_agenda, self.adviser = apps, submit_agenda, adviser
+        f = firms
+        self.needs = draw_needs(scenario, f, rng=rng_demand, rng_credit=rng_credit)
+        if existing is not None:
+            self.needs = with_renewals(self.needs, existing, scenario, rng=rng_existing)
+        self._lay_out(aware_day)
+
+    def _lay_out(self, aware_day: np.ndarray) -> None:
+        """Lay out, by due day, the needs that come due, with what the step reads of them."""
         scenario, f = self.scenario, self.firms
-        self.needs = draw_needs(scenario, f, rng=self.rng_demand, rng_credit=self.rng_credit)
-        if self.existing is not None:
-            self.needs = with_renewals(self.needs, self.existing, scenario, rng=self.rng_existing)
         nd = self.needs
         nd.tier[:] = f.tier[nd.firm]  # overwritten by the tier on the day a need comes due
-        due = np.maximum(nd.day, self.aware_day[nd.firm])
+        due = np.maximum(nd.day, aware_day[nd.firm])
         late = (due - nd.day > scenario.demand.patience_days) | (due >= self.days)
         nd.fate[late] = _F_UNAWARE
         # the needs that come due, in order of due day then need: each day's are one slice,
@@ -50,9 +127,9 @@ class _Arrivals:
         self.due_u_apply = nd.u_apply[self.due_need]
         # what comes due with each need: too small a loan; prepared with a centre's help
         self.due_small = self.due_amount < scenario.loan_pool.min_amount
-        self.due_assisted = (
-            nd.u_assist[self.due_need] < scenario.behaviour.assisted_share
-        ) & self.centres.active
+        self.due_assisted = (nd.u_assist[self.due_need] < scenario.behaviour.assisted_share) & (
+            self.adviser is not None
+        )
         # what a need's owner weighs does not change while it waits, unless loans it
         # already has bring the per-firm limit lower: worked out once, not once a day
         self.due_credit = self.pool.is_credit_loan(f.collateral_ratio[self.due_firm])
@@ -86,7 +163,10 @@ class _Arrivals:
             )
             self.few_rows = np.column_stack([c[on_few_day] for c in columns]).astype(float)
 
-    def arrivals(self, day: int) -> None:
+    def _file(self, agenda: Agenda, days, ids: np.ndarray) -> None:
+        agenda.add(days, ids, before=self.days)
+
+    def come_due(self, day: int) -> None:
         """The needs that come due on ``day``: each one's fate, and the applications made."""
         lo, hi = self.due_start[day], self.due_start[day + 1]
         if lo == hi:
@@ -123,8 +203,7 @@ class _Arrivals:
         ready = filled(ids.size, day + s.behaviour.prep_days, np.int64)
         assisted_n = np.count_nonzero(assisted)
         if assisted_n:
-            servers = np.zeros(assisted_n, dtype=np.int64)  # one server: the centres' advisers
-            ready[assisted] = self.centres.assist.admit_days(servers, day, self.days)
+            ready[assisted] = self.adviser.assisted_ready_days(assisted_n, day, self.days)
         app = self.apps.append(
             need=ids,
             firm=firm,
@@ -152,7 +231,7 @@ class _Arrivals:
         return apply_probability(benefit, f.employees[firm], s.behaviour)
 
     def _arrivals_few(self, day: int, lo: int, hi: int) -> None:
-        """:meth:`arrivals` for a day of a few needs, need by need in Python.
+        """:meth:`come_due` for a day of a few needs, need by need in Python.
 
         The same fates in the same order of precedence (not eligible, else too small, else
         over the per-firm limit, else declined), the same floating-point operations on the
@@ -183,7 +262,7 @@ class _Arrivals:
             else:
                 fate.append(_F_DECLINED if row[1] >= row[2] else _F_APPLIED)
         if capped:
-            # the probability of a need capped by the firm's loans so far, as in arrivals
+            # the probability of a need capped by the firm's loans so far, as in come_due
             p_capped = self._apply_probability(
                 np.array([amount[j] for j in capped]),
                 firm[capped],
@@ -200,7 +279,7 @@ class _Arrivals:
         assisted = [j for j in go if rows[j][5]]
         ready = dict.fromkeys(go, day + s.behaviour.prep_days)
         if assisted:
-            done = self.centres.assist.admit_days([0] * len(assisted), day, self.days)
+            done = self.adviser.assisted_ready_days(len(assisted), day, self.days)
             ready.update(zip(assisted, done, strict=True))
         firm_go = firm[go]
         submit = list(ready.values())

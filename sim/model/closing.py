@@ -40,10 +40,11 @@ def book_at_end(model: Model) -> None:
         A model whose simpy processes have run every day of the horizon.
     """
     ts, a, days = model.ts, model.apps.view(), model.days
-    due_n = np.diff(model.due_start)
+    arrivals = model.arrivals
+    due_n = np.diff(arrivals.due_start)
     ts["needs_due"] += due_n
     due_day = np.repeat(np.arange(days), due_n)
-    declined = model.needs.fate[model.due_need] == int(NeedFate.DECLINED)
+    declined = model.needs.fate[arrivals.due_need] == int(NeedFate.DECLINED)
     ts["declined_n"] += np.bincount(due_day[declined], minlength=days)
     submit = a["submit_day"]
     ts["applications_n"] += np.bincount(submit[submit < days], minlength=days)

@@ -25,7 +25,7 @@ import numpy as np
 import simpy
 
 from ..scenario import Scenario
-from .arrivals import _Arrivals
+from .arrivals import Arrivals
 from .banks import (
     LenderTable,
     build_lenders,
@@ -46,13 +46,12 @@ from .instruments import (
     GuaranteeInstrument,
     Instrument,
     LoanPoolInstrument,
-    ServiceCentresInstrument,
     instrument_classes,
 )
 from .ledger import Ledger
 from .population import make_population
 from .queue import FEW, Agenda
-from .review import _Review
+from .review import Review
 
 __all__ = ["Model", "simulate", "OUTCOMES", "NEED_FATES", "TIMESERIES_COLUMNS"]
 
@@ -85,8 +84,21 @@ TIMESERIES_COLUMNS = (
 )
 
 
-class Model(_Review, _Arrivals):
-    """State and processes of one run."""
+class Model:
+    """State and processes of one run.
+
+    The model is composed of parts it calls: :class:`~sim.model.arrivals.Arrivals`
+    (``arrivals``: the needs and the applications made) and
+    :class:`~sim.model.review.Review` (``review``: submission to decision day); it
+    makes the credit decisions and keeps the loan book itself.
+
+    Parameters
+    ----------
+    scenario
+        The validated scenario.
+    seed_seq
+        The run's seed sequence (its children seed each generator).
+    """
 
     def __init__(self, scenario: Scenario, seed_seq: np.random.SeedSequence):
         self.scenario = scenario
@@ -112,7 +124,6 @@ class Model(_Review, _Arrivals):
         # the loan decisions are built on the pool, the guarantee and the centres' advisers
         self.pool = self.instrument(LoanPoolInstrument)
         self.guarantee = self.instrument(GuaranteeInstrument)
-        self.centres = self.instrument(ServiceCentresInstrument)
         # the active measures that change the credit rule or react to loans, in rank order
         # (the others' hooks do nothing: not calling them saves a call per batch)
         self._loss_sharers = _hooked(self.instruments, "bank_loss_share")
@@ -144,8 +155,40 @@ class Model(_Review, _Arrivals):
 
         self._set_up_awareness()
         self._set_up_outreach()
-        self._set_up_needs()
         self._set_up_tables()
+        # the parts the model calls, each with the state it owns
+        advisers = _hooked(self.instruments, "assisted_ready_days")
+        self.arrivals = Arrivals(
+            scenario,
+            f,
+            self.lenders,
+            self.pool,
+            self.existing,
+            self.aware_day,
+            self.saving_rate,
+            self.pd_term,
+            self.loan_eligible_tier,
+            self.borrowed,
+            self.apps,
+            self.submit_agenda,
+            advisers[0] if advisers else None,
+            rng_demand=self.rng_demand,
+            rng_credit=self.rng_credit,
+            rng_existing=self.rng_existing,
+        )
+        self.needs = self.arrivals.needs
+        self.review = Review(
+            scenario,
+            self.lenders,
+            f,
+            self.needs,
+            self.apps,
+            self.working,
+            self.submit_agenda,
+            self.decide_agenda,
+        )
+        self.warnings += self.review.warnings
+        self.ts["review_capacity_n"][:] = self.review.capacity.sum(axis=0)
 
     def _set_up_awareness(self) -> None:
         """Awareness curves per group of firms and the day each firm learns of the measures."""
@@ -153,8 +196,11 @@ class Model(_Review, _Arrivals):
         # awareness: groups are zones, plus one group for firms in none
         n_groups = len(f.zone_names) + 1
         self.group = np.where(f.zone >= 0, f.zone, n_groups - 1)
+        contacts = 0.0  # outreach of the measures that reach out to firms
+        for inst in self.instruments:
+            contacts += inst.outreach_contacts_per_day()
         self.curves = awareness_curves(
-            self.group, n_groups, self.days, scenario.awareness, self.centres.contacts_per_day
+            self.group, n_groups, self.days, scenario.awareness, contacts
         )
         self.aware_day = aware_day(self.curves, self.group, f.aware_u)
         sizes = np.bincount(self.group, minlength=n_groups)
@@ -193,9 +239,8 @@ class Model(_Review, _Arrivals):
             self.aware_share_daily = self.aware_share_daily + np.cumsum(step)[: self.days] / f.n
 
     def _set_up_tables(self) -> None:
-        """The review queue, the agendas, the applications table and the daily columns."""
+        """The agendas, the applications table, the firms' balances and the daily columns."""
         f = self.firms
-        self._set_up_review()
         self.submit_agenda = Agenda()
         self.decide_agenda = Agenda()
         self.end_agenda = Agenda()
@@ -230,7 +275,6 @@ class Model(_Review, _Arrivals):
         self.g_out = np.zeros(f.n)
         extra = [c for i in self.instruments if i.active for c in i.extra_columns]
         self.ts = {k: np.zeros(self.days) for k in (*TIMESERIES_COLUMNS, *extra)}
-        self.ts["review_capacity_n"][:] = self.capacity.sum(axis=0)
         self.events_n = 0
         self.partial_grants_n = 0  # loans granted for less than asked (partial grants)
 
@@ -501,8 +545,8 @@ class Model(_Review, _Arrivals):
     def run(self) -> None:
         env = simpy.Environment()
         procs = [
-            (_AT_ARRIVALS, self.arrivals, {}),
-            (_AT_SUBMIT, self.submissions, {}),
+            (_AT_ARRIVALS, self.arrivals.come_due, {}),
+            (_AT_SUBMIT, self.review.submit, {}),
             (_AT_DECIDE, self.decisions, {}),
             (_AT_BOOK, self.loan_book, {}),
         ]

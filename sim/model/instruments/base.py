@@ -125,6 +125,24 @@ class Instrument:
         """Processes the engine schedules for this measure (none by default)."""
         return []
 
+    def outreach_contacts_per_day(self) -> float:
+        """Firms the measure's outreach contacts a day (simulated firms; 0: none).
+
+        The engine adds up every measure's contacts (active or not) into the outreach
+        term of the awareness diffusion (docs/model.md 2.2).
+        """
+        return 0.0
+
+    def assisted_ready_days(self, count: int, day: int, never: int) -> list[int] | np.ndarray:
+        """Days on which ``count`` applications prepared with the measure's help on
+        ``day`` are ready (``never`` for one that is not ready within the horizon).
+
+        Overridden by a measure that helps firms prepare applications; the engine calls
+        it on the first active one that does (a share ``behaviour.assisted_share`` of
+        applicants ask for help), and on none when no measure helps.
+        """
+        raise NotImplementedError
+
     def bank_loss_share(self, model: Model, firm: np.ndarray) -> np.ndarray | None:
         """Share of a bank's loss on a loan to each firm that the measure bears, or None.
 
