@@ -41,9 +41,9 @@ from .behaviour import (
 from .calendar import working_days
 from .closing import book_at_end
 from .codes import NEED_FATES, OUTCOMES, Outcome
+from .credit import CreditBatch
 from .demand import ExistingLoans, draw_existing_loans
 from .instruments import (
-    GuaranteeInstrument,
     Instrument,
     LoanPoolInstrument,
     instrument_classes,
@@ -53,7 +53,7 @@ from .population import make_population
 from .queue import FEW, Agenda
 from .review import Review
 
-__all__ = ["Model", "simulate", "OUTCOMES", "NEED_FATES", "TIMESERIES_COLUMNS"]
+__all__ = ["CORE_COLUMNS", "Model", "simulate", "timeseries_columns", "OUTCOMES", "NEED_FATES"]
 
 _APPROVED, _R_CREDIT, _R_QUOTA, _R_CQUOTA, _R_GUAR, _R_LIMIT, _PENDING = (int(o) for o in Outcome)
 
@@ -61,27 +61,44 @@ _APPROVED, _R_CREDIT, _R_QUOTA, _R_CQUOTA, _R_GUAR, _R_LIMIT, _PENDING = (int(o)
 # (the measures' processes run at MEASURES_OFFSET + k/100, see instruments.base)
 _AT_ARRIVALS, _AT_SUBMIT, _AT_DECIDE, _AT_BOOK, _AT_RECORD = (0.0, 0.1, 0.2, 0.3, 0.9)
 
-#: Daily columns of every run, in table order (measures add ``extra_columns`` when active).
-TIMESERIES_COLUMNS = (
-    "needs_due",
-    "declined_n",
-    "applications_n",
-    "approved_n",
-    "refused_credit_n",
-    "refused_quota_n",
-    "refused_guarantee_n",
-    "disbursed_amount",
-    "guaranteed_amount",
-    "relief_paid_amount",
-    "awards_paid_amount",
-    "funds_invested_amount",
-    "defaults_n",
-    "claims_paid_amount",
-    "aware_share",
-    "review_capacity_n",
-    "subsidy_paid_amount",
-    "subsidy_unpaid_amount",
-)
+#: The engine's own daily columns, by place in the table: a measure's ``columns`` go
+#: after those of their place (``Instrument.column_places``), in rank order.
+CORE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "lending": (
+        "needs_due",
+        "declined_n",
+        "applications_n",
+        "approved_n",
+        "refused_credit_n",
+        "refused_quota_n",
+        "refused_guarantee_n",
+        "disbursed_amount",
+    ),
+    "loan_book": ("defaults_n",),
+    "last": ("aware_share", "review_capacity_n"),
+}
+
+
+def timeseries_columns(instruments: list[Instrument] | None = None) -> tuple[str, ...]:
+    """The daily columns of every run, in table order.
+
+    Each place of :data:`CORE_COLUMNS` holds the engine's columns, then the measures'
+    ``columns`` placed there (:attr:`~sim.model.instruments.base.Instrument.column_places`),
+    in rank order; a measure's ``extra_columns`` (only when active) follow the table.
+
+    Parameters
+    ----------
+    instruments
+        The run's measures (default: every registered measure class).
+    """
+    measures = instruments if instruments is not None else instrument_classes()
+    out: list[str] = []
+    for place, core in CORE_COLUMNS.items():
+        out += core
+        out += [
+            c for m in measures for c in m.columns if m.column_places.get(c, "lending") == place
+        ]
+    return tuple(out)
 
 
 class Model:
@@ -121,12 +138,13 @@ class Model:
         self.instruments: list[Instrument] = [
             cls(scenario, f, self.lenders, self.ledger) for cls in instrument_classes()
         ]
-        # the loan decisions are built on the pool, the guarantee and the centres' advisers
+        # the programme's loans are the pool's: its accounts, limit, pricing and term
         self.pool = self.instrument(LoanPoolInstrument)
-        self.guarantee = self.instrument(GuaranteeInstrument)
         # the active measures that change the credit rule or react to loans, in rank order
         # (the others' hooks do nothing: not calling them saves a call per batch)
         self._loss_sharers = _hooked(self.instruments, "bank_loss_share")
+        covering = _hooked(self.instruments, "offer_cover")
+        self._coverer = covering[0] if covering else None
         self._on_booked = _hooked(self.instruments, "loans_booked")
         self._on_ended = _hooked(self.instruments, "loans_ended")
         self.ledger.freeze()
@@ -272,9 +290,9 @@ class Model:
             }
         )
         self.borrowed = np.zeros(f.n)
-        self.g_out = np.zeros(f.n)
         extra = [c for i in self.instruments if i.active for c in i.extra_columns]
-        self.ts = {k: np.zeros(self.days) for k in (*TIMESERIES_COLUMNS, *extra)}
+        columns = timeseries_columns(self.instruments)
+        self.ts = {k: np.zeros(self.days) for k in (*columns, *extra)}
         self.events_n = 0
         self.partial_grants_n = 0  # loans granted for less than asked (partial grants)
 
@@ -318,138 +336,184 @@ class Model:
         agenda.add(days, ids, before=self.days)
 
     def decisions(self, day: int) -> None:
-        # long on purpose: one batch decided in the order of docs/model.md 2.8 (limit, appetite,
-        # guarantee referral, ledger); split, a dozen batch arrays would pass between helpers
+        """Decide the applications whose review ends on ``day`` (docs/model.md 2.8): the
+        per-firm limit, the bank's appetite, the cover a measure offers, the accounts."""
         ids = self.decide_agenda.pop(day)
         if ids.size == 0:
             return
-        s, f, a, nd = self.scenario, self.firms, self.apps.cols, self.needs
+        a = self.apps.cols
         firm, bank, need = a["firm"][ids], a["bank"][ids], a["need"][ids]
         attempt = a["attempt"][ids]
         amount, credit = a["amount"][ids], a["credit_loan"][ids]
-        tier = f.tier[firm]
+        tier = self.firms.tier[firm]
         a["decision_day"][ids] = day
         a["tier_at_decision"][ids] = tier
 
         outcome = filled(ids.size, _PENDING, np.int8)
-        # the per-firm limit, counting earlier loans of the firm in this batch (if any)
         twice = ids.size > 1 and _repeats(firm)
-        if twice:
-            total = self.borrowed[firm] + exclusive_firm_cumsum(firm, amount) + amount
-        else:
-            total = self.borrowed[firm] + amount
-        over = total > s.loan_pool.max_per_firm * (1 + 1e-12)
+        over = self._over_limit(firm, amount, twice)
         outcome[over] = _R_LIMIT
         pending = ~over  # the outcome is still pending
-
-        pd_a = f.pd_annual[firm]
-        pd_term = self.pd_term[firm]
-        lgd = self.lenders.lgd[bank]
-        coll = f.collateral_ratio[firm]
-        sd = s.banks.appetite_noise_sd
-        appetite = self.lenders.max_expected_loss[bank] * np.exp(
-            sd * nd.z_credit[need, attempt] - 0.5 * sd * sd
-        )
-        keeps = self._bank_keeps(firm)
-        el0 = pd_term * lgd * self.uncovered[firm]  # bank_expected_loss(pd_term, lgd, coll, 0)
-        ok0 = credit_approved(el0 if keeps is None else el0 * keeps, appetite)
-        # the counterfactual: the same rule without the programme's cover (section 2.17)
-        ok_alone = ok0 if keeps is None else credit_approved(el0, appetite)
+        batch = self._credit_batch(firm, bank, need, attempt, amount, tier, pending, twice)
+        # the cover a measure offers (a guarantee): its amount per decision, and its account
         g = np.zeros(ids.size)
         needs_g = np.zeros(ids.size, dtype=bool)
-        gi = self.guarantee
-        if gi.active:
-            cand = gi.referred(ok0, tier, pd_a, bank, pending, self.ledger)
-            if np.count_nonzero(cand):
-                c_idx = cand.nonzero()[0]
-                c_firm, c_amount = firm[c_idx], amount[c_idx]
-                g_c = gi.amount(c_amount, self.g_out[c_firm])
-                if twice:
-                    earlier = exclusive_firm_cumsum(c_firm, g_c)
-                    g_c = gi.amount(c_amount, self.g_out[c_firm] + earlier)
-                el1 = gi.bank_loss(
-                    pd_term[c_idx], lgd[c_idx], coll[c_idx], g_c / c_amount, self.uncovered[c_firm]
-                )
-                if keeps is not None:
-                    el1 = el1 * keeps[c_idx]
-                ok1 = credit_approved(el1, appetite[c_idx])
-                use = ok1 & (g_c > 0)
-                if gi.mode == "bank_choice":
-                    el0_c = el0[c_idx] if keeps is None else el0[c_idx] * keeps[c_idx]
-                    use &= ~ok0[c_idx] | gi.worth_the_fee(el0_c - el1, g_c / c_amount)
-                g[c_idx[use]] = g_c[use]
-                needs_g[c_idx[use]] = True
-        fits = ok0 | needs_g
+        cover_account = -1
+        if self._coverer is not None:
+            cover = self._coverer.offer_cover(self, batch)
+            if cover is not None:
+                g[cover.rows] = cover.amount
+                needs_g[cover.rows] = True
+                cover_account = cover.account
+        fits = batch.ok0 | needs_g
         live = pending & fits
         outcome[pending & ~fits] = _R_CREDIT
 
         li = live.nonzero()[0]
         if li.size:
-            k = self.pool.n_accounts  # the guarantee capacity is the last column
-            acc = self.pool.accounts(bank[li], credit[li], width=k + 1)
-            acc[needs_g[li], k] = self.guarantee.capacity_id
-            if li.size < FEW and self._drew_few(acc, amount[li], g[li], day):
-                outcome[li] = _APPROVED  # all drawn at once: their accounts surely had room
-            else:
-                amt = np.empty((li.size, k + 1))
-                amt[:, :k] = amount[li, None]
-                amt[:, k] = g[li]
-                if s.loan_pool.partial_grants:
-                    # a request the accounts cannot serve in full gets what remains, when at
-                    # least the minimum loan: the loan and its guarantee shrink alike
-                    got, failed = self.ledger.draw_scaled(
-                        acc, amt, day, s.loan_pool.min_amount / amt[:, 0]
-                    )
-                    granted = got[:, 0] > 0
-                    part = granted & (got[:, 0] < amt[:, 0])
-                    if np.count_nonzero(part):
-                        amount = amount.copy()
-                        amount[li[part]] = got[part, 0]
-                        g[li[part]] = np.where(needs_g[li[part]], got[part, k], 0.0)
-                        a["amount"][ids] = amount
-                        self.partial_grants_n += int(part.sum())
-                else:
-                    granted, failed = self.ledger.draw(acc, amt, day)
-                if np.count_nonzero(granted) == li.size:
-                    outcome[li] = _APPROVED
-                else:
-                    # a loan the bank makes anyway is lent without cover when the fund is full
-                    bare = ~granted & (failed == gi.capacity_id) & ok0[li] & needs_g[li]
-                    if np.count_nonzero(bare):
-                        b_idx = bare.nonzero()[0]
-                        g[li[b_idx]] = 0.0
-                        needs_g[li[b_idx]] = False
-                        granted[b_idx], failed[b_idx] = self.ledger.draw(
-                            acc[b_idx, :k], amt[b_idx, :k], day
-                        )
-                    # a refused request's outcome is that of the account that failed it
-                    outcome[li] = np.where(granted, _APPROVED, self.refusal_of_account[failed])
+            amount = self._draw(
+                day, ids, li, bank, credit, amount, g, needs_g, batch.ok0, cover_account, outcome
+            )
         approved = outcome == _APPROVED
         ap = approved.nonzero()[0]
         if ap.size < ids.size:
             g = np.where(approved, g, 0.0)
-        if gi.active and gi.config.extended:
-            gi.approvable_n += np.count_nonzero((g > 0) & ok0)
+        if self._coverer is not None:
+            self._coverer.cover_settled(self, batch, g)
         a["outcome"][ids] = outcome
         a["guarantee"][ids] = g
-        a["additional"][ids] = approved & ~ok_alone
+        a["additional"][ids] = approved & ~batch.ok_alone
         if ap.size:
-            self._book_loans(
-                day,
-                ids[ap],
-                firm[ap],
-                amount[ap],
-                credit[ap],
-                g[ap],
-                need[ap],
-                attempt[ap],
-            )
+            self._book_loans(day, ids[ap], firm[ap], amount[ap], credit[ap], need[ap], attempt[ap])
         self._retry(day, ids, outcome, need, attempt, bank, firm, amount, credit)
+
+    def _over_limit(self, firm: np.ndarray, amount: np.ndarray, twice: bool) -> np.ndarray:
+        """Whether each loan passes the per-firm limit, counting earlier loans of the firm
+        in the batch (if any)."""
+        if twice:
+            total = self.borrowed[firm] + exclusive_firm_cumsum(firm, amount) + amount
+        else:
+            total = self.borrowed[firm] + amount
+        return total > self.scenario.loan_pool.max_per_firm * (1 + 1e-12)
+
+    def _credit_batch(
+        self,
+        firm: np.ndarray,
+        bank: np.ndarray,
+        need: np.ndarray,
+        attempt: np.ndarray,
+        amount: np.ndarray,
+        tier: np.ndarray,
+        pending: np.ndarray,
+        twice: bool,
+    ) -> CreditBatch:
+        """The bank's credit rule on a batch without cover, with the measures' loss shares."""
+        f = self.firms
+        pd_term = self.pd_term[firm]
+        lgd = self.lenders.lgd[bank]
+        sd = self.scenario.banks.appetite_noise_sd
+        appetite = self.lenders.max_expected_loss[bank] * np.exp(
+            sd * self.needs.z_credit[need, attempt] - 0.5 * sd * sd
+        )
+        keeps = self._bank_keeps(firm)
+        uncovered = self.uncovered[firm]
+        el0 = pd_term * lgd * uncovered  # bank_expected_loss(pd_term, lgd, coll, 0)
+        ok0 = credit_approved(el0 if keeps is None else el0 * keeps, appetite)
+        # the counterfactual: the same rule without the programme's cover (section 2.17)
+        ok_alone = ok0 if keeps is None else credit_approved(el0, appetite)
+        return CreditBatch(
+            firm=firm,
+            bank=bank,
+            amount=amount,
+            tier=tier,
+            pd_annual=f.pd_annual[firm],
+            pd_term=pd_term,
+            lgd=lgd,
+            collateral=f.collateral_ratio[firm],
+            uncovered=uncovered,
+            appetite=appetite,
+            keeps=keeps,
+            el0=el0,
+            ok0=ok0,
+            ok_alone=ok_alone,
+            pending=pending,
+            twice=twice,
+        )
+
+    def _draw(
+        self,
+        day: int,
+        ids: np.ndarray,
+        li: np.ndarray,
+        bank: np.ndarray,
+        credit: np.ndarray,
+        amount: np.ndarray,
+        g: np.ndarray,
+        needs_g: np.ndarray,
+        ok0: np.ndarray,
+        cover_account: int,
+        outcome: np.ndarray,
+    ) -> np.ndarray:
+        """Draw the live loans ``li`` (and their cover) on their accounts; write their
+        outcomes (and shrunk cover) in place. The batch's amounts, shrunk by partial grants."""
+        k = self.pool.n_accounts  # the cover's account is the last column
+        acc = self.pool.accounts(bank[li], credit[li], width=k + 1)
+        acc[needs_g[li], k] = cover_account
+        if li.size < FEW and self._drew_few(acc, amount[li], g[li], day):
+            outcome[li] = _APPROVED  # all drawn at once: their accounts surely had room
+            return amount
+        amt = np.empty((li.size, k + 1))
+        amt[:, :k] = amount[li, None]
+        amt[:, k] = g[li]
+        if self.scenario.loan_pool.partial_grants:
+            granted, failed, amount = self._draw_partial(day, ids, li, acc, amt, amount, g, needs_g)
+        else:
+            granted, failed = self.ledger.draw(acc, amt, day)
+        if np.count_nonzero(granted) == li.size:
+            outcome[li] = _APPROVED
+            return amount
+        # a loan the bank makes anyway is lent without cover when the cover's account is full
+        bare = ~granted & (failed == cover_account) & ok0[li] & needs_g[li]
+        if np.count_nonzero(bare):
+            b_idx = bare.nonzero()[0]
+            g[li[b_idx]] = 0.0
+            needs_g[li[b_idx]] = False
+            granted[b_idx], failed[b_idx] = self.ledger.draw(acc[b_idx, :k], amt[b_idx, :k], day)
+        # a refused request's outcome is that of the account that failed it
+        outcome[li] = np.where(granted, _APPROVED, self.refusal_of_account[failed])
+        return amount
+
+    def _draw_partial(
+        self,
+        day: int,
+        ids: np.ndarray,
+        li: np.ndarray,
+        acc: np.ndarray,
+        amt: np.ndarray,
+        amount: np.ndarray,
+        g: np.ndarray,
+        needs_g: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`_draw` with partial grants: a request the accounts cannot serve in full
+        gets what remains, when at least the minimum loan; the loan and its cover shrink
+        alike. Granted, the failing account, and the batch's amounts."""
+        k = acc.shape[1] - 1
+        min_amount = self.scenario.loan_pool.min_amount
+        got, failed = self.ledger.draw_scaled(acc, amt, day, min_amount / amt[:, 0])
+        granted = got[:, 0] > 0
+        part = granted & (got[:, 0] < amt[:, 0])
+        if np.count_nonzero(part):
+            amount = amount.copy()
+            amount[li[part]] = got[part, 0]
+            g[li[part]] = np.where(needs_g[li[part]], got[part, k], 0.0)
+            self.apps.cols["amount"][ids] = amount
+            self.partial_grants_n += int(part.sum())
+        return granted, failed, amount
 
     def _drew_few(self, acc: np.ndarray, amount: np.ndarray, g: np.ndarray, day: int) -> bool:
         """Draw a few loans at once when their accounts surely have room
         (:meth:`Ledger.draw_few`): each loan's amount on its accounts ``acc[:, :-1]`` and
-        its guarantee on the last one. False (nothing drawn) otherwise."""
+        its cover on the last one. False (nothing drawn) otherwise."""
         k = acc.shape[1] - 1
         cell_acc, cell_x = [], []
         for row, x, gx in zip(acc.tolist(), amount.tolist(), g.tolist(), strict=True):
@@ -459,11 +523,9 @@ class Model:
                     cell_x.append(gx if j == k else x)
         return self.ledger.draw_few(cell_acc, cell_x, day)
 
-    def _book_loans(self, day, app, firm, amount, credit, g, need, attempt) -> None:
+    def _book_loans(self, day, app, firm, amount, credit, need, attempt) -> None:
         a = self.apps.cols
         np.add.at(self.borrowed, firm, amount)
-        if np.count_nonzero(g):  # (adding zeros changes no balance)
-            np.add.at(self.g_out, firm, g)
         term = self.scenario.loan_pool.term_days
         t_def = -np.log1p(-self.needs.u_default[need, attempt].astype(float)) / self.hazard[firm]
         if app.size < FEW:
@@ -481,7 +543,6 @@ class Model:
         a["defaulted"][app] = defaulted
         a["subsidy"][app] = self.pool.subsidy(amount, credit)
         self.ts["disbursed_amount"][day] += amount.sum()
-        self.ts["guaranteed_amount"][day] += g.sum()
         self._file(self.end_agenda, end, app)
         for inst in self._on_booked:
             inst.loans_booked(self, day, app)
@@ -528,12 +589,10 @@ class Model:
         if ids.size == 0:
             return
         a = self.apps.cols
-        firm, amount, g = a["firm"][ids], a["amount"][ids], a["guarantee"][ids]
+        firm, amount = a["firm"][ids], a["amount"][ids]
         np.subtract.at(self.borrowed, firm, amount)
-        np.subtract.at(self.g_out, firm, g)
         # only these firms' balances moved, so only they can have dipped below zero
         self.borrowed[firm] = np.maximum(self.borrowed[firm], 0.0)
-        self.g_out[firm] = np.maximum(self.g_out[firm], 0.0)
         for inst in self._on_ended:
             inst.loans_ended(self, day, ids)
         self.ts["defaults_n"][day] += int(a["defaulted"][ids].sum())

@@ -55,6 +55,8 @@ class LoanPoolInstrument(Instrument):
 
     section = "loan_pool"
     rank = 10
+    columns = ("subsidy_paid_amount", "subsidy_unpaid_amount")
+    column_places = {"subsidy_paid_amount": "last", "subsidy_unpaid_amount": "last"}
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
         super().__init__(scenario, firms, lenders, ledger)
