@@ -55,7 +55,16 @@ from .review import Review
 
 __all__ = ["CORE_COLUMNS", "Model", "simulate", "timeseries_columns", "OUTCOMES", "NEED_FATES"]
 
-_APPROVED, _R_CREDIT, _R_QUOTA, _R_CQUOTA, _R_GUAR, _R_LIMIT, _PENDING = (int(o) for o in Outcome)
+_APPROVED, _R_CREDIT, _R_QUOTA, _R_LIMIT, _PENDING = (
+    int(o)
+    for o in (
+        Outcome.APPROVED,
+        Outcome.REFUSED_CREDIT,
+        Outcome.REFUSED_QUOTA,
+        Outcome.REFUSED_FIRM_LIMIT,
+        Outcome.PENDING,
+    )
+)
 
 # offsets of the processes within a day: their order
 # (the measures' processes run at MEASURES_OFFSET + k/100, see instruments.base)
@@ -148,17 +157,11 @@ class Model:
         self._on_booked = _hooked(self.instruments, "loans_booked")
         self._on_ended = _hooked(self.instruments, "loans_ended")
         self.ledger.freeze()
-        self.kind_of_account = np.array(self.ledger.kinds, dtype=object)
-        # the outcome of an application refused by each account (pending: never refuses one)
-        self.refusal_of_account = np.select(
-            [
-                np.isin(self.kind_of_account, ["bank_quota", "loan_pool"]),
-                self.kind_of_account == "credit_sub_quota",
-                self.kind_of_account == "guarantee_capacity",
-            ],
-            [_R_QUOTA, _R_CQUOTA, _R_GUAR],
-            _PENDING,
-        ).astype(np.int8)
+        # the outcome of an application refused by each account, as the measure that opened
+        # it declares (pending: loans never draw on it)
+        self.refusal_of_account = np.array(
+            [_PENDING if r is None else r for r in self.ledger.refusals], dtype=np.int8
+        )
         self.loan_eligible_tier = np.isin(np.array(f.tier_names), scenario.loan_pool.eligible_tiers)
         # per firm and fixed for the run: default probability over a loan's term, default
         # hazard per day, and the yearly saving per unit borrowed (a firm's loans are all

@@ -62,6 +62,8 @@ class Ledger:
         self.kinds: list[str] = []
         self.groups: list[str] = []
         self.account_kinds: list[str] = []
+        #: per account: the outcome of an application it refuses (None: loans do not draw on it)
+        self.refusals: list[int | None] = []
         self._initial: list[float] = []
         self.level = np.empty(0)
         self._history: list[np.ndarray] = []
@@ -74,6 +76,7 @@ class Ledger:
         initial: float,
         group: str = "",
         account_kind: str = "hard",
+        refusal: int | None = None,
     ) -> int:
         """Open an account and return its index.
 
@@ -89,6 +92,9 @@ class Ledger:
             The measure the account belongs to.
         account_kind
             ``hard``, ``target`` or ``revolving`` (see the module docstring).
+        refusal
+            The outcome code (:class:`~sim.model.codes.Outcome`) of a loan application
+            the account refuses, when loans draw on it; None when none do.
         """
         if not np.isfinite(initial) or initial < 0:
             raise ValueError(f"account {name!r}: initial level must be finite and >= 0")
@@ -101,6 +107,7 @@ class Ledger:
         self.kinds.append(kind)
         self.groups.append(group)
         self.account_kinds.append(account_kind)
+        self.refusals.append(refusal)
         self._initial.append(float(initial))
         return len(self.names) - 1
 
@@ -111,11 +118,12 @@ class Ledger:
         initial: np.ndarray,
         group: str = "",
         account_kind: str = "hard",
+        refusal: int | None = None,
     ) -> np.ndarray:
         """Open several accounts of one role and kind; return their indices."""
         return np.array(
             [
-                self.open(n, kind, float(v), group, account_kind)
+                self.open(n, kind, float(v), group, account_kind, refusal)
                 for n, v in zip(names, initial, strict=True)
             ],
             dtype=np.int64,

@@ -95,6 +95,7 @@ class GuaranteeInstrument(Instrument):
             self.config.capacity / scale,
             group="guarantee",
             account_kind=self.config.kind,
+            refusal=int(Outcome.REFUSED_GUARANTEE),
         )
         self.capital_id = ledger.open(
             "guarantee_capital", "guarantee_capital", self.config.capital / scale, group="guarantee"
