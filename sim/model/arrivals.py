@@ -244,23 +244,7 @@ class Arrivals:
         room = (lp.max_per_firm - self.borrowed[firm]).tolist()
         eligible = self.loan_eligible_tier[tier].tolist()
         rows = self.few_rows[self.few_start[day] : self.few_start[day + 1]].tolist()
-        min_amount = lp.min_amount
-        fate, amount, capped = [], [], []
-        # a row: amount wanted, u_apply, p_apply, capped at, small, assisted, credit
-        for j, (row, r, ok) in enumerate(zip(rows, room, eligible, strict=True)):
-            a = row[0] if row[0] <= r else r  # np.minimum(wanted, room)
-            amount.append(a)
-            if not ok:
-                fate.append(_F_INELIGIBLE)
-            elif row[4]:
-                fate.append(_F_SMALL)
-            elif a < min_amount:
-                fate.append(_F_OVER)
-            elif a < row[3]:
-                fate.append(_F_APPLIED)  # capped by the firm's loans so far: weighed below
-                capped.append(j)
-            else:
-                fate.append(_F_DECLINED if row[1] >= row[2] else _F_APPLIED)
+        fate, amount, capped = _few_fates(rows, room, eligible, lp.min_amount)
         if capped:
             # the probability of a need capped by the firm's loans so far, as in come_due
             p_capped = self._apply_probability(
@@ -292,3 +276,29 @@ class Arrivals:
             credit_loan=[bool(rows[j][6]) for j in go],
         )
         self._file(self.submit_agenda, submit, app)
+
+
+def _few_fates(
+    rows: list[list[float]], room: list[float], eligible: list[bool], min_amount: float
+) -> tuple[list[int], list[float], list[int]]:
+    """The fates and amounts of a few needs, and which of them the firm's loans so far
+    capped (their fate waits on the probability of the smaller loan).
+
+    A row: amount wanted, u_apply, p_apply, capped at, small, assisted, credit.
+    """
+    fate, amount, capped = [], [], []
+    for j, (row, r, ok) in enumerate(zip(rows, room, eligible, strict=True)):
+        a = row[0] if row[0] <= r else r  # np.minimum(wanted, room)
+        amount.append(a)
+        if not ok:
+            fate.append(_F_INELIGIBLE)
+        elif row[4]:
+            fate.append(_F_SMALL)
+        elif a < min_amount:
+            fate.append(_F_OVER)
+        elif a < row[3]:
+            fate.append(_F_APPLIED)  # capped by the firm's loans so far: weighed below
+            capped.append(j)
+        else:
+            fate.append(_F_DECLINED if row[1] >= row[2] else _F_APPLIED)
+    return fate, amount, capped

@@ -334,15 +334,7 @@ class Agenda:
         if n == 0:
             return
         if n < FEW:
-            if not isinstance(days, list):
-                days = np.asarray(days, dtype=np.int64).tolist()
-            few = self._few
-            for day, i in zip(days, ids.tolist(), strict=True):
-                if before is None or day < before:
-                    if day in few:
-                        few[day].append(i)
-                    else:
-                        few[day] = [i]
+            self._add_few(days, ids, before)
             return
         days = np.asarray(days, dtype=np.int64)
         if before is not None:
@@ -375,6 +367,18 @@ class Agenda:
         # one slice (a view) of the sorted ids per day
         for day, lo, hi in zip(d[cuts].tolist(), bounds[:-1], bounds[1:], strict=True):
             self._due.setdefault(day, []).append(filed[lo:hi])
+
+    def _add_few(self, days: np.ndarray | list[int], ids: np.ndarray, before: int | None) -> None:
+        """:meth:`add` for a few ids: one at a time, as Python integers."""
+        if not isinstance(days, list):
+            days = np.asarray(days, dtype=np.int64).tolist()
+        few = self._few
+        for day, i in zip(days, ids.tolist(), strict=True):
+            if before is None or day < before:
+                if day in few:
+                    few[day].append(i)
+                else:
+                    few[day] = [i]
 
     def pop(self, day: int) -> np.ndarray:
         """Remove and return the ids due on ``day``, sorted."""
