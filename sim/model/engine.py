@@ -1,8 +1,8 @@
 """Engine: the simpy environment that wires firms, banks and measures into one run.
 
 Public names: :class:`Model`, :func:`simulate` (the run with its tables is
-:func:`sim.results.run`); the codes :data:`OUTCOMES`, :data:`NEED_FATES` come from
-:mod:`sim.model.codes`.
+:func:`sim.results.run`), :func:`timeseries_columns`, :data:`CORE_COLUMNS`; the codes
+:data:`OUTCOMES`, :data:`NEED_FATES` come from :mod:`sim.model.codes`.
 
 simpy is the clock. Each mechanism is one process: demand and application decisions,
 application preparation (service centres), bank review, credit decisions, the loan
@@ -10,8 +10,21 @@ book (maturities and defaults; each measure books what ends, e.g. guarantee clai
 the measures' own processes (cost-relief claim rounds, certification rounds, fund
 rounds, quota reallocation: registered by each instrument, see
 :mod:`sim.model.instruments.base`), and daily recording; what no step reads during the
-run is booked once at its end (:mod:`sim.model.closing`). The engine names no optional
-measure: it builds every registered instrument and loops over them. Processes run at
+run is booked once at its end (:mod:`sim.model.closing`). The model is composed of
+parts it calls, each with the state it owns: :class:`~sim.model.arrivals.Arrivals` and
+:class:`~sim.model.review.Review`.
+
+The engine names no optional measure: it builds every registered instrument and loops
+over them; a measure's daily columns, its cover of credit decisions (a guarantee's),
+its outreach and advisers, and the outcome of an application its account refuses
+reach the engine through the hooks of :class:`~sim.model.instruments.base.Instrument`.
+One measure is named: the loan pool (``Model.pool``). It is the programme's loan
+itself, not an optional measure: a decision draws on its accounts, is bounded by its
+per-firm limit and minimum, and is priced by its rates and term; its section is
+required. The engine's own daily columns include ``refused_guarantee_n``, the count of
+an outcome code (:class:`~sim.model.codes.Outcome`, stored and append-only), and the
+applications table keeps the columns of the stored layout (``guarantee``, ``claim``,
+``fee_saving``, ...), written by the measures. Processes run at
 fixed offsets within a day so their order is the same in every run. Firms are
 rows of numpy arrays and every process works on the whole batch of firms, needs or
 applications that is due; there is no Python object or simpy process per firm.
