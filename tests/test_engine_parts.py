@@ -13,7 +13,8 @@ from sim.model import engine as engine_module
 from sim.model.arrivals import Arrivals
 from sim.model.codes import Outcome
 from sim.model.credit import Cover, CreditBatch
-from sim.model.engine import Model, simulate, timeseries_columns
+from sim.model.daily import timeseries_columns
+from sim.model.engine import Model, simulate
 from sim.model.instruments import Instrument, instrument_classes
 
 from .conftest import small_scenario

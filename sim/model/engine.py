@@ -1,8 +1,8 @@
 """Engine: the simpy environment that wires firms, banks and measures into one run.
 
 Public names: :class:`Model`, :func:`simulate` (the run with its tables is
-:func:`sim.results.run`), :func:`timeseries_columns`, :data:`CORE_COLUMNS`; the codes
-:data:`OUTCOMES`, :data:`NEED_FATES` come from :mod:`sim.model.codes`.
+:func:`sim.results.run`); the codes :data:`OUTCOMES`, :data:`NEED_FATES` come from
+:mod:`sim.model.codes`, the daily table's columns from :mod:`sim.model.daily`.
 
 simpy is the clock. Each mechanism is one process: demand and application decisions,
 application preparation (service centres), bank review, credit decisions, the loan
@@ -55,6 +55,7 @@ from .calendar import working_days
 from .closing import book_at_end
 from .codes import NEED_FATES, OUTCOMES, Outcome
 from .credit import CreditBatch
+from .daily import timeseries_columns
 from .demand import ExistingLoans, draw_existing_loans
 from .instruments import (
     Instrument,
@@ -66,7 +67,7 @@ from .population import make_population
 from .queue import FEW, Agenda
 from .review import Review
 
-__all__ = ["CORE_COLUMNS", "Model", "simulate", "timeseries_columns", "OUTCOMES", "NEED_FATES"]
+__all__ = ["Model", "simulate", "OUTCOMES", "NEED_FATES"]
 
 _APPROVED, _R_CREDIT, _R_QUOTA, _R_LIMIT, _PENDING = (
     int(o)
@@ -82,45 +83,6 @@ _APPROVED, _R_CREDIT, _R_QUOTA, _R_LIMIT, _PENDING = (
 # offsets of the processes within a day: their order
 # (the measures' processes run at MEASURES_OFFSET + k/100, see instruments.base)
 _AT_ARRIVALS, _AT_SUBMIT, _AT_DECIDE, _AT_BOOK, _AT_RECORD = (0.0, 0.1, 0.2, 0.3, 0.9)
-
-#: The engine's own daily columns, by place in the table: a measure's ``columns`` go
-#: after those of their place (``Instrument.column_places``), in rank order.
-CORE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "lending": (
-        "needs_due",
-        "declined_n",
-        "applications_n",
-        "approved_n",
-        "refused_credit_n",
-        "refused_quota_n",
-        "refused_guarantee_n",
-        "disbursed_amount",
-    ),
-    "loan_book": ("defaults_n",),
-    "last": ("aware_share", "review_capacity_n"),
-}
-
-
-def timeseries_columns(instruments: list[Instrument] | None = None) -> tuple[str, ...]:
-    """The daily columns of every run, in table order.
-
-    Each place of :data:`CORE_COLUMNS` holds the engine's columns, then the measures'
-    ``columns`` placed there (:attr:`~sim.model.instruments.base.Instrument.column_places`),
-    in rank order; a measure's ``extra_columns`` (only when active) follow the table.
-
-    Parameters
-    ----------
-    instruments
-        The run's measures (default: every registered measure class).
-    """
-    measures = instruments if instruments is not None else instrument_classes()
-    out: list[str] = []
-    for place, core in CORE_COLUMNS.items():
-        out += core
-        out += [
-            c for m in measures for c in m.columns if m.column_places.get(c, "lending") == place
-        ]
-    return tuple(out)
 
 
 class Model:

@@ -16,7 +16,7 @@ A measure is one subclass of :class:`Instrument` in its own module of
   section gives the same tables as before the measure existed;
 - places each of its ``columns`` in the daily table (``column_places``: after the
   day's lending, after the day's defaults, or last; see
-  :func:`sim.model.engine.timeseries_columns`);
+  :func:`sim.model.daily.timeseries_columns`);
 - may change the bank's credit rule (:meth:`Instrument.bank_loss_share`), offer cover
   to the day's credit decisions (:meth:`Instrument.offer_cover`,
   :meth:`Instrument.cover_settled`), react to loans booked and ended
