@@ -18,7 +18,7 @@ from sim.model import queue
 from sim.model import review as review_module
 from sim.model.engine import simulate
 from sim.model.ledger import Ledger
-from sim.model.queue import Agenda, FluidQueue, _group_by_server
+from sim.model.queue import Agenda, FluidQueue, group_by_server
 
 from .conftest import small_scenario
 
@@ -36,7 +36,7 @@ def _reference_groups(servers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
 def test_servers_are_grouped_as_by_a_plain_stable_sort(n):
     rng = np.random.default_rng(n)
     servers = rng.integers(0, 9, n)
-    order, s_sorted, rank, last = _group_by_server(servers, 9)
+    order, s_sorted, rank, last = group_by_server(servers, 9)
     ref_order, ref_rank, ref_last = _reference_groups(servers)
     assert order.tolist() == ref_order.tolist()
     assert s_sorted.tolist() == servers[ref_order].tolist()
@@ -97,7 +97,7 @@ def test_a_few_items_get_the_times_of_the_batch_path_bit_for_bit(scheduled, monk
         got = few.admit(servers, day)
         got_days = few_days.admit_days(servers.tolist(), day, never=99)
         with monkeypatch.context() as m:
-            m.setattr(queue, "_FEW", 0)  # no batch is "a few": the numpy path
+            m.setattr(queue, "FEW", 0)  # no batch is "a few": the numpy path
             expected = batch.admit(servers, day)
             expected_days = batch_days.admit_days(servers, day, never=99)
         assert got.tolist() == expected.tolist()
@@ -133,7 +133,7 @@ def test_a_draw_of_a_few_cells_books_what_the_batch_path_books_bit_for_bit(monke
         amt = rng.uniform(0.01, 3.0, (m, 3)) / 3.0
         got = few.draw(acc, amt, day)
         with monkeypatch.context() as mp:
-            mp.setattr(ledger_module, "_FEW", 0)  # the numpy path
+            mp.setattr(ledger_module, "FEW", 0)  # the numpy path
             expected = batch.draw(acc, amt, day)
         assert [x.tolist() for x in got] == [x.tolist() for x in expected]
         assert _books(few) == _books(batch)
@@ -170,11 +170,11 @@ def test_the_paths_for_a_few_items_change_no_result(extra, monkeypatch):
     scenario = small_scenario("population.firms_n=1500", *extra)
     few = _run_books(scenario)
     for module, name in [
-        (queue, "_FEW"),
-        (review_module, "_FEW"),
-        (arrivals_module, "_FEW"),
-        (engine_module, "_FEW"),
-        (ledger_module, "_FEW"),
+        (queue, "FEW"),
+        (review_module, "FEW"),
+        (arrivals_module, "FEW"),
+        (engine_module, "FEW"),
+        (ledger_module, "FEW"),
     ]:
         monkeypatch.setattr(module, name, 0)
     assert few == _run_books(scenario)

@@ -8,7 +8,8 @@ import pytest
 from sim.model.banks import build_lenders
 from sim.model.codes import Outcome
 from sim.model.engine import simulate
-from sim.model.instruments.guarantee import _batch_lenders
+from sim.model.instruments import GuaranteeInstrument
+from sim.model.instruments.guarantee import batch_lenders
 from sim.results import build_result
 from sim.scenario import ScenarioError
 
@@ -25,6 +26,11 @@ FAST = [
 
 def _model(*extra: str, seed: int = 3):
     return simulate(small_scenario(*FAST, *extra), np.random.SeedSequence(seed))
+
+
+def _fund(model) -> GuaranteeInstrument:
+    """The run's guarantee fund."""
+    return model.instrument(GuaranteeInstrument)
 
 
 def _approved(model) -> np.ndarray:
@@ -48,8 +54,8 @@ def test_batch_raises_approvals_of_asset_light_firms(modes):
 
     assert light_approved(modes["batch"]) > light_approved(modes["rescue"])
     # and the batch guarantees loans the lender would have made anyway; rescue never does
-    assert modes["batch"].guarantee.approvable_n > 0
-    assert modes["rescue"].guarantee.approvable_n == 0
+    assert _fund(modes["batch"]).approvable_n > 0
+    assert _fund(modes["rescue"]).approvable_n == 0
 
 
 def test_bank_choice_guarantees_fewer_loans_than_batch_but_some(modes):
@@ -60,13 +66,13 @@ def test_bank_choice_guarantees_fewer_loans_than_batch_but_some(modes):
     rescue, choice, batch = (guaranteed_n(modes[k]) for k in ("rescue", "bank_choice", "batch"))
     assert 0 < choice < batch
     # the bank routes some loans it would make anyway (cover worth more than the fee)
-    assert modes["bank_choice"].guarantee.approvable_n > 0
+    assert _fund(modes["bank_choice"]).approvable_n > 0
     assert choice > rescue
 
 
 def test_proportional_sharing_leaves_the_bank_a_loss_on_collateralised_loans():
     m = _model("guarantee.risk_sharing=proportional")
-    gi = m.guarantee
+    gi = _fund(m)
     pd, lgd, coll, share = (np.array([x]) for x in (0.05, 0.45, 0.3, 0.8))
     proportional = gi.bank_loss(pd, lgd, coll, share)[0]
     assert proportional == pytest.approx(0.05 * 0.45 * 0.7 * 0.2)
@@ -98,10 +104,10 @@ def test_suspension_stops_guarantees_after_the_claim_rate_passes():
     over = ["guarantee.mode=batch", "horizon.days=365"]
     free = _model(*over)
     m = _model(*over, "guarantee.suspend_claim_rate=0.002")
-    gi = m.guarantee
+    gi = _fund(m)
     suspended = (gi.suspended_day >= 0).nonzero()[0]
     assert suspended.size > 0
-    assert (free.guarantee.suspended_day == -1).all()
+    assert (_fund(free).suspended_day == -1).all()
     a, af = m.apps.view(), free.apps.view()
     for lender in suspended:
         day = gi.suspended_day[lender]
@@ -150,11 +156,11 @@ def test_bad_guarantee_options_name_the_field(override, field):
 def test_batch_lenders_by_name_and_group():
     sc = small_scenario("guarantee.mode=batch", "guarantee.batch_lenders=[other_bank]")
     names = build_lenders(sc).names
-    inside = _batch_lenders(["other_bank"], sc, names)
+    inside = batch_lenders(["other_bank"], sc, names)
     assert inside.sum() == sc.banks.group.n
     assert all(n.startswith("other_bank_") for n, k in zip(names, inside, strict=True) if k)
     first = sc.banks.lenders[0].name
-    assert _batch_lenders([first], sc, names).tolist() == [n == first for n in names]
+    assert batch_lenders([first], sc, names).tolist() == [n == first for n in names]
 
 
 def test_a_full_batch_fund_never_costs_a_loan_the_bank_would_make():
@@ -162,6 +168,6 @@ def test_a_full_batch_fund_never_costs_a_loan_the_bank_would_make():
     cover (it would have anyway) instead of refusing it: a small fund only adds loans."""
     small_fund = ["guarantee.capital=20m", "guarantee.mode=batch"]
     with_fund = _model(*small_fund)
-    assert with_fund.ledger.closed[with_fund.guarantee.capacity_id]  # it did fill up
+    assert with_fund.ledger.closed[_fund(with_fund).capacity_id]  # it did fill up
     without = _model("guarantee=null")
     assert _approved(with_fund).sum() >= _approved(without).sum()

@@ -1,47 +1,124 @@
 """Arrivals: the engine's financing needs, laid out by due day, and the applications made.
 
-Public names: none outside the model (``_Arrivals`` is a part of
-:class:`sim.model.engine.Model`). Each day the needs that come due get their fate (not
-eligible, too small, over the per-firm limit, declined or applied: docs/model.md 2.5-2.6),
-and those applied for are prepared, with a service centre's help or not, and filed
-for submission.
+Public names: :class:`Arrivals` (a part of :class:`sim.model.engine.Model`). Each day
+the needs that come due get their fate (not eligible, too small, over the per-firm limit,
+declined or applied: docs/model.md 2.5-2.6), and those applied for are prepared, with
+an adviser's help or not, and filed for submission.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .banks import bank_expected_loss
-from .batches import _filled
+from ..scenario import Scenario
+from .banks import LenderTable, bank_expected_loss
+from .batches import Table, filled
 from .behaviour import apply_probability
 from .codes import NeedFate
-from .demand import _draw_needs, _with_renewals
-from .queue import _FEW, _UINT16_MAX
+from .demand import ExistingLoans, draw_needs, with_renewals
+from .instruments import Instrument, LoanPoolInstrument
+from .population import Firms
+from .queue import FEW, UINT16_MAX, Agenda
+
+__all__ = ["Arrivals"]
 
 _F_APPLIED, _F_DECLINED, _F_UNAWARE, _F_INELIGIBLE, _F_SMALL, _F_OVER, _F_NOTDUE = (
     int(f) for f in NeedFate
 )
 
 
-class _Arrivals:
-    """The needs and arrivals of :class:`~sim.model.engine.Model` (its state lives there)."""
+class Arrivals:
+    """The run's financing needs and the step that turns those due into applications.
 
-    def _set_up_needs(self) -> None:
-        """Draw the financing needs and lay out, by due day, those that come due."""
+    The needs are drawn when the part is built (then the renewals of existing loans),
+    and those that come due within the horizon are laid out by due day. Each day
+    :meth:`come_due` gives the day's needs their fate and appends the applications made
+    to ``apps``, filed under their submission day in ``submit_agenda``.
+
+    Parameters
+    ----------
+    scenario
+        The validated scenario.
+    firms
+        The population.
+    lenders
+        The lender table (appetite and loss given default of a firm's main bank).
+    pool
+        The loan pool (which loans are credit loans, the term).
+    existing
+        Existing loans at launch (their renewals become needs), or None.
+    aware_day
+        Day each firm learns of the measures.
+    saving_rate, pd_term
+        Per firm: the yearly saving per unit borrowed and the default probability over
+        a loan's term.
+    loan_eligible_tier
+        Per tier: whether its firms may borrow from the programme.
+    borrowed
+        Per firm: programme loans outstanding (the engine's array, read here).
+    apps
+        The applications table (appended to).
+    submit_agenda
+        The agenda of submissions (written).
+    adviser
+        The active measure that helps firms prepare applications
+        (:meth:`~sim.model.instruments.base.Instrument.assisted_ready_days`), or None.
+    rng_demand, rng_credit, rng_existing
+        Generators of the needs, the appetite noise and the renewals.
+
+    Attributes
+    ----------
+    needs
+        The run's needs (:class:`~sim.model.demand.Needs`).
+    due_start, due_need
+        Per day, where its needs start in ``due_need`` (the needs that come due, in
+        order of due day then need).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        firms: Firms,
+        lenders: LenderTable,
+        pool: LoanPoolInstrument,
+        existing: ExistingLoans | None,
+        aware_day: np.ndarray,
+        saving_rate: np.ndarray,
+        pd_term: np.ndarray,
+        loan_eligible_tier: np.ndarray,
+        borrowed: np.ndarray,
+        apps: Table,
+        submit_agenda: Agenda,
+        adviser: Instrument | None,
+        *,
+        rng_demand: np.random.Generator,
+        rng_credit: np.random.Generator,
+        rng_existing: np.random.Generator,
+    ) -> None:
+        self.scenario, self.firms, self.lenders, self.pool = scenario, firms, lenders, pool
+        self.days = scenario.horizon.days
+        self.saving_rate, self.pd_term = saving_rate, pd_term
+        self.loan_eligible_tier, self.borrowed = loan_eligible_tier, borrowed
+        self.apps, self.submit_agenda, self.adviser = apps, submit_agenda, adviser
+        f = firms
+        self.needs = draw_needs(scenario, f, rng=rng_demand, rng_credit=rng_credit)
+        if existing is not None:
+            self.needs = with_renewals(self.needs, existing, scenario, rng=rng_existing)
+        self._lay_out(aware_day)
+
+    def _lay_out(self, aware_day: np.ndarray) -> None:
+        """Lay out, by due day, the needs that come due, with what the step reads of them."""
         scenario, f = self.scenario, self.firms
-        self.needs = _draw_needs(scenario, f, rng=self.rng_demand, rng_credit=self.rng_credit)
-        if self.existing is not None:
-            self.needs = _with_renewals(self.needs, self.existing, scenario, rng=self.rng_existing)
         nd = self.needs
         nd.tier[:] = f.tier[nd.firm]  # overwritten by the tier on the day a need comes due
-        due = np.maximum(nd.day, self.aware_day[nd.firm])
+        due = np.maximum(nd.day, aware_day[nd.firm])
         late = (due - nd.day > scenario.demand.patience_days) | (due >= self.days)
         nd.fate[late] = _F_UNAWARE
         # the needs that come due, in order of due day then need: each day's are one slice,
         # with the attributes the arrivals process reads laid out in the same order
         ok = (~late).nonzero()[0]
         due_ok = due[ok]
-        key = due_ok.astype(np.uint16) if self.days <= _UINT16_MAX else due_ok
+        key = due_ok.astype(np.uint16) if self.days <= UINT16_MAX else due_ok
         by_day = key.argsort(kind="stable")
         self.due_need = ok[by_day]
         self.due_start = np.searchsorted(due_ok[by_day], np.arange(self.days + 1)).tolist()
@@ -50,9 +127,9 @@ class _Arrivals:
         self.due_u_apply = nd.u_apply[self.due_need]
         # what comes due with each need: too small a loan; prepared with a centre's help
         self.due_small = self.due_amount < scenario.loan_pool.min_amount
-        self.due_assisted = (
-            nd.u_assist[self.due_need] < scenario.behaviour.assisted_share
-        ) & self.centres.active
+        self.due_assisted = (nd.u_assist[self.due_need] < scenario.behaviour.assisted_share) & (
+            self.adviser is not None
+        )
         # what a need's owner weighs does not change while it waits, unless loans it
         # already has bring the per-firm limit lower: worked out once, not once a day
         self.due_credit = self.pool.is_credit_loan(f.collateral_ratio[self.due_firm])
@@ -70,7 +147,7 @@ class _Arrivals:
         # the same attributes as rows of one table for the days of a few needs (see
         # :meth:`_arrivals_few`), those days' rows one slice each (none in a large run)
         per_day = np.diff(np.array(self.due_start))
-        few = per_day < _FEW
+        few = per_day < FEW
         self.few_start = np.concatenate(([0], np.cumsum(per_day * few))).tolist()
         self.few_rows = np.empty((0, 7))
         if np.count_nonzero(few & (per_day > 0)):
@@ -86,12 +163,15 @@ class _Arrivals:
             )
             self.few_rows = np.column_stack([c[on_few_day] for c in columns]).astype(float)
 
-    def arrivals(self, day: int) -> None:
+    def _file(self, agenda: Agenda, days, ids: np.ndarray) -> None:
+        agenda.add(days, ids, before=self.days)
+
+    def come_due(self, day: int) -> None:
         """The needs that come due on ``day``: each one's fate, and the applications made."""
         lo, hi = self.due_start[day], self.due_start[day + 1]
         if lo == hi:
             return
-        if hi - lo < _FEW:
+        if hi - lo < FEW:
             self._arrivals_few(day, lo, hi)
             return
         s, f, nd = self.scenario, self.firms, self.needs
@@ -100,7 +180,7 @@ class _Arrivals:
         tier = f.tier[firm]
         # not eligible, else too small, else over the per-firm limit: a fate now
         amount = np.minimum(wanted, lp.max_per_firm - self.borrowed[firm])
-        fate = _filled(hi - lo, _F_APPLIED, nd.fate.dtype)
+        fate = filled(hi - lo, _F_APPLIED, nd.fate.dtype)
         fate[amount < lp.min_amount] = _F_OVER
         fate[self.due_small[lo:hi]] = _F_SMALL
         fate[~self.loan_eligible_tier[tier]] = _F_INELIGIBLE
@@ -120,11 +200,10 @@ class _Arrivals:
             return
         ids, firm, amount = ids[go], firm[go], amount[go]
         credit, assisted = self.due_credit[lo:hi][go], self.due_assisted[lo:hi][go]
-        ready = _filled(ids.size, day + s.behaviour.prep_days, np.int64)
+        ready = filled(ids.size, day + s.behaviour.prep_days, np.int64)
         assisted_n = np.count_nonzero(assisted)
         if assisted_n:
-            servers = np.zeros(assisted_n, dtype=np.int64)  # one server: the centres' advisers
-            ready[assisted] = self.centres.assist.admit_days(servers, day, self.days)
+            ready[assisted] = self.adviser.assisted_ready_days(assisted_n, day, self.days)
         app = self.apps.append(
             need=ids,
             firm=firm,
@@ -152,7 +231,7 @@ class _Arrivals:
         return apply_probability(benefit, f.employees[firm], s.behaviour)
 
     def _arrivals_few(self, day: int, lo: int, hi: int) -> None:
-        """:meth:`arrivals` for a day of a few needs, need by need in Python.
+        """:meth:`come_due` for a day of a few needs, need by need in Python.
 
         The same fates in the same order of precedence (not eligible, else too small, else
         over the per-firm limit, else declined), the same floating-point operations on the
@@ -165,25 +244,9 @@ class _Arrivals:
         room = (lp.max_per_firm - self.borrowed[firm]).tolist()
         eligible = self.loan_eligible_tier[tier].tolist()
         rows = self.few_rows[self.few_start[day] : self.few_start[day + 1]].tolist()
-        min_amount = lp.min_amount
-        fate, amount, capped = [], [], []
-        # a row: amount wanted, u_apply, p_apply, capped at, small, assisted, credit
-        for j, (row, r, ok) in enumerate(zip(rows, room, eligible, strict=True)):
-            a = row[0] if row[0] <= r else r  # np.minimum(wanted, room)
-            amount.append(a)
-            if not ok:
-                fate.append(_F_INELIGIBLE)
-            elif row[4]:
-                fate.append(_F_SMALL)
-            elif a < min_amount:
-                fate.append(_F_OVER)
-            elif a < row[3]:
-                fate.append(_F_APPLIED)  # capped by the firm's loans so far: weighed below
-                capped.append(j)
-            else:
-                fate.append(_F_DECLINED if row[1] >= row[2] else _F_APPLIED)
+        fate, amount, capped = _few_fates(rows, room, eligible, lp.min_amount)
         if capped:
-            # the probability of a need capped by the firm's loans so far, as in arrivals
+            # the probability of a need capped by the firm's loans so far, as in come_due
             p_capped = self._apply_probability(
                 np.array([amount[j] for j in capped]),
                 firm[capped],
@@ -200,7 +263,7 @@ class _Arrivals:
         assisted = [j for j in go if rows[j][5]]
         ready = dict.fromkeys(go, day + s.behaviour.prep_days)
         if assisted:
-            done = self.centres.assist.admit_days([0] * len(assisted), day, self.days)
+            done = self.adviser.assisted_ready_days(len(assisted), day, self.days)
             ready.update(zip(assisted, done, strict=True))
         firm_go = firm[go]
         submit = list(ready.values())
@@ -213,3 +276,29 @@ class _Arrivals:
             credit_loan=[bool(rows[j][6]) for j in go],
         )
         self._file(self.submit_agenda, submit, app)
+
+
+def _few_fates(
+    rows: list[list[float]], room: list[float], eligible: list[bool], min_amount: float
+) -> tuple[list[int], list[float], list[int]]:
+    """The fates and amounts of a few needs, and which of them the firm's loans so far
+    capped (their fate waits on the probability of the smaller loan).
+
+    A row: amount wanted, u_apply, p_apply, capped at, small, assisted, credit.
+    """
+    fate, amount, capped = [], [], []
+    for j, (row, r, ok) in enumerate(zip(rows, room, eligible, strict=True)):
+        a = row[0] if row[0] <= r else r  # np.minimum(wanted, room)
+        amount.append(a)
+        if not ok:
+            fate.append(_F_INELIGIBLE)
+        elif row[4]:
+            fate.append(_F_SMALL)
+        elif a < min_amount:
+            fate.append(_F_OVER)
+        elif a < row[3]:
+            fate.append(_F_APPLIED)  # capped by the firm's loans so far: weighed below
+            capped.append(j)
+        else:
+            fate.append(_F_DECLINED if row[1] >= row[2] else _F_APPLIED)
+    return fate, amount, capped

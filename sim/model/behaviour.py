@@ -50,7 +50,8 @@ def awareness_curves(
     params
         Awareness parameters.
     contacts_per_day
-        Service-centre outreach contacts per day (in simulated firms).
+        Outreach contacts per day of the measures that reach out to firms (in simulated
+        firms; see :meth:`~sim.model.instruments.base.Instrument.outreach_contacts_per_day`).
 
     Returns
     -------

@@ -5,7 +5,8 @@ Public names: none outside the model (:func:`book_at_end`, called by
 
 No step of the run reads these figures, so they are not written day by day: the daily
 counts of needs, applications and decisions, the awareness share, and each loan's
-interest saving, fee saving, fee income and the fund's expected loss. Worked out at the
+interest saving and what the measures book of it (a guarantee's fee saving, fee income
+and the fund's expected loss). Worked out at the
 end with the same element-wise arithmetic, they are the same numbers the daily steps
 would have written, without a dozen calls on arrays of a few elements a day.
 """
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .codes import NeedFate, Outcome
+from .instruments import Instrument
 
 if TYPE_CHECKING:  # pragma: no cover
     from .engine import Model
@@ -32,7 +34,9 @@ _DECISION_COUNTS = (
 
 def book_at_end(model: Model) -> None:
     """Add the run's daily counts and awareness share to ``model.ts`` and book each
-    approved loan's savings, fees and expected guarantee loss in ``model.apps``.
+    approved loan's interest saving in ``model.apps``, then what each active measure
+    books at the end (:meth:`~sim.model.instruments.base.Instrument.loans_closed`: e.g.
+    a guarantee's fees and expected loss).
 
     Parameters
     ----------
@@ -40,10 +44,11 @@ def book_at_end(model: Model) -> None:
         A model whose simpy processes have run every day of the horizon.
     """
     ts, a, days = model.ts, model.apps.view(), model.days
-    due_n = np.diff(model.due_start)
+    arrivals = model.arrivals
+    due_n = np.diff(arrivals.due_start)
     ts["needs_due"] += due_n
     due_day = np.repeat(np.arange(days), due_n)
-    declined = model.needs.fate[model.due_need] == int(NeedFate.DECLINED)
+    declined = model.needs.fate[arrivals.due_need] == int(NeedFate.DECLINED)
     ts["declined_n"] += np.bincount(due_day[declined], minlength=days)
     submit = a["submit_day"]
     ts["applications_n"] += np.bincount(submit[submit < days], minlength=days)
@@ -53,11 +58,8 @@ def book_at_end(model: Model) -> None:
         ts[column] += np.bincount(day[np.isin(outcome, codes)], minlength=days)
     ts["aware_share"][:] = model.aware_share_daily[:days]
     ap = (a["outcome"] == int(Outcome.APPROVED)).nonzero()[0]
-    firm, amount, g = a["firm"][ap], a["amount"][ap], a["guarantee"][ap]
-    gi = model.guarantee
+    firm, amount = a["firm"][ap], a["amount"][ap]
     a["interest_saving"][ap] = amount * model.saving_rate[firm] * model.pool.term_years
-    a["fee_saving"][ap] = gi.fee_savings(g)
-    a["fee_income"][ap] = gi.fee_income(g)
-    a["expected_guarantee_loss"][ap] = gi.expected_loss(
-        model.pd_term[firm], g, model.lenders.lgd[a["bank"][ap]], model.firms.collateral_ratio[firm]
-    )
+    for inst in model.instruments:
+        if inst.active and type(inst).loans_closed is not Instrument.loans_closed:
+            inst.loans_closed(model, ap)

@@ -1,7 +1,8 @@
 """Demand: the financing needs of the firms over the horizon, drawn at once.
 
-Public names: none outside the model (``_Needs``, ``_draw_needs``, ``_ExistingLoans``,
-``_draw_existing_loans``, ``_with_renewals`` are the engine's).
+Public names: :class:`Needs`, :func:`draw_needs`, :class:`ExistingLoans`,
+:func:`draw_existing_loans`, :func:`with_renewals` (used by the engine's arrivals).
+
 Each need has a firm, a day it arises, an amount and the uniform draws that decide
 what becomes of it (apply or not, assisted or not, the credit decision's noise, the
 bank of a retry, the day of a default), so that a run's randomness is fixed up front.
@@ -25,13 +26,35 @@ import numpy as np
 from ..scenario import Scenario
 from .codes import NeedFate
 from .population import Firms
-from .queue import _UINT16_MAX
+from .queue import UINT16_MAX
+
+__all__ = ["ExistingLoans", "Needs", "draw_existing_loans", "draw_needs", "with_renewals"]
 
 _F_NOTDUE = int(NeedFate.NOT_DUE)
 
 
 @dataclass
-class _Needs:
+class Needs:
+    """The financing needs of a run, one row per need (new needs, then renewals).
+
+    Attributes
+    ----------
+    firm, day, amount
+        The firm, the day the need arises and the amount asked.
+    u_apply, u_assist
+        Uniform draws deciding whether the owner applies and whether it needs an adviser.
+    z_credit
+        Standard normal noise of the bank's appetite, per attempt.
+    u_retry, u_bank, u_default
+        Uniform draws of a retry, of a retry's lender and of a loan's default day, per
+        attempt.
+    renewal
+        Whether the need renews an existing loan (it always applies).
+    fate, tier
+        The need's fate (:class:`~sim.model.codes.NeedFate`) and the firm's tier on the
+        day it came due, written by the engine.
+    """
+
     firm: np.ndarray
     day: np.ndarray
     amount: np.ndarray
@@ -52,9 +75,25 @@ class _Needs:
             self.renewal = np.zeros(self.firm.shape[0], dtype=bool)
 
 
-def _draw_needs(
+def draw_needs(
     scenario: Scenario, firms: Firms, *, rng: np.random.Generator, rng_credit: np.random.Generator
-) -> _Needs:
+) -> Needs:
+    """Draw the new financing needs of the horizon, in day then firm order.
+
+    Parameters
+    ----------
+    scenario
+        The validated scenario (``demand``, ``horizon``, ``behaviour.max_attempts``).
+    firms
+        The population.
+    rng, rng_credit
+        Generators of the needs and of the appetite noise ``z_credit``.
+
+    Returns
+    -------
+    Needs
+        One row per need.
+    """
     d = scenario.demand
     days = scenario.horizon.days
     n = firms.n
@@ -78,7 +117,7 @@ def _draw_needs(
     ratio = d.amount_revenue_ratio_median * np.exp(d.amount_sigma * rng.standard_normal(m))
     amount = firms.revenue[firm] * ratio
     attempts = scenario.behaviour.max_attempts
-    return _Needs(
+    return Needs(
         firm=firm,
         day=day,
         amount=amount,
@@ -92,13 +131,13 @@ def _draw_needs(
 
 
 def _day_firm_order(firm: np.ndarray, day: np.ndarray, n_launch: int) -> np.ndarray:
-    """``np.lexsort((firm, day))`` for needs laid out as :func:`_draw_needs` draws them.
+    """``np.lexsort((firm, day))`` for needs laid out as :func:`draw_needs` draws them.
 
     The first ``n_launch`` needs (day 0) and the rest are each in firm order, so a
     stable sort by day alone (a radix sort for 16-bit days) leaves every day but day 0
     in firm order; day 0 merges the two runs.
     """
-    if day.size == 0 or day.max() > _UINT16_MAX:
+    if day.size == 0 or day.max() > UINT16_MAX:
         return np.lexsort((firm, day))
     order = day.astype(np.uint16).argsort(kind="stable")
     n0 = int(np.count_nonzero(day == 0))
@@ -130,7 +169,7 @@ def _day_probabilities(scenario: Scenario) -> np.ndarray | None:
 
 
 @dataclass
-class _ExistingLoans:
+class ExistingLoans:
     """Bank loans held with the main bank at launch, per firm.
 
     Attributes
@@ -153,9 +192,9 @@ class _ExistingLoans:
     renewal_day: np.ndarray
 
 
-def _draw_existing_loans(
+def draw_existing_loans(
     scenario: Scenario, firms: Firms, eligible: np.ndarray, *, rng: np.random.Generator
-) -> _ExistingLoans:
+) -> ExistingLoans:
     """Draw the existing loans and the maturity at which each renews into the programme.
 
     Parameters
@@ -187,7 +226,7 @@ def _draw_existing_loans(
     renews = rng.random(firm.size) < d.renewal_share
     firm, day = firm[renews], day[renews]
     order = np.lexsort((firm, day))
-    return _ExistingLoans(
+    return ExistingLoans(
         holds=holds,
         amount=amount,
         first_maturity=np.where(holds, first, -1),
@@ -196,13 +235,13 @@ def _draw_existing_loans(
     )
 
 
-def _with_renewals(
-    needs: _Needs,
-    existing: _ExistingLoans,
+def with_renewals(
+    needs: Needs,
+    existing: ExistingLoans,
     scenario: Scenario,
     *,
     rng: np.random.Generator,
-) -> _Needs:
+) -> Needs:
     """``needs`` followed by one need per renewal into the programme (in day, firm order)."""
     firm, day = existing.renewal_firm, existing.renewal_day
     r = firm.size
@@ -214,7 +253,7 @@ def _with_renewals(
         "u_bank": rng.random((r, attempts), dtype=np.float32),
         "u_default": rng.random((r, attempts), dtype=np.float32),
     }
-    return _Needs(
+    return Needs(
         firm=np.concatenate([needs.firm, firm]),
         day=np.concatenate([needs.day, day]),
         amount=np.concatenate([needs.amount, existing.amount[firm]]),

@@ -2,7 +2,7 @@
 
 Public names: :class:`Model`, :func:`simulate` (the run with its tables is
 :func:`sim.results.run`); the codes :data:`OUTCOMES`, :data:`NEED_FATES` come from
-:mod:`sim.model.codes`.
+:mod:`sim.model.codes`, the daily table's columns from :mod:`sim.model.daily`.
 
 simpy is the clock. Each mechanism is one process: demand and application decisions,
 application preparation (service centres), bank review, credit decisions, the loan
@@ -10,8 +10,21 @@ book (maturities and defaults; each measure books what ends, e.g. guarantee clai
 the measures' own processes (cost-relief claim rounds, certification rounds, fund
 rounds, quota reallocation: registered by each instrument, see
 :mod:`sim.model.instruments.base`), and daily recording; what no step reads during the
-run is booked once at its end (:mod:`sim.model.closing`). The engine names no optional
-measure: it builds every registered instrument and loops over them. Processes run at
+run is booked once at its end (:mod:`sim.model.closing`). The model is composed of
+parts it calls, each with the state it owns: :class:`~sim.model.arrivals.Arrivals` and
+:class:`~sim.model.review.Review`.
+
+The engine names no optional measure: it builds every registered instrument and loops
+over them; a measure's daily columns, its cover of credit decisions (a guarantee's),
+its outreach and advisers, and the outcome of an application its account refuses
+reach the engine through the hooks of :class:`~sim.model.instruments.base.Instrument`.
+One measure is named: the loan pool (``Model.pool``). It is the programme's loan
+itself, not an optional measure: a decision draws on its accounts, is bounded by its
+per-firm limit and minimum, and is priced by its rates and term; its section is
+required. The engine's own daily columns include ``refused_guarantee_n``, the count of
+an outcome code (:class:`~sim.model.codes.Outcome`, stored and append-only), and the
+applications table keeps the columns of the stored layout (``guarantee``, ``claim``,
+``fee_saving``, ...), written by the measures. Processes run at
 fixed offsets within a day so their order is the same in every run. Firms are
 rows of numpy arrays and every process works on the whole batch of firms, needs or
 applications that is due; there is no Python object or simpy process per firm.
@@ -25,13 +38,13 @@ import numpy as np
 import simpy
 
 from ..scenario import Scenario
-from .arrivals import _Arrivals
+from .arrivals import Arrivals
 from .banks import (
     LenderTable,
     build_lenders,
     credit_approved,
 )
-from .batches import _exclusive_firm_cumsum, _filled, _Table
+from .batches import Table, exclusive_firm_cumsum, filled
 from .behaviour import (
     aware_day,
     awareness_curves,
@@ -41,52 +54,52 @@ from .behaviour import (
 from .calendar import working_days
 from .closing import book_at_end
 from .codes import NEED_FATES, OUTCOMES, Outcome
-from .demand import _draw_existing_loans, _ExistingLoans
+from .credit import CreditBatch
+from .daily import timeseries_columns
+from .demand import ExistingLoans, draw_existing_loans
 from .instruments import (
-    GuaranteeInstrument,
     Instrument,
     LoanPoolInstrument,
-    ServiceCentresInstrument,
     instrument_classes,
 )
 from .ledger import Ledger
 from .population import make_population
-from .queue import _FEW, Agenda
-from .review import _Review
+from .queue import FEW, Agenda
+from .review import Review
 
-__all__ = ["Model", "simulate", "OUTCOMES", "NEED_FATES", "TIMESERIES_COLUMNS"]
+__all__ = ["Model", "simulate", "OUTCOMES", "NEED_FATES"]
 
-_APPROVED, _R_CREDIT, _R_QUOTA, _R_CQUOTA, _R_GUAR, _R_LIMIT, _PENDING = (int(o) for o in Outcome)
+_APPROVED, _R_CREDIT, _R_QUOTA, _R_LIMIT, _PENDING = (
+    int(o)
+    for o in (
+        Outcome.APPROVED,
+        Outcome.REFUSED_CREDIT,
+        Outcome.REFUSED_QUOTA,
+        Outcome.REFUSED_FIRM_LIMIT,
+        Outcome.PENDING,
+    )
+)
 
 # offsets of the processes within a day: their order
 # (the measures' processes run at MEASURES_OFFSET + k/100, see instruments.base)
 _AT_ARRIVALS, _AT_SUBMIT, _AT_DECIDE, _AT_BOOK, _AT_RECORD = (0.0, 0.1, 0.2, 0.3, 0.9)
 
-#: Daily columns of every run, in table order (measures add ``extra_columns`` when active).
-TIMESERIES_COLUMNS = (
-    "needs_due",
-    "declined_n",
-    "applications_n",
-    "approved_n",
-    "refused_credit_n",
-    "refused_quota_n",
-    "refused_guarantee_n",
-    "disbursed_amount",
-    "guaranteed_amount",
-    "relief_paid_amount",
-    "awards_paid_amount",
-    "funds_invested_amount",
-    "defaults_n",
-    "claims_paid_amount",
-    "aware_share",
-    "review_capacity_n",
-    "subsidy_paid_amount",
-    "subsidy_unpaid_amount",
-)
 
+class Model:
+    """State and processes of one run.
 
-class Model(_Review, _Arrivals):
-    """State and processes of one run."""
+    The model is composed of parts it calls: :class:`~sim.model.arrivals.Arrivals`
+    (``arrivals``: the needs and the applications made) and
+    :class:`~sim.model.review.Review` (``review``: submission to decision day); it
+    makes the credit decisions and keeps the loan book itself.
+
+    Parameters
+    ----------
+    scenario
+        The validated scenario.
+    seed_seq
+        The run's seed sequence (its children seed each generator).
+    """
 
     def __init__(self, scenario: Scenario, seed_seq: np.random.SeedSequence):
         self.scenario = scenario
@@ -109,27 +122,21 @@ class Model(_Review, _Arrivals):
         self.instruments: list[Instrument] = [
             cls(scenario, f, self.lenders, self.ledger) for cls in instrument_classes()
         ]
-        # the loan decisions are built on the pool, the guarantee and the centres' advisers
+        # the programme's loans are the pool's: its accounts, limit, pricing and term
         self.pool = self.instrument(LoanPoolInstrument)
-        self.guarantee = self.instrument(GuaranteeInstrument)
-        self.centres = self.instrument(ServiceCentresInstrument)
         # the active measures that change the credit rule or react to loans, in rank order
         # (the others' hooks do nothing: not calling them saves a call per batch)
         self._loss_sharers = _hooked(self.instruments, "bank_loss_share")
+        covering = _hooked(self.instruments, "offer_cover")
+        self._coverer = covering[0] if covering else None
         self._on_booked = _hooked(self.instruments, "loans_booked")
         self._on_ended = _hooked(self.instruments, "loans_ended")
         self.ledger.freeze()
-        self.kind_of_account = np.array(self.ledger.kinds, dtype=object)
-        # the outcome of an application refused by each account (pending: never refuses one)
-        self.refusal_of_account = np.select(
-            [
-                np.isin(self.kind_of_account, ["bank_quota", "loan_pool"]),
-                self.kind_of_account == "credit_sub_quota",
-                self.kind_of_account == "guarantee_capacity",
-            ],
-            [_R_QUOTA, _R_CQUOTA, _R_GUAR],
-            _PENDING,
-        ).astype(np.int8)
+        # the outcome of an application refused by each account, as the measure that opened
+        # it declares (pending: loans never draw on it)
+        self.refusal_of_account = np.array(
+            [_PENDING if r is None else r for r in self.ledger.refusals], dtype=np.int8
+        )
         self.loan_eligible_tier = np.isin(np.array(f.tier_names), scenario.loan_pool.eligible_tiers)
         # per firm and fixed for the run: default probability over a loan's term, default
         # hazard per day, and the yearly saving per unit borrowed (a firm's loans are all
@@ -144,8 +151,40 @@ class Model(_Review, _Arrivals):
 
         self._set_up_awareness()
         self._set_up_outreach()
-        self._set_up_needs()
         self._set_up_tables()
+        # the parts the model calls, each with the state it owns
+        advisers = _hooked(self.instruments, "assisted_ready_days")
+        self.arrivals = Arrivals(
+            scenario,
+            f,
+            self.lenders,
+            self.pool,
+            self.existing,
+            self.aware_day,
+            self.saving_rate,
+            self.pd_term,
+            self.loan_eligible_tier,
+            self.borrowed,
+            self.apps,
+            self.submit_agenda,
+            advisers[0] if advisers else None,
+            rng_demand=self.rng_demand,
+            rng_credit=self.rng_credit,
+            rng_existing=self.rng_existing,
+        )
+        self.needs = self.arrivals.needs
+        self.review = Review(
+            scenario,
+            self.lenders,
+            f,
+            self.needs,
+            self.apps,
+            self.working,
+            self.submit_agenda,
+            self.decide_agenda,
+        )
+        self.warnings += self.review.warnings
+        self.ts["review_capacity_n"][:] = self.review.capacity.sum(axis=0)
 
     def _set_up_awareness(self) -> None:
         """Awareness curves per group of firms and the day each firm learns of the measures."""
@@ -153,8 +192,11 @@ class Model(_Review, _Arrivals):
         # awareness: groups are zones, plus one group for firms in none
         n_groups = len(f.zone_names) + 1
         self.group = np.where(f.zone >= 0, f.zone, n_groups - 1)
+        contacts = 0.0  # outreach of the measures that reach out to firms
+        for inst in self.instruments:
+            contacts += inst.outreach_contacts_per_day()
         self.curves = awareness_curves(
-            self.group, n_groups, self.days, scenario.awareness, self.centres.contacts_per_day
+            self.group, n_groups, self.days, scenario.awareness, contacts
         )
         self.aware_day = aware_day(self.curves, self.group, f.aware_u)
         sizes = np.bincount(self.group, minlength=n_groups)
@@ -165,9 +207,9 @@ class Model(_Review, _Arrivals):
         s, f = self.scenario, self.firms
         eligible = self.loan_eligible_tier[f.tier]
         before = self.aware_day.copy()
-        self.existing: _ExistingLoans | None = None
+        self.existing: ExistingLoans | None = None
         if s.demand.renews:
-            self.existing = _draw_existing_loans(s, f, eligible, rng=self.rng_existing)
+            self.existing = draw_existing_loans(s, f, eligible, rng=self.rng_existing)
             # the bank tells its eligible customer of the programme at the loan's maturity
             m = self.existing.first_maturity
             told = eligible & (m >= 0) & (m < self.days)
@@ -193,13 +235,12 @@ class Model(_Review, _Arrivals):
             self.aware_share_daily = self.aware_share_daily + np.cumsum(step)[: self.days] / f.n
 
     def _set_up_tables(self) -> None:
-        """The review queue, the agendas, the applications table and the daily columns."""
+        """The agendas, the applications table, the firms' balances and the daily columns."""
         f = self.firms
-        self._set_up_review()
         self.submit_agenda = Agenda()
         self.decide_agenda = Agenda()
         self.end_agenda = Agenda()
-        self.apps = _Table(
+        self.apps = Table(
             {
                 "need": (np.int64, -1),
                 "firm": (np.int64, -1),
@@ -227,10 +268,9 @@ class Model(_Review, _Arrivals):
             }
         )
         self.borrowed = np.zeros(f.n)
-        self.g_out = np.zeros(f.n)
         extra = [c for i in self.instruments if i.active for c in i.extra_columns]
-        self.ts = {k: np.zeros(self.days) for k in (*TIMESERIES_COLUMNS, *extra)}
-        self.ts["review_capacity_n"][:] = self.capacity.sum(axis=0)
+        columns = timeseries_columns(self.instruments)
+        self.ts = {k: np.zeros(self.days) for k in (*columns, *extra)}
         self.events_n = 0
         self.partial_grants_n = 0  # loans granted for less than asked (partial grants)
 
@@ -274,138 +314,184 @@ class Model(_Review, _Arrivals):
         agenda.add(days, ids, before=self.days)
 
     def decisions(self, day: int) -> None:
-        # long on purpose: one batch decided in the order of docs/model.md 2.8 (limit, appetite,
-        # guarantee referral, ledger); split, a dozen batch arrays would pass between helpers
+        """Decide the applications whose review ends on ``day`` (docs/model.md 2.8): the
+        per-firm limit, the bank's appetite, the cover a measure offers, the accounts."""
         ids = self.decide_agenda.pop(day)
         if ids.size == 0:
             return
-        s, f, a, nd = self.scenario, self.firms, self.apps.cols, self.needs
+        a = self.apps.cols
         firm, bank, need = a["firm"][ids], a["bank"][ids], a["need"][ids]
         attempt = a["attempt"][ids]
         amount, credit = a["amount"][ids], a["credit_loan"][ids]
-        tier = f.tier[firm]
+        tier = self.firms.tier[firm]
         a["decision_day"][ids] = day
         a["tier_at_decision"][ids] = tier
 
-        outcome = _filled(ids.size, _PENDING, np.int8)
-        # the per-firm limit, counting earlier loans of the firm in this batch (if any)
+        outcome = filled(ids.size, _PENDING, np.int8)
         twice = ids.size > 1 and _repeats(firm)
-        if twice:
-            total = self.borrowed[firm] + _exclusive_firm_cumsum(firm, amount) + amount
-        else:
-            total = self.borrowed[firm] + amount
-        over = total > s.loan_pool.max_per_firm * (1 + 1e-12)
+        over = self._over_limit(firm, amount, twice)
         outcome[over] = _R_LIMIT
         pending = ~over  # the outcome is still pending
-
-        pd_a = f.pd_annual[firm]
-        pd_term = self.pd_term[firm]
-        lgd = self.lenders.lgd[bank]
-        coll = f.collateral_ratio[firm]
-        sd = s.banks.appetite_noise_sd
-        appetite = self.lenders.max_expected_loss[bank] * np.exp(
-            sd * nd.z_credit[need, attempt] - 0.5 * sd * sd
-        )
-        keeps = self._bank_keeps(firm)
-        el0 = pd_term * lgd * self.uncovered[firm]  # bank_expected_loss(pd_term, lgd, coll, 0)
-        ok0 = credit_approved(el0 if keeps is None else el0 * keeps, appetite)
-        # the counterfactual: the same rule without the programme's cover (section 2.17)
-        ok_alone = ok0 if keeps is None else credit_approved(el0, appetite)
+        batch = self._credit_batch(firm, bank, need, attempt, amount, tier, pending, twice)
+        # the cover a measure offers (a guarantee): its amount per decision, and its account
         g = np.zeros(ids.size)
         needs_g = np.zeros(ids.size, dtype=bool)
-        gi = self.guarantee
-        if gi.active:
-            cand = gi.referred(ok0, tier, pd_a, bank, pending, self.ledger)
-            if np.count_nonzero(cand):
-                c_idx = cand.nonzero()[0]
-                c_firm, c_amount = firm[c_idx], amount[c_idx]
-                g_c = gi.amount(c_amount, self.g_out[c_firm])
-                if twice:
-                    earlier = _exclusive_firm_cumsum(c_firm, g_c)
-                    g_c = gi.amount(c_amount, self.g_out[c_firm] + earlier)
-                el1 = gi.bank_loss(
-                    pd_term[c_idx], lgd[c_idx], coll[c_idx], g_c / c_amount, self.uncovered[c_firm]
-                )
-                if keeps is not None:
-                    el1 = el1 * keeps[c_idx]
-                ok1 = credit_approved(el1, appetite[c_idx])
-                use = ok1 & (g_c > 0)
-                if gi.mode == "bank_choice":
-                    el0_c = el0[c_idx] if keeps is None else el0[c_idx] * keeps[c_idx]
-                    use &= ~ok0[c_idx] | gi.worth_the_fee(el0_c - el1, g_c / c_amount)
-                g[c_idx[use]] = g_c[use]
-                needs_g[c_idx[use]] = True
-        fits = ok0 | needs_g
+        cover_account = -1
+        if self._coverer is not None:
+            cover = self._coverer.offer_cover(self, batch)
+            if cover is not None:
+                g[cover.rows] = cover.amount
+                needs_g[cover.rows] = True
+                cover_account = cover.account
+        fits = batch.ok0 | needs_g
         live = pending & fits
         outcome[pending & ~fits] = _R_CREDIT
 
         li = live.nonzero()[0]
         if li.size:
-            k = self.pool.n_accounts  # the guarantee capacity is the last column
-            acc = self.pool.accounts(bank[li], credit[li], width=k + 1)
-            acc[needs_g[li], k] = self.guarantee.capacity_id
-            if li.size < _FEW and self._drew_few(acc, amount[li], g[li], day):
-                outcome[li] = _APPROVED  # all drawn at once: their accounts surely had room
-            else:
-                amt = np.empty((li.size, k + 1))
-                amt[:, :k] = amount[li, None]
-                amt[:, k] = g[li]
-                if s.loan_pool.partial_grants:
-                    # a request the accounts cannot serve in full gets what remains, when at
-                    # least the minimum loan: the loan and its guarantee shrink alike
-                    got, failed = self.ledger.draw_scaled(
-                        acc, amt, day, s.loan_pool.min_amount / amt[:, 0]
-                    )
-                    granted = got[:, 0] > 0
-                    part = granted & (got[:, 0] < amt[:, 0])
-                    if np.count_nonzero(part):
-                        amount = amount.copy()
-                        amount[li[part]] = got[part, 0]
-                        g[li[part]] = np.where(needs_g[li[part]], got[part, k], 0.0)
-                        a["amount"][ids] = amount
-                        self.partial_grants_n += int(part.sum())
-                else:
-                    granted, failed = self.ledger.draw(acc, amt, day)
-                if np.count_nonzero(granted) == li.size:
-                    outcome[li] = _APPROVED
-                else:
-                    # a loan the bank makes anyway is lent without cover when the fund is full
-                    bare = ~granted & (failed == gi.capacity_id) & ok0[li] & needs_g[li]
-                    if np.count_nonzero(bare):
-                        b_idx = bare.nonzero()[0]
-                        g[li[b_idx]] = 0.0
-                        needs_g[li[b_idx]] = False
-                        granted[b_idx], failed[b_idx] = self.ledger.draw(
-                            acc[b_idx, :k], amt[b_idx, :k], day
-                        )
-                    # a refused request's outcome is that of the account that failed it
-                    outcome[li] = np.where(granted, _APPROVED, self.refusal_of_account[failed])
+            amount = self._draw(
+                day, ids, li, bank, credit, amount, g, needs_g, batch.ok0, cover_account, outcome
+            )
         approved = outcome == _APPROVED
         ap = approved.nonzero()[0]
         if ap.size < ids.size:
             g = np.where(approved, g, 0.0)
-        if gi.active and gi.config.extended:
-            gi.approvable_n += np.count_nonzero((g > 0) & ok0)
+        if self._coverer is not None:
+            self._coverer.cover_settled(self, batch, g)
         a["outcome"][ids] = outcome
         a["guarantee"][ids] = g
-        a["additional"][ids] = approved & ~ok_alone
+        a["additional"][ids] = approved & ~batch.ok_alone
         if ap.size:
-            self._book_loans(
-                day,
-                ids[ap],
-                firm[ap],
-                amount[ap],
-                credit[ap],
-                g[ap],
-                need[ap],
-                attempt[ap],
-            )
+            self._book_loans(day, ids[ap], firm[ap], amount[ap], credit[ap], need[ap], attempt[ap])
         self._retry(day, ids, outcome, need, attempt, bank, firm, amount, credit)
+
+    def _over_limit(self, firm: np.ndarray, amount: np.ndarray, twice: bool) -> np.ndarray:
+        """Whether each loan passes the per-firm limit, counting earlier loans of the firm
+        in the batch (if any)."""
+        if twice:
+            total = self.borrowed[firm] + exclusive_firm_cumsum(firm, amount) + amount
+        else:
+            total = self.borrowed[firm] + amount
+        return total > self.scenario.loan_pool.max_per_firm * (1 + 1e-12)
+
+    def _credit_batch(
+        self,
+        firm: np.ndarray,
+        bank: np.ndarray,
+        need: np.ndarray,
+        attempt: np.ndarray,
+        amount: np.ndarray,
+        tier: np.ndarray,
+        pending: np.ndarray,
+        twice: bool,
+    ) -> CreditBatch:
+        """The bank's credit rule on a batch without cover, with the measures' loss shares."""
+        f = self.firms
+        pd_term = self.pd_term[firm]
+        lgd = self.lenders.lgd[bank]
+        sd = self.scenario.banks.appetite_noise_sd
+        appetite = self.lenders.max_expected_loss[bank] * np.exp(
+            sd * self.needs.z_credit[need, attempt] - 0.5 * sd * sd
+        )
+        keeps = self._bank_keeps(firm)
+        uncovered = self.uncovered[firm]
+        el0 = pd_term * lgd * uncovered  # bank_expected_loss(pd_term, lgd, coll, 0)
+        ok0 = credit_approved(el0 if keeps is None else el0 * keeps, appetite)
+        # the counterfactual: the same rule without the programme's cover (section 2.17)
+        ok_alone = ok0 if keeps is None else credit_approved(el0, appetite)
+        return CreditBatch(
+            firm=firm,
+            bank=bank,
+            amount=amount,
+            tier=tier,
+            pd_annual=f.pd_annual[firm],
+            pd_term=pd_term,
+            lgd=lgd,
+            collateral=f.collateral_ratio[firm],
+            uncovered=uncovered,
+            appetite=appetite,
+            keeps=keeps,
+            el0=el0,
+            ok0=ok0,
+            ok_alone=ok_alone,
+            pending=pending,
+            twice=twice,
+        )
+
+    def _draw(
+        self,
+        day: int,
+        ids: np.ndarray,
+        li: np.ndarray,
+        bank: np.ndarray,
+        credit: np.ndarray,
+        amount: np.ndarray,
+        g: np.ndarray,
+        needs_g: np.ndarray,
+        ok0: np.ndarray,
+        cover_account: int,
+        outcome: np.ndarray,
+    ) -> np.ndarray:
+        """Draw the live loans ``li`` (and their cover) on their accounts; write their
+        outcomes (and shrunk cover) in place. The batch's amounts, shrunk by partial grants."""
+        k = self.pool.n_accounts  # the cover's account is the last column
+        acc = self.pool.accounts(bank[li], credit[li], width=k + 1)
+        acc[needs_g[li], k] = cover_account
+        if li.size < FEW and self._drew_few(acc, amount[li], g[li], day):
+            outcome[li] = _APPROVED  # all drawn at once: their accounts surely had room
+            return amount
+        amt = np.empty((li.size, k + 1))
+        amt[:, :k] = amount[li, None]
+        amt[:, k] = g[li]
+        if self.scenario.loan_pool.partial_grants:
+            granted, failed, amount = self._draw_partial(day, ids, li, acc, amt, amount, g, needs_g)
+        else:
+            granted, failed = self.ledger.draw(acc, amt, day)
+        if np.count_nonzero(granted) == li.size:
+            outcome[li] = _APPROVED
+            return amount
+        # a loan the bank makes anyway is lent without cover when the cover's account is full
+        bare = ~granted & (failed == cover_account) & ok0[li] & needs_g[li]
+        if np.count_nonzero(bare):
+            b_idx = bare.nonzero()[0]
+            g[li[b_idx]] = 0.0
+            needs_g[li[b_idx]] = False
+            granted[b_idx], failed[b_idx] = self.ledger.draw(acc[b_idx, :k], amt[b_idx, :k], day)
+        # a refused request's outcome is that of the account that failed it
+        outcome[li] = np.where(granted, _APPROVED, self.refusal_of_account[failed])
+        return amount
+
+    def _draw_partial(
+        self,
+        day: int,
+        ids: np.ndarray,
+        li: np.ndarray,
+        acc: np.ndarray,
+        amt: np.ndarray,
+        amount: np.ndarray,
+        g: np.ndarray,
+        needs_g: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`_draw` with partial grants: a request the accounts cannot serve in full
+        gets what remains, when at least the minimum loan; the loan and its cover shrink
+        alike. Granted, the failing account, and the batch's amounts."""
+        k = acc.shape[1] - 1
+        min_amount = self.scenario.loan_pool.min_amount
+        got, failed = self.ledger.draw_scaled(acc, amt, day, min_amount / amt[:, 0])
+        granted = got[:, 0] > 0
+        part = granted & (got[:, 0] < amt[:, 0])
+        if np.count_nonzero(part):
+            amount = amount.copy()
+            amount[li[part]] = got[part, 0]
+            g[li[part]] = np.where(needs_g[li[part]], got[part, k], 0.0)
+            self.apps.cols["amount"][ids] = amount
+            self.partial_grants_n += int(part.sum())
+        return granted, failed, amount
 
     def _drew_few(self, acc: np.ndarray, amount: np.ndarray, g: np.ndarray, day: int) -> bool:
         """Draw a few loans at once when their accounts surely have room
         (:meth:`Ledger.draw_few`): each loan's amount on its accounts ``acc[:, :-1]`` and
-        its guarantee on the last one. False (nothing drawn) otherwise."""
+        its cover on the last one. False (nothing drawn) otherwise."""
         k = acc.shape[1] - 1
         cell_acc, cell_x = [], []
         for row, x, gx in zip(acc.tolist(), amount.tolist(), g.tolist(), strict=True):
@@ -415,14 +501,12 @@ class Model(_Review, _Arrivals):
                     cell_x.append(gx if j == k else x)
         return self.ledger.draw_few(cell_acc, cell_x, day)
 
-    def _book_loans(self, day, app, firm, amount, credit, g, need, attempt) -> None:
+    def _book_loans(self, day, app, firm, amount, credit, need, attempt) -> None:
         a = self.apps.cols
         np.add.at(self.borrowed, firm, amount)
-        if np.count_nonzero(g):  # (adding zeros changes no balance)
-            np.add.at(self.g_out, firm, g)
         term = self.scenario.loan_pool.term_days
         t_def = -np.log1p(-self.needs.u_default[need, attempt].astype(float)) / self.hazard[firm]
-        if app.size < _FEW:
+        if app.size < FEW:
             # the same days loan by loan: a default before the term ends the loan then
             end, defaulted = [], []
             for t in t_def.tolist():
@@ -437,7 +521,6 @@ class Model(_Review, _Arrivals):
         a["defaulted"][app] = defaulted
         a["subsidy"][app] = self.pool.subsidy(amount, credit)
         self.ts["disbursed_amount"][day] += amount.sum()
-        self.ts["guaranteed_amount"][day] += g.sum()
         self._file(self.end_agenda, end, app)
         for inst in self._on_booked:
             inst.loans_booked(self, day, app)
@@ -484,12 +567,10 @@ class Model(_Review, _Arrivals):
         if ids.size == 0:
             return
         a = self.apps.cols
-        firm, amount, g = a["firm"][ids], a["amount"][ids], a["guarantee"][ids]
+        firm, amount = a["firm"][ids], a["amount"][ids]
         np.subtract.at(self.borrowed, firm, amount)
-        np.subtract.at(self.g_out, firm, g)
         # only these firms' balances moved, so only they can have dipped below zero
         self.borrowed[firm] = np.maximum(self.borrowed[firm], 0.0)
-        self.g_out[firm] = np.maximum(self.g_out[firm], 0.0)
         for inst in self._on_ended:
             inst.loans_ended(self, day, ids)
         self.ts["defaults_n"][day] += int(a["defaulted"][ids].sum())
@@ -501,8 +582,8 @@ class Model(_Review, _Arrivals):
     def run(self) -> None:
         env = simpy.Environment()
         procs = [
-            (_AT_ARRIVALS, self.arrivals, {}),
-            (_AT_SUBMIT, self.submissions, {}),
+            (_AT_ARRIVALS, self.arrivals.come_due, {}),
+            (_AT_SUBMIT, self.review.submit, {}),
             (_AT_DECIDE, self.decisions, {}),
             (_AT_BOOK, self.loan_book, {}),
         ]
@@ -519,7 +600,7 @@ class Model(_Review, _Arrivals):
 
 def _repeats(firm: np.ndarray) -> bool:
     """Whether a firm appears more than once in a batch (a set of a few, else a sort)."""
-    if firm.size < _FEW:
+    if firm.size < FEW:
         listed = firm.tolist()
         return len(set(listed)) < len(listed)
     sorted_firm = np.sort(firm)

@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .queue import _FEW, _run_lengths
+from .queue import FEW, run_lengths
 
 __all__ = ["ACCOUNT_KINDS", "Ledger"]
 
@@ -41,6 +41,7 @@ __all__ = ["ACCOUNT_KINDS", "Ledger"]
 ACCOUNT_KINDS = ("hard", "target", "revolving")
 
 _EPS = 1e-6
+_NO_ACCOUNTS = np.empty(0, dtype=np.int64)  # (never written to)
 _UNIT_ROUNDOFF = 2.0**-53
 _INT16_MAX = 32767
 #: A target is reached when what remains of it is below this share of its initial level.
@@ -62,6 +63,8 @@ class Ledger:
         self.kinds: list[str] = []
         self.groups: list[str] = []
         self.account_kinds: list[str] = []
+        #: per account: the outcome of an application it refuses (None: loans do not draw on it)
+        self.refusals: list[int | None] = []
         self._initial: list[float] = []
         self.level = np.empty(0)
         self._history: list[np.ndarray] = []
@@ -74,6 +77,7 @@ class Ledger:
         initial: float,
         group: str = "",
         account_kind: str = "hard",
+        refusal: int | None = None,
     ) -> int:
         """Open an account and return its index.
 
@@ -89,6 +93,9 @@ class Ledger:
             The measure the account belongs to.
         account_kind
             ``hard``, ``target`` or ``revolving`` (see the module docstring).
+        refusal
+            The outcome code (:class:`~sim.model.codes.Outcome`) of a loan application
+            the account refuses, when loans draw on it; None when none do.
         """
         if not np.isfinite(initial) or initial < 0:
             raise ValueError(f"account {name!r}: initial level must be finite and >= 0")
@@ -101,6 +108,7 @@ class Ledger:
         self.kinds.append(kind)
         self.groups.append(group)
         self.account_kinds.append(account_kind)
+        self.refusals.append(refusal)
         self._initial.append(float(initial))
         return len(self.names) - 1
 
@@ -111,11 +119,12 @@ class Ledger:
         initial: np.ndarray,
         group: str = "",
         account_kind: str = "hard",
+        refusal: int | None = None,
     ) -> np.ndarray:
         """Open several accounts of one role and kind; return their indices."""
         return np.array(
             [
-                self.open(n, kind, float(v), group, account_kind)
+                self.open(n, kind, float(v), group, account_kind, refusal)
                 for n, v in zip(names, initial, strict=True)
             ],
             dtype=np.int64,
@@ -210,6 +219,39 @@ class Ledger:
         granted, failed, out = self._draw_rows(acc, amt, day, share_min)
         return out, failed
 
+    def _first_over(
+        self, ca: np.ndarray, cx: np.ndarray, cr: np.ndarray, live: np.ndarray, m: int
+    ) -> tuple[int, np.ndarray]:
+        """The first request (row) whose ``live`` cells take a hard account past its level
+        (``m`` if none), and the accounts it takes past their level: cells ``ca``
+        (accounts), ``cx`` (amounts), ``cr`` (rows)."""
+        # running total per account over the unblocked requests from ``start`` on,
+        # cells sorted by account (a stable sort keeps request order within one)
+        live_cells = live.nonzero()[0]
+        by_acc = live_cells[self._sort_key(ca[live_cells]).argsort(kind="stable")]
+        ids_o, rows_o, x_o = ca[by_acc], cr[by_acc], cx[by_acc]
+        cum = x_o.cumsum()
+        heads = np.concatenate(([True], ids_o[1:] != ids_o[:-1])).nonzero()[0]
+        base = np.repeat(cum[heads] - x_o[heads], run_lengths(heads, ids_o.size))
+        limit = self.level[ids_o] + _EPS
+        local = cum - base
+        over = local > limit
+        # the running total of one account, taken as a difference of totals over
+        # all accounts, carries their rounding: where it lies that close to the
+        # limit, the account's total is summed again from 0, as the one-account
+        # path sums it
+        near = np.abs(local - limit) <= 1e-9 * np.maximum(1.0, np.abs(cum))
+        if near.any():
+            ends = np.append(heads[1:], ids_o.size)
+            for h in np.unique(np.searchsorted(heads, near.nonzero()[0], "right") - 1):
+                lo, hi = int(heads[h]), int(ends[h])
+                over[lo:hi] = x_o[lo:hi].cumsum() > limit[lo:hi]
+        over &= self._not_target[ids_o]  # a target never refuses
+        if not over.any():
+            return m, _NO_ACCOUNTS
+        r = int(rows_o[over].min())
+        return r, ids_o[over & (rows_o == r)]
+
     def _draw_rows(
         self, acc: np.ndarray, amt: np.ndarray, day: int, min_share: np.ndarray | None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -221,7 +263,7 @@ class Ledger:
         # the requests' cells (account, amount) in request order (row-major)
         cells = acc >= 0
         ca, cx = acc[cells], amt[cells]
-        if ca.size < _FEW:  # a few cells: the fast path in Python
+        if ca.size < FEW:  # a few cells: the fast path in Python
             if self.draw_few(ca.tolist(), cx.tolist(), day):
                 out[cells] = cx
                 return np.ones(m, dtype=bool), failed, out
@@ -235,7 +277,6 @@ class Ledger:
             return np.ones(m, dtype=bool), failed, out
         granted = np.zeros(m, dtype=bool)
         cr, cc = cells.nonzero()
-        hard = self._not_target
         start = 0
         while start < m:
             # a request with a cell on a closed account is blocked (refused, draws nothing)
@@ -244,32 +285,9 @@ class Ledger:
             blocked[cr[shut]] = True
             live = cr >= start
             live &= ~blocked[cr]
-            r = m
+            r, over_accounts = m, _NO_ACCOUNTS
             if live.any() and not self._surely_fits(ca[live], cx[live]):
-                # running total per account over the unblocked requests from ``start`` on,
-                # cells sorted by account (a stable sort keeps request order within one)
-                live_cells = live.nonzero()[0]
-                by_acc = live_cells[self._sort_key(ca[live_cells]).argsort(kind="stable")]
-                ids_o, rows_o, x_o = ca[by_acc], cr[by_acc], cx[by_acc]
-                cum = x_o.cumsum()
-                heads = np.concatenate(([True], ids_o[1:] != ids_o[:-1])).nonzero()[0]
-                base = np.repeat(cum[heads] - x_o[heads], _run_lengths(heads, ids_o.size))
-                limit = self.level[ids_o] + _EPS
-                local = cum - base
-                over = local > limit
-                # the running total of one account, taken as a difference of totals over
-                # all accounts, carries their rounding: where it lies that close to the
-                # limit, the account's total is summed again from 0, as the one-account
-                # path sums it
-                near = np.abs(local - limit) <= 1e-9 * np.maximum(1.0, np.abs(cum))
-                if near.any():
-                    ends = np.append(heads[1:], ids_o.size)
-                    for h in np.unique(np.searchsorted(heads, near.nonzero()[0], "right") - 1):
-                        lo, hi = int(heads[h]), int(ends[h])
-                        over[lo:hi] = x_o[lo:hi].cumsum() > limit[lo:hi]
-                over &= hard[ids_o]  # a target never refuses
-                if over.any():
-                    r = int(rows_o[over].min())
+                r, over_accounts = self._first_over(ca, cx, cr, live, m)
             # requests before r: blocked ones refused, others granted
             span = cr >= start
             span &= cr < r
@@ -291,22 +309,37 @@ class Ledger:
                 np.add.at(self.refused_n, f_acc, 1)
                 np.add.at(self.refused_amount, f_acc, f_x)
             if r < m:
-                # row r is the first request some open account cannot serve: grant it in
-                # part, or refuse it and close those accounts (r is never a blocked row)
-                over_accounts = ids_o[over & (rows_o == r)]
-                if min_share is None or not self._grant_part(acc, amt, out, r, min_share, day):
-                    f = int(over_accounts[0])
-                    for oa in np.unique(over_accounts):
-                        self._close(int(oa), day)
-                    c = int((acc[r] == f).nonzero()[0][0])
-                    failed[r] = f
-                    self.refused_n[f] += 1
-                    self.refused_amount[f] += amt[r, c]
-                else:
-                    granted[r] = True
+                granted[r] = self._serve_over(
+                    acc, amt, out, failed, r, over_accounts, min_share, day
+                )
             start = r + 1
         self._settle(day)
         return granted, failed, out
+
+    def _serve_over(
+        self,
+        acc: np.ndarray,
+        amt: np.ndarray,
+        out: np.ndarray,
+        failed: np.ndarray,
+        r: int,
+        over_accounts: np.ndarray,
+        min_share: np.ndarray | None,
+        day: int,
+    ) -> bool:
+        """Row ``r`` is the first request some open account cannot serve: grant it in
+        part, or refuse it and close those accounts (``r`` is never a blocked row).
+        Whether it is granted."""
+        if min_share is not None and self._grant_part(acc, amt, out, r, min_share, day):
+            return True
+        f = int(over_accounts[0])
+        for oa in np.unique(over_accounts):
+            self._close(int(oa), day)
+        c = int((acc[r] == f).nonzero()[0][0])
+        failed[r] = f
+        self.refused_n[f] += 1
+        self.refused_amount[f] += amt[r, c]
+        return False
 
     def _grant_part(
         self,

@@ -1,6 +1,7 @@
 """Queue: first-come-first-served service with limited daily capacity, for whole batches.
 
-Public names: :class:`FluidQueue`, :class:`Agenda`, :func:`finish_share`.
+Public names: :class:`FluidQueue`, :class:`Agenda`, :func:`finish_share`,
+:func:`group_by_server`, :func:`run_lengths`, :data:`FEW`, :data:`UINT16_MAX`.
 
 Bank officers and service-centre advisers are servers with a throughput of ``c``
 items a day. Items arriving at server ``s`` are served in arrival order, each taking
@@ -34,9 +35,19 @@ from bisect import bisect_left
 
 import numpy as np
 
-__all__ = ["FluidQueue", "Agenda", "finish_share"]
+__all__ = [
+    "FEW",
+    "UINT16_MAX",
+    "Agenda",
+    "FluidQueue",
+    "finish_share",
+    "group_by_server",
+    "run_lengths",
+]
 
-_UINT16_MAX = 65535
+#: Largest value of a 16-bit unsigned key: days up to it are sorted on ``uint16`` keys
+#: (a radix sort), which gives the order of the 64-bit keys faster.
+UINT16_MAX = 65535
 _INT16_MAX = 32767
 #: Below this many items a batch is sorted on its own 64-bit keys: a stable sort gives the
 #: same order on any key type, and the range checks a narrower type needs cost more than
@@ -45,10 +56,10 @@ _SMALL_BATCH = 1024
 #: Below this many items the engine's steps work item by item in Python, where a numpy
 #: call costs more than the whole loop: an agenda's ids (:class:`Agenda`), a queue's
 #: admissions, a ledger draw's cells, a day's needs, decisions and loans booked.
-_FEW = 32
+FEW = 32
 
 
-def _run_lengths(starts: np.ndarray, n: int) -> np.ndarray:
+def run_lengths(starts: np.ndarray, n: int) -> np.ndarray:
     """Lengths of the runs that begin at ``starts`` in an array of length ``n``.
 
     ``np.diff(starts, append=n)`` without its per-call overhead, which matters on the
@@ -139,7 +150,7 @@ class FluidQueue:
         servers = np.asarray(servers, dtype=np.int64)
         if servers.size == 0:
             return np.empty(0)
-        if servers.size < _FEW:
+        if servers.size < FEW:
             return np.array(self._admit_few(servers.tolist(), day))
         first = servers[0]
         if not self.scheduled and not np.count_nonzero(servers != first):
@@ -148,7 +159,7 @@ class FluidQueue:
             finish = begin + (np.arange(servers.size) + self.finish_share) * self.step[first]
             self.busy_until[first] = begin + servers.size * self.step[first]
             return finish
-        order, s_sorted, rank, last = _group_by_server(servers, self._n_servers())
+        order, s_sorted, rank, last = group_by_server(servers, self._n_servers())
         if self.scheduled:
             begin = np.maximum(self.cum[s_sorted, int(day)], self.busy_w[s_sorted])
             self.busy_w[s_sorted[last]] = begin[last] + rank[last] + 1
@@ -222,7 +233,7 @@ class FluidQueue:
 
         A list of Python integers for a batch of a few items, else an array.
         """
-        if len(servers) < _FEW:
+        if len(servers) < FEW:
             if not isinstance(servers, list):
                 servers = np.asarray(servers, dtype=np.int64).tolist()
             times = self._admit_few(servers, day)
@@ -254,7 +265,7 @@ class FluidQueue:
         if self._pending_id.size == 0:
             return np.empty(0, dtype=np.int64), np.empty(0)
         servers = self._pending_server
-        order, s_sorted, rank, last = _group_by_server(servers, self._n_servers())
+        order, s_sorted, rank, last = group_by_server(servers, self._n_servers())
         begin = np.maximum(self.cum[s_sorted, day], self.busy_w[s_sorted])
         start = begin + rank
         go = start < self.cum[s_sorted, day + 1]
@@ -273,7 +284,7 @@ class FluidQueue:
         return started, finish
 
 
-def _group_by_server(
+def group_by_server(
     servers: np.ndarray, n_servers: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Stable grouping of items by server: order, sorted servers, rank in group, last index."""
@@ -303,7 +314,7 @@ _NONE.flags.writeable = False
 class Agenda:
     """Integer ids filed under the day they are due; popped in id order.
 
-    A batch of fewer than :data:`_FEW` ids is filed one id at a time as Python integers
+    A batch of fewer than :data:`FEW` ids is filed one id at a time as Python integers
     (a day of the engine files a handful: a numpy call costs more than the whole loop);
     a larger one as sorted slices of an array. :meth:`pop` returns the same ids either way.
     """
@@ -322,16 +333,8 @@ class Agenda:
         n = ids.size
         if n == 0:
             return
-        if n < _FEW:
-            if not isinstance(days, list):
-                days = np.asarray(days, dtype=np.int64).tolist()
-            few = self._few
-            for day, i in zip(days, ids.tolist(), strict=True):
-                if before is None or day < before:
-                    if day in few:
-                        few[day].append(i)
-                    else:
-                        few[day] = [i]
+        if n < FEW:
+            self._add_few(days, ids, before)
             return
         days = np.asarray(days, dtype=np.int64)
         if before is not None:
@@ -348,7 +351,7 @@ class Agenda:
             first, last = int(days.min()), int(days.max())
             if first != last:
                 # days fit 16 bits in any realistic horizon: numpy then radix-sorts (same order)
-                small = first >= 0 and last <= _UINT16_MAX
+                small = first >= 0 and last <= UINT16_MAX
                 order = (days.astype(np.uint16) if small else days).argsort(kind="stable")
                 d = days[order]
         if first == last:
@@ -364,6 +367,18 @@ class Agenda:
         # one slice (a view) of the sorted ids per day
         for day, lo, hi in zip(d[cuts].tolist(), bounds[:-1], bounds[1:], strict=True):
             self._due.setdefault(day, []).append(filed[lo:hi])
+
+    def _add_few(self, days: np.ndarray | list[int], ids: np.ndarray, before: int | None) -> None:
+        """:meth:`add` for a few ids: one at a time, as Python integers."""
+        if not isinstance(days, list):
+            days = np.asarray(days, dtype=np.int64).tolist()
+        few = self._few
+        for day, i in zip(days, ids.tolist(), strict=True):
+            if before is None or day < before:
+                if day in few:
+                    few[day].append(i)
+                else:
+                    few[day] = [i]
 
     def pop(self, day: int) -> np.ndarray:
         """Remove and return the ids due on ``day``, sorted."""

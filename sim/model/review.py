@@ -1,7 +1,7 @@
 """Review: the bank review step of the engine, with lenders' capacity over time.
 
-Public names: none outside the model (``_Review`` is a part of
-:class:`sim.model.engine.Model`). Submitted applications pass an optional programme
+Public names: :class:`Review` (a part of :class:`sim.model.engine.Model`),
+:data:`MIN_SIMULATED_REVIEWS_PER_DAY`. Submitted applications pass an optional programme
 registration queue, wait for their lender to join (or move to one that has), and enter
 their lender class's review queue, own customers first when the scenario says so
 (docs/model.md 2.7).
@@ -13,25 +13,74 @@ import math
 
 import numpy as np
 
-from .banks import review_capacity
+from ..scenario import Scenario
+from .banks import LenderTable, review_capacity
+from .batches import Table
 from .behaviour import choose_retry_bank
-from .queue import _FEW, Agenda, FluidQueue, finish_share
+from .demand import Needs
+from .population import Firms
+from .queue import FEW, Agenda, FluidQueue, finish_share
+
+__all__ = ["MIN_SIMULATED_REVIEWS_PER_DAY", "Review"]
 
 #: Below this many simulated reviews a day at full capacity, a server class's decision
 #: dates are coarse (one simulated application holds it for more than a day): warned.
 MIN_SIMULATED_REVIEWS_PER_DAY = 1.0
 
 
-class _Review:
-    """The review step of :class:`~sim.model.engine.Model` (its state lives there)."""
+class Review:
+    """The review step: from submission to the day of the credit decision.
 
-    def _set_up_review(self) -> None:
-        """The bank review queue (one server per class of identical lenders) and the
-        programme's registration step, with capacity over time (docs/model.md 2.7)."""
-        s, lenders, scale = self.scenario, self.lenders, self.scale
+    The bank review queue has one server per class of identical lenders; the
+    programme's registration step, when capped, is a queue of its own; both follow
+    capacity over time (docs/model.md 2.7). Each day :meth:`submit` takes the
+    applications submitted that day from ``submit_agenda`` and files each under its
+    decision day in ``decide_agenda``.
+
+    Parameters
+    ----------
+    scenario
+        The validated scenario.
+    lenders
+        The lender table (server classes, review rates and days, join days).
+    firms
+        The population (a firm's main bank, for own customers first).
+    needs
+        The run's needs (the draw of a lender for an application that moves).
+    apps
+        The applications table (its ``bank`` is rewritten when an application moves).
+    working
+        Working days per lender and day.
+    submit_agenda, decide_agenda
+        The agendas of submissions (read) and of decisions (written).
+
+    Attributes
+    ----------
+    capacity
+        Review capacity per lender class and day (simulated applications).
+    warnings
+        Notes on server classes whose decision dates are coarse at the run's scale.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        lenders: LenderTable,
+        firms: Firms,
+        needs: Needs,
+        apps: Table,
+        working: np.ndarray,
+        submit_agenda: Agenda,
+        decide_agenda: Agenda,
+    ) -> None:
+        s, scale = scenario, scenario.population.scale
+        self.scenario, self.lenders, self.firms = scenario, lenders, firms
+        self.needs, self.apps = needs, apps
+        self.days = scenario.horizon.days
+        self.submit_agenda, self.decide_agenda = submit_agenda, decide_agenda
         # a simulated review stands for `scale` real ones: it finishes at their mean time
         share = finish_share(scale)
-        cap = review_capacity(lenders, self.working)
+        cap = review_capacity(lenders, working)
         self.capacity = cap
         constant = bool((cap == cap[:, :1]).all()) and not s.banks.existing_customers_first
         self.bank_queue = FluidQueue(cap[:, 0] if constant else cap, finish_share=share)
@@ -39,11 +88,10 @@ class _Review:
         self.reg_queue = None
         per_day = s.loan_pool.processing_cap_per_day
         if per_day is not None:
-            reg = np.full((1, self.days), per_day / scale) * self.working
-            self.reg_queue = FluidQueue(
-                reg if not self.working.all() else reg[:, 0], finish_share=share
-            )
+            reg = np.full((1, self.days), per_day / scale) * working
+            self.reg_queue = FluidQueue(reg if not working.all() else reg[:, 0], finish_share=share)
         self.review_agenda = Agenda()
+        self.warnings: list[str] = []
         full = np.bincount(lenders.server, weights=lenders.review_rate_per_day)
         for name, c in zip(lenders.server_names, full, strict=True):
             if c < MIN_SIMULATED_REVIEWS_PER_DAY:
@@ -54,12 +102,16 @@ class _Review:
                     f"population.scale at most {c * scale:,.0f} (their real reviews a day)"
                 )
 
-    def submissions(self, day: int) -> None:
+    def _file(self, agenda: Agenda, days, ids: np.ndarray) -> None:
+        agenda.add(days, ids, before=self.days)
+
+    def submit(self, day: int) -> None:
+        """Take the applications submitted on ``day`` into review; file their decision days."""
         ids = self.submit_agenda.pop(day)  # counted by the engine at the end of the run
         if self.reg_queue is not None or self.joins_later:
             # through the registration step and the wait for a lender to join
             if ids.size and self.reg_queue is not None:
-                servers = [0] * ids.size if ids.size < _FEW else np.zeros(ids.size, dtype=np.int64)
+                servers = [0] * ids.size if ids.size < FEW else np.zeros(ids.size, dtype=np.int64)
                 done = self.reg_queue.admit_days(servers, day, self.days)
                 self._file(self.review_agenda, done, ids)
             elif ids.size:
@@ -82,7 +134,7 @@ class _Review:
         """File reviewed applications under their decision day (review end + review days)."""
         if ids.size == 0:
             return
-        if ids.size < _FEW:
+        if ids.size < FEW:
             # the same integer days, one by one (ceil, less 1, then the review days)
             review_days = self.lenders.review_days
             decide = [

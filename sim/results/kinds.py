@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..model.instruments import GuaranteeInstrument
 from ..scenario import Scenario
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -80,7 +81,7 @@ def kind_summary(model: Model) -> dict[str, Any]:
             pool_over = max(-ledger.level[quotas].sum(), 0.0)
     reached = ledger.reached_on[quotas] if lp.quota_kind == "target" else np.empty(0)
     reached = reached[reached >= 0]
-    credit, cap = pool.credit_id, model.guarantee.capacity_id
+    credit, cap = pool.credit_id, model.instrument(GuaranteeInstrument).capacity_id
 
     def target_day(account: int) -> int | None:
         return _day(ledger.reached_on[account]) if account >= 0 else None

@@ -23,7 +23,12 @@ import pandas as pd
 
 from ..jsonio import plain
 from ..model.codes import NEED_FATES, OUTCOMES, REFUSALS_BY_ACCOUNT, NeedFate, Outcome
-from ..model.instruments import AwardsInstrument, CostReliefInstrument, instrument_classes
+from ..model.instruments import (
+    AwardsInstrument,
+    CostReliefInstrument,
+    GuaranteeInstrument,
+    instrument_classes,
+)
 from ..model.population import COST_CATEGORIES
 from ..scenario import Scenario
 from .columns import column_dictionary, round_for_csv
@@ -354,7 +359,7 @@ def _account_tables(model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
             (s.horizon.start_date + timedelta(days=int(d))).isoformat() if pd.notna(d) else None
             for d in quotas[col]
         ]
-    gi = model.guarantee
+    gi = model.instrument(GuaranteeInstrument)
     if gi.active and gi.config.suspend_claim_rate is not None:
         # the day each lender's guarantees were suspended, on its quota's row (a group's
         # lenders share one quota: its row shows the first of them suspended)

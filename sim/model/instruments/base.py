@@ -14,8 +14,16 @@ A measure is one subclass of :class:`Instrument` in its own module of
   every run (the fixed layout of the ``timeseries`` table), ``extra_columns`` and
   ``summary_keys`` only when the measure is active, so a scenario without the measure's
   section gives the same tables as before the measure existed;
-- may change the bank's credit rule (:meth:`Instrument.bank_loss_share`) and react to
-  loans booked and ended (:meth:`Instrument.loans_booked`, :meth:`Instrument.loans_ended`);
+- places each of its ``columns`` in the daily table (``column_places``: after the
+  day's lending, after the day's defaults, or last; see
+  :func:`sim.model.daily.timeseries_columns`);
+- may change the bank's credit rule (:meth:`Instrument.bank_loss_share`), offer cover
+  to the day's credit decisions (:meth:`Instrument.offer_cover`,
+  :meth:`Instrument.cover_settled`), react to loans booked and ended
+  (:meth:`Instrument.loans_booked`, :meth:`Instrument.loans_ended`) and book what no
+  step reads at the end of the run (:meth:`Instrument.loans_closed`);
+- may reach out to firms and help them prepare applications
+  (:meth:`Instrument.outreach_contacts_per_day`, :meth:`Instrument.assisted_ready_days`);
 - books the savings it gives firms and its fiscal cost (:meth:`Instrument.savings_terms`,
   :meth:`Instrument.fiscal_terms`).
 
@@ -36,6 +44,7 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover
     from ...scenario import Scenario
     from ..banks import LenderTable
+    from ..credit import Cover, CreditBatch
     from ..engine import Model
     from ..ledger import Ledger
     from ..population import Firms
@@ -107,6 +116,12 @@ class Instrument:
     #: Time-series columns of money the measure pays out on that day (its fiscal cost).
     fiscal_columns: ClassVar[tuple[str, ...]] = ()
 
+    #: Where each of :attr:`columns` goes in the daily table: ``"lending"`` (after the
+    #: day's decisions and amounts lent, the default), ``"loan_book"`` (after the day's
+    #: defaults) or ``"last"`` (after the engine's awareness and capacity columns).
+    #: Within a place, columns follow the measures' rank.
+    column_places: ClassVar[dict[str, str]] = {}
+
     active: bool = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -125,6 +140,24 @@ class Instrument:
         """Processes the engine schedules for this measure (none by default)."""
         return []
 
+    def outreach_contacts_per_day(self) -> float:
+        """Firms the measure's outreach contacts a day (simulated firms; 0: none).
+
+        The engine adds up every measure's contacts (active or not) into the outreach
+        term of the awareness diffusion (docs/model.md 2.2).
+        """
+        return 0.0
+
+    def assisted_ready_days(self, count: int, day: int, never: int) -> list[int] | np.ndarray:
+        """Days on which ``count`` applications prepared with the measure's help on
+        ``day`` are ready (``never`` for one that is not ready within the horizon).
+
+        Overridden by a measure that helps firms prepare applications; the engine calls
+        it on the first active one that does (a share ``behaviour.assisted_share`` of
+        applicants ask for help), and on none when no measure helps.
+        """
+        raise NotImplementedError
+
     def bank_loss_share(self, model: Model, firm: np.ndarray) -> np.ndarray | None:
         """Share of a bank's loss on a loan to each firm that the measure bears, or None.
 
@@ -132,11 +165,29 @@ class Instrument:
         """
         return None
 
+    def offer_cover(self, model: Model, batch: CreditBatch) -> Cover | None:
+        """Cover the measure offers to a batch of credit decisions, or None.
+
+        The measure refers the decisions it takes, works out each one's cover and the
+        bank's expected loss with it, and offers cover where the bank then approves
+        (:class:`~sim.model.credit.Cover`: rows, amounts, the account drawn). The engine
+        asks the first active measure (in rank order) that overrides this hook.
+        """
+        return None
+
+    def cover_settled(self, model: Model, batch: CreditBatch, cover: np.ndarray) -> None:
+        """Called after :meth:`offer_cover` with each decision's cover as settled (0
+        where none, refused, or lent without cover because its account was full)."""
+
     def loans_booked(self, model: Model, day: int, app: np.ndarray) -> None:
         """Called with the applications approved on ``day`` (after they are booked)."""
 
     def loans_ended(self, model: Model, day: int, app: np.ndarray) -> None:
         """Called with the loans that matured or defaulted on ``day``."""
+
+    def loans_closed(self, model: Model, app: np.ndarray) -> None:
+        """Called once at the end of the run with every approved loan, to book in
+        ``model.apps`` what no step read during the run (see :mod:`sim.model.closing`)."""
 
     # ------------------------------------------------------------------ books
     def summary(self, model: Model) -> dict[str, float]:

@@ -1,6 +1,11 @@
 """Guarantee: the policy guarantee fund, its capacity, per-firm cap, fees and claims.
 
-Public names: :class:`GuaranteeInstrument`.
+Public names: :class:`GuaranteeInstrument`, :func:`batch_lenders`.
+
+The fund takes part in the day's credit decisions through the credit-rule hooks of
+:mod:`sim.model.instruments.base`: it offers cover to the applications it is referred
+(:meth:`GuaranteeInstrument.offer_cover`), keeps each firm's guarantees outstanding as
+loans are booked and end, and books its fees and expected loss at the end of the run.
 """
 
 from __future__ import annotations
@@ -10,8 +15,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...scenario import Scenario
-from ..banks import LenderTable, bank_expected_loss
+from ..banks import LenderTable, bank_expected_loss, credit_approved
+from ..batches import exclusive_firm_cumsum
 from ..codes import Outcome
+from ..credit import Cover, CreditBatch
 from ..ledger import Ledger
 from ..population import Firms
 from .base import Instrument
@@ -19,7 +26,7 @@ from .base import Instrument
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Model
 
-__all__ = ["GuaranteeInstrument"]
+__all__ = ["GuaranteeInstrument", "batch_lenders"]
 
 
 #: Summary keys reported when an option of the second revision is set (``Guarantee.extended``).
@@ -59,6 +66,8 @@ class GuaranteeInstrument(Instrument):
     section = "guarantee"
     rank = 20
     summary_keys = _KEYS
+    columns = ("guaranteed_amount", "claims_paid_amount")
+    column_places = {"claims_paid_amount": "loan_book"}
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
         super().__init__(scenario, firms, lenders, ledger)
@@ -73,6 +82,7 @@ class GuaranteeInstrument(Instrument):
         self.suspended_day = np.full(lenders.n, -1, dtype=np.int64)
         self.open_lender = np.ones(lenders.n, dtype=bool)
         self.approvable_n = 0
+        self.outstanding = np.zeros(firms.n)  # per firm: guarantees outstanding
         if self.config is None:
             self.capacity_id = self.capital_id = -1
             self.eligible_tier = np.zeros(len(tier_names), dtype=bool)
@@ -85,6 +95,7 @@ class GuaranteeInstrument(Instrument):
             self.config.capacity / scale,
             group="guarantee",
             account_kind=self.config.kind,
+            refusal=int(Outcome.REFUSED_GUARANTEE),
         )
         self.capital_id = ledger.open(
             "guarantee_capital", "guarantee_capital", self.config.capital / scale, group="guarantee"
@@ -93,7 +104,7 @@ class GuaranteeInstrument(Instrument):
         self.term_years = scenario.loan_pool.term_days / 365.0
         self.mode = self.config.mode
         self.proportional = self.config.risk_sharing == "proportional"
-        self.batch_lender = _batch_lenders(self.config.batch_lenders, scenario, lenders.names)
+        self.batch_lender = batch_lenders(self.config.batch_lenders, scenario, lenders.names)
 
     # ---------------------------------------------------------------- referral
     def referred(
@@ -216,12 +227,57 @@ class GuaranteeInstrument(Instrument):
             return np.zeros_like(guarantee)
         return guarantee * self.config.fee_rate * self.config.fee_subsidy_share * self.term_years
 
+    # ---------------------------------------------------------------- credit hooks
+    def offer_cover(self, model: Model, batch: CreditBatch) -> Cover | None:
+        """Guarantees on the referred applications (:meth:`referred`) that the bank
+        approves with them: each ``min(coverage x loan, cap_per_firm - outstanding)``,
+        counting earlier guarantees of the same firm in the batch; under
+        ``bank_choice`` a loan the bank would approve anyway is covered only when the
+        cover is worth its fee (:meth:`worth_the_fee`)."""
+        cand = self.referred(
+            batch.ok0, batch.tier, batch.pd_annual, batch.bank, batch.pending, model.ledger
+        )
+        if not np.count_nonzero(cand):
+            return None
+        c_idx = cand.nonzero()[0]
+        c_firm, c_amount = batch.firm[c_idx], batch.amount[c_idx]
+        g_c = self.amount(c_amount, self.outstanding[c_firm])
+        if batch.twice:
+            earlier = exclusive_firm_cumsum(c_firm, g_c)
+            g_c = self.amount(c_amount, self.outstanding[c_firm] + earlier)
+        el1 = self.bank_loss(
+            batch.pd_term[c_idx],
+            batch.lgd[c_idx],
+            batch.collateral[c_idx],
+            g_c / c_amount,
+            batch.uncovered[c_idx],
+        )
+        keeps = batch.keeps
+        if keeps is not None:
+            el1 = el1 * keeps[c_idx]
+        ok1 = credit_approved(el1, batch.appetite[c_idx])
+        use = ok1 & (g_c > 0)
+        if self.mode == "bank_choice":
+            el0_c = batch.el0[c_idx] if keeps is None else batch.el0[c_idx] * keeps[c_idx]
+            use &= ~batch.ok0[c_idx] | self.worth_the_fee(el0_c - el1, g_c / c_amount)
+        return Cover(c_idx[use], g_c[use], self.capacity_id)
+
+    def cover_settled(self, model: Model, batch: CreditBatch, cover: np.ndarray) -> None:
+        """Count the guarantees on loans the bank would have approved without them."""
+        if self.config.extended:
+            self.approvable_n += np.count_nonzero((cover > 0) & batch.ok0)
+
     def loans_booked(self, model: Model, day: int, app: np.ndarray) -> None:
-        """Count the guarantees each lender has written (for its claim rate)."""
+        """Add the new guarantees to their firms' outstanding and to the day's guaranteed
+        amount; count the guarantees each lender has written (for its claim rate)."""
+        a = model.apps.cols
+        guarantee = a["guarantee"][app]
+        if np.count_nonzero(guarantee):  # (adding zeros changes no balance)
+            np.add.at(self.outstanding, a["firm"][app], guarantee)
+        model.ts["guaranteed_amount"][day] += guarantee.sum()
         if self.config.suspend_claim_rate is None:
             return
-        a = model.apps.cols
-        np.add.at(self.written_by_lender, a["bank"][app], a["guarantee"][app])
+        np.add.at(self.written_by_lender, a["bank"][app], guarantee)
 
     def loans_ended(self, model: Model, day: int, app: np.ndarray) -> None:
         """Release the guarantees of loans that ended; pay the claims on defaults;
@@ -229,7 +285,10 @@ class GuaranteeInstrument(Instrument):
         if not self.active:
             return
         a = model.apps.cols
-        guarantee = a["guarantee"][app]
+        guarantee, firm = a["guarantee"][app], a["firm"][app]
+        np.subtract.at(self.outstanding, firm, guarantee)
+        # only these firms' balances moved, so only they can have dipped below zero
+        self.outstanding[firm] = np.maximum(self.outstanding[firm], 0.0)
         model.ledger.release(np.full(app.size, self.capacity_id), guarantee)
         dflt = a["defaulted"][app] & (guarantee > 0)
         if dflt.any():
@@ -245,6 +304,20 @@ class GuaranteeInstrument(Instrument):
             if self.config.suspend_claim_rate is not None:
                 np.add.at(self.claims_by_lender, a["bank"][d], a["claim"][d])
                 self._suspend(day)
+
+    def loans_closed(self, model: Model, app: np.ndarray) -> None:
+        """Book each approved loan's guarantee fee saving, the fund's fee income and its
+        expected loss on the guarantee."""
+        a = model.apps.cols
+        firm, g = a["firm"][app], a["guarantee"][app]
+        a["fee_saving"][app] = self.fee_savings(g)
+        a["fee_income"][app] = self.fee_income(g)
+        a["expected_guarantee_loss"][app] = self.expected_loss(
+            model.pd_term[firm],
+            g,
+            model.lenders.lgd[a["bank"][app]],
+            model.firms.collateral_ratio[firm],
+        )
 
     def _suspend(self, day: int) -> None:
         """Close referrals of lenders whose claims / guarantees written pass the threshold."""
@@ -292,9 +365,7 @@ class GuaranteeInstrument(Instrument):
         ]
 
 
-def _batch_lenders(
-    batch: str | list[str], scenario: Scenario, names: tuple[str, ...]
-) -> np.ndarray:
+def batch_lenders(batch: str | list[str], scenario: Scenario, names: tuple[str, ...]) -> np.ndarray:
     """Whether each lender is in the batch scheme (a group's name covers its members)."""
     if batch == "all":
         return np.ones(len(names), dtype=bool)

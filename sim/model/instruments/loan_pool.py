@@ -22,6 +22,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["LoanPoolInstrument"]
 
+# the outcomes of an application refused by a quota (or the pool) and by the sub-quota
+_R_QUOTA, _R_CREDIT_QUOTA = int(Outcome.REFUSED_QUOTA), int(Outcome.REFUSED_CREDIT_QUOTA)
+
 
 class LoanPoolInstrument(Instrument):
     """Accounts, pricing and savings of the special loan pool.
@@ -55,6 +58,8 @@ class LoanPoolInstrument(Instrument):
 
     section = "loan_pool"
     rank = 10
+    columns = ("subsidy_paid_amount", "subsidy_unpaid_amount")
+    column_places = {"subsidy_paid_amount": "last", "subsidy_unpaid_amount": "last"}
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
         super().__init__(scenario, firms, lenders, ledger)
@@ -83,6 +88,7 @@ class LoanPoolInstrument(Instrument):
                 self.config.total * np.array(shares) / scale,
                 group="loan_pool",
                 account_kind=self.config.quota_kind,
+                refusal=_R_QUOTA,
             )
             #: the lender quota accounts (a group's lenders share one), and each lender's
             self.quota_accounts = ids
@@ -95,6 +101,7 @@ class LoanPoolInstrument(Instrument):
                     self.config.total / scale,
                     group="loan_pool",
                     account_kind=kind,
+                    refusal=_R_QUOTA,
                 )
         else:
             self.pool_id = ledger.open(
@@ -103,6 +110,7 @@ class LoanPoolInstrument(Instrument):
                 self.config.total / scale,
                 group="loan_pool",
                 account_kind=kind,
+                refusal=_R_QUOTA,
             )
             self.quota_ids = np.full(lenders.n, self.pool_id, dtype=np.int64)
             self.quota_accounts = np.array([self.pool_id], dtype=np.int64)
@@ -115,6 +123,7 @@ class LoanPoolInstrument(Instrument):
                 self.config.credit_sub_quota / scale,
                 group="loan_pool",
                 account_kind=self.config.credit_sub_quota_kind,
+                refusal=_R_CREDIT_QUOTA,
             )
             if self.config.credit_sub_quota is not None
             else -1

@@ -11,7 +11,7 @@ from ...scenario import Scenario
 from ..banks import LenderTable
 from ..ledger import Ledger
 from ..population import Firms
-from ..queue import FluidQueue, finish_share
+from ..queue import FEW, FluidQueue, finish_share
 from .base import Instrument
 
 __all__ = ["ServiceCentresInstrument"]
@@ -44,3 +44,12 @@ class ServiceCentresInstrument(Instrument):
         rate = sc.centres_n * sc.assists_per_centre_day / scale
         self.active = rate > 0
         self.assist = FluidQueue(np.array([rate]), finish_share=finish_share(scale))
+
+    def outreach_contacts_per_day(self) -> float:
+        """The centres' outreach contacts a day (simulated firms)."""
+        return self.contacts_per_day
+
+    def assisted_ready_days(self, count: int, day: int, never: int) -> list[int] | np.ndarray:
+        """The advisers' queue (one server): the day each assisted application is ready."""
+        servers = [0] * count if count < FEW else np.zeros(count, dtype=np.int64)
+        return self.assist.admit_days(servers, day, never)
