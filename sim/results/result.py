@@ -1,7 +1,8 @@
 """Results: the tables of one run and its one-row summary.
 
 Public names: :class:`RunResult`, :func:`build_result`, :func:`write_csv`,
-:data:`SUMMARY_KEYS`, :data:`TABLE_FORMATS`, :func:`check_table_format`,
+:data:`SUMMARY_KEYS`, :data:`OPTIONAL_SUMMARY_KEYS`, :data:`SAVINGS_CATEGORIES`,
+:class:`RegisteredKeys`, :data:`TABLE_FORMATS`, :func:`check_table_format`,
 :func:`write_table_files`.
 
 Row-level tables (``firms``, ``applications``, ``savings``) hold simulated firms and
@@ -13,6 +14,7 @@ real population the sample stands for (scale 1 means the sample *is* the populat
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -23,8 +25,7 @@ import pandas as pd
 
 from ..jsonio import plain
 from ..model.codes import NEED_FATES, OUTCOMES, REFUSALS_BY_ACCOUNT, NeedFate, Outcome
-from ..model.instruments import AwardsInstrument, CostReliefInstrument, instrument_classes
-from ..model.population import COST_CATEGORIES
+from ..model.instruments import AwardsInstrument, instrument_classes
 from ..scenario import Scenario
 from .columns import column_dictionary, round_for_csv
 from .csv_writer import write_csv
@@ -44,17 +45,51 @@ __all__ = [
     "SUMMARY_KEYS",
     "OPTIONAL_SUMMARY_KEYS",
     "SAVINGS_CATEGORIES",
+    "RegisteredKeys",
     "TABLE_FORMATS",
     "check_table_format",
     "write_table_files",
 ]
 
-SAVINGS_CATEGORIES = (
-    "interest",
-    "guarantee_fee",
-    *(f"relief_{c}" for c in COST_CATEGORIES),
-    *(f"relief_tariff_cut_{c}" for c in COST_CATEGORIES),
-    "award",
+
+class RegisteredKeys(Sequence[str]):
+    """A tuple of names worked out from the registered measures each time it is read, so
+    that a measure registered later (a contributor's module, a test's measure) is in it.
+
+    Parameters
+    ----------
+    names
+        Function returning the names, in order.
+    """
+
+    def __init__(self, names: Callable[[], tuple[str, ...]]) -> None:
+        self._names = names
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._names()[index]
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+    def __eq__(self, other: object) -> bool:
+        return tuple(self) == (tuple(other) if isinstance(other, Sequence) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._names())
+
+
+#: Categories of the ``savings`` table: those each measure declares
+#: (:attr:`sim.model.instruments.Instrument.savings_categories`), in rank order.
+SAVINGS_CATEGORIES: Sequence[str] = RegisteredKeys(
+    lambda: tuple(c for cls in instrument_classes() for c in cls.savings_categories)
 )
 
 #: Keys of :meth:`RunResult.summary`, in order. ``*_day`` keys are ``None`` when the
@@ -117,13 +152,15 @@ SUMMARY_KEYS = (
 #: what they describe, in summary order: existing loans and lists, account kinds other
 #: than the defaults (e.g. ``guarantee_target_reached_day``), then each measure's own
 #: keys (:attr:`sim.model.instruments.Instrument.summary_keys`).
-OPTIONAL_SUMMARY_KEYS = tuple(
-    dict.fromkeys(
-        (
-            *DEMAND_SUMMARY_KEYS,
-            *LIST_SUMMARY_KEYS,
-            *KIND_SUMMARY_KEYS,
-            *(k for cls in instrument_classes() for k in cls.summary_keys),
+OPTIONAL_SUMMARY_KEYS: Sequence[str] = RegisteredKeys(
+    lambda: tuple(
+        dict.fromkeys(
+            (
+                *DEMAND_SUMMARY_KEYS,
+                *LIST_SUMMARY_KEYS,
+                *KIND_SUMMARY_KEYS,
+                *(k for cls in instrument_classes() for k in cls.summary_keys),
+            )
         )
     )
 )
@@ -373,30 +410,23 @@ def _account_tables(model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
     return quotas, levels
 
 
-def _savings_table(
-    model: Model, a: dict[str, np.ndarray], approved: np.ndarray, zone_text: Any
-) -> pd.DataFrame:
-    """What each simulated firm gained, by category (nonzero rows only)."""
-    f, firm = model.firms, a["firm"]
-    row = {c: i for i, c in enumerate(SAVINGS_CATEGORIES)}
-    per_cat = np.zeros((len(SAVINGS_CATEGORIES), f.n))
-    np.add.at(per_cat[row["interest"]], firm[approved], a["interest_saving"][approved])
-    np.add.at(per_cat[row["guarantee_fee"]], firm[approved], a["fee_saving"][approved])
-    relief = model.instrument(CostReliefInstrument)
-    awards = model.instrument(AwardsInstrument)
-    if relief.active:
-        per_cat[[row[f"relief_{c}"] for c in COST_CATEGORIES]] = relief.paid_by_cat
-        if relief.has_cuts:
-            cut_rows = [row[f"relief_tariff_cut_{c}"] for c in COST_CATEGORIES]
-            per_cat[cut_rows] = relief.cut_paid_by_cat
-    per_cat[row["award"]] = awards.received
+def _savings_table(model: Model, zone_text: Any) -> pd.DataFrame:
+    """What each simulated firm gained, by category (nonzero rows only): the categories
+    every measure declares, filled by its :meth:`~sim.model.instruments.Instrument.savings_by_firm`."""
+    f = model.firms
+    categories = tuple(SAVINGS_CATEGORIES)
+    row = {c: i for i, c in enumerate(categories)}
+    per_cat = np.zeros((len(categories), f.n))
+    for inst in model.instruments:
+        for category, amount in inst.savings_by_firm(model).items():
+            per_cat[row[category]] = amount
     fi, ci = np.nonzero(per_cat.T)
     savings = pd.DataFrame(
         {
             "firm": fi,
             "tier": pd.Categorical.from_codes(f.tier[fi], categories=list(f.tier_names)),
             "zone": zone_text.take(f.zone[fi]),
-            "category": pd.Categorical.from_codes(ci, categories=list(SAVINGS_CATEGORIES)),
+            "category": pd.Categorical.from_codes(ci, categories=list(categories)),
             "amount": per_cat.T[fi, ci],
         }
     )
@@ -567,7 +597,7 @@ def build_result(model: Model) -> RunResult:
         timeseries=_timeseries_table(model, daily),
         quotas=quotas,
         levels=levels,
-        savings=_savings_table(model, a, approved, zone_text),
+        savings=_savings_table(model, zone_text),
         needs=_needs_table(model),
         summary_values=summary,
     )

@@ -12,7 +12,7 @@ import numpy as np
 from ...scenario import Scenario
 from ..banks import LenderTable
 from ..ledger import Ledger
-from .base import MEASURES_OFFSET, Instrument, Process, simulated_count
+from .base import MEASURES_OFFSET, Account, Headline, Instrument, Process, simulated_count
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Model
@@ -45,6 +45,19 @@ class AwardsInstrument(Instrument):
     rank = 40
     columns = ("awards_paid_amount",)
     savings_columns = fiscal_columns = ("awards_paid_amount",)
+    savings_categories = ("award",)
+    fiscal_labels = (("paid", "fiscal.awards"),)
+    reported_accounts = (Account("awards_budget", plot=True),)
+    headlines = (
+        Headline(
+            "h.awards",
+            ("awards_paid_amount", "firms_promoted_n"),
+            ("amount", "count"),
+            order=150,
+            places=frozenset({"cover"}),
+        ),
+    )
+    texts = {"en": {"fiscal.awards": "awards"}, "zh": {"fiscal.awards": "奖励"}}
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
         super().__init__(scenario, firms, lenders, ledger)
@@ -74,6 +87,10 @@ class AwardsInstrument(Instrument):
             model.ts["awards_paid_amount"][day] += self.certify(day, model.firms, model.ledger)
 
         return [Process(MEASURES_OFFSET + 0.01, round_, days=list(self.config.round_days))]
+
+    def savings_by_firm(self, model: Model) -> dict[str, np.ndarray]:
+        """Awards each firm received."""
+        return {"award": self.received}
 
     def savings_terms(self, model: Model) -> list[float]:
         """Awards paid to firms."""

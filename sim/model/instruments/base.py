@@ -1,7 +1,9 @@
 """The instrument interface: what a measure of the programme declares and does in a run.
 
-Public names: :class:`Instrument`, :class:`Process`, :func:`instrument_classes`,
-:func:`simulated_count`.
+Public names: :class:`Instrument`, :class:`Process`, :class:`Account`, :class:`Headline`,
+:class:`HeadlineFormat`, :data:`HEADLINE_PLACES`, :func:`instrument_classes`,
+:func:`instrument_registered`, :func:`unregister_instrument`, :func:`measure_texts`,
+:func:`measure_units`, :func:`simulated_count`.
 
 A measure is one subclass of :class:`Instrument` in its own module of
 :mod:`sim.model.instruments`. It
@@ -19,6 +21,21 @@ A measure is one subclass of :class:`Instrument` in its own module of
 - books the savings it gives firms and its fiscal cost (:meth:`Instrument.savings_terms`,
   :meth:`Instrument.fiscal_terms`).
 
+It also declares what the rest of the program reads from it, so that no core module
+names a measure:
+
+- ``section_model``: the pydantic model of its scenario section, registered with
+  :func:`sim.scenario.sections.register_section` (the section is then valid in a
+  scenario with no other file changed);
+- ``savings_categories`` (rows of the ``savings`` table, filled by
+  :meth:`Instrument.savings_by_firm`) and ``fiscal_labels`` (text keys naming its fiscal
+  terms in the fiscal cost's label);
+- ``reported_accounts`` (:class:`Account`: the accounts the level plots and the experiments'
+  exhaustion tables show) and ``headlines`` (:class:`Headline`: the rows of the report
+  cover, the terminal summary, the workbook's headline and the tuner);
+- ``texts`` (the labels and column meanings it uses, by language) and ``units`` (the
+  unit of each of its summary keys and columns).
+
 Subclasses register themselves (``__init_subclass__``); the engine builds every
 registered measure in ``rank`` order, which is also the order in which accounts are
 opened, processes are scheduled within a day and amounts are added up. The order of
@@ -27,11 +44,14 @@ additions is part of the results: a new measure takes a rank after the existing 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import numpy as np
+
+from ...scenario.sections import register_section, unregister_section
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...scenario import Scenario
@@ -40,7 +60,20 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..ledger import Ledger
     from ..population import Firms
 
-__all__ = ["Instrument", "Process", "instrument_classes", "simulated_count"]
+__all__ = [
+    "HEADLINE_PLACES",
+    "Account",
+    "Headline",
+    "HeadlineFormat",
+    "Instrument",
+    "Process",
+    "instrument_classes",
+    "instrument_registered",
+    "measure_texts",
+    "measure_units",
+    "simulated_count",
+    "unregister_instrument",
+]
 
 #: Offset within a day of the measures' processes (after loan decisions and the loan
 #: book, before the daily record); a measure's processes run at ``MEASURES_OFFSET + k/100``.
@@ -67,6 +100,122 @@ class Process:
     step: Callable[[int], None]
     every: int = 1
     days: list[int] | None = None
+
+
+#: Where a headline row may appear: the report cover, the terminal summary of ``smesim
+#: run``, the headline sheet of the workbook and the tuner.
+HEADLINE_PLACES = frozenset({"cover", "terminal", "workbook", "tuner"})
+
+
+class HeadlineFormat(Protocol):
+    """How a headline value is written in one language (given to :attr:`Headline.value`).
+
+    The reports implement it (:class:`sim.reporting.measure_rows.Formatter`).
+    """
+
+    def amount(self, value: Any) -> str:
+        """An amount of money with its currency (``1.2 bn CNY``)."""
+
+    def count(self, value: Any) -> str:
+        """A count (``1,234``)."""
+
+    def day(self, value: Any) -> str:
+        """A day of the horizon with its date, or n/a when missing."""
+
+    def share(self, value: Any) -> str:
+        """A share as a percentage, or n/a when missing."""
+
+    def text(self, key: str, /, **fields: object) -> str:
+        """The text ``key`` in the language, with ``fields`` filled in."""
+
+    def code(self, code: str) -> str:
+        """A model code as words (``batch`` -> ``batch guarantees``)."""
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline row a measure declares.
+
+    Attributes
+    ----------
+    label
+        Text key of the row's label (``h.guaranteed``); None for a row printed as a
+        sentence of its own (the terminal's lines).
+    keys
+        Summary keys shown: the first, then the others in parentheses.
+    formats
+        Format of each key: ``amount``, ``count``, ``day`` or ``share``.
+    order
+        Position among the measures' rows (the cover sorts them by it; a new measure
+        may leave the default, after the existing ones).
+    places
+        Where the row appears (a subset of :data:`HEADLINE_PLACES`).
+    when
+        ``when(summary, scenario)``: whether the row is shown; by default, when the
+        summary holds every key.
+    value
+        ``value(fmt, summary, scenario)``: the value text, for a row that is more than
+        its keys (a sentence, a code); by default the keys in their formats.
+    """
+
+    label: str | None
+    keys: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    order: float = 1000.0
+    places: frozenset[str] = HEADLINE_PLACES
+    when: Callable[[Mapping[str, Any], Scenario], bool] | None = None
+    value: Callable[[HeadlineFormat, Mapping[str, Any], Scenario], str] | None = None
+
+    def shown(self, summary: Mapping[str, Any], scenario: Scenario) -> bool:
+        """Whether the row is shown for a run with ``summary`` of ``scenario``."""
+        if self.when is not None:
+            return bool(self.when(summary, scenario))
+        return all(k in summary for k in self.keys)
+
+    def text(self, fmt: HeadlineFormat, summary: Mapping[str, Any], scenario: Scenario) -> str:
+        """The row's value written with ``fmt``."""
+        if self.value is not None:
+            return self.value(fmt, summary, scenario)
+        shown = [getattr(fmt, f)(summary[k]) for k, f in zip(self.keys, self.formats, strict=True)]
+        return shown[0] + (f" ({', '.join(shown[1:])})" if len(shown) > 1 else "")
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account of a measure that the level plots or the experiments' exhaustion
+    tables show.
+
+    Attributes
+    ----------
+    kind
+        The account's role in the ledger (the ``kind`` column of the ``quotas`` table).
+    label
+        Its name in the exhaustion tables (``guarantee capacity``); None: not shown there.
+    day_key
+        The runs-table column (a summary key, or a key the experiments add from the
+        ``quotas`` table when ``first_of_kind``) holding the day it first ran out.
+    target_key
+        The summary key of the day it was reached, when it may be a target.
+    kind_key
+        The summary key naming its kind (``hard``, ``target``, ``revolving``).
+    plot
+        Whether the report's level plot of the measures shows it.
+    first_of_kind
+        The day is the first on which any account of ``kind`` ran out, taken from the
+        ``quotas`` table of each run (``day_key`` is then an extra column of the runs).
+    present
+        ``present(scenario)``: whether the scenario has the account; by default, when
+        the measure's section is present.
+    """
+
+    kind: str
+    label: str | None = None
+    day_key: str | None = None
+    target_key: str | None = None
+    kind_key: str | None = None
+    plot: bool = False
+    first_of_kind: bool = False
+    present: Callable[[Scenario], bool] | None = None
 
 
 _REGISTRY: list[type[Instrument]] = []
@@ -106,6 +255,24 @@ class Instrument:
     savings_columns: ClassVar[tuple[str, ...]] = ()
     #: Time-series columns of money the measure pays out on that day (its fiscal cost).
     fiscal_columns: ClassVar[tuple[str, ...]] = ()
+    #: Pydantic model of :attr:`section` when the schema does not hold it: registered
+    #: as a scenario section when the class is defined.
+    section_model: ClassVar[Any] = None
+    #: Categories of the ``savings`` table the measure fills (:meth:`savings_by_firm`).
+    savings_categories: ClassVar[tuple[str, ...]] = ()
+    #: Text keys naming the measure's fiscal terms (paid, then expected) in the label of
+    #: the fiscal cost, e.g. ``("fiscal.subsidy",)``.
+    fiscal_labels: ClassVar[tuple[str, ...]] = ()
+    #: Accounts shown in the level plots and the exhaustion tables.
+    reported_accounts: ClassVar[tuple[Account, ...]] = ()
+    #: Rows of the cover, the terminal summary, the workbook's headline and the tuner.
+    headlines: ClassVar[tuple[Headline, ...]] = ()
+    #: Texts the measure uses, by language: labels (``h.*``, ``fiscal.*``) and the
+    #: meanings of its summary keys and columns (keyed by name).
+    texts: ClassVar[dict[str, dict[str, str]]] = {}
+    #: Unit of each summary key and column of the measure (``money``, ``count``, ``day``,
+    #: ``share``, ``text``...: the units of :mod:`sim.results.columns`).
+    units: ClassVar[dict[str, str]] = {}
 
     active: bool = False
 
@@ -114,6 +281,8 @@ class Instrument:
         if "rank" in cls.__dict__:
             _REGISTRY.append(cls)
             _REGISTRY.sort(key=lambda c: c.rank)
+            if cls.section is not None and cls.section_model is not None:
+                register_section(cls.section, cls.section_model, order=cls.rank)
 
     def __init__(
         self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger
@@ -148,6 +317,11 @@ class Instrument:
         """Amounts firms saved through the measure, in simulated units, in booking order."""
         return []
 
+    def savings_by_firm(self, model: Model) -> dict[str, np.ndarray]:
+        """What each simulated firm gained through the measure: category of
+        :attr:`savings_categories` -> amount per firm (a category left out is zero)."""
+        return {}
+
     def fiscal_terms(self, model: Model) -> tuple[list[float], list[float]]:
         """The measure's fiscal cost: ``(paid, expected)`` amounts in simulated units.
 
@@ -161,6 +335,40 @@ class Instrument:
 def instrument_classes() -> list[type[Instrument]]:
     """Every registered measure, in ``rank`` order (importing the package registers them)."""
     return list(_REGISTRY)
+
+
+def unregister_instrument(cls: type[Instrument]) -> None:
+    """Forget a registered measure and its section (nothing when it is not registered)."""
+    if cls in _REGISTRY:
+        _REGISTRY.remove(cls)
+        if cls.section is not None and cls.section_model is not None:
+            unregister_section(cls.section)
+
+
+@contextmanager
+def instrument_registered(cls: type[Instrument]) -> Iterator[type[Instrument]]:
+    """Keep the measure ``cls`` (registered when it was defined) for a ``with`` block,
+    then forget it: a measure defined in a test does not outlive the test."""
+    try:
+        yield cls
+    finally:
+        unregister_instrument(cls)
+
+
+def measure_texts(lang: str) -> dict[str, str]:
+    """The texts every registered measure declares in ``lang`` (later ranks win a key)."""
+    out: dict[str, str] = {}
+    for cls in _REGISTRY:
+        out.update(cls.texts.get(lang, {}))
+    return out
+
+
+def measure_units() -> dict[str, str]:
+    """The units every registered measure declares for its summary keys and columns."""
+    out: dict[str, str] = {}
+    for cls in _REGISTRY:
+        out.update(cls.units)
+    return out
 
 
 def simulated_count(real: int, scale: float, round_index: int) -> int:

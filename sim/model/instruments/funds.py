@@ -12,7 +12,7 @@ import numpy as np
 from ...scenario import Scenario
 from ..banks import LenderTable
 from ..ledger import Ledger
-from .base import MEASURES_OFFSET, Instrument, Process, simulated_count
+from .base import MEASURES_OFFSET, Account, Headline, Instrument, Process, simulated_count
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Model
@@ -42,6 +42,16 @@ class FundsInstrument(Instrument):
     section = "funds"
     rank = 50
     columns = ("funds_invested_amount",)
+    reported_accounts = (Account("fund", plot=True),)
+    headlines = (
+        Headline(
+            "h.funds",
+            ("funds_invested_amount",),
+            ("amount",),
+            order=160,
+            places=frozenset({"cover"}),
+        ),
+    )
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
         super().__init__(scenario, firms, lenders, ledger)

@@ -5,7 +5,8 @@ Public names: :class:`GuaranteeInstrument`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -14,7 +15,7 @@ from ..banks import LenderTable, bank_expected_loss
 from ..codes import Outcome
 from ..ledger import Ledger
 from ..population import Firms
-from .base import Instrument
+from .base import Account, Headline, HeadlineFormat, Instrument
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Model
@@ -30,6 +31,46 @@ _KEYS = (
     "guarantee_lenders_suspended_n",
     "guarantee_first_suspension_day",
 )
+
+
+def _rules_shown(s: Mapping[str, Any], sc: Scenario) -> bool:
+    """The rows of the guarantee rules: when a scenario sets one (docs/model.md 2.8a)."""
+    return sc.guarantee is not None and "guarantee_claim_rate" in s
+
+
+def _rules(fmt: HeadlineFormat, s: Mapping[str, Any], sc: Scenario) -> str:
+    rate = s["guarantee_claim_rate"]
+    return fmt.text(
+        "h.guarantee_rules_value",
+        mode=fmt.code(sc.guarantee.mode),
+        sharing=fmt.code(sc.guarantee.risk_sharing),
+        claim_rate=fmt.text("na") if rate is None else f"{100 * rate:.2f} %",
+    )
+
+
+def _suspended(fmt: HeadlineFormat, s: Mapping[str, Any], sc: Scenario) -> str:
+    first = fmt.day(s["guarantee_first_suspension_day"])
+    return f"{s['guarantee_lenders_suspended_n']} ({first})"
+
+
+def _terminal_line(fmt: HeadlineFormat, s: Mapping[str, Any], sc: Scenario) -> str:
+    """The terminal's line: amount guaranteed, the capacity's day, zone budgets run out."""
+    target = s.get("guarantee_kind") == "target"
+    day = s["guarantee_target_reached_day"] if target else s["guarantee_exhausted_day"]
+    return fmt.text(
+        "sum.guarantee_target" if target else "sum.guarantee",
+        guaranteed=fmt.amount(s["guaranteed_amount"]),
+        cap_day=(
+            fmt.text("not_reached" if target else "not_exhausted")
+            if day is None
+            else fmt.text("day", d=day)
+        ),
+        zex=s["zone_budgets_exhausted_n"],
+        zn=s["zone_budgets_n"],
+    )
+
+
+_COVER = frozenset({"cover"})
 
 
 class GuaranteeInstrument(Instrument):
@@ -58,6 +99,71 @@ class GuaranteeInstrument(Instrument):
 
     section = "guarantee"
     rank = 20
+    savings_categories = ("guarantee_fee",)
+    fiscal_labels = (("expected", "fiscal.guarantee_loss"),)
+    reported_accounts = (
+        Account(
+            "guarantee_capacity",
+            "guarantee capacity",
+            "guarantee_exhausted_day",
+            "guarantee_target_reached_day",
+            "guarantee_kind",
+            plot=True,
+        ),
+        Account("guarantee_capital", plot=True),
+    )
+    headlines = (
+        Headline(
+            "h.guaranteed",
+            ("guaranteed_amount", "guaranteed_loans_n"),
+            ("amount", "count"),
+            order=110,
+            places=frozenset({"cover", "tuner"}),
+        ),
+        Headline("h.guarantee_rules", order=111, places=_COVER, when=_rules_shown, value=_rules),
+        Headline(
+            "h.guarantee_approvable",
+            ("guaranteed_approvable_loans_n",),
+            ("count",),
+            order=112,
+            places=_COVER,
+            when=_rules_shown,
+        ),
+        Headline(
+            "h.guarantee_fee_subsidy",
+            ("guarantee_fee_subsidy_amount",),
+            ("amount",),
+            order=113,
+            places=_COVER,
+            when=lambda s, sc: _rules_shown(s, sc) and sc.guarantee.fee_subsidy_share > 0,
+        ),
+        Headline(
+            "h.guarantee_suspended",
+            order=114,
+            places=_COVER,
+            when=lambda s, sc: _rules_shown(s, sc) and sc.guarantee.suspend_claim_rate is not None,
+            value=_suspended,
+        ),
+        Headline(
+            "h.fees",
+            ("guarantee_fee_savings_amount",),
+            ("amount",),
+            order=130,
+            places=_COVER,
+        ),
+        Headline(
+            None,
+            ("guaranteed_amount",),
+            ("amount",),
+            order=110,
+            places=frozenset({"terminal"}),
+            value=_terminal_line,
+        ),
+    )
+    texts = {
+        "en": {"fiscal.guarantee_loss": "net guarantee loss"},
+        "zh": {"fiscal.guarantee_loss": "担保净损失"},
+    }
     summary_keys = _KEYS
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
@@ -275,6 +381,14 @@ class GuaranteeInstrument(Instrument):
             "guarantee_lenders_suspended_n": int(suspended.size),
             "guarantee_first_suspension_day": int(suspended.min()) if suspended.size else None,
         }
+
+    def savings_by_firm(self, model: Model) -> dict[str, np.ndarray]:
+        """Guarantee fees each firm saved on its approved loans."""
+        a = model.apps.view()
+        approved = a["outcome"] == Outcome.APPROVED
+        fee = np.zeros(model.firms.n)
+        np.add.at(fee, a["firm"][approved], a["fee_saving"][approved])
+        return {"guarantee_fee": fee}
 
     def savings_terms(self, model: Model) -> list[float]:
         """Guarantee fees firms saved against a market fee."""
