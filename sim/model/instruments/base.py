@@ -2,7 +2,8 @@
 
 Public names: :class:`Instrument`, :class:`Process`, :class:`Account`, :class:`Headline`,
 :class:`HeadlineFormat`, :data:`HEADLINE_PLACES`, :func:`instrument_classes`,
-:func:`instrument_registered`, :func:`unregister_instrument`, :func:`measure_texts`,
+:func:`instrument_registered`, :func:`unregister_instrument`, :func:`headlines`,
+:func:`reported_accounts`, :func:`section_present`, :func:`fiscal_label_keys`, :func:`measure_texts`,
 :func:`measure_units`, :func:`simulated_count`.
 
 A measure is one subclass of :class:`Instrument` in its own module of
@@ -68,9 +69,13 @@ __all__ = [
     "Instrument",
     "Process",
     "instrument_classes",
+    "fiscal_label_keys",
+    "headlines",
     "instrument_registered",
+    "reported_accounts",
     "measure_texts",
     "measure_units",
+    "section_present",
     "simulated_count",
     "unregister_instrument",
 ]
@@ -260,9 +265,10 @@ class Instrument:
     section_model: ClassVar[Any] = None
     #: Categories of the ``savings`` table the measure fills (:meth:`savings_by_firm`).
     savings_categories: ClassVar[tuple[str, ...]] = ()
-    #: Text keys naming the measure's fiscal terms (paid, then expected) in the label of
-    #: the fiscal cost, e.g. ``("fiscal.subsidy",)``.
-    fiscal_labels: ClassVar[tuple[str, ...]] = ()
+    #: Text keys naming the measure's fiscal terms in the label of the fiscal cost, each
+    #: with the part it adds to (``paid`` or ``expected``), e.g.
+    #: ``(("paid", "fiscal.subsidy"),)``.
+    fiscal_labels: ClassVar[tuple[tuple[str, str], ...]] = ()
     #: Accounts shown in the level plots and the exhaustion tables.
     reported_accounts: ClassVar[tuple[Account, ...]] = ()
     #: Rows of the cover, the terminal summary, the workbook's headline and the tuner.
@@ -353,6 +359,43 @@ def instrument_registered(cls: type[Instrument]) -> Iterator[type[Instrument]]:
         yield cls
     finally:
         unregister_instrument(cls)
+
+
+def headlines(place: str) -> list[Headline]:
+    """The headline rows every registered measure declares for ``place`` (one of
+    :data:`HEADLINE_PLACES`), in :attr:`Headline.order` (then rank: a stable sort).
+
+    This is the headline registry the report cover, the terminal summary, the workbook
+    and the tuner read.
+    """
+    if place not in HEADLINE_PLACES:
+        raise ValueError(f"place: expected one of {sorted(HEADLINE_PLACES)}, got {place!r}")
+    rows = [h for cls in _REGISTRY for h in cls.headlines if place in h.places]
+    return sorted(rows, key=lambda h: h.order)
+
+
+def reported_accounts() -> list[tuple[type[Instrument], Account]]:
+    """Every registered measure's :attr:`~Instrument.reported_accounts`, in rank order."""
+    return [(cls, acc) for cls in _REGISTRY for acc in cls.reported_accounts]
+
+
+def section_present(cls: type[Instrument], scenario: Scenario) -> bool:
+    """Whether ``scenario`` has the section of measure ``cls`` (always, for a measure
+    without one)."""
+    return cls.section is None or scenario.section(cls.section) is not None
+
+
+def fiscal_label_keys(scenario: Scenario) -> list[str]:
+    """Text keys of the fiscal terms of the measures ``scenario`` has: the paid terms in
+    rank order, then the expected ones (the order in which the fiscal cost adds them)."""
+    present = [cls for cls in _REGISTRY if section_present(cls, scenario)]
+    return [
+        key
+        for part in ("paid", "expected")
+        for cls in present
+        for which, key in cls.fiscal_labels
+        if which == part
+    ]
 
 
 def measure_texts(lang: str) -> dict[str, str]:

@@ -70,7 +70,17 @@ def _terminal_line(fmt: HeadlineFormat, s: Mapping[str, Any], sc: Scenario) -> s
     )
 
 
+def _is_target(s: Mapping[str, Any], sc: Scenario) -> bool:
+    return sc.guarantee is not None and sc.guarantee.kind == "target"
+
+
+def _day_or(none: str, key: str) -> Any:
+    """A value function: the day under ``key``, or the text ``none`` when missing."""
+    return lambda fmt, s, sc: fmt.text(none) if s.get(key) is None else fmt.day(s[key])
+
+
 _COVER = frozenset({"cover"})
+_TUNER = frozenset({"tuner"})
 
 
 class GuaranteeInstrument(Instrument):
@@ -143,6 +153,24 @@ class GuaranteeInstrument(Instrument):
             places=_COVER,
             when=lambda s, sc: _rules_shown(s, sc) and sc.guarantee.suspend_claim_rate is not None,
             value=_suspended,
+        ),
+        Headline(
+            "h.guarantee_target",
+            ("guarantee_target_reached_day",),
+            ("day",),
+            order=60,
+            places=_TUNER,
+            when=_is_target,
+            value=_day_or("not_reached", "guarantee_target_reached_day"),
+        ),
+        Headline(
+            "h.guarantee_exhausted",
+            ("guarantee_exhausted_day",),
+            ("day",),
+            order=60,
+            places=_TUNER,
+            when=lambda s, sc: not _is_target(s, sc),
+            value=_day_or("not_exhausted", "guarantee_exhausted_day"),
         ),
         Headline(
             "h.fees",
