@@ -3,7 +3,7 @@
 Public names: :func:`write_report`, :func:`plot_uptake`, :func:`plot_disbursed`,
 :func:`plot_pool_levels`, :func:`plot_measure_levels`, :func:`plot_zone_levels`,
 :func:`plot_savings_by_category`, :func:`plot_relief_by_zone`, :func:`plot_needs_funnel`,
-:func:`plot_refusals`. Formatting is in :mod:`.formatting`, the page writer in
+:func:`plot_refusals`, :func:`cover_rows` (the cover's table as data). Formatting is in :mod:`.formatting`, the page writer in
 :mod:`.pages`.
 
 Every ``plot_*`` function draws on an Axes it is given and returns the artists it
@@ -36,6 +36,7 @@ from .savings_plots import plot_savings_over_time
 
 __all__ = [
     "write_report",
+    "cover_rows",
     "plot_uptake",
     "plot_disbursed",
     "plot_pool_levels",
@@ -421,9 +422,18 @@ def plot_refusals(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]
 # ------------------------------------------------------------------------- pages
 
 
-def _headline_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
-    """The cover's rows: the run's figures, the rows every measure declares for the cover
-    (:func:`sim.model.instruments.headlines`) and the totals."""
+def cover_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
+    """The cover's table as data, ``(label, value)`` per row: the run's figures, the rows
+    every measure declares for the cover (:func:`sim.model.instruments.headlines`) and
+    the totals, whose fiscal cost names the terms it adds.
+
+    Parameters
+    ----------
+    result
+        The run.
+    lang
+        Language of the labels and values.
+    """
     s, sc = result.summary_values, result.scenario
     cur = s["currency"]
     m = lambda k: format_money(s[k], cur, lang)  # noqa: E731
@@ -529,7 +539,7 @@ def _cover(fig: Figure, result: RunResult, lang: str = "en") -> None:
     fig.text(0.06, 0.90, "\n".join(lines), fontsize=9, va="top")
     ax = fig.add_axes((0.06, 0.05, 0.88, 0.68))
     ax.set_axis_off()
-    rows = _headline_rows(result, lang)
+    rows = cover_rows(result, lang)
     table = ax.table(
         cellText=[[k, v] for k, v in rows],
         colLabels=[tr("cover.col_figure", lang), tr("cover.col_value", lang)],
