@@ -10,6 +10,9 @@ module of its own).
 
 from __future__ import annotations
 
+import runpy
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,7 +34,7 @@ from sim.scenario import ScenarioError, scenario_from_dict, scenario_to_dict
 from sim.scenario.money import PositiveMoney, Share
 from sim.scenario.sections import registered_sections
 
-from .conftest import small_scenario
+from .conftest import BASELINE, ROOT, small_scenario
 
 SECTION = "rd_tax_credit"
 PAID = "rd_tax_credit_paid_amount"
@@ -150,6 +153,32 @@ def measure() -> Iterator[type[Instrument]]:
 def runs(measure: type[Instrument]) -> tuple[sim.RunResult, sim.RunResult]:
     """The small baseline without and with the credit, same seed."""
     return sim.run(small_scenario(), seed=4), sim.run(small_scenario(*ON), seed=4)
+
+
+# --------------------------------------------------------------------------- the example
+
+
+def test_docs_example_is_a_measure():
+    """docs/examples/rd_tax_credit.py, run as a module, is a measure that registers
+    itself and its section; forgotten afterwards (before this module's own measure)."""
+    path = ROOT / "docs" / "examples" / "rd_tax_credit.py"
+    names = runpy.run_path(str(path), run_name="rd_tax_credit_example")
+    cls = names["RdTaxCreditInstrument"]
+    with instrument_registered(cls):
+        assert cls in instrument_classes() and cls.rank > 70
+        sc = small_scenario("rd_tax_credit={budget: 500m}")
+        assert sc.rd_tax_credit.cap_per_firm == 2e5
+    assert SECTION not in [s.name for s in registered_sections()]
+
+
+def test_scenario_layer_loads_the_measures_first():
+    """A fresh interpreter that only loads a scenario has every measure's section."""
+    code = (
+        "import sys; from sim.scenario import load_scenario; "
+        f"load_scenario({str(BASELINE)!r}); "
+        "assert 'sim.model.instruments.npl_compensation' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 # --------------------------------------------------------------------------- scenario
