@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..jsonio import plain
-from ..model.instruments import reported_accounts, section_present
+from ..model.instruments import place_slots, reported_accounts, section_present
 from ..results import OPTIONAL_SUMMARY_KEYS, SUMMARY_KEYS, RegisteredKeys
 from ..scenario import (
     Scenario,
@@ -42,25 +42,25 @@ NUMERIC_KEYS: Sequence[str] = RegisteredKeys(
     lambda: tuple(k for k in (*SUMMARY_KEYS, *EXTRA_KEYS) if k not in _STRING_KEYS)
 )
 
-#: Headline figures shown first in comparisons and sweeps.
-HEADLINE_KEYS = (
+#: The core's headline figures of comparisons and sweeps.
+_CORE_HEADLINE_KEYS = (
     "applications_n",
     "approved_n",
     "approval_rate",
     "borrower_firms_n",
     "uptake_rate",
     "disbursed_amount",
-    "guaranteed_amount",
-    "guaranteed_loans_n",
-    "avg_guaranteed_loan_amount",
     "unmet_demand_amount",
     "pool_used_share",
     "bank_quotas_exhausted_n",
-    "guarantee_exhausted_day",
-    "zone_budgets_exhausted_n",
-    "relief_paid_amount",
     "savings_total_amount",
     "fiscal_cost_amount",
+)
+
+#: Headline figures shown first in comparisons and sweeps: the core's, with the keys each
+#: measure places among them (:class:`sim.model.instruments.Slot`, layout ``experiment``).
+HEADLINE_KEYS: Sequence[str] = RegisteredKeys(
+    lambda: place_slots("experiment", _CORE_HEADLINE_KEYS)
 )
 
 

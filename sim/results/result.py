@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..jsonio import plain
 from ..model.codes import NEED_FATES, OUTCOMES, REFUSALS_BY_ACCOUNT, NeedFate, Outcome
-from ..model.instruments import AwardsInstrument, instrument_classes
+from ..model.instruments import instrument_classes, place_slots
 from ..scenario import Scenario
 from .columns import column_dictionary, round_for_csv
 from .csv_writer import write_csv
@@ -92,9 +92,9 @@ SAVINGS_CATEGORIES: Sequence[str] = RegisteredKeys(
     lambda: tuple(c for cls in instrument_classes() for c in cls.savings_categories)
 )
 
-#: Keys of :meth:`RunResult.summary`, in order. ``*_day`` keys are ``None`` when the
-#: account did not run out within the horizon.
-SUMMARY_KEYS = (
+#: The core's keys of :meth:`RunResult.summary`, in order; the measures place their own
+#: keys of every run among them (:class:`sim.model.instruments.Slot`).
+_CORE_SUMMARY_KEYS = (
     "scenario",
     "currency",
     "scale",
@@ -125,28 +125,18 @@ SUMMARY_KEYS = (
     "bank_quotas_exhausted_n",
     "first_bank_quota_exhausted_day",
     "credit_sub_quota_exhausted_day",
-    "guarantee_exhausted_day",
-    "guarantee_capital_exhausted_day",
-    "zone_budgets_n",
-    "zone_budgets_exhausted_n",
-    "awards_budget_exhausted_day",
-    "funds_exhausted_day",
-    "guaranteed_amount",
-    "guaranteed_loans_n",
-    "avg_guaranteed_loan_amount",
     "defaults_n",
-    "claims_paid_amount",
-    "relief_paid_amount",
-    "awards_paid_amount",
-    "firms_promoted_n",
-    "funds_invested_amount",
     "interest_savings_amount",
     "interest_subsidy_amount",
-    "guarantee_fee_savings_amount",
     "savings_total_amount",
     "fiscal_cost_amount",
     *MONEY_OVER_TIME_KEYS,
 )
+
+#: Keys of :meth:`RunResult.summary` every run writes, in order: the core's, with each
+#: measure's (:attr:`sim.model.instruments.Instrument.summary_slots`) at its place.
+#: ``*_day`` keys are ``None`` when the account did not run out within the horizon.
+SUMMARY_KEYS: Sequence[str] = RegisteredKeys(lambda: place_slots("summary", _CORE_SUMMARY_KEYS))
 
 #: Keys a run's summary holds after :data:`SUMMARY_KEYS` only when the scenario uses
 #: what they describe, in summary order: existing loans and lists, account kinds other
@@ -463,7 +453,6 @@ def _summary_values(
     n_app = firm.shape[0]
     days = s.horizon.days
     nd = model.needs
-    awards = model.instrument(AwardsInstrument)
     out = a["outcome"]
     decided = a["outcome"] != Outcome.PENDING
     eligible_now = model.loan_eligible_tier[f.tier]
@@ -475,12 +464,8 @@ def _summary_values(
     pool_initial = pool_rows["initial"].sum()
     quota_refusal = np.isin(a["outcome"], REFUSALS_BY_ACCOUNT)
     unmet = a["amount"][quota_refusal & ~a["retried"]].sum()
-    guaranteed = a["guarantee"][approved]
     interest = a["interest_saving"][approved].sum()
     subsidy = a["subsidy"][approved].sum()
-    fee_sav = a["fee_saving"][approved].sum()
-    relief_paid = model.ts["relief_paid_amount"].sum()
-    awards_paid = model.ts["awards_paid_amount"].sum()
     # totals over the measures, in rank order; the fiscal cost adds every measure's paid
     # terms, then every expected term (the order of the additions is part of the results)
     savings_total = 0.0
@@ -497,7 +482,6 @@ def _summary_values(
         fiscal_cost = fiscal_cost + term
     n_approved = int(approved.sum())
     n_decided = int(decided.sum())
-    zone_rows = quotas[quotas["kind"] == "zone_budget"]
     bank_rows = quotas[quotas["kind"] == "bank_quota"]
     fates = nd.fate
 
@@ -537,30 +521,15 @@ def _summary_values(
         "bank_quotas_exhausted_n": int(bank_rows["exhausted_on"].notna().sum()),
         "first_bank_quota_exhausted_day": _first_day(quotas, "bank_quota"),
         "credit_sub_quota_exhausted_day": _first_day(quotas, "credit_sub_quota"),
-        "guarantee_exhausted_day": _first_day(quotas, "guarantee_capacity"),
-        "guarantee_capital_exhausted_day": _first_day(quotas, "guarantee_capital"),
-        "zone_budgets_n": len(zone_rows),
-        "zone_budgets_exhausted_n": int(zone_rows["exhausted_on"].notna().sum()),
-        "awards_budget_exhausted_day": _first_day(quotas, "awards_budget"),
-        "funds_exhausted_day": _first_day(quotas, "fund"),
-        "guaranteed_amount": sc(guaranteed.sum()),
-        "guaranteed_loans_n": sc((guaranteed > 0).sum()),
-        "avg_guaranteed_loan_amount": (
-            float(a["amount"][approved][guaranteed > 0].mean()) if (guaranteed > 0).any() else None
-        ),
         "defaults_n": sc(model.ts["defaults_n"].sum()),
-        "claims_paid_amount": sc(model.ts["claims_paid_amount"].sum()),
-        "relief_paid_amount": sc(relief_paid),
-        "awards_paid_amount": sc(awards_paid),
-        "firms_promoted_n": sc(awards.promoted_n),
-        "funds_invested_amount": sc(model.ts["funds_invested_amount"].sum()),
         "interest_savings_amount": sc(interest),
         "interest_subsidy_amount": sc(subsidy),
-        "guarantee_fee_savings_amount": sc(fee_sav),
         "savings_total_amount": sc(savings_total),
         "fiscal_cost_amount": sc(fiscal_cost),
         **over_time,
     }
+    for inst in model.instruments:  # the measures' keys of every run
+        values.update(inst.slot_summary(model))
     values = {k: plain(values[k]) for k in SUMMARY_KEYS}
     if kinds_named(s):  # account kinds: only when the scenario names one
         values.update({k: plain(v) for k, v in kind_summary(model).items()})

@@ -1,8 +1,8 @@
 """Instruments: one module per support measure, each over the interface of :mod:`.base`.
 
 Public names: :class:`Instrument`, :class:`Process`, :func:`instrument_classes`, the
-declarations :class:`Account`, :class:`Headline`, :class:`HeadlineFormat` and the
-registry's readers :func:`headlines`, :func:`reported_accounts`, :func:`fiscal_label_keys`,
+declarations :class:`Account`, :class:`Headline`, :class:`HeadlineFormat`, :class:`Slot`
+and the registry's readers :func:`headlines`, :func:`place_slots`, :func:`first_exhausted_day`, :func:`reported_accounts`, :func:`fiscal_label_keys`,
 :func:`section_present`, :func:`measure_texts`, :func:`measure_units`,
 :func:`instrument_registered`, :func:`unregister_instrument`,
 :class:`LoanPoolInstrument`, :class:`GuaranteeInstrument`, :class:`CostReliefInstrument`,
@@ -22,12 +22,15 @@ from .base import (
     HeadlineFormat,
     Instrument,
     Process,
+    Slot,
+    first_exhausted_day,
     fiscal_label_keys,
     headlines,
     instrument_classes,
     instrument_registered,
     measure_texts,
     measure_units,
+    place_slots,
     reported_accounts,
     section_present,
     unregister_instrument,
@@ -47,12 +50,15 @@ __all__ = [
     "HeadlineFormat",
     "Instrument",
     "Process",
+    "Slot",
+    "first_exhausted_day",
     "fiscal_label_keys",
     "headlines",
     "instrument_classes",
     "instrument_registered",
     "measure_texts",
     "measure_units",
+    "place_slots",
     "reported_accounts",
     "section_present",
     "unregister_instrument",

@@ -1,7 +1,7 @@
 """The instrument interface: what a measure of the programme declares and does in a run.
 
 Public names: :class:`Instrument`, :class:`Process`, :class:`Account`, :class:`Headline`,
-:class:`HeadlineFormat`, :data:`HEADLINE_PLACES`, :func:`instrument_classes`,
+:class:`HeadlineFormat`, :class:`Slot`, :func:`place_slots`, :func:`first_exhausted_day`, :data:`HEADLINE_PLACES`, :func:`instrument_classes`,
 :func:`instrument_registered`, :func:`unregister_instrument`, :func:`headlines`,
 :func:`reported_accounts`, :func:`section_present`, :func:`fiscal_label_keys`, :func:`measure_texts`,
 :func:`measure_units`, :func:`simulated_count`.
@@ -31,6 +31,9 @@ names a measure:
 - ``savings_categories`` (rows of the ``savings`` table, filled by
   :meth:`Instrument.savings_by_firm`) and ``fiscal_labels`` (text keys naming its fiscal
   terms in the fiscal cost's label);
+- ``summary_slots`` (:class:`Slot`: keys of the summary every run writes, valued by
+  :meth:`Instrument.slot_summary`, and of the experiments' headline figures, each at its
+  place in the fixed layout);
 - ``reported_accounts`` (:class:`Account`: the accounts the level plots and the experiments'
   exhaustion tables show) and ``headlines`` (:class:`Headline`: the rows of the report
   cover, the terminal summary, the workbook's headline and the tuner);
@@ -186,6 +189,65 @@ class Headline:
 
 
 @dataclass(frozen=True)
+class Slot:
+    """A key a measure places in a fixed layout of keys (the summary every run writes,
+    the experiments' headline figures), after a key of the core.
+
+    Attributes
+    ----------
+    key
+        The measure's key.
+    after
+        The key of the core's layout it follows.
+    order
+        Order among the keys placed after the same key (then rank).
+    layout
+        ``summary`` (:data:`sim.results.SUMMARY_KEYS`, valued by
+        :meth:`Instrument.slot_summary` in every run) or ``experiment``
+        (:data:`sim.experiments.HEADLINE_KEYS`).
+    """
+
+    key: str
+    after: str
+    order: float = 0.0
+    layout: str = "summary"
+
+
+def place_slots(layout: str, core: tuple[str, ...]) -> tuple[str, ...]:
+    """The keys of ``core`` with the measures' :class:`Slot` keys of ``layout`` after
+    their anchors.
+
+    Raises
+    ------
+    ValueError
+        When a slot follows a key that ``core`` does not have.
+    """
+    after: dict[str, list[tuple[float, int, str]]] = {}
+    for cls in _REGISTRY:
+        for slot in cls.summary_slots:
+            if slot.layout == layout:
+                after.setdefault(slot.after, []).append((slot.order, cls.rank, slot.key))
+    missing = set(after) - set(core)
+    if missing:
+        raise ValueError(f"{layout} slots after keys the layout does not have: {sorted(missing)}")
+    out: list[str] = []
+    for key in core:
+        out.append(key)
+        out += [k for _, _, k in sorted(after.get(key, []))]
+    return tuple(out)
+
+
+def first_exhausted_day(ledger: Ledger, kind: str) -> int | None:
+    """The first day an account of ``kind`` ran out, or None."""
+    days = [
+        int(d)
+        for k, d in zip(ledger.kinds, ledger.exhausted_on.tolist(), strict=True)
+        if k == kind and d >= 0
+    ]
+    return min(days) if days else None
+
+
+@dataclass(frozen=True)
 class Account:
     """An account of a measure that the level plots or the experiments' exhaustion
     tables show.
@@ -269,6 +331,9 @@ class Instrument:
     #: with the part it adds to (``paid`` or ``expected``), e.g.
     #: ``(("paid", "fiscal.subsidy"),)``.
     fiscal_labels: ClassVar[tuple[tuple[str, str], ...]] = ()
+    #: Keys the measure places in the fixed layouts (the summary every run writes, the
+    #: experiments' headline figures): :class:`Slot`.
+    summary_slots: ClassVar[tuple[Slot, ...]] = ()
     #: Accounts shown in the level plots and the exhaustion tables.
     reported_accounts: ClassVar[tuple[Account, ...]] = ()
     #: Rows of the cover, the terminal summary, the workbook's headline and the tuner.
@@ -322,6 +387,11 @@ class Instrument:
     def savings_terms(self, model: Model) -> list[float]:
         """Amounts firms saved through the measure, in simulated units, in booking order."""
         return []
+
+    def slot_summary(self, model: Model) -> dict[str, Any]:
+        """Values of the measure's ``summary`` slots (:attr:`summary_slots`), in every run
+        (active or not), scaled like :meth:`summary`."""
+        return {}
 
     def savings_by_firm(self, model: Model) -> dict[str, np.ndarray]:
         """What each simulated firm gained through the measure: category of

@@ -13,7 +13,15 @@ import numpy as np
 from ...scenario import Scenario
 from ..banks import LenderTable
 from ..ledger import Ledger
-from .base import MEASURES_OFFSET, Account, Headline, HeadlineFormat, Instrument, Process
+from .base import (
+    MEASURES_OFFSET,
+    Account,
+    Headline,
+    HeadlineFormat,
+    Instrument,
+    Process,
+    Slot,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Model
@@ -94,6 +102,13 @@ class CostReliefInstrument(Instrument):
         *(f"relief_tariff_cut_{c}" for c in COST_CATEGORIES),
     )
     fiscal_labels = (("paid", "fiscal.relief"),)
+    summary_slots = (
+        Slot("zone_budgets_n", "credit_sub_quota_exhausted_day", 3),
+        Slot("zone_budgets_exhausted_n", "credit_sub_quota_exhausted_day", 4),
+        Slot("relief_paid_amount", "defaults_n", 2),
+        Slot("zone_budgets_exhausted_n", "bank_quotas_exhausted_n", 2, "experiment"),
+        Slot("relief_paid_amount", "bank_quotas_exhausted_n", 3, "experiment"),
+    )
     reported_accounts = (
         Account(
             "zone_budget", "any zone budget", "first_zone_budget_exhausted_day", first_of_kind=True
@@ -190,6 +205,16 @@ class CostReliefInstrument(Instrument):
             )
 
         return [Process(MEASURES_OFFSET, round_, every=self.config.claim_interval_days)]
+
+    def slot_summary(self, model: Model) -> dict[str, Any]:
+        """Zone budgets and how many ran out; relief paid (scaled)."""
+        ledger = model.ledger
+        zones = [i for i, k in enumerate(ledger.kinds) if k == "zone_budget"]
+        return {
+            "zone_budgets_n": len(zones),
+            "zone_budgets_exhausted_n": int((ledger.exhausted_on[zones] >= 0).sum()),
+            "relief_paid_amount": float(model.ts["relief_paid_amount"].sum()) * model.scale,
+        }
 
     def savings_by_firm(self, model: Model) -> dict[str, np.ndarray]:
         """Relief each firm was paid by category; tariff cuts apart when a category is one."""

@@ -15,7 +15,7 @@ from ..banks import LenderTable, bank_expected_loss
 from ..codes import Outcome
 from ..ledger import Ledger
 from ..population import Firms
-from .base import Account, Headline, HeadlineFormat, Instrument
+from .base import Account, Headline, HeadlineFormat, Instrument, Slot, first_exhausted_day
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Model
@@ -110,6 +110,19 @@ class GuaranteeInstrument(Instrument):
     section = "guarantee"
     rank = 20
     savings_categories = ("guarantee_fee",)
+    summary_slots = (
+        Slot("guarantee_exhausted_day", "credit_sub_quota_exhausted_day", 1),
+        Slot("guarantee_capital_exhausted_day", "credit_sub_quota_exhausted_day", 2),
+        Slot("guaranteed_amount", "credit_sub_quota_exhausted_day", 7),
+        Slot("guaranteed_loans_n", "credit_sub_quota_exhausted_day", 8),
+        Slot("avg_guaranteed_loan_amount", "credit_sub_quota_exhausted_day", 9),
+        Slot("claims_paid_amount", "defaults_n", 1),
+        Slot("guarantee_fee_savings_amount", "interest_subsidy_amount", 1),
+        Slot("guaranteed_amount", "disbursed_amount", 1, "experiment"),
+        Slot("guaranteed_loans_n", "disbursed_amount", 2, "experiment"),
+        Slot("avg_guaranteed_loan_amount", "disbursed_amount", 3, "experiment"),
+        Slot("guarantee_exhausted_day", "bank_quotas_exhausted_n", 1, "experiment"),
+    )
     fiscal_labels = (("expected", "fiscal.guarantee_loss"),)
     reported_accounts = (
         Account(
@@ -408,6 +421,29 @@ class GuaranteeInstrument(Instrument):
             "guaranteed_approvable_loans_n": float(self.approvable_n) * model.scale,
             "guarantee_lenders_suspended_n": int(suspended.size),
             "guarantee_first_suspension_day": int(suspended.min()) if suspended.size else None,
+        }
+
+    def slot_summary(self, model: Model) -> dict[str, Any]:
+        """The guarantees' keys of every run's summary: the days capacity and capital ran
+        out, amounts guaranteed, claims paid, fees saved (scaled)."""
+        a = model.apps.view()
+        approved = a["outcome"] == Outcome.APPROVED
+        guaranteed = a["guarantee"][approved]
+        scale = model.scale
+        return {
+            "guarantee_exhausted_day": first_exhausted_day(model.ledger, "guarantee_capacity"),
+            "guarantee_capital_exhausted_day": first_exhausted_day(
+                model.ledger, "guarantee_capital"
+            ),
+            "guaranteed_amount": float(guaranteed.sum()) * scale,
+            "guaranteed_loans_n": float((guaranteed > 0).sum()) * scale,
+            "avg_guaranteed_loan_amount": (
+                float(a["amount"][approved][guaranteed > 0].mean())
+                if (guaranteed > 0).any()
+                else None
+            ),
+            "claims_paid_amount": float(model.ts["claims_paid_amount"].sum()) * scale,
+            "guarantee_fee_savings_amount": float(a["fee_saving"][approved].sum()) * scale,
         }
 
     def savings_by_firm(self, model: Model) -> dict[str, np.ndarray]:
