@@ -381,18 +381,9 @@ def _account_tables(model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
             (s.horizon.start_date + timedelta(days=int(d))).isoformat() if pd.notna(d) else None
             for d in quotas[col]
         ]
-    gi = model.guarantee
-    if gi.active and gi.config.suspend_claim_rate is not None:
-        # the day each lender's guarantees were suspended, on its quota's row (a group's
-        # lenders share one quota: its row shows the first of them suspended)
-        day_of: dict[str, int] = {}
-        quota_of = [model.ledger.names[j] for j in model.pool.quota_ids]
-        for key, d in zip(quota_of, gi.suspended_day.tolist(), strict=True):
-            if d >= 0:
-                day_of[key] = min(d, day_of.get(key, d))
-        quotas["guarantee_suspended_day"] = pd.array(
-            [day_of.get(name) for name in quotas["account"]], dtype="Int64"
-        )
+    for inst in model.instruments:  # columns a measure adds to the accounts' rows
+        for column, values in inst.quota_columns(model, list(quotas["account"])).items():
+            quotas[column] = values
     hist = model.ledger.history() * scale
     levels = pd.DataFrame(hist, columns=model.ledger.names)
     levels.index.name = "day"

@@ -388,6 +388,11 @@ class Instrument:
         """Amounts firms saved through the measure, in simulated units, in booking order."""
         return []
 
+    def quota_columns(self, model: Model, accounts: list[str]) -> dict[str, Any]:
+        """Columns the measure adds to the ``quotas`` table: name -> one value per account
+        of ``accounts`` (the table's rows, in order); none by default."""
+        return {}
+
     def slot_summary(self, model: Model) -> dict[str, Any]:
         """Values of the measure's ``summary`` slots (:attr:`summary_slots`), in every run
         (active or not), scaled like :meth:`summary`."""

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 from ...scenario import Scenario
 from ..banks import LenderTable, bank_expected_loss
@@ -421,6 +422,21 @@ class GuaranteeInstrument(Instrument):
             "guaranteed_approvable_loans_n": float(self.approvable_n) * model.scale,
             "guarantee_lenders_suspended_n": int(suspended.size),
             "guarantee_first_suspension_day": int(suspended.min()) if suspended.size else None,
+        }
+
+    def quota_columns(self, model: Model, accounts: list[str]) -> dict[str, Any]:
+        """``guarantee_suspended_day`` when lenders may be suspended: the day each lender's
+        guarantees were suspended, on its quota's row (a group's lenders share one quota:
+        its row shows the first of them suspended)."""
+        if not (self.active and self.config.suspend_claim_rate is not None):
+            return {}
+        day_of: dict[str, int] = {}
+        quota_of = [model.ledger.names[j] for j in model.pool.quota_ids]
+        for key, d in zip(quota_of, self.suspended_day.tolist(), strict=True):
+            if d >= 0:
+                day_of[key] = min(d, day_of.get(key, d))
+        return {
+            "guarantee_suspended_day": pd.array([day_of.get(a) for a in accounts], dtype="Int64")
         }
 
     def slot_summary(self, model: Model) -> dict[str, Any]:
