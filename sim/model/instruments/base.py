@@ -203,7 +203,9 @@ class Slot:
         Order among the keys placed after the same key (then rank).
     layout
         ``summary`` (:data:`sim.results.SUMMARY_KEYS`, valued by
-        :meth:`Instrument.slot_summary` in every run) or ``experiment``
+        :meth:`Instrument.slot_summary` in every run), ``kinds``
+        (:data:`sim.results.kinds.KIND_SUMMARY_KEYS`, valued by
+        :meth:`Instrument.kind_summary` when a scenario names a kind) or ``experiment``
         (:data:`sim.experiments.HEADLINE_KEYS`).
     """
 
@@ -391,6 +393,17 @@ class Instrument:
     def quota_columns(self, model: Model, accounts: list[str]) -> dict[str, Any]:
         """Columns the measure adds to the ``quotas`` table: name -> one value per account
         of ``accounts`` (the table's rows, in order); none by default."""
+        return {}
+
+    @classmethod
+    def names_a_kind(cls, scenario: Scenario) -> bool:
+        """Whether ``scenario`` gives an account of the measure another kind than its
+        default: the summary then has the keys on account kinds (``kinds`` slots)."""
+        return False
+
+    def kind_summary(self, model: Model) -> dict[str, Any]:
+        """Values of the measure's ``kinds`` slots (its accounts' kinds, the days their
+        targets were reached, overshoots), scaled like :meth:`summary`."""
         return {}
 
     def slot_summary(self, model: Model) -> dict[str, Any]:

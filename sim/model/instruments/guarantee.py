@@ -119,6 +119,9 @@ class GuaranteeInstrument(Instrument):
         Slot("avg_guaranteed_loan_amount", "credit_sub_quota_exhausted_day", 9),
         Slot("claims_paid_amount", "defaults_n", 1),
         Slot("guarantee_fee_savings_amount", "interest_subsidy_amount", 1),
+        Slot("guarantee_kind", "credit_sub_quota_kind", 1, "kinds"),
+        Slot("guarantee_target_reached_day", "credit_sub_quota_overshoot_amount", 1, "kinds"),
+        Slot("guarantee_overshoot_amount", "credit_sub_quota_overshoot_amount", 2, "kinds"),
         Slot("guaranteed_amount", "disbursed_amount", 1, "experiment"),
         Slot("guaranteed_loans_n", "disbursed_amount", 2, "experiment"),
         Slot("avg_guaranteed_loan_amount", "disbursed_amount", 3, "experiment"),
@@ -437,6 +440,24 @@ class GuaranteeInstrument(Instrument):
                 day_of[key] = min(d, day_of.get(key, d))
         return {
             "guarantee_suspended_day": pd.array([day_of.get(a) for a in accounts], dtype="Int64")
+        }
+
+    @classmethod
+    def names_a_kind(cls, scenario: Scenario) -> bool:
+        """A capacity of another kind than revolving."""
+        return scenario.guarantee is not None and scenario.guarantee.kind != "revolving"
+
+    def kind_summary(self, model: Model) -> dict[str, Any]:
+        """The capacity's kind, the day its target was reached and the overshoot."""
+        ledger, cap = model.ledger, self.capacity_id
+        reached = int(ledger.reached_on[cap]) if cap >= 0 else -1
+        target = cap >= 0 and bool(ledger.is_target[cap])
+        return {
+            "guarantee_kind": self.scenario.guarantee.kind if self.scenario.guarantee else None,
+            "guarantee_target_reached_day": reached if reached >= 0 else None,
+            "guarantee_overshoot_amount": (
+                max(-ledger.level[cap], 0.0) * model.scale if target else 0.0
+            ),
         }
 
     def slot_summary(self, model: Model) -> dict[str, Any]:
