@@ -11,7 +11,7 @@ import pytest
 import sim
 from sim.errors import ScenarioError
 from sim.reporting.run_accounts import _pool_title
-from sim.reporting.run_report import _headline_rows
+from sim.reporting.run_report import cover_rows
 
 from .conftest import BASELINE, small_scenario
 
@@ -150,8 +150,8 @@ def test_kind_keys_are_written_only_when_a_kind_differs_from_the_default(hard, t
 
 
 def test_the_report_says_reached_of_a_target_and_exhausted_of_a_hard_account(hard, target):
-    rows_t = dict(_headline_rows(target))
-    rows_h = dict(_headline_rows(hard))
+    rows_t = dict(cover_rows(target))
+    rows_h = dict(cover_rows(hard))
     assert "Loan pool target reached (beyond it)" in rows_t
     assert not any("exhausted" in k for k in rows_t if "quota" in k.lower() and "ender" in k)
     assert "Loan pool exhausted" in rows_h and "Lender quotas exhausted" in rows_h

@@ -196,11 +196,11 @@ def test_bad_input_names_the_field(override, field):
 
 
 def test_report_says_when_the_appropriation_ran_out(year):
-    from sim.reporting.run_report import _headline_rows
+    from sim.reporting.run_report import cover_rows
 
     r = sim.run(small_scenario("loan_pool.subsidy_budget=10m"), seed=3)
     day = r.summary_dict()["subsidy_budget_exhausted_day"]
-    rows = dict(_headline_rows(r))
+    rows = dict(cover_rows(r))
     shown = [v for k, v in rows.items() if "appropriation" in k]
     assert shown and f"day {day}" in shown[0]
-    assert not [k for k, _ in _headline_rows(year) if "appropriation" in k]
+    assert not [k for k, _ in cover_rows(year) if "appropriation" in k]

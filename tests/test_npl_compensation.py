@@ -131,10 +131,10 @@ def test_key_sectors_narrow_the_pool(runs):
 
 
 def test_report_cover_shows_the_compensation_only_when_the_measure_runs(runs):
-    from sim.reporting.run_report import _headline_rows
+    from sim.reporting.run_report import cover_rows
 
     without, with_npl = runs
     label = "NPL risk compensation paid to banks"
-    assert label not in dict(_headline_rows(without))
-    value = dict(_headline_rows(with_npl))[label]
+    assert label not in dict(cover_rows(without))
+    value = dict(cover_rows(with_npl))[label]
     assert value != "" and value[0].isdigit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,6 +22,9 @@ from ._app import (
     app,
 )
 from .experiments import ExperimentOptions, _run_replications
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sim.scenario import Scenario
 
 
 @app.command()
@@ -139,8 +142,7 @@ def run(
                 lang=language,
                 ahead=ahead,
             )
-        s = result.summary_dict()
-        _print_summary(s, language)
+        typer.echo("\n".join(summary_lines(result.summary_dict(), result.scenario, language)))
         for note in result.meta.get("warnings", []):
             typer.echo(f"warning: {note}", err=True)
         _echo_wrote(target, t0, report=not no_report, lang=language)
@@ -181,9 +183,22 @@ def _pool_line(s: dict[str, Any], lang: str, money: Any, pct: Any, day: Any) -> 
     )
 
 
-def _print_summary(s: dict[str, Any], lang: str = "en") -> None:
+def summary_lines(s: dict[str, Any], scenario: Scenario, lang: str = "en") -> list[str]:
+    """The terminal summary of a run: the run's figures, then the lines every measure
+    declares for the terminal (:func:`sim.model.instruments.headlines`), then the totals.
+
+    Parameters
+    ----------
+    s
+        The run's summary (:meth:`sim.RunResult.summary_dict`).
+    scenario
+        The run's scenario.
+    lang
+        Language of the lines.
+    """
     from sim.reporting.formatting import format_money
     from sim.reporting.i18n import tr
+    from sim.reporting.measure_rows import headline_rows
 
     cur = s["currency"]
     money = lambda k: format_money(s[k], cur, lang)  # noqa: E731
@@ -192,15 +207,12 @@ def _print_summary(s: dict[str, Any], lang: str = "en") -> None:
     def day(d: int | None) -> str:
         return tr("not_exhausted", lang) if d is None else tr("day", lang, d=d)
 
-    def reached(d: int | None) -> str:
-        return tr("not_reached", lang) if d is None else tr("day", lang, d=d)
-
     head = tr(
         "sum.head", lang, name=s["scenario"], n=f"{s['firms_n']:,.0f}", days=s["horizon_days"]
     )
     if s["scale"] != 1:
         head += tr("sum.scaled", lang, scale=f"{s['scale']:g}")
-    lines = [
+    return [
         head,
         tr(
             "sum.apps",
@@ -212,17 +224,10 @@ def _print_summary(s: dict[str, Any], lang: str = "en") -> None:
             uptake=pct(s["uptake_rate"]),
         ),
         _pool_line(s, lang, money, pct, day),
-        tr(
-            "sum.guarantee_target" if s.get("guarantee_kind") == "target" else "sum.guarantee",
-            lang,
-            guaranteed=money("guaranteed_amount"),
-            cap_day=(
-                reached(s["guarantee_target_reached_day"])
-                if s.get("guarantee_kind") == "target"
-                else day(s["guarantee_exhausted_day"])
-            ),
-            zex=s["zone_budgets_exhausted_n"],
-            zn=s["zone_budgets_n"],
+        # a measure's line: a sentence of its own, or "  label: value"
+        *(
+            value if label is None else f"  {label}: {value}"
+            for label, value in headline_rows(s, scenario, "terminal", lang)
         ),
         tr(
             "sum.savings",
@@ -231,7 +236,6 @@ def _print_summary(s: dict[str, Any], lang: str = "en") -> None:
             fiscal=money("fiscal_cost_amount"),
         ),
     ]
-    typer.echo("\n".join(lines))
 
 
 @app.command()

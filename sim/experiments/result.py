@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from ..jsonio import plain
-from ..results import OPTIONAL_SUMMARY_KEYS, SUMMARY_KEYS
+from ..model.instruments import place_slots, reported_accounts, section_present
+from ..results import OPTIONAL_SUMMARY_KEYS, SUMMARY_KEYS, RegisteredKeys
 from ..scenario import (
     Scenario,
 )
@@ -28,7 +29,6 @@ from .tasks import (
     _OPTIONAL_TEXT_KEYS,
     _SERIES_PREFIX,
     _STRING_KEYS,
-    EXHAUSTION_QUOTAS,
     EXTRA_KEYS,
     OPTIONAL_NUMERIC_KEYS,
     SERIES,
@@ -38,27 +38,29 @@ from .tasks import (
 # --------------------------------------------------------------------------- results
 
 #: Numeric headline figures of every run, aggregated over replications.
-NUMERIC_KEYS = tuple(k for k in (*SUMMARY_KEYS, *EXTRA_KEYS) if k not in _STRING_KEYS)
+NUMERIC_KEYS: Sequence[str] = RegisteredKeys(
+    lambda: tuple(k for k in (*SUMMARY_KEYS, *EXTRA_KEYS) if k not in _STRING_KEYS)
+)
 
-#: Headline figures shown first in comparisons and sweeps.
-HEADLINE_KEYS = (
+#: The core's headline figures of comparisons and sweeps.
+_CORE_HEADLINE_KEYS = (
     "applications_n",
     "approved_n",
     "approval_rate",
     "borrower_firms_n",
     "uptake_rate",
     "disbursed_amount",
-    "guaranteed_amount",
-    "guaranteed_loans_n",
-    "avg_guaranteed_loan_amount",
     "unmet_demand_amount",
     "pool_used_share",
     "bank_quotas_exhausted_n",
-    "guarantee_exhausted_day",
-    "zone_budgets_exhausted_n",
-    "relief_paid_amount",
     "savings_total_amount",
     "fiscal_cost_amount",
+)
+
+#: Headline figures shown first in comparisons and sweeps: the core's, with the keys each
+#: measure places among them (:class:`sim.model.instruments.Slot`, layout ``experiment``).
+HEADLINE_KEYS: Sequence[str] = RegisteredKeys(
+    lambda: place_slots("experiment", _CORE_HEADLINE_KEYS)
 )
 
 
@@ -462,13 +464,14 @@ def _present_quotas(scenario: Scenario, run: Mapping[str, Any]) -> dict[str, str
     :func:`~sim.experiments.tasks.account_day` shows it for the kinds ``run`` (a row of
     the runs table) names: a target (which never runs out: docs/model.md 2.9) by the day
     it was reached. The kinds are the run's, as a variant of a comparison may differ from
-    the base ``scenario``."""
-    lp = scenario.loan_pool
-    present = {
-        "loan pool": True,
-        "first lender quota": lp.quota_mode == "bank_quotas",
-        "credit sub-quota": lp.credit_sub_quota is not None,
-        "guarantee capacity": scenario.guarantee is not None,
-        "any zone budget": scenario.cost_relief is not None,
-    }
-    return dict(account_day(label, run) for label in EXHAUSTION_QUOTAS if present[label])
+    the base ``scenario``. Whether the scenario has an account is the measure's
+    declaration (:attr:`sim.model.instruments.Account.present`), by default whether it
+    has the measure's section."""
+    present = [
+        acc.label
+        for cls, acc in reported_accounts()
+        if acc.label is not None
+        and acc.day_key is not None
+        and (acc.present(scenario) if acc.present is not None else section_present(cls, scenario))
+    ]
+    return dict(account_day(label, run) for label in present)

@@ -28,14 +28,15 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import numpy as np
 
-from ..results import OPTIONAL_SUMMARY_KEYS, RunResult
+from ..model.instruments import reported_accounts
+from ..results import OPTIONAL_SUMMARY_KEYS, RegisteredKeys, RunResult
 from ..results.columns import figure_unit
 from ..scenario import (
     Scenario,
@@ -60,35 +61,50 @@ SERIES = {
     "zone_budgets_exhausted_n": "zone budgets exhausted so far",
 }
 
+
+class _Registered(Mapping[str, str]):
+    """A mapping worked out from the measures' declared accounts each time it is read
+    (:attr:`sim.model.instruments.Instrument.reported_accounts`), so that a measure
+    registered later is in it."""
+
+    def __init__(self, items: Callable[[], dict[str, str]]) -> None:
+        self._items = items
+
+    def __getitem__(self, key: str) -> str:
+        return self._items()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items())
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+    def __repr__(self) -> str:
+        return repr(self._items())
+
+
+def _labelled(field: str, suffix: str = "") -> dict[str, str]:
+    return {
+        f"{acc.label}{suffix}": getattr(acc, field)
+        for _, acc in reported_accounts()
+        if acc.label is not None and getattr(acc, field) is not None
+    }
+
+
 #: Quotas whose exhaustion probability by date the reports show: label -> the column of
-#: the runs table holding the day it first ran out (missing when it lasted).
-EXHAUSTION_QUOTAS = {
-    "loan pool": "pool_exhausted_day",
-    "first lender quota": "first_bank_quota_exhausted_day",
-    "credit sub-quota": "credit_sub_quota_exhausted_day",
-    "guarantee capacity": "guarantee_exhausted_day",
-    "any zone budget": "first_zone_budget_exhausted_day",
-}
+#: the runs table holding the day it first ran out (missing when it lasted). The accounts
+#: each measure declares with a label, in rank order.
+EXHAUSTION_QUOTAS: Mapping[str, str] = _Registered(lambda: _labelled("day_key"))
 
 #: Targets (accounts of kind ``target``, which never run out) whose probability of being
 #: reached by date the reports show beside :data:`EXHAUSTION_QUOTAS`: label -> the column
 #: of the runs table holding the day the loans or guarantees granted first reached it
 #: (missing when they did not).
-TARGET_QUOTAS = {
-    "loan pool target": "pool_target_reached_day",
-    "first lender quota target": "first_bank_quota_target_reached_day",
-    "credit sub-quota target": "credit_sub_quota_target_reached_day",
-    "guarantee capacity target": "guarantee_target_reached_day",
-}
+TARGET_QUOTAS: Mapping[str, str] = _Registered(lambda: _labelled("target_key", " target"))
 
 #: The summary key naming the kind of each account of :data:`EXHAUSTION_QUOTAS` that can
 #: be a target (a run writes it only when the scenario names a kind: none is then a target).
-_KIND_KEYS = {
-    "loan pool": "pool_kind",
-    "first lender quota": "bank_quota_kind",
-    "credit sub-quota": "credit_sub_quota_kind",
-    "guarantee capacity": "guarantee_kind",
-}
+_KIND_KEYS: Mapping[str, str] = _Registered(lambda: _labelled("kind_key"))
 
 
 def account_day(label: str, kinds: Mapping[str, Any]) -> tuple[str, str]:
@@ -109,16 +125,24 @@ def account_day(label: str, kinds: Mapping[str, Any]) -> tuple[str, str]:
     return label, EXHAUSTION_QUOTAS[label]
 
 
-#: Extra scalar columns each row carries besides the task keys and the summary.
-EXTRA_KEYS = ("first_zone_budget_exhausted_day",)
+#: Extra scalar columns each row carries besides the task keys and the summary: the first
+#: day an account of a kind ran out, for the declared accounts that ask for it
+#: (:attr:`sim.model.instruments.Account.first_of_kind`, e.g. any zone budget).
+EXTRA_KEYS: Sequence[str] = RegisteredKeys(
+    lambda: tuple(acc.day_key for _, acc in reported_accounts() if acc.first_of_kind)
+)
 
 #: Numeric figures of :data:`sim.results.OPTIONAL_SUMMARY_KEYS`: a row carries them when
 #: its run's summary does, and experiments aggregate them like the others.
-OPTIONAL_NUMERIC_KEYS = tuple(k for k in OPTIONAL_SUMMARY_KEYS if figure_unit(k) != "text")
+OPTIONAL_NUMERIC_KEYS: Sequence[str] = RegisteredKeys(
+    lambda: tuple(k for k in OPTIONAL_SUMMARY_KEYS if figure_unit(k) != "text")
+)
 
 _STRING_KEYS = ("scenario", "currency")
 #: Text figures a row may carry (``pool_kind``...): kept as text, never aggregated.
-_OPTIONAL_TEXT_KEYS = tuple(k for k in OPTIONAL_SUMMARY_KEYS if figure_unit(k) == "text")
+_OPTIONAL_TEXT_KEYS: Sequence[str] = RegisteredKeys(
+    lambda: tuple(k for k in OPTIONAL_SUMMARY_KEYS if figure_unit(k) == "text")
+)
 _SERIES_PREFIX = "series_"
 _MAX_SERIES_POINTS = 366
 
@@ -295,10 +319,12 @@ def run_task(task: Task) -> dict[str, Any]:
     seed = task.root_seed(sc)
     result = run(sc, seed_sequence=replication_seed(seed, task.replication))
     q = result.quotas
-    zone_days = q.loc[q["kind"] == "zone_budget", "exhausted_on"].dropna()
     row: dict[str, Any] = {**task.keys, "replication": task.replication, "seed": seed}
     row.update(result.summary_dict())
-    row["first_zone_budget_exhausted_day"] = int(zone_days.min()) if len(zone_days) else None
+    for _, acc in reported_accounts():
+        if acc.first_of_kind:
+            days = q.loc[q["kind"] == acc.kind, "exhausted_on"].dropna()
+            row[acc.day_key] = int(days.min()) if len(days) else None
     if task.series:
         for name, y in _series(result).items():
             row[_SERIES_PREFIX + name] = y

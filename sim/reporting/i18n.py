@@ -2,7 +2,8 @@
 
 Public names: :data:`LANGUAGES`, :data:`MESSAGES`, :data:`CODE_LABELS`,
 :data:`FIGURE_LABELS`, :data:`SHORT_LABELS`, :func:`tr`, :func:`code_label`,
-:func:`figure_label`, :func:`short_label`, :func:`check_lang`, :func:`band_caution`,
+:func:`figure_label`, :func:`short_label`, :func:`measure_text`, :func:`check_lang`,
+:func:`band_caution`,
 :func:`morris_caution`, :func:`probability_caution`.
 
 Every text a reader sees (page titles, axis labels, legends, table headers, units,
@@ -34,6 +35,7 @@ __all__ = [
     "check_lang",
     "code_label",
     "figure_label",
+    "measure_text",
     "morris_caution",
     "probability_caution",
     "short_label",
@@ -187,6 +189,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "h.guarantee_suspended": "Lenders suspended (first day)",
         "h.savings": "Savings of firms, total",
         "h.fiscal": "Fiscal cost (subsidy + relief + awards + net guarantee loss)",
+        "h.fiscal_of": "Fiscal cost ({terms})",
         "h.savings_total_time": "Savings of firms: in horizon / committed after / present value",
         "h.fiscal_cost_time": "Fiscal cost: in horizon / committed after / present value",
         "h.additional": "Additional loans: would be refused without the programme (share of amount)",
@@ -338,6 +341,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "h.guarantee_suspended": "暂停担保的银行（首日）",
         "h.savings": "企业节省合计",
         "h.fiscal": "财政成本（贴息 + 减负 + 奖励 + 担保净损失）",
+        "h.fiscal_of": "财政成本（{terms}）",
         "h.savings_total_time": "企业节省：模拟期内 / 期后已承诺 / 现值",
         "h.fiscal_cost_time": "财政成本：模拟期内 / 期后已承诺 / 现值",
         "h.additional": "新增贷款：无政策时银行会拒绝（占金额比例）",
@@ -455,7 +459,22 @@ def tr(msg_id: str, lang: str = "en", /, **fields: object) -> str:
     KeyError
         When the catalogue has no such message.
     """
-    return MESSAGES[check_lang(lang)][msg_id].format(**fields)
+    messages = MESSAGES[check_lang(lang)]
+    text = messages[msg_id] if msg_id in messages else measure_text(msg_id, lang)
+    return text.format(**fields)
+
+
+def measure_text(key: str, lang: str = "en") -> str:
+    """A text a registered measure declares (:attr:`sim.model.instruments.Instrument.texts`).
+
+    Raises
+    ------
+    KeyError
+        When no measure declares ``key`` in ``lang``.
+    """
+    from ..model.instruments import measure_texts
+
+    return measure_texts(check_lang(lang))[key]
 
 
 def code_label(code: str, lang: str = "en") -> str:
@@ -464,7 +483,13 @@ def code_label(code: str, lang: str = "en") -> str:
     Codes the catalogue does not know (a scenario's own tier or zone names) are shown as
     they are.
     """
-    return CODE_LABELS[check_lang(lang)].get(code, code)
+    labels = CODE_LABELS[check_lang(lang)]
+    if code in labels:
+        return labels[code]
+    try:
+        return measure_text(code, lang)
+    except KeyError:
+        return code
 
 
 # the block of experiment and analysis reports (see .i18n_analyses)

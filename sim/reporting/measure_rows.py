@@ -1,77 +1,124 @@
-"""Headline rows of the cover page for the guarantee rules and the relief channels.
+"""Measure rows: the headline rows the measures declare, written in a language.
 
-Public names: :func:`guarantee_rows`, :func:`relief_rows`. The rows appear only when a
-scenario sets an option of docs/model.md 2.8a or 2.13a, so other reports are unchanged.
+Public names: :class:`Formatter`, :func:`headline_rows`, :func:`fiscal_label`,
+:data:`ACCOUNT_ROWS_BELOW`.
+
+The measures declare their rows (:class:`sim.model.instruments.Headline`, read with
+:func:`sim.model.instruments.headlines`); this module writes them for the report cover,
+the terminal summary and the tuner, and the label of the fiscal cost from the terms of
+the measures a scenario has (:func:`sim.model.instruments.fiscal_label_keys`). No
+measure is named here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
 import pandas as pd
 
-from ..results import RunResult
+from ..model.instruments import fiscal_label_keys, headlines
+from ..scenario import Scenario
 from .formatting import format_count, format_money
 from .i18n import code_label, tr
 
-__all__ = ["guarantee_rows", "relief_rows"]
+__all__ = ["ACCOUNT_ROWS_BELOW", "Formatter", "fiscal_label", "headline_rows"]
+
+#: On the cover, the measures' rows with an order below this stand with the accounts
+#: (after the pool's use); the others with the money (after the unmet demand).
+ACCOUNT_ROWS_BELOW = 100.0
 
 
-def _fmt_day(result: RunResult, day: int | None, lang: str) -> str:
-    """``day d (date)``, or n/a when nothing happened."""
-    if day is None:
-        return tr("na", lang)
-    date = pd.Timestamp(result.scenario.horizon.start_date) + pd.Timedelta(days=int(day))
-    return tr("day_date", lang, d=day, date=f"{date:%Y-%m-%d}")
+@dataclass(frozen=True)
+class Formatter:
+    """Writes headline values in a language (:class:`sim.model.instruments.HeadlineFormat`).
+
+    Parameters
+    ----------
+    lang
+        Language of the texts.
+    currency
+        Currency of the amounts.
+    start_date
+        First day of the horizon (days are shown with their dates).
+    """
+
+    lang: str
+    currency: str
+    start_date: Any
+
+    def amount(self, value: Any) -> str:
+        """An amount with its currency, in short form."""
+        return format_money(value, self.currency, self.lang)
+
+    def count(self, value: Any) -> str:
+        """A count with thousands separators."""
+        return format_count(value)
+
+    def day(self, value: Any) -> str:
+        """``day d (date)``, or n/a when nothing happened."""
+        if value is None:
+            return tr("na", self.lang)
+        date = pd.Timestamp(self.start_date) + pd.Timedelta(days=int(value))
+        return tr("day_date", self.lang, d=int(value), date=f"{date:%Y-%m-%d}")
+
+    def share(self, value: Any) -> str:
+        """A share as a percentage with one decimal."""
+        return tr("na", self.lang) if value is None else f"{100 * value:.1f} %"
+
+    def text(self, key: str, /, **fields: object) -> str:
+        """The text ``key`` in the language."""
+        return tr(key, self.lang, **fields)
+
+    def code(self, code: str) -> str:
+        """A model code as words."""
+        return code_label(code, self.lang)
 
 
-def guarantee_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
-    """Rows on the guarantee rules, when a scenario sets one (docs/model.md 2.8a)."""
-    s = result.summary_values
-    g = result.scenario.guarantee
-    if g is None or "guarantee_claim_rate" not in s:
-        return []
-    rate = s["guarantee_claim_rate"]
-    rows = [
-        (
-            "h.guarantee_rules",
-            tr(
-                "h.guarantee_rules_value",
-                lang,
-                mode=code_label(g.mode, lang),
-                sharing=code_label(g.risk_sharing, lang),
-                claim_rate=tr("na", lang) if rate is None else f"{100 * rate:.2f} %",
-            ),
-        ),
-        ("h.guarantee_approvable", format_count(s["guaranteed_approvable_loans_n"])),
-    ]
-    if g.fee_subsidy_share > 0:
-        rows.append(
-            (
-                "h.guarantee_fee_subsidy",
-                format_money(s["guarantee_fee_subsidy_amount"], s["currency"], lang),
-            )
-        )
-    if g.suspend_claim_rate is not None:
-        first = _fmt_day(result, s["guarantee_first_suspension_day"], lang)
-        rows.append(("h.guarantee_suspended", f"{s['guarantee_lenders_suspended_n']} ({first})"))
+def headline_rows(
+    summary: Mapping[str, Any],
+    scenario: Scenario,
+    place: str,
+    lang: str = "en",
+    *,
+    below: float | None = None,
+    above: float | None = None,
+) -> list[tuple[str | None, str]]:
+    """The measures' headline rows for ``place``, as ``(label text, value text)``.
+
+    Parameters
+    ----------
+    summary
+        A run's summary (:meth:`sim.RunResult.summary_dict`).
+    scenario
+        The run's scenario.
+    place
+        ``cover``, ``terminal``, ``workbook`` or ``tuner``.
+    lang
+        Language of the texts.
+    below, above
+        Keep only the rows whose order is below ``below`` / at least ``above``.
+
+    Returns
+    -------
+    list of (str or None, str)
+        The rows shown for this run, in their declared order; the label is None for a
+        row that is a sentence of its own.
+    """
+    fmt = Formatter(lang, summary["currency"], scenario.horizon.start_date)
+    rows: list[tuple[str | None, str]] = []
+    for h in headlines(place):
+        if (below is not None and h.order >= below) or (above is not None and h.order < above):
+            continue
+        if h.shown(summary, scenario):
+            label = None if h.label is None else tr(h.label, lang)
+            rows.append((label, h.text(fmt, summary, scenario)))
     return rows
 
 
-def relief_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
-    """Relief paid; claims and tariff cuts apart (with who bears the cuts) when a category
-    is a tariff cut."""
-    s = result.summary_values
-    m = lambda k: format_money(s[k], s["currency"], lang)  # noqa: E731
-    if "relief_tariff_cut_amount" not in s:
-        return [("h.relief", m("relief_paid_amount"))]
-    by = ", ".join(
-        f"{tr('bearer.' + b, lang)} {m(f'relief_tariff_cut_{b}_amount')}"
-        for b in ("utilities", "carriers", "landlords")
-        if s[f"relief_tariff_cut_{b}_amount"] > 0
-    )
-    return [
-        ("h.relief_claim", m("relief_claim_amount")),
-        (
-            "h.tariff_cut",
-            tr("h.tariff_cut_value", lang, total=m("relief_tariff_cut_amount"), by=by),
-        ),
-    ]
+def fiscal_label(scenario: Scenario, lang: str = "en") -> str:
+    """Label of the fiscal cost naming the terms it adds, those of the measures the
+    scenario has (``Fiscal cost (subsidy + relief + awards + net guarantee loss)``)."""
+    terms = " + ".join(tr(k, lang) for k in fiscal_label_keys(scenario))
+    return tr("h.fiscal_of", lang, terms=terms)

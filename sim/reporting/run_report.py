@@ -3,7 +3,7 @@
 Public names: :func:`write_report`, :func:`plot_uptake`, :func:`plot_disbursed`,
 :func:`plot_pool_levels`, :func:`plot_measure_levels`, :func:`plot_zone_levels`,
 :func:`plot_savings_by_category`, :func:`plot_relief_by_zone`, :func:`plot_needs_funnel`,
-:func:`plot_refusals`. Formatting is in :mod:`.formatting`, the page writer in
+:func:`plot_refusals`, :func:`cover_rows` (the cover's table as data). Formatting is in :mod:`.formatting`, the page writer in
 :mod:`.pages`.
 
 Every ``plot_*`` function draws on an Axes it is given and returns the artists it
@@ -23,18 +23,20 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ..model.instruments import reported_accounts
 from ..results import RunResult
 from .axes import RGBA_GREY_05, RGBA_GREY_LIGHT, RGBA_RED_09, date_axis, line_collection
 from .fonts import report_rc
 from .formatting import format_count, format_money
 from .i18n import check_lang, code_label, tr
-from .measure_rows import guarantee_rows, relief_rows
+from .measure_rows import ACCOUNT_ROWS_BELOW, fiscal_label, headline_rows
 from .pages import style_table, write_pages
 from .run_accounts import _account_rows, _fmt_day, _pool_title, plot_capacity
 from .savings_plots import plot_savings_over_time
 
 __all__ = [
     "write_report",
+    "cover_rows",
     "plot_uptake",
     "plot_disbursed",
     "plot_pool_levels",
@@ -222,9 +224,10 @@ def plot_pool_levels(ax: Axes, result: RunResult, lang: str = "en") -> list[Arti
 
 
 def plot_measure_levels(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]:
-    """Remaining share of the credit sub-quota, guarantee capacity and capital, awards, funds."""
+    """Remaining share of the accounts the measures declare for this plot (the credit
+    sub-quota, guarantee capacity and capital, awards, funds, ...)."""
     q = result.quotas
-    kinds = ["credit_sub_quota", "guarantee_capacity", "guarantee_capital", "awards_budget", "fund"]
+    kinds = [acc.kind for _, acc in reported_accounts() if acc.plot]
     rows = q[q["kind"].isin(kinds)]
     accounts = list(rows["account"])
     labels = [
@@ -419,65 +422,82 @@ def plot_refusals(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]
 # ------------------------------------------------------------------------- pages
 
 
-def _headline_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
-    s = result.summary_values
+def cover_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
+    """The cover's table as data, ``(label, value)`` per row: the run's figures, the rows
+    every measure declares for the cover (:func:`sim.model.instruments.headlines`) and
+    the totals, whose fiscal cost names the terms it adds.
+
+    Parameters
+    ----------
+    result
+        The run.
+    lang
+        Language of the labels and values.
+    """
+    s, sc = result.summary_values, result.scenario
     cur = s["currency"]
     m = lambda k: format_money(s[k], cur, lang)  # noqa: E731
     pct = lambda v: tr("na", lang) if v is None else f"{100 * v:.1f} %"  # noqa: E731
     c = format_count
-    of = lambda a, b: tr("of", lang, a=a, b=b)  # noqa: E731
     day = lambda k: _fmt_day(result, s.get(k), lang)  # noqa: E731
+
+    def measures(**bounds: float) -> list[tuple[str, str]]:
+        rows = headline_rows(s, sc, "cover", lang, **bounds)
+        return [(label or "", value) for label, value in rows]
+
+    def own(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(tr(k, lang), v) for k, v in rows]
+
     refused = [s["refused_credit_n"], s["refused_quota_n"], s["refused_guarantee_n"]]
     refused.append(s.get("refused_firm_limit_n", 0))
-    rows = [
-        ("h.firms", f"{c(s['firms_n'])} ({c(s['eligible_firms_n'])})"),
-        (
-            "h.applications",
-            f"{c(s['applications_n'])} / {c(s['approved_n'])} / {c(s['pending_n'])}",
-        ),
-        ("h.borrowers", f"{c(s['borrower_firms_n'])} ({pct(s['uptake_rate'])})"),
-        ("h.approval_rate", pct(s["approval_rate"])),
-        ("h.refused", " / ".join(c(v) for v in refused)),
-        ("h.disbursed", f"{m('disbursed_amount')} ({m('avg_loan_amount')})"),
-        ("h.pool_used", pct(s["pool_used_share"])),
-        *_account_rows(result, lang),
-        ("h.zones_exhausted", of(s["zone_budgets_exhausted_n"], s["zone_budgets_n"])),
-        ("h.unmet", m("unmet_demand_amount")),
-        ("h.guaranteed", f"{m('guaranteed_amount')} ({c(s['guaranteed_loans_n'])})"),
-        *guarantee_rows(result, lang),
-        ("h.interest", f"{m('interest_savings_amount')} ({m('interest_subsidy_amount')})"),
-        ("h.fees", m("guarantee_fee_savings_amount")),
-        *relief_rows(result, lang),
-        ("h.awards", f"{m('awards_paid_amount')} ({c(s['firms_promoted_n'])})"),
-        ("h.funds", m("funds_invested_amount")),
-        *(
-            [("h.npl", m("npl_compensation_paid_amount"))]
-            if "npl_compensation_paid_amount" in s  # only when the measure runs
-            else []
-        ),
-        ("h.savings", m("savings_total_amount")),
-        ("h.fiscal", m("fiscal_cost_amount")),
-        *[
-            (
-                f"h.{k}_time",
-                " / ".join(m(f"{k}_{p}_amount") for p in ("in_horizon", "committed", "pv")),
-            )
-            for k in ("savings_total", "fiscal_cost")
-        ],
-        ("h.additional", f"{c(s['additional_loans_n'])} ({pct(s['additionality_share'])})"),
-        *(
+    return [
+        *own(
             [
+                ("h.firms", f"{c(s['firms_n'])} ({c(s['eligible_firms_n'])})"),
                 (
-                    "h.subsidy_budget",
-                    f"{day('subsidy_budget_exhausted_day')} ({m('subsidy_unpaid_amount')}, "
-                    f"{c(s['subsidy_unpaid_firms_n'])})",
-                )
+                    "h.applications",
+                    f"{c(s['applications_n'])} / {c(s['approved_n'])} / {c(s['pending_n'])}",
+                ),
+                ("h.borrowers", f"{c(s['borrower_firms_n'])} ({pct(s['uptake_rate'])})"),
+                ("h.approval_rate", pct(s["approval_rate"])),
+                ("h.refused", " / ".join(c(v) for v in refused)),
+                ("h.disbursed", f"{m('disbursed_amount')} ({m('avg_loan_amount')})"),
+                ("h.pool_used", pct(s["pool_used_share"])),
+                *_account_rows(result, lang),
             ]
-            if result.scenario.loan_pool.subsidy_budget is not None
-            else []
+        ),
+        *measures(below=ACCOUNT_ROWS_BELOW),
+        (tr("h.unmet", lang), m("unmet_demand_amount")),
+        *measures(above=ACCOUNT_ROWS_BELOW),
+        (tr("h.savings", lang), m("savings_total_amount")),
+        (fiscal_label(sc, lang), m("fiscal_cost_amount")),
+        *own(
+            [
+                *[
+                    (
+                        f"h.{k}_time",
+                        " / ".join(m(f"{k}_{p}_amount") for p in ("in_horizon", "committed", "pv")),
+                    )
+                    for k in ("savings_total", "fiscal_cost")
+                ],
+                (
+                    "h.additional",
+                    f"{c(s['additional_loans_n'])} ({pct(s['additionality_share'])})",
+                ),
+                *(
+                    [
+                        (
+                            "h.subsidy_budget",
+                            f"{day('subsidy_budget_exhausted_day')} "
+                            f"({m('subsidy_unpaid_amount')}, {c(s['subsidy_unpaid_firms_n'])})",
+                        )
+                    ]
+                    if sc.loan_pool.subsidy_budget is not None
+                    else []
+                ),
+            ]
         ),
     ]
-    return [(tr(k, lang), v) for k, v in rows]
 
 
 def _cover(fig: Figure, result: RunResult, lang: str = "en") -> None:
@@ -519,7 +539,7 @@ def _cover(fig: Figure, result: RunResult, lang: str = "en") -> None:
     fig.text(0.06, 0.90, "\n".join(lines), fontsize=9, va="top")
     ax = fig.add_axes((0.06, 0.05, 0.88, 0.68))
     ax.set_axis_off()
-    rows = _headline_rows(result, lang)
+    rows = cover_rows(result, lang)
     table = ax.table(
         cellText=[[k, v] for k, v in rows],
         colLabels=[tr("cover.col_figure", lang), tr("cover.col_value", lang)],

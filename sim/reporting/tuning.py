@@ -32,6 +32,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ..model.instruments import headlines
 from ..results import RunResult, run
 from ..scenario import (
     Scenario,
@@ -41,8 +42,10 @@ from ..scenario import (
     scenario_to_dict,
     with_overrides,
 )
-from .formatting import format_money
+from .formatting import format_count, format_money
+from .i18n import tr
 from .levers import Lever
+from .measure_rows import ACCOUNT_ROWS_BELOW, Formatter, fiscal_label
 from .run_report import plot_disbursed, plot_pool_levels, plot_savings_by_category
 
 __all__ = ["tune", "Tuner", "Lever"]
@@ -495,79 +498,103 @@ def _change(now: Any, then: Any, kind: str, cur: str) -> str:
     return f"{sign}{abs(d):,.0f}"
 
 
-def _account_rows(result: RunResult) -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """Rows of the pool, lender quotas and guarantee capacity: "exhausted" for hard and
-    revolving accounts, "reached" for targets (docs/model.md 2.9)."""
-    s, sc = result.summary_values, result.scenario
-    day0 = sc.horizon.start_date
-    lp, g = sc.loan_pool, sc.guarantee
+def _pool_rows(result: RunResult, lang: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """Rows of the pool and the lender quotas: "exhausted" for hard and revolving
+    accounts, "reached" for targets (docs/model.md 2.9)."""
+    s, lp = result.summary_values, result.scenario.loan_pool
+    fmt = Formatter(lang, s["currency"], result.scenario.horizon.start_date)
 
-    def reached(label: str, key: str) -> tuple[str, str, list[tuple[str, str]]]:
-        return (label, _day(day0, s.get(key), "not reached"), [(key, "day")])
-
-    def exhausted(label: str, key: str) -> tuple[str, str, list[tuple[str, str]]]:
-        return (label, _day(day0, s[key]), [(key, "day")])
+    def day(key: str, none: str) -> str:
+        return tr(none, lang) if s.get(key) is None else fmt.day(s[key])
 
     n = s["bank_quotas_n"]
     return [
-        reached("Loan pool target reached", "pool_target_reached_day")
-        if lp.kind == "target"
-        else exhausted("Loan pool exhausted", "pool_exhausted_day"),
         (
-            "Lender quota targets reached",
-            f"{s.get('bank_quota_targets_reached_n', 0)} of {n}",
+            tr("h.pool_target", lang),
+            day("pool_target_reached_day", "not_reached"),
+            [("pool_target_reached_day", "day")],
+        )
+        if lp.kind == "target"
+        else (
+            tr("h.pool_exhausted", lang),
+            day("pool_exhausted_day", "not_exhausted"),
+            [("pool_exhausted_day", "day")],
+        ),
+        (
+            tr("h.quotas_target", lang),
+            tr("of", lang, a=s.get("bank_quota_targets_reached_n", 0), b=n),
             [("bank_quota_targets_reached_n", "count")],
         )
         if lp.quota_kind == "target"
         else (
-            "Lender quotas exhausted",
-            f"{s['bank_quotas_exhausted_n']} of {n}",
+            tr("h.quotas_exhausted", lang),
+            tr("of", lang, a=s["bank_quotas_exhausted_n"], b=n),
             [("bank_quotas_exhausted_n", "count")],
         ),
-        reached("Guarantee capacity target reached", "guarantee_target_reached_day")
-        if g is not None and g.kind == "target"
-        else exhausted("Guarantee capacity exhausted", "guarantee_exhausted_day"),
     ]
 
 
+#: The unit of a change for each format of a headline row.
+_CHANGE_KIND = {"amount": "money", "count": "count", "share": "share", "day": "day"}
+
+
+def _measure_rows(
+    result: RunResult, lang: str, **bounds: float
+) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The rows the measures declare for the tuner (:func:`sim.model.instruments.headlines`),
+    each with the keys whose change is shown."""
+    s, sc = result.summary_values, result.scenario
+    fmt = Formatter(lang, s["currency"], sc.horizon.start_date)
+    rows = []
+    for h in headlines("tuner"):
+        low, high = bounds.get("above", -math.inf), bounds.get("below", math.inf)
+        if low <= h.order < high and h.shown(s, sc):
+            keys = [(k, _CHANGE_KIND[f]) for k, f in zip(h.keys, h.formats, strict=True)]
+            rows.append((tr(h.label, lang) if h.label else "", h.text(fmt, s, sc), keys))
+    return rows
+
+
 def _headline_html(result: RunResult, start: dict[str, Any]) -> str:
-    """The headline table: figure, value now, change since the first run."""
+    """The headline table: figure, value now, change since the first run, in the
+    scenario's language."""
     s = result.summary_values
+    lang = result.scenario.language or "en"
     cur = s["currency"]
-    n = lambda k: "n/a" if s[k] is None else f"{s[k]:,.0f}"  # noqa: E731
-    pct = lambda k: "n/a" if s[k] is None else f"{100 * s[k]:.1f} %"  # noqa: E731
-    m = lambda k: format_money(s[k], cur)  # noqa: E731
+    n = lambda k: format_count(s[k])  # noqa: E731
+    pct = lambda k: tr("na", lang) if s[k] is None else f"{100 * s[k]:.1f} %"  # noqa: E731
+    m = lambda k: format_money(s[k], cur, lang)  # noqa: E731
     refused = ("refused_credit_n", "refused_quota_n", "refused_guarantee_n", "refused_firm_limit_n")
     rows: list[tuple[str, str, list[tuple[str, str]]]] = [
         (
-            "Uptake: borrowing firms (share of eligible)",
+            tr("h.borrowers", lang),
             f"{n('borrower_firms_n')} ({pct('uptake_rate')})",
             [("borrower_firms_n", "count"), ("uptake_rate", "share")],
         ),
         (
-            "Applications / approved (approval rate)",
-            f"{n('applications_n')} / {n('approved_n')} ({pct('approval_rate')})",
-            [("approved_n", "count"), ("approval_rate", "share")],
+            tr("h.applications", lang),
+            f"{n('applications_n')} / {n('approved_n')} / {n('pending_n')}",
+            [("approved_n", "count")],
         ),
+        (tr("h.approval_rate", lang), pct("approval_rate"), [("approval_rate", "share")]),
         (
-            "Refused: credit / quota / guarantee / firm limit",
+            tr("h.refused", lang),
             " / ".join(n(k) for k in refused),
             [(k, "count") for k in refused],
         ),
-        *_account_rows(result),
+        *_pool_rows(result, lang),
+        *_measure_rows(result, lang, below=ACCOUNT_ROWS_BELOW),
         (
-            "Zone budgets exhausted",
-            f"{s['zone_budgets_exhausted_n']} of {s['zone_budgets_n']}",
-            [("zone_budgets_exhausted_n", "count")],
+            tr("h.disbursed", lang),
+            f"{m('disbursed_amount')} ({m('avg_loan_amount')})",
+            [("disbursed_amount", "money")],
         ),
-        ("Disbursed", m("disbursed_amount"), [("disbursed_amount", "money")]),
+        *_measure_rows(result, lang, above=ACCOUNT_ROWS_BELOW),
+        (tr("h.savings", lang), m("savings_total_amount"), [("savings_total_amount", "money")]),
         (
-            "Guaranteed (loans)",
-            f"{m('guaranteed_amount')} ({n('guaranteed_loans_n')})",
-            [("guaranteed_amount", "money"), ("guaranteed_loans_n", "count")],
+            fiscal_label(result.scenario, lang),
+            m("fiscal_cost_amount"),
+            [("fiscal_cost_amount", "money")],
         ),
-        ("Savings of firms, total", m("savings_total_amount"), [("savings_total_amount", "money")]),
-        ("Fiscal cost", m("fiscal_cost_amount"), [("fiscal_cost_amount", "money")]),
     ]
     cells = []
     for label, value, keys in rows:

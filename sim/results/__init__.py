@@ -1,7 +1,8 @@
 """Results: the tables of one run and its one-row summary, and :func:`run` that makes them.
 
 Public names: :func:`run`, :class:`RunResult`, :func:`build_result`, :func:`write_csv` (:mod:`.csv_writer`),
-:data:`SUMMARY_KEYS`, :data:`OPTIONAL_SUMMARY_KEYS`, :data:`SAVINGS_CATEGORIES`, :data:`TABLE_FORMATS`,
+:data:`SUMMARY_KEYS`, :data:`OPTIONAL_SUMMARY_KEYS`, :data:`SAVINGS_CATEGORIES`, :class:`RegisteredKeys`,
+:data:`TABLE_FORMATS`,
 :func:`write_table_files`, :func:`check_table_format`; the column dictionary in
 :mod:`sim.results.columns` (:func:`column_dictionary`, :func:`describe`) and the
 workbook in :mod:`sim.results.workbook` (:func:`write_workbook`, written as SpreadsheetML
@@ -15,6 +16,7 @@ from .result import (
     SAVINGS_CATEGORIES,
     SUMMARY_KEYS,
     TABLE_FORMATS,
+    RegisteredKeys,
     RunResult,
     build_result,
     check_table_format,
@@ -26,6 +28,7 @@ from .runner import run
 from .workbook import write_workbook
 
 __all__ = [
+    "RegisteredKeys",
     "run",
     "RunResult",
     "build_result",

@@ -10,7 +10,11 @@ every column every table has is described here, so the dictionary cannot drift.
 
 Public names: :func:`describe`, :func:`column_unit`, :func:`column_units`,
 :func:`figure_unit`, :func:`column_dictionary`, :func:`round_for_csv`,
-:data:`FIGURES`, :data:`UNITS`, :data:`LANGUAGES`, :data:`MEANINGS`, :data:`UNIT_TEXTS`.
+:data:`FIGURES`, :data:`UNITS`, :data:`LANGUAGES`, :data:`MEANINGS`, :data:`UNIT_TEXTS`,
+:func:`measure_column`.
+
+A figure or column a measure adds is described by the measure itself (its ``units`` and
+``texts``: :class:`sim.model.instruments.Instrument`), found by :func:`measure_column`.
 
 Units live here; the texts (meanings, unit names) by language in
 :mod:`sim.results.column_texts`, one dict per language keyed by column, so that a
@@ -37,6 +41,7 @@ __all__ = [
     "column_units",
     "describe",
     "figure_unit",
+    "measure_column",
     "round_for_csv",
 ]
 
@@ -339,9 +344,23 @@ def _texts(lang: str) -> dict[str, str]:
     return MEANINGS[lang]
 
 
+def measure_column(name: str, lang: str = "en") -> tuple[str, str] | None:
+    """``(unit, meaning)`` of a summary key or column a registered measure declares (its
+    :attr:`~sim.model.instruments.Instrument.units` and ``texts``), or None."""
+    from ..model.instruments import measure_texts, measure_units
+
+    unit = measure_units().get(name)
+    if unit is None:
+        return None
+    return unit, measure_texts(lang).get(name, "")
+
+
 def figure_unit(name: str) -> str:
     """Unit code of a headline figure or daily series (``"number"`` if unknown)."""
-    return FIGURES.get(name, "number")
+    if name in FIGURES:
+        return FIGURES[name]
+    declared = measure_column(name)
+    return "number" if declared is None else declared[0]
 
 
 def _resolve(table: str, column: str, levers: Sequence[str]) -> tuple[str, str, dict[str, str]]:
@@ -362,6 +381,9 @@ def _resolve(table: str, column: str, levers: Sequence[str]) -> tuple[str, str, 
     if table in _TEMPLATE_TABLES:
         unit = "money" if table == "levels" else "share"
         return unit, f"template:{_TEMPLATE_TABLES[table]}", {"column": column}
+    declared = measure_column(column)
+    if declared is not None:
+        return declared[0], f"measure:{column}", {}
     raise KeyError(f"column {column!r} of table {table!r} is not described in sim.results.columns")
 
 
@@ -426,11 +448,17 @@ def describe(
     texts = _texts(lang)
     units = UNIT_TEXTS[lang]
     if table == "summary.json":
-        if column not in FIGURES:
+        if column in FIGURES:
+            unit, key, fields = FIGURES[column], column, {}
+        elif measure_column(column) is not None:
+            unit, key, fields = measure_column(column)[0], f"measure:{column}", {}  # type: ignore[index]
+        else:
             raise KeyError(f"figure {column!r} is not described in sim.results.columns")
-        unit, key, fields = FIGURES[column], column, {}
     else:
         unit, key, fields = _resolve(table, column, levers)
+    if key.startswith("measure:"):
+        meaning = measure_column(column, lang)[1]  # type: ignore[index]
+        return meaning, units[unit].format(currency=currency)
     if key == "template:points":
         fields = {
             "figure": fields["figure"],

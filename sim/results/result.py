@@ -1,7 +1,8 @@
 """Results: the tables of one run and its one-row summary.
 
 Public names: :class:`RunResult`, :func:`build_result`, :func:`write_csv`,
-:data:`SUMMARY_KEYS`, :data:`TABLE_FORMATS`, :func:`check_table_format`,
+:data:`SUMMARY_KEYS`, :data:`OPTIONAL_SUMMARY_KEYS`, :data:`SAVINGS_CATEGORIES`,
+:class:`RegisteredKeys`, :data:`TABLE_FORMATS`, :func:`check_table_format`,
 :func:`write_table_files`.
 
 Row-level tables (``firms``, ``applications``, ``savings``) hold simulated firms and
@@ -13,6 +14,7 @@ real population the sample stands for (scale 1 means the sample *is* the populat
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -23,13 +25,7 @@ import pandas as pd
 
 from ..jsonio import plain
 from ..model.codes import NEED_FATES, OUTCOMES, REFUSALS_BY_ACCOUNT, NeedFate, Outcome
-from ..model.instruments import (
-    AwardsInstrument,
-    CostReliefInstrument,
-    GuaranteeInstrument,
-    instrument_classes,
-)
-from ..model.population import COST_CATEGORIES
+from ..model.instruments import instrument_classes, place_slots
 from ..scenario import Scenario
 from .columns import column_dictionary, round_for_csv
 from .csv_writer import write_csv
@@ -49,22 +45,56 @@ __all__ = [
     "SUMMARY_KEYS",
     "OPTIONAL_SUMMARY_KEYS",
     "SAVINGS_CATEGORIES",
+    "RegisteredKeys",
     "TABLE_FORMATS",
     "check_table_format",
     "write_table_files",
 ]
 
-SAVINGS_CATEGORIES = (
-    "interest",
-    "guarantee_fee",
-    *(f"relief_{c}" for c in COST_CATEGORIES),
-    *(f"relief_tariff_cut_{c}" for c in COST_CATEGORIES),
-    "award",
+
+class RegisteredKeys(Sequence[str]):
+    """A tuple of names worked out from the registered measures each time it is read, so
+    that a measure registered later (a contributor's module, a test's measure) is in it.
+
+    Parameters
+    ----------
+    names
+        Function returning the names, in order.
+    """
+
+    def __init__(self, names: Callable[[], tuple[str, ...]]) -> None:
+        self._names = names
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._names()[index]
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+    def __eq__(self, other: object) -> bool:
+        return tuple(self) == (tuple(other) if isinstance(other, Sequence) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._names())
+
+
+#: Categories of the ``savings`` table: those each measure declares
+#: (:attr:`sim.model.instruments.Instrument.savings_categories`), in rank order.
+SAVINGS_CATEGORIES: Sequence[str] = RegisteredKeys(
+    lambda: tuple(c for cls in instrument_classes() for c in cls.savings_categories)
 )
 
-#: Keys of :meth:`RunResult.summary`, in order. ``*_day`` keys are ``None`` when the
-#: account did not run out within the horizon.
-SUMMARY_KEYS = (
+#: The core's keys of :meth:`RunResult.summary`, in order; the measures place their own
+#: keys of every run among them (:class:`sim.model.instruments.Slot`).
+_CORE_SUMMARY_KEYS = (
     "scenario",
     "currency",
     "scale",
@@ -95,40 +125,32 @@ SUMMARY_KEYS = (
     "bank_quotas_exhausted_n",
     "first_bank_quota_exhausted_day",
     "credit_sub_quota_exhausted_day",
-    "guarantee_exhausted_day",
-    "guarantee_capital_exhausted_day",
-    "zone_budgets_n",
-    "zone_budgets_exhausted_n",
-    "awards_budget_exhausted_day",
-    "funds_exhausted_day",
-    "guaranteed_amount",
-    "guaranteed_loans_n",
-    "avg_guaranteed_loan_amount",
     "defaults_n",
-    "claims_paid_amount",
-    "relief_paid_amount",
-    "awards_paid_amount",
-    "firms_promoted_n",
-    "funds_invested_amount",
     "interest_savings_amount",
     "interest_subsidy_amount",
-    "guarantee_fee_savings_amount",
     "savings_total_amount",
     "fiscal_cost_amount",
     *MONEY_OVER_TIME_KEYS,
 )
 
+#: Keys of :meth:`RunResult.summary` every run writes, in order: the core's, with each
+#: measure's (:attr:`sim.model.instruments.Instrument.summary_slots`) at its place.
+#: ``*_day`` keys are ``None`` when the account did not run out within the horizon.
+SUMMARY_KEYS: Sequence[str] = RegisteredKeys(lambda: place_slots("summary", _CORE_SUMMARY_KEYS))
+
 #: Keys a run's summary holds after :data:`SUMMARY_KEYS` only when the scenario uses
 #: what they describe, in summary order: existing loans and lists, account kinds other
 #: than the defaults (e.g. ``guarantee_target_reached_day``), then each measure's own
 #: keys (:attr:`sim.model.instruments.Instrument.summary_keys`).
-OPTIONAL_SUMMARY_KEYS = tuple(
-    dict.fromkeys(
-        (
-            *DEMAND_SUMMARY_KEYS,
-            *LIST_SUMMARY_KEYS,
-            *KIND_SUMMARY_KEYS,
-            *(k for cls in instrument_classes() for k in cls.summary_keys),
+OPTIONAL_SUMMARY_KEYS: Sequence[str] = RegisteredKeys(
+    lambda: tuple(
+        dict.fromkeys(
+            (
+                *DEMAND_SUMMARY_KEYS,
+                *LIST_SUMMARY_KEYS,
+                *KIND_SUMMARY_KEYS,
+                *(k for cls in instrument_classes() for k in cls.summary_keys),
+            )
         )
     )
 )
@@ -359,18 +381,9 @@ def _account_tables(model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
             (s.horizon.start_date + timedelta(days=int(d))).isoformat() if pd.notna(d) else None
             for d in quotas[col]
         ]
-    gi = model.instrument(GuaranteeInstrument)
-    if gi.active and gi.config.suspend_claim_rate is not None:
-        # the day each lender's guarantees were suspended, on its quota's row (a group's
-        # lenders share one quota: its row shows the first of them suspended)
-        day_of: dict[str, int] = {}
-        quota_of = [model.ledger.names[j] for j in model.pool.quota_ids]
-        for key, d in zip(quota_of, gi.suspended_day.tolist(), strict=True):
-            if d >= 0:
-                day_of[key] = min(d, day_of.get(key, d))
-        quotas["guarantee_suspended_day"] = pd.array(
-            [day_of.get(name) for name in quotas["account"]], dtype="Int64"
-        )
+    for inst in model.instruments:  # columns a measure adds to the accounts' rows
+        for column, values in inst.quota_columns(model, list(quotas["account"])).items():
+            quotas[column] = values
     hist = model.ledger.history() * scale
     levels = pd.DataFrame(hist, columns=model.ledger.names)
     levels.index.name = "day"
@@ -378,30 +391,23 @@ def _account_tables(model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
     return quotas, levels
 
 
-def _savings_table(
-    model: Model, a: dict[str, np.ndarray], approved: np.ndarray, zone_text: Any
-) -> pd.DataFrame:
-    """What each simulated firm gained, by category (nonzero rows only)."""
-    f, firm = model.firms, a["firm"]
-    row = {c: i for i, c in enumerate(SAVINGS_CATEGORIES)}
-    per_cat = np.zeros((len(SAVINGS_CATEGORIES), f.n))
-    np.add.at(per_cat[row["interest"]], firm[approved], a["interest_saving"][approved])
-    np.add.at(per_cat[row["guarantee_fee"]], firm[approved], a["fee_saving"][approved])
-    relief = model.instrument(CostReliefInstrument)
-    awards = model.instrument(AwardsInstrument)
-    if relief.active:
-        per_cat[[row[f"relief_{c}"] for c in COST_CATEGORIES]] = relief.paid_by_cat
-        if relief.has_cuts:
-            cut_rows = [row[f"relief_tariff_cut_{c}"] for c in COST_CATEGORIES]
-            per_cat[cut_rows] = relief.cut_paid_by_cat
-    per_cat[row["award"]] = awards.received
+def _savings_table(model: Model, zone_text: Any) -> pd.DataFrame:
+    """What each simulated firm gained, by category (nonzero rows only): the categories
+    every measure declares, filled by its :meth:`~sim.model.instruments.Instrument.savings_by_firm`."""
+    f = model.firms
+    categories = tuple(SAVINGS_CATEGORIES)
+    row = {c: i for i, c in enumerate(categories)}
+    per_cat = np.zeros((len(categories), f.n))
+    for inst in model.instruments:
+        for category, amount in inst.savings_by_firm(model).items():
+            per_cat[row[category]] = amount
     fi, ci = np.nonzero(per_cat.T)
     savings = pd.DataFrame(
         {
             "firm": fi,
             "tier": pd.Categorical.from_codes(f.tier[fi], categories=list(f.tier_names)),
             "zone": zone_text.take(f.zone[fi]),
-            "category": pd.Categorical.from_codes(ci, categories=list(SAVINGS_CATEGORIES)),
+            "category": pd.Categorical.from_codes(ci, categories=list(categories)),
             "amount": per_cat.T[fi, ci],
         }
     )
@@ -438,7 +444,6 @@ def _summary_values(
     n_app = firm.shape[0]
     days = s.horizon.days
     nd = model.needs
-    awards = model.instrument(AwardsInstrument)
     out = a["outcome"]
     decided = a["outcome"] != Outcome.PENDING
     eligible_now = model.loan_eligible_tier[f.tier]
@@ -450,12 +455,8 @@ def _summary_values(
     pool_initial = pool_rows["initial"].sum()
     quota_refusal = np.isin(a["outcome"], REFUSALS_BY_ACCOUNT)
     unmet = a["amount"][quota_refusal & ~a["retried"]].sum()
-    guaranteed = a["guarantee"][approved]
     interest = a["interest_saving"][approved].sum()
     subsidy = a["subsidy"][approved].sum()
-    fee_sav = a["fee_saving"][approved].sum()
-    relief_paid = model.ts["relief_paid_amount"].sum()
-    awards_paid = model.ts["awards_paid_amount"].sum()
     # totals over the measures, in rank order; the fiscal cost adds every measure's paid
     # terms, then every expected term (the order of the additions is part of the results)
     savings_total = 0.0
@@ -472,7 +473,6 @@ def _summary_values(
         fiscal_cost = fiscal_cost + term
     n_approved = int(approved.sum())
     n_decided = int(decided.sum())
-    zone_rows = quotas[quotas["kind"] == "zone_budget"]
     bank_rows = quotas[quotas["kind"] == "bank_quota"]
     fates = nd.fate
 
@@ -512,30 +512,15 @@ def _summary_values(
         "bank_quotas_exhausted_n": int(bank_rows["exhausted_on"].notna().sum()),
         "first_bank_quota_exhausted_day": _first_day(quotas, "bank_quota"),
         "credit_sub_quota_exhausted_day": _first_day(quotas, "credit_sub_quota"),
-        "guarantee_exhausted_day": _first_day(quotas, "guarantee_capacity"),
-        "guarantee_capital_exhausted_day": _first_day(quotas, "guarantee_capital"),
-        "zone_budgets_n": len(zone_rows),
-        "zone_budgets_exhausted_n": int(zone_rows["exhausted_on"].notna().sum()),
-        "awards_budget_exhausted_day": _first_day(quotas, "awards_budget"),
-        "funds_exhausted_day": _first_day(quotas, "fund"),
-        "guaranteed_amount": sc(guaranteed.sum()),
-        "guaranteed_loans_n": sc((guaranteed > 0).sum()),
-        "avg_guaranteed_loan_amount": (
-            float(a["amount"][approved][guaranteed > 0].mean()) if (guaranteed > 0).any() else None
-        ),
         "defaults_n": sc(model.ts["defaults_n"].sum()),
-        "claims_paid_amount": sc(model.ts["claims_paid_amount"].sum()),
-        "relief_paid_amount": sc(relief_paid),
-        "awards_paid_amount": sc(awards_paid),
-        "firms_promoted_n": sc(awards.promoted_n),
-        "funds_invested_amount": sc(model.ts["funds_invested_amount"].sum()),
         "interest_savings_amount": sc(interest),
         "interest_subsidy_amount": sc(subsidy),
-        "guarantee_fee_savings_amount": sc(fee_sav),
         "savings_total_amount": sc(savings_total),
         "fiscal_cost_amount": sc(fiscal_cost),
         **over_time,
     }
+    for inst in model.instruments:  # the measures' keys of every run
+        values.update(inst.slot_summary(model))
     values = {k: plain(values[k]) for k in SUMMARY_KEYS}
     if kinds_named(s):  # account kinds: only when the scenario names one
         values.update({k: plain(v) for k, v in kind_summary(model).items()})
@@ -572,7 +557,7 @@ def build_result(model: Model) -> RunResult:
         timeseries=_timeseries_table(model, daily),
         quotas=quotas,
         levels=levels,
-        savings=_savings_table(model, a, approved, zone_text),
+        savings=_savings_table(model, zone_text),
         needs=_needs_table(model),
         summary_values=summary,
     )

@@ -17,7 +17,7 @@ from pydantic import (
 
 from ..errors import ScenarioError, _printable
 from .money import _AMOUNT_FORMS, _SHARE_FORMS, _shown, parse_money, parse_share
-from .schema import Scenario, _CrossFieldErrors
+from .schema import Scenario, _CrossFieldErrors, scenario_fields
 
 
 def _loc_parts(loc: tuple[Any, ...]) -> list[str]:
@@ -38,7 +38,12 @@ def _annotation_at(parts: list[str]) -> tuple[Any, Any]:
     for part in parts:
         base = _unwrap(ann)
         origin = typing.get_origin(base)
-        if isinstance(base, type) and issubclass(base, BaseModel):
+        if base is Scenario and part not in base.model_fields:
+            # a section a measure registers
+            ann, info = scenario_fields().get(part), None
+            if ann is None:
+                return None, None
+        elif isinstance(base, type) and issubclass(base, BaseModel):
             f = base.model_fields.get(part)
             if f is None:
                 return None, None
@@ -190,7 +195,11 @@ def _unknown_key_text(parts: list[str]) -> str:
 
     parent, _ = _annotation_at(parts[:-1])
     parent = _unwrap(parent)
-    names = sorted(parent.model_fields) if isinstance(parent, type) else []
+    names = (
+        sorted(scenario_fields() if parent is Scenario else parent.model_fields)
+        if isinstance(parent, type)
+        else []
+    )
     near = difflib.get_close_matches(parts[-1] if parts else "", names, n=1)
     hint = f" (did you mean {near[0]!r}?)" if near else ""
     return f"unknown key{hint}; expected one of: {', '.join(names)}"

@@ -17,7 +17,7 @@ from ..errors import ScenarioError
 from .messages import _annotation_at, _is_share, _schema_child, _unwrap
 from .money import _shown, parse_money, parse_share
 from .reading import _SYNTAX_HINT, _parse_yaml
-from .schema import Scenario
+from .schema import Scenario, scenario_fields
 
 
 def get_path(data: Any, path: str) -> Any:
@@ -113,9 +113,10 @@ def _path_step(
     child_ann: Any
     container_key: Any
     if isinstance(ann, type) and issubclass(ann, BaseModel):
-        child_ann = _schema_child(ann, part)
+        fields = scenario_fields() if ann is Scenario else None
+        child_ann = _schema_child(ann, part) if fields is None else fields.get(part)
         if child_ann is None:
-            valid = ", ".join(sorted(ann.model_fields))
+            valid = ", ".join(sorted(fields or ann.model_fields))
             raise ScenarioError(
                 f"override: {part!r} is not a field of {where or 'a scenario'}; "
                 f"expected one of: {valid}",

@@ -1,7 +1,12 @@
 """Schema: the pydantic model of a whole scenario and its cross-section checks.
 
 Public names: :class:`Scenario` and its section models (defined in :mod:`.setting` and
-:mod:`.measures`), :func:`zone_names`. Every model is frozen and forbids unknown keys.
+:mod:`.measures`), :func:`zone_names`, :func:`scenario_fields`. Every model is frozen and
+forbids unknown keys.
+
+Besides the sections written here, a scenario holds the sections that measures register
+(:mod:`.sections`): optional, validated by the measure's model, read with
+:meth:`Scenario.section` (or as an attribute), and left out of a dump when absent.
 """
 
 from __future__ import annotations
@@ -10,8 +15,13 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from pydantic import (
+    BaseModel,
     Field,
+    PrivateAttr,
+    SerializationInfo,
     SerializerFunctionWrapHandler,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
     field_validator,
     model_serializer,
     model_validator,
@@ -29,6 +39,7 @@ from .measures import (
     NplCompensation,
     ReliefRates,
 )
+from .sections import registered_sections
 from .setting import (
     Awareness,
     Banks,
@@ -71,6 +82,7 @@ __all__ = [
     "ServiceCentres",
     "Tier",
     "Zones",
+    "scenario_fields",
     "zone_names",
 ]
 
@@ -106,13 +118,62 @@ class Scenario(_Section):
     funds: Funds | None = None
     npl_compensation: NplCompensation | None = None
 
+    #: The present sections registered by measures (:mod:`.sections`), by name.
+    _measure_sections: dict[str, BaseModel] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _registered_sections(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        # the sections measures register are validated by their own models; the rest of
+        # the scenario as written here (an unknown key is still refused by the schema)
+        sections = {s.name: s for s in registered_sections() if s.name not in cls.model_fields}
+        if not isinstance(data, dict) or not sections.keys() & data.keys():
+            return handler(data)
+        rest = {k: v for k, v in data.items() if k not in sections}
+        errors: list[Any] = []
+        present: dict[str, BaseModel] = {}
+        for name, section in sections.items():
+            if data.get(name) is None:
+                continue
+            try:
+                present[name] = section.model.model_validate(data[name])
+            except ValidationError as e:
+                errors += [{**err, "loc": (name, *err["loc"])} for err in e.errors()]
+        try:
+            scenario = handler(rest)
+        except ValidationError as e:
+            if not errors:
+                raise
+            errors = e.errors() + errors
+        if errors:
+            raise ValidationError.from_exception_data(cls.__name__, errors)
+        scenario._measure_sections = present
+        return scenario
+
     @model_serializer(mode="wrap")
-    def _omit_absent_later_sections(self, handler: SerializerFunctionWrapHandler) -> Any:
+    def _omit_absent_later_sections(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> Any:
         data = handler(self)
         for key in _LATER_SECTIONS:
             if data.get(key, 0) is None:
                 del data[key]
+        for name, section in self._measure_sections.items():
+            data[name] = section.model_dump(mode=info.mode)
         return data
+
+    def section(self, name: str) -> BaseModel | None:
+        """The section ``name`` (one written in the schema or registered by a measure), or
+        None when the scenario has none."""
+        if name in type(self).model_fields:
+            return getattr(self, name)
+        return self._measure_sections.get(name)
+
+    def __getattr__(self, name: str) -> Any:
+        # a registered section reads like the sections of the schema: scenario.rd_tax_credit
+        if not name.startswith("_") and any(s.name == name for s in registered_sections()):
+            return self._measure_sections.get(name)
+        return super().__getattr__(name)  # type: ignore[misc]
 
     @field_validator("name")
     @classmethod
@@ -258,6 +319,15 @@ class Scenario(_Section):
         if errors:
             raise _CrossFieldErrors(errors)
         return self
+
+
+def scenario_fields() -> dict[str, Any]:
+    """The top-level keys of a scenario and their annotations: the schema's fields, then
+    the sections registered by measures (each optional)."""
+    fields: dict[str, Any] = {k: f.annotation for k, f in Scenario.model_fields.items()}
+    for s in registered_sections():
+        fields.setdefault(s.name, s.model | None)
+    return fields
 
 
 def _zone_range(zones: Zones) -> str:

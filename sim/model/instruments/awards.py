@@ -5,14 +5,23 @@ Public names: :class:`AwardsInstrument`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ...scenario import Scenario
 from ..banks import LenderTable
 from ..ledger import Ledger
-from .base import MEASURES_OFFSET, Instrument, Process, simulated_count
+from .base import (
+    MEASURES_OFFSET,
+    Account,
+    Headline,
+    Instrument,
+    Process,
+    Slot,
+    first_exhausted_day,
+    simulated_count,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Model
@@ -45,6 +54,24 @@ class AwardsInstrument(Instrument):
     rank = 40
     columns = ("awards_paid_amount",)
     savings_columns = fiscal_columns = ("awards_paid_amount",)
+    savings_categories = ("award",)
+    summary_slots = (
+        Slot("awards_budget_exhausted_day", "credit_sub_quota_exhausted_day", 5),
+        Slot("awards_paid_amount", "defaults_n", 3),
+        Slot("firms_promoted_n", "defaults_n", 4),
+    )
+    fiscal_labels = (("paid", "fiscal.awards"),)
+    reported_accounts = (Account("awards_budget", plot=True),)
+    headlines = (
+        Headline(
+            "h.awards",
+            ("awards_paid_amount", "firms_promoted_n"),
+            ("amount", "count"),
+            order=150,
+            places=frozenset({"cover"}),
+        ),
+    )
+    texts = {"en": {"fiscal.awards": "awards"}, "zh": {"fiscal.awards": "奖励"}}
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
         super().__init__(scenario, firms, lenders, ledger)
@@ -74,6 +101,18 @@ class AwardsInstrument(Instrument):
             model.ts["awards_paid_amount"][day] += self.certify(day, model.firms, model.ledger)
 
         return [Process(MEASURES_OFFSET + 0.01, round_, days=list(self.config.round_days))]
+
+    def slot_summary(self, model: Model) -> dict[str, Any]:
+        """The day the budget ran out; awards paid and firms promoted (scaled)."""
+        return {
+            "awards_budget_exhausted_day": first_exhausted_day(model.ledger, "awards_budget"),
+            "awards_paid_amount": float(model.ts["awards_paid_amount"].sum()) * model.scale,
+            "firms_promoted_n": float(self.promoted_n) * model.scale,
+        }
+
+    def savings_by_firm(self, model: Model) -> dict[str, np.ndarray]:
+        """Awards each firm received."""
+        return {"award": self.received}
 
     def savings_terms(self, model: Model) -> list[float]:
         """Awards paid to firms."""

@@ -5,14 +5,23 @@ Public names: :class:`CostReliefInstrument`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ...scenario import Scenario
 from ..banks import LenderTable
 from ..ledger import Ledger
-from .base import MEASURES_OFFSET, Instrument, Process
+from .base import (
+    MEASURES_OFFSET,
+    Account,
+    Headline,
+    HeadlineFormat,
+    Instrument,
+    Process,
+    Slot,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Model
@@ -45,6 +54,19 @@ def floor_area(scenario: Scenario, firms: Firms) -> np.ndarray:
     return firms.employees * rc.floor_m2_per_employee
 
 
+def _tariff_cut(fmt: HeadlineFormat, s: Mapping[str, Any], sc: Scenario) -> str:
+    """The tariff cuts, with who bears them."""
+    by = ", ".join(
+        f"{fmt.text('bearer.' + b)} {fmt.amount(s[f'relief_tariff_cut_{b}_amount'])}"
+        for b in ("utilities", "carriers", "landlords")
+        if s[f"relief_tariff_cut_{b}_amount"] > 0
+    )
+    return fmt.text("h.tariff_cut_value", total=fmt.amount(s[_CUT]), by=by)
+
+
+_COVER = frozenset({"cover"})
+
+
 class CostReliefInstrument(Instrument):
     """One budget account per zone or cluster.
 
@@ -75,6 +97,47 @@ class CostReliefInstrument(Instrument):
     savings_columns = fiscal_columns = ("relief_paid_amount",)
     extra_columns = (_CUT,)  # only when a category is a tariff cut (set per run)
     summary_keys = _KEYS
+    savings_categories = (
+        *(f"relief_{c}" for c in COST_CATEGORIES),
+        *(f"relief_tariff_cut_{c}" for c in COST_CATEGORIES),
+    )
+    fiscal_labels = (("paid", "fiscal.relief"),)
+    summary_slots = (
+        Slot("zone_budgets_n", "credit_sub_quota_exhausted_day", 3),
+        Slot("zone_budgets_exhausted_n", "credit_sub_quota_exhausted_day", 4),
+        Slot("relief_paid_amount", "defaults_n", 2),
+        Slot("zone_budgets_exhausted_n", "bank_quotas_exhausted_n", 2, "experiment"),
+        Slot("relief_paid_amount", "bank_quotas_exhausted_n", 3, "experiment"),
+    )
+    reported_accounts = (
+        Account(
+            "zone_budget", "any zone budget", "first_zone_budget_exhausted_day", first_of_kind=True
+        ),
+    )
+    headlines = (
+        Headline(
+            "h.zones_exhausted",
+            ("zone_budgets_exhausted_n", "zone_budgets_n"),
+            ("count", "count"),
+            order=50,
+            places=frozenset({"cover", "tuner"}),
+            value=lambda fmt, s, sc: fmt.text(
+                "of", a=s["zone_budgets_exhausted_n"], b=s["zone_budgets_n"]
+            ),
+        ),
+        # paid relief; claims and tariff cuts apart when a category is a tariff cut
+        Headline(
+            "h.relief",
+            ("relief_paid_amount",),
+            ("amount",),
+            order=140,
+            places=_COVER,
+            when=lambda s, sc: _CUT not in s,
+        ),
+        Headline("h.relief_claim", ("relief_claim_amount",), ("amount",), order=141, places=_COVER),
+        Headline("h.tariff_cut", (_CUT,), ("amount",), order=142, places=_COVER, value=_tariff_cut),
+    )
+    texts = {"en": {"fiscal.relief": "relief"}, "zh": {"fiscal.relief": "减负"}}
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
         super().__init__(scenario, firms, lenders, ledger)
@@ -142,6 +205,30 @@ class CostReliefInstrument(Instrument):
             )
 
         return [Process(MEASURES_OFFSET, round_, every=self.config.claim_interval_days)]
+
+    def slot_summary(self, model: Model) -> dict[str, Any]:
+        """Zone budgets and how many ran out; relief paid (scaled)."""
+        ledger = model.ledger
+        zones = [i for i, k in enumerate(ledger.kinds) if k == "zone_budget"]
+        return {
+            "zone_budgets_n": len(zones),
+            "zone_budgets_exhausted_n": int((ledger.exhausted_on[zones] >= 0).sum()),
+            "relief_paid_amount": float(model.ts["relief_paid_amount"].sum()) * model.scale,
+        }
+
+    def savings_by_firm(self, model: Model) -> dict[str, np.ndarray]:
+        """Relief each firm was paid by category; tariff cuts apart when a category is one."""
+        if not self.active:
+            return {}
+        out = {f"relief_{c}": self.paid_by_cat[i] for i, c in enumerate(COST_CATEGORIES)}
+        if self.has_cuts:
+            out.update(
+                {
+                    f"relief_tariff_cut_{c}": self.cut_paid_by_cat[i]
+                    for i, c in enumerate(COST_CATEGORIES)
+                }
+            )
+        return out
 
     def savings_terms(self, model: Model) -> list[float]:
         """Relief paid to firms, then the tariff cuts they got (if any)."""

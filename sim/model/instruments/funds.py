@@ -5,14 +5,23 @@ Public names: :class:`FundsInstrument`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ...scenario import Scenario
 from ..banks import LenderTable
 from ..ledger import Ledger
-from .base import MEASURES_OFFSET, Instrument, Process, simulated_count
+from .base import (
+    MEASURES_OFFSET,
+    Account,
+    Headline,
+    Instrument,
+    Process,
+    Slot,
+    first_exhausted_day,
+    simulated_count,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Model
@@ -42,6 +51,20 @@ class FundsInstrument(Instrument):
     section = "funds"
     rank = 50
     columns = ("funds_invested_amount",)
+    reported_accounts = (Account("fund", plot=True),)
+    summary_slots = (
+        Slot("funds_exhausted_day", "credit_sub_quota_exhausted_day", 6),
+        Slot("funds_invested_amount", "defaults_n", 5),
+    )
+    headlines = (
+        Headline(
+            "h.funds",
+            ("funds_invested_amount",),
+            ("amount",),
+            order=160,
+            places=frozenset({"cover"}),
+        ),
+    )
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
         super().__init__(scenario, firms, lenders, ledger)
@@ -57,6 +80,13 @@ class FundsInstrument(Instrument):
             "sme_funds", "fund", self.config.total / scenario.population.scale, group="funds"
         )
         self.eligible_tier = np.isin(np.array(firms.tier_names), self.config.eligible_tiers)
+
+    def slot_summary(self, model: Model) -> dict[str, Any]:
+        """The day the funds ran out; amount invested (scaled)."""
+        return {
+            "funds_exhausted_day": first_exhausted_day(model.ledger, "fund"),
+            "funds_invested_amount": float(model.ts["funds_invested_amount"].sum()) * model.scale,
+        }
 
     def processes(self, model: Model) -> list[Process]:
         """An investment round every ``round_interval_days``."""

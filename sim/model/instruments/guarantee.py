@@ -10,9 +10,11 @@ loans are booked and end, and books its fees and expected loss at the end of the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 from ...scenario import Scenario
 from ..banks import LenderTable, bank_expected_loss, credit_approved
@@ -21,7 +23,7 @@ from ..codes import Outcome
 from ..credit import Cover, CreditBatch
 from ..ledger import Ledger
 from ..population import Firms
-from .base import Instrument
+from .base import Account, Headline, HeadlineFormat, Instrument, Slot, first_exhausted_day
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Model
@@ -37,6 +39,56 @@ _KEYS = (
     "guarantee_lenders_suspended_n",
     "guarantee_first_suspension_day",
 )
+
+
+def _rules_shown(s: Mapping[str, Any], sc: Scenario) -> bool:
+    """The rows of the guarantee rules: when a scenario sets one (docs/model.md 2.8a)."""
+    return sc.guarantee is not None and "guarantee_claim_rate" in s
+
+
+def _rules(fmt: HeadlineFormat, s: Mapping[str, Any], sc: Scenario) -> str:
+    rate = s["guarantee_claim_rate"]
+    return fmt.text(
+        "h.guarantee_rules_value",
+        mode=fmt.code(sc.guarantee.mode),
+        sharing=fmt.code(sc.guarantee.risk_sharing),
+        claim_rate=fmt.text("na") if rate is None else f"{100 * rate:.2f} %",
+    )
+
+
+def _suspended(fmt: HeadlineFormat, s: Mapping[str, Any], sc: Scenario) -> str:
+    first = fmt.day(s["guarantee_first_suspension_day"])
+    return f"{s['guarantee_lenders_suspended_n']} ({first})"
+
+
+def _terminal_line(fmt: HeadlineFormat, s: Mapping[str, Any], sc: Scenario) -> str:
+    """The terminal's line: amount guaranteed, the capacity's day, zone budgets run out."""
+    target = s.get("guarantee_kind") == "target"
+    day = s["guarantee_target_reached_day"] if target else s["guarantee_exhausted_day"]
+    return fmt.text(
+        "sum.guarantee_target" if target else "sum.guarantee",
+        guaranteed=fmt.amount(s["guaranteed_amount"]),
+        cap_day=(
+            fmt.text("not_reached" if target else "not_exhausted")
+            if day is None
+            else fmt.text("day", d=day)
+        ),
+        zex=s["zone_budgets_exhausted_n"],
+        zn=s["zone_budgets_n"],
+    )
+
+
+def _is_target(s: Mapping[str, Any], sc: Scenario) -> bool:
+    return sc.guarantee is not None and sc.guarantee.kind == "target"
+
+
+def _day_or(none: str, key: str) -> Any:
+    """A value function: the day under ``key``, or the text ``none`` when missing."""
+    return lambda fmt, s, sc: fmt.text(none) if s.get(key) is None else fmt.day(s[key])
+
+
+_COVER = frozenset({"cover"})
+_TUNER = frozenset({"tuner"})
 
 
 class GuaranteeInstrument(Instrument):
@@ -65,6 +117,105 @@ class GuaranteeInstrument(Instrument):
 
     section = "guarantee"
     rank = 20
+    savings_categories = ("guarantee_fee",)
+    summary_slots = (
+        Slot("guarantee_exhausted_day", "credit_sub_quota_exhausted_day", 1),
+        Slot("guarantee_capital_exhausted_day", "credit_sub_quota_exhausted_day", 2),
+        Slot("guaranteed_amount", "credit_sub_quota_exhausted_day", 7),
+        Slot("guaranteed_loans_n", "credit_sub_quota_exhausted_day", 8),
+        Slot("avg_guaranteed_loan_amount", "credit_sub_quota_exhausted_day", 9),
+        Slot("claims_paid_amount", "defaults_n", 1),
+        Slot("guarantee_fee_savings_amount", "interest_subsidy_amount", 1),
+        Slot("guarantee_kind", "credit_sub_quota_kind", 1, "kinds"),
+        Slot("guarantee_target_reached_day", "credit_sub_quota_overshoot_amount", 1, "kinds"),
+        Slot("guarantee_overshoot_amount", "credit_sub_quota_overshoot_amount", 2, "kinds"),
+        Slot("guaranteed_amount", "disbursed_amount", 1, "experiment"),
+        Slot("guaranteed_loans_n", "disbursed_amount", 2, "experiment"),
+        Slot("avg_guaranteed_loan_amount", "disbursed_amount", 3, "experiment"),
+        Slot("guarantee_exhausted_day", "bank_quotas_exhausted_n", 1, "experiment"),
+    )
+    fiscal_labels = (("expected", "fiscal.guarantee_loss"),)
+    reported_accounts = (
+        Account(
+            "guarantee_capacity",
+            "guarantee capacity",
+            "guarantee_exhausted_day",
+            "guarantee_target_reached_day",
+            "guarantee_kind",
+            plot=True,
+        ),
+        Account("guarantee_capital", plot=True),
+    )
+    headlines = (
+        Headline(
+            "h.guaranteed",
+            ("guaranteed_amount", "guaranteed_loans_n"),
+            ("amount", "count"),
+            order=110,
+            places=frozenset({"cover", "tuner"}),
+        ),
+        Headline("h.guarantee_rules", order=111, places=_COVER, when=_rules_shown, value=_rules),
+        Headline(
+            "h.guarantee_approvable",
+            ("guaranteed_approvable_loans_n",),
+            ("count",),
+            order=112,
+            places=_COVER,
+            when=_rules_shown,
+        ),
+        Headline(
+            "h.guarantee_fee_subsidy",
+            ("guarantee_fee_subsidy_amount",),
+            ("amount",),
+            order=113,
+            places=_COVER,
+            when=lambda s, sc: _rules_shown(s, sc) and sc.guarantee.fee_subsidy_share > 0,
+        ),
+        Headline(
+            "h.guarantee_suspended",
+            order=114,
+            places=_COVER,
+            when=lambda s, sc: _rules_shown(s, sc) and sc.guarantee.suspend_claim_rate is not None,
+            value=_suspended,
+        ),
+        Headline(
+            "h.guarantee_target",
+            ("guarantee_target_reached_day",),
+            ("day",),
+            order=60,
+            places=_TUNER,
+            when=_is_target,
+            value=_day_or("not_reached", "guarantee_target_reached_day"),
+        ),
+        Headline(
+            "h.guarantee_exhausted",
+            ("guarantee_exhausted_day",),
+            ("day",),
+            order=60,
+            places=_TUNER,
+            when=lambda s, sc: not _is_target(s, sc),
+            value=_day_or("not_exhausted", "guarantee_exhausted_day"),
+        ),
+        Headline(
+            "h.fees",
+            ("guarantee_fee_savings_amount",),
+            ("amount",),
+            order=130,
+            places=_COVER,
+        ),
+        Headline(
+            None,
+            ("guaranteed_amount",),
+            ("amount",),
+            order=110,
+            places=frozenset({"terminal"}),
+            value=_terminal_line,
+        ),
+    )
+    texts = {
+        "en": {"fiscal.guarantee_loss": "net guarantee loss"},
+        "zh": {"fiscal.guarantee_loss": "担保净损失"},
+    }
     summary_keys = _KEYS
     columns = ("guaranteed_amount", "claims_paid_amount")
     column_places = {"claims_paid_amount": "loan_book"}
@@ -348,6 +499,70 @@ class GuaranteeInstrument(Instrument):
             "guarantee_lenders_suspended_n": int(suspended.size),
             "guarantee_first_suspension_day": int(suspended.min()) if suspended.size else None,
         }
+
+    def quota_columns(self, model: Model, accounts: list[str]) -> dict[str, Any]:
+        """``guarantee_suspended_day`` when lenders may be suspended: the day each lender's
+        guarantees were suspended, on its quota's row (a group's lenders share one quota:
+        its row shows the first of them suspended)."""
+        if not (self.active and self.config.suspend_claim_rate is not None):
+            return {}
+        day_of: dict[str, int] = {}
+        quota_of = [model.ledger.names[j] for j in model.pool.quota_ids]
+        for key, d in zip(quota_of, self.suspended_day.tolist(), strict=True):
+            if d >= 0:
+                day_of[key] = min(d, day_of.get(key, d))
+        return {
+            "guarantee_suspended_day": pd.array([day_of.get(a) for a in accounts], dtype="Int64")
+        }
+
+    @classmethod
+    def names_a_kind(cls, scenario: Scenario) -> bool:
+        """A capacity of another kind than revolving."""
+        return scenario.guarantee is not None and scenario.guarantee.kind != "revolving"
+
+    def kind_summary(self, model: Model) -> dict[str, Any]:
+        """The capacity's kind, the day its target was reached and the overshoot."""
+        ledger, cap = model.ledger, self.capacity_id
+        reached = int(ledger.reached_on[cap]) if cap >= 0 else -1
+        target = cap >= 0 and bool(ledger.is_target[cap])
+        return {
+            "guarantee_kind": self.scenario.guarantee.kind if self.scenario.guarantee else None,
+            "guarantee_target_reached_day": reached if reached >= 0 else None,
+            "guarantee_overshoot_amount": (
+                max(-ledger.level[cap], 0.0) * model.scale if target else 0.0
+            ),
+        }
+
+    def slot_summary(self, model: Model) -> dict[str, Any]:
+        """The guarantees' keys of every run's summary: the days capacity and capital ran
+        out, amounts guaranteed, claims paid, fees saved (scaled)."""
+        a = model.apps.view()
+        approved = a["outcome"] == Outcome.APPROVED
+        guaranteed = a["guarantee"][approved]
+        scale = model.scale
+        return {
+            "guarantee_exhausted_day": first_exhausted_day(model.ledger, "guarantee_capacity"),
+            "guarantee_capital_exhausted_day": first_exhausted_day(
+                model.ledger, "guarantee_capital"
+            ),
+            "guaranteed_amount": float(guaranteed.sum()) * scale,
+            "guaranteed_loans_n": float((guaranteed > 0).sum()) * scale,
+            "avg_guaranteed_loan_amount": (
+                float(a["amount"][approved][guaranteed > 0].mean())
+                if (guaranteed > 0).any()
+                else None
+            ),
+            "claims_paid_amount": float(model.ts["claims_paid_amount"].sum()) * scale,
+            "guarantee_fee_savings_amount": float(a["fee_saving"][approved].sum()) * scale,
+        }
+
+    def savings_by_firm(self, model: Model) -> dict[str, np.ndarray]:
+        """Guarantee fees each firm saved on its approved loans."""
+        a = model.apps.view()
+        approved = a["outcome"] == Outcome.APPROVED
+        fee = np.zeros(model.firms.n)
+        np.add.at(fee, a["firm"][approved], a["fee_saving"][approved])
+        return {"guarantee_fee": fee}
 
     def savings_terms(self, model: Model) -> list[float]:
         """Guarantee fees firms saved against a market fee."""

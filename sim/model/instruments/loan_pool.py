@@ -15,7 +15,7 @@ from ..codes import Outcome
 from ..ledger import Ledger
 from ..population import Firms
 from ..subsidy import due_in_period, payment_days
-from .base import MEASURES_OFFSET, Instrument, Process
+from .base import MEASURES_OFFSET, Account, Headline, Instrument, Process
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Model
@@ -60,6 +60,45 @@ class LoanPoolInstrument(Instrument):
     rank = 10
     columns = ("subsidy_paid_amount", "subsidy_unpaid_amount")
     column_places = {"subsidy_paid_amount": "last", "subsidy_unpaid_amount": "last"}
+    savings_categories = ("interest",)
+    fiscal_labels = (("paid", "fiscal.subsidy"),)
+    reported_accounts = (
+        Account(
+            "loan_pool",
+            "loan pool",
+            "pool_exhausted_day",
+            "pool_target_reached_day",
+            "pool_kind",
+            present=lambda sc: True,
+        ),
+        Account(
+            "bank_quota",
+            "first lender quota",
+            "first_bank_quota_exhausted_day",
+            "first_bank_quota_target_reached_day",
+            "bank_quota_kind",
+            present=lambda sc: sc.loan_pool.quota_mode == "bank_quotas",
+        ),
+        Account(
+            "credit_sub_quota",
+            "credit sub-quota",
+            "credit_sub_quota_exhausted_day",
+            "credit_sub_quota_target_reached_day",
+            "credit_sub_quota_kind",
+            plot=True,
+            present=lambda sc: sc.loan_pool.credit_sub_quota is not None,
+        ),
+    )
+    headlines = (
+        Headline(
+            "h.interest",
+            ("interest_savings_amount", "interest_subsidy_amount"),
+            ("amount", "amount"),
+            order=120,
+            places=frozenset({"cover"}),
+        ),
+    )
+    texts = {"en": {"fiscal.subsidy": "subsidy"}, "zh": {"fiscal.subsidy": "贴息"}}
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
         super().__init__(scenario, firms, lenders, ledger)
@@ -264,6 +303,14 @@ class LoanPoolInstrument(Instrument):
         a["subsidy_unpaid"][app] += np.where(paid, 0.0, due)
         model.ts["subsidy_paid_amount"][day] += due[paid].sum()
         model.ts["subsidy_unpaid_amount"][day] += due[~paid].sum()
+
+    def savings_by_firm(self, model: Model) -> dict[str, np.ndarray]:
+        """Interest each firm saved on its approved loans."""
+        a = model.apps.view()
+        approved = a["outcome"] == Outcome.APPROVED
+        interest = np.zeros(model.firms.n)
+        np.add.at(interest, a["firm"][approved], a["interest_saving"][approved])
+        return {"interest": interest}
 
     def savings_terms(self, model: Model) -> list[float]:
         """Interest firms saved on approved loans (rate concession plus subsidy)."""

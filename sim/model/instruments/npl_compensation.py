@@ -27,7 +27,7 @@ from ...scenario import Scenario
 from ..banks import LenderTable, bank_expected_loss
 from ..ledger import Ledger
 from ..population import Firms
-from .base import Instrument
+from .base import Headline, Instrument
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Model
@@ -59,6 +59,11 @@ class NplCompensationInstrument(Instrument):
     extra_columns = (_COLUMN,)
     fiscal_columns = (_COLUMN,)
     summary_keys = (_COLUMN,)
+    fiscal_labels = (("paid", "fiscal.npl"),)
+    headlines = (
+        Headline("h.npl", (_COLUMN,), ("amount",), order=170, places=frozenset({"cover"})),
+    )
+    texts = {"en": {"fiscal.npl": "NPL compensation"}, "zh": {"fiscal.npl": "不良贷款风险补偿"}}
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
         super().__init__(scenario, firms, lenders, ledger)
