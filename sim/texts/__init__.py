@@ -3,7 +3,7 @@
 Public names: :data:`LANGUAGES`, :data:`SECTIONS`, :func:`check_lang`, :func:`text`,
 :func:`has_text`, :func:`section`, :func:`table`, :func:`catalogue`,
 :func:`placeholders`, :func:`omitted_fields`, :func:`register_texts`,
-:func:`registered_owners`.
+:func:`unregister_texts`, :func:`registered_owners`.
 
 The texts of reports, terminal summaries and the column dictionary live in
 ``sim/texts/en.yaml`` and ``sim/texts/zh.yaml`` (shipped as package data), read once on
@@ -52,7 +52,8 @@ The call checks the mapping at once (every language, the same keys, the same fie
 empty text, known sections) and refuses a key another owner already holds; a clash with
 the data files is refused when the catalogue is read (or at once if it already is).
 Registering the same texts again under the same owner (a module imported twice) is a
-no-op.
+no-op; :func:`unregister_texts` takes an owner's texts out again (a throwaway measure
+defined inside a test).
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ __all__ = [
     "placeholders",
     "register_texts",
     "registered_owners",
+    "unregister_texts",
     "section",
     "table",
     "text",
@@ -270,12 +272,31 @@ def register_texts(texts: Mapping[str, Mapping[str, str]], *, owner: str) -> Non
                 raise ValueError(
                     f"text {key!r} registered by {owner} is already in sim/texts/{lang}.yaml"
                 )
-    for key in sorted(keys):
+    for key in sorted(keys - set(_owners)):
         _owners[key] = owner
         for lang in LANGUAGES:
             _registered[lang][key] = texts[lang][key]
             if lang in _loaded:
                 _merge(_loaded[lang], lang, key)
+
+
+def unregister_texts(owner: str) -> list[str]:
+    """Take the texts :func:`register_texts` added for ``owner`` out of the catalogue.
+
+    Returns
+    -------
+    list[str]
+        The keys removed.
+    """
+    keys = sorted(key for key, held in _owners.items() if held == owner)
+    for key in keys:
+        del _owners[key]
+        sec, name = _split(key)
+        for lang in LANGUAGES:
+            del _registered[lang][key]
+            if lang in _loaded:
+                del _loaded[lang][sec][name]
+    return keys
 
 
 class _ReadOnly(Mapping[str, str]):
