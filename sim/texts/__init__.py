@@ -95,6 +95,8 @@ _omitted: dict[str, dict[str, frozenset[str]]] = {}
 # texts registered by measures: lang -> full key -> text; key -> owner
 _registered: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
 _owners: dict[str, str] = {}
+# (section, lang) -> read-only view of _loaded[lang][section] (the dicts live as long)
+_views: dict[tuple[str, str], Mapping[str, str]] = {}
 
 
 def check_lang(lang: str) -> str:
@@ -175,9 +177,12 @@ def section(name: str, lang: str = "en") -> Mapping[str, str]:
     Mapping[str, str]
         A live, read-only view (texts registered later appear in it).
     """
-    if name not in SECTIONS:
-        raise ValueError(f"section: expected one of {', '.join(SECTIONS)}, got {name!r}")
-    return _ReadOnly(_catalogue(check_lang(lang))[name])
+    view = _views.get((name, lang))
+    if view is None:
+        if name not in SECTIONS:
+            raise ValueError(f"section: expected one of {', '.join(SECTIONS)}, got {name!r}")
+        view = _views[name, lang] = _ReadOnly(_catalogue(check_lang(lang))[name])
+    return view
 
 
 def text(key: str, lang: str = "en", /, **fields: object) -> str:
@@ -188,10 +193,16 @@ def text(key: str, lang: str = "en", /, **fields: object) -> str:
     KeyError
         When the catalogue has no such text.
     ValueError
-        When ``lang`` is not a language of the catalogue.
+        When ``lang`` is not a language of the catalogue, or ``key`` names no section.
     """
-    sec, name = _split(key)
-    return _catalogue(check_lang(lang))[sec][name].format(**fields)
+    texts = _loaded.get(lang) or _catalogue(check_lang(lang))
+    sec, _, name = key.partition(".")
+    try:
+        template = texts[sec][name]
+    except KeyError:
+        _split(key)  # a key of no section: ValueError
+        raise
+    return template.format(**fields)
 
 
 def has_text(key: str, lang: str = "en") -> bool:
