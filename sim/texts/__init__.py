@@ -345,7 +345,7 @@ class _Table(Mapping[str, Mapping[str, str]]):
     def __getitem__(self, lang: str) -> Mapping[str, str]:
         if lang not in LANGUAGES:
             raise KeyError(lang)
-        return section(self._name, lang)
+        return _LazySection(self._name, lang)
 
     def __iter__(self) -> Iterator[str]:
         return iter(LANGUAGES)
@@ -354,8 +354,35 @@ class _Table(Mapping[str, Mapping[str, str]]):
         return len(LANGUAGES)
 
 
+class _LazySection(Mapping[str, str]):
+    """:func:`section`, read on first access (a module may hold one from import time)."""
+
+    __slots__ = ("_lang", "_name")
+
+    def __init__(self, name: str, lang: str) -> None:
+        self._name, self._lang = name, lang
+
+    def _texts(self) -> dict[str, str]:
+        return _catalogue(self._lang)[self._name]
+
+    def __getitem__(self, key: str) -> str:
+        return self._texts()[key]
+
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        return self._texts().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._texts()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts())
+
+    def __len__(self) -> int:
+        return len(self._texts())
+
+
 def table(name: str) -> Mapping[str, Mapping[str, str]]:
-    """One section in every language: language -> name -> template (read lazily).
+    """One section in every language: language -> name -> template (read on first access).
 
     The shape of the dictionaries of earlier releases (``MESSAGES["zh"]["day"]``), for
     code that iterates over languages.
