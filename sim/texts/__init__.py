@@ -48,6 +48,11 @@ import time::
         owner=__name__,
     )
 
+Keys a measure uses: ``column.<figure>`` for a summary key and ``column.<table>.<column>``
+for a table column (read by :func:`sim.results.columns.describe`), ``figure.<figure>``
+and ``short.<figure>`` for its figure's words, ``code.<code>`` for a code a reader sees
+(a savings category), ``msg.<name>`` for any other report text.
+
 The call checks the mapping at once (every language, the same keys, the same fields, no
 empty text, known sections) and refuses a key another owner already holds; a clash with
 the data files is refused when the catalogue is read (or at once if it already is).
@@ -74,10 +79,10 @@ __all__ = [
     "placeholders",
     "register_texts",
     "registered_owners",
-    "unregister_texts",
     "section",
     "table",
     "text",
+    "unregister_texts",
 ]
 
 #: Languages of the catalogue (one data file each); the first is the reference.
