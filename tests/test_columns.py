@@ -12,6 +12,7 @@ from sim.model.instruments.base import instrument_classes
 from sim.results import SUMMARY_KEYS
 from sim.results.columns import (
     FIGURES,
+    LANGUAGES,
     MEANINGS,
     UNIT_TEXTS,
     UNITS,
@@ -50,24 +51,39 @@ def experiments() -> list:
     ]
 
 
+CJK = r"[\u4e00-\u9fff]"
+#: a meaning is a sentence: in Chinese a few characters say what takes a line in English
+MIN_MEANING = {"en": 10, "zh": 4}
+
+
 def _written(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return {n: (df.reset_index() if df.index.name else df) for n, df in tables.items()}
 
 
-def test_every_column_of_every_run_table_is_described(run):
+def _check_meanings(d: pd.DataFrame, lang: str) -> None:
+    assert (d["meaning"].str.len() >= MIN_MEANING[lang]).all(), lang
+    assert (d["unit"].str.len() > 0).all(), lang
+    if lang == "zh":
+        assert d["meaning"].str.contains(CJK).all()
+        assert d["unit"][d["unit"] != "CNY"].str.contains(CJK).all()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_column_of_every_run_table_is_described(run, lang):
     tables = _written(run.tables())
-    d = column_dictionary(tables, strict=True)
+    d = column_dictionary(tables, strict=True, lang=lang)
     assert len(d) == sum(df.shape[1] for df in tables.values())
-    assert (d["meaning"].str.len() > 10).all()
+    _check_meanings(d, lang)
     assert "npl_compensation_paid_amount" in set(d["column"])  # optional measures too
 
 
-def test_every_column_of_every_experiment_table_is_described(experiments):
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_column_of_every_experiment_table_is_described(experiments, lang):
     for ex in experiments:
         tables = ex.tables()
-        d = column_dictionary(tables, strict=True, levers=ex.levers)
+        d = column_dictionary(tables, strict=True, levers=ex.levers, lang=lang)
         assert len(d) == sum(df.shape[1] for df in tables.values()), ex.kind
-        assert (d["meaning"].str.len() > 10).all()
+        _check_meanings(d, lang)
     sweep = experiments[2]
     assert column_unit("replications", "guarantee.cap_per_firm", levers=sweep.levers) == "lever"
 
@@ -81,8 +97,9 @@ def test_every_headline_figure_has_a_meaning_and_a_unit_by_its_suffix():
     optional = [k for cls in instrument_classes() for k in (*cls.summary_keys, *cls.extra_columns)]
     for key in [*SUMMARY_KEYS, *optional, *EXTRA_KEYS, *SERIES]:
         assert key in FIGURES, key
-        meaning, _ = describe("summary.json", key)
-        assert meaning, key
+        for lang in LANGUAGES:
+            meaning, unit = describe("summary.json", key, lang=lang)
+            assert meaning and unit, (key, lang)
     suffix_unit = {"_amount": "money", "_share": "share", "_rate": "share", "_day": "day",
                    "_n": "count"}  # fmt: skip
     for key, unit in FIGURES.items():
@@ -92,6 +109,25 @@ def test_every_headline_figure_has_a_meaning_and_a_unit_by_its_suffix():
     for lang, texts in MEANINGS.items():
         assert set(texts) == set(MEANINGS["en"]), lang
         assert set(UNIT_TEXTS[lang]) == set(UNITS), lang
+
+
+def test_every_described_column_has_a_meaning_in_every_language():
+    keys = set(MEANINGS["en"])
+    assert keys >= set(FIGURES)
+    for lang in LANGUAGES:
+        assert set(MEANINGS[lang]) == keys, lang
+        assert all(text.strip() for text in MEANINGS[lang].values()), lang
+
+
+def test_the_dictionary_in_chinese():
+    meaning, unit = describe("applications", "amount", lang="zh")
+    assert (meaning, unit) == ("申请金额（获批时即发放金额）。", "CNY")
+    assert describe("summary.json", "uptake_rate", lang="zh")[1] == "比例（1 = 100%）"
+    meaning, _ = describe("points", "disbursed_amount_p05", lang="zh")
+    assert meaning.startswith("disbursed_amount 各次重复运行的第5百分位数：获批贷款金额。")
+    assert (
+        "loan_pool.max_per_firm" in describe("summary.json", "refused_firm_limit_n", lang="zh")[0]
+    )
 
 
 def test_units_read_the_scenario_currency_and_unknown_languages_are_refused():

@@ -13,7 +13,7 @@ import sim
 from sim.errors import ReportError
 from sim.reporting import fonts
 from sim.reporting.formatting import format_money
-from sim.reporting.i18n import CODE_LABELS, LANGUAGES, MESSAGES, code_label, tr
+from sim.reporting.i18n import code_label, tr
 
 from .conftest import BASELINE
 
@@ -40,19 +40,7 @@ def smesim(*args: str) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize("table", [MESSAGES, CODE_LABELS], ids=["messages", "codes"])
-def test_every_message_has_every_language(table):
-    ids = {lang: set(table[lang]) for lang in LANGUAGES}
-    for lang in LANGUAGES:
-        assert ids[lang] == ids["en"], lang
-        assert all(v.strip() for v in table[lang].values())
-
-
-def test_zh_messages_use_only_the_fields_en_is_given():
-    # Chinese amounts are in 元 whatever the currency code, so {cur} may be left out
-    field = re.compile(r"{(\w+)")
-    for key, en in MESSAGES["en"].items():
-        assert set(field.findall(MESSAGES["zh"][key])) <= set(field.findall(en)), key
+# keys and fields of the languages in step: tests/test_texts.py
 
 
 def test_codes_become_words():
@@ -178,6 +166,25 @@ def test_english_report_renders_chinese_scenario_text(tmp_path):
     assert "Glyph" not in r.stderr
     assert "scenario shanghai_2024" in r.stdout
     assert _embeds_cjk_font(out / "report.pdf")
+
+
+def test_the_workbook_of_a_chinese_run_has_its_dictionary_in_chinese(tmp_path):
+    import openpyxl
+
+    out = tmp_path / "zh"
+    args = ("run", str(BASELINE), "--no-report", "--format", "xlsx", "-o", str(out))
+    r = smesim(*args, "--lang", "zh", *_sets())
+    assert r.returncode == 0, r.stderr
+    book = openpyxl.load_workbook(out / "tables" / "tables.xlsx", read_only=True)
+    rows = list(book["columns"].iter_rows(values_only=True))
+    assert rows[0] == ("table", "column", "meaning", "unit")
+    by_column = {(t, c): (m, u) for t, c, m, u in rows[1:]}
+    assert by_column["applications", "amount"] == ("申请金额（获批时即发放金额）。", "CNY")
+    assert by_column["quotas", "used_share"][1] == "比例（1 = 100%）"
+    assert all(re.search(r"[\u4e00-\u9fff]", m) for m, _ in by_column.values())
+    headline = {row[0]: row[3] for row in book["headline"].iter_rows(values_only=True)}
+    assert headline["disbursed_amount"] == "获批贷款金额。已按总体规模放大。"
+    book.close()
 
 
 def test_scenario_language_is_the_default(tmp_path):

@@ -72,20 +72,20 @@ def _define_measure() -> type[Instrument]:
         headlines = (Headline("h.rd_tax_credit", (PAID, FIRMS), ("amount", "count")),)
         texts = {
             "en": {
-                "h.rd_tax_credit": LABEL_EN,
-                "fiscal.rd_tax_credit": "R&D tax credits",
-                "rd_tax_credit": "R&D tax credit",
-                PAID: "R&D tax credits paid to firms. Scaled to the population.",
-                FIRMS: "Firms credited. Scaled to the population.",
-                DAY: "Day the R&D credit budget ran out (empty if it lasted).",
+                "msg.h.rd_tax_credit": LABEL_EN,
+                "msg.fiscal.rd_tax_credit": "R&D tax credits",
+                "code.rd_tax_credit": "R&D tax credit",
+                f"column.{PAID}": "R&D tax credits paid to firms. Scaled to the population.",
+                f"column.{FIRMS}": "Firms credited. Scaled to the population.",
+                f"column.{DAY}": "Day the R&D credit budget ran out (empty if it lasted).",
             },
             "zh": {
-                "h.rd_tax_credit": "研发税收抵免支付（企业数）",
-                "fiscal.rd_tax_credit": "研发税收抵免",
-                "rd_tax_credit": "研发税收抵免",
-                PAID: "向企业支付的研发税收抵免。按总体放大。",
-                FIRMS: "获得抵免的企业数。按总体放大。",
-                DAY: "研发抵免预算用尽之日（未用尽则为空）。",
+                "msg.h.rd_tax_credit": "研发税收抵免支付（企业数）",
+                "msg.fiscal.rd_tax_credit": "研发税收抵免",
+                "code.rd_tax_credit": "研发税收抵免",
+                f"column.{PAID}": "向企业支付的研发税收抵免。按总体放大。",
+                f"column.{FIRMS}": "获得抵免的企业数。按总体放大。",
+                f"column.{DAY}": "研发抵免预算用尽之日（未用尽则为空）。",
             },
         }
         units = {PAID: "money", FIRMS: "count", DAY: "day"}

@@ -73,20 +73,20 @@ class RdTaxCreditInstrument(Instrument):
     headlines = (Headline("h.rd_tax_credit", (_PAID, _FIRMS), ("amount", "count")),)
     texts = {
         "en": {
-            "h.rd_tax_credit": "R&D tax credits paid (firms)",
-            "fiscal.rd_tax_credit": "R&D tax credits",
-            "rd_tax_credit": "R&D tax credit",
-            _PAID: "R&D tax credits paid to firms. Scaled to the population.",
-            _FIRMS: "Firms credited. Scaled to the population.",
-            _DAY: "Day the R&D credit budget ran out (empty if it lasted).",
+            "msg.h.rd_tax_credit": "R&D tax credits paid (firms)",
+            "msg.fiscal.rd_tax_credit": "R&D tax credits",
+            "code.rd_tax_credit": "R&D tax credit",
+            f"column.{_PAID}": "R&D tax credits paid to firms. Scaled to the population.",
+            f"column.{_FIRMS}": "Firms credited. Scaled to the population.",
+            f"column.{_DAY}": "Day the R&D credit budget ran out (empty if it lasted).",
         },
         "zh": {
-            "h.rd_tax_credit": "研发税收抵免支付（企业数）",
-            "fiscal.rd_tax_credit": "研发税收抵免",
-            "rd_tax_credit": "研发税收抵免",
-            _PAID: "向企业支付的研发税收抵免。按总体放大。",
-            _FIRMS: "获得抵免的企业数。按总体放大。",
-            _DAY: "研发抵免预算用尽之日（未用尽则为空）。",
+            "msg.h.rd_tax_credit": "研发税收抵免支付（企业数）",
+            "msg.fiscal.rd_tax_credit": "研发税收抵免",
+            "code.rd_tax_credit": "研发税收抵免",
+            f"column.{_PAID}": "向企业支付的研发税收抵免。按总体放大。",
+            f"column.{_FIRMS}": "获得抵免的企业数。按总体放大。",
+            f"column.{_DAY}": "研发抵免预算用尽之日（未用尽则为空）。",
         },
     }
     units = {_PAID: "money", _FIRMS: "count", _DAY: "day"}

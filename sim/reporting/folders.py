@@ -135,7 +135,7 @@ def write_run_files(
     _check_format(fmt)
     t0 = time.perf_counter()
     handed = report and ahead is not None and ahead.submit(result, build.tmp, lang=lang)
-    result.write_tables(build.tmp / "tables", fmt=fmt)
+    result.write_tables(build.tmp / "tables", fmt=fmt, lang=lang)
     write_json(build.tmp / "summary.json", result.summary_dict())
     (build.tmp / "scenario.yaml").write_text(scenario_to_yaml(result.scenario))
     t1 = time.perf_counter()
@@ -253,7 +253,7 @@ def write_experiment_files(
     """
     _check_format(fmt)
     t0 = time.perf_counter()
-    result.write_tables(build.tmp / "tables", fmt=fmt)
+    result.write_tables(build.tmp / "tables", fmt=fmt, lang=lang)
     if write_extra is not None:
         write_extra(result, build.tmp)
     (build.tmp / "scenario.yaml").write_text(scenario_to_yaml(result.scenario))

@@ -16,9 +16,13 @@ Public names: :func:`describe`, :func:`column_unit`, :func:`column_units`,
 A figure or column a measure adds is described by the measure itself (its ``units`` and
 ``texts``: :class:`sim.model.instruments.Instrument`), found by :func:`measure_column`.
 
-Units live here; the texts (meanings, unit names) by language in
-:mod:`sim.results.column_texts`, one dict per language keyed by column, so that a
-translation is one more dict of the same keys.
+Units live here; the texts (meanings, unit names) by language in the catalogue
+:mod:`sim.texts` (sections ``column`` and ``unit`` of ``sim/texts/en.yaml`` and
+``zh.yaml``); :data:`MEANINGS` and :data:`UNIT_TEXTS` are read-only views of them by
+language. Keys of the ``column`` section: a headline figure (``disbursed_amount``),
+``table.column``, ``*.column`` (that column in any table) and ``template:...``
+(generated columns; fields in braces). A measure adds the meanings of its columns with
+:func:`sim.texts.register_texts` (keys ``column.<name>``).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .column_texts import MEANINGS, UNIT_TEXTS
+from .. import texts
 
 __all__ = [
     "FIGURES",
@@ -332,27 +336,33 @@ _COLUMN_UNITS: dict[str, str] = {
 }
 
 #: Languages of the dictionary's texts.
-LANGUAGES = tuple(MEANINGS)
+LANGUAGES: tuple[str, ...] = texts.LANGUAGES
+
+#: Meanings by language: key (figure, ``table.column``, ``*.column``, ``template:...``)
+#: -> text (the catalogue's section ``column``).
+MEANINGS: Mapping[str, Mapping[str, str]] = texts.table("column")
+
+#: Unit texts by language; ``{currency}`` is replaced by the scenario's currency (the
+#: catalogue's section ``unit``).
+UNIT_TEXTS: Mapping[str, Mapping[str, str]] = texts.table("unit")
 
 _POINT_STATS = ("mean", "p05", "p95")
 _TEMPLATE_TABLES = {"levels": "level", "exhaustion": "exhaustion"}
 
 
-def _texts(lang: str) -> dict[str, str]:
-    if lang not in MEANINGS:
-        raise ValueError(f"language: expected one of {', '.join(LANGUAGES)}, got {lang!r}")
-    return MEANINGS[lang]
+def _texts(lang: str) -> Mapping[str, str]:
+    return texts.section("column", lang)
 
 
 def measure_column(name: str, lang: str = "en") -> tuple[str, str] | None:
     """``(unit, meaning)`` of a summary key or column a registered measure declares (its
     :attr:`~sim.model.instruments.Instrument.units` and ``texts``), or None."""
-    from ..model.instruments import measure_texts, measure_units
+    from ..model.instruments import measure_units
 
     unit = measure_units().get(name)
     if unit is None:
         return None
-    return unit, measure_texts(lang).get(name, "")
+    return unit, texts.section("column", lang).get(name) or ""
 
 
 def figure_unit(name: str) -> str:
@@ -445,8 +455,8 @@ def describe(
     >>> describe("applications", "amount")
     ('Amount asked (and lent if approved).', 'CNY')
     """
-    texts = _texts(lang)
-    units = UNIT_TEXTS[lang]
+    meanings = _texts(lang)
+    units = texts.section("unit", lang)
     if table == "summary.json":
         if column in FIGURES:
             unit, key, fields = FIGURES[column], column, {}
@@ -462,10 +472,10 @@ def describe(
     if key == "template:points":
         fields = {
             "figure": fields["figure"],
-            "stat": texts[f"template:stat:{fields['stat']}"],
-            "meaning": texts[fields["figure"]],
+            "stat": meanings[f"template:stat:{fields['stat']}"],
+            "meaning": meanings[fields["figure"]],
         }
-    meaning = texts[key].format(**fields)
+    meaning = meanings[key].format(**fields)
     return meaning, units[unit].format(currency=currency)
 
 
@@ -504,7 +514,7 @@ def column_dictionary(
             except KeyError:
                 if strict:
                     raise
-                meaning, unit = "", UNIT_TEXTS[lang]["number"]
+                meaning, unit = "", texts.section("unit", lang)["number"]
             rows.append({"table": name, "column": str(col), "meaning": meaning, "unit": unit})
     return pd.DataFrame(rows, columns=["table", "column", "meaning", "unit"])
 

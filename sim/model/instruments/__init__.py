@@ -3,7 +3,7 @@
 Public names: :class:`Instrument`, :class:`Process`, :func:`instrument_classes`, the
 declarations :class:`Account`, :class:`Headline`, :class:`HeadlineFormat`, :class:`Slot`
 and the registry's readers :func:`headlines`, :func:`place_slots`, :func:`first_exhausted_day`, :func:`reported_accounts`, :func:`fiscal_label_keys`,
-:func:`section_present`, :func:`measure_texts`, :func:`measure_units`,
+:func:`section_present`, :func:`measure_units`,
 :func:`instrument_registered`, :func:`unregister_instrument`,
 :class:`LoanPoolInstrument`, :class:`GuaranteeInstrument`, :class:`CostReliefInstrument`,
 :class:`AwardsInstrument`, :class:`FundsInstrument`, :class:`ServiceCentresInstrument`.
@@ -28,7 +28,6 @@ from .base import (
     headlines,
     instrument_classes,
     instrument_registered,
-    measure_texts,
     measure_units,
     place_slots,
     reported_accounts,
@@ -56,7 +55,6 @@ __all__ = [
     "headlines",
     "instrument_classes",
     "instrument_registered",
-    "measure_texts",
     "measure_units",
     "place_slots",
     "reported_accounts",

@@ -71,7 +71,7 @@ class AwardsInstrument(Instrument):
             places=frozenset({"cover"}),
         ),
     )
-    texts = {"en": {"fiscal.awards": "awards"}, "zh": {"fiscal.awards": "奖励"}}
+    texts = {"en": {"msg.fiscal.awards": "awards"}, "zh": {"msg.fiscal.awards": "奖励"}}
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
         super().__init__(scenario, firms, lenders, ledger)

@@ -3,7 +3,7 @@
 Public names: :class:`Instrument`, :class:`Process`, :class:`Account`, :class:`Headline`,
 :class:`HeadlineFormat`, :class:`Slot`, :func:`place_slots`, :func:`first_exhausted_day`, :data:`HEADLINE_PLACES`, :func:`instrument_classes`,
 :func:`instrument_registered`, :func:`unregister_instrument`, :func:`headlines`,
-:func:`reported_accounts`, :func:`section_present`, :func:`fiscal_label_keys`, :func:`measure_texts`,
+:func:`reported_accounts`, :func:`section_present`, :func:`fiscal_label_keys`,
 :func:`measure_units`, :func:`simulated_count`.
 
 A measure is one subclass of :class:`Instrument` in its own module of
@@ -45,8 +45,10 @@ names a measure:
 - ``reported_accounts`` (:class:`Account`: the accounts the level plots and the experiments'
   exhaustion tables show) and ``headlines`` (:class:`Headline`: the rows of the report
   cover, the terminal summary, the workbook's headline and the tuner);
-- ``texts`` (the labels and column meanings it uses, by language) and ``units`` (the
-  unit of each of its summary keys and columns).
+- ``texts`` (the labels, code words and column meanings it uses, by language, under
+  keys of the text catalogue :mod:`sim.texts`: ``msg.*``, ``code.*``, ``column.*``;
+  registered in the catalogue when the class is defined) and ``units`` (the unit of
+  each of its summary keys and columns).
 
 Subclasses register themselves (``__init_subclass__``); the engine builds every
 registered measure in ``rank`` order, which is also the order in which accounts are
@@ -64,6 +66,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 import numpy as np
 
 from ...scenario.sections import register_section, unregister_section
+from ...texts import register_texts, unregister_texts
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...scenario import Scenario
@@ -85,7 +88,6 @@ __all__ = [
     "headlines",
     "instrument_registered",
     "reported_accounts",
-    "measure_texts",
     "measure_units",
     "section_present",
     "simulated_count",
@@ -349,8 +351,9 @@ class Instrument:
     reported_accounts: ClassVar[tuple[Account, ...]] = ()
     #: Rows of the cover, the terminal summary, the workbook's headline and the tuner.
     headlines: ClassVar[tuple[Headline, ...]] = ()
-    #: Texts the measure uses, by language: labels (``h.*``, ``fiscal.*``) and the
-    #: meanings of its summary keys and columns (keyed by name).
+    #: Texts the measure uses, by language and catalogue key (:mod:`sim.texts`): labels
+    #: (``msg.h.*``, ``msg.fiscal.*``), code words (``code.<savings category>``) and the
+    #: meanings of its summary keys and columns (``column.<name>``).
     texts: ClassVar[dict[str, dict[str, str]]] = {}
     #: Unit of each summary key and column of the measure (``money``, ``count``, ``day``,
     #: ``share``, ``text``...: the units of :mod:`sim.results.columns`).
@@ -371,6 +374,8 @@ class Instrument:
             _REGISTRY.sort(key=lambda c: c.rank)
             if cls.section is not None and cls.section_model is not None:
                 register_section(cls.section, cls.section_model, order=cls.rank)
+            if cls.texts:
+                register_texts(cls.texts, owner=_owner(cls))
 
     def __init__(
         self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger
@@ -477,6 +482,11 @@ class Instrument:
         return [], []
 
 
+def _owner(cls: type[Instrument]) -> str:
+    """Who registers a measure's texts in the catalogue: its module and class."""
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
 def instrument_classes() -> list[type[Instrument]]:
     """Every registered measure, in ``rank`` order (importing the package registers them)."""
     return list(_REGISTRY)
@@ -488,6 +498,7 @@ def unregister_instrument(cls: type[Instrument]) -> None:
         _REGISTRY.remove(cls)
         if cls.section is not None and cls.section_model is not None:
             unregister_section(cls.section)
+        unregister_texts(_owner(cls))
 
 
 @contextmanager
@@ -535,14 +546,6 @@ def fiscal_label_keys(scenario: Scenario) -> list[str]:
         for which, key in cls.fiscal_labels
         if which == part
     ]
-
-
-def measure_texts(lang: str) -> dict[str, str]:
-    """The texts every registered measure declares in ``lang`` (later ranks win a key)."""
-    out: dict[str, str] = {}
-    for cls in _REGISTRY:
-        out.update(cls.texts.get(lang, {}))
-    return out
 
 
 def measure_units() -> dict[str, str]:

@@ -137,7 +137,7 @@ class CostReliefInstrument(Instrument):
         Headline("h.relief_claim", ("relief_claim_amount",), ("amount",), order=141, places=_COVER),
         Headline("h.tariff_cut", (_CUT,), ("amount",), order=142, places=_COVER, value=_tariff_cut),
     )
-    texts = {"en": {"fiscal.relief": "relief"}, "zh": {"fiscal.relief": "减负"}}
+    texts = {"en": {"msg.fiscal.relief": "relief"}, "zh": {"msg.fiscal.relief": "减负"}}
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
         super().__init__(scenario, firms, lenders, ledger)

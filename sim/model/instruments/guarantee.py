@@ -213,8 +213,8 @@ class GuaranteeInstrument(Instrument):
         ),
     )
     texts = {
-        "en": {"fiscal.guarantee_loss": "net guarantee loss"},
-        "zh": {"fiscal.guarantee_loss": "担保净损失"},
+        "en": {"msg.fiscal.guarantee_loss": "net guarantee loss"},
+        "zh": {"msg.fiscal.guarantee_loss": "担保净损失"},
     }
     summary_keys = _KEYS
     columns = ("guaranteed_amount", "claims_paid_amount")

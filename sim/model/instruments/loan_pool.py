@@ -98,7 +98,7 @@ class LoanPoolInstrument(Instrument):
             places=frozenset({"cover"}),
         ),
     )
-    texts = {"en": {"fiscal.subsidy": "subsidy"}, "zh": {"fiscal.subsidy": "贴息"}}
+    texts = {"en": {"msg.fiscal.subsidy": "subsidy"}, "zh": {"msg.fiscal.subsidy": "贴息"}}
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
         super().__init__(scenario, firms, lenders, ledger)

@@ -63,7 +63,10 @@ class NplCompensationInstrument(Instrument):
     headlines = (
         Headline("h.npl", (_COLUMN,), ("amount",), order=170, places=frozenset({"cover"})),
     )
-    texts = {"en": {"fiscal.npl": "NPL compensation"}, "zh": {"fiscal.npl": "不良贷款风险补偿"}}
+    texts = {
+        "en": {"msg.fiscal.npl": "NPL compensation"},
+        "zh": {"msg.fiscal.npl": "不良贷款风险补偿"},
+    }
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
         super().__init__(scenario, firms, lenders, ledger)
