@@ -7,23 +7,18 @@ CPU of this process and its children)::
     python benchmarks/report.py --repeat 5
     python benchmarks/report.py --repeat 5 --processes 1      # one process
     python benchmarks/report.py --firms 100000 --days 365
-    python benchmarks/report.py --repeat 20 --processes 1 --shortcuts both  # A/B in turn
+    python benchmarks/report.py --lang zh
 
-``--shortcuts off`` draws the pages as matplotlib draws them, without the page writer's
-shortcuts (one layout-only pass, ticks worked out once per span; the PDF is the same
-either way); ``both`` takes the two in turn and gives each its medians. For an
-instruction count, ``--count-once`` draws once more inside ``operator.call`` after the
-timed drawings, so that callgrind can count that drawing alone::
+For an instruction count, ``--count-once`` draws once more inside ``operator.call`` after
+the timed drawings, so that callgrind can count that drawing alone::
 
     PYTHONHASHSEED=0 setarch -R valgrind --tool=callgrind --toggle-collect=_operator_call \
-        python benchmarks/report.py --firms 3000 --repeat 1 --processes 1 \
-        --shortcuts off --count-once
+        python benchmarks/report.py --firms 3000 --repeat 1 --processes 1 --count-once
 
 Fields: ``simulate_s`` (``sim.run``), ``import_s`` (``import sim.reporting.run_report``: matplotlib),
 ``report_s`` and ``report_cpu_s`` (median of ``write_report``), ``report_first_s`` (the
 first ``write_report``, fonts and caches cold, as in ``smesim run``), ``pages_n`` and
-``processes`` (as asked; ``null``: ``write_report``'s own choice), ``shortcuts``; with
-``--shortcuts both``, ``report_s`` and ``report_cpu_s`` for each (``_on``, ``_off``).
+``processes`` (as asked; ``null``: ``write_report``'s own choice), ``lang``.
 """
 
 from __future__ import annotations
@@ -58,12 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--processes", type=int, default=None, help="1 or 2 (default: as write_report decides)"
     )
-    p.add_argument(
-        "--shortcuts",
-        choices=["on", "off", "both"],
-        default="on",
-        help="the page writer's shortcuts: on, off, or both in turn (the PDF is the same)",
-    )
+    p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.add_argument(
         "--count-once",
         action="store_true",
@@ -84,50 +74,41 @@ def main(argv: list[str] | None = None) -> int:
     t1 = time.perf_counter()
     from sim.reporting.run_report import write_report
 
-    if args.processes is not None:
-        from sim.reporting.pages import write_pages
-        from sim.reporting.run_report import _pages
-
-        def write_report(result, folder):  # noqa: F811 - the same pages, processes chosen
-            return write_pages(_pages(result), folder, processes=args.processes)
-
     t2 = time.perf_counter()
-    from sim.reporting import pages as page_writer
-
-    modes = {"on": [True], "off": [False], "both": [True, False]}[args.shortcuts]
-    walls: dict[bool, list[float]] = {m: [] for m in modes}
-    cpus: dict[bool, list[float]] = {m: [] for m in modes}
+    walls: list[float] = []
+    cpus: list[float] = []
     pages = 0
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.repeat):
-            for mode in modes:  # in turn, so that a drift of the machine meets both
-                page_writer._SHORTCUTS = mode
-                c, w = _cpu(), time.perf_counter()
-                files = write_report(result, Path(tmp) / f"r{i}{mode}")
-                walls[mode].append(time.perf_counter() - w)
-                cpus[mode].append(_cpu() - c)
-                pages = len(files) - 1
+            c, w = _cpu(), time.perf_counter()
+            files = write_report(
+                result, Path(tmp) / f"r{i}", lang=args.lang, processes=args.processes
+            )
+            walls.append(time.perf_counter() - w)
+            cpus.append(_cpu() - c)
+            pages = len(files) - 1
         if args.count_once:
-            operator.call(write_report, result, Path(tmp) / "counted")
-    first = modes[0]
+            operator.call(
+                write_report,
+                result,
+                Path(tmp) / "counted",
+                lang=args.lang,
+                processes=args.processes,
+            )
     out = {
         "scenario": sc.name,
         "firms": sc.population.firms_n,
         "days": sc.horizon.days,
         "simulate_s": round(t1 - t0, 4),
         "import_s": round(t2 - t1, 4),
-        "report_first_s": round(walls[first][0], 4),
-        "report_s": round(statistics.median(walls[first]), 4),
-        "report_cpu_s": round(statistics.median(cpus[first]), 4),
+        "report_first_s": round(walls[0], 4),
+        "report_s": round(statistics.median(walls), 4),
+        "report_cpu_s": round(statistics.median(cpus), 4),
         "pages_n": pages,
         "repeat": args.repeat,
         "processes": args.processes,
-        "shortcuts": args.shortcuts,
+        "lang": args.lang,
     }
-    if len(modes) == 2:
-        for mode, name in ((True, "on"), (False, "off")):
-            out[f"report_s_{name}"] = round(statistics.median(walls[mode]), 4)
-            out[f"report_cpu_s_{name}"] = round(statistics.median(cpus[mode]), 4)
     print(json.dumps(out))
     return 0
 

@@ -94,22 +94,6 @@ def test_replication_report_has_savings_zone_and_refusal_pages(few, tmp_path):
     assert {"savings.png", "zones.png", "refusals.png"} <= names
 
 
-def test_the_page_shortcuts_draw_the_same_experiment_report(few, swept, tmp_path, monkeypatch):
-    from .test_report import _report_pdf
-
-    for k, result in enumerate((few, swept[2])):
-
-        def write(folder, result=result):
-            return write_experiment_report(result, folder, dpi=30)
-
-        fast, once, ticked = _report_pdf(write, tmp_path / f"{k}a", monkeypatch, alone=True)
-        plain, twice, ticked_plain = _report_pdf(
-            write, tmp_path / f"{k}b", monkeypatch, alone=False
-        )
-        assert fast == plain
-        assert 0 < once < twice and 0 < ticked < ticked_plain
-
-
 def test_comparison_and_sweep_reports_have_the_outcome_pages(tiny, swept):
     old = sim.with_overrides(tiny, {"guarantee.cap_per_firm": 1e7, "name": "cap_10m"})
     cx = sim.compare(tiny, [old], 2, processes=1)

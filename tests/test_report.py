@@ -127,38 +127,6 @@ def test_the_two_processes_take_pages_in_turn_and_the_pdf_keeps_their_order(tmp_
     assert all((tmp_path / "out" / "figures" / f"{s}.png").is_file() for s in stems)
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_text_measured_once_draws_the_same_pdf_and_leaves_the_renderer_as_it_was(result, lang):
-    import contextlib
-    import io
-
-    import matplotlib
-    from matplotlib.backends.backend_pdf import PdfPages, RendererPdf
-
-    from sim.reporting import pages as p
-    from sim.reporting import pdf_text
-    from sim.reporting.fonts import report_rc
-
-    before = dict(RendererPdf.__dict__)
-
-    def pdf(measured_once: bool) -> bytes:
-        buf = io.BytesIO()
-        with (
-            matplotlib.rc_context(report_rc(lang)),
-            pdf_text._text_measured_once() if measured_once else contextlib.nullcontext(),
-            PdfPages(buf, metadata={"CreationDate": None}) as out,
-        ):
-            assert (RendererPdf.__dict__ != before) == measured_once
-            for stem, draw in _pages(result, lang):
-                fig = p._new_page(stem)
-                draw(fig)
-                out.savefig(fig)
-        return buf.getvalue()
-
-    assert pdf(True) == pdf(False)
-    assert dict(RendererPdf.__dict__) == before
-
-
 def test_an_error_in_a_page_is_raised_by_the_writer(result, tmp_path):
     def broken(fig):
         raise ValueError("no such series")
@@ -168,33 +136,7 @@ def test_an_error_in_a_page_is_raised_by_the_writer(result, tmp_path):
         write_pages(pages, tmp_path, processes=2)
 
 
-def test_font_subsets_leave_out_shaping_tables_and_the_backend_as_it_was():
-    from matplotlib import font_manager
-    from matplotlib.backends import _backend_pdf_ps as pdfps
-
-    from sim.reporting.pdf_text import _lean_font_subsets
-
-    path = font_manager.findfont("DejaVu Sans")
-    before = pdfps.subset
-
-    def tables() -> set[str]:
-        options = pdfps.subset.Options(glyph_names=True)
-        font = pdfps.subset.load_font(path, options)
-        subsetter = pdfps.subset.Subsetter(options=options)
-        subsetter.populate(gids=set(range(3, 60)))
-        subsetter.subset(font)
-        keys = set(font.keys())
-        font.close()
-        return keys
-
-    assert {"GSUB", "GPOS"} <= tables()
-    with _lean_font_subsets():
-        lean = tables()
-    assert not {"GSUB", "GPOS", "kern"} & lean and {"glyf", "cmap", "hmtx"} <= lean
-    assert pdfps.subset is before
-
-
-def test_date_ticks_worked_out_once_follow_the_view():
+def test_date_ticks_follow_the_view():
     import matplotlib.dates as mdates
     import numpy as np
     import pandas as pd
@@ -228,50 +170,72 @@ def test_date_ticks_worked_out_once_follow_the_view():
             )
 
 
-def _report_pdf(write, folder, monkeypatch, *, alone: bool) -> tuple[bytes, int, int]:
-    """The PDF that ``write(folder)`` draws in one process, with the page writer's
-    shortcuts on (``alone``) or off; how many times an Axes was drawn, and how many times
-    an Axis's ticks were worked out."""
-    from matplotlib.axes import Axes
-    from matplotlib.axis import Axis
-
-    from sim.reporting import pages as p
-
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # no creation time in the PDF
-    monkeypatch.setattr(p, "_SHORTCUTS", alone)
-    monkeypatch.setattr(p, "report_processes", lambda *a, **k: 1)
-    drawn, ticked = [], []
-    axes_draw, update_ticks = Axes.draw, Axis._update_ticks
-
-    def counted_draw(self, renderer):
-        drawn.append(self)
-        return axes_draw(self, renderer)
-
-    def counted_ticks(self):
-        ticked.append(self)
-        return update_ticks(self)
-
-    monkeypatch.setattr(Axes, "draw", counted_draw)
-    monkeypatch.setattr(Axis, "_update_ticks", counted_ticks)
-    files = write(folder)
-    monkeypatch.setattr(Axes, "draw", axes_draw)
-    monkeypatch.setattr(Axis, "_update_ticks", update_ticks)
-    return files[0].read_bytes(), len(drawn), len(ticked)
+def test_the_joined_pdf_copies_each_parts_fonts_once(tmp_path):
+    """Six pages of the same text, drawn by two processes: the joined PDF holds no more
+    font programs than the two parts together, not one set a page."""
+    pages = [(f"p{k}", lambda fig, k=k: fig.text(0.5, 0.5, f"page {k}")) for k in range(6)]
+    files = write_pages(pages, tmp_path, dpi=20, processes=2)
+    assert [t.strip() for t in _page_texts(files[0])] == [f"page {k}" for k in range(6)]
+    assert len(re.findall(rb"/FontFile2\b", files[0].read_bytes())) <= 2
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_the_shortcuts_draw_each_axes_once_work_out_ticks_once_and_the_same_pdf(
-    result, lang, tmp_path, monkeypatch
-):
+def test_a_chinese_report_embeds_its_cjk_font_as_truetype(result, tmp_path):
     from sim.reporting.run_report import write_report
 
-    def write(folder):
-        return write_report(result, folder, lang=lang)
+    pdf = write_report(result, tmp_path, lang="zh")[0]
+    data = pdf.read_bytes()
+    assert re.search(rb"/BaseFont\s*/[A-Z]{6}\+NotoSansCJKsc-Regular", data)
+    # the font's outlines are the type the PDF declares: TrueType, not CFF
+    assert b"/FontFile2" in data and b"/FontFile3" not in data
+    text = "".join(_page_texts(pdf))
+    assert "补贴" in text or "担保" in text, text[:200]
 
-    fast, once, ticked = _report_pdf(write, tmp_path / "fast", monkeypatch, alone=True)
-    plain, twice, ticked_plain = _report_pdf(write, tmp_path / "plain", monkeypatch, alone=False)
-    assert fast == plain
-    # matplotlib's layout pass went through every Axes of the constrained pages again
-    assert 0 < once < twice
-    # and worked out each Axis's ticks several times in each pass
-    assert 0 < 3 * ticked < ticked_plain
+
+def _cff_font(path) -> None:
+    """A two-glyph OpenType font with PostScript (CFF) outlines."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.t2CharStringPen import T2CharStringPen
+
+    def box(width: int):
+        pen = T2CharStringPen(width, None)
+        pen.moveTo((50, 0))
+        pen.curveTo((50, 300), (250, 700), (450, 700))
+        pen.lineTo((450, 0))
+        pen.closePath()
+        return pen.getCharString()
+
+    fb = FontBuilder(1000, isTTF=False)
+    fb.setupGlyphOrder([".notdef", "A"])
+    fb.setupCharacterMap({ord("A"): "A"})
+    fb.setupCFF("Test-Regular", {"FullName": "Test"}, {".notdef": box(500), "A": box(600)}, {})
+    fb.setupHorizontalMetrics({".notdef": (500, 50), "A": (600, 50)})
+    fb.setupHorizontalHeader(ascent=800, descent=-200)
+    fb.setupNameTable({"familyName": "Test", "styleName": "Regular"})
+    fb.setupOS2()
+    fb.setupPost()
+    fb.save(str(path))
+
+
+def test_a_cff_font_gets_a_truetype_copy_made_once(tmp_path):
+    from fontTools.ttLib import TTFont
+    from matplotlib import font_manager
+
+    from sim.reporting.fonts import truetype_copy
+
+    otf = tmp_path / "test.otf"
+    _cff_font(otf)
+    copy = truetype_copy(otf, tmp_path / "cache")
+    assert copy != otf and copy.parent == tmp_path / "cache"
+    with TTFont(copy) as tt, TTFont(otf) as cff:
+        assert "glyf" in tt and "CFF " not in tt
+        assert tt.getGlyphOrder() == cff.getGlyphOrder()
+        assert tt.getBestCmap() == cff.getBestCmap()
+        assert tt["hmtx"]["A"] == (600, 50)
+        assert tt["glyf"]["A"].numberOfContours == 1
+    # made once: asked again, the same file, not written again
+    written = copy.stat().st_mtime_ns
+    assert truetype_copy(otf, tmp_path / "cache") == copy
+    assert copy.stat().st_mtime_ns == written
+    # matplotlib reads it; a TrueType font is its own copy
+    assert font_manager.FontProperties(fname=str(copy)).get_name() == "Test"
+    assert truetype_copy(copy, tmp_path / "cache") == copy

@@ -90,9 +90,10 @@ def _warm(lang: str | None) -> None:
     """Import and load what a report needs before its first page is drawn (and, with
     ``lang``, the fonts of that language)."""
     import fontTools.subset  # noqa: F401 - embedding fonts in the PDF
-    import pypdfium2  # noqa: F401 - the PNG files
+    import pypdfium2  # noqa: F401 - the PNG files (rendered)
     from matplotlib import font_manager
     from matplotlib.backends import backend_pdf  # noqa: F401
+    from PIL import Image, PngImagePlugin  # noqa: F401 - the PNG files (written)
 
     from . import run_report  # noqa: F401 - matplotlib, pandas plotting code
 

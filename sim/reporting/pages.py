@@ -1,14 +1,15 @@
 """The page writer of every report: A4-landscape pages as one PDF and a PNG per page.
 
-Each page is drawn once, by matplotlib's PDF backend; its PNG is that PDF page
-rasterised (PDFium, through ``pypdfium2``), so the PNG and the PDF show the same
-drawing and nothing is laid out or drawn twice. With a second idle core, a forked
-worker draws pages too: the two processes take the pages in turn, each the next one
-not yet taken, and each writes the PNG files of its pages; the two PDF parts are joined
-into ``report.pdf`` in page order.
+Each page is drawn by matplotlib's PDF backend (``PdfPages.savefig``, with
+constrained layout where the page asks for it); its PNG is that PDF page rendered by
+PDFium (``pypdfium2``) and written by Pillow, so the PNG and the PDF show the same
+drawing and no page is drawn a second time for its PNG. With a second idle core, a
+forked worker draws pages too: the two processes take the pages in turn, each the next
+one not yet taken, and each writes the PNG files of its pages; the two PDF parts are
+joined into ``report.pdf`` in page order by ``pypdfium2``'s page import.
 
-How fonts are embedded and text is measured while pages are drawn:
-:mod:`sim.reporting.pdf_text`.
+Only public APIs of matplotlib, pypdfium2 and Pillow are used. The fonts a report's
+text needs: :mod:`sim.reporting.fonts`.
 
 Public names: :func:`write_pages`, :func:`style_table`.
 """
@@ -17,22 +18,17 @@ from __future__ import annotations
 
 import gc
 import io
-import struct
-import zlib
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.table import Table
 
 from .ahead import report_processes
-from .pdf_text import pdf_text
 
 __all__ = ["style_table", "write_pages"]
 
@@ -51,147 +47,9 @@ def style_table(table: Table, *, fontsize: float, row_scale: float) -> None:
             cell.set_facecolor("#e8e8e8")
 
 
-class _Page(Figure):
-    """A report page whose layout pass, when it is saved, only lays the page out.
-
-    To save a page with a layout engine, matplotlib draws it twice: once with drawing
-    switched off, to run the layout, then for real. The first pass also goes through
-    every artist without drawing it (their ticks, texts and legends are worked out again
-    by the second): about a tenth of a page's time. While :attr:`laying_out` is set, that
-    pass runs the layout alone, as the first pass would have; the page is then drawn
-    once, by the second. The PDF is byte for byte the same (tested).
-
-    The layout pass is recognised by three things together, so that any other draw is
-    a whole draw: the flag, the constrained-layout engine (matplotlib replaces it with a
-    placeholder for the drawing pass), and a renderer whose drawing is switched off.
-
-    The drawing pass keeps each Axis's ticks once worked out (see
-    :func:`_ticks_worked_out_once`).
-    """
-
-    #: Set by the page writer before ``savefig``.
-    laying_out = False
-
-    def draw(self, renderer: Any) -> None:
-        """Draw the page; in the layout pass of a save, only lay it out (see class)."""
-        engine = self.get_layout_engine()
-        if not self.laying_out:
-            super().draw(renderer)
-        elif (
-            isinstance(engine, ConstrainedLayoutEngine)
-            and _drawing_off(renderer)
-            and self.get_visible()
-            and self.axes
-        ):
-            self._get_draw_artists(renderer)  # what a draw does before the layout
-            try:
-                engine.execute(self)
-            except ValueError:  # as Figure.draw: the layout gives up, the page is drawn
-                pass
-        else:
-            with _ticks_held():
-                super().draw(renderer)
-
-
-def _drawing_off(renderer: Any) -> bool:
-    """Whether ``renderer`` (or the vector renderer it wraps) has its drawing switched
-    off, as matplotlib's layout pass does (its ``draw_*`` methods replaced by no-ops)."""
-    inner = getattr(renderer, "_renderer", renderer)
-    return "draw_path" in vars(inner)
-
-
-#: The ticks each Axis was given and the boxes of their labels, held while nothing that
-#: decides them can change (the margins of one layout pass, the drawing of one page): one
-#: dict per such span, the innermost last; empty outside them.
-_TICKS: list[dict[Any, Any]] = []
-
-
-@contextmanager
-def _ticks_held() -> Iterator[None]:
-    """Hold each Axis's ticks, once worked out, until the block ends (see
-    :func:`_ticks_worked_out_once`)."""
-    _TICKS.append({})
-    try:
-        yield
-    finally:
-        _TICKS.pop()
-
-
-def _box_is_fixed(ax: Any) -> bool:
-    """Whether an Axes keeps the box it was given (no fixed aspect, no locator): then its
-    size, and with it the ticks it gets, cannot change while it is measured or drawn."""
-    return (
-        ax is not None
-        and ax.get_aspect() == "auto"
-        and ax.get_box_aspect() is None
-        and ax.get_axes_locator() is None
-    )
-
-
-@contextmanager
-def _ticks_worked_out_once() -> Iterator[None]:
-    """Work out each Axis's ticks, and measure their labels, once per span in which they
-    cannot change, while the block runs.
-
-    matplotlib works out an Axis's ticks (locations, labels, which to draw) and measures
-    their labels whenever it measures or draws the Axis, its label, its title or a
-    neighbour's: about five times per Axis in each of the two passes of constrained
-    layout and in the drawing, the same each time. In those spans (the margins of one
-    layout pass, the drawing of one page), nothing that decides them changes: no Axes
-    moves or is resized (the layout moves them between its passes), and the data limits
-    are fixed before the ticks are first asked for. The ticks of an Axes that could be
-    resized meanwhile (a fixed aspect, a locator) are worked out each time. The PDF is
-    byte for byte the same (tested).
-
-    Works on matplotlib's ``Axis._update_ticks`` and ``Axis._get_ticklabel_bboxes`` and
-    its constrained layout's ``make_layout_margins``; with a matplotlib that lacks them
-    (another version), ticks are worked out as matplotlib does.
-    """
-    import matplotlib._constrained_layout as layout
-    from matplotlib.axis import Axis
-
-    update = Axis.__dict__.get("_update_ticks")
-    boxes = Axis.__dict__.get("_get_ticklabel_bboxes")
-    margins = getattr(layout, "make_layout_margins", None)
-    if update is None or boxes is None or margins is None:  # pragma: no cover
-        yield  # another matplotlib
-        return
-
-    def once(axis: Any, key: Any, work_out: Callable[[], Any]) -> Any:
-        """``work_out()``, or what it gave for ``key`` earlier in the same span."""
-        if not _TICKS or not _box_is_fixed(axis.axes):
-            return work_out()
-        held = _TICKS[-1]
-        if key not in held:
-            held[key] = work_out()
-        return held[key]
-
-    def _update_ticks(self: Any) -> list[Any]:
-        return list(once(self, self, lambda: update(self)))
-
-    def _get_ticklabel_bboxes(self: Any, ticks: Any, renderer: Any) -> Any:
-        key = (self, renderer, *map(id, ticks))
-        found = once(self, key, lambda: boxes(self, ticks, renderer))
-        return list(found[0]), list(found[1])
-
-    def make_layout_margins(*args: Any, **kwargs: Any) -> Any:
-        with _ticks_held():
-            return margins(*args, **kwargs)
-
-    Axis._update_ticks = _update_ticks  # type: ignore[method-assign]
-    Axis._get_ticklabel_bboxes = _get_ticklabel_bboxes  # type: ignore[method-assign]
-    layout.make_layout_margins = make_layout_margins
-    try:
-        yield
-    finally:
-        Axis._update_ticks = update  # type: ignore[method-assign]
-        Axis._get_ticklabel_bboxes = boxes  # type: ignore[method-assign]
-        layout.make_layout_margins = margins
-
-
 def _new_page(stem: str) -> Figure:
     """An empty A4-landscape page: laid out by hand (``cover``) or constrained."""
-    fig = _Page(figsize=PAGE_SIZE, layout=None if stem == "cover" else "constrained")
+    fig = Figure(figsize=PAGE_SIZE, layout=None if stem == "cover" else "constrained")
     # a canvas for page code that measures text while it builds the page; the page itself
     # is laid out and drawn once, by the PDF backend
     FigureCanvasAgg(fig)
@@ -217,12 +75,6 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-#: Whether pages are drawn with the shortcuts that leave their PDF as it was: the layout
-#: pass of a save runs the layout alone (:class:`_Page`) and each Axis's ticks are worked
-#: out once per span (:func:`_ticks_worked_out_once`). Off, pages are drawn as matplotlib
-#: draws them (the tests compare the two).
-_SHORTCUTS = True
-
 #: Pages as the writer takes them: ``(stem, draw)`` pairs.
 Pages = list[tuple[str, Callable[[Figure], None]]]
 
@@ -235,13 +87,11 @@ def _draw_part(pages: Pages, which: Iterable[int]) -> Part:
     """Draw the pages ``which`` (taken one at a time) into one PDF."""
     buf = io.BytesIO()
     drawn: list[int] = []
-    shortcuts = _ticks_worked_out_once() if _SHORTCUTS else nullcontext()
-    with _collector_paused(), pdf_text(), shortcuts, PdfPages(buf) as pdf:
+    with _collector_paused(), PdfPages(buf) as pdf:
         for i in which:
             stem, draw = pages[i]
             fig = _new_page(stem)
             draw(fig)
-            fig.laying_out = _SHORTCUTS
             pdf.savefig(fig)
             drawn.append(i)
     return drawn, buf.getvalue()
@@ -267,50 +117,22 @@ def _taken_in_turn(counter: Any, n: int) -> Iterator[int]:
         yield k
 
 
-def _png_bytes(rgb: np.ndarray, dpi: int) -> bytes:
-    """A PNG file of an ``(height, width, 3)`` uint8 image, at ``dpi``.
-
-    Rows are stored unfiltered and deflated at level 3: for report pages (large flat
-    areas) that gives files as small as PIL's adaptive filters at level 6, four to five
-    times faster.
-    """
-    h, w, _ = rgb.shape
-    raw = np.empty((h, 3 * w + 1), np.uint8)
-    raw[:, 0] = 0  # filter type None for every row
-    raw[:, 1:] = rgb.reshape(h, -1)
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        )
-
-    per_metre = round(dpi / 0.0254)
-    return b"".join(
-        [
-            b"\x89PNG\r\n\x1a\n",
-            chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)),
-            chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-            chunk(b"tEXt", b"Software\x00smesim"),
-            chunk(b"IDAT", zlib.compress(raw.tobytes(), 3)),
-            chunk(b"IEND", b""),
-        ]
-    )
-
-
 def _rasterise(pdf: bytes, stems: list[str], figdir: Path, dpi: int) -> None:
-    """Write page k of ``pdf`` as ``figdir/<stems[k]>.png`` at ``dpi``."""
+    """Write page k of ``pdf`` as ``figdir/<stems[k]>.png`` at ``dpi``.
+
+    PDFium renders the page; Pillow writes the PNG file at zlib level 1: for report
+    pages (large flat areas) as small as at the default level 6, and 40 % less time.
+    """
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(pdf)
     try:
         for k, stem in enumerate(stems):
             page = doc[k]
-            bitmap = page.render(scale=dpi / 72, rev_byteorder=True)
-            rgb = bitmap.to_numpy()[:, :, :3]
-            (figdir / f"{stem}.png").write_bytes(_png_bytes(rgb, dpi))
+            bitmap = page.render(scale=dpi / 72)
+            bitmap.to_pil().save(
+                figdir / f"{stem}.png", format="PNG", dpi=(dpi, dpi), compress_level=1
+            )
             bitmap.close()
             page.close()
     finally:
@@ -320,30 +142,27 @@ def _rasterise(pdf: bytes, stems: list[str], figdir: Path, dpi: int) -> None:
 def _join(parts: list[Part], n: int) -> bytes:
     """One PDF of pages ``0 .. n-1``, each taken from the part that holds it.
 
-    Each part is imported whole (so its fonts and other resources are copied once, not
-    once a page), then the pages are moved into order.
+    The parts are appended whole into one document, whose pages are then imported in
+    page order into the joined one, in a single import: PDFium copies what pages share
+    (their fonts) once per import, so each part's fonts are copied once, not once a page.
     """
     if len(parts) == 1 and parts[0][0] == list(range(n)):
         return parts[0][1]
-    import ctypes
-
     import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
 
     docs = [pdfium.PdfDocument(part) for _, part in parts]
+    held = pdfium.PdfDocument.new()
+    joined = pdfium.PdfDocument.new()
     try:
-        first = docs[0]
-        for doc in docs[1:]:
-            first.import_pages(doc)
-        held = [k for drawn, _ in parts for k in drawn]  # page number at each position
-        order = (ctypes.c_int * n)(*(held.index(k) for k in range(n)))
-        if not pdfium_c.FPDF_MovePages(first.raw, order, n, 0):  # pragma: no cover
-            raise RuntimeError("PDFium could not put the report's pages in order")
+        for doc in docs:
+            held.import_pages(doc)
+        at = [k for drawn, _ in parts for k in drawn]  # page number at each position
+        joined.import_pages(held, pages=[at.index(k) for k in range(n)])
         out = io.BytesIO()
-        first.save(out)
+        joined.save(out)
         return out.getvalue()
     finally:
-        for doc in docs:
+        for doc in (joined, held, *docs):
             doc.close()
 
 
