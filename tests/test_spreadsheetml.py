@@ -97,6 +97,15 @@ def test_a_value_no_cell_can_hold_is_named_and_no_file_is_left(tmp_path):
     assert not path.exists()
 
 
+def test_a_lone_surrogate_is_refused_with_its_column_named_and_no_file_is_left(tmp_path):
+    # pandas' Arrow-backed text cannot hold one either; an object column can
+    df = pd.DataFrame({"account": pd.Series(["a", "b\ud800c"], dtype=object)})
+    path = tmp_path / "t.xlsx"
+    with pytest.raises(ValueError, match=r"column 'account': .*'\\ud800' \(a lone surrogate"):
+        write_workbook(path, {"quotas": df}, headline=_head())
+    assert not path.exists()
+
+
 def test_column_letters_and_date_formats():
     assert [column_letter(j) for j in (0, 25, 26, 51, 52, 701, 702, 16383)] == [
         "A", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD"

@@ -143,9 +143,16 @@ def _blocks(
         block = []
         for j, name in enumerate(df.columns):
             unit = units.get(str(name), "number")
-            block.append(
-                column_cells(df.iloc[a:b, j], unit if isinstance(unit, str) else unit[a:b], styles)
-            )
+            try:
+                cells = column_cells(
+                    df.iloc[a:b, j], unit if isinstance(unit, str) else unit[a:b], styles
+                )
+            except UnicodeEncodeError as e:  # a lone surrogate: no file can hold it
+                raise ValueError(
+                    f"column {name!r}: cannot write text holding {e.object[e.start : e.end]!r} "
+                    "(a lone surrogate, which UTF-8 and XML cannot hold) to a workbook cell"
+                ) from e
+            block.append(cells)
         yield block
 
 
