@@ -82,7 +82,7 @@ def test_styles_have_the_parts_excel_requires(book):
 
 def test_sheet_names_excel_refuses_are_refused_and_no_file_is_left(tmp_path):
     df = pd.DataFrame({"a": [1]})
-    for bad in ("a/b", "x" * 32, "headline"):
+    for bad in ("a/b", "x" * 32, "headline", "'a", "a'", ""):
         path = tmp_path / "t.xlsx"
         with pytest.raises(ValueError, match="sheet name"):
             write_workbook(path, {bad: df}, headline=_head())
