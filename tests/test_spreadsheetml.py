@@ -82,7 +82,7 @@ def test_styles_have_the_parts_excel_requires(book):
 
 def test_sheet_names_excel_refuses_are_refused_and_no_file_is_left(tmp_path):
     df = pd.DataFrame({"a": [1]})
-    for bad in ("a/b", "x" * 32, "headline"):
+    for bad in ("a/b", "x" * 32, "headline", "'a", "a'", ""):
         path = tmp_path / "t.xlsx"
         with pytest.raises(ValueError, match="sheet name"):
             write_workbook(path, {bad: df}, headline=_head())
@@ -93,6 +93,15 @@ def test_a_value_no_cell_can_hold_is_named_and_no_file_is_left(tmp_path):
     df = pd.DataFrame({"account": pd.Series(["a", [1, 2]], dtype=object)})
     path = tmp_path / "t.xlsx"
     with pytest.raises(ValueError, match=r"cannot write \[1, 2\] \(list\)"):
+        write_workbook(path, {"quotas": df}, headline=_head())
+    assert not path.exists()
+
+
+def test_a_lone_surrogate_is_refused_with_its_column_named_and_no_file_is_left(tmp_path):
+    # pandas' Arrow-backed text cannot hold one either; an object column can
+    df = pd.DataFrame({"account": pd.Series(["a", "b\ud800c"], dtype=object)})
+    path = tmp_path / "t.xlsx"
+    with pytest.raises(ValueError, match=r"column 'account': .*'\\ud800' \(a lone surrogate"):
         write_workbook(path, {"quotas": df}, headline=_head())
     assert not path.exists()
 

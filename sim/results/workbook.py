@@ -9,7 +9,10 @@ thousands separators, shares as percentages, dates as dates; header rows are fro
 The file is written directly as SpreadsheetML (:mod:`sim.results.spreadsheetml`), each
 column converted at once (:mod:`sim.results.sheet_cells`): what openpyxl's write-only
 mode wrote, cell for cell (``tests/test_sheet_cells.py``), about twenty times faster, and
-with floats that read back exactly.
+with floats that read back exactly. XlsxWriter (constant-memory mode), which writes one
+cell per Python call, took 15 times as long for the baseline's workbook and 4 times as
+long for the whole ``smesim run`` (benchmarks/README.md, "The Excel workbook through
+XlsxWriter"), so the file is not written through it.
 
 Public names: :func:`write_workbook`, :func:`headline_table`, :data:`WORKBOOK_NAME`,
 :data:`NUMBER_FORMATS`, :data:`MAX_ROWS`.
@@ -143,9 +146,16 @@ def _blocks(
         block = []
         for j, name in enumerate(df.columns):
             unit = units.get(str(name), "number")
-            block.append(
-                column_cells(df.iloc[a:b, j], unit if isinstance(unit, str) else unit[a:b], styles)
-            )
+            try:
+                cells = column_cells(
+                    df.iloc[a:b, j], unit if isinstance(unit, str) else unit[a:b], styles
+                )
+            except UnicodeEncodeError as e:  # a lone surrogate: no file can hold it
+                raise ValueError(
+                    f"column {name!r}: cannot write text holding {e.object[e.start : e.end]!r} "
+                    "(a lone surrogate, which UTF-8 and XML cannot hold) to a workbook cell"
+                ) from e
+            block.append(cells)
         yield block
 
 
