@@ -1,17 +1,17 @@
 """Exception types every layer raises (the command line maps them to exit codes).
 
 Public names: :class:`ScenarioError`, :class:`ExperimentError`, :class:`AnalysisError`,
-:class:`ReportError`.
+:class:`ReportError`, :func:`printable`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["ScenarioError", "ExperimentError", "AnalysisError", "ReportError"]
+__all__ = ["printable", "ScenarioError", "ExperimentError", "AnalysisError", "ReportError"]
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     """``text`` with control characters escaped, so that a message stays on its line."""
     return text if text.isprintable() else repr(text)[1:-1]
 
@@ -51,7 +51,7 @@ class ScenarioError(ValueError):
             where.append(self.file)
         # with several problems each line names its own field
         if self.field and len(self.fields) <= 1:
-            where.append(f"field '{_printable(self.field)}'")
+            where.append(f"field '{printable(self.field)}'")
         prefix = ": ".join(where)
         return f"{prefix}: {self.message}" if prefix else self.message
 

@@ -10,7 +10,7 @@ import pytest
 
 import sim
 from sim.errors import ScenarioError
-from sim.reporting.run_accounts import _pool_title
+from sim.reporting.run_accounts import pool_title
 from sim.reporting.run_report import cover_rows
 
 from .conftest import BASELINE, small_scenario
@@ -159,10 +159,10 @@ def test_the_report_says_reached_of_a_target_and_exhausted_of_a_hard_account(har
         "target / target / - / revolving"
     )
     assert (
-        "reached" in _pool_title(target, "en")
-        and "exhausted" not in (_pool_title(target, "en").split("\n")[0])
+        "reached" in pool_title(target, "en")
+        and "exhausted" not in (pool_title(target, "en").split("\n")[0])
     )
-    assert "exhausted" in _pool_title(hard, "en").split("\n")[0]
+    assert "exhausted" in pool_title(hard, "en").split("\n")[0]
 
 
 @pytest.mark.parametrize(

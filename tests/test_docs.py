@@ -45,13 +45,13 @@ BLOCK_SCALAR = re.compile(r"^[>|][+-]?\d*$")
 # --------------------------------------------------------------------------- schema
 
 
-def _unwrap(ann: typing.Any) -> typing.Any:
+def unwrap(ann: typing.Any) -> typing.Any:
     origin = typing.get_origin(ann)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(ann) if a is not type(None)]
-        return _unwrap(args[0]) if len(args) == 1 else ann
+        return unwrap(args[0]) if len(args) == 1 else ann
     if origin is typing.Annotated:
-        return _unwrap(typing.get_args(ann)[0])
+        return unwrap(typing.get_args(ann)[0])
     return ann
 
 
@@ -64,13 +64,13 @@ def scenario_paths(model: type[BaseModel] = Scenario, prefix: str = "") -> list[
     paths: list[str] = []
     for name, info in model.model_fields.items():
         path = f"{prefix}{name}"
-        ann = _unwrap(info.annotation)
+        ann = unwrap(info.annotation)
         if _is_section(ann):
             paths.extend(scenario_paths(ann, f"{path}."))
             continue
         paths.append(path)
         if typing.get_origin(ann) in (dict, list):
-            item = _unwrap(typing.get_args(ann)[-1])
+            item = unwrap(typing.get_args(ann)[-1])
             if _is_section(item):
                 paths.extend(scenario_paths(item, f"{path}.*."))
     return paths

@@ -111,7 +111,7 @@ def _guarded(exc: BaseException) -> int:
         raise exc
 
     with pytest.raises(typer.Exit) as e:
-        cli._guard(body)
+        cli.guard(body)
     return e.value.exit_code
 
 
@@ -135,12 +135,12 @@ def test_guard_maps_exceptions_to_exit_codes(capsys, exc, code, message):
 
 def test_guard_removes_temporary_folders_of_a_failed_command(tmp_path):
     def body() -> None:
-        with cli._output(tmp_path / "out") as build:
+        with cli.output_writer(tmp_path / "out") as build:
             (build.tmp / "half.csv").write_text("a")
             raise RuntimeError("fails after the temporary folder was made")
 
     with pytest.raises(typer.Exit):
-        cli._guard(body)
+        cli.guard(body)
     assert list(Path(tmp_path).iterdir()) == []
 
 

@@ -1,7 +1,8 @@
 """Design: the value of a policy lever that meets a target on a headline figure.
 
 Public names: :class:`DesignTarget`, :func:`parse_target`, :class:`DesignResult`,
-:func:`design`, :func:`describe`, :func:`optimum_spread`, :class:`DesignError`, :data:`GRAMMAR`.
+:func:`design`, :func:`describe`, :func:`optimum_spread`, :class:`DesignError`,
+:data:`GRAMMAR`.
 
 A *lever* is one numeric scenario field with a range (``loan_pool.total=20bn:200bn``).
 A *target* is a sentence of a small grammar on the summary figures of a run
@@ -55,10 +56,10 @@ from ..scenario import Scenario
 from .design_targets import (
     DesignError,
     DesignTarget,
-    _figure,
-    _meets,
-    _per_run,
+    meets_target,
     parse_target,
+    per_run_values,
+    target_figure,
 )
 from .evaluation import (
     DAY_KEYS,
@@ -152,13 +153,13 @@ class _Search:
             self.frames.append(runs)
             for i, v in enumerate(todo):
                 pr = runs[runs["point"] == base + i]
-                per = _per_run(self.target, pr, self.scenario)
-                fig = _figure(self.target, per)
+                per = per_run_values(self.target, pr, self.scenario)
+                fig = target_figure(self.target, per)
                 self.points[v] = {
                     "value": v,
                     "per_run": per,
                     "figure": fig,
-                    "meets": _meets(self.target, fig, self.scenario),
+                    "meets": meets_target(self.target, fig, self.scenario),
                     "stage": stage,
                 }
         return [self.points[v] for v in vals]
@@ -195,12 +196,12 @@ def _bootstrap(
     answers = []
     for _ in range(n_boot):
         idx = rng.integers(0, r, size=r)
-        figs = np.array([_figure(search.target, x[idx]) for x in per])
+        figs = np.array([target_figure(search.target, x[idx]) for x in per])
         if search.target.kind == "optimum":
             sign = 1.0 if search.target.sense == "max" else -1.0
             answers.append(values[int(np.nanargmax(sign * figs))])
         else:
-            meets = np.array([_meets(search.target, f, search.scenario) for f in figs])
+            meets = np.array([meets_target(search.target, f, search.scenario) for f in figs])
             a = _threshold_answer(values, meets, seek)
             if a is not None:
                 answers.append(a)
@@ -229,8 +230,8 @@ def _check(
         processes=processes,
         scheduler=scheduler,
     )
-    per = _per_run(target, runs, scenario)
-    fig = _figure(target, per)
+    per = per_run_values(target, runs, scenario)
+    fig = target_figure(target, per)
     n = replications
     if target.kind == "probability":
         z = 1.959964
@@ -255,7 +256,7 @@ def _check(
         "figure": fig,
         "low": float(low),
         "high": float(high),
-        "meets": _meets(target, fig, scenario) if target.kind != "optimum" else None,
+        "meets": meets_target(target, fig, scenario) if target.kind != "optimum" else None,
         "replications": replications,
         "first_replication": first,
     }

@@ -2,7 +2,9 @@
 target reads off the runs. The grammar is :data:`GRAMMAR`; the search is in
 :mod:`sim.analysis.design`.
 
-Public names: :data:`GRAMMAR`, :class:`DesignTarget`, :func:`parse_target`, :class:`DesignError`.
+Public names: :data:`GRAMMAR`, :class:`DesignTarget`, :func:`parse_target`,
+:class:`DesignError`, :func:`target_figure`, :func:`meets_target`,
+:func:`per_run_values`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..scenario import Scenario, parse_figure
-from ..scenario.money import _ascii
+from ..scenario.money import to_ascii
 from .evaluation import (
     DAY_KEYS,
     NUMERIC_KEYS,
@@ -134,7 +136,7 @@ def parse_target(text: str) -> DesignTarget:
     DesignError
         With the grammar, when the text does not parse or names an unknown figure.
     """
-    t = " ".join(_ascii(text).split())
+    t = " ".join(to_ascii(text).split())
     m = _RE_PROB.match(t)
     if m:
         key, op, thr, pop, p = m.groups()
@@ -172,7 +174,7 @@ def parse_target(text: str) -> DesignTarget:
 # --------------------------------------------------------------------------- figures
 
 
-def _per_run(target: DesignTarget, runs: pd.DataFrame, scenario: Scenario) -> np.ndarray:
+def per_run_values(target: DesignTarget, runs: pd.DataFrame, scenario: Scenario) -> np.ndarray:
     """The per-replication quantity the target aggregates: event indicator or value(s)."""
     if target.kind == "probability":
         v = pd.to_numeric(runs[target.key], errors="coerce").to_numpy(float)
@@ -185,7 +187,7 @@ def _per_run(target: DesignTarget, runs: pd.DataFrame, scenario: Scenario) -> np
     return v
 
 
-def _figure(target: DesignTarget, per_run: np.ndarray) -> float:
+def target_figure(target: DesignTarget, per_run: np.ndarray) -> float:
     """The aggregated figure: a probability, a mean, or a ratio of means."""
     if target.kind == "optimum" and target.denominator is not None:
         num, den = np.nanmean(per_run[:, 0]), np.nanmean(per_run[:, 1])
@@ -193,7 +195,8 @@ def _figure(target: DesignTarget, per_run: np.ndarray) -> float:
     return float(np.nanmean(per_run)) if np.any(~np.isnan(per_run)) else math.nan
 
 
-def _meets(target: DesignTarget, figure: float, scenario: Scenario) -> bool:
+def meets_target(target: DesignTarget, figure: float, scenario: Scenario) -> bool:
+    """Whether an aggregated ``figure`` meets a threshold ``target`` (never an optimum)."""
     if math.isnan(figure) or target.kind == "optimum":
         return False
     if target.kind == "probability":

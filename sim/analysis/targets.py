@@ -29,8 +29,8 @@ from ..scenario import (
     ScenarioError,
     parse_figure,
 )
-from ..scenario.messages import _from_validation_error
-from ..scenario.reading import _SafeLoader
+from ..scenario.messages import from_validation_error
+from ..scenario.reading import ScenarioLoader
 from .evaluation import (
     NUMERIC_KEYS,
     numeric_outputs,
@@ -183,7 +183,7 @@ def load_targets(path: str | Path, scenario: Scenario | None = None) -> Targets:
     except (OSError, UnicodeDecodeError) as exc:
         raise TargetsError(f"cannot be read as UTF-8 text ({exc})", file=path) from None
     try:
-        data = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=ScenarioLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -197,7 +197,7 @@ def load_targets(path: str | Path, scenario: Scenario | None = None) -> Targets:
     try:
         targets = Targets.model_validate(data)
     except ValidationError as exc:
-        err = _from_validation_error(exc, path)
+        err = from_validation_error(exc, path)
         raise TargetsError(err.message, file=path, field=err.field) from None
     if scenario is not None:
         days = scenario.horizon.days

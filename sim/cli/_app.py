@@ -1,5 +1,10 @@
 """The command line's shared parts: the Typer app, errors to exit codes, interrupts, options.
 
+Public names: :func:`check_lang`, :func:`check_path`, :func:`console`,
+:func:`echo_wrote`, :func:`guard`, :func:`option_paths`, :func:`sigterm_as_interrupt`,
+:func:`command_line`, :func:`print_error`, :func:`output_language`,
+:func:`output_writer`, :func:`save_json`.
+
 Exit codes: 0 success; 2 user error (bad scenario, bad option, unwritable folder),
 with a message naming the file and the field; 1 internal error (a short message, the
 traceback only with ``--debug``); 130 interrupted (nothing half-written is left).
@@ -40,7 +45,8 @@ class UserError(Exception):
     """A mistake of the user that is not in a scenario file (e.g. an unwritable folder)."""
 
 
-def _err(msg: str) -> None:
+def print_error(msg: str) -> None:
+    """Print ``error: msg`` on stderr."""
     typer.echo(f"error: {msg}", err=True)
 
 
@@ -55,7 +61,7 @@ def _with_flags(message: str) -> str:
 
 
 @contextmanager
-def _option_paths(option: str, scenario_file: Path, scenario_name: str) -> Iterator[None]:
+def option_paths(option: str, scenario_file: Path, scenario_name: str) -> Iterator[None]:
     """Errors about the paths or values given to ``option`` (``--vary``, ``--range``,
     ``--param``, ``--fit``, ``--lever``) name the scenario file and that option.
 
@@ -79,7 +85,7 @@ def _option_paths(option: str, scenario_file: Path, scenario_name: str) -> Itera
         ) from None
 
 
-def _guard(fn: Callable[[], Any]) -> None:
+def guard(fn: Callable[[], Any]) -> None:
     """Run a command body and turn exceptions into messages and exit codes.
 
     Interrupts held since the program started (see :func:`main`) are raised here, inside
@@ -97,24 +103,24 @@ def _guard(fn: Callable[[], Any]) -> None:
             raise KeyboardInterrupt
         fn()
     except (ScenarioError, UserError, ExperimentError, ReportError) as exc:
-        _err(_with_flags(str(exc)))
+        print_error(_with_flags(str(exc)))
         raise typer.Exit(EXIT_USER) from None
     except KeyboardInterrupt:
-        _err("interrupted; no partial output was left behind")
+        print_error("interrupted; no partial output was left behind")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except typer.Exit:
         raise
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if isinstance(exc, OSError) and exc.errno in _FULL_OR_DENIED:
             # the machine, not smesim: a full disk, or a folder that became unwritable mid-run
-            _err(
+            print_error(
                 f"cannot write {exc.filename or 'the output'}: {exc.strerror}; nothing was "
                 "left half-written. Free some space or choose another folder with --out"
             )
             raise typer.Exit(EXIT_USER) from None
         if _state["debug"]:
             traceback.print_exc()
-        _err(
+        print_error(
             f"internal error: {type(exc).__name__}: {exc}\n"
             "This is a defect in smesim, not in your input. Please report it with the scenario "
             "file and the command line (rerun with --debug to see the traceback)."
@@ -163,7 +169,7 @@ def _interrupts_held() -> Iterator[None]:
 
 
 @contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
+def sigterm_as_interrupt() -> Iterator[None]:
     """Treat SIGTERM like Ctrl-C (and hold both in critical sections) during the block."""
     old = _install_signal_handlers()
     try:
@@ -173,12 +179,12 @@ def _sigterm_as_interrupt() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def _command() -> str:
+def command_line() -> str:
     """The command line as the user typed it (for manifests and locks)."""
     return " ".join(["smesim", *sys.argv[1:]])
 
 
-def _check_path(path: Path, what: str) -> None:
+def check_path(path: Path, what: str) -> None:
     """Refuse a Windows-style path on POSIX, which would become a literal file name."""
     from sim.outdir import windows_path_problem
 
@@ -188,14 +194,14 @@ def _check_path(path: Path, what: str) -> None:
 
 
 @contextmanager
-def _output(out: Path, *, store: Path | None = None) -> Iterator[Any]:
+def output_writer(out: Path, *, store: Path | None = None) -> Iterator[Any]:
     """The library's output-folder writer, with interrupts held in its critical sections."""
     from sim.outdir import OutputError, output_folder
 
     try:
         with output_folder(
             out,
-            command=_command(),
+            command=command_line(),
             store=store,
             critical=_interrupts_held,
         ) as build:
@@ -227,7 +233,7 @@ SetOpt = Annotated[
 ]
 
 
-def _echo_wrote(target: Path, t0: float, *, report: bool, lang: str = "en") -> None:
+def echo_wrote(target: Path, t0: float, *, report: bool, lang: str = "en") -> None:
     """Tell where the output went, how long it took and where the report is."""
     from sim.reporting.i18n import tr
 
@@ -249,19 +255,19 @@ LangOpt = Annotated[
 ]
 
 
-def _check_lang(lang: str | None) -> None:
+def check_lang(lang: str | None) -> None:
     """Refuse an unknown ``--lang`` before any work (exit 2)."""
     if lang is not None and lang not in LANGUAGES:
         raise UserError(f"--lang: expected zh or en, got {lang!r}")
 
 
-def _language(lang: str | None, scenario: Any, *, report: bool = True) -> str:
+def output_language(lang: str | None, scenario: Any, *, report: bool = True) -> str:
     """The language of a command's output: ``--lang``, else the scenario's, else English.
 
     A Chinese report needs a CJK font: without one, exit 2 before the work starts,
     naming the extra to install.
     """
-    _check_lang(lang)
+    check_lang(lang)
     language = lang or getattr(scenario, "language", None) or "en"
     if language == "zh" and report:
         from sim.reporting.fonts import cjk_font
@@ -270,7 +276,7 @@ def _language(lang: str | None, scenario: Any, *, report: bool = True) -> str:
     return language
 
 
-def _write_json(path: Path, data: Any) -> None:
+def save_json(path: Path, data: Any) -> None:
     """Write ``data`` as strict JSON (missing and non-finite numbers as ``null``)."""
     from sim.jsonio import write_json  # numpy and pandas: only when a command writes
 
@@ -315,7 +321,8 @@ FormatOpt = Annotated[
 NoReportOpt = Annotated[bool, typer.Option("--no-report", help="Write tables only, no PDF/PNG.")]
 
 
-def _console() -> Any:
+def console() -> Any:
+    """A rich console for tables: the terminal's width, or 120 columns when piped."""
     from rich.console import Console
 
     return Console(width=None if sys.stdout.isatty() else 120)
@@ -325,7 +332,7 @@ def main() -> None:
     """Entry point of the ``smesim`` command.
 
     SIGINT and SIGTERM are held from here until a command's body starts (see
-    :func:`_guard`), so an interrupt while the libraries load also ends with exit code
+    :func:`guard`), so an interrupt while the libraries load also ends with exit code
     130 and a message rather than a traceback.
     """
     _install_signal_handlers()

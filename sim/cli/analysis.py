@@ -1,4 +1,7 @@
-"""Commands ``sensitivity``, ``calibrate``, ``calibration-table`` and ``design``."""
+"""Commands ``sensitivity``, ``calibrate``, ``calibration-table`` and ``design``.
+
+Public names: :func:`analysis_call`, :func:`pad`.
+"""
 
 from __future__ import annotations
 
@@ -17,16 +20,16 @@ from ._app import (
     SchedulerOpt,
     SetOpt,
     UserError,
-    _check_lang,
-    _check_path,
-    _command,
-    _guard,
-    _language,
-    _option_paths,
-    _output,
-    _sigterm_as_interrupt,
-    _write_json,
     app,
+    check_lang,
+    check_path,
+    command_line,
+    guard,
+    option_paths,
+    output_language,
+    output_writer,
+    save_json,
+    sigterm_as_interrupt,
 )
 
 # --------------------------------------------------------------------------- analyses
@@ -38,7 +41,7 @@ def _analysis_store(out: Path) -> Path:
     return out.parent / f"{out.name}.tasks"
 
 
-def _analysis_call(fn: Callable[[], Any]) -> Any:
+def analysis_call(fn: Callable[[], Any]) -> Any:
     """Call an analysis, turning its request errors into user errors (exit 2)."""
     from sim.errors import AnalysisError, ExperimentError
 
@@ -111,17 +114,17 @@ def sensitivity(
         from sim.reporting.analysis_report import write_sensitivity_report
         from sim.reporting.i18n import tr
 
-        _check_lang(lang)
+        check_lang(lang)
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])
-        language = _language(lang, sc)
-        with _option_paths("--param", scenario, sc.name):
+        language = output_language(lang, sc)
+        with option_paths("--param", scenario, sc.name):
             params = [parse_range(p, sc, option="--param") for p in param]
         target = out if out is not None else Path("reports") / f"{sc.name}_sensitivity"
         store = _analysis_store(target)
-        with _sigterm_as_interrupt(), _output(target, store=store) as o:
+        with sigterm_as_interrupt(), output_writer(target, store=store) as o:
             tmp = o.tmp
-            res = _analysis_call(
+            res = analysis_call(
                 lambda: run_sensitivity(
                     sc,
                     params,
@@ -154,7 +157,7 @@ def sensitivity(
                 "censored_share": res.censored,
                 **res.meta,
                 "version": sim.__version__,
-                "command": _command(),
+                "command": command_line(),
                 "total_s": time.perf_counter() - t0,
             }
         _print_indices(res, language)
@@ -169,7 +172,7 @@ def sensitivity(
             )
         )
 
-    _guard(body)
+    guard(body)
 
 
 def _print_indices(res: Any, lang: str = "en") -> None:
@@ -197,7 +200,7 @@ def _print_indices(res: Any, lang: str = "en") -> None:
         )
         typer.echo(f"{key}{note}")
         df = res.indices[res.indices["output"] == key]
-        head = _pad(tr("sens.col_parameter", lang), 40)
+        head = pad(tr("sens.col_parameter", lang), 40)
         typer.echo("  " + head + "".join(f"{c:>13}" for c in cols))
         for _, row in df.iterrows():
             typer.echo("  " + f"{row['parameter']:<40}" + "".join(f"{row[c]:>13.4g}" for c in cols))
@@ -206,7 +209,7 @@ def _print_indices(res: Any, lang: str = "en") -> None:
         typer.echo(warning + tr("desc.end", lang))
 
 
-def _pad(text: str, width: int, right: bool = False) -> str:
+def pad(text: str, width: int, right: bool = False) -> str:
     """``text`` padded to ``width`` terminal columns (Chinese characters take two)."""
     from rich.cells import cell_len
 
@@ -291,18 +294,18 @@ def calibrate(
         from sim.reporting.analysis_report import write_calibration_report
         from sim.reporting.i18n import tr
 
-        _check_lang(lang)
+        check_lang(lang)
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])
-        language = _language(lang, sc)
+        language = output_language(lang, sc)
         tg = load_targets(targets, sc)
-        with _option_paths("--fit", scenario, sc.name):
+        with option_paths("--fit", scenario, sc.name):
             params = [parse_range(p, sc, option="--fit") for p in fit]
         target = out if out is not None else Path("reports") / f"{sc.name}_calibration"
-        command = _command()
-        with _sigterm_as_interrupt(), _output(target) as o:
+        command = command_line()
+        with sigterm_as_interrupt(), output_writer(target) as o:
             tmp = o.tmp
-            res = _analysis_call(
+            res = analysis_call(
                 lambda: run_calibration(
                     sc,
                     tg,
@@ -348,7 +351,7 @@ def calibrate(
                 "command": command,
                 "wall_time_s": time.perf_counter() - t0,
             }
-            _write_json(tmp / "fit.json", fit_json)
+            save_json(tmp / "fit.json", fit_json)
             o.manifest = {"scenario": sc.name, "command": command, "version": sim.__version__}
         _print_calibration(res, language)
         typer.echo(
@@ -364,14 +367,14 @@ def calibrate(
             )
         )
 
-    _guard(body)
+    guard(body)
 
 
 def _print_calibration(res: Any, lang: str = "en") -> None:
     from sim.reporting.i18n import tr
 
     def h(key: str, width: int, right: bool = True) -> str:
-        return _pad(tr(key, lang), width, right)
+        return pad(tr(key, lang), width, right)
 
     if res.targets.illustrative:
         typer.echo(tr("cal.t_illustrative", lang))
@@ -426,13 +429,13 @@ def calibration_table(
         from sim.outdir import FolderLock, OutputError
         from sim.reporting.i18n import tr
 
-        _check_lang(lang)
+        check_lang(lang)
         sc = sim.load_scenario(scenario, set_ or [])
-        language = _language(lang, sc, report=False)
+        language = output_language(lang, sc, report=False)
         if sc.guarantee is None:
             raise UserError(f"{scenario}: the table needs a scenario with a guarantee fund")
         path = csv if csv is not None else Path("reports") / f"{sc.name}_calibration_table.csv"
-        _check_path(path, "--csv")
+        check_path(path, "--csv")
         if replications == 1:
             results = [sim.run(sc)]
         else:
@@ -442,7 +445,7 @@ def calibration_table(
         table = baseline_table(results)
         header = ",".join(table.columns)
         try:
-            with FolderLock(path, _command()):
+            with FolderLock(path, command_line()):
                 if path.exists():
                     with open(path, encoding="utf-8", errors="replace") as f:
                         first = f.readline().rstrip("\r\n")
@@ -465,7 +468,7 @@ def calibration_table(
         _print_baseline_table(table, replications, language)
         typer.echo(tr("ct.wrote", language, path=path))
 
-    _guard(body)
+    guard(body)
 
 
 def _print_baseline_table(table: Any, replications: int, lang: str = "en") -> None:
@@ -481,11 +484,11 @@ def _print_baseline_table(table: Any, replications: int, lang: str = "en") -> No
 
     runs = tr("ct.one_run", lang) if replications == 1 else tr("ct.mean_runs", lang, n=replications)
     typer.echo(
-        _pad(tr("cal.t_target", lang), 28)
-        + _pad(tr("ct.band", lang), 22, True)
-        + _pad(tr("ct.simulated", lang, runs=runs), 28, True)
+        pad(tr("cal.t_target", lang), 28)
+        + pad(tr("ct.band", lang), 22, True)
+        + pad(tr("ct.simulated", lang, runs=runs), 28, True)
         + "  "
-        + _pad(tr("ct.status", lang), 9)
+        + pad(tr("ct.status", lang), 9)
         + tr("ct.published", lang)
     )
     for _, r in table.iterrows():
@@ -499,11 +502,11 @@ def _print_baseline_table(table: Any, replications: int, lang: str = "en") -> No
             else tr("ct.by", lang, pct=f"{100 * r['off_by']:.0f}")
         )
         typer.echo(
-            _pad(str(r["target"]), 28)
-            + _pad(band, 22, True)
-            + _pad(sim_txt, 28, True)
+            pad(str(r["target"]), 28)
+            + pad(band, 22, True)
+            + pad(sim_txt, 28, True)
             + "  "
-            + _pad(status, 8)
+            + pad(status, 8)
             + f" {r['published']}"
         )
 
@@ -578,17 +581,17 @@ def design(
         from sim.reporting.design_report import describe, write_design_report
         from sim.reporting.i18n import tr
 
-        _check_lang(lang)
+        check_lang(lang)
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])
-        language = _language(lang, sc)
-        with _option_paths("--lever", scenario, sc.name):
+        language = output_language(lang, sc)
+        with option_paths("--lever", scenario, sc.name):
             lev = parse_range(lever, sc, option="--lever")
-        tg = _analysis_call(lambda: parse_target(target))
+        tg = analysis_call(lambda: parse_target(target))
         dest = out if out is not None else Path("reports") / f"{sc.name}_design"
-        with _sigterm_as_interrupt(), _output(dest) as o:
+        with sigterm_as_interrupt(), output_writer(dest) as o:
             tmp = o.tmp
-            res = _analysis_call(
+            res = analysis_call(
                 lambda: run_design(
                     sc,
                     lev,
@@ -607,7 +610,7 @@ def design(
             runs = res.runs[[c for c in res.runs.columns if not c.startswith("series_")]]
             runs.to_csv(tmp / "tables" / "runs.csv", index=False)
             write_design_report(res, tmp, lang=language)
-            _write_json(
+            save_json(
                 tmp / "design.json",
                 {
                     "scenario": sc.name,
@@ -624,12 +627,12 @@ def design(
                     "summary": describe_en(res),
                     **res.meta,
                     "version": sim.__version__,
-                    "command": _command(),
+                    "command": command_line(),
                 },
             )
             o.manifest = {
                 "scenario": sc.name,
-                "command": _command(),
+                "command": command_line(),
                 "version": sim.__version__,
             }
         typer.echo("\n".join(lines))
@@ -643,4 +646,4 @@ def design(
             )
         )
 
-    _guard(body)
+    guard(body)

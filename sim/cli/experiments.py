@@ -1,4 +1,7 @@
-"""Commands ``run --replications``, ``compare`` and ``sweep``: experiments over seeds and levers."""
+"""Commands ``run --replications``, ``compare`` and ``sweep``: experiments over seeds and levers.
+
+Public names: :func:`run_replications`.
+"""
 
 from __future__ import annotations
 
@@ -23,18 +26,18 @@ from ._app import (
     ResumeOpt,
     SetOpt,
     UserError,
-    _check_lang,
-    _command,
-    _console,
-    _echo_wrote,
-    _err,
-    _guard,
-    _language,
-    _option_paths,
-    _output,
-    _sigterm_as_interrupt,
-    _write_json,
     app,
+    check_lang,
+    command_line,
+    console,
+    echo_wrote,
+    guard,
+    option_paths,
+    output_language,
+    output_writer,
+    print_error,
+    save_json,
+    sigterm_as_interrupt,
 )
 
 # --------------------------------------------------------------------------- experiments
@@ -78,7 +81,7 @@ def _run_experiment(
     if opts.fmt not in TABLE_FORMATS:
         raise UserError(f"--format: expected csv, parquet or xlsx, got {opts.fmt!r}")
     store = _task_store(target)
-    with _sigterm_as_interrupt(), _output(target, store=store) as build:
+    with sigterm_as_interrupt(), output_writer(target, store=store) as build:
         t1 = time.perf_counter()
         try:
             result = execute(
@@ -90,7 +93,7 @@ def _run_experiment(
             )
         except KeyboardInterrupt:
             if store.is_dir():
-                _err(
+                print_error(
                     f"finished tasks are kept in {store}/; run the same command with "
                     "--resume to continue"
                 )
@@ -114,7 +117,7 @@ def _run_experiment(
                 "timings_s": {"load": t1 - t0, "tasks": t2 - t1},
             },
             started=t0,
-            command=_command(),
+            command=command_line(),
             lang=opts.lang,
         )
     return result
@@ -152,7 +155,7 @@ def _print_replications(result: Any, lang: str = "en") -> None:
         table.add_column(tr(f"t.{col}", lang), justify="left" if col == "figure" else "right")
     for k, mid, p05, p95 in replication_rows(s, HEADLINE_KEYS, lang):
         table.add_row(_figure_name(k, lang), mid, p05, p95)
-    _console().print(table)
+    console().print(table)
     _echo_band_warning(result, lang)
 
 
@@ -194,7 +197,7 @@ def _print_comparison(result: Any, lang: str = "en") -> None:
                 f"{diff('ci_low')} .. {diff('ci_high')}",
                 f"{diff('diff_p05')} .. {diff('diff_p95')}",
             )
-        _console().print(table)
+        console().print(table)
     _echo_band_warning(result, lang)
 
 
@@ -219,7 +222,7 @@ def _print_sweep(result: Any, lang: str = "en") -> None:
             *[format_lever(r[lv], lang) for lv in result.levers],
             *[format_value(m, r[f"{m}_mean"], cur, lang) for m in show],
         )
-    _console().print(table)
+    console().print(table)
     if len(pts) > 40:
         typer.echo(tr("t.more_points", lang, n=len(pts) - 40))
     _echo_band_warning(result, lang)
@@ -304,11 +307,11 @@ def compare(
         import sim
         from sim.jsonio import plain
 
-        _check_lang(lang)
+        check_lang(lang)
         t0 = time.perf_counter()
         b = sim.load_scenario(base, set_ or [])
         vs = [sim.load_scenario(v, set_ or []) for v in variants]
-        language = _language(lang, b, report=not no_report)
+        language = output_language(lang, b, report=not no_report)
         target = (
             out
             if out is not None
@@ -345,7 +348,7 @@ def compare(
                     for v in result.meta["variants"]
                 },
             }
-            _write_json(tmp / "summary.json", summary)
+            save_json(tmp / "summary.json", summary)
             (tmp / "scenarios").mkdir()
             paths = [tmp / "summary.json"]
             for lab, s in zip(labels, [b, *vs], strict=True):
@@ -361,9 +364,9 @@ def compare(
         }
         result = _run_experiment(target, opts, t0, execute, write_extra, manifest)
         _print_comparison(result, language)
-        _echo_wrote(target, t0, report=not no_report, lang=language)
+        echo_wrote(target, t0, report=not no_report, lang=language)
 
-    _guard(body)
+    guard(body)
 
 
 @app.command()
@@ -417,7 +420,7 @@ def sweep(
     def body() -> None:
         import sim
 
-        _check_lang(lang)
+        check_lang(lang)
         t0 = time.perf_counter()
         if vary and (sample is not None or range_):
             raise UserError(
@@ -428,9 +431,9 @@ def sweep(
         if (sample is None) != (not range_):
             raise UserError("a Latin hypercube needs both --sample N and at least one --range")
         sc = sim.load_scenario(scenario, set_ or [])
-        language = _language(lang, sc, report=not no_report)
+        language = output_language(lang, sc, report=not no_report)
         option = "--vary" if vary else "--range"
-        with _option_paths(option, scenario, sc.name):
+        with option_paths(option, scenario, sc.name):
             design: dict[str, Any] = (
                 {"vary": _parse_vary(vary)}
                 if vary
@@ -453,7 +456,7 @@ def sweep(
                 "intervals": "<figure>_p05/_p95: 5th/95th percentiles over replications",
                 "points": json.loads(result.points().to_json(orient="records")),
             }
-            _write_json(tmp / "summary.json", summary)
+            save_json(tmp / "summary.json", summary)
             return [tmp / "summary.json"]
 
         manifest = {
@@ -462,15 +465,15 @@ def sweep(
             "overrides": list(set_ or []),
             **{k: v for k, v in design.items()},
         }
-        with _option_paths(option, scenario, sc.name):
+        with option_paths(option, scenario, sc.name):
             result = _run_experiment(target, opts, t0, execute, write_extra, manifest)
         _print_sweep(result, language)
-        _echo_wrote(target, t0, report=not no_report, lang=language)
+        echo_wrote(target, t0, report=not no_report, lang=language)
 
-    _guard(body)
+    guard(body)
 
 
-def _run_replications(
+def run_replications(
     sc: Any,
     target: Path,
     opts: ExperimentOptions,
@@ -488,7 +491,7 @@ def _run_replications(
         return sim.replicate(sc, replications, seed=seed, **kw)
 
     def write_extra(result: Any, tmp: Path) -> list[Path]:
-        _write_json(tmp / "summary.json", result.summary_dict())
+        save_json(tmp / "summary.json", result.summary_dict())
         return [tmp / "summary.json"]
 
     manifest = {
@@ -498,4 +501,4 @@ def _run_replications(
     }
     result = _run_experiment(target, opts, t0, execute, write_extra, manifest)
     _print_replications(result, opts.lang)
-    _echo_wrote(target, t0, report=not opts.no_report, lang=opts.lang)
+    echo_wrote(target, t0, report=not opts.no_report, lang=opts.lang)

@@ -12,16 +12,16 @@ from ._app import (
     LangOpt,
     SetOpt,
     UserError,
-    _check_lang,
-    _command,
-    _echo_wrote,
-    _guard,
-    _language,
-    _output,
-    _sigterm_as_interrupt,
     app,
+    check_lang,
+    command_line,
+    echo_wrote,
+    guard,
+    output_language,
+    output_writer,
+    sigterm_as_interrupt,
 )
-from .experiments import ExperimentOptions, _run_replications
+from .experiments import ExperimentOptions, run_replications
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.scenario import Scenario
@@ -104,15 +104,15 @@ def run(
 
         if fmt not in TABLE_FORMATS:
             raise UserError(f"--format: expected csv, parquet or xlsx, got {fmt!r}")
-        _check_lang(lang)
+        check_lang(lang)
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])
         # no font for a Chinese report: exit 2 before the run, naming the extra to install
-        language = _language(lang, sc, report=not no_report)
+        language = output_language(lang, sc, report=not no_report)
         target = out if out is not None else Path("reports") / sc.name
         if replications > 1:
             ex = ExperimentOptions(processes, scheduler, resume, fmt, no_report, language)
-            _run_replications(
+            run_replications(
                 sc,
                 target,
                 ex,
@@ -124,7 +124,7 @@ def run(
             )
             return
         ahead.prepare(language)
-        with _sigterm_as_interrupt(), _output(target) as build, ahead:
+        with sigterm_as_interrupt(), output_writer(target) as build, ahead:
             t1 = time.perf_counter()
             result = sim.run(sc, seed=seed)
             write_run_files(
@@ -138,16 +138,16 @@ def run(
                     "timings_s": {"load": t1 - t0},
                 },
                 started=t0,
-                command=_command(),
+                command=command_line(),
                 lang=language,
                 ahead=ahead,
             )
         typer.echo("\n".join(summary_lines(result.summary_dict(), result.scenario, language)))
         for note in result.meta.get("warnings", []):
             typer.echo(f"warning: {note}", err=True)
-        _echo_wrote(target, t0, report=not no_report, lang=language)
+        echo_wrote(target, t0, report=not no_report, lang=language)
 
-    _guard(body)
+    guard(body)
 
 
 def _pool_line(s: dict[str, Any], lang: str, money: Any, pct: Any, day: Any) -> str:
@@ -254,7 +254,7 @@ def validate(
             f"{sc.horizon.days} days)"
         )
 
-    _guard(body)
+    guard(body)
 
 
 @app.command()
@@ -269,4 +269,4 @@ def show(
 
         typer.echo(sim.scenario_to_yaml(sim.load_scenario(scenario, set_ or [])), nl=False)
 
-    _guard(body)
+    guard(body)

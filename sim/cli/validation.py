@@ -13,16 +13,16 @@ from ._app import (
     ProcessesOpt,
     SchedulerOpt,
     SetOpt,
-    _check_lang,
-    _command,
-    _guard,
-    _language,
-    _output,
-    _sigterm_as_interrupt,
-    _write_json,
     app,
+    check_lang,
+    command_line,
+    guard,
+    output_language,
+    output_writer,
+    save_json,
+    sigterm_as_interrupt,
 )
-from .analysis import _analysis_call
+from .analysis import analysis_call
 
 
 @app.command()
@@ -58,16 +58,16 @@ def predict(
         from sim.analysis.validation import series_band
         from sim.reporting.i18n import tr
 
-        _check_lang(lang)
+        check_lang(lang)
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])
-        language = _language(lang, sc, report=False)
+        language = output_language(lang, sc, report=False)
         tg = load_targets(targets, sc)
         target = out if out is not None else Path("reports") / f"{sc.name}_prediction"
-        command = _command()
-        with _sigterm_as_interrupt(), _output(target) as o:
+        command = command_line()
+        with sigterm_as_interrupt(), output_writer(target) as o:
             tmp = o.tmp
-            res = _analysis_call(
+            res = analysis_call(
                 lambda: run_prediction(
                     sc, tg, replications, processes=processes, scheduler=scheduler
                 )
@@ -76,7 +76,7 @@ def predict(
             res.table.to_csv(tmp / "tables" / "observed_vs_simulated.csv", index=False)
             for flow in sorted({c.of for c in tg.cumulative}):
                 series_band(res.runs, flow).to_csv(tmp / "tables" / f"fan_{flow}.csv", index=False)
-            _write_json(
+            save_json(
                 tmp / "prediction.json",
                 {
                     "scenario": sc.name,
@@ -93,27 +93,27 @@ def predict(
         _print_prediction(res.table, replications, language)
         typer.echo(tr("x.wrote", language, target=target, s=f"{time.perf_counter() - t0:.0f}"))
 
-    _guard(body)
+    guard(body)
 
 
 def _print_prediction(table: Any, replications: int, lang: str = "en") -> None:
     from sim.reporting.i18n import tr
 
-    from .analysis import _pad
+    from .analysis import pad
 
     typer.echo(
         "  "
-        + _pad(tr("pred.observation", lang), 42)
-        + _pad(tr("pred.role", lang), 8, True)
-        + _pad(tr("pred.observed", lang), 12, True)
-        + _pad(tr("pred.mean", lang), 12, True)
-        + _pad(tr("pred.band", lang, n=replications), 28, True)
-        + _pad(tr("pred.error", lang), 9, True)
+        + pad(tr("pred.observation", lang), 42)
+        + pad(tr("pred.role", lang), 8, True)
+        + pad(tr("pred.observed", lang), 12, True)
+        + pad(tr("pred.mean", lang), 12, True)
+        + pad(tr("pred.band", lang, n=replications), 28, True)
+        + pad(tr("pred.error", lang), 9, True)
     )
     for _, r in table.iterrows():
         band = f"{r['p05']:.4g} .. {r['p95']:.4g}"
         role = tr(f"pred.role_{r['role']}", lang) if r["role"] in ("fit", "predict") else r["role"]
         typer.echo(
-            f"  {r['label']:<42}{_pad(role, 8, True)}{r['observed']:>12.4g}{r['mean']:>12.4g}"
+            f"  {r['label']:<42}{pad(role, 8, True)}{r['observed']:>12.4g}{r['mean']:>12.4g}"
             f"{band:>28}{100 * r['error']:>+8.1f}%"
         )

@@ -22,7 +22,7 @@ from ..scenario import (
 )
 from .executors import run_tasks
 from .result import ExperimentResult
-from .tasks import Task, _plain
+from .tasks import Task, plain_value
 
 # --------------------------------------------------------------------------- designs
 
@@ -338,7 +338,7 @@ def sweep(
     base = scenario_to_dict(sc)
     if vary is not None:
         pts = grid_points(vary)
-        design = {"design": "grid", "vary": _plain({k: list(v) for k, v in vary.items()})}
+        design = {"design": "grid", "vary": plain_value({k: list(v) for k, v in vary.items()})}
     elif ranges is not None:
         if samples is None:
             raise ExperimentError("a Latin hypercube sample needs samples= (--sample N)")
@@ -348,7 +348,7 @@ def sweep(
             if isinstance(get_path(base, p), int) and not isinstance(get_path(base, p), bool)
         ]
         pts = lhs_points(ranges, samples, seed=root, integer=integer)
-        design = {"design": "lhs", "ranges": _plain(dict(ranges)), "samples": samples}
+        design = {"design": "lhs", "ranges": plain_value(dict(ranges)), "samples": samples}
     else:
         pts = [dict(p) for p in points or []]
         if not pts:

@@ -19,13 +19,13 @@ import pandas as pd
 
 from ..errors import ExperimentError
 from ..results import SUMMARY_KEYS
-from .store import _Store, experiment_hash
+from .store import Store, experiment_hash
 from .tasks import (
-    _SERIES_PREFIX,
-    _STRING_KEYS,
     EXTRA_KEYS,
     OPTIONAL_NUMERIC_KEYS,
     SCHEDULER_ENV,
+    SERIES_PREFIX,
+    STRING_KEYS,
     Task,
     run_task,
 )
@@ -253,7 +253,7 @@ def _frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
     """Rows -> a DataFrame with stable dtypes whatever executor or store produced them."""
     df = pd.DataFrame.from_records(list(rows))
     for col in df.columns:
-        if col.startswith(_SERIES_PREFIX) or col in _STRING_KEYS:
+        if col.startswith(SERIES_PREFIX) or col in STRING_KEYS:
             continue
         if col in SUMMARY_KEYS or col in EXTRA_KEYS or col in OPTIONAL_NUMERIC_KEYS:
             df[col] = pd.to_numeric(df[col])
@@ -336,7 +336,7 @@ def run_tasks(
         rows: list[dict[str, Any] | None] = [None] * len(tasks)
         st = None
         if store is not None:
-            st = _Store(Path(store), experiment_hash(tasks), len(tasks))
+            st = Store(Path(store), experiment_hash(tasks), len(tasks))
             done = st.open(resume)
             for i, tid in enumerate(ids):
                 if tid in done:
@@ -398,7 +398,7 @@ def _scheduler_address(scheduler: Any) -> Any:
     return scheduler
 
 
-def _lost_message(exc: _ClusterLost, finished: int, total: int, st: _Store | None) -> str:
+def _lost_message(exc: _ClusterLost, finished: int, total: int, st: Store | None) -> str:
     """Why a Dask experiment stopped, and what the user can do with the finished tasks."""
     if st is not None:
         then = (

@@ -26,12 +26,12 @@ from ..scenario import (
     Scenario,
 )
 from .tasks import (
-    _OPTIONAL_TEXT_KEYS,
-    _SERIES_PREFIX,
-    _STRING_KEYS,
     EXTRA_KEYS,
     OPTIONAL_NUMERIC_KEYS,
+    OPTIONAL_TEXT_KEYS,
     SERIES,
+    SERIES_PREFIX,
+    STRING_KEYS,
     account_day,
 )
 
@@ -39,7 +39,7 @@ from .tasks import (
 
 #: Numeric headline figures of every run, aggregated over replications.
 NUMERIC_KEYS: Sequence[str] = RegisteredKeys(
-    lambda: tuple(k for k in (*SUMMARY_KEYS, *EXTRA_KEYS) if k not in _STRING_KEYS)
+    lambda: tuple(k for k in (*SUMMARY_KEYS, *EXTRA_KEYS) if k not in STRING_KEYS)
 )
 
 #: The core's headline figures of comparisons and sweeps.
@@ -138,19 +138,19 @@ class ExperimentResult:
     def from_rows(cls, rows: pd.DataFrame, **kwargs: Any) -> ExperimentResult:
         """Split the frame of :func:`run_tasks` into scalar runs and a long series table."""
         point_keys = kwargs["point_keys"]
-        scols = [c for c in rows.columns if c.startswith(_SERIES_PREFIX)]
+        scols = [c for c in rows.columns if c.startswith(SERIES_PREFIX)]
         runs = rows.drop(columns=scols).reset_index(drop=True)
         order = [*point_keys, "replication", "seed", *SUMMARY_KEYS, *EXTRA_KEYS]
         runs = runs[[c for c in order if c in runs.columns] + [c for c in runs if c not in order]]
         parts = []
         if scols:
-            names = [c[len(_SERIES_PREFIX) :] for c in scols if c != _SERIES_PREFIX + "day"]
+            names = [c[len(SERIES_PREFIX) :] for c in scols if c != SERIES_PREFIX + "day"]
             for _, r in rows.iterrows():
-                day = np.asarray(r[_SERIES_PREFIX + "day"])
+                day = np.asarray(r[SERIES_PREFIX + "day"])
                 part = {k: np.repeat(r[k], day.size) for k in [*point_keys, "replication"]}
                 part["day"] = day
                 for n in names:
-                    part[n] = np.asarray(r[_SERIES_PREFIX + n], dtype=float)
+                    part[n] = np.asarray(r[SERIES_PREFIX + n], dtype=float)
                 parts.append(pd.DataFrame(part))
         series = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
         return cls(runs=runs, series=series, **kwargs)
@@ -161,7 +161,8 @@ class ExperimentResult:
         """One row per point: its keys (in point order)."""
         return self.runs[self.point_keys].drop_duplicates().reset_index(drop=True)
 
-    def _runs_of(self, point: int | None) -> pd.DataFrame:
+    def runs_of(self, point: int | None) -> pd.DataFrame:
+        """The runs of one point (``None``: the only point of a one-point experiment)."""
         if point is None:
             if self.runs["point"].nunique() != 1:
                 raise ValueError("this experiment has several points; pass point=")
@@ -214,7 +215,7 @@ class ExperimentResult:
         those of :meth:`metrics`. Text figures (``scenario``, ``currency``, account kinds
         such as ``pool_kind``) are kept; ``replications`` and ``seed`` added.
         """
-        rows = self._runs_of(point)
+        rows = self.runs_of(point)
         first = rows.iloc[0]
         out: dict[str, Any] = {}
         for k in self.point_keys:
@@ -222,7 +223,7 @@ class ExperimentResult:
                 out[k] = plain(first[k])
         out["replications"] = len(rows)
         out["seed"] = int(self.seed)
-        texts = [k for k in (*_STRING_KEYS, *_OPTIONAL_TEXT_KEYS) if k in rows]
+        texts = [k for k in (*STRING_KEYS, *OPTIONAL_TEXT_KEYS) if k in rows]
         for k in [*texts, *self.metrics()]:
             if k in texts:
                 if isinstance(first[k], str):  # (an option another point has: missing)
@@ -307,7 +308,7 @@ class ExperimentResult:
             :data:`~sim.experiments.TARGET_QUOTAS` instead
             (``loan pool target``): the share in which it had been reached.
         """
-        rows = self._runs_of(point)
+        rows = self.runs_of(point)
         days = np.arange(self.scenario.horizon.days)
         out = pd.DataFrame({"day": days})
         out["date"] = pd.Timestamp(self.scenario.horizon.start_date) + pd.to_timedelta(

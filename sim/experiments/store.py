@@ -1,7 +1,7 @@
 """Task store: finished rows kept as Parquet beside a manifest holding the experiment's hash,
 so an interrupted experiment resumes losing at most the tasks that were in flight.
 
-Public names: :func:`experiment_hash`.
+Public names: :func:`experiment_hash`, :class:`Store`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from .tasks import Task
 # --------------------------------------------------------------------------- store
 
 
-class _Store:
+class Store:
     """One small Parquet file per finished task, and a manifest naming the experiment."""
 
     def __init__(self, folder: Path, definition: str, n_tasks: int):

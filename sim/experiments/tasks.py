@@ -1,8 +1,9 @@
 """Tasks: one replication of one scenario, and the row of results it returns.
 
 Public names: :class:`Task`, :func:`run_task`, :func:`replication_seed`, :data:`SERIES`,
-:data:`EXHAUSTION_QUOTAS`, :data:`TARGET_QUOTAS`, :func:`account_day`, :data:`EXTRA_KEYS`,
-:data:`OPTIONAL_NUMERIC_KEYS`.
+:data:`EXHAUSTION_QUOTAS`, :data:`TARGET_QUOTAS`, :func:`account_day`,
+:data:`EXTRA_KEYS`, :data:`OPTIONAL_NUMERIC_KEYS`, :data:`OPTIONAL_TEXT_KEYS`,
+:data:`SERIES_PREFIX`, :data:`STRING_KEYS`, :func:`plain_value`.
 
 An experiment is a list of :class:`Task` objects. Each task is one replication of one
 scenario (a base scenario plus overrides): it runs :func:`sim.run` with the child seed
@@ -138,12 +139,12 @@ OPTIONAL_NUMERIC_KEYS: Sequence[str] = RegisteredKeys(
     lambda: tuple(k for k in OPTIONAL_SUMMARY_KEYS if figure_unit(k) != "text")
 )
 
-_STRING_KEYS = ("scenario", "currency")
+STRING_KEYS = ("scenario", "currency")
 #: Text figures a row may carry (``pool_kind``...): kept as text, never aggregated.
-_OPTIONAL_TEXT_KEYS: Sequence[str] = RegisteredKeys(
+OPTIONAL_TEXT_KEYS: Sequence[str] = RegisteredKeys(
     lambda: tuple(k for k in OPTIONAL_SUMMARY_KEYS if figure_unit(k) == "text")
 )
-_SERIES_PREFIX = "series_"
+SERIES_PREFIX = "series_"
 _MAX_SERIES_POINTS = 366
 
 
@@ -171,12 +172,12 @@ def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:
     return np.random.SeedSequence(seed, spawn_key=(int(replication),))
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     """Python-native, JSON-ready copy of a value (numpy scalars, tuples, dates)."""
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain_value(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain_value(v) for v in value]
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, date):
@@ -218,9 +219,9 @@ class Task:
         sc = self.scenario
         if isinstance(sc, Scenario):
             sc = scenario_to_dict(sc)
-        object.__setattr__(self, "scenario", _plain(sc))
-        object.__setattr__(self, "overrides", _plain(dict(self.overrides)))
-        object.__setattr__(self, "keys", _plain(dict(self.keys)))
+        object.__setattr__(self, "scenario", plain_value(sc))
+        object.__setattr__(self, "overrides", plain_value(dict(self.overrides)))
+        object.__setattr__(self, "keys", plain_value(dict(self.keys)))
         object.__setattr__(self, "replication", int(self.replication))
         if self.replication < 0:
             raise ValueError(f"replication must be >= 0, got {self.replication}")
@@ -327,5 +328,5 @@ def run_task(task: Task) -> dict[str, Any]:
             row[acc.day_key] = int(days.min()) if len(days) else None
     if task.series:
         for name, y in _series(result).items():
-            row[_SERIES_PREFIX + name] = y
+            row[SERIES_PREFIX + name] = y
     return row

@@ -3,7 +3,7 @@
 Public names: :func:`plot_sobol_indices`, :func:`plot_morris_indices`,
 :func:`write_sensitivity_report`, :func:`plot_series_fit`, :func:`plot_summary_fit`,
 :func:`plot_fit_trace`, :func:`write_calibration_report` (designs:
-:mod:`.design_report`).
+:mod:`.design_report`), :func:`mono`, :func:`wrap`, :func:`write_analysis_pages`.
 
 As in :mod:`sim.reporting.run_report`, every ``plot_*`` function draws on the Axes it is given and
 returns its artists; the ``write_*`` functions assemble pages into one PDF and one PNG
@@ -36,6 +36,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..analysis.sensitivity import SensitivityResult
 
 __all__ = [
+    "write_analysis_pages",
+    "wrap",
+    "mono",
     "plot_sobol_indices",
     "plot_morris_indices",
     "write_sensitivity_report",
@@ -48,7 +51,7 @@ __all__ = [
 Page = tuple[str, Callable[[Figure], None]]
 
 
-def _write_pages(
+def write_analysis_pages(
     pages: list[Page],
     folder: str | Path,
     *,
@@ -66,12 +69,12 @@ def _write_pages(
         return write_pages(pages, folder, dpi=dpi)
 
 
-def _wrap(line: str, lang: str, width: int = 130) -> list[str]:
+def wrap(line: str, lang: str, width: int = 130) -> list[str]:
     """Lines of at most ``width`` columns (Chinese characters count twice)."""
     return textwrap.wrap(line, width // 2 if lang == "zh" else width)
 
 
-def _mono(lang: str) -> dict[str, Any]:
+def mono(lang: str) -> dict[str, Any]:
     """Monospace text in English; in Chinese the report's font (no CJK monospace needed)."""
     return {"family": "monospace"} if lang == "en" else {}
 
@@ -87,8 +90,8 @@ def _text_page(
     fig.text(0.05, 0.95, title, fontsize=16, weight="bold", va="top")
     wrapped = []
     for line in lines:
-        wrapped.extend(_wrap(line, lang) or [""])
-    fig.text(0.05, 0.89, "\n".join(wrapped), fontsize=9, va="top", **_mono(lang))
+        wrapped.extend(wrap(line, lang) or [""])
+    fig.text(0.05, 0.89, "\n".join(wrapped), fontsize=9, va="top", **mono(lang))
     if table is not None and len(table):
         top = max(0.1, 0.86 - 0.017 * len(wrapped))
         ax = fig.add_axes((0.05, 0.03, 0.9, top - 0.05))
@@ -312,7 +315,9 @@ def write_sensitivity_report(
             (plot_sobol_indices if sobol else plot_morris_indices)(ax, result, key, lang)
 
         pages.append((f"{result.method}_{key}", draw))
-    return _write_pages(pages, folder, dpi=dpi, lang=lang, texts=(sc.name, sc.description or ""))
+    return write_analysis_pages(
+        pages, folder, dpi=dpi, lang=lang, texts=(sc.name, sc.description or "")
+    )
 
 
 # ------------------------------------------------------------------ calibration
@@ -553,4 +558,4 @@ def write_calibration_report(
 
     pages.append(("targets", summary))
     texts = (sc.name, sc.description or "", result.targets.description or "")
-    return _write_pages(pages, folder, dpi=dpi, lang=lang, texts=texts)
+    return write_analysis_pages(pages, folder, dpi=dpi, lang=lang, texts=texts)

@@ -17,9 +17,9 @@ from matplotlib.figure import Figure
 
 from ..analysis.design import optimum_spread
 from ..analysis.evaluation import DAY_KEYS
-from .analysis_report import _mono, _wrap, _write_pages
+from .analysis_report import mono, wrap, write_analysis_pages
 from .axes import warning_note
-from .formatting import _lever_scale
+from .formatting import lever_scale
 from .i18n import probability_caution, tr
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -35,7 +35,7 @@ def _scale(result: DesignResult, lang: str) -> tuple[float, str]:
             if top >= div:
                 return div, suf
         return 1.0, ""
-    return _lever_scale(top, lang)
+    return lever_scale(top, lang)
 
 
 def plot_design_curve(ax: Axes, result: DesignResult, lang: str = "en") -> list[Artist]:
@@ -168,15 +168,15 @@ def write_design_report(
         top.text(
             0.02,
             0.78,
-            "\n".join(w for line in describe(result, lang) for w in _wrap(line, lang, 150) or [""]),
+            "\n".join(w for line in describe(result, lang) for w in wrap(line, lang, 150) or [""]),
             fontsize=8.5,
             va="top",
-            **_mono(lang),
+            **mono(lang),
         )
         plot_design_curve(bottom.subplots(), result, lang)
 
     texts = (sc.name, sc.description or "")
-    return _write_pages([("design", page)], folder, dpi=dpi, lang=lang, texts=texts)
+    return write_analysis_pages([("design", page)], folder, dpi=dpi, lang=lang, texts=texts)
 
 
 def _fmt(v: float | None, lang: str) -> str:

@@ -1,6 +1,7 @@
 """Cover pages of experiment reports: replications, comparisons and sweeps.
 
-Public names: none; :mod:`.experiment_report` puts these pages first.
+Public names: none; :mod:`.experiment_report` puts these pages first,
+:func:`compare_cover`, :func:`replicate_cover`, :func:`sweep_cover`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,11 @@ from .formatting import format_difference, format_lever, format_value, replicati
 from .i18n import figure_label, tr
 from .pages import style_table
 
-__all__: list[str] = []
+__all__: list[str] = [
+    "sweep_cover",
+    "replicate_cover",
+    "compare_cover",
+]
 
 
 def _label(metric: str, lang: str = "en") -> str:
@@ -67,7 +72,8 @@ def _intro(result: ExperimentResult, lang: str = "en") -> list[str]:
     return lines
 
 
-def _replicate_cover(fig: Figure, result: ExperimentResult, lang: str = "en") -> None:
+def replicate_cover(fig: Figure, result: ExperimentResult, lang: str = "en") -> None:
+    """Draw a replication's cover on ``fig``: headline figures with their 5-95 % bands."""
     day = tr("x.day_suffix", lang)  # a day's row says what ran out, not "... (day)"
     rows = [
         [_label(k, lang).replace(day, "") if k.endswith("_day") else _label(k, lang), *texts]
@@ -82,7 +88,8 @@ def _replicate_cover(fig: Figure, result: ExperimentResult, lang: str = "en") ->
     )
 
 
-def _compare_cover(fig: Figure, result: ExperimentResult, lang: str = "en") -> None:
+def compare_cover(fig: Figure, result: ExperimentResult, lang: str = "en") -> None:
+    """Draw a comparison's cover on ``fig``: each headline figure's change from the base."""
     d = result.differences(HEADLINE_KEYS)
     cur = result.scenario.currency
     variants = list(dict.fromkeys(d["variant"]))
@@ -110,7 +117,8 @@ def _compare_cover(fig: Figure, result: ExperimentResult, lang: str = "en") -> N
     )
 
 
-def _sweep_cover(fig: Figure, result: ExperimentResult, lang: str = "en") -> None:
+def sweep_cover(fig: Figure, result: ExperimentResult, lang: str = "en") -> None:
+    """Draw a sweep's cover on ``fig``: the headline figures at each point."""
     pts = result.points()
     cur = result.scenario.currency
     show = ["approved_n", "disbursed_amount", "guaranteed_amount", "fiscal_cost_amount"]

@@ -26,10 +26,10 @@ from matplotlib.figure import Figure
 
 from ..experiments.result import HEADLINE_KEYS, ExperimentResult
 from .axes import date_axis, warning_note
-from .experiment_covers import _compare_cover, _replicate_cover, _sweep_cover
+from .experiment_covers import compare_cover, replicate_cover, sweep_cover
 from .experiment_pages import outcome_pages
 from .fonts import report_rc
-from .formatting import _lever_scale, format_difference, format_lever, format_value
+from .formatting import format_difference, format_lever, format_value, lever_scale
 from .i18n import FIGURE_LABELS, MESSAGES, band_caution, check_lang, figure_label, short_label, tr
 from .pages import write_pages
 
@@ -189,8 +189,8 @@ def plot_exhaustion_probability(
         )
     ax.set_ylim(-3, 103)
     ax.set_ylabel(tr("exh.ylabel", lang))
-    warning_note(ax, band_caution(len(result._runs_of(point)), lang, "probability"))
-    ax.set_title(tr("exh.title", lang, n=len(result._runs_of(point))))
+    warning_note(ax, band_caution(len(result.runs_of(point)), lang, "probability"))
+    ax.set_title(tr("exh.title", lang, n=len(result.runs_of(point))))
     ax.grid(alpha=0.3)
     date_axis(ax, lang)
     ax.legend(fontsize=8, loc="upper left")
@@ -234,7 +234,7 @@ def plot_sweep(
         if metric.endswith("_amount")
         else (0.01 if metric.endswith(("_rate", "_share")) else 1)
     )
-    xdiv, xunit = _lever_scale(pts[lever].abs().max(), lang)
+    xdiv, xunit = lever_scale(pts[lever].abs().max(), lang)
     others = [lv for lv in result.levers if lv != lever]
     artists: list[Artist] = []
     if result.meta.get("design") == "grid":
@@ -350,7 +350,7 @@ def _replicate_pages(result: ExperimentResult, lang: str) -> list[tuple[str, Any
     pages: list[tuple[str, Any]] = []
     has_series = not result.series.empty
     band = tr("x.mean_band", lang)
-    pages.append(("cover", lambda fig: _replicate_cover(fig, result, lang)))
+    pages.append(("cover", lambda fig: replicate_cover(fig, result, lang)))
     if has_series:
 
         def uptake(fig: Figure) -> None:
@@ -393,7 +393,7 @@ def _compare_pages(result: ExperimentResult, lang: str) -> list[tuple[str, Any]]
     pages: list[tuple[str, Any]] = []
     has_series = not result.series.empty
     band = tr("x.mean_band", lang)
-    pages.append(("cover", lambda fig: _compare_cover(fig, result, lang)))
+    pages.append(("cover", lambda fig: compare_cover(fig, result, lang)))
     pages.append(
         ("differences", lambda fig: plot_differences(fig.subplots(1, 1), result, lang=lang))
     )
@@ -436,7 +436,7 @@ def _compare_pages(result: ExperimentResult, lang: str) -> list[tuple[str, Any]]
 def _sweep_pages(result: ExperimentResult, lang: str) -> list[tuple[str, Any]]:
     """Pages of a sweep: cover, one page per lever, outcomes."""
     pages: list[tuple[str, Any]] = []
-    pages.append(("cover", lambda fig: _sweep_cover(fig, result, lang)))
+    pages.append(("cover", lambda fig: sweep_cover(fig, result, lang)))
     for j, lever in enumerate(result.levers):
 
         def lever_page(fig: Figure, lever: str = lever) -> None:

@@ -1,7 +1,8 @@
 """Formatting of amounts and counts for reports and terminal summaries (no matplotlib).
 
 Public names: :func:`format_money`, :func:`format_count`, :func:`format_value`,
-:func:`format_difference`, :func:`format_lever`, :func:`replication_rows`.
+:func:`format_difference`, :func:`format_lever`, :func:`replication_rows`,
+:func:`lever_scale`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 from .i18n import tr
 
 __all__ = [
+    "lever_scale",
     "format_count",
     "format_difference",
     "format_lever",
@@ -128,7 +130,7 @@ def format_difference(metric: str, x: Any, currency: str = "", lang: str = "en")
     return sign + format_value(metric, abs(x), currency, lang)
 
 
-def _lever_scale(top: float, lang: str = "en") -> tuple[float, str]:
+def lever_scale(top: float, lang: str = "en") -> tuple[float, str]:
     """Divisor and axis suffix of lever values of size ``top``: bn/m, or 亿/万 in Chinese."""
     if lang == "zh":
         steps = ((1e12, "x.lever_tn"), (1e8, "x.lever_bn"), (1e4, "x.lever_m"))

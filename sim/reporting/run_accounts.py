@@ -2,7 +2,8 @@
 revolving): the quotas page title and the headline rows.
 
 Public names: :func:`plot_capacity` (the lenders' review capacity over time); the rest
-are helpers of :mod:`.run_report`.
+are helpers of :mod:`.run_report`, :func:`account_rows`, :func:`fmt_day`,
+:func:`pool_title`.
 
 "Exhausted" is only ever said of a hard or revolving account; of a target, the report
 says "reached" and how far lending went beyond it.
@@ -20,16 +21,15 @@ from .formatting import format_count, format_money
 from .i18n import tr
 
 
-def _fmt_day(
-    result: RunResult, d: int | None, lang: str = "en", none: str = "not_exhausted"
-) -> str:
+def fmt_day(result: RunResult, d: int | None, lang: str = "en", none: str = "not_exhausted") -> str:
+    """``day d (date)`` of a run, or the text ``none`` names when the day never came."""
     if d is None:
         return tr(none, lang)
     date = pd.Timestamp(result.scenario.horizon.start_date) + pd.Timedelta(days=int(d))
     return tr("day_date", lang, d=d, date=f"{date:%Y-%m-%d}")
 
 
-def _pool_title(result: RunResult, lang: str) -> str:
+def pool_title(result: RunResult, lang: str) -> str:
     """Title of the pool page: the kind of the pool and of the lender quotas, and whether
     they were exhausted (hard, revolving) or reached (target)."""
     s, q = result.summary_values, result.quotas
@@ -39,12 +39,12 @@ def _pool_title(result: RunResult, lang: str) -> str:
         pday = (
             tr("not_reached", lang)
             if pool_day is None
-            else tr("pool.reached_day", lang, day=_fmt_day(result, pool_day, lang))
+            else tr("pool.reached_day", lang, day=fmt_day(result, pool_day, lang))
         )
     elif s["pool_exhausted_day"] is None:
         pday = tr("not_exhausted", lang)
     else:
-        pday = tr("pool.exhausted_day", lang, day=_fmt_day(result, s["pool_exhausted_day"], lang))
+        pday = tr("pool.exhausted_day", lang, day=fmt_day(result, s["pool_exhausted_day"], lang))
     quotas = q[q["kind"] == "bank_quota"]
     if lp.quota_kind == "target":
         qtext = tr(
@@ -79,7 +79,7 @@ def _pool_reached_day(result: RunResult) -> int | None:
     return int(hit[0]) if hit.size else None
 
 
-def _account_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
+def account_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
     """Headline rows of the pool, lender quotas, credit sub-quota and guarantee capacity:
     their kinds, then for each the day it was exhausted (hard, revolving) or reached
     (target, with the amount beyond it)."""
@@ -98,7 +98,7 @@ def _account_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
         if row is None:
             return tr("na", lang)
         d = row["reached_on"]
-        text = _fmt_day(result, int(d) if pd.notna(d) else None, lang, "not_reached")
+        text = fmt_day(result, int(d) if pd.notna(d) else None, lang, "not_reached")
         return f"{text} ({format_money(row['overshoot'], cur, lang)})"
 
     quotas = q[q["kind"] == "bank_quota"]
@@ -121,10 +121,10 @@ def _account_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
             rows.append(("h.pool_target", reached(own)))
         else:
             over = max(-float(quotas["remaining"].sum()), 0.0)
-            d = _fmt_day(result, _pool_reached_day(result), lang, "not_reached")
+            d = fmt_day(result, _pool_reached_day(result), lang, "not_reached")
             rows.append(("h.pool_target", f"{d} ({format_money(over, cur, lang)})"))
     else:
-        rows.append(("h.pool_exhausted", _fmt_day(result, s["pool_exhausted_day"], lang)))
+        rows.append(("h.pool_exhausted", fmt_day(result, s["pool_exhausted_day"], lang)))
     if lp.quota_kind == "target":
         days = quotas["reached_on"].dropna()
         first = int(days.min()) if len(days) else None
@@ -136,7 +136,7 @@ def _account_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
                     lang,
                     ex=len(days),
                     n=len(quotas),
-                    day=_fmt_day(result, first, lang, "not_reached"),
+                    day=fmt_day(result, first, lang, "not_reached"),
                 ),
             )
         )
@@ -149,7 +149,7 @@ def _account_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
                     lang,
                     ex=s["bank_quotas_exhausted_n"],
                     n=s["bank_quotas_n"],
-                    day=_fmt_day(result, s["first_bank_quota_exhausted_day"], lang),
+                    day=fmt_day(result, s["first_bank_quota_exhausted_day"], lang),
                 ),
             )
         )
@@ -157,12 +157,12 @@ def _account_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
         rows.append(("h.credit_sub_target", reached(account("credit_sub_quota"))))
     else:
         rows.append(
-            ("h.credit_sub_quota", _fmt_day(result, s["credit_sub_quota_exhausted_day"], lang))
+            ("h.credit_sub_quota", fmt_day(result, s["credit_sub_quota_exhausted_day"], lang))
         )
     if g is not None and g.kind == "target":
         rows.append(("h.guarantee_target", reached(account("guarantee_capacity"))))
     else:
-        rows.append(("h.guarantee_exhausted", _fmt_day(result, s["guarantee_exhausted_day"], lang)))
+        rows.append(("h.guarantee_exhausted", fmt_day(result, s["guarantee_exhausted_day"], lang)))
     if lp.partial_grants:
         rows.append(("h.partial", format_count(s.get("partial_grants_n", 0))))
     return rows

@@ -2,9 +2,9 @@
 
 Public names: :func:`write_report`, :func:`plot_uptake`, :func:`plot_disbursed`,
 :func:`plot_pool_levels`, :func:`plot_measure_levels`, :func:`plot_zone_levels`,
-:func:`plot_savings_by_category`, :func:`plot_relief_by_zone`, :func:`plot_needs_funnel`,
-:func:`plot_refusals`, :func:`cover_rows` (the cover's table as data). Formatting is in :mod:`.formatting`, the page writer in
-:mod:`.pages`.
+:func:`plot_savings_by_category`, :func:`plot_relief_by_zone`,
+:func:`plot_needs_funnel`, :func:`plot_refusals`, :func:`cover_rows` (the cover's table
+as data). Formatting is in :mod:`.formatting`, the page writer in :mod:`.pages`.
 
 Every ``plot_*`` function draws on an Axes it is given and returns the artists it
 made; none uses pyplot's global state, so they work in notebooks and in the Agg
@@ -31,7 +31,7 @@ from .formatting import format_count, format_money
 from .i18n import check_lang, code_label, tr
 from .measure_rows import ACCOUNT_ROWS_BELOW, fiscal_label, headline_rows
 from .pages import style_table, write_pages
-from .run_accounts import _account_rows, _fmt_day, _pool_title, plot_capacity
+from .run_accounts import account_rows, fmt_day, plot_capacity, pool_title
 from .savings_plots import plot_savings_over_time
 
 __all__ = [
@@ -218,7 +218,7 @@ def plot_pool_levels(ax: Axes, result: RunResult, lang: str = "en") -> list[Arti
                 ),
             )[0]
         )
-    ax.set_title(_pool_title(result, lang))
+    ax.set_title(pool_title(result, lang))
     ax.legend(fontsize=7, ncol=1, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return artists
 
@@ -439,7 +439,7 @@ def cover_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
     m = lambda k: format_money(s[k], cur, lang)  # noqa: E731
     pct = lambda v: tr("na", lang) if v is None else f"{100 * v:.1f} %"  # noqa: E731
     c = format_count
-    day = lambda k: _fmt_day(result, s.get(k), lang)  # noqa: E731
+    day = lambda k: fmt_day(result, s.get(k), lang)  # noqa: E731
 
     def measures(**bounds: float) -> list[tuple[str, str]]:
         rows = headline_rows(s, sc, "cover", lang, **bounds)
@@ -463,7 +463,7 @@ def cover_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
                 ("h.refused", " / ".join(c(v) for v in refused)),
                 ("h.disbursed", f"{m('disbursed_amount')} ({m('avg_loan_amount')})"),
                 ("h.pool_used", pct(s["pool_used_share"])),
-                *_account_rows(result, lang),
+                *account_rows(result, lang),
             ]
         ),
         *measures(below=ACCOUNT_ROWS_BELOW),

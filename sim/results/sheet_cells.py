@@ -243,6 +243,44 @@ def _mixed(values: np.ndarray, unit: str | np.ndarray, styles: Styles) -> Cells:
     )
 
 
+def _numpy_cells(col: pd.Series, unit: str | np.ndarray, styles: Styles) -> Cells:
+    """Cells of a column of numpy floats, integers, booleans or datetimes."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = col.dtype.kind
+    if kind == "f":
+        values = col.to_numpy()
+        style = _styles_of(unit, styles, date=False)
+        return _templated("n", style, _number_text(values), np.isinf(values))
+    if kind in "iu":
+        text = pc.cast(pa.array(col.to_numpy()), pa.string())
+        return _templated("n", _styles_of(unit, styles, date=False), text)
+    if kind == "b":
+        text = pc.if_else(pa.array(col.to_numpy()), "1", "0")
+        return _templated("b", _styles_of(unit, styles, date=False), text)
+    return _templated("n", _styles_of(unit, styles, date=True), _serial_text(col.to_numpy()))
+
+
+def _nullable_cells(col: pd.Series, unit: str | np.ndarray, styles: Styles) -> Cells | None:
+    """Cells of a column of pandas' nullable integers, floats or booleans, else None."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    dtype = col.dtype
+    if isinstance(dtype, pd.Int64Dtype | pd.Int32Dtype | pd.UInt64Dtype):
+        text = pc.cast(pa.array(col), pa.string())
+        return _templated("n", _styles_of(unit, styles, date=False), text)
+    if isinstance(dtype, pd.Float64Dtype | pd.Float32Dtype):
+        values = col.to_numpy(dtype=np.float64, na_value=np.nan)
+        style = _styles_of(unit, styles, date=False)
+        return _templated("n", style, _number_text(values), np.isinf(values))
+    if isinstance(dtype, pd.BooleanDtype):
+        text = pc.if_else(pa.array(col), "1", "0")
+        return _templated("b", _styles_of(unit, styles, date=False), text)
+    return None
+
+
 def column_cells(col: pd.Series, unit: str | np.ndarray, styles: Styles) -> Cells:
     """The cells of one column of a table (see the module for what each type becomes).
 
@@ -261,36 +299,18 @@ def column_cells(col: pd.Series, unit: str | np.ndarray, styles: Styles) -> Cell
         One per row; missing values are no cell.
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if not isinstance(unit, str):
         unit = np.asarray(unit, dtype=object)
     dtype = col.dtype
-    if isinstance(dtype, np.dtype) and dtype.kind == "f":
-        values = col.to_numpy()
-        style = _styles_of(unit, styles, date=False)
-        return _templated("n", style, _number_text(values), np.isinf(values))
-    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
-        text = pc.cast(pa.array(col.to_numpy()), pa.string())
-        return _templated("n", _styles_of(unit, styles, date=False), text)
-    if isinstance(dtype, np.dtype) and dtype.kind == "b":
-        text = pc.if_else(pa.array(col.to_numpy()), "1", "0")
-        return _templated("b", _styles_of(unit, styles, date=False), text)
-    if isinstance(dtype, np.dtype) and dtype.kind == "M":
-        return _templated("n", _styles_of(unit, styles, date=True), _serial_text(col.to_numpy()))
+    if isinstance(dtype, np.dtype) and dtype.kind in "fiubM":
+        return _numpy_cells(col, unit, styles)
     if isinstance(unit, str) and unit == "date":
         parsed = pd.to_datetime(col, errors="coerce").to_numpy()
         return _templated("n", _styles_of(unit, styles, date=True), _serial_text(parsed))
-    if isinstance(dtype, pd.Int64Dtype | pd.Int32Dtype | pd.UInt64Dtype):
-        text = pc.cast(pa.array(col), pa.string())
-        return _templated("n", _styles_of(unit, styles, date=False), text)
-    if isinstance(dtype, pd.Float64Dtype | pd.Float32Dtype):
-        values = col.to_numpy(dtype=np.float64, na_value=np.nan)
-        style = _styles_of(unit, styles, date=False)
-        return _templated("n", style, _number_text(values), np.isinf(values))
-    if isinstance(dtype, pd.BooleanDtype):
-        text = pc.if_else(pa.array(col), "1", "0")
-        return _templated("b", _styles_of(unit, styles, date=False), text)
+    cells = _nullable_cells(col, unit, styles)
+    if cells is not None:
+        return cells
     if isinstance(dtype, pd.CategoricalDtype):
         cells = _categorical(col)
         if cells is not None:

@@ -1,4 +1,7 @@
-"""``extends:``: a scenario file merged over the file it names, recursively; cycles refused."""
+"""``extends:``: a scenario file merged over the file it names, recursively; cycles refused.
+
+Public names: :func:`resolve`.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ScenarioError
-from .money import _shown
-from .reading import _read_yaml
+from .money import shown_value
+from .reading import read_yaml
 
 
 def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -32,7 +35,7 @@ def _anchor_firms_file(data: dict[str, Any], path: Path) -> None:
             pass
 
 
-def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Path]:
+def resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Path]:
     """Read ``path`` and its ``extends:`` ancestors; return the merged raw mapping."""
     real = path.resolve()
     if real in chain:
@@ -49,14 +52,14 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Path]
             file=chain[-1],
             field=field,
         )
-    data = _read_yaml(path)
+    data = read_yaml(path)
     _anchor_firms_file(data, path)
     parent = data.pop("extends", None)
     if parent is None:
         return data, path
     if not isinstance(parent, str) or not parent.strip():
         raise ScenarioError(
-            f"expected the path of another scenario file, got {_shown(parent)}",
+            f"expected the path of another scenario file, got {shown_value(parent)}",
             file=path,
             field="extends",
         )
@@ -66,7 +69,7 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Path]
     except (OSError, ValueError) as exc:  # a NUL byte, a name too long for the system
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise ScenarioError(
-            f"expected the path of another scenario file, got {_shown(parent)} ({reason})",
+            f"expected the path of another scenario file, got {shown_value(parent)} ({reason})",
             file=path,
             field="extends",
         ) from None
@@ -76,5 +79,5 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Path]
             file=path,
             field="extends",
         )
-    base, _ = _resolve(parent_path, (*chain, real))
+    base, _ = resolve(parent_path, (*chain, real))
     return _deep_merge(base, data), path

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..errors import ScenarioError, _printable
-from .money import _shown, parse_money
+from ..errors import ScenarioError, printable
+from .money import parse_money, shown_value
 
 if TYPE_CHECKING:  # pragma: no cover
     from .schema import Banks, Scenario
@@ -198,7 +198,7 @@ def _load_frame(path: Path, shown: str) -> pd.DataFrame:
         first = str(exc).splitlines()[0] if str(exc) else ""
         reason = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
         raise ScenarioError(
-            f"cannot be read as {kind[path.suffix.lower()]} ({_printable(reason[:200])}); "
+            f"cannot be read as {kind[path.suffix.lower()]} ({printable(reason[:200])}); "
             "expected a table with a header row and one row per firm",
             file=path,
         ) from None
@@ -223,7 +223,7 @@ class _Problems:
     ) -> None:
         # only the first few of one column are spelt out; all are counted
         for k, r in enumerate(rows):
-            got = "an empty cell" if cells[r] == "" else _shown(cells[r])
+            got = "an empty cell" if cells[r] == "" else shown_value(cells[r])
             msg = f"expected {expected}; got {got}" if k < MAX_SHOWN else ""
             self.add(int(self.rows[r]), pos, column, msg)
 
@@ -235,7 +235,7 @@ class _Problems:
         for row, _, column, msg in items[:MAX_SHOWN]:
             where = f"row {row}" + (" (header)" if row == 1 else "")
             if column:
-                where += f", column '{_printable(column)}'"
+                where += f", column '{printable(column)}'"
             lines.append(f"{where}: {msg}")
         n = len(items)
         more = ""
@@ -421,7 +421,7 @@ def _check(frame: pd.DataFrame, path: Path, scenario: Scenario) -> FirmsTable:
             int(problems.rows[r]),
             pos,
             "id",
-            f"expected a unique id; {_shown(id_text[r])} is also the id of row "
+            f"expected a unique id; {shown_value(id_text[r])} is also the id of row "
             f"{first_row[id_text[r]]}",
         )
 
@@ -435,7 +435,7 @@ def _check(frame: pd.DataFrame, path: Path, scenario: Scenario) -> FirmsTable:
         np.flatnonzero(tier_missing), pos, "tier", tier_cells, _names_hint(tier_names, "tiers")
     )
     given: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    from .schema import _zone_range, zone_names
+    from .schema import zone_names, zone_range
 
     coded = {
         "zone": zone_names(pop.zones),
@@ -444,7 +444,7 @@ def _check(frame: pd.DataFrame, path: Path, scenario: Scenario) -> FirmsTable:
     }
     hints = {
         "zone": (
-            f"a zone or cluster, {_zone_range(pop.zones)}, or none"
+            f"a zone or cluster, {zone_range(pop.zones)}, or none"
             if coded["zone"]
             else "none (the scenario has no zone or cluster)"
         ),
@@ -515,7 +515,7 @@ def read_firms_file(path: str | Path, scenario: Scenario) -> FirmsTable:
         (header = row 1), its column and what was expected.
     """
     p = Path(path)
-    shown = _shown(str(path))
+    shown = shown_value(str(path))
     try:
         st = os.stat(p)
         stamp: tuple = (st.st_mtime_ns, st.st_size, st.st_ino)

@@ -15,9 +15,9 @@ from pydantic import (
 )
 
 from ..errors import ScenarioError
-from .extends import _resolve
+from .extends import resolve
 from .memory import check_memory as _check_memory
-from .messages import _from_validation_error
+from .messages import from_validation_error
 from .overrides import apply_overrides
 from .schema import Scenario
 
@@ -55,7 +55,7 @@ def load_scenario(
     """
     path = Path(path)
     try:
-        data, _ = _resolve(path, ())
+        data, _ = resolve(path, ())
         data = apply_overrides(data, overrides, file=str(path))
         scenario = scenario_from_dict(data, file=path)
     except RecursionError:
@@ -73,7 +73,7 @@ def scenario_from_dict(data: dict[str, Any], *, file: str | Path | None = None) 
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise _from_validation_error(exc, file) from None
+        raise from_validation_error(exc, file) from None
     if scenario.population.firms_file is not None:
         scenario = _with_firms_file(scenario, file)
     return scenario

@@ -1,19 +1,18 @@
 """Measure sections of a scenario: the loan pool, guarantee, cost relief, awards, NPL
 compensation and funds.
 
-Public names: :data:`AccountKind`, :class:`LoanPool`, :class:`Guarantee`, :class:`ReliefRates`,
-:class:`ReliefChannels`, :class:`CostRelief`, :class:`AwardLevel`, :class:`Awards`,
-:class:`NplCompensation`,
-:class:`Funds`.
+Public names: :data:`AccountKind`, :class:`LoanPool`, :class:`Guarantee`,
+:class:`ReliefRates`, :class:`ReliefChannels`, :class:`CostRelief`, :class:`AwardLevel`,
+:class:`Awards`, :class:`NplCompensation`, :class:`Funds`.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
-from ._base import _raise_problems, _Section
+from ._base import Problem, Section, raise_problems, tier_problems
 from .money import (
     Money,
     NonNeg,
@@ -23,6 +22,9 @@ from .money import (
     Share,
 )
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .schema import Scenario
+
 #: How an account behaves (docs/model.md 2.9): ``hard`` refuses a request it cannot serve
 #: and stays closed, ``target`` never refuses (an announced aim: the day it is reached and
 #: the overshoot are reported), ``revolving`` refuses when empty and refills when the
@@ -30,7 +32,7 @@ from .money import (
 AccountKind = Literal["hard", "target", "revolving"]
 
 
-class LoanPool(_Section):
+class LoanPool(Section):
     """The special loan pool, its bank quotas and its credit-loan sub-quota."""
 
     total: PositiveMoney
@@ -93,11 +95,11 @@ class LoanPool(_Section):
                     f"got {self.min_amount:,.0f}",
                 )
             )
-        _raise_problems(problems)
+        raise_problems(problems)
         return self
 
 
-class Guarantee(_Section):
+class Guarantee(Section):
     """The policy guarantee fund: capacity = capital x leverage."""
 
     capital: Money
@@ -147,7 +149,7 @@ class Guarantee(_Section):
     @model_validator(mode="after")
     def _caps(self) -> Guarantee:
         if self.cap_per_firm > self.capacity:
-            _raise_problems(
+            raise_problems(
                 [
                     (
                         "cap_per_firm",
@@ -159,8 +161,28 @@ class Guarantee(_Section):
             )
         return self
 
+    def cross_problems(self, scenario: Scenario, path: str) -> list[Problem]:
+        """Eligible tiers among the population's; batch lenders among the lenders."""
+        errors = tier_problems(
+            f"{path}.eligible_tiers", self.eligible_tiers, scenario.population.tiers
+        )
+        if self.batch_lenders != "all":
+            known = [b.name for b in scenario.banks.lenders]
+            if scenario.banks.group is not None:
+                known.append(scenario.banks.group.name)
+            errors += [
+                (
+                    f"{path}.batch_lenders.{i}",
+                    f"unknown lender {name!r}; expected 'all' or names among "
+                    f"{known} (a group's name stands for all its members)",
+                )
+                for i, name in enumerate(self.batch_lenders)
+                if name not in known
+            ]
+        return errors
 
-class ReliefRates(_Section):
+
+class ReliefRates(Section):
     """Share of each running-cost category the relief pays."""
 
     rent: Share = 0.0
@@ -174,7 +196,7 @@ class ReliefRates(_Section):
 Channel = Literal["claim", "tariff_cut"]
 
 
-class ReliefChannels(_Section):
+class ReliefChannels(Section):
     """Channel of each running-cost category."""
 
     rent: Channel = "claim"
@@ -183,7 +205,7 @@ class ReliefChannels(_Section):
     internet: Channel = "claim"
 
 
-class CostRelief(_Section):
+class CostRelief(Section):
     """Cost relief for firms in zones: claims paid from zone budgets first come first
     served, and tariff cuts borne by the suppliers."""
 
@@ -201,7 +223,7 @@ class CostRelief(_Section):
     def _budgets(self) -> CostRelief:
         explicit = sum(self.zone_budgets.values())
         if explicit > self.budget * (1 + 1e-9):
-            _raise_problems(
+            raise_problems(
                 [
                     (
                         "zone_budgets",
@@ -212,8 +234,37 @@ class CostRelief(_Section):
             )
         return self
 
+    def cross_problems(self, scenario: Scenario, path: str) -> list[Problem]:
+        """Eligible tiers among the population's; zone budgets of zones that exist; no
+        budget without zones."""
+        from .setting import zone_names, zone_range
 
-class AwardLevel(_Section):
+        zones = scenario.population.zones
+        errors = tier_problems(
+            f"{path}.eligible_tiers", self.eligible_tiers, scenario.population.tiers
+        )
+        known = set(zone_names(zones))
+        errors += [
+            (
+                f"{path}.zone_budgets.{z}",
+                f"no zone or cluster named {z!r}; expected one of {zone_range(zones)}",
+            )
+            for z in self.zone_budgets
+            if z not in known
+        ]
+        if self.budget > 0 and zones.zones_n + zones.clusters_n == 0:
+            errors.append(
+                (
+                    f"{path}.budget",
+                    "expected 0 when there is no zone or cluster "
+                    "(population.zones.zones_n and clusters_n are 0), or drop the section; "
+                    f"got {self.budget:,.0f}",
+                )
+            )
+        return errors
+
+
+class AwardLevel(Section):
     """One kind of certification (e.g. to national little giant) and its award."""
 
     from_tier: str
@@ -224,15 +275,38 @@ class AwardLevel(_Section):
     min_growth: Rate = 0.0
 
 
-class Awards(_Section):
+class Awards(Section):
     """Certification rounds and the awards paid from a budget."""
 
     budget: Money
     round_days: list[int] = Field(default_factory=list)
     levels: list[AwardLevel] = Field(default_factory=list)
 
+    def cross_problems(self, scenario: Scenario, path: str) -> list[Problem]:
+        """Levels' tiers among the population's; certification rounds within the horizon."""
+        tiers, days = scenario.population.tiers, scenario.horizon.days
+        errors: list[Problem] = []
+        for i, lvl in enumerate(self.levels):
+            errors += tier_problems(f"{path}.levels.{i}.from_tier", [lvl.from_tier], tiers)
+            errors += tier_problems(f"{path}.levels.{i}.to_tier", [lvl.to_tier], tiers)
+        # the hint keeps the rounds that fall within the horizon (none: no rounds), so
+        # that following it literally clears the error
+        inside = [d for d in self.round_days if 0 <= d < days]
+        errors += [
+            (
+                f"{path}.round_days.{i}",
+                f"expected a day within the horizon 0..{days - 1}; "
+                f"got {d} (when shortening horizon.days, also set "
+                f"{path}.round_days, e.g. {path}.round_days="
+                f"[{','.join(str(x) for x in inside)}])",
+            )
+            for i, d in enumerate(self.round_days)
+            if not 0 <= d < days
+        ]
+        return errors
 
-class NplCompensation(_Section):
+
+class NplCompensation(Section):
     """Bank NPL risk compensation pool: pays banks a share of their loss on bad loans to
     firms in key sectors, from a hard budget (FACTS.md 1.2: 1 bn yuan for 2024-25, 55 %,
     +5 points for a firm's first loan). Banks weigh the compensated share in their credit
@@ -249,7 +323,7 @@ class NplCompensation(_Section):
     @model_validator(mode="after")
     def _at_most_all(self) -> NplCompensation:
         if self.share + self.first_loan_bonus > 1.0:
-            _raise_problems(
+            raise_problems(
                 [
                     (
                         "first_loan_bonus",
@@ -260,8 +334,27 @@ class NplCompensation(_Section):
             )
         return self
 
+    def cross_problems(self, scenario: Scenario, path: str) -> list[Problem]:
+        """Key tiers and key sectors among the population's."""
+        pop = scenario.population
+        errors = (
+            tier_problems(f"{path}.key_tiers", self.key_tiers, pop.tiers)
+            if self.key_tiers is not None
+            else []
+        )
+        errors += [
+            (
+                f"{path}.key_sectors.{i}",
+                f"unknown sector {sector!r}; expected one of the population's "
+                f"sectors {sorted(pop.sectors)}",
+            )
+            for i, sector in enumerate(self.key_sectors or [])
+            if sector not in pop.sectors
+        ]
+        return errors
 
-class Funds(_Section):
+
+class Funds(Section):
     """SME funds investing equity in selected high-growth firms."""
 
     total: Money
@@ -272,3 +365,9 @@ class Funds(_Section):
     ticket_max: Money = 100_000_000.0
     min_growth: Rate = 0.2
     eligible_tiers: list[str] = Field(min_length=1)
+
+    def cross_problems(self, scenario: Scenario, path: str) -> list[Problem]:
+        """Eligible tiers among the population's."""
+        return tier_problems(
+            f"{path}.eligible_tiers", self.eligible_tiers, scenario.population.tiers
+        )

@@ -1,7 +1,9 @@
 """Messages: a pydantic validation error turned into one line per field, naming the field path
 and what was expected (the range, the type, the allowed names).
 
-Public names: :func:`is_money_field` (what the messages know of a field's kind).
+Public names: :func:`is_money_field` (what the messages know of a field's kind),
+:func:`annotation_at`, :func:`from_validation_error`, :func:`is_share`,
+:func:`schema_child`, :func:`unwrap`.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from pydantic import (
     ValidationError,
 )
 
-from ..errors import ScenarioError, _printable
-from .money import _AMOUNT_FORMS, _SHARE_FORMS, _shown, parse_money, parse_share
-from .schema import Scenario, _CrossFieldErrors, scenario_fields
+from ..errors import ScenarioError, printable
+from .money import AMOUNT_FORMS, SHARE_FORMS, parse_money, parse_share, shown_value
+from .schema import CrossFieldErrors, Scenario, scenario_fields
 
 
 def _loc_parts(loc: tuple[Any, ...]) -> list[str]:
@@ -29,14 +31,14 @@ def _loc_to_path(loc: tuple[Any, ...]) -> str:
     return ".".join(_loc_parts(loc))
 
 
-def _annotation_at(parts: list[str]) -> tuple[Any, Any]:
+def annotation_at(parts: list[str]) -> tuple[Any, Any]:
     """The annotation and pydantic ``FieldInfo`` (if any) at a path of the scenario schema."""
     import typing
 
     ann: Any = Scenario
     info: Any = None
     for part in parts:
-        base = _unwrap(ann)
+        base = unwrap(ann)
         origin = typing.get_origin(base)
         if base is Scenario and part not in base.model_fields:
             # a section a measure registers
@@ -81,7 +83,7 @@ def _is_money(ann: Any, info: Any) -> bool:
     return any(getattr(m, "func", None) is parse_money for m in _metadata(ann, info))
 
 
-def _is_share(ann: Any, info: Any) -> bool:
+def is_share(ann: Any, info: Any) -> bool:
     """The field reads percentages (a share, rate or fraction)."""
     return any(getattr(m, "func", None) is parse_share for m in _metadata(ann, info))
 
@@ -96,7 +98,7 @@ def is_money_field(path: str) -> bool:
     import types
     import typing
 
-    ann, info = _annotation_at(path.split("."))
+    ann, info = annotation_at(path.split("."))
     if ann is None:
         return False
     options = [ann]
@@ -111,11 +113,20 @@ def _num(x: float, money: bool) -> str:
     return f"{x:g}"
 
 
+#: What a field of a plain type expects, in words.
+_PLAIN_WORDS: dict[Any, str] = {
+    bool: "true or false",
+    int: "a whole number",
+    date: "a date such as 2024-12-02",
+    str: "text",
+}
+
+
 def _describe(ann: Any, info: Any) -> str:
     """What a field expects, in words (for messages)."""
     import typing
 
-    base = _unwrap(ann)
+    base = unwrap(ann)
     b = _bounds(ann, info)
     if isinstance(base, type) and issubclass(base, BaseModel):
         req = [n for n, f in base.model_fields.items() if f.is_required()]
@@ -126,21 +137,15 @@ def _describe(ann: Any, info: Any) -> str:
         return "a mapping of names to values"
     if typing.get_origin(base) is list:
         return "a list such as [a, b]"
-    if base is bool:
-        return "true or false"
-    if base is int:
-        return "a whole number"
-    if base is date:
-        return "a date such as 2024-12-02"
-    if base is str:
-        return "text"
+    if base in _PLAIN_WORDS:
+        return _PLAIN_WORDS[base]
     if base is float:
         if _is_money(ann, info):
-            return f"an amount such as {_AMOUNT_FORMS}"
+            return f"an amount such as {AMOUNT_FORMS}"
         if b.get("ge") == 0 and b.get("le") == 1:
-            return f"a share between 0 and 1 (0.3 means 30 %; {_SHARE_FORMS})"
-        if _is_share(ann, info):
-            return f"a number or a percentage ({_SHARE_FORMS})"
+            return f"a share between 0 and 1 (0.3 means 30 %; {SHARE_FORMS})"
+        if is_share(ann, info):
+            return f"a number or a percentage ({SHARE_FORMS})"
         return "a number"
     return "a value"
 
@@ -193,8 +198,8 @@ def _unknown_key_text(parts: list[str]) -> str:
     """An unknown key: the known keys of its section, and the nearest as a hint."""
     import difflib
 
-    parent, _ = _annotation_at(parts[:-1])
-    parent = _unwrap(parent)
+    parent, _ = annotation_at(parts[:-1])
+    parent = unwrap(parent)
     names = (
         sorted(scenario_fields() if parent is Scenario else parent.model_fields)
         if isinstance(parent, type)
@@ -211,7 +216,7 @@ def _bound_text(ann: Any, info: Any, ctx: dict[str, Any], got: str) -> str:
     b = _bounds(ann, info) or {k: v for k, v in ctx.items() if k in ("ge", "gt", "le", "lt")}
     if b.get("ge") == 0 and b.get("le") == 1 and not money:
         return f"expected a share between 0 and 1 (0.3 means 30 %), {got}"
-    what = "an amount" if money else ("a whole number" if _unwrap(ann) is int else "a number")
+    what = "an amount" if money else ("a whole number" if unwrap(ann) is int else "a number")
     return f"expected {what} {_range_text(b, money)}, {got}"
 
 
@@ -219,14 +224,14 @@ def _explain(err: Any, parts: list[str]) -> str:
     """The message for one pydantic error: what was expected and what was found."""
     kind = err["type"]
     ctx = err.get("ctx") or {}
-    ann, info = _annotation_at(parts)
-    got = f"got {_shown(err['input'])}" if "input" in err else ""
+    ann, info = annotation_at(parts)
+    got = f"got {shown_value(err['input'])}" if "input" in err else ""
     if kind == "extra_forbidden":
         return _unknown_key_text(parts)
     if kind == "missing":
         return f"required key is missing; expected {_describe(ann, info)}"
     if kind in ("model_type", "model_attributes_type"):
-        return f"expected {_describe(ann, info)}, got {_shown(err.get('input'))}"
+        return f"expected {_describe(ann, info)}, got {shown_value(err.get('input'))}"
     if kind in _TYPE_WORDS:
         want = _TYPE_WORDS[kind]
         if kind.startswith("float") and _is_money(ann, info):
@@ -251,14 +256,16 @@ def _explain(err: Any, parts: list[str]) -> str:
 _MAX_LISTED = 20
 
 
-def _from_validation_error(
+def from_validation_error(
     exc: ValidationError, file: Path | str | None, prefix: str = ""
 ) -> ScenarioError:
+    """A :class:`ScenarioError` naming every problem of ``exc`` by field path (``prefix``
+    before each path), with what was expected and what was found."""
     problems: list[tuple[str, str]] = []
     for err in exc.errors(include_url=False):
         parts = _loc_parts(tuple(err["loc"]))
         ctx_err = (err.get("ctx") or {}).get("error")
-        if isinstance(ctx_err, _CrossFieldErrors):
+        if isinstance(ctx_err, CrossFieldErrors):
             # a model's own check: its paths are relative to the model
             for path, msg in ctx_err.errors:
                 full = ".".join([*parts, path])
@@ -271,7 +278,7 @@ def _from_validation_error(
     if len(problems) == 1:
         path, msg = problems[0]
         return ScenarioError(msg, file=file, field=path or None)
-    lines = [f"field '{_printable(p)}': {m}" if p else m for p, m in problems[:_MAX_LISTED]]
+    lines = [f"field '{printable(p)}': {m}" if p else m for p, m in problems[:_MAX_LISTED]]
     if len(problems) > _MAX_LISTED:
         lines.append(f"... and {len(problems) - _MAX_LISTED} more")
     return ScenarioError(
@@ -285,7 +292,7 @@ def _from_validation_error(
 # --------------------------------------------------------------------------- overrides
 
 
-def _schema_child(model: Any, key: str) -> Any:
+def schema_child(model: Any, key: str) -> Any:
     """Return the annotation of ``key`` under ``model`` (a pydantic model class), or None."""
     fields = getattr(model, "model_fields", None)
     if fields is None or key not in fields:
@@ -293,14 +300,15 @@ def _schema_child(model: Any, key: str) -> Any:
     return fields[key].annotation
 
 
-def _unwrap(ann: Any) -> Any:
+def unwrap(ann: Any) -> Any:
+    """The type inside an annotation: ``Annotated`` and ``Optional`` taken off."""
     import types
     import typing
 
     origin = typing.get_origin(ann)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(ann) if a is not type(None)]
-        return _unwrap(args[0]) if len(args) == 1 else ann
+        return unwrap(args[0]) if len(args) == 1 else ann
     if origin is typing.Annotated:
-        return _unwrap(typing.get_args(ann)[0])
+        return unwrap(typing.get_args(ann)[0])
     return ann

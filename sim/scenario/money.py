@@ -7,8 +7,9 @@ Every place that accepts an amount or a share (scenario files, ``--set``, target
 design targets, ``PATH=LO:HI`` ranges, sweep values) goes through them.
 
 Public names: :func:`parse_money`, :func:`parse_share`, :func:`parse_figure`, and the
-field types ``Money``, ``PositiveMoney``, ``Share``, ``Rate``, ``NonNegRate``, ``PositiveRate``,
-``NonNeg``, ``Positive``, ``Real`` used by the schema.
+field types ``Money``, ``PositiveMoney``, ``Share``, ``Rate``, ``NonNegRate``,
+``PositiveRate``, ``NonNeg``, ``Positive``, ``Real`` used by the schema,
+:data:`AMOUNT_FORMS`, :data:`SHARE_FORMS`, :func:`shown_value`, :func:`to_ascii`.
 """
 
 from __future__ import annotations
@@ -59,11 +60,11 @@ _CN_SUFFIX = {
     "万亿": 10**12,
 }
 _UNITS = _SUFFIX | {k + "元": v for k, v in _CN_SUFFIX.items()} | _CN_SUFFIX
-_AMOUNT_FORMS = "400bn, 30m, 100k, 3000万, 40亿, 1.2万亿 or 2500000"
-_SHARE_FORMS = "0.3 or 30%"
+AMOUNT_FORMS = "400bn, 30m, 100k, 3000万, 40亿, 1.2万亿 or 2500000"
+SHARE_FORMS = "0.3 or 30%"
 
 
-def _ascii(text: str) -> str:
+def to_ascii(text: str) -> str:
     """``text`` with full-width digits, punctuation and letters in their ASCII forms."""
     return text.translate(_FULL_WIDTH)
 
@@ -98,32 +99,32 @@ def parse_money(value: Any) -> float:
         If the value is not a finite amount in one of those forms.
     """
     if isinstance(value, bool):
-        raise ValueError(f"expected an amount such as {_AMOUNT_FORMS}, got a boolean")
+        raise ValueError(f"expected an amount such as {AMOUNT_FORMS}, got a boolean")
     if isinstance(value, int | float):
         try:
             out = float(value)
         except OverflowError:
-            raise ValueError(f"expected a finite amount, got {_shown(value)}") from None
+            raise ValueError(f"expected a finite amount, got {shown_value(value)}") from None
     elif isinstance(value, str):
-        m = _MONEY_RE.match(_ascii(value))
+        m = _MONEY_RE.match(to_ascii(value))
         unit = m.group(2).lower() if m else ""
         if m and "兆" in unit:
             raise ValueError(
                 f"兆 is not accepted as a unit (it means 10^6 in some places and 10^12 in "
-                f"others); expected 万亿 (10^12) or 百万 (10^6), got {_shown(value)}"
+                f"others); expected 万亿 (10^12) or 百万 (10^6), got {shown_value(value)}"
             )
         if not m or unit not in _UNITS:
-            raise ValueError(f"expected an amount such as {_AMOUNT_FORMS}, got {_shown(value)}")
+            raise ValueError(f"expected an amount such as {AMOUNT_FORMS}, got {shown_value(value)}")
         try:
             scale = _UNITS[unit]
             number = _decimal(m.group(1))
             out = float(number * scale) if scale != 1 else float(number)
         except (InvalidOperation, OverflowError):  # pragma: no cover - the pattern is a number
-            raise ValueError(f"expected a finite amount, got {_shown(value)}") from None
+            raise ValueError(f"expected a finite amount, got {shown_value(value)}") from None
     else:
-        raise ValueError(f"expected an amount such as {_AMOUNT_FORMS}, got {type(value).__name__}")
+        raise ValueError(f"expected an amount such as {AMOUNT_FORMS}, got {type(value).__name__}")
     if not math.isfinite(out):
-        raise ValueError(f"expected a finite amount, got {_shown(value)}")
+        raise ValueError(f"expected a finite amount, got {shown_value(value)}")
     return out
 
 
@@ -148,16 +149,16 @@ def parse_share(value: Any) -> Any:
         If the value is a string that is not a number or a percentage.
     """
     if isinstance(value, str):
-        m = _SHARE_RE.match(_ascii(value))
+        m = _SHARE_RE.match(to_ascii(value))
         if not m:
             raise ValueError(
-                f"expected a number or a percentage such as {_SHARE_FORMS}, got {_shown(value)}"
+                f"expected a number or a percentage such as {SHARE_FORMS}, got {shown_value(value)}"
             )
         per = {None: 1, "%": 100, "‰": 1000}[m.group(2)]
         try:
             value = float(_decimal(m.group(1)) / per)
         except (InvalidOperation, OverflowError):  # pragma: no cover - the pattern is a number
-            raise ValueError(f"expected a finite number, got {_shown(value)}") from None
+            raise ValueError(f"expected a finite number, got {shown_value(value)}") from None
     return _finite(value)
 
 
@@ -179,22 +180,22 @@ def parse_figure(value: Any) -> float:
     ValueError
         If it is neither.
     """
-    if isinstance(value, str) and _ascii(value).strip().endswith(("%", "‰")):
+    if isinstance(value, str) and to_ascii(value).strip().endswith(("%", "‰")):
         return float(parse_share(value))
     try:
         return parse_money(value)
     except ValueError:
         raise ValueError(
             f"expected a number, an amount such as 20bn or 20亿, or a percentage such as "
-            f"30%, got {_shown(value)}"
+            f"30%, got {shown_value(value)}"
         ) from None
 
 
 def _finite(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"expected a finite number, got {_shown(value)}")
+        raise ValueError(f"expected a finite number, got {shown_value(value)}")
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 1000:
-        raise ValueError(f"expected a finite number, got {_shown(value)}")
+        raise ValueError(f"expected a finite number, got {shown_value(value)}")
     return value
 
 
@@ -205,7 +206,7 @@ _REPR.maxlist = _REPR.maxdict = _REPR.maxtuple = _REPR.maxset = 4
 _REPR.maxlevel = 2
 
 
-def _shown(value: Any) -> str:
+def shown_value(value: Any) -> str:
     """A short rendering of a user's value for a message (bounded, even for huge input)."""
     if value is None:
         return "nothing (null)"

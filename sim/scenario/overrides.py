@@ -14,9 +14,9 @@ from pydantic import (
 )
 
 from ..errors import ScenarioError
-from .messages import _annotation_at, _is_share, _schema_child, _unwrap
-from .money import _shown, parse_money, parse_share
-from .reading import _SYNTAX_HINT, _parse_yaml
+from .messages import annotation_at, is_share, schema_child, unwrap
+from .money import parse_money, parse_share, shown_value
+from .reading import SYNTAX_HINT, parse_yaml
 from .schema import Scenario, scenario_fields
 
 
@@ -60,8 +60,8 @@ def parse_value(path: str, value: Any) -> float:
     ValueError
         If the value is not of the field's form (the message says which forms are).
     """
-    ann, info = _annotation_at(path.split("."))
-    if ann is not None and _is_share(ann, info):
+    ann, info = annotation_at(path.split("."))
+    if ann is not None and is_share(ann, info):
         return float(parse_share(value))
     return parse_money(value)
 
@@ -77,21 +77,21 @@ def _override_pairs(
         for item in overrides:
             if "=" not in item:
                 raise ScenarioError(
-                    f"override: expected path.to.key=value, got {_shown(item)}",
+                    f"override: expected path.to.key=value, got {shown_value(item)}",
                     file=file,
                     field=item,
                 )
             key, raw = item.split("=", 1)
             key = key.strip()
             try:
-                value = _parse_yaml(raw) if raw.strip() else None
+                value = parse_yaml(raw) if raw.strip() else None
             except ValueError as exc:
-                reason = str(exc).split(": ", 1)[-1].replace(_SYNTAX_HINT, "")
+                reason = str(exc).split(": ", 1)[-1].replace(SYNTAX_HINT, "")
                 if not any(k in reason for k in ("expected a date", "expected plain data")):
                     reason += "; expected a number, an amount such as 30m, true/false, text, "
                     reason += "a [list] or a {mapping}"
                 raise ScenarioError(
-                    f"override value {_shown(raw)} cannot be parsed: {reason}",
+                    f"override value {shown_value(raw)} cannot be parsed: {reason}",
                     file=file,
                     field=key,
                 ) from None
@@ -114,7 +114,7 @@ def _path_step(
     container_key: Any
     if isinstance(ann, type) and issubclass(ann, BaseModel):
         fields = scenario_fields() if ann is Scenario else None
-        child_ann = _schema_child(ann, part) if fields is None else fields.get(part)
+        child_ann = schema_child(ann, part) if fields is None else fields.get(part)
         if child_ann is None:
             valid = ", ".join(sorted(fields or ann.model_fields))
             raise ScenarioError(
@@ -125,7 +125,7 @@ def _path_step(
             )
         if not isinstance(node, dict):
             raise ScenarioError(
-                f"override: {where} is {_shown(node)} in the scenario, not a mapping, so "
+                f"override: {where} is {shown_value(node)} in the scenario, not a mapping, so "
                 f"{part!r} cannot be set in it; expected {where} to be a mapping",
                 file=file,
                 field=key,
@@ -198,7 +198,7 @@ def apply_overrides(
     for key, value in pairs:
         if not isinstance(key, str):
             raise ScenarioError(
-                f"override: expected a dotted path such as loan_pool.total, got {_shown(key)}",
+                f"override: expected a dotted path such as loan_pool.total, got {shown_value(key)}",
                 file=file,
             )
         parts = key.split(".")
@@ -213,7 +213,7 @@ def apply_overrides(
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
             where = ".".join(parts[:i])
-            ann = _unwrap(model) if model is not None else None
+            ann = unwrap(model) if model is not None else None
             child_ann, container_key = _path_step(ann, node, part, last, where, key, file)
             if last:
                 plans.append((node, container_key, value))

@@ -1,5 +1,8 @@
 """Reading a scenario file: the safe YAML loader (duplicate keys refused) and its messages.
 
+Public names: :data:`SYNTAX_HINT`, :func:`parse_yaml`, :func:`read_yaml`,
+:class:`ScenarioLoader`.
+
 Nothing in a scenario file is evaluated as code.
 """
 
@@ -11,12 +14,12 @@ from typing import Any
 import yaml
 
 from ..errors import ScenarioError
-from .money import _shown
+from .money import shown_value
 
 MAX_FILE_BYTES = 16 * 2**20
 
 
-class _SafeLoader(yaml.SafeLoader):
+class ScenarioLoader(yaml.SafeLoader):
     """Safe loader that also refuses duplicate keys."""
 
 
@@ -34,7 +37,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bo
             raise yaml.constructor.ConstructorError(
                 None,
                 None,
-                f"duplicate key {_shown(key)} (expected each key once in a mapping)",
+                f"duplicate key {shown_value(key)} (expected each key once in a mapping)",
                 key_node.start_mark,
             )
         seen.add(key)
@@ -58,19 +61,19 @@ def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
         return yaml.SafeLoader.construct_yaml_int(loader, node)
     except ValueError as exc:  # e.g. more digits than Python converts
         raise yaml.constructor.ConstructorError(
-            None, None, f"{_shown(node.value)} is not a usable number ({exc})", node.start_mark
+            None, None, f"{shown_value(node.value)} is not a usable number ({exc})", node.start_mark
         ) from None
 
 
-_SafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-_SafeLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+ScenarioLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+ScenarioLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+ScenarioLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
-_SYNTAX_HINT = " (expected YAML text: key: value lines indented with spaces)"
+SYNTAX_HINT = " (expected YAML text: key: value lines indented with spaces)"
 
 
-def _parse_yaml(text: str) -> Any:
+def parse_yaml(text: str) -> Any:
     """Parse YAML text safely: no tags that build Python objects, no duplicate keys.
 
     Raises
@@ -79,7 +82,7 @@ def _parse_yaml(text: str) -> Any:
         With a message saying where and what, for anything that is not plain YAML data.
     """
     try:
-        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=ScenarioLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -87,7 +90,7 @@ def _parse_yaml(text: str) -> Any:
         if "could not determine a constructor for the tag" in problem:
             problem += " (tags that build objects are not allowed; expected plain data)"
         elif "expected" not in problem and not isinstance(exc, yaml.constructor.ConstructorError):
-            problem += _SYNTAX_HINT
+            problem += SYNTAX_HINT
         raise ValueError(f"is not valid YAML{where}: {problem}") from None
     except RecursionError:
         raise ValueError(
@@ -98,7 +101,8 @@ def _parse_yaml(text: str) -> Any:
         raise ValueError(f"is not usable YAML: {exc}; expected plain YAML data") from None
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def read_yaml(path: Path) -> dict[str, Any]:
+    """A scenario file read as a mapping (bounded read; YAML errors as :class:`ScenarioError`)."""
     try:
         # a bounded read: a pipe is fine, /dev/zero or a huge file is refused, not read whole
         with open(path, "rb") as fh:
@@ -127,7 +131,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
             f"cannot be read ({exc.strerror}); expected a readable YAML scenario file", file=path
         ) from None
     try:
-        data = _parse_yaml(text)
+        data = parse_yaml(text)
     except ValueError as exc:
         raise ScenarioError(str(exc), file=path) from None
     if data is None:
@@ -137,14 +141,14 @@ def _read_yaml(path: Path) -> dict[str, Any]:
             type(data).__name__, type(data).__name__
         )
         raise ScenarioError(
-            f"holds a YAML {kind} ({_shown(data)}); expected a mapping of scenario sections "
+            f"holds a YAML {kind} ({shown_value(data)}); expected a mapping of scenario sections "
             "(name:, seed:, horizon:, ...)",
             file=path,
         )
     bad = [k for k in data if not isinstance(k, str)]
     if bad:
         raise ScenarioError(
-            f"expected text keys (section names) at the top level, got {_shown(bad[0])}",
+            f"expected text keys (section names) at the top level, got {shown_value(bad[0])}",
             file=path,
         )
     return data

@@ -1,8 +1,11 @@
 """Schema: the pydantic model of a whole scenario and its cross-section checks.
 
 Public names: :class:`Scenario` and its section models (defined in :mod:`.setting` and
-:mod:`.measures`), :func:`zone_names`, :func:`scenario_fields`. Every model is frozen and
-forbids unknown keys.
+:mod:`.measures`), :func:`zone_names` and :func:`zone_range` (of :mod:`.setting`),
+:func:`scenario_fields`. Every model is frozen and forbids unknown keys. A check across
+sections that concerns one measure is that section's own (``cross_problems``, see
+:class:`~sim.scenario._base.Section`); the checks here are the setting's and the loan
+pool's.
 
 Besides the sections written here, a scenario holds the sections that measures register
 (:mod:`.sections`): optional, validated by the measure's model, read with
@@ -28,7 +31,7 @@ from pydantic import (
 )
 
 from ..outdir import folder_name
-from ._base import SHARE_TOLERANCE, _CrossFieldErrors, _Section, _sum_problem
+from ._base import SHARE_TOLERANCE, CrossFieldErrors, Section, sum_problem, tier_problems
 from .measures import (
     AwardLevel,
     Awards,
@@ -55,9 +58,12 @@ from .setting import (
     ServiceCentres,
     Tier,
     Zones,
+    zone_names,
+    zone_range,
 )
 
 __all__ = [
+    "zone_range",
     "SHARE_TOLERANCE",
     "AwardLevel",
     "Awards",
@@ -91,7 +97,7 @@ __all__ = [
 _LATER_SECTIONS = ("npl_compensation", "language")
 
 
-class Scenario(_Section):
+class Scenario(Section):
     """A whole scenario: setting, behaviour, and every measure.
 
     Optional measures (``guarantee``, ``cost_relief``, ``awards``, ``funds``) may be
@@ -183,142 +189,80 @@ class Scenario(_Section):
 
     @model_validator(mode="after")
     def _cross(self) -> Scenario:
-        # long on purpose: every check across sections, collected so that all problems of a
-        # scenario are reported at once
-        tiers = set(self.population.tiers)
-        errors: list[tuple[str, str]] = []
-
-        def tier_ok(path: str, names: list[str]) -> None:
-            for i, t in enumerate(names):
-                if t not in tiers:
-                    errors.append(
-                        (
-                            f"{path}.{i}",
-                            f"unknown tier {t!r}; expected one of the population's tiers "
-                            f"{sorted(tiers)}",
-                        )
-                    )
-
-        tier_ok("loan_pool.eligible_tiers", self.loan_pool.eligible_tiers)
-        if isinstance(self.demand.existing_loans_share, dict):
-            for t in self.demand.existing_loans_share:
-                if t not in tiers:
-                    errors.append(
-                        (
-                            f"demand.existing_loans_share.{t}",
-                            f"unknown tier {t!r}; expected one of the population's tiers "
-                            f"{sorted(tiers)} (tiers not named hold no loan at launch)",
-                        )
-                    )
-        for i, push in enumerate(self.awareness.list_pushes):
-            if push.day >= self.horizon.days:
-                errors.append(
-                    (
-                        f"awareness.list_pushes.{i}.day",
-                        f"expected a day within the horizon 0..{self.horizon.days - 1}; "
-                        f"got {push.day}",
-                    )
-                )
-        if self.guarantee is not None:
-            tier_ok("guarantee.eligible_tiers", self.guarantee.eligible_tiers)
-            batch = self.guarantee.batch_lenders
-            if batch != "all":
-                known_lenders = [b.name for b in self.banks.lenders]
-                if self.banks.group is not None:
-                    known_lenders.append(self.banks.group.name)
-                for i, name in enumerate(batch):
-                    if name not in known_lenders:
-                        errors.append(
-                            (
-                                f"guarantee.batch_lenders.{i}",
-                                f"unknown lender {name!r}; expected 'all' or names among "
-                                f"{known_lenders} (a group's name stands for all its members)",
-                            )
-                        )
-        if self.cost_relief is not None:
-            tier_ok("cost_relief.eligible_tiers", self.cost_relief.eligible_tiers)
-            known = set(zone_names(self.population.zones))
-            for z in self.cost_relief.zone_budgets:
-                if z not in known:
-                    errors.append(
-                        (
-                            f"cost_relief.zone_budgets.{z}",
-                            f"no zone or cluster named {z!r}; expected one of "
-                            f"{_zone_range(self.population.zones)}",
-                        )
-                    )
-        if self.funds is not None:
-            tier_ok("funds.eligible_tiers", self.funds.eligible_tiers)
-        npl = self.npl_compensation
-        if npl is not None and npl.key_tiers is not None:
-            tier_ok("npl_compensation.key_tiers", npl.key_tiers)
-        for i, sector in enumerate((npl.key_sectors or []) if npl is not None else []):
-            if sector not in self.population.sectors:
-                errors.append(
-                    (
-                        f"npl_compensation.key_sectors.{i}",
-                        f"unknown sector {sector!r}; expected one of the population's "
-                        f"sectors {sorted(self.population.sectors)}",
-                    )
-                )
-        if self.awards is not None:
-            for i, lvl in enumerate(self.awards.levels):
-                tier_ok(f"awards.levels.{i}.from_tier", [lvl.from_tier])
-                tier_ok(f"awards.levels.{i}.to_tier", [lvl.to_tier])
-            days = self.awards.round_days
-            # the hint keeps the rounds that fall within the horizon (none: no rounds), so
-            # that following it literally clears the error
-            inside = [d for d in days if 0 <= d < self.horizon.days]
-            for i, d in enumerate(days):
-                if not 0 <= d < self.horizon.days:
-                    errors.append(
-                        (
-                            f"awards.round_days.{i}",
-                            f"expected a day within the horizon 0..{self.horizon.days - 1}; "
-                            f"got {d} (when shortening horizon.days, also set "
-                            "awards.round_days, e.g. awards.round_days="
-                            f"[{','.join(str(x) for x in inside)}])",
-                        )
-                    )
+        # every check across sections, collected so that all problems of a scenario are
+        # reported at once: the setting's and the loan pool's here, each measure's in its
+        # section (cross_problems)
+        errors = tier_problems(
+            "loan_pool.eligible_tiers", self.loan_pool.eligible_tiers, self.population.tiers
+        )
+        errors += _setting_problems(self)
+        for name in type(self).model_fields:
+            section = getattr(self, name)
+            if isinstance(section, Section):
+                errors += section.cross_problems(self, name)
+        for name, section in self._measure_sections.items():
+            if isinstance(section, Section):
+                errors += section.cross_problems(self, name)
         errors += _lender_day_problems(self)
-        day = self.loan_pool.reallocation_day
-        if day is not None and day >= self.horizon.days:
-            within = (
-                f"a day within the horizon 1..{self.horizon.days - 1}, or null for no reallocation"
-                if self.horizon.days > 1
-                else "null (a one-day horizon has no day to reallocate on)"
-            )
-            errors.append(
-                (
-                    "loan_pool.reallocation_day",
-                    f"expected {within}; got {day} (e.g. loan_pool.reallocation_day=null)",
-                )
-            )
-        if self.loan_pool.quota_mode == "bank_quotas":
-            shares = [(b.name, b.quota_share) for b in self.banks.lenders]
-            if self.banks.group is not None:
-                shares.append((f"group {self.banks.group.name}", self.banks.group.quota_share))
-            problem = _sum_problem(
-                "banks.lenders.*.quota_share" if self.banks.lenders else "banks.group.quota_share",
-                shares,
-                "the lenders' quota shares (loan_pool.quota_mode is 'bank_quotas')",
-            )
-            if problem is not None:
-                errors.append(problem)
-        if self.cost_relief is not None and self.cost_relief.budget > 0:
-            z = self.population.zones
-            if z.zones_n + z.clusters_n == 0:
-                errors.append(
-                    (
-                        "cost_relief.budget",
-                        "expected 0 when there is no zone or cluster "
-                        "(population.zones.zones_n and clusters_n are 0), or drop the section; "
-                        f"got {self.cost_relief.budget:,.0f}",
-                    )
-                )
+        errors += _loan_pool_problems(self)
         if errors:
-            raise _CrossFieldErrors(errors)
+            raise CrossFieldErrors(errors)
         return self
+
+
+def _setting_problems(sc: Scenario) -> list[tuple[str, str]]:
+    """Tiers named by the demand section; list pushes within the horizon."""
+    tiers = set(sc.population.tiers)
+    errors: list[tuple[str, str]] = []
+    if isinstance(sc.demand.existing_loans_share, dict):
+        errors += [
+            (
+                f"demand.existing_loans_share.{t}",
+                f"unknown tier {t!r}; expected one of the population's tiers "
+                f"{sorted(tiers)} (tiers not named hold no loan at launch)",
+            )
+            for t in sc.demand.existing_loans_share
+            if t not in tiers
+        ]
+    errors += [
+        (
+            f"awareness.list_pushes.{i}.day",
+            f"expected a day within the horizon 0..{sc.horizon.days - 1}; got {push.day}",
+        )
+        for i, push in enumerate(sc.awareness.list_pushes)
+        if push.day >= sc.horizon.days
+    ]
+    return errors
+
+
+def _loan_pool_problems(sc: Scenario) -> list[tuple[str, str]]:
+    """The reallocation day within the horizon; lenders' quota shares summing to 1."""
+    errors: list[tuple[str, str]] = []
+    day = sc.loan_pool.reallocation_day
+    if day is not None and day >= sc.horizon.days:
+        within = (
+            f"a day within the horizon 1..{sc.horizon.days - 1}, or null for no reallocation"
+            if sc.horizon.days > 1
+            else "null (a one-day horizon has no day to reallocate on)"
+        )
+        errors.append(
+            (
+                "loan_pool.reallocation_day",
+                f"expected {within}; got {day} (e.g. loan_pool.reallocation_day=null)",
+            )
+        )
+    if sc.loan_pool.quota_mode == "bank_quotas":
+        shares = [(b.name, b.quota_share) for b in sc.banks.lenders]
+        if sc.banks.group is not None:
+            shares.append((f"group {sc.banks.group.name}", sc.banks.group.quota_share))
+        problem = sum_problem(
+            "banks.lenders.*.quota_share" if sc.banks.lenders else "banks.group.quota_share",
+            shares,
+            "the lenders' quota shares (loan_pool.quota_mode is 'bank_quotas')",
+        )
+        if problem is not None:
+            errors.append(problem)
+    return errors
 
 
 def scenario_fields() -> dict[str, Any]:
@@ -328,22 +272,6 @@ def scenario_fields() -> dict[str, Any]:
     for s in registered_sections():
         fields.setdefault(s.name, s.model | None)
     return fields
-
-
-def _zone_range(zones: Zones) -> str:
-    parts = []
-    if zones.zones_n:
-        parts.append(f"zone_01..zone_{zones.zones_n:02d}")
-    if zones.clusters_n:
-        parts.append(f"cluster_01..cluster_{zones.clusters_n:02d}")
-    return " or ".join(parts) if parts else "nothing: the population has no zone or cluster"
-
-
-def zone_names(zones: Zones) -> list[str]:
-    """Names of all zones then clusters, in index order (``zone_01``, ``cluster_01``...)."""
-    return [f"zone_{i + 1:02d}" for i in range(zones.zones_n)] + [
-        f"cluster_{i + 1:02d}" for i in range(zones.clusters_n)
-    ]
 
 
 def _lender_day_problems(sc: Scenario) -> list[tuple[str, str]]:

@@ -1,8 +1,9 @@
 """Setting sections of a scenario: horizon, population, demand, awareness, behaviour, banks, rates.
 
 Public names: :class:`Horizon`, :class:`Tier`, :class:`Zones`, :class:`RunningCosts`,
-:class:`Population`, :class:`Demand`, :class:`ListPush`, :class:`Awareness`, :class:`ServiceCentres`,
-:class:`Behaviour`, :class:`Lender`, :class:`LenderGroup`, :class:`Banks`, :class:`Rates`.
+:class:`Population`, :class:`Demand`, :class:`ListPush`, :class:`Awareness`,
+:class:`ServiceCentres`, :class:`Behaviour`, :class:`Lender`, :class:`LenderGroup`,
+:class:`Banks`, :class:`Rates`, :func:`zone_names`, :func:`zone_range`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from ._base import _raise_problems, _Section, _sum_problem
+from ._base import Section, raise_problems, sum_problem
 from .money import (
     Money,
     NonNeg,
@@ -33,14 +34,14 @@ from .money import (
 )
 
 
-class Horizon(_Section):
+class Horizon(Section):
     """Simulated period. ``days`` is the number of simulated days from ``start_date``."""
 
     days: int = Field(ge=1, le=36500)
     start_date: date = date(2024, 12, 2)
 
 
-class Tier(_Section):
+class Tier(Section):
     """A segment of the firm population (e.g. national little giants)."""
 
     share: Share
@@ -57,7 +58,7 @@ class Tier(_Section):
     age_median_years: Positive = 8.0
 
 
-class Zones(_Section):
+class Zones(Section):
     """Industrial zones and industry clusters that host firms and hold relief budgets."""
 
     zones_n: int = Field(default=55, ge=0, le=100_000)
@@ -65,7 +66,7 @@ class Zones(_Section):
     size_concentration: Positive = 2.0
 
 
-class RunningCosts(_Section):
+class RunningCosts(Section):
     """Yearly running costs of a firm, by category, as quantities times tariffs."""
 
     floor_m2_per_employee: NonNeg = 25.0
@@ -77,7 +78,7 @@ class RunningCosts(_Section):
     internet_per_month: NonNeg = 3000.0
 
 
-class Population(_Section):
+class Population(Section):
     """The population of firms: drawn from the tiers, or listed in ``firms_file``.
 
     With ``firms_file`` the file lists the firms (``sim.scenario.firms_file``) and
@@ -123,15 +124,15 @@ class Population(_Section):
                     f"got {self.firms_file!r}",
                 )
             )
-        _raise_problems(
+        raise_problems(
             problems
             + [
-                _sum_problem(
+                sum_problem(
                     "tiers.*.share",
                     {k: t.share for k, t in self.tiers.items()},
                     "the tiers' shares of the population",
                 ),
-                _sum_problem("sectors", dict(self.sectors), "the sector shares"),
+                sum_problem("sectors", dict(self.sectors), "the sector shares"),
             ]
         )
         return self
@@ -149,7 +150,7 @@ _ShareOrByTier = Annotated[
 ]
 
 
-class Demand(_Section):
+class Demand(Section):
     """Financing needs: a Poisson process per firm with amounts scaled to revenue.
 
     ``monthly_weights`` (12 non-negative numbers, January first, normalised to sum 1)
@@ -183,7 +184,7 @@ class Demand(_Section):
         w = self.monthly_weights
         if w is not None and (len(w) != 12 or sum(w) <= 0):
             got = f"{len(w)} numbers" if len(w) != 12 else "12 numbers summing to 0"
-            _raise_problems(
+            raise_problems(
                 [
                     (
                         "monthly_weights",
@@ -214,14 +215,14 @@ _DEMAND_LATER: dict[str, Any] = {
 }
 
 
-class ListPush(_Section):
+class ListPush(Section):
     """A list of eligible, unaware firms pushed to the banks on ``day``: ``share`` of them."""
 
     day: int = Field(ge=0)
     share: Share
 
 
-class Awareness(_Section):
+class Awareness(Section):
     """Bass-style diffusion of awareness of the measures, per zone."""
 
     initial_share: Share = 0.4
@@ -244,7 +245,7 @@ class Awareness(_Section):
         return data
 
 
-class ServiceCentres(_Section):
+class ServiceCentres(Section):
     """Service centres: outreach contacts and application assistance, both per day."""
 
     centres_n: int = Field(default=17, ge=0)
@@ -252,7 +253,7 @@ class ServiceCentres(_Section):
     assists_per_centre_day: NonNeg = 6.0
 
 
-class Behaviour(_Section):
+class Behaviour(Section):
     """Firm decisions: whether to apply, with whose help, and whether to retry."""
 
     application_cost: Money = 20_000.0
@@ -267,7 +268,7 @@ class Behaviour(_Section):
     max_attempts: int = Field(default=3, ge=1, le=20)
 
 
-class Lender(_Section):
+class Lender(Section):
     """A lender taking part in the programme."""
 
     name: str = Field(min_length=1)
@@ -296,7 +297,7 @@ class LenderGroup(Lender):
     onboarding_days: int = Field(default=1, ge=1)
 
 
-class Banks(_Section):
+class Banks(Section):
     """The lenders: named ones and, optionally, a group of many identical ones."""
 
     lenders: list[Lender] = Field(default_factory=list)
@@ -315,7 +316,7 @@ class Banks(_Section):
     @model_validator(mode="after")
     def _shares(self) -> Banks:
         if not self.lenders and self.group is None:
-            _raise_problems(
+            raise_problems(
                 [("lenders", "expected at least one lender, in banks.lenders or banks.group")]
             )
         problems: list[tuple[str, str] | None] = []
@@ -334,12 +335,12 @@ class Banks(_Section):
         if self.group is not None:
             shares.append((f"group {self.group.name}", self.group.market_share))
         path = "lenders.*.market_share" if self.lenders else "group.market_share"
-        problems.append(_sum_problem(path, shares, "the lenders' market shares"))
-        _raise_problems(problems)
+        problems.append(sum_problem(path, shares, "the lenders' market shares"))
+        raise_problems(problems)
         return self
 
 
-class Rates(_Section):
+class Rates(Section):
     """Interest rates, annual, as fractions (0.031 = 3.1 %)."""
 
     lpr_1y: Share = 0.031
@@ -348,3 +349,20 @@ class Rates(_Section):
     market_risk_premium_per_pd: NonNeg = 0.5
     #: annual rate at which money after day 0 is discounted to present values
     discount_rate: Share = 0.02
+
+
+def zone_range(zones: Zones) -> str:
+    """The zone codes a scenario's zones section defines, as a range for messages."""
+    parts = []
+    if zones.zones_n:
+        parts.append(f"zone_01..zone_{zones.zones_n:02d}")
+    if zones.clusters_n:
+        parts.append(f"cluster_01..cluster_{zones.clusters_n:02d}")
+    return " or ".join(parts) if parts else "nothing: the population has no zone or cluster"
+
+
+def zone_names(zones: Zones) -> list[str]:
+    """Names of all zones then clusters, in index order (``zone_01``, ``cluster_01``...)."""
+    return [f"zone_{i + 1:02d}" for i in range(zones.zones_n)] + [
+        f"cluster_{i + 1:02d}" for i in range(zones.clusters_n)
+    ]

@@ -233,24 +233,8 @@ def registered_owners() -> dict[str, str]:
     return dict(_owners)
 
 
-def register_texts(texts: Mapping[str, Mapping[str, str]], *, owner: str) -> None:
-    """Add texts to the catalogue, in every language at once.
-
-    Parameters
-    ----------
-    texts
-        Language -> full key (``"column.rd_credit_amount"``) -> template; every language
-        of :data:`LANGUAGES`, each with the same keys and the same fields.
-    owner
-        Who declares them (a module's ``__name__``); named in errors.
-
-    Raises
-    ------
-    ValueError
-        A language is missing or unknown, the languages' keys or fields differ, a text is
-        empty, a key has no known section, or a key is already held by another owner or
-        by the data files.
-    """
+def _checked_keys(texts: Mapping[str, Mapping[str, str]], owner: str) -> set[str]:
+    """The keys of a registration, once every check of :func:`register_texts` passed."""
     langs = set(texts)
     if langs != set(LANGUAGES):
         raise ValueError(
@@ -280,14 +264,40 @@ def register_texts(texts: Mapping[str, Mapping[str, str]], *, owner: str) -> Non
             held != owner or any(_registered[lang][key] != texts[lang][key] for lang in LANGUAGES)
         ):
             raise ValueError(f"text {key!r} of {owner} is already registered by {held}")
-    for key in sorted(keys):
-        if key in _owners:
-            continue
+    _refuse_file_clash(keys, owner)
+    return keys
+
+
+def _refuse_file_clash(keys: set[str], owner: str) -> None:
+    """Refuse a new key a data file already holds (files read so far)."""
+    for key in sorted(keys - set(_owners)):
+        sec, name = _split(key)
         for lang in LANGUAGES:
-            if lang in _loaded and _split(key)[1] in _loaded[lang][_split(key)[0]]:
+            if lang in _loaded and name in _loaded[lang][sec]:
                 raise ValueError(
                     f"text {key!r} registered by {owner} is already in sim/texts/{lang}.yaml"
                 )
+
+
+def register_texts(texts: Mapping[str, Mapping[str, str]], *, owner: str) -> None:
+    """Add texts to the catalogue, in every language at once.
+
+    Parameters
+    ----------
+    texts
+        Language -> full key (``"column.rd_credit_amount"``) -> template; every language
+        of :data:`LANGUAGES`, each with the same keys and the same fields.
+    owner
+        Who declares them (a module's ``__name__``); named in errors.
+
+    Raises
+    ------
+    ValueError
+        A language is missing or unknown, the languages' keys or fields differ, a text is
+        empty, a key has no known section, or a key is already held by another owner or
+        by the data files.
+    """
+    keys = _checked_keys(texts, owner)
     for key in sorted(keys - set(_owners)):
         _owners[key] = owner
         for lang in LANGUAGES:
