@@ -107,7 +107,7 @@ def test_smaller_pool_raises_refusals_and_the_set_line_validates(tuner):
     done = _validate(tuner.command)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "valid scenario" in done.stdout
-    assert tuner.command in tuner.command_line.value.replace("&#x27;", "'")
+    assert tuner.command in tuner._command.value.replace("&#x27;", "'")
 
 
 def test_sample_command_reproduces_the_run_exactly(tuner):
