@@ -129,7 +129,7 @@ def _rasterise(pdf: bytes, stems: list[str], figdir: Path, dpi: int) -> None:
     try:
         for k, stem in enumerate(stems):
             page = doc[k]
-            bitmap = page.render(scale=dpi / 72)
+            bitmap = page.render(scale=dpi / 72, rev_byteorder=True)  # RGB, as PNG is
             bitmap.to_pil().save(
                 figdir / f"{stem}.png", format="PNG", dpi=(dpi, dpi), compress_level=1
             )
