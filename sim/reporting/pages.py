@@ -51,7 +51,7 @@ def _new_page(stem: str) -> Figure:
     """An empty A4-landscape page: laid out by hand (``cover``) or constrained."""
     fig = Figure(figsize=PAGE_SIZE, layout=None if stem == "cover" else "constrained")
     # a canvas for page code that measures text while it builds the page; the page itself
-    # is laid out and drawn once, by the PDF backend
+    # is laid out and drawn by the PDF backend, when it is saved
     FigureCanvasAgg(fig)
     return fig
 
@@ -129,7 +129,7 @@ def _rasterise(pdf: bytes, stems: list[str], figdir: Path, dpi: int) -> None:
     try:
         for k, stem in enumerate(stems):
             page = doc[k]
-            bitmap = page.render(scale=dpi / 72)
+            bitmap = page.render(scale=dpi / 72, rev_byteorder=True)  # RGB, as PNG is
             bitmap.to_pil().save(
                 figdir / f"{stem}.png", format="PNG", dpi=(dpi, dpi), compress_level=1
             )
