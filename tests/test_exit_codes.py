@@ -82,8 +82,8 @@ def test_full_disk_while_writing_is_exit_2_and_leaves_the_previous_output(tmp_pa
 
         _write = sim.results.RunResult.write_tables
 
-        def write_tables(self, folder, fmt="csv"):
-            _write(self, folder, fmt)  # some tables are on disk
+        def write_tables(self, folder, fmt="csv", *, lang="en"):
+            _write(self, folder, fmt, lang=lang)  # some tables are on disk
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder / "firms.csv"))
 
         sim.results.RunResult.write_tables = write_tables

@@ -110,7 +110,7 @@ def test_a_run_that_fails_while_the_writer_draws_leaves_nothing(tmp_path, monkey
 
     monkeypatch.setattr(run_report, "write_pages", slow_pages)
 
-    def failing_tables(self, folder, fmt="csv"):
+    def failing_tables(self, folder, fmt="csv", *, lang="en"):
         raise OSError(28, "No space left on device", str(folder))
 
     monkeypatch.setattr(sim.RunResult, "write_tables", failing_tables)

@@ -79,7 +79,7 @@ def code_label(code: str, lang: str = "en") -> str:
     Codes the catalogue does not know (a scenario's own tier or zone names) are shown as
     they are.
     """
-    return texts.section("code", lang).get(code, code)  # type: ignore[return-value]
+    return texts.section("code", lang).get(code) or code
 
 
 def short_label(key: str, lang: str = "en") -> str:
