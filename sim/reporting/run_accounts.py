@@ -17,7 +17,7 @@ from matplotlib.axes import Axes
 
 from ..results import RunResult
 from .axes import RGBA_GREY_05, date_axis
-from .formatting import format_count, format_money
+from .formatting import format_money
 from .i18n import tr
 
 
@@ -80,9 +80,10 @@ def _pool_reached_day(result: RunResult) -> int | None:
 
 
 def account_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
-    """Headline rows of the pool, lender quotas, credit sub-quota and guarantee capacity:
-    their kinds, then for each the day it was exhausted (hard, revolving) or reached
-    (target, with the amount beyond it)."""
+    """Headline rows of the pool, lender quotas and credit sub-quota: the kinds of the
+    accounts, then for each the day it was exhausted (hard, revolving) or reached (target,
+    with the amount beyond it). The measures' accounts follow on the cover as rows they
+    declare."""
     s, sc, q = result.summary_values, result.scenario, result.quotas
     lp, g = sc.loan_pool, sc.guarantee
     cur = s["currency"]
@@ -159,12 +160,7 @@ def account_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
         rows.append(
             ("h.credit_sub_quota", fmt_day(result, s["credit_sub_quota_exhausted_day"], lang))
         )
-    if g is not None and g.kind == "target":
-        rows.append(("h.guarantee_target", reached(account("guarantee_capacity"))))
-    else:
-        rows.append(("h.guarantee_exhausted", fmt_day(result, s["guarantee_exhausted_day"], lang)))
-    if lp.partial_grants:
-        rows.append(("h.partial", format_count(s.get("partial_grants_n", 0))))
+    # the measures' accounts follow (their headline rows: sim.model.instruments.headlines)
     return rows
 
 

@@ -178,6 +178,28 @@ class GuaranteeInstrument(Instrument):
             when=lambda s, sc: _rules_shown(s, sc) and sc.guarantee.suspend_claim_rate is not None,
             value=_suspended,
         ),
+        # the capacity's day on the cover (reached, with the overshoot, when a target)
+        Headline(
+            "h.guarantee_target",
+            ("guarantee_target_reached_day", "guarantee_overshoot_amount"),
+            ("day", "amount"),
+            order=45,
+            places=_COVER,
+            when=_is_target,
+            value=lambda fmt, s, sc: (
+                f"{_day_or('not_reached', 'guarantee_target_reached_day')(fmt, s, sc)} "
+                f"({fmt.amount(s['guarantee_overshoot_amount'])})"
+            ),
+        ),
+        Headline(
+            "h.guarantee_exhausted",
+            ("guarantee_exhausted_day",),
+            ("day",),
+            order=45,
+            places=_COVER,
+            when=lambda s, sc: not _is_target(s, sc),
+            value=_day_or("not_exhausted", "guarantee_exhausted_day"),
+        ),
         Headline(
             "h.guarantee_target",
             ("guarantee_target_reached_day",),

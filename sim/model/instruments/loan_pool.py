@@ -91,6 +91,14 @@ class LoanPoolInstrument(Instrument):
     )
     headlines = (
         Headline(
+            "h.partial",
+            ("partial_grants_n",),
+            ("count",),
+            order=46,
+            places=frozenset({"cover"}),
+            when=lambda s, sc: sc.loan_pool.partial_grants,
+        ),
+        Headline(
             "h.interest",
             ("interest_savings_amount", "interest_subsidy_amount"),
             ("amount", "amount"),
