@@ -18,9 +18,12 @@ import numpy as np
 __all__ = ["Cover", "CreditBatch"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CreditBatch:
     """One day's credit decisions before any cover, one row per application.
+
+    Read only by the hooks (not frozen: a frozen dataclass costs more to build, and one
+    is built each day).
 
     Attributes
     ----------
@@ -66,7 +69,7 @@ class CreditBatch:
     twice: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Cover:
     """The cover a measure offers to some decisions of a :class:`CreditBatch`.
 
