@@ -239,3 +239,23 @@ def test_a_cff_font_gets_a_truetype_copy_made_once(tmp_path):
     # matplotlib reads it; a TrueType font is its own copy
     assert font_manager.FontProperties(fname=str(copy)).get_name() == "Test"
     assert truetype_copy(copy, tmp_path / "cache") == copy
+
+
+def test_the_cli_says_when_the_chinese_font_is_still_to_be_prepared(tmp_path, monkeypatch):
+    # the packaged CJK font (mplfonts, in the test extra) has PostScript outlines: its
+    # TrueType copy is made once per machine, and until then the CLI says it is waiting
+    import importlib.util
+    from pathlib import Path
+
+    import matplotlib
+
+    from sim.reporting import fonts
+
+    monkeypatch.setattr(matplotlib, "get_cachedir", lambda: str(tmp_path))
+    assert fonts.cjk_font_pending()
+    package = next(iter(importlib.util.find_spec("mplfonts").submodule_search_locations))
+    copy = fonts._truetype_copy_path(Path(package, "fonts", "NotoSansCJKsc-Regular.otf"))
+    assert copy is not None and copy.parent == tmp_path / "smesim"
+    copy.parent.mkdir(parents=True)
+    copy.write_bytes(b"")  # the copy as the first report leaves it (its content unread here)
+    assert not fonts.cjk_font_pending()

@@ -270,8 +270,14 @@ def output_language(lang: str | None, scenario: Any, *, report: bool = True) -> 
     check_lang(lang)
     language = lang or getattr(scenario, "language", None) or "en"
     if language == "zh" and report:
-        from sim.reporting.fonts import cjk_font
+        from sim.reporting.fonts import cjk_font, cjk_font_pending
 
+        if cjk_font_pending():
+            typer.echo(
+                "preparing the Chinese font for PDF reports (once on this machine, "
+                "about a minute or two) ...",
+                err=True,
+            )
         cjk_font()
     return language
 

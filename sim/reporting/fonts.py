@@ -27,7 +27,7 @@ from typing import Any
 
 from ..errors import ReportError
 
-__all__ = ["ZH_EXTRA", "cjk_font", "has_cjk", "report_rc", "truetype_copy"]
+__all__ = ["ZH_EXTRA", "cjk_font", "cjk_font_pending", "has_cjk", "report_rc", "truetype_copy"]
 
 ZH_EXTRA = 'pip install -e ".[zh]"'
 
@@ -51,6 +51,19 @@ _SYSTEM_FAMILIES = (
 def has_cjk(text: str) -> bool:
     """Whether ``text`` holds Chinese (CJK) characters or full-width forms."""
     return bool(_CJK.search(text))
+
+
+def cjk_font_pending() -> bool:
+    """Whether the packaged CJK font still has to be converted to TrueType (once per
+    machine, about a minute and a half of CPU): the first Chinese report waits for it."""
+    spec = importlib.util.find_spec(_PACKAGED[0])
+    if spec is None or not spec.submodule_search_locations:
+        return False
+    path = Path(next(iter(spec.submodule_search_locations)), *_PACKAGED[1:])
+    if not path.is_file():
+        return False
+    copy = _truetype_copy_path(path)
+    return copy is not None and not copy.is_file()
 
 
 @cache
@@ -104,14 +117,9 @@ def truetype_copy(path: str | Path, cache_dir: str | Path | None = None) -> Path
     from fontTools.ttLib import TTFont
 
     path = Path(path)
-    with TTFont(path, lazy=True) as font:
-        if "CFF " not in font:
-            return path
-    if cache_dir is None:
-        import matplotlib
-
-        cache_dir = Path(matplotlib.get_cachedir(), "smesim")
-    copy = Path(cache_dir, f"{path.stem}-{path.stat().st_size}-tt{_COPY_FORMAT}.ttf")
+    copy = _truetype_copy_path(path, cache_dir)
+    if copy is None:
+        return path
     if copy.is_file():
         return copy
     copy.parent.mkdir(parents=True, exist_ok=True)
@@ -129,6 +137,21 @@ def truetype_copy(path: str | Path, cache_dir: str | Path | None = None) -> Path
             Path(tmp).unlink(missing_ok=True)
             raise
     return copy
+
+
+def _truetype_copy_path(path: Path, cache_dir: str | Path | None = None) -> Path | None:
+    """Where :func:`truetype_copy` keeps the copy of ``path``: None for a font with
+    TrueType outlines already (no copy needed)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        if "CFF " not in font:
+            return None
+    if cache_dir is None:
+        import matplotlib
+
+        cache_dir = Path(matplotlib.get_cachedir(), "smesim")
+    return Path(cache_dir, f"{path.stem}-{path.stat().st_size}-tt{_COPY_FORMAT}.ttf")
 
 
 def _as_truetype(font: Any) -> None:
