@@ -22,7 +22,7 @@ from sim.results.workbook import (
     NUMBER_FORMATS,
     _cell_values,
     _display_width,
-    shown_value,
+    _shown,
 )
 
 
@@ -46,7 +46,7 @@ def _append_sheet(
         unit = units.get(name, "number")
         sample = cols[j][:_WIDTH_SAMPLE]
         us = [unit] * len(sample) if isinstance(unit, str) else list(unit[: len(sample)])
-        shown = [_display_width(shown_value(v, str(u))) for v, u in zip(sample, us, strict=True)]
+        shown = [_display_width(_shown(v, str(u))) for v, u in zip(sample, us, strict=True)]
         is_text = all(not isinstance(v, int | float) or isinstance(v, bool) for v in sample)
         cap = (widths_cap or {}).get(name, _TEXT_MAX_WIDTH if is_text else _MAX_WIDTH)
         widths.append(min(max([_display_width(name), *shown, _MIN_WIDTH - 2]) + 2, cap))
