@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..jsonio import plain
 from ..model.codes import NEED_FATES, OUTCOMES, REFUSALS_BY_ACCOUNT, NeedFate, Outcome
-from ..model.instruments import instrument_classes, place_slots
+from ..model.instruments import instrument_classes, place_slots, registry_generation
 from ..scenario import Scenario
 from .columns import column_dictionary, round_for_csv
 from .csv_writer import write_csv
@@ -53,8 +53,9 @@ __all__ = [
 
 
 class RegisteredKeys(Sequence[str]):
-    """A tuple of names worked out from the registered measures each time it is read, so
-    that a measure registered later (a contributor's module, a test's measure) is in it.
+    """A tuple of names worked out from the registered measures, again whenever a measure
+    is registered or forgotten, so that a measure registered later (a contributor's
+    module, a test's measure) is in it.
 
     Parameters
     ----------
@@ -63,7 +64,19 @@ class RegisteredKeys(Sequence[str]):
     """
 
     def __init__(self, names: Callable[[], tuple[str, ...]]) -> None:
-        self._names = names
+        self._work_out = names
+        self._kept: tuple[int, tuple[str, ...], frozenset[str]] | None = None
+
+    def _names(self) -> tuple[str, ...]:
+        return self._current()[1]
+
+    def _current(self) -> tuple[int, tuple[str, ...], frozenset[str]]:
+        # worked out again only when the registry of measures changed
+        generation = registry_generation()
+        if self._kept is None or self._kept[0] != generation:
+            names = tuple(self._work_out())
+            self._kept = (generation, names, frozenset(names))
+        return self._kept
 
     def __getitem__(self, index: Any) -> Any:
         return self._names()[index]
@@ -75,7 +88,10 @@ class RegisteredKeys(Sequence[str]):
         return iter(self._names())
 
     def __contains__(self, name: object) -> bool:
-        return name in self._names()
+        try:
+            return name in self._current()[2]
+        except TypeError:  # an unhashable value is no name
+            return False
 
     def __eq__(self, other: object) -> bool:
         return tuple(self) == (tuple(other) if isinstance(other, Sequence) else other)

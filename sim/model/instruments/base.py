@@ -87,6 +87,7 @@ __all__ = [
     "fiscal_label_keys",
     "headlines",
     "instrument_registered",
+    "registry_generation",
     "reported_accounts",
     "measure_units",
     "section_present",
@@ -299,6 +300,8 @@ class Account:
 
 
 _REGISTRY: list[type[Instrument]] = []
+# bumped whenever a measure is registered or forgotten (see registry_generation)
+_GENERATION = [0]
 
 
 class Instrument:
@@ -371,6 +374,7 @@ class Instrument:
         super().__init_subclass__(**kwargs)
         if "rank" in cls.__dict__:
             _REGISTRY.append(cls)
+            _GENERATION[0] += 1
             _REGISTRY.sort(key=lambda c: c.rank)
             if cls.section is not None and cls.section_model is not None:
                 register_section(cls.section, cls.section_model, order=cls.rank)
@@ -487,6 +491,12 @@ def _owner(cls: type[Instrument]) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
+def registry_generation() -> int:
+    """A number that changes whenever a measure is registered or forgotten: what is worked
+    out from the registry may be kept while it stays the same."""
+    return _GENERATION[0]
+
+
 def instrument_classes() -> list[type[Instrument]]:
     """Every registered measure, in ``rank`` order (importing the package registers them)."""
     return list(_REGISTRY)
@@ -496,6 +506,7 @@ def unregister_instrument(cls: type[Instrument]) -> None:
     """Forget a registered measure and its section (nothing when it is not registered)."""
     if cls in _REGISTRY:
         _REGISTRY.remove(cls)
+        _GENERATION[0] += 1
         if cls.section is not None and cls.section_model is not None:
             unregister_section(cls.section)
         unregister_texts(_owner(cls))
