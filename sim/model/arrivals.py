@@ -4,6 +4,12 @@ Public names: :class:`Arrivals` (a part of :class:`sim.model.engine.Model`). Eac
 the needs that come due get their fate (not eligible, too small, over the per-firm limit,
 declined or applied: docs/model.md 2.5-2.6), and those applied for are prepared, with
 an adviser's help or not, and filed for submission.
+
+When the programme counts the lending to listed firms (``loan_pool.counts:
+listed_lending``) a firm with a need goes to its bank: a need comes due the day it
+arises, whether the firm knows of the measures or not, and is never declined (there is
+no application to weigh). When loans roll over, a renewal is decided on its maturity
+day, without preparation or a place in the review queue (banks renew before maturity).
 """
 
 from __future__ import annotations
@@ -60,6 +66,8 @@ class Arrivals:
         The applications table (appended to).
     submit_agenda
         The agenda of submissions (written).
+    decide_agenda
+        The agenda of decisions (renewals decided on their maturity day are filed there).
     adviser
         The active measure that helps firms prepare applications
         (:meth:`~sim.model.instruments.base.Instrument.assisted_ready_days`), or None.
@@ -89,6 +97,7 @@ class Arrivals:
         borrowed: np.ndarray,
         apps: Table,
         submit_agenda: Agenda,
+        decide_agenda: Agenda,
         adviser: Instrument | None,
         *,
         rng_demand: np.random.Generator,
@@ -100,6 +109,11 @@ class Arrivals:
         self.saving_rate, self.pd_term = saving_rate, pd_term
         self.loan_eligible_tier, self.borrowed = loan_eligible_tier, borrowed
         self.apps, self.submit_agenda, self.adviser = apps, submit_agenda, adviser
+        self.decide_agenda = decide_agenda
+        #: a firm with a need borrows from its bank: no awareness needed, no decision
+        self.borrows = scenario.loan_pool.counts == "listed_lending"
+        #: renewals are decided on their maturity day (loans roll over)
+        self.renew_at_maturity = scenario.demand.rolls_over
         f = firms
         self.needs = draw_needs(scenario, f, rng=rng_demand, rng_credit=rng_credit)
         if existing is not None:
@@ -111,8 +125,12 @@ class Arrivals:
         scenario, f = self.scenario, self.firms
         nd = self.needs
         nd.tier[:] = f.tier[nd.firm]  # overwritten by the tier on the day a need comes due
-        due = np.maximum(nd.day, aware_day[nd.firm])
-        late = (due - nd.day > scenario.demand.patience_days) | (due >= self.days)
+        if self.borrows:
+            due = nd.day.copy()
+            late = due >= self.days
+        else:
+            due = np.maximum(nd.day, aware_day[nd.firm])
+            late = (due - nd.day > scenario.demand.patience_days) | (due >= self.days)
         nd.fate[late] = _F_UNAWARE
         # the needs that come due, in order of due day then need: each day's are one slice,
         # with the attributes the arrivals process reads laid out in the same order
@@ -140,9 +158,13 @@ class Arrivals:
         )
         self.due_renewal = nd.renewal[self.due_need]
         self.due_apply_p[self.due_renewal] = 1.0  # a renewal always applies
+        if self.borrows:
+            self.due_apply_p[:] = 1.0  # a firm borrows: no application to weigh
         # a need capped by the per-firm limit weighs its smaller loan (a renewal never does)
         self.due_capped_at = np.where(
-            self.due_renewal, -np.inf, np.minimum(self.due_amount, scenario.loan_pool.max_per_firm)
+            self.due_renewal | self.borrows,
+            -np.inf,
+            np.minimum(self.due_amount, scenario.loan_pool.max_per_firm),
         )
         # the same attributes as rows of one table for the days of a few needs (see
         # :meth:`_arrivals_few`), those days' rows one slice each (none in a large run)
@@ -201,6 +223,10 @@ class Arrivals:
         ids, firm, amount = ids[go], firm[go], amount[go]
         credit, assisted = self.due_credit[lo:hi][go], self.due_assisted[lo:hi][go]
         ready = filled(ids.size, day + s.behaviour.prep_days, np.int64)
+        renew = self.due_renewal[lo:hi][go] if self.renew_at_maturity else None
+        if renew is not None:
+            assisted = assisted & ~renew
+            ready[renew] = day
         assisted_n = np.count_nonzero(assisted)
         if assisted_n:
             ready[assisted] = self.adviser.assisted_ready_days(assisted_n, day, self.days)
@@ -212,7 +238,17 @@ class Arrivals:
             amount=amount,
             credit_loan=credit,
         )
-        self._file(self.submit_agenda, ready, app)
+        self._file_ready(app, ready, renew)
+
+    def _file_ready(self, app: np.ndarray, ready, renew: np.ndarray | None) -> None:
+        """File applications for submission on their ready day, or renewals decided at
+        maturity for decision on it."""
+        if renew is None or not np.any(renew):
+            self._file(self.submit_agenda, ready, app)
+            return
+        ready = np.asarray(ready, dtype=np.int64)
+        self._file(self.decide_agenda, ready[renew], app[renew])
+        self._file(self.submit_agenda, ready[~renew], app[~renew])
 
     def _apply_probability(
         self, amount: np.ndarray, firm: np.ndarray, credit: np.ndarray
@@ -260,8 +296,12 @@ class Arrivals:
         nd.tier[ids] = tier
         if not go:
             return
-        assisted = [j for j in go if rows[j][5]]
+        renew_at = set()
+        if self.renew_at_maturity:
+            renew_at = {j for j in go if self.due_renewal[lo + j]}
+        assisted = [j for j in go if rows[j][5] and j not in renew_at]
         ready = dict.fromkeys(go, day + s.behaviour.prep_days)
+        ready.update(dict.fromkeys(renew_at, day))
         if assisted:
             done = self.adviser.assisted_ready_days(len(assisted), day, self.days)
             ready.update(zip(assisted, done, strict=True))
@@ -275,7 +315,8 @@ class Arrivals:
             amount=[amount[j] for j in go],
             credit_loan=[bool(rows[j][6]) for j in go],
         )
-        self._file(self.submit_agenda, submit, app)
+        renew = np.array([j in renew_at for j in go], dtype=bool) if renew_at else None
+        self._file_ready(app, submit, renew)
 
 
 def _few_fates(

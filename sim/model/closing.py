@@ -59,7 +59,22 @@ def book_at_end(model: Model) -> None:
     ts["aware_share"][:] = model.aware_share_daily[:days]
     ap = (a["outcome"] == int(Outcome.APPROVED)).nonzero()[0]
     firm, amount = a["firm"][ap], a["amount"][ap]
-    a["interest_saving"][ap] = amount * model.saving_rate[firm] * model.pool.term_years
+    pool = model.pool
+    if model.risk_priced:
+        # the outside rate less the loan's own rate, plus the subsidy on credit loans
+        f = model.firms
+        outside = pool.outside_rate(f.pd_annual[firm], model.uncovered[firm])
+        rate = a["rate"][ap]
+        yearly = np.maximum(outside - rate, 0.0) + np.where(
+            a["credit_loan"][ap], pool.config.interest_subsidy_share * rate, 0.0
+        )
+        a["interest_saving"][ap] = amount * yearly * pool.term_years
+    elif model.excludes_guaranteed:
+        # each loan's own type: a covered loan earns no subsidy
+        yearly = pool.benefit_rate(model.firms.pd_annual[firm], a["credit_loan"][ap])
+        a["interest_saving"][ap] = amount * yearly * pool.term_years
+    else:
+        a["interest_saving"][ap] = amount * model.saving_rate[firm] * pool.term_years
     for inst in model.instruments:
         if inst.active and type(inst).loans_closed is not Instrument.loans_closed:
             inst.loans_closed(model, ap)

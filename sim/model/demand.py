@@ -15,6 +15,13 @@ maturity within the horizon an eligible holder renews into the programme with
 probability ``demand.renewal_share``, independently of its other maturities. A renewal
 is a need of the loan's amount (drawn at launch like a need's amount), on the
 maturity day, that always applies (the decision to renew is the renewal draw).
+
+When loans roll over (``demand.rollover_share`` > 0) an existing loan is renewed at its
+first maturity only, with probability ``rollover_share``; its later maturities are those
+of the renewed loan, which the engine rolls over when it ends (:meth:`Needs.extend`
+adds the renewals the run makes). Existing loans then take their own size
+(``existing_amount_revenue_ratio_median``, per tier), and a share
+``no_principal_share`` of renewals are renewals without repaying the principal.
 """
 
 from __future__ import annotations
@@ -50,6 +57,8 @@ class Needs:
         attempt.
     renewal
         Whether the need renews an existing loan (it always applies).
+    no_principal
+        Whether a renewal is made without repaying the principal first (无还本续贷).
     fate, tier
         The need's fate (:class:`~sim.model.codes.NeedFate`) and the firm's tier on the
         day it came due, written by the engine.
@@ -65,14 +74,84 @@ class Needs:
     u_bank: np.ndarray
     u_default: np.ndarray
     renewal: np.ndarray | None = None
+    no_principal: np.ndarray | None = None
     fate: np.ndarray = field(init=False)
     tier: np.ndarray = field(init=False)
+    #: the number of needs (the arrays may hold room for more, see :meth:`extend`)
+    size: int = field(init=False)
 
     def __post_init__(self) -> None:
-        self.fate = np.full(self.firm.shape[0], _F_NOTDUE, dtype=np.int8)
-        self.tier = np.full(self.firm.shape[0], -1, dtype=np.int16)
+        self.size = self.firm.shape[0]
+        self.fate = np.full(self.size, _F_NOTDUE, dtype=np.int8)
+        self.tier = np.full(self.size, -1, dtype=np.int16)
         if self.renewal is None:
-            self.renewal = np.zeros(self.firm.shape[0], dtype=bool)
+            self.renewal = np.zeros(self.size, dtype=bool)
+        if self.no_principal is None:
+            self.no_principal = np.zeros(self.size, dtype=bool)
+
+    def extend(
+        self,
+        firm: np.ndarray,
+        day: int,
+        amount: np.ndarray,
+        fate: int,
+        tier: np.ndarray,
+        no_principal_share: float,
+        *,
+        rng: np.random.Generator,
+    ) -> np.ndarray:
+        """Add renewals that arise during the run (loans rolling over) and return their ids.
+
+        The arrays grow by doubling, so adding a day's renewals costs what they hold;
+        :meth:`trim` drops the spare room at the end of the run.
+        """
+        m = firm.shape[0]
+        start = self.size
+        if start + m > self.firm.shape[0]:
+            room = max(start + m, 2 * self.firm.shape[0], 1024)
+            for name in _NEED_COLUMNS:
+                old = getattr(self, name)
+                new = np.zeros((room, *old.shape[1:]), dtype=old.dtype)
+                new[:start] = old[:start]
+                setattr(self, name, new)
+        attempts = self.z_credit.shape[1]
+        rows = slice(start, start + m)
+        self.firm[rows], self.day[rows], self.amount[rows] = firm, day, amount
+        self.u_apply[rows] = 0.0
+        self.u_assist[rows] = rng.random(m, dtype=np.float32)
+        self.z_credit[rows] = rng.standard_normal((m, attempts), dtype=np.float32)
+        self.u_retry[rows] = rng.random((m, attempts), dtype=np.float32)
+        self.u_bank[rows] = rng.random((m, attempts), dtype=np.float32)
+        self.u_default[rows] = rng.random((m, attempts), dtype=np.float32)
+        self.renewal[rows] = True
+        self.no_principal[rows] = rng.random(m) < no_principal_share
+        self.fate[rows], self.tier[rows] = fate, tier
+        self.size = start + m
+        return np.arange(start, start + m, dtype=np.int64)
+
+    def trim(self) -> None:
+        """Drop the room :meth:`extend` kept for more needs."""
+        if self.firm.shape[0] != self.size:
+            for name in _NEED_COLUMNS:
+                setattr(self, name, getattr(self, name)[: self.size])
+
+
+#: The per-need arrays of :class:`Needs`.
+_NEED_COLUMNS = (
+    "firm",
+    "day",
+    "amount",
+    "u_apply",
+    "u_assist",
+    "z_credit",
+    "u_retry",
+    "u_bank",
+    "u_default",
+    "renewal",
+    "no_principal",
+    "fate",
+    "tier",
+)
 
 
 def draw_needs(
@@ -213,17 +292,24 @@ def draw_existing_loans(
     share = np.array([d.existing_share_of(t) for t in firms.tier_names], dtype=float)
     holds = rng.random(n) < share[firms.tier]
     first = np.floor(rng.random(n) * term).astype(np.int64)
-    ratio = d.amount_revenue_ratio_median * np.exp(d.amount_sigma * rng.standard_normal(n))
+    if d.existing_amount_revenue_ratio_median is None:
+        median = d.amount_revenue_ratio_median
+    else:
+        median = np.array([d.existing_ratio_of(t) for t in firms.tier_names])[firms.tier]
+    ratio = median * np.exp(d.amount_sigma * rng.standard_normal(n))
     amount = np.where(holds, firms.revenue * ratio, 0.0)
     # every maturity of an eligible holder within the horizon: m, m + term, m + 2 term, ...
+    # (only the first when loans roll over: the renewed loan's own maturity follows)
     who = (holds & eligible & (first < days)).nonzero()[0]
     step = max(term, 1)
     count = (days - 1 - first[who]) // step + 1
+    if d.rolls_over:
+        count = np.minimum(count, 1)
     firm = np.repeat(who, count)
     nth = np.arange(firm.size) - np.repeat(np.cumsum(count) - count, count)
     day = first[firm] + nth * step
     # one draw per maturity, on the same stream whatever the renewal share
-    renews = rng.random(firm.size) < d.renewal_share
+    renews = rng.random(firm.size) < (d.rollover_share if d.rolls_over else d.renewal_share)
     firm, day = firm[renews], day[renews]
     order = np.lexsort((firm, day))
     return ExistingLoans(
@@ -246,6 +332,10 @@ def with_renewals(
     firm, day = existing.renewal_firm, existing.renewal_day
     r = firm.size
     attempts = scenario.behaviour.max_attempts
+    share = scenario.demand.no_principal_share
+    no_principal = np.zeros(r, dtype=bool)
+    if share > 0:
+        no_principal = rng.random(r) < share
     draws = {
         "u_assist": rng.random(r, dtype=np.float32),
         "z_credit": rng.standard_normal((r, attempts), dtype=np.float32),
@@ -261,4 +351,5 @@ def with_renewals(
         u_apply=np.concatenate([needs.u_apply, np.zeros(r, dtype=np.float32)]),
         **{k: np.concatenate([getattr(needs, k), v]) for k, v in draws.items()},
         renewal=np.concatenate([needs.renewal, np.ones(r, dtype=bool)]),
+        no_principal=np.concatenate([needs.no_principal, no_principal]),
     )

@@ -53,7 +53,7 @@ from .behaviour import (
 )
 from .calendar import working_days
 from .closing import book_at_end
-from .codes import NEED_FATES, OUTCOMES, Outcome
+from .codes import NEED_FATES, OUTCOMES, LoanType, NeedFate, Outcome
 from .credit import CreditBatch
 from .daily import timeseries_columns
 from .demand import ExistingLoans, draw_existing_loans
@@ -79,6 +79,9 @@ _APPROVED, _R_CREDIT, _R_QUOTA, _R_LIMIT, _PENDING = (
         Outcome.PENDING,
     )
 )
+
+_CREDIT, _GUARANTEED, _SECURED = (int(t) for t in LoanType)
+_APPLIED_FATE, _INELIGIBLE_FATE = int(NeedFate.APPLIED), int(NeedFate.INELIGIBLE)
 
 # offsets of the processes within a day: their order
 # (the measures' processes run at MEASURES_OFFSET + k/100, see instruments.base)
@@ -106,7 +109,7 @@ class Model:
         self.days = scenario.horizon.days
         self.scale = scenario.population.scale
         rs = seed_seq.spawn(7)
-        self.rng_pop, self.rng_demand, self.rng_credit, self.rng_relief, _ = (
+        self.rng_pop, self.rng_demand, self.rng_credit, self.rng_relief, self.rng_rollover = (
             np.random.default_rng(c) for c in rs[:5]
         )
         # existing loans and lists draw on their own generators: off, they change nothing
@@ -138,6 +141,10 @@ class Model:
             [_PENDING if r is None else r for r in self.ledger.refusals], dtype=np.int8
         )
         self.loan_eligible_tier = np.isin(np.array(f.tier_names), scenario.loan_pool.eligible_tiers)
+        #: a covered loan is not a credit loan; loans are priced from their risk
+        self.excludes_guaranteed = scenario.loan_pool.credit_loan_excludes_guaranteed
+        self.risk_priced = scenario.rates.pricing == "risk_based"
+        self.rollover_share = scenario.demand.rollover_share
         # per firm and fixed for the run: default probability over a loan's term, default
         # hazard per day, and the yearly saving per unit borrowed (a firm's loans are all
         # credit loans or none are: that depends on its collateral only)
@@ -167,6 +174,7 @@ class Model:
             self.borrowed,
             self.apps,
             self.submit_agenda,
+            self.decide_agenda,
             advisers[0] if advisers else None,
             rng_demand=self.rng_demand,
             rng_credit=self.rng_credit,
@@ -265,6 +273,9 @@ class Model:
                 "additional": (bool, False),
                 "subsidy_paid": (float, 0.0),
                 "subsidy_unpaid": (float, 0.0),
+                "loan_type": (np.int8, -1),
+                "rate": (float, 0.0),
+                "default_after": (bool, False),
             }
         )
         self.borrowed = np.zeros(f.n)
@@ -346,23 +357,47 @@ class Model:
         fits = batch.ok0 | needs_g
         live = pending & fits
         outcome[pending & ~fits] = _R_CREDIT
+        # a covered loan is a guaranteed loan, not a credit loan, when the scenario says so:
+        # it draws on no credit sub-quota (a loan lent without its cover after all is one)
+        asked = credit
+        if self.excludes_guaranteed and np.count_nonzero(needs_g):
+            credit = credit & ~needs_g
 
         li = live.nonzero()[0]
         if li.size:
             amount = self._draw(
-                day, ids, li, bank, credit, amount, g, needs_g, batch.ok0, cover_account, outcome
+                day,
+                ids,
+                li,
+                bank,
+                credit,
+                amount,
+                g,
+                needs_g,
+                batch.ok0,
+                cover_account,
+                outcome,
+                asked,
             )
         approved = outcome == _APPROVED
         ap = approved.nonzero()[0]
         if ap.size < ids.size:
             g = np.where(approved, g, 0.0)
+        if self.excludes_guaranteed:
+            credit = asked & (g <= 0)
+            a["credit_loan"][ids] = credit
         if self._coverer is not None:
             self._coverer.cover_settled(self, batch, g)
         a["outcome"][ids] = outcome
         a["guarantee"][ids] = g
         a["additional"][ids] = approved & ~batch.ok_alone
         if ap.size:
-            self._book_loans(day, ids[ap], firm[ap], amount[ap], credit[ap], need[ap], attempt[ap])
+            a["loan_type"][ids[ap]] = np.where(
+                g[ap] > 0, _GUARANTEED, np.where(asked[ap], _CREDIT, _SECURED)
+            )
+            self._book_loans(
+                day, ids[ap], firm[ap], amount[ap], credit[ap], need[ap], attempt[ap], g[ap]
+            )
         self._retry(day, ids, outcome, need, attempt, bank, firm, amount, credit)
 
     def _over_limit(self, firm: np.ndarray, amount: np.ndarray, twice: bool) -> np.ndarray:
@@ -431,9 +466,12 @@ class Model:
         ok0: np.ndarray,
         cover_account: int,
         outcome: np.ndarray,
+        asked: np.ndarray,
     ) -> np.ndarray:
         """Draw the live loans ``li`` (and their cover) on their accounts; write their
-        outcomes (and shrunk cover) in place. The batch's amounts, shrunk by partial grants."""
+        outcomes (and shrunk cover) in place. The batch's amounts, shrunk by partial grants.
+        ``asked``: whether each loan is a credit loan without its cover (a loan lent
+        without cover draws on the accounts of that type)."""
         k = self.pool.n_accounts  # the cover's account is the last column
         acc = self.pool.accounts(bank[li], credit[li], width=k + 1)
         acc[needs_g[li], k] = cover_account
@@ -456,7 +494,10 @@ class Model:
             b_idx = bare.nonzero()[0]
             g[li[b_idx]] = 0.0
             needs_g[li[b_idx]] = False
-            granted[b_idx], failed[b_idx] = self.ledger.draw(acc[b_idx, :k], amt[b_idx, :k], day)
+            acc_b = acc[b_idx, :k]
+            if self.excludes_guaranteed:
+                acc_b = self.pool.accounts(bank[li[b_idx]], asked[li[b_idx]])
+            granted[b_idx], failed[b_idx] = self.ledger.draw(acc_b, amt[b_idx, :k], day)
         # a refused request's outcome is that of the account that failed it
         outcome[li] = np.where(granted, _APPROVED, self.refusal_of_account[failed])
         return amount
@@ -501,7 +542,7 @@ class Model:
                     cell_x.append(gx if j == k else x)
         return self.ledger.draw_few(cell_acc, cell_x, day)
 
-    def _book_loans(self, day, app, firm, amount, credit, need, attempt) -> None:
+    def _book_loans(self, day, app, firm, amount, credit, need, attempt, g) -> None:
         a = self.apps.cols
         np.add.at(self.borrowed, firm, amount)
         term = self.scenario.loan_pool.term_days
@@ -513,13 +554,23 @@ class Model:
                 defaults = t < term
                 end.append(day + (math.floor(t) if defaults else term))
                 defaulted.append(defaults and end[-1] < self.days)
+            end_a = np.array(end, dtype=np.int64)
+            defaults_a = t_def < term
         else:
-            defaults = t_def < term
-            end = day + np.where(defaults, np.floor(t_def).astype(np.int64), term)
-            defaulted = defaults & (end < self.days)
+            defaults_a = t_def < term
+            end = end_a = day + np.where(defaults_a, np.floor(t_def).astype(np.int64), term)
+            defaulted = defaults_a & (end < self.days)
         a["end_day"][app] = end
         a["defaulted"][app] = defaulted
-        a["subsidy"][app] = self.pool.subsidy(amount, credit)
+        # a default after the horizon: its claim is followed past it (committed)
+        a["default_after"][app] = defaults_a & (end_a >= self.days)
+        if self.risk_priced:
+            rate = self.pool.loan_rate(self.firms.pd_annual[firm], self.uncovered[firm], g / amount)
+            a["rate"][app] = rate
+            a["subsidy"][app] = self.pool.subsidy(amount, credit, rate)
+        else:
+            a["rate"][app] = self.pool.programme_rate
+            a["subsidy"][app] = self.pool.subsidy(amount, credit)
         self.ts["disbursed_amount"][day] += amount.sum()
         self._file(self.end_agenda, end, app)
         for inst in self._on_booked:
@@ -574,6 +625,43 @@ class Model:
         for inst in self._on_ended:
             inst.loans_ended(self, day, ids)
         self.ts["defaults_n"][day] += int(a["defaulted"][ids].sum())
+        if self.rollover_share > 0 and day + 1 < self.days:
+            self._roll_over(day, ids)
+
+    def _roll_over(self, day: int, ids: np.ndarray) -> None:
+        """Renew the loans ``ids`` that ended on ``day`` without a default, each with
+        probability ``demand.rollover_share``, by the same lender, for the same amount: a
+        renewal need decided the next day (the bank still decides on its risk)."""
+        a = self.apps.cols
+        go = ids[~a["defaulted"][ids]]
+        go = go[self.rng_rollover.random(go.size) < self.rollover_share]
+        if go.size == 0:
+            return
+        firm, amount = a["firm"][go], a["amount"][go]
+        tier = self.firms.tier[firm]
+        eligible = self.loan_eligible_tier[tier]
+        need = self.needs.extend(
+            firm,
+            day + 1,
+            amount,
+            np.where(eligible, _APPLIED_FATE, _INELIGIBLE_FATE),
+            tier,
+            self.scenario.demand.no_principal_share,
+            rng=self.rng_rollover,
+        )
+        keep = eligible.nonzero()[0]
+        if keep.size == 0:
+            return
+        when = np.full(keep.size, day + 1, dtype=np.int64)
+        app = self.apps.append(
+            need=need[keep],
+            firm=firm[keep],
+            bank=a["bank"][go[keep]],
+            submit_day=when,
+            amount=amount[keep],
+            credit_loan=self.pool.is_credit_loan(self.firms.collateral_ratio[firm[keep]]),
+        )
+        self._file(self.decide_agenda, when, app)
 
     def record(self, day: int) -> None:
         self.ledger.snapshot()
@@ -595,6 +683,7 @@ class Model:
         for offset, step, kw in procs:
             env.process(self._daily(env, offset, step, **kw))
         env.run(until=self.days)
+        self.needs.trim()
         book_at_end(self)
 
 

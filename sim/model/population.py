@@ -233,6 +233,8 @@ def make_population(scenario: Scenario, lenders: LenderTable, *, rng: np.random.
         + per_tier("pd_sigma") * rng.standard_normal(n)
     )
     pd_annual = _given(table, "pd_annual", 1.0 / (1.0 + np.exp(-logit_pd)))
+    if scenario.population.pd_scale != 1.0:
+        pd_annual = np.minimum(pd_annual * scenario.population.pd_scale, 0.999)
 
     mean_coll = per_tier("collateral_ratio_mean")
     conc = 4.0

@@ -1,7 +1,8 @@
 """Demand figures: existing loans, renewals into the programme, lists, loan holding.
 
 Public names: :data:`DEMAND_SUMMARY_KEYS`, :data:`LIST_SUMMARY_KEYS`,
-:func:`loan_holding_share`, :func:`first_quarter_share`, :func:`demand_summary`.
+:data:`PROGRAMME_SUMMARY_KEYS`, :func:`loan_holding_share`, :func:`first_quarter_share`,
+:func:`demand_summary`, :func:`programme_summary`.
 
 A firm that held a bank loan at launch is counted as holding a loan throughout the
 horizon: its loan is rolled over at each maturity, into the programme when it renews
@@ -28,7 +29,30 @@ __all__ = [
     "loan_holding_share",
     "first_quarter_share",
     "demand_summary",
+    "PROGRAMME_SUMMARY_KEYS",
+    "programme_summary",
 ]
+
+#: Summary keys of how the programme's lending splits (every run): new money and
+#: renewals add up to the programme's total (``disbursed_amount``); renewals without
+#: repaying the principal are a part of the renewals, additional lending (what the bank
+#: would not have lent without the programme) a part of the total; the loan types add up
+#: to the total too.
+PROGRAMME_SUMMARY_KEYS = (
+    "programme_counts",
+    "programme_new_amount",
+    "programme_new_n",
+    "programme_renewal_amount",
+    "programme_renewal_n",
+    "programme_no_principal_amount",
+    "programme_no_principal_n",
+    "programme_additional_amount",
+    "programme_additional_n",
+    "pool_target_new_amount",
+    "credit_type_loans_amount",
+    "guaranteed_type_loans_amount",
+    "secured_type_loans_amount",
+)
 
 #: Summary keys of existing loans and renewals (only when ``demand.existing_loans_share`` > 0).
 DEMAND_SUMMARY_KEYS = (
@@ -136,6 +160,50 @@ def demand_summary(model: Model, firms: pd.DataFrame, applications: pd.DataFrame
         out["listed_firms_n"] = float(model.listed.sum()) * scale
         out["list_called_n"] = float((model.list_called < model.days).sum()) * scale
     return out
+
+
+def programme_summary(
+    model: Model, applications: pd.DataFrame, target_day: int | None
+) -> dict[str, Any]:
+    """How the programme's lending splits: new money, renewals (of which without repaying
+    the principal), additional lending, loan types; and the new money lent by
+    ``target_day``, the day the pool's target was reached (None: not reached)."""
+    scale = model.scale
+    ok = applications["outcome"].to_numpy() == "approved"
+    amount = applications["amount"].to_numpy(float)
+    ren = applications["renewal"].to_numpy(bool)
+    need = applications["need"].to_numpy()
+    no_principal = model.needs.no_principal[need] & ren
+    additional = applications["additional"].to_numpy(bool)
+    kind = applications["loan_type"].to_numpy()
+
+    def total(mask: np.ndarray) -> tuple[float, float]:
+        m = ok & mask
+        return float(amount[m].sum()) * scale, float(m.sum()) * scale
+
+    new_amount, new_n = total(~ren)
+    ren_amount, ren_n = total(ren)
+    np_amount, np_n = total(no_principal)
+    add_amount, add_n = total(additional)
+    by_day = None
+    if target_day is not None:
+        day = applications["decision_day"].to_numpy(dtype=float, na_value=np.inf)
+        by_day = float(amount[ok & ~ren & (day <= target_day)].sum()) * scale
+    return {
+        "programme_counts": model.scenario.loan_pool.counts,
+        "programme_new_amount": new_amount,
+        "programme_new_n": new_n,
+        "programme_renewal_amount": ren_amount,
+        "programme_renewal_n": ren_n,
+        "programme_no_principal_amount": np_amount,
+        "programme_no_principal_n": np_n,
+        "programme_additional_amount": add_amount,
+        "programme_additional_n": add_n,
+        "pool_target_new_amount": by_day,
+        "credit_type_loans_amount": total(kind == "credit")[0],
+        "guaranteed_type_loans_amount": total(kind == "guaranteed")[0],
+        "secured_type_loans_amount": total(kind == "secured")[0],
+    }
 
 
 def _or_none(x: float) -> float | None:

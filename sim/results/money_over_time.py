@@ -64,6 +64,7 @@ MONEY_OVER_TIME_KEYS = (
     "additional_loans_amount",
     "additionality_share",
     "market_rate_avg",
+    "programme_rate_avg",
 )
 
 #: Daily columns this module adds to the time series (accruals, not payments).
@@ -181,7 +182,10 @@ def money_over_time(model: Model) -> tuple[dict[str, Any], dict[str, np.ndarray]
     if pool.subsidy_id >= 0 and model.ledger.closed[pool.subsidy_id]:
         exhausted = int(model.ledger.exhausted_on[pool.subsidy_id])
     f = model.firms
-    market = pool.market_rate(f.pd_annual[a["firm"][ok]])
+    if model.risk_priced:
+        market = pool.outside_rate(f.pd_annual[a["firm"][ok]], model.uncovered[a["firm"][ok]])
+    else:
+        market = pool.market_rate(f.pd_annual[a["firm"][ok]])
     disbursed = amount.sum()
 
     def sc(x: float) -> float:
@@ -210,6 +214,10 @@ def money_over_time(model: Model) -> tuple[dict[str, Any], dict[str, np.ndarray]
         "additionality_share": float(amount[add].sum() / disbursed) if disbursed > 0 else None,
         "market_rate_avg": float((market * amount).sum() / disbursed) if disbursed > 0 else None,
     }
+    rate = a["rate"][ok]
+    summary["programme_rate_avg"] = (
+        float((rate * amount).sum() / disbursed) if disbursed > 0 else None
+    )
     interest_daily = _daily(int_d, t0, end, days)
     daily = {
         "interest_saving_accrued_amount": interest_daily,

@@ -24,12 +24,25 @@ import numpy as np
 import pandas as pd
 
 from ..jsonio import plain
-from ..model.codes import NEED_FATES, OUTCOMES, REFUSALS_BY_ACCOUNT, NeedFate, Outcome
+from ..model.codes import (
+    LOAN_TYPES,
+    NEED_FATES,
+    OUTCOMES,
+    REFUSALS_BY_ACCOUNT,
+    NeedFate,
+    Outcome,
+)
 from ..model.instruments import instrument_classes, place_slots, registry_generation
 from ..scenario import Scenario
 from .columns import column_dictionary, round_for_csv
 from .csv_writer import write_csv
-from .demand_figures import DEMAND_SUMMARY_KEYS, LIST_SUMMARY_KEYS, demand_summary
+from .demand_figures import (
+    DEMAND_SUMMARY_KEYS,
+    LIST_SUMMARY_KEYS,
+    PROGRAMME_SUMMARY_KEYS,
+    demand_summary,
+    programme_summary,
+)
 from .kinds import KIND_SUMMARY_KEYS, kind_summary, kinds_named
 from .money_over_time import MONEY_OVER_TIME_KEYS, money_over_time
 from .workbook import WORKBOOK_NAME, headline_table, write_workbook
@@ -164,6 +177,7 @@ OPTIONAL_SUMMARY_KEYS: Sequence[str] = RegisteredKeys(
             (
                 *DEMAND_SUMMARY_KEYS,
                 *LIST_SUMMARY_KEYS,
+                *PROGRAMME_SUMMARY_KEYS,
                 *KIND_SUMMARY_KEYS,
                 *(k for cls in instrument_classes() for k in cls.summary_keys),
             )
@@ -364,6 +378,12 @@ def _applications_table(model: Model, a: dict[str, np.ndarray], zone_text: Any) 
             "interest_subsidy": a["subsidy"],
             "guarantee_fee_saving": a["fee_saving"],
             "renewal": model.needs.renewal[a["need"]],
+            "no_principal": model.needs.no_principal[a["need"]] & model.needs.renewal[a["need"]],
+            "loan_type": pd.Categorical.from_codes(
+                np.where(a["outcome"] == Outcome.APPROVED, a["loan_type"], -1),
+                categories=list(LOAN_TYPES),
+            ),
+            "rate": np.where(a["outcome"] == Outcome.APPROVED, a["rate"], np.nan),
             "additional": a["additional"],
             "subsidy_paid": a["subsidy_paid"],
             "subsidy_unpaid": a["subsidy_unpaid"],
@@ -565,6 +585,10 @@ def build_result(model: Model) -> RunResult:
     demand = {k: plain(v) for k, v in demand_summary(model, firms, applications).items()}
     summary = {k: values[k] for k in SUMMARY_KEYS}
     summary.update(demand)
+    target_day = values.get("pool_target_reached_day")
+    summary.update(
+        {k: plain(v) for k, v in programme_summary(model, applications, target_day).items()}
+    )
     summary.update({k: v for k, v in values.items() if k not in summary})
     return RunResult(
         scenario=model.scenario,

@@ -57,6 +57,16 @@ class LoanPool(Section):
     #: Grant what remains of a hard or revolving account when it is at least
     #: ``min_amount`` (the loan is smaller), instead of refusing the request.
     partial_grants: bool = False
+    #: What counts toward the pool: the loans of applications to the programme
+    #: (``applications``), or every loan a lender books to a firm of an eligible tier in
+    #: the window, new or renewed (``listed_lending``: a pledge to a list of firms, met by
+    #: labelling their loans; no application decision, docs/model.md "Counting").
+    counts: Literal["applications", "listed_lending"] = "applications"
+    #: Whether a loan the guarantee covers stops being a credit loan (a credit loan then
+    #: has neither collateral above ``credit_loan_max_collateral`` nor a guarantee: the
+    #: subsidy and the credit sub-quota count credit loans only); False: a loan's type
+    #: follows its collateral alone.
+    credit_loan_excludes_guaranteed: bool = False
 
     @property
     def quota_kind(self) -> str:

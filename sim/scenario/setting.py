@@ -90,6 +90,9 @@ class Population(Section):
     #: A table of the firms (.csv, .xlsx, .parquet), relative to the scenario file.
     firms_file: str | None = None
     scale: Positive = 1.0
+    #: Multiplier on every firm's annual default probability (drawn or listed), for
+    #: screening how much the answer depends on the level of risk; 1: as drawn.
+    pd_scale: Positive = 1.0
     tiers: dict[str, Tier] = Field(min_length=1)
     sectors: dict[str, Share] = Field(default_factory=lambda: {"manufacturing": 1.0}, min_length=1)
     zones: Zones = Zones()
@@ -101,6 +104,8 @@ class Population(Section):
         data = handler(self)
         if data.get("firms_file", 0) is None:
             del data["firms_file"]
+        if data.get("pd_scale") == 1.0:
+            del data["pd_scale"]
         return data
 
     @model_validator(mode="after")
@@ -149,6 +154,12 @@ _ShareOrByTier = Annotated[
     Discriminator(_share_or_by_tier),
 ]
 
+#: One positive ratio, or one per tier (tiers not named take the needs' ratio).
+_RatioOrByTier = Annotated[
+    Annotated[PositiveRate, Tag("[share]")] | Annotated[dict[str, PositiveRate], Tag("[by tier]")],
+    Discriminator(_share_or_by_tier),
+]
+
 
 class Demand(Section):
     """Financing needs: a Poisson process per firm with amounts scaled to revenue.
@@ -159,6 +170,15 @@ class Demand(Section):
     tier; tiers not named hold none) is the share of firms holding a bank loan with their
     main bank at launch; at its maturity an eligible firm renews into the programme with
     probability ``renewal_share`` (docs/model.md 2.3).
+
+    Existing loans have their own size when ``existing_amount_revenue_ratio_median`` is
+    given (one ratio, or one per tier: a firm's whole bank borrowing is larger than one
+    new need); absent, they are drawn like a need. ``rollover_share`` > 0 turns on the
+    roll-over of loans: at each maturity a loan the firm has not defaulted on is renewed
+    with that probability (the bank still decides on its risk), whether it is an existing
+    loan at its first maturity or a programme loan (new or renewed); ``renewal_share``
+    must then be 0. ``no_principal_share`` is the share of renewals made without repaying
+    the principal first (无还本续贷), reported apart.
     """
 
     needs_per_firm_year: NonNeg = 1.0
@@ -169,6 +189,9 @@ class Demand(Section):
     monthly_weights: list[NonNeg] | None = None
     existing_loans_share: _ShareOrByTier = 0.0
     renewal_share: Share = 0.0
+    existing_amount_revenue_ratio_median: _RatioOrByTier | None = None
+    rollover_share: Share = 0.0
+    no_principal_share: Share = 0.0
 
     @model_serializer(mode="wrap")
     def _omit_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:
@@ -195,6 +218,33 @@ class Demand(Section):
             )
         return self
 
+    @model_validator(mode="after")
+    def _one_renewal_rule(self) -> Demand:
+        if self.rollover_share > 0 and self.renewal_share > 0:
+            raise_problems(
+                [
+                    (
+                        "renewal_share",
+                        "expected 0 when demand.rollover_share is set (loans that roll over "
+                        "enter the programme at their first maturity with probability "
+                        f"rollover_share); got {self.renewal_share}",
+                    )
+                ]
+            )
+        return self
+
+    @property
+    def rolls_over(self) -> bool:
+        """Whether loans roll over at maturity (``rollover_share`` > 0)."""
+        return self.rollover_share > 0
+
+    def existing_ratio_of(self, tier: str) -> float:
+        """Median ratio of an existing loan to revenue for the firms of ``tier``."""
+        r = self.existing_amount_revenue_ratio_median
+        if r is None:
+            return self.amount_revenue_ratio_median
+        return float(r.get(tier, self.amount_revenue_ratio_median)) if isinstance(r, dict) else r
+
     def existing_share_of(self, tier: str) -> float:
         """Share of the firms of ``tier`` holding a bank loan at launch."""
         s = self.existing_loans_share
@@ -212,6 +262,9 @@ _DEMAND_LATER: dict[str, Any] = {
     "monthly_weights": None,
     "existing_loans_share": 0.0,
     "renewal_share": 0.0,
+    "existing_amount_revenue_ratio_median": None,
+    "rollover_share": 0.0,
+    "no_principal_share": 0.0,
 }
 
 
@@ -347,6 +400,10 @@ class Rates(Section):
     programme_spread: Rate = 0.003
     market_spread_base: Rate = 0.006
     market_risk_premium_per_pd: NonNeg = 0.5
+    #: How a programme loan is priced: one rate for all (``lpr_1y + programme_spread``),
+    #: or from its risk (``risk_based``: the market rate of the share of the loss the bank
+    #: bears after collateral and guarantee, docs/model.md "Risk and price").
+    pricing: Literal["programme_rate", "risk_based"] = "programme_rate"
     #: annual rate at which money after day 0 is discounted to present values
     discount_rate: Share = 0.02
 

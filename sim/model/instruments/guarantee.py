@@ -33,6 +33,8 @@ __all__ = ["GuaranteeInstrument", "batch_lenders"]
 
 #: Summary keys reported when an option of the second revision is set (``Guarantee.extended``).
 _KEYS = (
+    "claims_committed_amount",
+    "claims_committed_n",
     "guarantee_fee_subsidy_amount",
     "guarantee_claim_rate",
     "guaranteed_approvable_loans_n",
@@ -505,14 +507,26 @@ class GuaranteeInstrument(Instrument):
         self.suspended_day[new] = day
 
     def summary(self, model: Model) -> dict[str, float | None]:
-        """The second revision's figures, when one of its options is set."""
-        if not self.config.extended:
-            return {}
+        """Claims on defaults after the horizon (committed: the guaranteed loans are
+        followed until they end), and the second revision's figures, when one of its
+        options is set."""
         a = model.apps.view()
         approved = a["outcome"] == Outcome.APPROVED
+        later = (approved & a["default_after"] & (a["guarantee"] > 0)).nonzero()[0]
+        committed = self.loss_per_default(
+            a["guarantee"][later],
+            model.lenders.lgd[a["bank"][later]],
+            model.firms.collateral_ratio[a["firm"][later]],
+        )
+        out: dict[str, float | None] = {
+            "claims_committed_amount": float(committed.sum()) * model.scale,
+            "claims_committed_n": float(later.size) * model.scale,
+        }
+        if not self.config.extended:
+            return out
         written = a["guarantee"][approved].sum()
         suspended = self.suspended_day[self.suspended_day >= 0]
-        return {
+        return out | {
             "guarantee_fee_subsidy_amount": float(self.fee_subsidy(written)) * model.scale,
             "guarantee_claim_rate": (
                 float(model.ts["claims_paid_amount"].sum() / written) if written > 0 else None

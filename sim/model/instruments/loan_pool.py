@@ -206,13 +206,35 @@ class LoanPoolInstrument(Instrument):
             credit, self.config.interest_subsidy_share * self.programme_rate, 0.0
         )
 
-    def subsidy(self, amount: np.ndarray, credit: np.ndarray) -> np.ndarray:
-        """Interest subsidy paid by the city over the loan's term (credit loans only)."""
+    def subsidy(
+        self, amount: np.ndarray, credit: np.ndarray, rate: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Interest subsidy paid by the city over the loan's term (credit loans only), at
+        the programme rate or at each loan's own ``rate``."""
+        r = self.programme_rate if rate is None else rate
         return np.where(
             credit,
-            amount * self.config.interest_subsidy_share * self.programme_rate * self.term_years,
+            amount * self.config.interest_subsidy_share * r * self.term_years,
             0.0,
         )
+
+    def outside_rate(self, pd_annual: np.ndarray, uncovered: np.ndarray) -> np.ndarray:
+        """Rate of a risk-priced loan without the programme's cover: LPR + base spread +
+        premium x PD x the share of the loan its collateral leaves uncovered."""
+        r = self.rates
+        return (
+            r.lpr_1y + r.market_spread_base + r.market_risk_premium_per_pd * pd_annual * uncovered
+        )
+
+    def loan_rate(
+        self, pd_annual: np.ndarray, uncovered: np.ndarray, cover_share: np.ndarray
+    ) -> np.ndarray:
+        """Rate of a risk-priced programme loan (``rates.pricing: risk_based``): the
+        premium is charged on the share of the loss the bank still bears after collateral
+        and the guarantee (``cover_share`` = guarantee / loan)."""
+        r = self.rates
+        bears = uncovered * np.clip(1.0 - cover_share, 0.0, 1.0)
+        return r.lpr_1y + r.market_spread_base + r.market_risk_premium_per_pd * pd_annual * bears
 
     def accounts(
         self, bank: np.ndarray, credit: np.ndarray, width: int | None = None
