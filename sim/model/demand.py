@@ -35,7 +35,14 @@ from .codes import NeedFate
 from .population import Firms
 from .queue import UINT16_MAX
 
-__all__ = ["ExistingLoans", "Needs", "draw_existing_loans", "draw_needs", "with_renewals"]
+__all__ = [
+    "ExistingLoans",
+    "Needs",
+    "draw_existing_loans",
+    "draw_needs",
+    "maturity_probabilities",
+    "with_renewals",
+]
 
 _F_NOTDUE = int(NeedFate.NOT_DUE)
 
@@ -247,6 +254,31 @@ def _day_probabilities(scenario: Scenario) -> np.ndarray | None:
     return p / total
 
 
+def maturity_probabilities(scenario: Scenario) -> np.ndarray | None:
+    """Probability that an existing loan first matures on each day of its term (None:
+    uniform): the loans were booked on the lenders' monthly profile
+    (``banks.monthly_lending_weights``) a term before, so day ``t`` of calendar month ``m``
+    gets ``w[m] / days_in(m)``."""
+    w = scenario.banks.monthly_lending_weights
+    if w is None:
+        return None
+    term = max(scenario.loan_pool.term_days, 1)
+    return _month_profile(scenario.horizon.start_date, term, w)
+
+
+def _month_profile(start, days: int, w) -> np.ndarray:
+    """Day probabilities over ``days`` days from ``start`` for monthly weights ``w``."""
+    dates = np.datetime64(start, "D") + np.arange(days)
+    month = dates.astype("datetime64[M]")
+    days_in = ((month + 1).astype("datetime64[D]") - month.astype("datetime64[D]")).astype(float)
+    weights = np.asarray(w, dtype=float) / float(np.sum(w))
+    p = weights[month.astype(np.int64) % 12] / days_in
+    total = p.sum()
+    if total <= 0:
+        return np.full(days, 1.0 / days)
+    return p / total
+
+
 @dataclass
 class ExistingLoans:
     """Bank loans held with the main bank at launch, per firm.
@@ -291,7 +323,12 @@ def draw_existing_loans(
     n, days, term = firms.n, scenario.horizon.days, scenario.loan_pool.term_days
     share = np.array([d.existing_share_of(t) for t in firms.tier_names], dtype=float)
     holds = rng.random(n) < share[firms.tier]
-    first = np.floor(rng.random(n) * term).astype(np.int64)
+    u_first = rng.random(n)
+    p_first = maturity_probabilities(scenario)
+    if p_first is None:
+        first = np.floor(u_first * term).astype(np.int64)
+    else:
+        first = np.minimum(np.searchsorted(np.cumsum(p_first), u_first, side="right"), term - 1)
     if d.existing_amount_revenue_ratio_median is None:
         median = d.amount_revenue_ratio_median
     else:

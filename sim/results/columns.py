@@ -143,6 +143,22 @@ FIGURES: dict[str, str] = {
     "additional_loans_amount": "money",
     "additionality_share": "share",
     "market_rate_avg": "share",
+    "programme_rate_avg": "share",
+    # how the programme's lending splits (sim/results/demand_figures.py)
+    "programme_new_amount": "money",
+    "programme_new_n": "count",
+    "programme_renewal_amount": "money",
+    "programme_renewal_n": "count",
+    "programme_no_principal_amount": "money",
+    "programme_no_principal_n": "count",
+    "programme_additional_amount": "money",
+    "programme_additional_n": "count",
+    "pool_target_new_amount": "money",
+    "credit_type_loans_amount": "money",
+    "guaranteed_type_loans_amount": "money",
+    "secured_type_loans_amount": "money",
+    "claims_committed_amount": "money",
+    "claims_committed_n": "count",
     # optional measures (present only when their section is)
     "npl_compensation_paid_amount": "money",
     # existing loans, renewals and lists (present only when the scenario has them)
@@ -244,6 +260,9 @@ _COLUMN_UNITS: dict[str, str] = {
     "applications.guarantee_fee_saving": "money",
     "applications.renewal": "flag",
     "applications.additional": "flag",
+    "applications.no_principal": "flag",
+    "applications.loan_type": "text",
+    "applications.rate": "share",
     "applications.subsidy_paid": "money",
     "applications.subsidy_unpaid": "money",
     # timeseries

@@ -39,7 +39,6 @@ __all__ = [
 #: would not have lent without the programme) a part of the total; the loan types add up
 #: to the total too.
 PROGRAMME_SUMMARY_KEYS = (
-    "programme_counts",
     "programme_new_amount",
     "programme_new_n",
     "programme_renewal_amount",
@@ -190,7 +189,6 @@ def programme_summary(
         day = applications["decision_day"].to_numpy(dtype=float, na_value=np.inf)
         by_day = float(amount[ok & ~ren & (day <= target_day)].sum()) * scale
     return {
-        "programme_counts": model.scenario.loan_pool.counts,
         "programme_new_amount": new_amount,
         "programme_new_n": new_n,
         "programme_renewal_amount": ren_amount,

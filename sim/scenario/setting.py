@@ -161,6 +161,18 @@ _RatioOrByTier = Annotated[
 ]
 
 
+def month_weights_problem(field: str, w: list[float] | None) -> tuple[str, str] | None:
+    """The problem of a list of monthly weights (12 non-negative numbers, not all 0)."""
+    if w is None or (len(w) == 12 and sum(w) > 0):
+        return None
+    got = f"{len(w)} numbers" if len(w) != 12 else "12 numbers summing to 0"
+    return (
+        field,
+        "expected 12 non-negative numbers, one per calendar month from "
+        f"January, not all 0 (they are normalised to sum 1); got {got}",
+    )
+
+
 class Demand(Section):
     """Financing needs: a Poisson process per firm with amounts scaled to revenue.
 
@@ -205,17 +217,7 @@ class Demand(Section):
     @model_validator(mode="after")
     def _weights(self) -> Demand:
         w = self.monthly_weights
-        if w is not None and (len(w) != 12 or sum(w) <= 0):
-            got = f"{len(w)} numbers" if len(w) != 12 else "12 numbers summing to 0"
-            raise_problems(
-                [
-                    (
-                        "monthly_weights",
-                        "expected 12 non-negative numbers, one per calendar month from "
-                        f"January, not all 0 (they are normalised to sum 1); got {got}",
-                    )
-                ]
-            )
+        raise_problems([month_weights_problem("monthly_weights", w)])
         return self
 
     @model_validator(mode="after")
@@ -356,6 +358,11 @@ class Banks(Section):
     lenders: list[Lender] = Field(default_factory=list)
     group: LenderGroup | None = None
     appetite_noise_sd: NonNeg = 0.5
+    #: The lenders' year-start push (开门红): the shares of a year's loans they book in
+    #: each calendar month (12 numbers from January, normalised). The loans firms hold at
+    #: launch were booked on this profile, so their maturities, and the renewals that
+    #: follow, fall on it; None: maturities uniform over the term.
+    monthly_lending_weights: list[NonNeg] | None = None
     #: Days on which lenders review: every day, Monday to Friday, or China's official
     #: working days (public holidays off, swapped weekend days on; 2004-2026).
     calendar: Literal["all_days", "weekdays", "china"] = "all_days"
@@ -368,6 +375,9 @@ class Banks(Section):
 
     @model_validator(mode="after")
     def _shares(self) -> Banks:
+        raise_problems(
+            [month_weights_problem("monthly_lending_weights", self.monthly_lending_weights)]
+        )
         if not self.lenders and self.group is None:
             raise_problems(
                 [("lenders", "expected at least one lender, in banks.lenders or banks.group")]
