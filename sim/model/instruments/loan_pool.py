@@ -91,6 +91,70 @@ class LoanPoolInstrument(Instrument):
     )
     headlines = (
         Headline(
+            "h.programme_split",
+            ("programme_new_amount", "programme_renewal_amount", "programme_no_principal_amount"),
+            order=40,
+            places=frozenset({"cover", "workbook", "tuner"}),
+            value=lambda fmt, s, sc: fmt.text(
+                "programme_split_value",
+                new=fmt.amount(s["programme_new_amount"]),
+                renewal=fmt.amount(s["programme_renewal_amount"]),
+                no_principal=fmt.amount(s["programme_no_principal_amount"]),
+            ),
+        ),
+        Headline(
+            "h.programme_additional",
+            ("programme_additional_amount", "programme_additional_n"),
+            ("amount", "count"),
+            order=41,
+            places=frozenset({"workbook", "tuner"}),
+        ),
+        Headline(
+            "h.pool_target_new",
+            ("pool_target_new_amount",),
+            ("amount",),
+            order=42,
+            places=frozenset({"cover", "workbook"}),
+            when=lambda s, sc: s.get("pool_target_new_amount") is not None,
+        ),
+        Headline(
+            "h.loan_types",
+            (
+                "credit_type_loans_amount",
+                "guaranteed_type_loans_amount",
+                "secured_type_loans_amount",
+            ),
+            order=43,
+            places=frozenset({"cover", "workbook"}),
+            value=lambda fmt, s, sc: " / ".join(
+                fmt.amount(s[f"{t}_type_loans_amount"]) for t in ("credit", "guaranteed", "secured")
+            ),
+        ),
+        Headline(
+            None,
+            ("programme_new_amount", "programme_renewal_amount", "programme_additional_amount"),
+            order=40,
+            places=frozenset({"terminal"}),
+            value=lambda fmt, s, sc: (
+                fmt.text(
+                    "programme_split_line",
+                    new=fmt.amount(s["programme_new_amount"]),
+                    renewal=fmt.amount(s["programme_renewal_amount"]),
+                    no_principal=fmt.amount(s["programme_no_principal_amount"]),
+                    additional=fmt.amount(s["programme_additional_amount"]),
+                )
+                + (
+                    ""
+                    if s.get("pool_target_new_amount") is None
+                    else fmt.text(
+                        "pool_target_new_line",
+                        day=fmt.day(s.get("pool_target_reached_day")),
+                        new=fmt.amount(s["pool_target_new_amount"]),
+                    )
+                )
+            ),
+        ),
+        Headline(
             "h.partial",
             ("partial_grants_n",),
             ("count",),
@@ -106,7 +170,27 @@ class LoanPoolInstrument(Instrument):
             places=frozenset({"cover"}),
         ),
     )
-    texts = {"en": {"msg.fiscal.subsidy": "subsidy"}, "zh": {"msg.fiscal.subsidy": "贴息"}}
+    texts = {
+        "en": {
+            "msg.fiscal.subsidy": "subsidy",
+            "msg.programme_split_value": "{new} / {renewal} ({no_principal})",
+            "msg.programme_split_line": (
+                "  of which new money {new}, renewals {renewal} (without repaying principal "
+                "{no_principal}); additional lending {additional}"
+            ),
+            "msg.pool_target_new_line": (
+                "\n  the pool's target was reached on {day}, of which {new} was new money"
+            ),
+        },
+        "zh": {
+            "msg.fiscal.subsidy": "贴息",
+            "msg.programme_split_value": "{new} / {renewal}（{no_principal}）",
+            "msg.programme_split_line": (
+                "  其中新增资金 {new}，续贷 {renewal}（无还本续贷 {no_principal}）；新增性贷款 {additional}"
+            ),
+            "msg.pool_target_new_line": "\n  专项贷款总目标于 {day} 达成，其中新增资金 {new}",
+        },
+    }
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
         super().__init__(scenario, firms, lenders, ledger)
