@@ -60,6 +60,11 @@ __all__ = [
 DAY_KEYS = tuple(k for k in NUMERIC_KEYS if k.endswith("_day"))
 
 
+def is_day_key(key: str) -> bool:
+    """Whether a summary figure is a day (a day that never came reads as the horizon)."""
+    return key.endswith("_day")
+
+
 @dataclass(frozen=True)
 class ParamRange:
     """A scenario field varied between two bounds.
@@ -206,7 +211,7 @@ def numeric_outputs(
     """Column ``key`` of a runs table as floats, with :func:`numeric_output`'s rules."""
     col = runs[key]
     out = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
-    if key in DAY_KEYS:
+    if is_day_key(key):
         fill = (
             runs["horizon_days"].to_numpy(dtype=float)
             if missing_day is None

@@ -34,13 +34,14 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ..experiments import OPTIONAL_NUMERIC_KEYS
 from ..scenario import Scenario
 from .evaluation import (
-    DAY_KEYS,
     NUMERIC_KEYS,
     AnalysisError,
     ParamRange,
     evaluate_points,
+    is_day_key,
     numeric_outputs,
 )
 
@@ -278,11 +279,12 @@ def run_sensitivity(
         raise AnalysisError(f"a parameter is given twice: {names}")
     if not outputs:
         raise AnalysisError("give at least one output (--output KEY)")
+    known = (*NUMERIC_KEYS, *OPTIONAL_NUMERIC_KEYS)
     for key in outputs:
-        if key not in NUMERIC_KEYS:
+        if key not in known:
             raise AnalysisError(
                 f"--output {key!r} is not a numeric summary figure; choose from: "
-                + ", ".join(NUMERIC_KEYS)
+                + ", ".join(known)
             )
     if replications < 1:
         raise AnalysisError("--replications must be at least 1")
@@ -307,6 +309,11 @@ def run_sensitivity(
     censored: dict[str, float] = {}
     frames = []
     for key in outputs:
+        if key not in runs:
+            raise AnalysisError(
+                f"--output {key}: the runs of this scenario do not report it (a figure of a "
+                "measure or option the scenario does not use); choose another output"
+            )
         values = numeric_outputs(runs, key)
         if np.isnan(values).any():
             bad = int(np.isnan(values).sum())
@@ -314,7 +321,7 @@ def run_sensitivity(
                 f"--output {key}: undefined in {bad} of {len(values)} runs "
                 "(e.g. a rate with nothing to divide); choose another output or other ranges"
             )
-        if key in DAY_KEYS:
+        if is_day_key(key):
             censored[key] = float(runs[key].isna().mean())
         y = values.reshape(len(points), replications).mean(axis=1)
         samples_df[key] = y

@@ -59,7 +59,7 @@ def sensitivity(
         typer.Option(
             "--param",
             metavar="PATH=LO:HI",
-            help="A parameter and its range, e.g. behaviour.apply_intercept=-2:0 (repeat, >= 2).",
+            help="A parameter and its range, e.g. demand.rollover_share=0.8:1 (repeat, >= 2).",
         ),
     ],
     output: Annotated[
@@ -232,7 +232,7 @@ def calibrate(
         typer.Option(
             "--fit",
             metavar="PATH=LO:HI",
-            help="A parameter to fit and its bounds, e.g. behaviour.apply_intercept=-2:0 "
+            help="A parameter to fit and its bounds, e.g. demand.rollover_share=0.8:1 "
             "(repeatable).",
         ),
     ],

@@ -439,7 +439,7 @@ def tune(
     >>> import sim
     >>> t = sim.tune(
     ...     "scenarios/shanghai_2024.yaml",
-    ...     ["guarantee.cap_per_firm=10m:50m", "behaviour.apply_intercept=-2:0"],
+    ...     ["guarantee.cap_per_firm=10m:50m", "demand.rollover_share=0.8:1"],
     ...     firms_n=2000,
     ...     debounce=0,
     ... )
