@@ -252,14 +252,18 @@ def _run_dask(todo: _Todo, on_row: _OnRow, client: Any) -> None:
 def _frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
     """Rows -> a DataFrame with stable dtypes whatever executor or store produced them."""
     df = pd.DataFrame.from_records(list(rows))
+    columns = {}
     for col in df.columns:
-        if col.startswith(SERIES_PREFIX) or col in STRING_KEYS:
-            continue
-        if col in SUMMARY_KEYS or col in EXTRA_KEYS or col in OPTIONAL_NUMERIC_KEYS:
-            df[col] = pd.to_numeric(df[col])
+        c = df[col]
+        if not (col.startswith(SERIES_PREFIX) or col in STRING_KEYS) and (
+            col in SUMMARY_KEYS or col in EXTRA_KEYS or col in OPTIONAL_NUMERIC_KEYS
+        ):
+            c = pd.to_numeric(c)
             if col.endswith("_day"):
-                df[col] = df[col].astype(float)
-    return df
+                c = c.astype(float)
+        columns[col] = c
+    # one frame built at once (assigning a hundred columns one by one fragments it)
+    return pd.DataFrame(columns, index=df.index)
 
 
 def run_tasks(
