@@ -25,7 +25,7 @@ from .money import (
 if TYPE_CHECKING:  # pragma: no cover
     from .schema import Scenario
 
-#: How an account behaves (docs/model.md 2.9): ``hard`` refuses a request it cannot serve
+#: How an account behaves (docs/model.md 7.7): ``hard`` refuses a request it cannot serve
 #: and stays closed, ``target`` never refuses (an announced aim: the day it is reached and
 #: the overshoot are reported), ``revolving`` refuses when empty and refills when the
 #: loans it financed end.

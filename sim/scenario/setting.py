@@ -204,7 +204,7 @@ class Demand(Section):
     needs are uniform over the days. ``existing_loans_share`` (one share, or a share per
     tier; tiers not named hold none) is the share of firms holding a bank loan with their
     main bank at launch; at its maturity an eligible firm renews into the programme with
-    probability ``renewal_share`` (docs/model.md 2.3).
+    probability ``renewal_share`` (docs/model.md 7.1).
     """
 
     needs_per_firm_year: NonNeg = 1.0
@@ -283,7 +283,7 @@ class Awareness(Section):
         description="Bass imitation coefficient `q`, per day, within a group (a zone, or all firms outside zones)",
     )
     ceiling: Share = Field(default=0.95, description="highest aware share `Fmax`")
-    #: Lists of eligible, unaware firms pushed to the banks (docs/model.md 2.4).
+    #: Lists of eligible, unaware firms pushed to the banks (docs/model.md 7.2).
     list_pushes: list[ListPush] = Field(
         default_factory=list,
         description="lists of eligible, unaware firms pushed to banks, one entry per list",
