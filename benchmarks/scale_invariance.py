@@ -3,7 +3,7 @@
 Prints, for ``scenarios/example_national_pool.yaml`` (500,000 real firms) at scale
 S = 5, 25 and 125, the mean (and standard deviation) over replications of the day the
 pool runs out and of the approvals by days 10, 30 and 90 (real applications), as a
-Markdown table for docs/model.md 2.7.
+Markdown table for docs/model.md 7.5.
 
 Usage: ``python benchmarks/scale_invariance.py [REPLICATIONS]`` (default 20).
 """

@@ -1,5 +1,5 @@
 """Demand that already exists: existing loans renewed into the programme, lists pushed to
-banks, and the seasonality of new needs (docs/model.md 2.3, 2.4).
+banks, and the seasonality of new needs (docs/model.md 7.1, 7.2).
 
 Each test compares the mechanism on against off (or against its stated rule), so it fails
 without the mechanism.

@@ -47,7 +47,9 @@ def test_applications_reading_keeps_every_figure_of_the_baseline_before_list_cou
     r = smesim("run", str(path), "--out", str(tmp_path / "o"), "--no-report")
     assert r.returncode == 0, r.stderr
     got = json.loads((tmp_path / "o" / "summary.json").read_text())
-    want = json.loads((GOLDEN / "reference" / "shanghai_2024_before_list_counting.json").read_text())
+    want = json.loads(
+        (GOLDEN / "reference" / "shanghai_2024_before_list_counting.json").read_text()
+    )
     assert got["scenario"] == "shanghai_2024_applications"
     missing = sorted(set(want) - set(got))
     assert not missing, missing

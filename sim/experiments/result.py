@@ -463,7 +463,7 @@ class ExperimentResult:
 def _present_quotas(scenario: Scenario, run: Mapping[str, Any]) -> dict[str, str]:
     """The quotas of :data:`EXHAUSTION_QUOTAS` the scenario has, each as
     :func:`~sim.experiments.tasks.account_day` shows it for the kinds ``run`` (a row of
-    the runs table) names: a target (which never runs out: docs/model.md 2.9) by the day
+    the runs table) names: a target (which never runs out: docs/model.md 7.7) by the day
     it was reached. The kinds are the run's, as a variant of a comparison may differ from
     the base ``scenario``. Whether the scenario has an account is the measure's
     declaration (:attr:`sim.model.instruments.Account.present`), by default whether it

@@ -2,7 +2,7 @@
 
 Public names: :class:`Arrivals` (a part of :class:`sim.model.engine.Model`). Each day
 the needs that come due get their fate (not eligible, too small, over the per-firm limit,
-declined or applied: docs/model.md 2.5-2.6), and those applied for are prepared, with
+declined or applied: docs/model.md 7.3-7.4), and those applied for are prepared, with
 an adviser's help or not, and filed for submission.
 
 When the programme counts the lending to listed firms (``loan_pool.counts:

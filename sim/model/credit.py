@@ -2,7 +2,7 @@
 
 Public names: :class:`CreditBatch`, :class:`Cover`.
 
-The engine decides each day's reviewed applications as one batch (docs/model.md 2.8):
+The engine decides each day's reviewed applications as one batch (docs/model.md 7.6):
 the per-firm limit, then the bank's appetite for its expected loss, then the cover a
 measure may offer (a guarantee), then the accounts drawn. A measure that offers cover
 (:meth:`~sim.model.instruments.base.Instrument.offer_cover`) reads the batch and

@@ -211,7 +211,7 @@ class Model:
         self.aware_share_daily = self.curves @ sizes / max(f.n, 1)
 
     def _set_up_outreach(self) -> None:
-        """Existing loans and lists: banks make the firms they call aware (model.md 2.3-2.4)."""
+        """Existing loans and lists: banks make the firms they call aware (docs/model.md 7.1-7.2)."""
         s, f = self.scenario, self.firms
         eligible = self.loan_eligible_tier[f.tier]
         before = self.aware_day.copy()
@@ -325,7 +325,7 @@ class Model:
         agenda.add(days, ids, before=self.days)
 
     def decisions(self, day: int) -> None:
-        """Decide the applications whose review ends on ``day`` (docs/model.md 2.8): the
+        """Decide the applications whose review ends on ``day`` (docs/model.md 7.6): the
         per-firm limit, the bank's appetite, the cover a measure offers, the accounts."""
         ids = self.decide_agenda.pop(day)
         if ids.size == 0:

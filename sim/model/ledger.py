@@ -4,7 +4,7 @@ Public names: :class:`Ledger`, :data:`ACCOUNT_KINDS`.
 
 Each account has a role (``bank_quota``, ``guarantee_capacity``, ...: the ``kind``
 column of the quotas table), an initial level and one of three *account kinds*
-(``account_kind``; docs/model.md 2.9):
+(``account_kind``; docs/model.md 7.7):
 
 ``hard``
     A budget: it refuses the first request in line it cannot serve in full and from

@@ -4,7 +4,7 @@ Public names: :class:`Review` (a part of :class:`sim.model.engine.Model`),
 :data:`MIN_SIMULATED_REVIEWS_PER_DAY`. Submitted applications pass an optional programme
 registration queue, wait for their lender to join (or move to one that has), and enter
 their lender class's review queue, own customers first when the scenario says so
-(docs/model.md 2.7).
+(docs/model.md 7.5).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class Review:
 
     The bank review queue has one server per class of identical lenders; the
     programme's registration step, when capped, is a queue of its own; both follow
-    capacity over time (docs/model.md 2.7). Each day :meth:`submit` takes the
+    capacity over time (docs/model.md 7.5). Each day :meth:`submit` takes the
     applications submitted that day from ``submit_agenda`` and files each under its
     decision day in ``decide_agenda``.
 

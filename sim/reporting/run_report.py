@@ -300,7 +300,7 @@ def plot_savings_by_category(ax: Axes, result: RunResult, lang: str = "en") -> l
         * scale
         / _big(lang)
     )
-    # tariff-cut categories appear only when a category is cut (docs/model.md 2.13a); then
+    # tariff-cut categories appear only when a category is cut (docs/model.md 7.12a); then
     # relief rows that are empty go, and claimed relief is marked as paid by the budget
     codes = tab.index.astype(str)
     cuts = codes.str.startswith("relief_tariff_cut_")

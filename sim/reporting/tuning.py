@@ -500,7 +500,7 @@ def _change(now: Any, then: Any, kind: str, cur: str) -> str:
 
 def _pool_rows(result: RunResult, lang: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """Rows of the pool and the lender quotas: "exhausted" for hard and revolving
-    accounts, "reached" for targets (docs/model.md 2.9)."""
+    accounts, "reached" for targets (docs/model.md 7.7)."""
     s, lp = result.summary_values, result.scenario.loan_pool
     fmt = Formatter(lang, s["currency"], result.scenario.horizon.start_date)
 

@@ -6,7 +6,7 @@ Public names: :data:`DEMAND_SUMMARY_KEYS`, :data:`LIST_SUMMARY_KEYS`,
 
 A firm that held a bank loan at launch is counted as holding a loan throughout the
 horizon: its loan is rolled over at each maturity, into the programme when it renews
-into it, outside it otherwise (docs/model.md 2.3). A firm holds a programme loan from
+into it, outside it otherwise (docs/model.md 7.1). A firm holds a programme loan from
 its decision day until the loan's end day.
 """
 

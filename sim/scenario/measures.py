@@ -25,7 +25,7 @@ from .money import (
 if TYPE_CHECKING:  # pragma: no cover
     from .schema import Scenario
 
-#: How an account behaves (docs/model.md 2.9): ``hard`` refuses a request it cannot serve
+#: How an account behaves (docs/model.md 7.7): ``hard`` refuses a request it cannot serve
 #: and stays closed, ``target`` never refuses (an announced aim: the day it is reached and
 #: the overshoot are reported), ``revolving`` refuses when empty and refills when the
 #: loans it financed end.
@@ -112,34 +112,64 @@ class LoanPool(Section):
 class Guarantee(Section):
     """The policy guarantee fund: capacity = capital x leverage."""
 
-    capital: Money
-    leverage: NonNeg = 5.0
-    cap_per_firm: Money
-    coverage: Share = 0.8
-    fee_rate: Share = 0.0065
-    market_fee_rate: Share = 0.015
-    max_pd_annual: Share = 1.0
-    eligible_tiers: list[str] = Field(min_length=1)
+    capital: Money = Field(description="the fund's capital; pays claims")
+    leverage: NonNeg = Field(
+        default=5.0, description="capacity = capital x leverage (guarantees outstanding, revolving)"
+    )
+    cap_per_firm: Money = Field(description="highest guarantees outstanding for one firm")
+    coverage: Share = Field(default=0.8, description="share of the loan guaranteed")
+    fee_rate: Share = Field(
+        default=0.0065, description="guarantee fee, a year as a share of the guarantee"
+    )
+    market_fee_rate: Share = Field(
+        default=0.015,
+        description="commercial guarantee fee a firm would pay otherwise, a year as a share of the guarantee",
+    )
+    max_pd_annual: Share = Field(
+        default=1.0, description="the fund's screen: referrals with a higher PD are declined"
+    )
+    eligible_tiers: list[str] = Field(min_length=1, description="tiers the fund guarantees")
     #: Kind of the capacity account (see :data:`AccountKind`); a guarantee draws on it
     #: while its loan runs, so ``revolving`` (released at loan end) is the default.
-    kind: AccountKind = "revolving"
+    kind: AccountKind = Field(
+        default="revolving",
+        description="kind of the capacity account: `revolving` (guarantees outstanding: released when the loan ends), `hard` (cumulative) or `target` (never refuses)",
+    )
     #: Which loans are guaranteed: ``rescue`` (only loans the bank would refuse),
     #: ``bank_choice`` (rescues, and loans whose cover is worth more to the bank than the
     #: fee) or ``batch`` (every eligible loan of a participating lender).
-    mode: Literal["rescue", "bank_choice", "batch"] = "rescue"
+    mode: Literal["rescue", "bank_choice", "batch"] = Field(
+        default="rescue",
+        description="which loans are guaranteed: `rescue` (only loans the lender would refuse), `bank_choice` (rescues, and loans whose cover is worth more to the lender than the fee), `batch` (every loan of a batch lender to a firm on the batch's list)",
+    )
     #: Lenders in the batch scheme (``mode: batch``): ``all``, or lender names; a group's
     #: name stands for all its members (``other_bank`` = ``other_bank_01``...).
-    batch_lenders: Literal["all"] | list[str] = "all"
+    batch_lenders: Literal["all"] | list[str] = Field(
+        default="all",
+        description="lenders in the batch scheme (`mode: batch`): `all`, or a list of lender names; a group's name (`other_bank`) stands for all its members (`other_bank_01`, ...)",
+    )
     #: PD screen of the batch (the lender approves and files afterwards: the fund does not
     #: vet each loan with ``max_pd_annual``); 1.0 = none beyond the eligible tiers.
-    batch_max_pd_annual: Share = 1.0
+    batch_max_pd_annual: Share = Field(
+        default=1.0,
+        description="the batch's PD screen (the lender approves and files afterwards; `max_pd_annual`, the fund's one-by-one screen, does not apply to batch loans)",
+    )
     #: How a guaranteed loss is split: ``first_loss`` (the guarantee covers the loss
     #: after collateral first) or ``proportional`` (the fund bears ``coverage`` of it).
-    risk_sharing: Literal["first_loss", "proportional"] = "first_loss"
+    risk_sharing: Literal["first_loss", "proportional"] = Field(
+        default="first_loss",
+        description="`first_loss` (the guarantee takes the loss after collateral first; claim `LGD x Gu`) or `proportional` (the fund bears its covered share of the loss after collateral; claim `LGD x (1 - C) x Gu`)",
+    )
     #: Claims / guaranteed amount of a lender above which it gets no new guarantees.
-    suspend_claim_rate: Share | None = None
+    suspend_claim_rate: Share | None = Field(
+        default=None,
+        description="a lender whose claims paid / guarantees written passes this gets no new guarantees; `null` = never",
+    )
     #: Share of the guarantee fee the districts pay for the firm.
-    fee_subsidy_share: Share = 0.0
+    fee_subsidy_share: Share = Field(
+        default=0.0,
+        description="part of the guarantee fee the districts pay for the firm (a fiscal cost; the firm saves it)",
+    )
 
     @property
     def extended(self) -> bool:
@@ -195,10 +225,10 @@ class Guarantee(Section):
 class ReliefRates(Section):
     """Share of each running-cost category the relief pays."""
 
-    rent: Share = 0.0
-    electricity: Share = 0.0
-    water: Share = 0.0
-    internet: Share = 0.0
+    rent: Share = Field(default=0.0, description="share of rent paid")
+    electricity: Share = Field(default=0.0, description="share of electricity paid")
+    water: Share = Field(default=0.0, description="share of water paid")
+    internet: Share = Field(default=0.0, description="share of broadband paid")
 
 
 #: How a relief category reaches firms: ``claim`` (firms claim it from the zone budget)
@@ -209,25 +239,47 @@ Channel = Literal["claim", "tariff_cut"]
 class ReliefChannels(Section):
     """Channel of each running-cost category."""
 
-    rent: Channel = "claim"
-    electricity: Channel = "claim"
-    water: Channel = "claim"
-    internet: Channel = "claim"
+    rent: Channel = Field(
+        default="claim",
+        description="how rent relief reaches firms: `claim` (claimed from the zone budget) or `tariff_cut` (the landlord bills less; no application, no budget)",
+    )
+    electricity: Channel = Field(
+        default="claim",
+        description="the same for electricity (a tariff cut is borne by the power utility)",
+    )
+    water: Channel = Field(
+        default="claim", description="the same for water (borne by the water utility)"
+    )
+    internet: Channel = Field(
+        default="claim", description="the same for broadband (borne by the telecom carriers)"
+    )
 
 
 class CostRelief(Section):
     """Cost relief for firms in zones: claims paid from zone budgets first come first
     served, and tariff cuts borne by the suppliers."""
 
-    budget: Money
-    allocation: Literal["equal", "by_firms", "by_floor_area"] = "by_firms"
-    zone_budgets: dict[str, Money] = Field(default_factory=dict)
+    budget: Money = Field(description="total relief budget")
+    allocation: Literal["equal", "by_firms", "by_floor_area"] = Field(
+        default="by_firms",
+        description="split of the budget not set in `zone_budgets`: `equal`, `by_firms` or `by_floor_area`",
+    )
+    zone_budgets: dict[str, Money] = Field(
+        default_factory=dict,
+        description="explicit budgets by zone name (`zone_01`, `cluster_01`, ...)",
+    )
     subsidy_rates: ReliefRates = ReliefRates()
     channels: ReliefChannels = ReliefChannels()
-    cap_per_firm_year: Money = 1_000_000.0
-    claim_interval_days: int = Field(default=30, ge=1)
-    eligible_tiers: list[str] = Field(min_length=1)
-    requires_awareness: bool = True
+    cap_per_firm_year: Money = Field(
+        default=1_000_000.0, description="highest relief per firm per run year"
+    )
+    claim_interval_days: int = Field(default=30, ge=1, description="days between claim rounds")
+    eligible_tiers: list[str] = Field(
+        min_length=1, description="tiers that may claim (if in a zone)"
+    )
+    requires_awareness: bool = Field(
+        default=True, description="whether a firm must know of the measures to claim"
+    )
 
     @model_validator(mode="after")
     def _budgets(self) -> CostRelief:
@@ -277,20 +329,23 @@ class CostRelief(Section):
 class AwardLevel(Section):
     """One kind of certification (e.g. to national little giant) and its award."""
 
-    from_tier: str
-    to_tier: str
-    amount: Money
-    per_round_max: int = Field(ge=0)
-    min_revenue: Money = 0.0
-    min_growth: Rate = 0.0
+    from_tier: str = Field(description="tier a candidate must be in")
+    to_tier: str = Field(description="tier a certified firm moves to")
+    amount: Money = Field(description="award paid to each certified firm")
+    per_round_max: int = Field(ge=0, description="firms certified per round at most")
+    min_revenue: Money = Field(default=0.0, description="revenue criterion")
+    min_growth: Rate = Field(default=0.0, description="growth criterion")
 
 
 class Awards(Section):
     """Certification rounds and the awards paid from a budget."""
 
-    budget: Money
-    round_days: list[int] = Field(default_factory=list)
-    levels: list[AwardLevel] = Field(default_factory=list)
+    budget: Money = Field(description="awards budget")
+    round_days: list[int] = Field(default_factory=list, description="days of certification rounds")
+    levels: list[AwardLevel] = Field(
+        default_factory=list,
+        description="certification levels, applied in order in each round; each entry has the fields below",
+    )
 
     def cross_problems(self, scenario: Scenario, path: str) -> list[Problem]:
         """Levels' tiers among the population's; certification rounds within the horizon."""
@@ -322,13 +377,22 @@ class NplCompensation(Section):
     +5 points for a firm's first loan). Banks weigh the compensated share in their credit
     rule while the budget lasts."""
 
-    budget: Money
-    share: Share = 0.55
-    first_loan_bonus: Share = 0.05
+    budget: Money = Field(
+        description="money the NPL risk compensation pool can pay banks (section absent: no pool)"
+    )
+    share: Share = Field(
+        default=0.55,
+        description="share of a bank's loss on a bad loan to a key-sector firm that is compensated",
+    )
+    first_loan_bonus: Share = Field(
+        default=0.05, description="extra share when the loan is the firm's first programme loan"
+    )
     #: Tiers of the firms in key sectors; None: the tiers marked ``core_tech``.
-    key_tiers: list[str] | None = None
+    key_tiers: list[str] | None = Field(
+        default=None, description="tiers of the firms in key sectors"
+    )
     #: Sectors (``population.sectors``) counted as key; None: every sector.
-    key_sectors: list[str] | None = None
+    key_sectors: list[str] | None = Field(default=None, description="sectors counted as key")
 
     @model_validator(mode="after")
     def _at_most_all(self) -> NplCompensation:
@@ -367,14 +431,18 @@ class NplCompensation(Section):
 class Funds(Section):
     """SME funds investing equity in selected high-growth firms."""
 
-    total: Money
-    round_interval_days: int = Field(default=90, ge=1)
-    firms_per_round_max: int = Field(default=40, ge=0)
-    ticket_revenue_share: Share = 0.1
-    ticket_min: Money = 5_000_000.0
-    ticket_max: Money = 100_000_000.0
-    min_growth: Rate = 0.2
-    eligible_tiers: list[str] = Field(min_length=1)
+    total: Money = Field(description="money the funds can invest")
+    round_interval_days: int = Field(default=90, ge=1, description="days between investment rounds")
+    firms_per_round_max: int = Field(
+        default=40, ge=0, description="firms invested in per round at most"
+    )
+    ticket_revenue_share: Share = Field(
+        default=0.1, description="ticket as a share of the firm's revenue"
+    )
+    ticket_min: Money = Field(default=5_000_000.0, description="smallest ticket")
+    ticket_max: Money = Field(default=100_000_000.0, description="largest ticket")
+    min_growth: Rate = Field(default=0.2, description="growth criterion")
+    eligible_tiers: list[str] = Field(min_length=1, description="tiers the funds invest in")
 
     def cross_problems(self, scenario: Scenario, path: str) -> list[Problem]:
         """Eligible tiers among the population's."""

@@ -104,11 +104,18 @@ class Scenario(Section):
     left out; the model then has no such measure.
     """
 
-    name: str = Field(min_length=1)
-    description: str = ""
-    currency: str = Field(default="CNY", min_length=1, max_length=12)
-    language: Literal["en", "zh"] | None = None  # of reports and summaries; None: English
-    seed: int = Field(ge=0, lt=2**63)
+    name: str = Field(
+        min_length=1,
+        description="scenario identifier; names the output folder (kept in Unicode NFC; names Windows reserves such as `CON` are refused)",
+    )
+    description: str = Field(default="", description="free text shown in reports")
+    currency: str = Field(
+        default="CNY", min_length=1, max_length=12, description="label of every amount"
+    )
+    language: Literal["en", "zh"] | None = Field(
+        default=None, description="language of the run report and summary (`--lang` overrides it)"
+    )  # of reports and summaries; None: English
+    seed: int = Field(ge=0, lt=2**63, description="root of the run's `SeedSequence`")
     horizon: Horizon
     population: Population
     demand: Demand = Demand()

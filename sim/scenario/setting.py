@@ -37,45 +37,76 @@ from .money import (
 class Horizon(Section):
     """Simulated period. ``days`` is the number of simulated days from ``start_date``."""
 
-    days: int = Field(ge=1, le=36500)
-    start_date: date = date(2024, 12, 2)
+    days: int = Field(ge=1, le=36500, description="simulated days from the start date")
+    start_date: date = Field(
+        default=date(2024, 12, 2),
+        description="calendar date of day 0 (labels, months, and the working days of `banks.calendar`)",
+    )
 
 
 class Tier(Section):
     """A segment of the firm population (e.g. national little giants)."""
 
-    share: Share
-    core_tech: bool = True
-    revenue_median: PositiveMoney
-    revenue_sigma: float = Field(ge=0, le=4)
-    revenue_per_employee: PositiveMoney = 1_000_000.0
-    pd_annual_median: Rate = Field(gt=0, lt=1)
-    pd_sigma: float = Field(default=0.6, ge=0, le=4)
-    collateral_ratio_mean: Share = 0.3
-    in_zone_share: Share = 0.5
-    growth_mean: Rate = 0.1
-    growth_sd: NonNegRate = 0.15
-    age_median_years: Positive = 8.0
+    share: Share = Field(description="share of firms in the tier (exact counts)")
+    core_tech: bool = Field(
+        default=True,
+        description="label: whether the tier has core-technology status. No mechanism reads it; eligibility is by tier name",
+    )
+    revenue_median: PositiveMoney = Field(description="median annual revenue `Rmed_k`, per year")
+    revenue_sigma: float = Field(
+        ge=0, le=4, description="log-standard deviation of revenue (log units)"
+    )
+    revenue_per_employee: PositiveMoney = Field(
+        default=1_000_000.0, description="revenue per employee (median), per year"
+    )
+    pd_annual_median: Rate = Field(
+        gt=0, lt=1, description="PD of a firm of median revenue and age `PDmed_k`"
+    )
+    pd_sigma: float = Field(
+        default=0.6, ge=0, le=4, description="standard deviation of the PD noise on the logit scale"
+    )
+    collateral_ratio_mean: Share = Field(
+        default=0.3, description="mean collateral as a share of a loan `cbar_k`"
+    )
+    in_zone_share: Share = Field(
+        default=0.5, description="probability that a firm is in a zone or cluster"
+    )
+    growth_mean: Rate = Field(
+        default=0.1, description="mean annual revenue growth (fixed attribute)"
+    )
+    growth_sd: NonNegRate = Field(default=0.15, description="standard deviation of growth")
+    age_median_years: Positive = Field(default=8.0, description="median firm age")
 
 
 class Zones(Section):
     """Industrial zones and industry clusters that host firms and hold relief budgets."""
 
-    zones_n: int = Field(default=55, ge=0, le=100_000)
-    clusters_n: int = Field(default=34, ge=0, le=100_000)
-    size_concentration: Positive = 2.0
+    zones_n: int = Field(default=55, ge=0, le=100_000, description="industrial zones")
+    clusters_n: int = Field(
+        default=34, ge=0, le=100_000, description="SME industry clusters (treated like zones)"
+    )
+    size_concentration: Positive = Field(
+        default=2.0,
+        description="Dirichlet concentration `alpha` of firm counts over zones; lower = more unequal",
+    )
 
 
 class RunningCosts(Section):
     """Yearly running costs of a firm, by category, as quantities times tariffs."""
 
-    floor_m2_per_employee: NonNeg = 25.0
-    rent_per_m2_day: NonNeg = 1.55
-    electricity_kwh_per_employee_year: NonNeg = 8000.0
-    electricity_per_kwh: NonNeg = 0.70
-    water_m3_per_employee_year: NonNeg = 40.0
-    water_per_m3: NonNeg = 5.0
-    internet_per_month: NonNeg = 3000.0
+    floor_m2_per_employee: NonNeg = Field(default=25.0, description="floor space per employee, m2")
+    rent_per_m2_day: NonNeg = Field(default=1.55, description="rent, per m2 per day")
+    electricity_kwh_per_employee_year: NonNeg = Field(
+        default=8000.0, description="electricity use, kWh per employee per year"
+    )
+    electricity_per_kwh: NonNeg = Field(default=0.70, description="electricity tariff, per kWh")
+    water_m3_per_employee_year: NonNeg = Field(
+        default=40.0, description="water use, m3 per employee per year"
+    )
+    water_per_m3: NonNeg = Field(default=5.0, description="water and sewage tariff, per m3")
+    internet_per_month: NonNeg = Field(
+        default=3000.0, description="enterprise broadband, per firm per month"
+    )
 
 
 class Population(Section):
@@ -86,15 +117,31 @@ class Population(Section):
     number; another number is refused when the scenario is loaded.
     """
 
-    firms_n: int | None = Field(default=None, ge=1, le=50_000_000)
+    firms_n: int | None = Field(
+        default=None,
+        ge=1,
+        le=50_000_000,
+        description="simulated firms; with `firms_file`, its number of rows (leave out, null, or that number)",
+    )
     #: A table of the firms (.csv, .xlsx, .parquet), relative to the scenario file.
-    firms_file: str | None = None
-    scale: Positive = 1.0
-    #: Multiplier on every firm's annual default probability (drawn or listed), for
-    #: screening how much the answer depends on the level of risk; 1: as drawn.
-    pd_scale: Positive = 1.0
-    tiers: dict[str, Tier] = Field(min_length=1)
-    sectors: dict[str, Share] = Field(default_factory=lambda: {"manufacturing": 1.0}, min_length=1)
+    firms_file: str | None = Field(
+        default=None,
+        description="a table of the firms (`.csv`, `.xlsx`, `.parquet`), relative to the scenario file",
+    )
+    scale: Positive = Field(default=1.0, description="real firms each simulated firm stands for")
+    pd_scale: Positive = Field(
+        default=1.0,
+        description="multiplier on every firm's annual default probability (for screening)",
+    )
+    tiers: dict[str, Tier] = Field(
+        min_length=1,
+        description="named segments of the population; each entry has the fields below",
+    )
+    sectors: dict[str, Share] = Field(
+        default_factory=lambda: {"manufacturing": 1.0},
+        min_length=1,
+        description="sector shares (labels only; no mechanism uses sectors)",
+    )
     zones: Zones = Zones()
     running_costs: RunningCosts = RunningCosts()
 
@@ -181,7 +228,7 @@ class Demand(Section):
     needs are uniform over the days. ``existing_loans_share`` (one share, or a share per
     tier; tiers not named hold none) is the share of firms holding a bank loan with their
     main bank at launch; at its maturity an eligible firm renews into the programme with
-    probability ``renewal_share`` (docs/model.md 2.3).
+    probability ``renewal_share`` (docs/model.md 7.1).
 
     Existing loans have their own size when ``existing_amount_revenue_ratio_median`` is
     given (one ratio, or one per tier: a firm's whole bank borrowing is larger than one
@@ -273,21 +320,34 @@ _DEMAND_LATER: dict[str, Any] = {
 class ListPush(Section):
     """A list of eligible, unaware firms pushed to the banks on ``day``: ``share`` of them."""
 
-    day: int = Field(ge=0)
-    share: Share
+    day: int = Field(ge=0, description="day the list is pushed")
+    share: Share = Field(
+        description="expected share of the eligible firms unaware that day put on the list"
+    )
 
 
 class Awareness(Section):
     """Bass-style diffusion of awareness of the measures, per zone."""
 
-    initial_share: Share = 0.4
-    outreach_rate_day: Share = 0.002
-    peer_rate_day: NonNeg = 0.02
-    ceiling: Share = 0.95
-    #: Lists of eligible, unaware firms pushed to the banks (docs/model.md 2.4).
-    list_pushes: list[ListPush] = Field(default_factory=list)
+    initial_share: Share = Field(default=0.4, description="aware share of every group on day 0")
+    outreach_rate_day: Share = Field(
+        default=0.002,
+        description="Bass innovation coefficient `p`, per day, delivered by service centres",
+    )
+    peer_rate_day: NonNeg = Field(
+        default=0.02,
+        description="Bass imitation coefficient `q`, per day, within a group (a zone, or all firms outside zones)",
+    )
+    ceiling: Share = Field(default=0.95, description="highest aware share `Fmax`")
+    #: Lists of eligible, unaware firms pushed to the banks (docs/model.md 7.2).
+    list_pushes: list[ListPush] = Field(
+        default_factory=list,
+        description="lists of eligible, unaware firms pushed to banks, one entry per list",
+    )
     #: Real firms on the lists the banks contact per day (None: all on the push day).
-    list_contacts_per_day: Positive | None = None
+    list_contacts_per_day: Positive | None = Field(
+        default=None, description="listed firms the banks call a day, all lists together"
+    )
 
     @model_serializer(mode="wrap")
     def _omit_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:
@@ -303,75 +363,132 @@ class Awareness(Section):
 class ServiceCentres(Section):
     """Service centres: outreach contacts and application assistance, both per day."""
 
-    centres_n: int = Field(default=17, ge=0)
-    contacts_per_centre_day: NonNeg = 10.0
-    assists_per_centre_day: NonNeg = 6.0
+    centres_n: int = Field(default=17, ge=0, description="service centres")
+    contacts_per_centre_day: NonNeg = Field(
+        default=10.0, description="outreach contacts a centre makes, firms per day"
+    )
+    assists_per_centre_day: NonNeg = Field(
+        default=6.0, description="applications a centre helps prepare, per day"
+    )
 
 
 class Behaviour(Section):
     """Firm decisions: whether to apply, with whose help, and whether to retry."""
 
-    application_cost: Money = 20_000.0
-    apply_intercept: Real = 0.0
-    apply_benefit_slope: NonNeg = 1.0
-    apply_size_slope: Real = 0.3
-    access_value_rate: NonNegRate = 0.02
-    assisted_share: Share = 0.3
-    prep_days: int = Field(default=5, ge=0)
-    retry_probability: Share = 0.6
-    retry_delay_days: int = Field(default=14, ge=0)
-    max_attempts: int = Field(default=3, ge=1, le=20)
+    application_cost: Money = Field(
+        default=20_000.0, description="cost to the firm of applying (staff time, documents)"
+    )
+    apply_intercept: Real = Field(
+        default=0.0, description="intercept of the apply logit (logit units)"
+    )
+    apply_benefit_slope: NonNeg = Field(
+        default=1.0, description="weight of ln(benefit / cost) in the apply logit"
+    )
+    apply_size_slope: Real = Field(
+        default=0.3, description="weight of ln(employees / 50) in the apply logit"
+    )
+    access_value_rate: NonNegRate = Field(
+        default=0.02,
+        description="value of access to credit for a credit-constrained firm, as a share of the loan: once in the decision to apply, a year in the savings over time",
+    )
+    assisted_share: Share = Field(
+        default=0.3, description="share of applicants who prepare with a service centre"
+    )
+    prep_days: int = Field(default=5, ge=0, description="days to prepare an application alone")
+    retry_probability: Share = Field(
+        default=0.6, description="probability of trying another lender after a quota refusal"
+    )
+    retry_delay_days: int = Field(
+        default=14, ge=0, description="days from refusal to the new submission (0 acts as 1)"
+    )
+    max_attempts: int = Field(
+        default=3, ge=1, le=20, description="applications per need at most, the first included"
+    )
 
 
 class Lender(Section):
     """A lender taking part in the programme."""
 
-    name: str = Field(min_length=1)
-    market_share: Share
-    quota_share: Share = 0.0
-    officers: int = Field(ge=1)
-    reviews_per_officer_day: Positive = 1.0
-    review_days: int = Field(default=10, ge=0, le=3650)
-    max_expected_loss: PositiveRate = 0.008
-    lgd: Share = 0.6
+    name: str = Field(min_length=1, description="unique lender name")
+    market_share: Share = Field(description="share of firms whose main bank it is")
+    quota_share: Share = Field(
+        default=0.0, description="share of `loan_pool.total` as its quota (bank-quota mode)"
+    )
+    officers: int = Field(ge=1, description="credit officers reviewing programme loans")
+    reviews_per_officer_day: Positive = Field(
+        default=1.0, description="reviews an officer completes, applications per day"
+    )
+    review_days: int = Field(
+        default=10, ge=0, le=3650, description="fixed time from the end of queueing to the decision"
+    )
+    max_expected_loss: PositiveRate = Field(
+        default=0.008, description="credit appetite `EL*`: highest expected loss rate accepted"
+    )
+    lgd: Share = Field(
+        default=0.6, description="loss given default on uncovered exposure; also sets claims"
+    )
     #: Day the lender joins the programme (its reviews start); for a group, the first
     #: of its lenders' join days.
-    join_day: int = Field(default=0, ge=0)
+    join_day: int = Field(
+        default=0, ge=0, description="day the lender joins the programme (starts reviewing)"
+    )
     #: Days over which a joined lender's review throughput rises to full:
     #: ``c(t) = c (1 - exp(-(t - join_day) / ramp_days))``; 0: full speed on joining.
-    ramp_days: NonNeg = 0.0
+    ramp_days: NonNeg = Field(
+        default=0.0,
+        description="time constant of staffing up: throughput `1 - exp(-(t - join_day)/ramp_days)` of full",
+    )
 
 
 class LenderGroup(Lender):
     """``n`` identical lenders sharing ``market_share`` and ``quota_share`` equally."""
 
-    name: str = "lender"
-    n: int = Field(ge=1, le=100_000)
+    name: str = Field(default="lender", description="name prefix of the group's lenders")
+    n: int = Field(ge=1, le=100_000, description="identical lenders in the group")
     #: The group's lenders join evenly over ``onboarding_days`` days from ``join_day``
     #: (lender ``i`` of ``n`` on day ``join_day + floor(i * onboarding_days / n)``).
-    onboarding_days: int = Field(default=1, ge=1)
+    onboarding_days: int = Field(
+        default=1,
+        ge=1,
+        description="the group's lenders join evenly over this many days from `join_day`",
+    )
 
 
 class Banks(Section):
     """The lenders: named ones and, optionally, a group of many identical ones."""
 
-    lenders: list[Lender] = Field(default_factory=list)
+    lenders: list[Lender] = Field(
+        default_factory=list, description="named lenders; each entry has the fields below"
+    )
     group: LenderGroup | None = None
-    appetite_noise_sd: NonNeg = 0.5
+    appetite_noise_sd: NonNeg = Field(
+        default=0.5, description="`sigma_a`: spread of the lognormal appetite shock per decision"
+    )
     #: The lenders' year-start push (开门红): the shares of a year's loans they book in
     #: each calendar month (12 numbers from January, normalised). The loans firms hold at
     #: launch were booked on this profile, so their maturities, and the renewals that
     #: follow, fall on it; None: maturities uniform over the term.
-    monthly_lending_weights: list[NonNeg] | None = None
+    monthly_lending_weights: list[NonNeg] | None = Field(
+        default=None,
+        description="the lenders' year-start push: shares of a year's loans booked in each month (12, from January); existing loans mature on it",
+    )
     #: Days on which lenders review: every day, Monday to Friday, or China's official
     #: working days (public holidays off, swapped weekend days on; 2004-2026).
-    calendar: Literal["all_days", "weekdays", "china"] = "all_days"
+    calendar: Literal["all_days", "weekdays", "china"] = Field(
+        default="all_days",
+        description="review days: `all_days`, `weekdays` (Mon-Fri) or `china` (official PRC working days, 2004-2026)",
+    )
     #: A lender reviews its own customers' applications before other firms' (retries
     #: from another lender, firms whose own lender has not joined).
-    existing_customers_first: bool = False
+    existing_customers_first: bool = Field(
+        default=False, description="a lender reviews its own customers before other firms"
+    )
     #: What a firm does when its main lender has not joined yet: ``wait`` for it, or
     #: apply to an ``other_lender`` that has joined (drawn by market share).
-    before_join: Literal["wait", "other_lender"] = "wait"
+    before_join: Literal["wait", "other_lender"] = Field(
+        default="wait",
+        description="a firm whose lender has not joined: `wait` or apply to an `other_lender` that has",
+    )
 
     @model_validator(mode="after")
     def _shares(self) -> Banks:

@@ -395,7 +395,7 @@ class Instrument:
         """Firms the measure's outreach contacts a day (simulated firms; 0: none).
 
         The engine adds up every measure's contacts (active or not) into the outreach
-        term of the awareness diffusion (docs/model.md 2.2).
+        term of the awareness diffusion (docs/model.md 7.2).
         """
         return 0.0
 

@@ -44,7 +44,7 @@ _KEYS = (
 
 
 def _rules_shown(s: Mapping[str, Any], sc: Scenario) -> bool:
-    """The rows of the guarantee rules: when a scenario sets one (docs/model.md 2.8a)."""
+    """The rows of the guarantee rules: when a scenario sets one (docs/model.md 7.6a)."""
     return sc.guarantee is not None and "guarantee_claim_rate" in s
 
 

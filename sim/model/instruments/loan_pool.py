@@ -39,7 +39,7 @@ class LoanPoolInstrument(Instrument):
     due once it has run out is not paid.
 
     Each account has the kind the scenario gives it (``loan_pool.kind``,
-    ``bank_quota_kind``, ``credit_sub_quota_kind``; docs/model.md 2.9). When the lender
+    ``bank_quota_kind``, ``credit_sub_quota_kind``; docs/model.md 7.7). When the lender
     quotas are of another kind than the pool, the pool is an account of its own
     (``loan_pool``) that every loan also draws on. A loan that ends gives its amount back
     to the revolving accounts it drew on.
@@ -205,7 +205,7 @@ class LoanPoolInstrument(Instrument):
         self.pool_id = -1
         if self.per_bank:
             # a group's identical lenders hold one quota, the group's: a sample cannot tell
-            # which of many identical lenders runs out first (docs/model.md 2.16)
+            # which of many identical lenders runs out first (docs/model.md 2.6)
             named = len(scenario.banks.lenders)
             names = [f"quota:{n}" for n in lenders.names[:named]]
             shares = list(lenders.quota_share[:named])
