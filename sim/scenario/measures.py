@@ -61,12 +61,17 @@ class LoanPool(Section):
     #: (``applications``), or every loan a lender books to a firm of an eligible tier in
     #: the window, new or renewed (``listed_lending``: a pledge to a list of firms, met by
     #: labelling their loans; no application decision, docs/model.md "Counting").
-    counts: Literal["applications", "listed_lending"] = "applications"
+    counts: Literal["applications", "listed_lending"] = Field(
+        default="applications",
+        description="what counts toward the pool: `applications`, or `listed_lending` (every loan booked to a listed firm, new or renewed)",
+    )
     #: Whether a loan the guarantee covers stops being a credit loan (a credit loan then
     #: has neither collateral above ``credit_loan_max_collateral`` nor a guarantee: the
     #: subsidy and the credit sub-quota count credit loans only); False: a loan's type
     #: follows its collateral alone.
-    credit_loan_excludes_guaranteed: bool = False
+    credit_loan_excludes_guaranteed: bool = Field(
+        default=False, description="a loan the guarantee covers is not a credit loan"
+    )
 
     @property
     def quota_kind(self) -> str:

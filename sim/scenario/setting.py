@@ -248,9 +248,18 @@ class Demand(Section):
     monthly_weights: list[NonNeg] | None = None
     existing_loans_share: _ShareOrByTier = 0.0
     renewal_share: Share = 0.0
-    existing_amount_revenue_ratio_median: _RatioOrByTier | None = None
-    rollover_share: Share = 0.0
-    no_principal_share: Share = 0.0
+    existing_amount_revenue_ratio_median: _RatioOrByTier | None = Field(
+        default=None,
+        description="median existing loan as a share of revenue (one, or per tier); absent: drawn like a need",
+    )
+    rollover_share: Share = Field(
+        default=0.0,
+        description="probability that a loan not defaulted on is renewed at each maturity (0: loans do not roll over)",
+    )
+    no_principal_share: Share = Field(
+        default=0.0,
+        description="share of renewals made without repaying the principal (无还本续贷), reported apart",
+    )
 
     @model_serializer(mode="wrap")
     def _omit_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:
@@ -530,7 +539,10 @@ class Rates(Section):
     #: How a programme loan is priced: one rate for all (``lpr_1y + programme_spread``),
     #: or from its risk (``risk_based``: the market rate of the share of the loss the bank
     #: bears after collateral and guarantee, docs/model.md "Risk and price").
-    pricing: Literal["programme_rate", "risk_based"] = "programme_rate"
+    pricing: Literal["programme_rate", "risk_based"] = Field(
+        default="programme_rate",
+        description="`programme_rate` (one rate, LPR + programme spread) or `risk_based` (from the risk the bank bears)",
+    )
     #: annual rate at which money after day 0 is discounted to present values
     discount_rate: Share = 0.02
 
