@@ -486,10 +486,11 @@ def _print_baseline_table(table: Any, replications: int, lang: str = "en") -> No
     typer.echo(
         pad(tr("cal.t_target", lang), 28)
         + pad(tr("ct.band", lang), 26, True)
-        + pad(tr("ct.simulated", lang, runs=runs), 28, True)
+        + " "
+        + pad(tr("ct.simulated", lang, runs=runs), 30, True)
         + "  "
         + pad(tr("ct.status", lang), 17)
-        + pad(tr("ct.conf", lang), 6)
+        + pad(tr("ct.conf", lang), 7)
         + tr("ct.published", lang)
     )
     for _, r in table.iterrows():
@@ -505,11 +506,12 @@ def _print_baseline_table(table: Any, replications: int, lang: str = "en") -> No
         typer.echo(
             pad(str(r["target"]), 28)
             + pad(band, 26, True)
-            + pad(sim_txt, 28, True)
+            + " "
+            + pad(sim_txt, 30, True)
             + "  "
             + pad(status, 16)
             + " "
-            + pad(str(r["confidence"]), 6)
+            + pad(str(r["confidence"]), 7)
             + f"{r['published']}"
         )
         if r["role"] != "check":
