@@ -69,6 +69,23 @@ def test_example_targets_load_and_are_labelled_illustrative():
     assert (obs["weight"] > 0).all() and (obs["scale"] == obs["observed"].abs()).all()
 
 
+def test_a_summary_target_may_be_an_optional_key_and_must_have_a_value_in_every_run():
+    from sim.analysis.targets import simulated
+
+    t = Targets.model_validate(
+        {"name": "t", "summary": [{"key": "guarantee_claim_rate", "value": 0.0184}]}
+    )
+    obs = observations(t)
+    runs = pd.DataFrame({"horizon_days": [365, 365]})
+    with pytest.raises(TargetsError, match="'guarantee_claim_rate' has no value in these runs"):
+        simulated(runs, obs)
+    runs["guarantee_claim_rate"] = [0.01, None]
+    with pytest.raises(TargetsError, match="some of these runs"):
+        simulated(runs, obs)
+    runs["guarantee_claim_rate"] = [0.01, 0.02]
+    assert simulated(runs, obs)[:, 0].tolist() == [0.01, 0.02]
+
+
 def test_targets_accept_money_weights_and_explicit_scale(tmp_path):
     path = _write(
         tmp_path,
