@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,14 @@ from typer.testing import CliRunner
 
 import sim
 from cli import app
-from sim.analysis.baseline import BASELINE_TARGETS, baseline_table
+from sim.analysis.baseline import (
+    BASELINE_TARGETS,
+    EARLIER_HEADERS,
+    ROLES,
+    baseline_table,
+    grown_amount,
+    target_band,
+)
 from sim.analysis.calibration import calibrate, calibrated_scenario_yaml, relative_extends
 from sim.analysis.evaluation import evaluate_points, parse_range
 from sim.analysis.targets import Targets, TargetsError, load_targets, observations
@@ -47,11 +55,35 @@ def test_example_targets_load_and_are_labelled_illustrative():
     t = load_targets(EXAMPLE, sim.load_scenario(BASELINE))
     assert t.illustrative
     obs = observations(t)
-    assert list(obs["kind"]) == ["summary", "summary", *["cumulative"] * 4]
-    assert obs.loc[obs["key"] == "approval_rate", "observed"].item() == 0.73
-    assert obs.loc[obs["key"] == "avg_loan_amount", "observed"].item() == 12.5e6
+    assert list(obs["kind"]) == [*["summary"] * 3, *["cumulative"] * 4]
+    # the corrected targets (docs/model.md "Calibration targets"): the 73 % is a share of
+    # firms holding a loan, the stock is the grown one, the claim rate the funds' 代偿率
+    assert obs.loc[obs["key"] == "loan_holding_share", "observed"].item() == 0.73
+    stock = obs.loc[obs["key"] == "loan_stock_start_amount", "observed"].item()
+    grown = grown_amount(303.9e9, date(2024, 3, 31), date(2024, 12, 2), 0.45)
+    assert stock == pytest.approx(grown, rel=1e-3)
+    assert obs.loc[obs["key"] == "guarantee_claim_rate", "observed"].item() == 0.0184
+    # neither the approvals reading of the 73 % nor the national average balance is a target
+    assert not {"approval_rate", "avg_loan_amount"} & set(obs["key"])
     # a point without its own weight takes its target's; scale defaults to |observed|
     assert (obs["weight"] > 0).all() and (obs["scale"] == obs["observed"].abs()).all()
+
+
+def test_a_summary_target_may_be_an_optional_key_and_must_have_a_value_in_every_run():
+    from sim.analysis.targets import simulated
+
+    t = Targets.model_validate(
+        {"name": "t", "summary": [{"key": "guarantee_claim_rate", "value": 0.0184}]}
+    )
+    obs = observations(t)
+    runs = pd.DataFrame({"horizon_days": [365, 365]})
+    with pytest.raises(TargetsError, match="'guarantee_claim_rate' has no value in these runs"):
+        simulated(runs, obs)
+    runs["guarantee_claim_rate"] = [0.01, None]
+    with pytest.raises(TargetsError, match="some of these runs"):
+        simulated(runs, obs)
+    runs["guarantee_claim_rate"] = [0.01, 0.02]
+    assert simulated(runs, obs)[:, 0].tolist() == [0.01, 0.02]
 
 
 def test_targets_accept_money_weights_and_explicit_scale(tmp_path):
@@ -272,18 +304,97 @@ def test_baseline_table_sets_simulated_figures_beside_the_targets():
     one = baseline_table(results[0])
     two = baseline_table(results)
     assert list(one["target"]) == [t.name for t in BASELINE_TARGETS]
-    assert set(one["status"]) <= {"within", "below", "above", "n/a"}
+    assert set(one["status"]) <= {"within", "below", "above", "n/a", "not_comparable"}
+    assert set(one["role"]) <= set(ROLES)
     row = one.set_index("target")
-    assert 0 < row.loc["approval_rate_specialised", "simulated"] < 1
+    assert 0 < row.loc["srdi_loan_holder_share", "simulated"] < 1
     assert row.loc["guarantee_fee", "simulated"] == sc.guarantee.fee_rate
     assert row.loc["guarantee_fee", "status"] == "within"
     # a one-year horizon from 2 December holds no whole calendar year: no first quarter
     assert row.loc["first_quarter_lending_share", "status"] == "n/a"
-    known = two[two["status"] != "n/a"]
+    # nor any guarantee released after the first one-year loans end: no claim rate
+    assert row.loc["guarantee_claim_rate", "status"] == "n/a"
+    assert row.loc["loan_stock_start", "simulated"] == pytest.approx(
+        results[0].summary_values["loan_stock_start_amount"]
+    )
+    assert row.loc["loan_stock_start", "reference_day"] == 0
+    known = two[two["status"].isin(["within", "below", "above"])]
     assert (known["sim_min"] <= known["simulated"] + 1e-12).all()
     assert (known["simulated"] <= known["sim_max"] + 1e-12).all()
-    # every target names its source
+    # every target names its source and its confidence
     assert all("FACTS.md" in s for s in one["source"])
+    assert set(one["confidence"]) <= {"H", "M", "L"}
+
+
+def test_rows_say_which_are_inputs_and_which_are_not_comparable():
+    r = sim.run(small_scenario("population.firms_n=800"))
+    for lang in ("en", "zh"):
+        t = baseline_table(r, lang=lang).set_index("target")
+        roles = t["role"].to_dict()
+        assert roles == {
+            "srdi_loan_holder_share": "input",  # demand.existing_loans_share sets it
+            "loan_stock_start": "check",
+            "first_quarter_lending_share": "check",
+            "loan_balance_per_borrower": "not_comparable",
+            "avg_guaranteed_loan": "not_comparable",
+            "guarantee_fee": "input",
+            "guarantee_claim_rate": "check",
+            "guaranteed_volume": "check",
+        }
+        # a row that is not comparable has no status, keeps its figure, gives its reason
+        nc = t[t["role"] == "not_comparable"]
+        assert (nc["status"] == "not_comparable").all() and nc["off_by"].isna().all()
+        assert nc["simulated"].notna().all()
+        assert (t.loc[t["role"] != "check", "reason"].str.len() > 10).all()
+        assert (t.loc[t["role"] == "check", "reason"] == "").all()
+        share = f"{100 * r.scenario.demand.existing_share_of('srdi'):.1f} %"
+        assert share in t.loc["srdi_loan_holder_share", "reason"]
+    zh = baseline_table(r, lang="zh").set_index("target")
+    assert "262,500" not in zh.loc["loan_balance_per_borrower", "reason"]
+    assert "26.25万" in zh.loc["loan_balance_per_borrower", "reason"]
+
+
+def test_the_loan_holding_row_is_a_check_without_existing_loans():
+    r = sim.run(small_scenario("population.firms_n=800", "demand.existing_loans_share=0"))
+    t = baseline_table(r).set_index("target")
+    assert "loan_stock_start_amount" not in r.summary_values
+    assert t.loc["srdi_loan_holder_share", "role"] == "check"
+    assert t.loc["loan_stock_start", "simulated"] == 0.0
+    assert t.loc["loan_stock_start", "status"] == "below"
+
+
+def test_the_loan_stock_target_is_grown_to_the_start_date():
+    # a year of growth at 45 % (2024-03-31 to 2025-03-31 is 365 days)
+    assert grown_amount(303.9e9, date(2024, 3, 31), date(2025, 3, 31), 0.45) == pytest.approx(
+        303.9e9 * 1.45
+    )
+    assert grown_amount(303.9e9, date(2024, 3, 31), date(2024, 3, 31), 0.45) == 303.9e9
+    # the baseline starts on 2024-12-02: 246 days later, 303.9 x 1.45^(246/365) = 390.4 bn
+    sc = sim.load_scenario(BASELINE)
+    (stock,) = [t for t in BASELINE_TARGETS if t.name == "loan_stock_start"]
+    value, lo, hi = target_band(stock, sc)
+    assert value == pytest.approx(303.9e9 * 1.45 ** (246 / 365))
+    assert value == pytest.approx(390.38e9, rel=1e-4)
+    assert (lo, hi) == pytest.approx((0.85 * value, 1.15 * value))
+    # a scenario starting later is compared with a larger stock
+    later = sim.load_scenario(BASELINE, ["horizon.start_date=2025-03-31"])
+    assert target_band(stock, later)[0] == pytest.approx(303.9e9 * 1.45)
+
+
+def test_loan_stock_at_launch_counts_the_core_tech_tiers_by_their_tier_at_launch():
+    from sim.model.engine import Model
+    from sim.results.demand_figures import loan_stock_at_launch
+
+    sc = small_scenario("population.firms_n=800", "population.scale=5")
+    m = Model(sc, np.random.SeedSequence(sc.seed))
+    core = np.isin(np.array(m.firms.tier_names)[m.firms.launch_tier], ["little_giant", "srdi"])
+    ex = m.existing
+    amount, share = loan_stock_at_launch(m)
+    assert amount == pytest.approx(ex.amount[core & ex.holds].sum() * 5)
+    assert share == pytest.approx(ex.holds[core].mean())
+    # certification after launch changes the firms' tiers, not the figures at launch
+    m.firms.tier[:] = m.firms.tier_names.index("non_core")
+    assert loan_stock_at_launch(m) == (amount, share)
 
 
 def test_calibration_table_command_prints_and_writes_csv(tmp_path):
@@ -291,9 +402,31 @@ def test_calibration_table_command_prints_and_writes_csv(tmp_path):
     sets = [a for s in SMALL for a in ("--set", s)]
     r = CliRunner().invoke(app, ["calibration-table", str(BASELINE), *sets, "--csv", str(path)])
     assert r.exit_code == 0, r.output
-    assert "approval_rate_specialised" in r.output and "guarantee_claim_rate" in r.output
-    df = pd.read_csv(path)
+    assert "srdi_loan_holder_share" in r.output and "guarantee_claim_rate" in r.output
+    assert "approval_rate" not in r.output and "tech_sme_loan_share" not in r.output
+    # the markers and the reasons are printed under their rows
+    assert r.output.count("not comparable: ") == 2
+    assert r.output.count("input, not a check: ") == 2
+    df = pd.read_csv(path, keep_default_na=False)
     assert len(df) == len(BASELINE_TARGETS)
+    assert {"role", "reason", "confidence", "value"} <= set(df.columns)
+    nc = df[df["role"] == "not_comparable"]
+    assert len(nc) == 2 and (nc["reason"].str.len() > 10).all()
+
+
+def test_calibration_table_writes_its_reasons_in_chinese_and_replaces_an_older_table(tmp_path):
+    path = tmp_path / "t.csv"
+    # a table an earlier version wrote may be overwritten
+    path.write_text(EARLIER_HEADERS[0] + "\n")
+    sets = [a for s in SMALL for a in ("--set", s)]
+    r = CliRunner().invoke(
+        app, ["calibration-table", str(BASELINE), *sets, "--csv", str(path), "--lang", "zh"]
+    )
+    assert r.exit_code == 0, r.output
+    assert "不可比：" in r.output and "输入值，非检验：" in r.output
+    df = pd.read_csv(path, keep_default_na=False).set_index("target")
+    assert "全国" in df.loc["loan_balance_per_borrower", "reason"]
+    assert "获贷率" in df.loc["srdi_loan_holder_share", "published"]
 
 
 # ---------------------------------------------------------------- held-out observations

@@ -220,7 +220,7 @@ def test_baseline_first_quarter_share_is_near_half():
     table = baseline_table(r).set_index("target")
     q1 = table.loc["first_quarter_lending_share", "simulated"]
     assert 0.45 <= q1 <= 0.55, q1
-    assert table.loc["tech_sme_loan_share", "simulated"] > 0.469
+    assert table.loc["srdi_loan_holder_share", "simulated"] > 0.469
 
 
 # ------------------------------------------------------------------ bad input

@@ -39,10 +39,17 @@ def test_scenario_summary_matches_golden(path, tmp_path):
     assert not diff, diff
 
 
+#: Keys of the reference summary whose definition changed since it was written (their
+#: values are not compared): ``guarantee_claim_rate`` was claims paid over guarantees
+#: written (0.00280 for the baseline); it is now claims over guarantees released from the
+#: end of the first loan term (:mod:`sim.model.claim_rate`; 0.00278).
+REDEFINED_SINCE = frozenset({"guarantee_claim_rate"})
+
+
 def test_applications_reading_keeps_every_figure_of_the_baseline_before_list_counting(tmp_path):
     """``shanghai_2024_applications.yaml`` restores the reading before list counting: every
-    key of the baseline's summary of that time comes out the same (its name and the keys
-    added since aside)."""
+    key of the baseline's summary of that time comes out the same (its name, the keys
+    added since and those redefined since aside)."""
     path = SCENARIOS / "shanghai_2024_applications.yaml"
     r = smesim("run", str(path), "--out", str(tmp_path / "o"), "--no-report")
     assert r.returncode == 0, r.stderr
@@ -53,5 +60,9 @@ def test_applications_reading_keeps_every_figure_of_the_baseline_before_list_cou
     assert got["scenario"] == "shanghai_2024_applications"
     missing = sorted(set(want) - set(got))
     assert not missing, missing
-    diff = {k: (want[k], got[k]) for k in want if k != "scenario" and not _close(want[k], got[k])}
+    diff = {
+        k: (want[k], got[k])
+        for k in want
+        if k != "scenario" and k not in REDEFINED_SINCE and not _close(want[k], got[k])
+    }
     assert not diff, diff

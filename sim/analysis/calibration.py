@@ -3,8 +3,7 @@
 Public names: :class:`Targets` (and :class:`SummaryTarget`, :class:`CumulativeTarget`,
 :class:`CumulativePoint`), :class:`TargetsError`, :func:`load_targets`,
 :func:`observations`, :func:`simulated`, :class:`CalibrationResult`, :func:`calibrate`,
-:func:`calibrated_scenario_yaml`, :func:`relative_extends`, :data:`CUMULATIVE_FLOWS`,
-:class:`BaselineTarget`, :data:`BASELINE_TARGETS`, :func:`baseline_table`.
+:func:`calibrated_scenario_yaml`, :func:`relative_extends`, :data:`CUMULATIVE_FLOWS`.
 
 **Targets file.** A YAML file of observations, validated by pydantic (unknown keys are
 refused; errors name the file and the field)::
@@ -13,7 +12,7 @@ refused; errors name the file and the field)::
     description: what was observed, where and when
     illustrative: false          # true when the figures are made up for a demonstration
     summary:                     # headline figures of summary.json at the end of the run
-      - {key: approval_rate, value: 0.73, weight: 2, source: "PBOC, end-2025"}
+      - {key: loan_holding_share, value: 0.73, weight: 2, source: "PBOC, end-2025"}
       - {key: avg_loan_amount, value: 12.5m}
       - {key: pool_exhausted_day, value: 300}   # not exhausted counts as the horizon
     cumulative:                  # running totals of a daily flow, at given days
@@ -23,6 +22,12 @@ refused; errors name the file and the field)::
           - {day: 90, value: 20bn}
           - {day: 180, value: 38bn, weight: 2}
           - {day: 270, value: 52bn, role: predict}   # held out: never fitted
+
+A ``summary:`` key is a numeric key every run writes, or one a run writes when its
+scenario uses what it describes (``loan_holding_share`` and ``loan_stock_start_amount``
+with existing loans, ``guarantee_claim_rate`` with a guarantee rule of the second
+revision); a target whose key has no value in some run (the scenario lacks it, or a claim
+rate over a horizon no longer than one loan term) stops the fit with an error naming it.
 
 ``of:`` is ``applications_n`` (applications submitted to lenders), ``approved_n``,
 ``disbursed_amount`` (approved amount: a loan is disbursed on its approval day) or
@@ -53,9 +58,11 @@ misfit. (2) *Replication subsets* (``refits > 0``): the polish is repeated from 
 optimum on ``K`` fresh sets of ``R`` replications; the spread of the refitted values
 measures how much the answer owes to the particular random draws.
 
-**Baseline targets.** :data:`BASELINE_TARGETS` holds the published figures the
-Shanghai baseline is compared with, each with its source in ``FACTS.md``;
-:func:`baseline_table` sets a run's (or several runs') simulated figures beside them.
+**Baseline targets.** :data:`sim.analysis.baseline.BASELINE_TARGETS` holds the published
+figures the Shanghai baseline is compared with, each with its source in ``FACTS.md``, its
+band, its confidence and its role (a check, an input, or not comparable);
+:func:`sim.analysis.baseline.baseline_table` sets a run's (or several runs') simulated
+figures beside them (``smesim calibration-table``).
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..experiments import OPTIONAL_NUMERIC_KEYS
 from ..scenario import (
     Scenario,
     ScenarioError,
@@ -80,10 +81,12 @@ class SummaryTarget(_Strict):
     @field_validator("key")
     @classmethod
     def _known(cls, v: str) -> str:
-        if v not in NUMERIC_KEYS:
+        if v not in NUMERIC_KEYS and v not in OPTIONAL_NUMERIC_KEYS:
             raise ValueError(
                 f"{v!r} is not a numeric figure of summary.json; expected one of: "
                 + ", ".join(NUMERIC_KEYS)
+                + "; or, when the scenario has what they describe: "
+                + ", ".join(OPTIONAL_NUMERIC_KEYS)
             )
         return v
 
@@ -273,7 +276,17 @@ def simulated(runs: pd.DataFrame, obs: pd.DataFrame) -> np.ndarray:
     cols = []
     for row in obs.itertuples():
         if row.kind == "summary":
-            cols.append(numeric_outputs(runs, row.key))
+            values = numeric_outputs(runs, row.key) if row.key in runs else None
+            if values is None or np.isnan(values).any():
+                raise TargetsError(
+                    f"summary key {row.key!r} has no value in "
+                    + ("these runs" if values is None else "some of these runs")
+                    + " (the scenario does not use what it describes, or it did not happen "
+                    "within the horizon: a claim rate needs guarantees released after the "
+                    "first loan term); drop the target or change the scenario",
+                    field="summary",
+                )
+            cols.append(values)
         else:
             cols.append(_series_at(runs, CUMULATIVE_FLOWS[row.key], row.day))
     return np.column_stack(cols) if cols else np.zeros((len(runs), 0))

@@ -424,7 +424,7 @@ def calibration_table(
 
     def body() -> None:
         import sim
-        from sim.analysis.baseline import baseline_table
+        from sim.analysis.baseline import EARLIER_HEADERS, baseline_table
         from sim.experiments import replication_seed
         from sim.outdir import FolderLock, OutputError
         from sim.reporting.i18n import tr
@@ -442,14 +442,14 @@ def calibration_table(
             results = [
                 sim.run(sc, seed_sequence=replication_seed(sc.seed, i)) for i in range(replications)
             ]
-        table = baseline_table(results)
+        table = baseline_table(results, lang=language)
         header = ",".join(table.columns)
         try:
             with FolderLock(path, command_line()):
                 if path.exists():
                     with open(path, encoding="utf-8", errors="replace") as f:
                         first = f.readline().rstrip("\r\n")
-                    if not path.is_file() or first != header:
+                    if not path.is_file() or first not in (header, *EARLIER_HEADERS):
                         raise UserError(
                             f"{path}: exists and is not a calibration table smesim wrote (its "
                             "first line differs); it was not touched. Choose another file "
@@ -485,10 +485,12 @@ def _print_baseline_table(table: Any, replications: int, lang: str = "en") -> No
     runs = tr("ct.one_run", lang) if replications == 1 else tr("ct.mean_runs", lang, n=replications)
     typer.echo(
         pad(tr("cal.t_target", lang), 28)
-        + pad(tr("ct.band", lang), 22, True)
-        + pad(tr("ct.simulated", lang, runs=runs), 28, True)
+        + pad(tr("ct.band", lang), 26, True)
+        + " "
+        + pad(tr("ct.simulated", lang, runs=runs), 30, True)
         + "  "
-        + pad(tr("ct.status", lang), 9)
+        + pad(tr("ct.status", lang), 17)
+        + pad(tr("ct.conf", lang), 7)
         + tr("ct.published", lang)
     )
     for _, r in table.iterrows():
@@ -497,18 +499,24 @@ def _print_baseline_table(table: Any, replications: int, lang: str = "en") -> No
         if replications > 1:
             sim_txt += f" [{fmt(r['sim_min'], r['unit'])}, {fmt(r['sim_max'], r['unit'])}]"
         status = tr(f"ct.{r['status']}", lang) + (
-            ""
-            if r["status"] in ("within", "n/a")
-            else tr("ct.by", lang, pct=f"{100 * r['off_by']:.0f}")
+            tr("ct.by", lang, pct=f"{100 * r['off_by']:.0f}")
+            if r["status"] in ("below", "above")
+            else ""
         )
         typer.echo(
             pad(str(r["target"]), 28)
-            + pad(band, 22, True)
-            + pad(sim_txt, 28, True)
+            + pad(band, 26, True)
+            + " "
+            + pad(sim_txt, 30, True)
             + "  "
-            + pad(status, 8)
-            + f" {r['published']}"
+            + pad(status, 16)
+            + " "
+            + pad(str(r["confidence"]), 7)
+            + f"{r['published']}"
         )
+        if r["role"] != "check":
+            role = tr(f"ct.role.{r['role']}", lang)
+            typer.echo(tr("ct.reason", lang, role=role, reason=r["reason"]))
 
 
 # --------------------------------------------------------------------------- design

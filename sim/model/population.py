@@ -8,7 +8,7 @@ Firms are never Python objects: each attribute is one numpy array over all firms
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -57,6 +57,9 @@ class Firms:
         share reaches this value.
     ids
         The firms' ids from ``population.firms_file`` (text); None for drawn firms.
+    launch_tier
+        Tier index of each firm at launch (a copy of ``tier`` when the firms are made;
+        certification does not change it).
     """
 
     tier: np.ndarray
@@ -75,6 +78,10 @@ class Firms:
     sector_names: tuple[str, ...]
     zone_names: tuple[str, ...]
     ids: np.ndarray | None = None
+    launch_tier: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.launch_tier = self.tier.copy()
 
     @property
     def n(self) -> int:

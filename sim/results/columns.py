@@ -167,6 +167,8 @@ FIGURES: dict[str, str] = {
     "renewals_approved_n": "count",
     "renewals_amount": "money",
     "loan_holding_share": "share",
+    "loan_stock_start_amount": "money",
+    "loan_holder_share_start": "share",
     "listed_firms_n": "count",
     "list_called_n": "count",
     # account kinds (present only when the scenario names a kind: sim.results.kinds)

@@ -1,8 +1,8 @@
 """Demand figures: existing loans, renewals into the programme, lists, loan holding.
 
 Public names: :data:`DEMAND_SUMMARY_KEYS`, :data:`LIST_SUMMARY_KEYS`,
-:data:`PROGRAMME_SUMMARY_KEYS`, :func:`loan_holding_share`, :func:`first_quarter_share`,
-:func:`demand_summary`, :func:`programme_summary`.
+:data:`PROGRAMME_SUMMARY_KEYS`, :func:`loan_holding_share`, :func:`loan_stock_at_launch`,
+:func:`first_quarter_share`, :func:`demand_summary`, :func:`programme_summary`.
 
 A firm that held a bank loan at launch is counted as holding a loan throughout the
 horizon: its loan is rolled over at each maturity, into the programme when it renews
@@ -27,6 +27,7 @@ __all__ = [
     "DEMAND_SUMMARY_KEYS",
     "LIST_SUMMARY_KEYS",
     "loan_holding_share",
+    "loan_stock_at_launch",
     "first_quarter_share",
     "demand_summary",
     "PROGRAMME_SUMMARY_KEYS",
@@ -60,6 +61,8 @@ DEMAND_SUMMARY_KEYS = (
     "renewals_approved_n",
     "renewals_amount",
     "loan_holding_share",
+    "loan_stock_start_amount",
+    "loan_holder_share_start",
 )
 
 #: Summary keys of the lists pushed to banks (only when ``awareness.list_pushes`` is set).
@@ -103,6 +106,37 @@ def loan_holding_share(
     return float(holds[chosen].mean())
 
 
+def loan_stock_at_launch(model: Model) -> tuple[float, float | None]:
+    """The core-tech tiers' bank loans at launch: their stock and the share holding one.
+
+    Counts the firms of the tiers marked ``core_tech`` by their tier at launch (before any
+    certification) and the loans they held with their main bank that day
+    (:class:`sim.model.demand.ExistingLoans`).
+
+    Parameters
+    ----------
+    model
+        A model that has been set up (run or not).
+
+    Returns
+    -------
+    amount : float
+        The loans' total, in real units (simulated amounts times ``population.scale``);
+        0 when the scenario has no existing loans.
+    share : float or None
+        Share of the core-tech firms holding one (0 without existing loans); ``None``
+        when no firm is of a core-tech tier at launch.
+    """
+    f, tiers = model.firms, model.scenario.population.tiers
+    core = np.array([tiers[t].core_tech for t in f.tier_names], dtype=bool)
+    chosen = core[f.launch_tier]
+    ex = model.existing
+    if ex is None:
+        return 0.0, (0.0 if chosen.any() else None)
+    amount = float(ex.amount[chosen & ex.holds].sum()) * model.scale
+    return amount, (float(ex.holds[chosen].mean()) if chosen.any() else None)
+
+
 def first_quarter_share(timeseries: pd.DataFrame, start: date) -> float:
     """January-March share of the lending of the first calendar year within the horizon.
 
@@ -140,6 +174,7 @@ def demand_summary(model: Model, firms: pd.DataFrame, applications: pd.DataFrame
         ok = applications["outcome"].to_numpy() == "approved"
         amount = applications["amount"].to_numpy(float)
         holders = model.existing.holds
+        stock, holder_share = loan_stock_at_launch(model)
         out.update(
             {
                 "existing_loan_share": (
@@ -153,6 +188,8 @@ def demand_summary(model: Model, firms: pd.DataFrame, applications: pd.DataFrame
                         firms, applications, s.horizon.days - 1, s.loan_pool.eligible_tiers
                     )
                 ),
+                "loan_stock_start_amount": stock,
+                "loan_holder_share_start": holder_share,
             }
         )
     if s.awareness.list_pushes:

@@ -19,6 +19,7 @@ import pandas as pd
 from ...scenario import Scenario
 from ..banks import LenderTable, bank_expected_loss, credit_approved
 from ..batches import exclusive_firm_cumsum
+from ..claim_rate import book_claim_rate
 from ..codes import Outcome
 from ..credit import Cover, CreditBatch
 from ..ledger import Ledger
@@ -528,8 +529,11 @@ class GuaranteeInstrument(Instrument):
         suspended = self.suspended_day[self.suspended_day >= 0]
         return out | {
             "guarantee_fee_subsidy_amount": float(self.fee_subsidy(written)) * model.scale,
-            "guarantee_claim_rate": (
-                float(model.ts["claims_paid_amount"].sum() / written) if written > 0 else None
+            "guarantee_claim_rate": book_claim_rate(
+                self.scenario,
+                a["end_day"][approved],
+                a["guarantee"][approved],
+                a["claim"][approved],
             ),
             "guaranteed_approvable_loans_n": float(self.approvable_n) * model.scale,
             "guarantee_lenders_suspended_n": int(suspended.size),
