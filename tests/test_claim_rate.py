@@ -55,8 +55,12 @@ def test_negative_end_days_are_loans_that_have_not_ended():
 def test_book_claim_rate_counts_from_the_end_of_the_first_loan_term():
     sc = sim.load_scenario(BASELINE)
     assert sc.loan_pool.term_days == 365 and sc.horizon.days >= 730
-    want = claim_rate(END, GUARANTEE, CLAIM, sc.horizon.days, from_day=365)
-    assert book_claim_rate(sc, END, GUARANTEE, CLAIM) == want
+    defaulted = CLAIM > 0
+    # the fund's payout on a default (代偿) is the guarantee on the loan, not its final loss
+    want = claim_rate(
+        END, GUARANTEE, np.where(defaulted, GUARANTEE, 0.0), sc.horizon.days, from_day=365
+    )
+    assert book_claim_rate(sc, END, GUARANTEE, defaulted) == want == pytest.approx(80 / 230)
 
 
 def test_summary_key_and_table_row_are_the_same_figure():
@@ -79,4 +83,5 @@ def test_summary_key_and_table_row_are_the_same_figure():
     a = r.applications[r.applications["outcome"] == "approved"]
     end = a["end_day"].to_numpy(dtype=float, na_value=np.nan)
     counted = (end >= 365) & (end < 730) & (a["guarantee"].to_numpy(float) > 0)
-    assert rate == pytest.approx(a["claim"][counted].sum() / a["guarantee"][counted].sum())
+    paid = a["guarantee"][counted & a["defaulted"].to_numpy(bool)].sum()
+    assert rate == pytest.approx(paid / a["guarantee"][counted].sum())

@@ -207,7 +207,7 @@ def _baseline_values(result: RunResult) -> dict[str, float]:
         sc,
         approved["end_day"].to_numpy(dtype=float, na_value=np.nan),
         approved["guarantee"].to_numpy(float),
-        approved["claim"].to_numpy(float),
+        approved["defaulted"].to_numpy(bool),
     )
     avg_g = s.get("avg_guaranteed_loan_amount")
     return {

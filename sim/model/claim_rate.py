@@ -22,9 +22,13 @@ one-year loans, every year but the first), when the book releases what a running
 releases: the loans booked a term earlier, repaid or defaulted, and the defaults of the
 younger ones.
 
-The model's claim is what the fund pays on a default (``claim``: loss given default times
-the guarantee, or less when the fund's capital ran short), so the rate is of claims paid,
-not of guaranteed amounts in default.
+What a fund reports as 代偿 is what it pays the bank when a guaranteed loan defaults: the
+guaranteed share of the principal in default, before it recovers what it can from the
+firm and its collateral. With one-year loans that default with their principal
+outstanding, it is the guarantee on the loan; :func:`book_claim_rate` counts that. The
+model's ``claim`` column is what the fund finally loses on the default (loss given
+default times the guarantee, after collateral under proportional sharing): a rate of
+those claims is a loss rate, lower than the 代偿率 by the recoveries.
 """
 
 from __future__ import annotations
@@ -131,19 +135,22 @@ def claim_rate(
 
 
 def book_claim_rate(
-    scenario: Scenario, end_day: np.ndarray, guarantee: np.ndarray, claim: np.ndarray
+    scenario: Scenario, end_day: np.ndarray, guarantee: np.ndarray, defaulted: np.ndarray
 ) -> float | None:
-    """A run's claim rate: :func:`claim_rate` over the horizon from the end of the first
+    """A run's claim rate (代偿率): :func:`claim_rate` of the fund's payouts on defaults
+    (the guarantee of each loan that defaulted) over the horizon from the end of the first
     loan term (``from_day = loan_pool.term_days``).
 
     The one figure of the summary's ``guarantee_claim_rate`` and of the calibration
-    table's claim-rate row. Parameters after ``scenario`` are those of
-    :func:`claim_rate_by_year`, for the run's approved loans.
+    table's claim-rate row. ``end_day`` and ``guarantee`` are those of
+    :func:`claim_rate_by_year`, ``defaulted`` whether each loan defaulted within the
+    horizon, for the run's approved loans.
     """
+    g = np.asarray(guarantee, dtype=float)
     return claim_rate(
         end_day,
-        guarantee,
-        claim,
+        g,
+        np.where(np.asarray(defaulted, dtype=bool), g, 0.0),
         scenario.horizon.days,
         from_day=scenario.loan_pool.term_days,
     )

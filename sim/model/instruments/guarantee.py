@@ -533,7 +533,7 @@ class GuaranteeInstrument(Instrument):
                 self.scenario,
                 a["end_day"][approved],
                 a["guarantee"][approved],
-                a["claim"][approved],
+                a["defaulted"][approved],
             ),
             "guaranteed_approvable_loans_n": float(self.approvable_n) * model.scale,
             "guarantee_lenders_suspended_n": int(suspended.size),
