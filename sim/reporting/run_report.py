@@ -24,6 +24,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..model.instruments import reported_accounts
+from ..model.instruments.base import TOTALS_ROWS_FROM
 from ..results import RunResult
 from .axes import RGBA_GREY_05, RGBA_GREY_LIGHT, RGBA_RED_09, date_axis, line_collection
 from .fonts import report_rc
@@ -468,9 +469,10 @@ def cover_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
         ),
         *measures(below=ACCOUNT_ROWS_BELOW),
         (tr("h.unmet", lang), m("unmet_demand_amount")),
-        *measures(above=ACCOUNT_ROWS_BELOW),
+        *measures(above=ACCOUNT_ROWS_BELOW, below=TOTALS_ROWS_FROM),
         (tr("h.savings", lang), m("savings_total_amount")),
         (fiscal_label(sc, lang), m("fiscal_cost_amount")),
+        *measures(above=TOTALS_ROWS_FROM),
         *own(
             [
                 *[

@@ -2,7 +2,8 @@
 compensation and funds.
 
 Public names: :data:`AccountKind`, :class:`LoanPool`, :class:`Guarantee`,
-:class:`ReliefRates`, :class:`ReliefChannels`, :class:`CostRelief`, :class:`AwardLevel`,
+:class:`ReliefRates`, :class:`ReliefChannels`, :class:`ReliefBearers`,
+:class:`CostRelief`, :class:`AwardLevel`,
 :class:`Awards`, :class:`NplCompensation`, :class:`Funds`.
 """
 
@@ -205,6 +206,22 @@ class ReliefChannels(Section):
     internet: Channel = "claim"
 
 
+#: Who bears relief: the municipal budget, the district budgets (public: a fiscal cost), or
+#: the park operators, utilities and telecom carriers (not a fiscal cost).
+Bearer = Literal["city", "districts", "park_operators", "utilities", "carriers"]
+
+
+class ReliefBearers(Section):
+    """Who bears each yuan of relief: ``claim`` funds the zone budgets the claims are paid
+    from; each category names who bears it when its channel is ``tariff_cut``."""
+
+    claim: Bearer = "city"
+    rent: Bearer = "park_operators"
+    electricity: Bearer = "utilities"
+    water: Bearer = "utilities"
+    internet: Bearer = "carriers"
+
+
 class CostRelief(Section):
     """Cost relief for firms in zones: claims paid from zone budgets first come first
     served, and tariff cuts borne by the suppliers."""
@@ -214,6 +231,9 @@ class CostRelief(Section):
     zone_budgets: dict[str, Money] = Field(default_factory=dict)
     subsidy_rates: ReliefRates = ReliefRates()
     channels: ReliefChannels = ReliefChannels()
+    #: None: claims are a fiscal cost and tariff cuts are borne by the suppliers, with no
+    #: summary by bearer (as before bearers were declared)
+    bearers: ReliefBearers | None = None
     cap_per_firm_year: Money = 1_000_000.0
     claim_interval_days: int = Field(default=30, ge=1)
     eligible_tiers: list[str] = Field(min_length=1)
