@@ -159,3 +159,21 @@ def test_cover_and_terminal_show_relief_by_bearer_and_the_fiscal_cost_as_read_bo
     ]
     cut = sim.run(small_scenario(*FAST, "cost_relief.channels.rent=tariff_cut", *every_cut), seed=2)
     assert tr("h.zones_exhausted", lang) not in [label for label, _ in cover_rows(cut, lang)]
+
+
+def test_the_relief_page_shows_who_bore_the_relief():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from sim.reporting.run_report import plot_relief_by_bearer
+
+    every_cut = [f"cost_relief.channels.{c}=tariff_cut" for c in ("rent", "electricity", "water")]
+    r = sim.run(small_scenario(*FAST, *every_cut, "cost_relief.channels.internet=tariff_cut"))
+    assert r.summary_values["relief_paid_amount"] == 0
+    fig = Figure()
+    bars = plot_relief_by_bearer(fig.add_subplot(), r)
+    assert len(bars) == len(BEARERS)
+    widths = [b.get_width() for b in bars]
+    assert sum(widths) * 1e9 == pytest.approx(r.summary_values["relief_total_amount"], rel=1e-9)
