@@ -173,7 +173,8 @@ class Headline:
         Format of each key: ``amount``, ``count``, ``day`` or ``share``.
     order
         Position among the measures' rows (the cover sorts them by it; a new measure
-        may leave the default, after the existing ones).
+        may leave the default, after the existing ones). On the cover, a row from
+        :data:`TOTALS_ROWS_FROM` on follows the savings and the fiscal cost.
     places
         Where the row appears (a subset of :data:`HEADLINE_PLACES`).
     when
