@@ -2,7 +2,7 @@
 
 Public names: :func:`write_report`, :func:`plot_uptake`, :func:`plot_disbursed`,
 :func:`plot_pool_levels`, :func:`plot_measure_levels`, :func:`plot_zone_levels`,
-:func:`plot_savings_by_category`, :func:`plot_relief_by_zone`,
+:func:`plot_savings_by_category`, :func:`plot_relief_by_zone`, :func:`plot_relief_by_bearer`,
 :func:`plot_needs_funnel`, :func:`plot_refusals`, :func:`cover_rows` (the cover's table
 as data). Formatting is in :mod:`.formatting`, the page writer in :mod:`.pages`.
 
@@ -22,8 +22,11 @@ import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from ..model.instruments import reported_accounts
+from ..model.instruments.base import TOTALS_ROWS_FROM
+from ..model.instruments.cost_relief import BEARERS, PUBLIC_BEARERS
 from ..results import RunResult
 from .axes import RGBA_GREY_05, RGBA_GREY_LIGHT, RGBA_RED_09, date_axis, line_collection
 from .fonts import report_rc
@@ -44,6 +47,7 @@ __all__ = [
     "plot_zone_levels",
     "plot_savings_by_category",
     "plot_relief_by_zone",
+    "plot_relief_by_bearer",
     "plot_needs_funnel",
     "plot_refusals",
 ]
@@ -358,6 +362,37 @@ def plot_relief_by_zone(
     return [*a, *b]
 
 
+def plot_relief_by_bearer(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]:
+    """All cost relief by who bears it; the public budgets' part is the fiscal cost (for a
+    run whose scenario declares ``cost_relief.bearers``)."""
+    s = result.summary_values
+    cur = result.scenario.currency
+    amounts = np.array([s[f"relief_{b}_amount"] for b in BEARERS])
+    public = np.array([b in PUBLIC_BEARERS for b in BEARERS])
+    y = np.arange(len(BEARERS))[::-1]
+    values = amounts / _big(lang)
+    bars = ax.barh(y, values, color=np.where(public, "#d62728", "#7f7f7f"))
+    ax.set_yticks(y, [tr(f"bearer.{b}", lang) for b in BEARERS])
+    for yi, v in zip(y, values, strict=True):
+        ax.text(v, yi, f" {v:.2f}", va="center", fontsize=8)
+    handles = [
+        Patch(color=c, label=tr(k, lang))
+        for c, k in (("#d62728", "bearers.public"), ("#7f7f7f", "bearers.other"))
+    ]
+    ax.set_xlabel(tr("unit.bn", lang, cur=cur))
+    ax.set_title(
+        tr(
+            "bearers.title",
+            lang,
+            total=format_money(s["relief_total_amount"], cur, lang),
+            fiscal=format_money(amounts[public].sum(), cur, lang),
+        )
+    )
+    ax.legend(handles=handles, fontsize=8, loc="lower right")
+    ax.grid(alpha=0.3, axis="x")
+    return list(bars)
+
+
 def plot_needs_funnel(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]:
     """What became of financing needs, by segment (stacked bars)."""
     nd = result.needs.set_index("tier")
@@ -468,9 +503,10 @@ def cover_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
         ),
         *measures(below=ACCOUNT_ROWS_BELOW),
         (tr("h.unmet", lang), m("unmet_demand_amount")),
-        *measures(above=ACCOUNT_ROWS_BELOW),
+        *measures(above=ACCOUNT_ROWS_BELOW, below=TOTALS_ROWS_FROM),
         (tr("h.savings", lang), m("savings_total_amount")),
         (fiscal_label(sc, lang), m("fiscal_cost_amount")),
+        *measures(above=TOTALS_ROWS_FROM),
         *own(
             [
                 *[
@@ -566,6 +602,11 @@ def _pages(result: RunResult, lang: str = "en") -> list[tuple[str, Any]]:
         plot_capacity(ax3, result, lang=lang)
 
     def zones(fig: Figure) -> None:
+        s = result.summary_values
+        if "relief_total_amount" in s and s["relief_paid_amount"] == 0:
+            # no zone budget paid anything: who bore the relief, not the budgets' levels
+            plot_relief_by_bearer(fig.subplots(), result, lang=lang)
+            return
         ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
         plot_zone_levels(ax1, result, lang=lang)
         plot_relief_by_zone(ax2, result, lang=lang)

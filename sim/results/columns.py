@@ -405,8 +405,9 @@ def _resolve(table: str, column: str, levers: Sequence[str]) -> tuple[str, str, 
         return FIGURES[column], column, {}
     if table == "points":
         figure, _, stat = column.rpartition("_")
-        if stat in _POINT_STATS and figure in FIGURES:
-            return FIGURES[figure], "template:points", {"figure": figure, "stat": stat}
+        unit = FIGURES.get(figure) or (measure_column(figure) or (None,))[0]
+        if stat in _POINT_STATS and unit is not None:
+            return unit, "template:points", {"figure": figure, "stat": stat}
     if f"*.{column}" in _COLUMN_UNITS:
         return _COLUMN_UNITS[f"*.{column}"], f"*.{column}", {}
     if table in _TEMPLATE_TABLES:

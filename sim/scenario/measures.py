@@ -2,7 +2,8 @@
 compensation and funds.
 
 Public names: :data:`AccountKind`, :class:`LoanPool`, :class:`Guarantee`,
-:class:`ReliefRates`, :class:`ReliefChannels`, :class:`CostRelief`, :class:`AwardLevel`,
+:class:`ReliefRates`, :class:`ReliefChannels`, :class:`ReliefBearers`,
+:class:`CostRelief`, :class:`AwardLevel`,
 :class:`Awards`, :class:`NplCompensation`, :class:`Funds`.
 """
 
@@ -260,6 +261,26 @@ class ReliefChannels(Section):
     )
 
 
+#: Who bears relief: the municipal budget, the district budgets (public: a fiscal cost), or
+#: the park operators, utilities and telecom carriers (not a fiscal cost).
+Bearer = Literal["city", "districts", "park_operators", "utilities", "carriers"]
+
+
+class ReliefBearers(Section):
+    """Who bears each yuan of relief: ``claim`` funds the zone budgets the claims are paid
+    from; each category names who bears it when its channel is ``tariff_cut``."""
+
+    claim: Bearer = Field(
+        default="city", description="who funds the zone budgets claims are paid from"
+    )
+    rent: Bearer = Field(default="park_operators", description="who bears a rent cut")
+    electricity: Bearer = Field(
+        default="utilities", description="who bears an electricity tariff cut"
+    )
+    water: Bearer = Field(default="utilities", description="who bears a water tariff cut")
+    internet: Bearer = Field(default="carriers", description="who bears a broadband price cut")
+
+
 class CostRelief(Section):
     """Cost relief for firms in zones: claims paid from zone budgets first come first
     served, and tariff cuts borne by the suppliers."""
@@ -275,6 +296,12 @@ class CostRelief(Section):
     )
     subsidy_rates: ReliefRates = ReliefRates()
     channels: ReliefChannels = ReliefChannels()
+    #: None: claims are a fiscal cost and tariff cuts are borne by the suppliers, with no
+    #: summary by bearer (as before bearers were declared)
+    bearers: ReliefBearers | None = Field(
+        default=None,
+        description="who bears each yuan of relief (`claim`, and each category when it is a tariff cut); none: claims are a fiscal cost, cuts are not",
+    )
     cap_per_firm_year: Money = Field(
         default=1_000_000.0, description="highest relief per firm per run year"
     )

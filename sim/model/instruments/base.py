@@ -1,7 +1,7 @@
 """The instrument interface: what a measure of the programme declares and does in a run.
 
 Public names: :class:`Instrument`, :class:`Process`, :class:`Account`, :class:`Headline`,
-:class:`HeadlineFormat`, :class:`Slot`, :func:`place_slots`, :func:`first_exhausted_day`, :data:`HEADLINE_PLACES`, :func:`instrument_classes`,
+:class:`HeadlineFormat`, :class:`Slot`, :func:`place_slots`, :func:`first_exhausted_day`, :data:`HEADLINE_PLACES`, :data:`TOTALS_ROWS_FROM`, :func:`instrument_classes`,
 :func:`instrument_registered`, :func:`unregister_instrument`, :func:`headlines`,
 :func:`reported_accounts`, :func:`section_present`, :func:`fiscal_label_keys`,
 :func:`measure_units`, :func:`simulated_count`.
@@ -78,6 +78,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "HEADLINE_PLACES",
+    "TOTALS_ROWS_FROM",
     "Account",
     "Headline",
     "HeadlineFormat",
@@ -126,6 +127,11 @@ class Process:
 #: run``, the headline sheet of the workbook and the tuner.
 HEADLINE_PLACES = frozenset({"cover", "terminal", "workbook", "tuner"})
 
+#: On the cover, a row with :attr:`Headline.order` at least this follows the totals (the
+#: savings of firms and the fiscal cost) instead of preceding them: a row that reads
+#: the totals another way.
+TOTALS_ROWS_FROM = 10_000.0
+
 
 class HeadlineFormat(Protocol):
     """How a headline value is written in one language (given to :attr:`Headline.value`).
@@ -167,7 +173,8 @@ class Headline:
         Format of each key: ``amount``, ``count``, ``day`` or ``share``.
     order
         Position among the measures' rows (the cover sorts them by it; a new measure
-        may leave the default, after the existing ones).
+        may leave the default, after the existing ones). On the cover, a row from
+        :data:`TOTALS_ROWS_FROM` on follows the savings and the fiscal cost.
     places
         Where the row appears (a subset of :data:`HEADLINE_PLACES`).
     when

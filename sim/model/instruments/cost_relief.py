@@ -1,6 +1,8 @@
-"""Cost relief: zone budgets paying a share of firms' running costs, first come first served.
+"""Cost relief: zone budgets paying a share of firms' running costs, first come first served,
+and tariff cuts borne by the suppliers; every yuan booked to who bears it.
 
-Public names: :class:`CostReliefInstrument`.
+Public names: :class:`CostReliefInstrument`, :data:`TARIFF_BEARERS`, :data:`BEARERS`,
+:data:`PUBLIC_BEARERS`, :func:`floor_area`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from ..banks import LenderTable
 from ..ledger import Ledger
 from .base import (
     MEASURES_OFFSET,
+    TOTALS_ROWS_FROM,
     Account,
     Headline,
     HeadlineFormat,
@@ -27,7 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Model
 from ..population import COST_CATEGORIES, Firms
 
-__all__ = ["CostReliefInstrument", "TARIFF_BEARERS", "floor_area"]
+__all__ = ["BEARERS", "PUBLIC_BEARERS", "CostReliefInstrument", "TARIFF_BEARERS", "floor_area"]
 
 #: Who bears a tariff cut on each category: not the budget but the supplier.
 TARIFF_BEARERS = {
@@ -36,12 +39,25 @@ TARIFF_BEARERS = {
     "water": "utilities",
     "internet": "carriers",
 }
+#: Who may bear relief (``cost_relief.bearers``), in the order of the summary keys.
+BEARERS = ("city", "districts", "park_operators", "utilities", "carriers")
+#: Bearers that are public budgets: what they bear is a fiscal cost.
+PUBLIC_BEARERS = frozenset({"city", "districts"})
 _CUT = "relief_tariff_cut_amount"
-#: Summary keys reported when a category is a tariff cut.
+#: Daily column of the tariff cuts borne by a public budget (when a cut category has one).
+_PUBLIC_CUT = "relief_public_cut_amount"
+_TOTAL = "relief_total_amount"
+_OFF_BUDGET_RENT = "relief_rent_off_budget_amount"
+#: Summary keys by bearer (when the scenario declares ``cost_relief.bearers``).
+_BEARER_KEYS = tuple(f"relief_{b}_amount" for b in BEARERS)
+#: Summary keys reported when a category is a tariff cut, then those by bearer.
 _KEYS = (
     "relief_claim_amount",
     _CUT,
     *(f"relief_tariff_cut_{b}_amount" for b in dict.fromkeys(TARIFF_BEARERS.values())),
+    _TOTAL,
+    *_BEARER_KEYS,
+    _OFF_BUDGET_RENT,
 )
 
 
@@ -64,7 +80,50 @@ def _tariff_cut(fmt: HeadlineFormat, s: Mapping[str, Any], sc: Scenario) -> str:
     return fmt.text("h.tariff_cut_value", total=fmt.amount(s[_CUT]), by=by)
 
 
+def _by_bearer(fmt: HeadlineFormat, s: Mapping[str, Any], sc: Scenario) -> str:
+    """All relief, with who bears it (the bearers that bear something)."""
+    by = ", ".join(
+        f"{fmt.text('bearer.' + b)} {fmt.amount(s[f'relief_{b}_amount'])}"
+        for b in BEARERS
+        if s[f"relief_{b}_amount"] > 0
+    )
+    total = fmt.amount(s[_TOTAL])
+    return fmt.text("h.tariff_cut_value", total=total, by=by) if by else total
+
+
+def _fiscal_range(fmt: HeadlineFormat, s: Mapping[str, Any], sc: Scenario) -> str:
+    """The fiscal cost as run, and as it would be if the rent relief borne outside the
+    public budgets were paid from the zone budgets (the same relief, another bearer)."""
+    fiscal = s["fiscal_cost_amount"]
+    return fmt.text(
+        "h.fiscal_range_value",
+        fiscal=fmt.amount(fiscal),
+        alt=fmt.amount(fiscal + s[_OFF_BUDGET_RENT]),
+    )
+
+
+def _claims_any(s: Mapping[str, Any], sc: Scenario) -> bool:
+    """Whether some category is claimed from the zone budgets (or the scenario has no
+    relief): otherwise no budget is ever drawn and their exhaustion says nothing."""
+    c = sc.section("cost_relief")
+    return c is None or any(getattr(c.channels, k) == "claim" for k in COST_CATEGORIES)
+
+
 _COVER = frozenset({"cover"})
+_TERMINAL = frozenset({"terminal"})
+
+
+def _bearer_row(i: int, bearer: str) -> Headline:
+    """The cover's row of what one bearer bore (shown when it bore something)."""
+    key = f"relief_{bearer}_amount"
+    return Headline(
+        f"h.relief_{bearer}",
+        (key,),
+        ("amount",),
+        order=143.1 + i / 10,
+        places=_COVER,
+        when=lambda s, sc: s.get(key, 0.0) > 0,
+    )
 
 
 class CostReliefInstrument(Instrument):
@@ -77,6 +136,10 @@ class CostReliefInstrument(Instrument):
     closes at the first claim it cannot pay. Categories whose channel is ``tariff_cut``
     reach every eligible firm in a zone in the same rounds, aware or not, uncapped and
     without drawing on a budget: their suppliers bear them (:data:`TARIFF_BEARERS`).
+
+    When the scenario declares ``cost_relief.bearers``, every yuan is booked to who bears
+    it (the claims to whoever funds the zone budgets, each cut to its category's bearer),
+    and only what public budgets bear (:data:`PUBLIC_BEARERS`) is a fiscal cost.
 
     Parameters
     ----------
@@ -121,6 +184,7 @@ class CostReliefInstrument(Instrument):
             ("count", "count"),
             order=50,
             places=frozenset({"cover", "tuner"}),
+            when=_claims_any,
             value=lambda fmt, s, sc: fmt.text(
                 "of", a=s["zone_budgets_exhausted_n"], b=s["zone_budgets_n"]
             ),
@@ -134,9 +198,62 @@ class CostReliefInstrument(Instrument):
             places=_COVER,
             when=lambda s, sc: _CUT not in s,
         ),
-        Headline("h.relief_claim", ("relief_claim_amount",), ("amount",), order=141, places=_COVER),
-        Headline("h.tariff_cut", (_CUT,), ("amount",), order=142, places=_COVER, value=_tariff_cut),
+        # claims and cuts apart; by bearer instead when the scenario declares bearers
+        Headline(
+            "h.relief_claim",
+            ("relief_claim_amount",),
+            ("amount",),
+            order=141,
+            places=_COVER,
+            when=lambda s, sc: "relief_claim_amount" in s and _TOTAL not in s,
+        ),
+        Headline(
+            "h.tariff_cut",
+            (_CUT,),
+            ("amount",),
+            order=142,
+            places=_COVER,
+            value=_tariff_cut,
+            when=lambda s, sc: _CUT in s and _TOTAL not in s,
+        ),
+        # all relief by who bears it: one line on the terminal, a row a bearer on the cover
+        Headline(
+            "h.relief_bearers",
+            (_TOTAL, *_BEARER_KEYS),
+            ("amount",) * (1 + len(_BEARER_KEYS)),
+            order=143,
+            places=_TERMINAL,
+            value=_by_bearer,
+        ),
+        Headline("h.relief_total", (_TOTAL,), ("amount",), order=143, places=_COVER),
+        *(_bearer_row(i, b) for i, b in enumerate(BEARERS)),
+        # the fiscal cost if the rent relief borne outside the public budgets were paid
+        # from zone budgets: on the cover right after the fiscal cost
+        Headline(
+            "h.fiscal_range",
+            ("fiscal_cost_amount", _OFF_BUDGET_RENT),
+            ("amount", "amount"),
+            order=TOTALS_ROWS_FROM + 30,
+            places=_TERMINAL,
+            value=_fiscal_range,
+            when=lambda s, sc: s.get(_OFF_BUDGET_RENT, 0.0) > 0,
+        ),
+        Headline(
+            "h.fiscal_rent_claimed",
+            ("fiscal_cost_amount", _OFF_BUDGET_RENT),
+            ("amount", "amount"),
+            order=TOTALS_ROWS_FROM + 30,
+            places=_COVER,
+            value=lambda fmt, s, sc: fmt.amount(s["fiscal_cost_amount"] + s[_OFF_BUDGET_RENT]),
+            when=lambda s, sc: s.get(_OFF_BUDGET_RENT, 0.0) > 0,
+        ),
     )
+    units = {
+        _TOTAL: "money",
+        **dict.fromkeys(_BEARER_KEYS, "money"),
+        _OFF_BUDGET_RENT: "money",
+        _PUBLIC_CUT: "money",
+    }
     texts = {"en": {"msg.fiscal.relief": "relief"}, "zh": {"msg.fiscal.relief": "减负"}}
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
@@ -150,9 +267,29 @@ class CostReliefInstrument(Instrument):
         self.active = c is not None and (c.budget > 0 or cuts) and len(firms.zone_names) > 0
         # without zones there is nobody to cut tariffs for: no cut column either
         self.has_cuts = cuts and self.active
-        self.extra_columns = (_CUT,) if self.has_cuts else ()
+        # who bears each category's relief, claimed or cut (None: bearers not declared)
+        self.bearers = c.bearers if c is not None and self.active else None
+        b = self.bearers
+        self.bearer_of = [
+            None if b is None else getattr(b, k) if self.tariff_cat[i] else b.claim
+            for i, k in enumerate(COST_CATEGORIES)
+        ]
+        # what public budgets bear is the fiscal cost: the claims (unless the zone budgets
+        # are not public money) and the tariff cuts a city or district budget bears
+        self.public_claims = b is None or b.claim in PUBLIC_BEARERS
+        self.public_cut = np.array(
+            [
+                bool(t) and who in PUBLIC_BEARERS
+                for t, who in zip(self.tariff_cat, self.bearer_of, strict=True)
+            ]
+        )
+        self.has_public_cuts = self.has_cuts and bool(self.public_cut.any())
+        public_cut = (_PUBLIC_CUT,) if self.has_public_cuts else ()
+        self.extra_columns = ((_CUT,) if self.has_cuts else ()) + public_cut
         if self.has_cuts:
             self.savings_columns = ("relief_paid_amount", _CUT)
+        claims = ("relief_paid_amount",) if self.public_claims else ()
+        self.fiscal_columns = claims + public_cut
         self.zone_ids = np.empty(0, dtype=np.int64)
         if not self.active:
             return
@@ -199,7 +336,10 @@ class CostReliefInstrument(Instrument):
 
         def round_(day: int) -> None:
             if self.has_cuts:
-                model.ts[_CUT][day] += self.cut(day, model.firms)
+                total, public = self.cut(day, model.firms)
+                model.ts[_CUT][day] += total
+                if self.has_public_cuts:
+                    model.ts[_PUBLIC_CUT][day] += public
             model.ts["relief_paid_amount"][day] += self.claim(
                 day, model.firms, model.aware_day, model.ledger, rng=model.rng_relief
             )
@@ -236,36 +376,69 @@ class CostReliefInstrument(Instrument):
         return [model.ts["relief_paid_amount"].sum(), *cuts]
 
     def fiscal_terms(self, model: Model) -> tuple[list[float], list[float]]:
-        """Relief paid from the zone budgets (tariff cuts are borne by the suppliers)."""
-        return [model.ts["relief_paid_amount"].sum()], []
+        """Relief borne by public budgets: the claims paid from the zone budgets (when the
+        city or the districts fund them) and the tariff cuts a public budget bears; cuts
+        borne by park operators, utilities and carriers are not a fiscal cost."""
+        return [model.ts[c].sum() for c in self.fiscal_columns], []
 
     def summary(self, model: Model) -> dict[str, float]:
-        """Claims and tariff cuts apart, and who bears the cuts (when a category is cut)."""
-        if not self.has_cuts:
-            return {}
-        out = {
-            "relief_claim_amount": float(model.ts["relief_paid_amount"].sum()) * model.scale,
-            _CUT: float(model.ts[_CUT].sum()) * model.scale,
-        }
-        by_cat = self.cut_paid_by_cat.sum(axis=1)
-        for bearer in dict.fromkeys(TARIFF_BEARERS.values()):
-            mine = [TARIFF_BEARERS[c] == bearer for c in COST_CATEGORIES]
-            out[f"relief_tariff_cut_{bearer}_amount"] = float(by_cat[mine].sum()) * model.scale
+        """Claims and tariff cuts apart, and who bears the cuts (when a category is cut);
+        all relief by who bears it (when the scenario declares the bearers)."""
+        out: dict[str, float] = {}
+        if self.has_cuts:
+            out["relief_claim_amount"] = float(model.ts["relief_paid_amount"].sum()) * model.scale
+            out[_CUT] = float(model.ts[_CUT].sum()) * model.scale
+            by_cat = self.cut_paid_by_cat.sum(axis=1)
+            for bearer in dict.fromkeys(TARIFF_BEARERS.values()):
+                mine = [TARIFF_BEARERS[c] == bearer for c in COST_CATEGORIES]
+                out[f"relief_tariff_cut_{bearer}_amount"] = float(by_cat[mine].sum()) * model.scale
+        if self.bearers is not None:
+            out.update(self.bearer_summary(model))
         return out
 
-    def cut(self, day: int, firms: Firms) -> float:
+    def relief_by_category(self) -> np.ndarray:
+        """Relief each category gave firms, claimed or cut (simulated units)."""
+        got = self.paid_by_cat.sum(axis=1)
+        if self.has_cuts:
+            got = got + self.cut_paid_by_cat.sum(axis=1)
+        return got
+
+    def bearer_summary(self, model: Model) -> dict[str, float]:
+        """All relief, what each bearer bore of it (the keys add up to the total) and the
+        rent relief borne outside the public budgets (scaled)."""
+        ts, scale = model.ts, model.scale
+        total = float(ts["relief_paid_amount"].sum())
+        if self.has_cuts:
+            total += float(ts[_CUT].sum())
+        got = self.relief_by_category()
+        out = {_TOTAL: total * scale}
+        for bearer in BEARERS:
+            mine = np.array([who == bearer for who in self.bearer_of])
+            out[f"relief_{bearer}_amount"] = float(got[mine].sum()) * scale
+        rent = COST_CATEGORIES.index("rent")
+        off = self.bearer_of[rent] not in PUBLIC_BEARERS
+        out[_OFF_BUDGET_RENT] = float(got[rent]) * scale if off else 0.0
+        return out
+
+    def cut(self, day: int, firms: Firms) -> tuple[float, float]:
         """One round of tariff cuts: every eligible firm in a zone, without application or
-        awareness, uncapped; return the amount (simulated units)."""
+        awareness, uncapped; return the amount and the part a public budget bears
+        (simulated units)."""
         who = self.in_zone
         if not self.eligible_tier.all():
             who = who & self.eligible_tier[firms.tier]
         idx = who.nonzero()[0]
-        total = 0.0
-        for by_cat, got in zip(self.cut_by_cat, self.cut_paid_by_cat, strict=True):
+        total = public = 0.0
+        for by_cat, got, pub in zip(
+            self.cut_by_cat, self.cut_paid_by_cat, self.public_cut, strict=True
+        ):
             if by_cat.any():
                 got[idx] += by_cat[idx]
-                total += float(by_cat[idx].sum())
-        return total
+                part = float(by_cat[idx].sum())
+                total += part
+                if pub:
+                    public += part
+        return total, public
 
     def claim(
         self,
