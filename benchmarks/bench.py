@@ -38,6 +38,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "shanghai_2024.yaml"
+#: the scenario benchmarked (``--scenario``; the baseline by default)
+SCENARIO = {"path": BASELINE}
 
 
 def scenario_overrides(firms: int, days: int) -> list[str]:
@@ -57,7 +59,7 @@ def scenario_overrides(firms: int, days: int) -> list[str]:
     """
     import yaml
 
-    base = yaml.safe_load(BASELINE.read_text(encoding="utf-8"))
+    base = yaml.safe_load(Path(SCENARIO["path"]).read_text(encoding="utf-8"))
     rounds = [d for d in base["awards"]["round_days"] if d < days] or [days * 240 // 365]
     realloc = base["loan_pool"]["reallocation_day"]
     if realloc is not None and realloc >= days:
@@ -85,7 +87,9 @@ def bench_smesim(
     from sim.model.engine import Model
     from sim.results import build_result
 
-    scenario = sim.load_scenario(BASELINE, scenario_overrides(firms, days) + (extra or []))
+    scenario = sim.load_scenario(
+        SCENARIO["path"], scenario_overrides(firms, days) + (extra or [])
+    )
     seq = np.random.SeedSequence(scenario.seed if seed is None else seed)
     c0, t0 = time.process_time(), time.perf_counter()
     # set-up and simulation each run inside operator.call: an instruction count can be
@@ -143,6 +147,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=None, help="seed (default: the scenario's)")
     p.add_argument("--engine", choices=["smesim", "naive"], default="smesim")
     p.add_argument(
+        "--scenario",
+        type=Path,
+        default=BASELINE,
+        help="scenario file (default: the baseline; e.g. scenarios/shanghai_2024_applications.yaml)",
+    )
+    p.add_argument(
         "--set",
         dest="extra",
         action="append",
@@ -159,10 +169,13 @@ def main(argv: list[str] | None = None) -> int:
         help="import and load the scenario, then stop (prints nothing)",
     )
     args = p.parse_args(argv)
+    SCENARIO["path"] = args.scenario
     if args.load_only:
         import sim
 
-        sim.load_scenario(BASELINE, scenario_overrides(args.firms, args.days) + args.extra)
+        sim.load_scenario(
+            SCENARIO["path"], scenario_overrides(args.firms, args.days) + args.extra
+        )
         return 0
     if args.engine == "smesim":
         out = bench_smesim(args.firms, args.days, args.seed, args.extra, not args.no_tables)
