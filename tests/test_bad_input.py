@@ -383,10 +383,10 @@ CASES: dict[str, tuple[str, tuple[str, ...], str | None, tuple[str, ...]]] = {
         ("expected at most loan_pool.total (400,000,000,000)",),
     ),
     "min_loan_above_max_loan": (
-        _doc(_set("loan_pool.min_amount", "200m")),
+        _doc(_set("loan_pool.min_amount", "3bn")),
         (),
         "loan_pool.min_amount",
-        ("expected at most loan_pool.max_per_firm (100,000,000)",),
+        ("expected at most loan_pool.max_per_firm (2,000,000,000)",),
     ),
     "zone_budgets_above_relief_budget": (
         _doc(_set("cost_relief.zone_budgets", {"zone_01": "10bn", "zone_02": "10bn"})),

@@ -15,7 +15,7 @@ from cli import app
 from sim.experiments import Task, run_tasks
 from sim.jsonio import dumps, plain, write_json
 
-from .conftest import BASELINE, SCENARIOS, SMALL, small_scenario
+from .conftest import BASELINE, HARD_CAPS, SCENARIOS, SMALL, small_scenario
 from .test_calibration import SHORT
 from .test_design import TINY_POOL
 from .test_sensitivity import TINY
@@ -148,7 +148,7 @@ def test_calibrate_fit_json_is_strict_where_figures_are_missing(tmp_path):
 def test_design_json_is_strict(tmp_path):
     out = tmp_path / "d"
     _invoke(
-        "design", str(BASELINE), *_sets(*SMALL, *TINY_POOL),
+        "design", str(HARD_CAPS), *_sets(*SMALL, *TINY_POOL),
         "--lever", "loan_pool.total=0.2bn:6bn", "--target", "P(pool_exhausted_day <= 119) <= 0.5",
         "-r", "2", "--tol", "0.2", "-p", "1", "--out", str(out),
     )  # fmt: skip

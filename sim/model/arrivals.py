@@ -20,6 +20,7 @@ from ..scenario import Scenario
 from .banks import LenderTable, bank_expected_loss
 from .batches import Table, filled
 from .behaviour import apply_probability
+from .calendar import next_review_day, working_days
 from .codes import NeedFate
 from .demand import ExistingLoans, draw_needs, with_renewals
 from .instruments import Instrument, LoanPoolInstrument
@@ -112,8 +113,12 @@ class Arrivals:
         self.decide_agenda = decide_agenda
         #: a firm with a need borrows from its bank: no awareness needed, no decision
         self.borrows = scenario.loan_pool.counts == "listed_lending"
-        #: renewals are decided on their maturity day (loans roll over)
+        #: renewals are decided on their maturity day (loans roll over), or the next day
+        #: the lenders review on (a holiday's renewals are decided on the next working day)
         self.renew_at_maturity = scenario.demand.rolls_over
+        self.review_day = next_review_day(
+            working_days(scenario.horizon.start_date, self.days, scenario.banks.calendar)
+        )
         f = firms
         self.needs = draw_needs(scenario, f, rng=rng_demand, rng_credit=rng_credit)
         if existing is not None:
@@ -247,7 +252,7 @@ class Arrivals:
             self._file(self.submit_agenda, ready, app)
             return
         ready = np.asarray(ready, dtype=np.int64)
-        self._file(self.decide_agenda, ready[renew], app[renew])
+        self._file(self.decide_agenda, self.review_day[ready[renew]], app[renew])
         self._file(self.submit_agenda, ready[~renew], app[~renew])
 
     def _apply_probability(

@@ -1,6 +1,6 @@
 """Calendar: the days on which lenders review applications.
 
-Public names: :func:`working_days`.
+Public names: :func:`working_days`, :func:`next_review_day`.
 
 ``all_days`` reviews every day, ``weekdays`` Monday to Friday, ``china`` on the
 official PRC working days: public holidays off and the swapped weekend days
@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-__all__ = ["working_days"]
+__all__ = ["next_review_day", "working_days"]
 
 
 def working_days(start: date, days: int, calendar: str) -> np.ndarray:
@@ -46,3 +46,21 @@ def working_days(start: date, days: int, calendar: str) -> np.ndarray:
     return np.array(
         [chinese_calendar.is_workday(start + timedelta(days=d)) for d in range(days)], dtype=bool
     )
+
+
+def next_review_day(working: np.ndarray) -> np.ndarray:
+    """For each day of the horizon and the day after it, the first review day on or after
+    it (the horizon's length when none is left).
+
+    Examples
+    --------
+    >>> next_review_day(np.array([True, False, False, True])).tolist()
+    [0, 3, 3, 3, 4]
+    """
+    days = working.shape[0]
+    out = np.full(days + 1, days, dtype=np.int64)
+    idx = np.flatnonzero(working)
+    pos = np.searchsorted(idx, np.arange(days))
+    ok = pos < idx.size
+    out[:days][ok] = idx[pos[ok]]
+    return out

@@ -631,7 +631,7 @@ class Model:
     def _roll_over(self, day: int, ids: np.ndarray) -> None:
         """Renew the loans ``ids`` that ended on ``day`` without a default, each with
         probability ``demand.rollover_share``, by the same lender, for the same amount: a
-        renewal need decided the next day (the bank still decides on its risk)."""
+        renewal need decided on the next review day (the bank still decides on its risk)."""
         a = self.apps.cols
         go = ids[~a["defaulted"][ids]]
         go = go[self.rng_rollover.random(go.size) < self.rollover_share]
@@ -652,7 +652,8 @@ class Model:
         keep = eligible.nonzero()[0]
         if keep.size == 0:
             return
-        when = np.full(keep.size, day + 1, dtype=np.int64)
+        # decided the next day the lenders review on
+        when = np.full(keep.size, self.arrivals.review_day[day + 1], dtype=np.int64)
         app = self.apps.append(
             need=need[keep],
             firm=firm[keep],

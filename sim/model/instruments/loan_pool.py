@@ -93,6 +93,7 @@ class LoanPoolInstrument(Instrument):
         Headline(
             "h.programme_split",
             ("programme_new_amount", "programme_renewal_amount", "programme_no_principal_amount"),
+            ("amount", "amount", "amount"),
             order=40,
             places=frozenset({"cover", "workbook", "tuner"}),
             value=lambda fmt, s, sc: fmt.text(
@@ -133,6 +134,7 @@ class LoanPoolInstrument(Instrument):
         Headline(
             None,
             ("programme_new_amount", "programme_renewal_amount", "programme_additional_amount"),
+            ("amount", "amount", "amount"),
             order=40,
             places=frozenset({"terminal"}),
             value=lambda fmt, s, sc: (
