@@ -38,6 +38,7 @@ import numpy as np
 import simpy
 
 from ..scenario import Scenario
+from ..scenario.events import EventState, event_states
 from .arrivals import Arrivals
 from .banks import (
     LenderTable,
@@ -193,6 +194,10 @@ class Model:
         )
         self.warnings += self.review.warnings
         self.ts["review_capacity_n"][:] = self.review.capacity.sum(axis=0)
+        #: the scenarios the events put in force, by day (docs/model.md 7.17); the
+        #: measures read the one in force, ``scenario`` stays the scenario as given
+        self.event_states: list[EventState] = event_states(scenario)
+        self._next_event = 0
 
     def _set_up_awareness(self) -> None:
         """Awareness curves per group of firms and the day each firm learns of the measures."""
@@ -666,11 +671,22 @@ class Model:
     def record(self, day: int) -> None:
         self.ledger.snapshot()
 
+    def start_day(self, day: int) -> None:
+        """The day's events, then its arrivals (the arrivals step of a run with events)."""
+        states = self.event_states
+        if self._next_event < len(states) and states[self._next_event].day == day:
+            state = states[self._next_event]
+            self._next_event += 1
+            for inst in self.instruments:
+                inst.scenario = state.scenario
+                inst.scenario_changed(self, day, state.paths)
+        self.arrivals.come_due(day)
+
     # ---------------------------------------------------------------- run
     def run(self) -> None:
         env = simpy.Environment()
         procs = [
-            (_AT_ARRIVALS, self.arrivals.come_due, {}),
+            (_AT_ARRIVALS, self.start_day if self.event_states else self.arrivals.come_due, {}),
             (_AT_SUBMIT, self.review.submit, {}),
             (_AT_DECIDE, self.decisions, {}),
             (_AT_BOOK, self.loan_book, {}),

@@ -9,6 +9,7 @@ Public names: :class:`Horizon`, :class:`Tier`, :class:`Zones`, :class:`RunningCo
 from __future__ import annotations
 
 from datetime import date
+from datetime import date as Date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -333,6 +334,63 @@ class ListPush(Section):
     share: Share = Field(
         description="expected share of the eligible firms unaware that day put on the list"
     )
+
+
+#: Scenario paths an event may change mid-run (docs/model.md 7.17), and what happens then.
+#: Every other path is read only at set-up (the population, the horizon, the seed, the
+#: lenders, the needs drawn before day 0, the apply decision worked out when a need
+#: comes due): an event on it is refused when the scenario is loaded.
+MUTABLE_PATHS: dict[str, str] = {
+    "loan_pool.total": "the pool, and each lender's quota by its share, resized",
+    "loan_pool.credit_sub_quota": "the credit sub-quota resized (when the scenario has one)",
+    "loan_pool.subsidy_budget": "the subsidy appropriation resized (when the scenario has one)",
+    "guarantee.coverage": "share of a loan guaranteed, for loans decided from the day",
+    "guarantee.cap_per_firm": "highest guarantees outstanding per firm, from the day",
+    "guarantee.max_pd_annual": "the fund's PD limit, for referrals from the day",
+    "guarantee.batch_max_pd_annual": "the batch scheme's PD limit, from the day",
+    "guarantee.capital": "the capital account and the capacity (capital x leverage) resized",
+    "guarantee.leverage": "the capacity (capital x leverage) resized",
+}
+
+
+class Event(Section):
+    """One change of the scenario on a day of the run: ``path`` takes ``value``.
+
+    The day is given as ``day`` (days since launch) or as a calendar ``date``, not both.
+    """
+
+    day: int | None = Field(default=None, ge=0, description="day of the change (days since day 0)")
+    date: Date | None = Field(
+        default=None, description="calendar date of the change (instead of `day`)"
+    )
+    path: str = Field(
+        min_length=1,
+        description="dotted scenario path that changes (one of the paths an event may change, docs/model.md 7.17)",
+    )
+    value: bool | int | float | str = Field(
+        description="the new value, written as for `--set` (amounts such as `659bn` allowed)"
+    )
+
+    @model_validator(mode="after")
+    def _day_or_date(self) -> Event:
+        if (self.day is None) == (self.date is None):
+            raise_problems(
+                [
+                    (
+                        "day",
+                        "expected a day or a date (not both); got "
+                        + ("both" if self.day is not None else "neither"),
+                    )
+                ]
+            )
+        return self
+
+    def day_in(self, horizon: Horizon) -> int:
+        """The event's day since ``horizon.start_date``."""
+        if self.day is not None:
+            return self.day
+        assert self.date is not None
+        return (self.date - horizon.start_date).days
 
 
 class Awareness(Section):
