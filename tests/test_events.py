@@ -166,3 +166,21 @@ def test_resize_raises_reopens_and_never_takes_back():
     assert led.reached_on[target] == 3 or led.reached_on[target] == -1
     for i in (hard, target):
         assert led.initial[i] + led.released[i] == pytest.approx(led.level[i] + led.drawn[i])
+
+
+def test_an_events_value_and_day_are_levers_of_sweeps_and_designs():
+    from sim.analysis.evaluation import parse_range, point_scenario
+
+    s = small_scenario(
+        "events=[{day: 30, path: guarantee.coverage, value: 1.0}, "
+        "{day: 60, path: loan_pool.total, value: 500bn}]"
+    )
+    value = parse_range("events.1.value=300bn:700bn", s)
+    assert (value.lo, value.hi, value.integer) == (300e9, 700e9, False)
+    day = parse_range("events.0.day=10:50", s)
+    assert day.integer
+    with pytest.raises(ScenarioError, match="events.0.value"):
+        parse_range("events.0.value=0.5:2", s)  # a coverage of 2 is refused, naming the event
+    point = point_scenario(s, {"events.1.value": 650e9, "events.0.day": 12})
+    assert point.events[0].day == 12
+    assert event_states(point)[-1].scenario.loan_pool.total == pytest.approx(650e9)
