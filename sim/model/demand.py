@@ -39,6 +39,7 @@ __all__ = [
     "ExistingLoans",
     "Needs",
     "draw_existing_loans",
+    "need_intensity",
     "draw_needs",
     "maturity_probabilities",
     "with_renewals",
@@ -184,10 +185,11 @@ def draw_needs(
     days = scenario.horizon.days
     n = firms.n
     launch = (rng.random(n) < d.waiting_at_launch_share).nonzero()[0]
-    lam = d.needs_per_firm_year * days / 365.0
+    intensity = need_intensity(scenario)
+    lam = d.needs_per_firm_year * days / 365.0 if intensity is None else float(intensity.sum())
     per_firm = rng.poisson(lam, size=n)
     later_firm = np.repeat(np.arange(n), per_firm)
-    p_day = _day_probabilities(scenario)
+    p_day = _day_probabilities(scenario) if intensity is None else intensity / max(lam, 1e-300)
     if p_day is None:
         later_day = rng.integers(0, days, size=later_firm.size)
     else:
@@ -231,6 +233,24 @@ def _day_firm_order(firm: np.ndarray, day: np.ndarray, n_launch: int) -> np.ndar
     if n0 > n_launch:
         order[:n0] = head[firm[head].argsort(kind="stable")]
     return order
+
+
+def need_intensity(scenario: Scenario) -> np.ndarray | None:
+    """Expected new needs of one firm on each day under ``demand.surge`` (None: no surge).
+
+    ``lambda(t) = needs_per_firm_year / 365 x m(t) x T P(t)`` for the days ``t = 0 ...
+    T - 1``, with ``m`` the surge's multiplier and ``P`` the day probabilities of the
+    monthly weights (``T P(t) = 1`` without weights); a firm's number of new needs is
+    Poisson with mean ``sum_t lambda(t)`` and each falls on day ``t`` with probability
+    ``lambda(t) / sum_s lambda(s)`` (docs/model.md 7.1c).
+    """
+    d = scenario.demand
+    if d.surge is None:
+        return None
+    days = scenario.horizon.days
+    p_day = _day_probabilities(scenario)
+    base = np.ones(days) if p_day is None else p_day * days
+    return d.needs_per_firm_year / 365.0 * np.asarray(d.surge.multipliers(days)) * base
 
 
 def _day_probabilities(scenario: Scenario) -> np.ndarray | None:

@@ -221,6 +221,72 @@ def month_weights_problem(field: str, w: list[float] | None) -> tuple[str, str] 
     )
 
 
+class Surge(Section):
+    """A multiplier of the rate of new needs over days since launch (docs/model.md 7.1c).
+
+    Either a rise and fade: ``m(t) = 1 + (multiplier - 1) t / peak_day`` up to
+    ``peak_day``, then ``1 + (multiplier - 1) 2^(-(t - peak_day) / half_life_days)``;
+    or ``weekly``: a multiplier per week since launch (week ``k`` is days ``7k ...
+    7k + 6``), the last one holding after the list ends. Not both.
+    """
+
+    multiplier: NonNeg | None = Field(
+        default=None, description="multiplier of the rate of new needs at the peak `M`"
+    )
+    peak_day: int | None = Field(
+        default=None, ge=0, description="day of the peak `P` (the rise is linear from 1 on day 0)"
+    )
+    half_life_days: Positive | None = Field(
+        default=None, description="days after the peak in which the excess over 1 halves `H`"
+    )
+    weekly: list[NonNeg] | None = Field(
+        default=None,
+        description="multiplier for each week since launch (the last holds after the list)",
+    )
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> Surge:
+        shape = (self.multiplier, self.peak_day, self.half_life_days)
+        given = [v is not None for v in shape]
+        if self.weekly is not None:
+            if any(given):
+                raise_problems(
+                    [("weekly", "expected weekly or multiplier/peak_day/half_life_days, not both")]
+                )
+            if not self.weekly:
+                raise_problems([("weekly", "expected at least one weekly multiplier")])
+        elif not all(given):
+            missing = [
+                n
+                for n, g in zip(("multiplier", "peak_day", "half_life_days"), given, strict=True)
+                if not g
+            ]
+            raise_problems(
+                [
+                    (
+                        missing[0],
+                        "expected multiplier, peak_day and half_life_days together (or weekly); "
+                        f"missing: {', '.join(missing)}",
+                    )
+                ]
+            )
+        return self
+
+    def multipliers(self, days: int) -> list[float]:
+        """``m(t)`` for the days ``t = 0 ... days - 1``."""
+        if self.weekly is not None:
+            w = self.weekly
+            return [float(w[min(t // 7, len(w) - 1)]) for t in range(days)]
+        m, p, h = float(self.multiplier), int(self.peak_day), float(self.half_life_days)
+        out = []
+        for t in range(days):
+            if t <= p:
+                out.append(1.0 + (m - 1.0) * (t / p if p > 0 else 1.0))
+            else:
+                out.append(1.0 + (m - 1.0) * 2.0 ** (-(t - p) / h))
+        return out
+
+
 class Demand(Section):
     """Financing needs: a Poisson process per firm with amounts scaled to revenue.
 
@@ -260,6 +326,10 @@ class Demand(Section):
     no_principal_share: Share = Field(
         default=0.0,
         description="share of renewals made without repaying the principal (无还本续贷), reported apart",
+    )
+    surge: Surge | None = Field(
+        default=None,
+        description="multiplier of the rate of new needs over days since launch: a rise and fade, or weekly (docs/model.md 7.1c); absent: none",
     )
 
     @model_serializer(mode="wrap")
@@ -319,6 +389,7 @@ class Demand(Section):
 #: Demand fields added in the second model revision, left out of a dump at their default.
 _DEMAND_LATER: dict[str, Any] = {
     "monthly_weights": None,
+    "surge": None,
     "existing_loans_share": 0.0,
     "renewal_share": 0.0,
     "existing_amount_revenue_ratio_median": None,
