@@ -332,7 +332,7 @@ class Model:
     def decisions(self, day: int) -> None:
         """Decide the applications whose review ends on ``day`` (docs/model.md 7.6): the
         per-firm limit, the bank's appetite, the cover a measure offers, the accounts."""
-        ids = self.decide_agenda.pop(day)
+        ids = self.review.current(self.decide_agenda.pop(day), day)
         if ids.size == 0:
             return
         a = self.apps.cols
@@ -699,6 +699,8 @@ class Model:
         for offset, step, kw in procs:
             env.process(self._daily(env, offset, step, **kw))
         env.run(until=self.days)
+        if self.review.surge is not None:  # the capacity lenders added (7.5b)
+            self.ts["review_capacity_n"][:] = self.review.capacity.sum(axis=0)
         self.needs.trim()
         book_at_end(self)
 

@@ -592,6 +592,26 @@ class LenderGroup(Lender):
     )
 
 
+class SurgeCapacity(Section):
+    """Lenders add review capacity when their queue grows (docs/model.md 7.5b).
+
+    On day ``d`` a lender class whose queue (applications admitted and not yet started)
+    is more than ``queue_days_trigger`` days of its full capacity multiplies its capacity
+    of day ``d + delay_days`` by ``min(queue days / queue_days_trigger,
+    max_multiplier)``, on top of its schedule (joining, ramp, working days).
+    """
+
+    max_multiplier: float = Field(
+        ge=1, le=100, description="highest multiple of the capacity schedule lenders reach"
+    )
+    queue_days_trigger: Positive = Field(
+        description="queue, in days of a lender class's full capacity, above which it adds capacity"
+    )
+    delay_days: int = Field(
+        default=14, ge=0, description="days from a queue seen to the capacity added"
+    )
+
+
 class Banks(Section):
     """The lenders: named ones and, optionally, a group of many identical ones."""
 
@@ -627,6 +647,19 @@ class Banks(Section):
         default="wait",
         description="a firm whose lender has not joined: `wait` or apply to an `other_lender` that has",
     )
+
+    surge_capacity: SurgeCapacity | None = Field(
+        default=None,
+        description="lenders add review capacity when their queue grows (docs/model.md 7.5b); absent: none",
+    )
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_surge(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # a scenario without it dumps as it did before it existed
+        data = handler(self)
+        if data.get("surge_capacity", 0) is None:
+            del data["surge_capacity"]
+        return data
 
     @model_validator(mode="after")
     def _shares(self) -> Banks:
