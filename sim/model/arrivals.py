@@ -19,7 +19,7 @@ import numpy as np
 from ..scenario import Scenario
 from .banks import LenderTable, bank_expected_loss
 from .batches import Table, filled
-from .behaviour import apply_probability
+from .behaviour import apply_probability, prep_days_by_firm
 from .codes import NeedFate
 from .demand import ExistingLoans, draw_needs, with_renewals
 from .instruments import Instrument, LoanPoolInstrument
@@ -115,6 +115,15 @@ class Arrivals:
         #: renewals are decided on their maturity day (loans roll over)
         self.renew_at_maturity = scenario.demand.rolls_over
         f = firms
+        #: days each firm prepares alone, when size or being a bank's customer changes
+        #: them (docs/model.md 7.4a; None: ``behaviour.prep_days`` for every firm)
+        self.prep: np.ndarray | None = None
+        b = scenario.behaviour
+        if b.prep_varies:
+            holder = existing.holds if existing is not None else np.zeros(f.n, dtype=bool)
+            self.prep = prep_days_by_firm(
+                b.prep_days, f.revenue, holder, b.prep_size_elasticity, b.customer_prep_factor
+            )
         self.needs = draw_needs(scenario, f, rng=rng_demand, rng_credit=rng_credit)
         if existing is not None:
             self.needs = with_renewals(self.needs, existing, scenario, rng=rng_existing)
@@ -222,7 +231,10 @@ class Arrivals:
             return
         ids, firm, amount = ids[go], firm[go], amount[go]
         credit, assisted = self.due_credit[lo:hi][go], self.due_assisted[lo:hi][go]
-        ready = filled(ids.size, day + s.behaviour.prep_days, np.int64)
+        if self.prep is None:
+            ready = filled(ids.size, day + s.behaviour.prep_days, np.int64)
+        else:
+            ready = day + self.prep[firm]
         renew = self.due_renewal[lo:hi][go] if self.renew_at_maturity else None
         if renew is not None:
             assisted = assisted & ~renew
@@ -300,7 +312,10 @@ class Arrivals:
         if self.renew_at_maturity:
             renew_at = {j for j in go if self.due_renewal[lo + j]}
         assisted = [j for j in go if rows[j][5] and j not in renew_at]
-        ready = dict.fromkeys(go, day + s.behaviour.prep_days)
+        if self.prep is None:
+            ready = dict.fromkeys(go, day + s.behaviour.prep_days)
+        else:
+            ready = {j: day + int(self.prep[firm[j]]) for j in go}
         ready.update(dict.fromkeys(renew_at, day))
         if assisted:
             done = self.adviser.assisted_ready_days(len(assisted), day, self.days)

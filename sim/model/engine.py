@@ -50,6 +50,7 @@ from .behaviour import (
     aware_day,
     awareness_curves,
     choose_retry_bank,
+    head_start_thresholds,
     list_contact_days,
 )
 from .calendar import working_days
@@ -219,10 +220,24 @@ class Model:
         """Existing loans and lists: banks make the firms they call aware (docs/model.md 7.1-7.2)."""
         s, f = self.scenario, self.firms
         eligible = self.loan_eligible_tier[f.tier]
-        before = self.aware_day.copy()
         self.existing: ExistingLoans | None = None
         if s.demand.renews:
             self.existing = draw_existing_loans(s, f, eligible, rng=self.rng_existing)
+        #: whether each firm holds a loan with its bank at launch (a bank's customer)
+        self.holder = self.existing.holds if self.existing is not None else np.zeros(f.n, bool)
+        if s.awareness.orders_firms:
+            # larger firms and the banks' customers learn first (docs/model.md 7.2b)
+            u = head_start_thresholds(
+                f.aware_u,
+                self.group,
+                f.revenue,
+                self.holder,
+                s.awareness.size_odds_elasticity,
+                s.awareness.customer_odds,
+            )
+            self.aware_day = aware_day(self.curves, self.group, u)
+        before = self.aware_day.copy()
+        if self.existing is not None:
             # the bank tells its eligible customer of the programme at the loan's maturity
             m = self.existing.first_maturity
             told = eligible & (m >= 0) & (m < self.days)

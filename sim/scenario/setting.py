@@ -486,6 +486,19 @@ class Awareness(Section):
     list_contacts_per_day: Positive | None = Field(
         default=None, description="listed firms the banks call a day, all lists together"
     )
+    #: Who of a group learns first (docs/model.md 7.2b): the odds of being among the
+    #: first rise as (revenue / median revenue) ** size_odds_elasticity, times
+    #: customer_odds for a firm holding a loan with its bank at launch.
+    size_odds_elasticity: float = Field(
+        default=0.0,
+        ge=-5,
+        le=5,
+        description="elasticity of the odds of learning early to a firm's revenue over the median (0: size does not matter)",
+    )
+    customer_odds: Positive = Field(
+        default=1.0,
+        description="odds ratio of learning early for a firm holding a loan with its bank at launch (1: no head start)",
+    )
 
     @model_serializer(mode="wrap")
     def _omit_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:
@@ -495,7 +508,16 @@ class Awareness(Section):
             del data["list_pushes"]
         if data.get("list_contacts_per_day", 0) is None:
             del data["list_contacts_per_day"]
+        if data.get("size_odds_elasticity", 1) == 0:
+            del data["size_odds_elasticity"]
+        if data.get("customer_odds", 0) == 1:
+            del data["customer_odds"]
         return data
+
+    @property
+    def orders_firms(self) -> bool:
+        """Whether size or being a bank's customer changes who learns first."""
+        return self.size_odds_elasticity != 0 or self.customer_odds != 1
 
 
 class ServiceCentres(Section):
@@ -533,6 +555,19 @@ class Behaviour(Section):
         default=0.3, description="share of applicants who prepare with a service centre"
     )
     prep_days: int = Field(default=5, ge=0, description="days to prepare an application alone")
+    #: Larger firms and a bank's customers prepare faster (docs/model.md 7.4a):
+    #: round(prep_days x (revenue / median revenue) ** -prep_size_elasticity x
+    #: customer_prep_factor for a holder of a loan at launch).
+    prep_size_elasticity: float = Field(
+        default=0.0,
+        ge=-2,
+        le=2,
+        description="elasticity of the days to prepare alone to revenue over the median, negated (0: size does not matter)",
+    )
+    customer_prep_factor: Positive = Field(
+        default=1.0,
+        description="multiple of the days to prepare for a firm holding a loan with its bank at launch (1: the same)",
+    )
     retry_probability: Share = Field(
         default=0.6, description="probability of trying another lender after a quota refusal"
     )
@@ -542,6 +577,21 @@ class Behaviour(Section):
     max_attempts: int = Field(
         default=3, ge=1, le=20, description="applications per need at most, the first included"
     )
+
+    @model_serializer(mode="wrap")
+    def _omit_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # a scenario without them dumps as it did before they existed
+        data = handler(self)
+        if data.get("prep_size_elasticity", 1) == 0:
+            del data["prep_size_elasticity"]
+        if data.get("customer_prep_factor", 0) == 1:
+            del data["customer_prep_factor"]
+        return data
+
+    @property
+    def prep_varies(self) -> bool:
+        """Whether size or being a bank's customer changes the days to prepare."""
+        return self.prep_size_elasticity != 0 or self.customer_prep_factor != 1
 
 
 class Lender(Section):
