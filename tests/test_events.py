@@ -184,3 +184,31 @@ def test_an_events_value_and_day_are_levers_of_sweeps_and_designs():
     point = point_scenario(s, {"events.1.value": 650e9, "events.0.day": 12})
     assert point.events[0].day == 12
     assert event_states(point)[-1].scenario.loan_pool.total == pytest.approx(650e9)
+
+
+@pytest.mark.parametrize("factor", [3.0, 0.25])
+def test_an_event_on_the_rate_of_needs_changes_the_needs_from_its_day_only(factor):
+    from sim.model.engine import Model
+
+    day = 150
+    base = small_scenario("demand.monthly_weights=null", "demand.waiting_at_launch_share=0.1")
+    rate = base.demand.needs_per_firm_year * factor
+    ev = small_scenario(
+        "demand.monthly_weights=null",
+        "demand.waiting_at_launch_share=0.1",
+        f"events=[{{day: {day}, path: demand.needs_per_firm_year, value: {rate}}}]",
+    )
+    n0 = Model(base, np.random.SeedSequence(3)).needs
+    n1 = Model(ev, np.random.SeedSequence(3)).needs
+    new0, new1 = ~n0.renewal, ~n1.renewal
+    before0 = n0.day[new0] < day
+    before1 = n1.day[new1] < day
+    # the needs before the event: the same, with the same draws, in the same places
+    k = int(before0.sum())
+    assert int(before1.sum()) == k
+    assert np.array_equal(n0.firm[new0][:k], n1.firm[new1][:k])
+    assert np.array_equal(n0.amount[new0][:k], n1.amount[new1][:k])
+    assert np.array_equal(n0.u_apply[new0][:k], n1.u_apply[new1][:k])
+    # after it, about factor times as many (the launch needs are all on day 0)
+    after0, after1 = int((~before0).sum()), int((~before1).sum())
+    assert after1 == pytest.approx(factor * after0, rel=0.15)

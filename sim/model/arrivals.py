@@ -73,6 +73,9 @@ class Arrivals:
         (:meth:`~sim.model.instruments.base.Instrument.assisted_ready_days`), or None.
     rng_demand, rng_credit, rng_existing
         Generators of the needs, the appetite noise and the renewals.
+    rate_changes, rng_events
+        Events changing the rate of new needs and their generator
+        (:func:`~sim.model.demand.draw_needs`).
 
     Attributes
     ----------
@@ -103,6 +106,8 @@ class Arrivals:
         rng_demand: np.random.Generator,
         rng_credit: np.random.Generator,
         rng_existing: np.random.Generator,
+        rate_changes: list[tuple[int, float]] | None = None,
+        rng_events: np.random.Generator | None = None,
     ) -> None:
         self.scenario, self.firms, self.lenders, self.pool = scenario, firms, lenders, pool
         self.days = scenario.horizon.days
@@ -124,7 +129,14 @@ class Arrivals:
             self.prep = prep_days_by_firm(
                 b.prep_days, f.revenue, holder, b.prep_size_elasticity, b.customer_prep_factor
             )
-        self.needs = draw_needs(scenario, f, rng=rng_demand, rng_credit=rng_credit)
+        self.needs = draw_needs(
+            scenario,
+            f,
+            rng=rng_demand,
+            rng_credit=rng_credit,
+            rate_changes=rate_changes,
+            rng_events=rng_events,
+        )
         if existing is not None:
             self.needs = with_renewals(self.needs, existing, scenario, rng=rng_existing)
         self._lay_out(aware_day)

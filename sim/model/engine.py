@@ -110,12 +110,18 @@ class Model:
         self.scenario = scenario
         self.days = scenario.horizon.days
         self.scale = scenario.population.scale
-        rs = seed_seq.spawn(7)
+        rs = seed_seq.spawn(8)
         self.rng_pop, self.rng_demand, self.rng_credit, self.rng_relief, self.rng_rollover = (
             np.random.default_rng(c) for c in rs[:5]
         )
         # existing loans and lists draw on their own generators: off, they change nothing
-        self.rng_existing, self.rng_lists = (np.random.default_rng(c) for c in rs[5:])
+        self.rng_existing, self.rng_lists = (np.random.default_rng(c) for c in rs[5:7])
+        # what events change before day 0 (the needs they add or take away) draws on its own
+        self.rng_events = np.random.default_rng(rs[7])
+        #: the scenarios the events put in force, by day (docs/model.md 7.17); the
+        #: measures read the one in force, ``scenario`` stays the scenario as given
+        self.event_states: list[EventState] = event_states(scenario)
+        self._next_event = 0
         self.lenders: LenderTable = build_lenders(scenario)
         self.working = working_days(scenario.horizon.start_date, self.days, scenario.banks.calendar)
         #: Notes on how far the run's sample can be trusted (shown by the CLI, in the manifest).
@@ -181,6 +187,12 @@ class Model:
             rng_demand=self.rng_demand,
             rng_credit=self.rng_credit,
             rng_existing=self.rng_existing,
+            rate_changes=[
+                (st.day, st.scenario.demand.needs_per_firm_year)
+                for st in self.event_states
+                if "demand.needs_per_firm_year" in st.paths
+            ],
+            rng_events=self.rng_events,
         )
         self.needs = self.arrivals.needs
         self.review = Review(
@@ -195,10 +207,6 @@ class Model:
         )
         self.warnings += self.review.warnings
         self.ts["review_capacity_n"][:] = self.review.capacity.sum(axis=0)
-        #: the scenarios the events put in force, by day (docs/model.md 7.17); the
-        #: measures read the one in force, ``scenario`` stays the scenario as given
-        self.event_states: list[EventState] = event_states(scenario)
-        self._next_event = 0
 
     def _set_up_awareness(self) -> None:
         """Awareness curves per group of firms and the day each firm learns of the measures."""

@@ -421,6 +421,7 @@ MUTABLE_PATHS: dict[str, str] = {
     "guarantee.batch_max_pd_annual": "the batch scheme's PD limit, from the day",
     "guarantee.capital": "the capital account and the capacity (capital x leverage) resized",
     "guarantee.leverage": "the capacity (capital x leverage) resized",
+    "demand.needs_per_firm_year": "the rate of new needs from the day (needs added or taken away before day 0)",
 }
 
 
