@@ -212,3 +212,15 @@ def test_an_event_on_the_rate_of_needs_changes_the_needs_from_its_day_only(facto
     # after it, about factor times as many (the launch needs are all on day 0)
     after0, after1 = int((~before0).sum()), int((~before1).sum())
     assert after1 == pytest.approx(factor * after0, rel=0.15)
+
+
+def test_budgets_of_awards_and_funds_are_resized_on_the_events_day():
+    s = small_scenario(
+        "events=[{day: 100, path: awards.budget, value: 2bn}, {day: 100, path: funds.total, value: 1bn}]"
+    )
+    q = sim.run(s, seed=1).quotas.set_index("account")
+    assert q.loc["awards_budget", "initial"] == pytest.approx(2e9)
+    assert q.loc["sme_funds", "initial"] == pytest.approx(max(1e9, q.loc["sme_funds", "drawn"]))
+    for acc in ("awards_budget", "sme_funds"):
+        row = q.loc[acc]
+        assert row["initial"] == pytest.approx(row["drawn"] + row["remaining"])

@@ -422,6 +422,8 @@ MUTABLE_PATHS: dict[str, str] = {
     "guarantee.capital": "the capital account and the capacity (capital x leverage) resized",
     "guarantee.leverage": "the capacity (capital x leverage) resized",
     "demand.needs_per_firm_year": "the rate of new needs from the day (needs added or taken away before day 0)",
+    "awards.budget": "the awards budget resized",
+    "funds.total": "the funds resized",
 }
 
 
