@@ -280,8 +280,9 @@ def _event_problems(sc: Scenario) -> list[tuple[str, str]]:
             errors.append(
                 (
                     f"events.{i}.path",
-                    f"{ev.path!r} cannot change mid-run (it is read only when the run is set "
-                    f"up){hint}; expected one of: {', '.join(MUTABLE_PATHS)}",
+                    f"{ev.path!r} cannot change mid-run: it is not a path an event may change "
+                    f"(every other path is read only when the run is set up){hint}; expected "
+                    f"one of: {', '.join(MUTABLE_PATHS)}",
                 )
             )
         elif sc.section(ev.path.split(".")[0]) is None:
