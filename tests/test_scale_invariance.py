@@ -93,3 +93,21 @@ def test_per_round_counts_are_real_firms_whatever_the_sample():
         res = sim.run(sim.load_scenario(SCENARIOS / "shanghai_2024.yaml", sets), seed=1)
         promoted.append(res.summary_dict()["firms_promoted_n"])
     assert promoted[1] == pytest.approx(promoted[0], rel=0.05)
+
+
+@pytest.mark.slow
+def test_events_and_a_surge_do_not_depend_on_the_sample():
+    # the scarce quotas of the test above, with a demand surge (three times the rate at
+    # day 20, fading with a 30-day half-life) and two events: the guarantee made whole
+    # on day 45 and the pool raised by half on day 60 (docs/model.md 7.1c, 7.17)
+    path = SCENARIOS / "shanghai_2024_hard_caps.yaml"
+    sets = ["loan_pool.total=30bn", "loan_pool.credit_sub_quota=15bn", "horizon.days=240"]
+    sets += ["awards.round_days=[]", "loan_pool.reallocation_day=null"]
+    sets += [
+        "demand.surge={multiplier: 3, peak_day: 20, half_life_days: 30}",
+        "events=[{day: 45, path: guarantee.coverage, value: 1.0}, "
+        "{day: 60, path: loan_pool.total, value: 45bn}]",
+    ]
+    small = _figures(path, [*sets, "population.firms_n=3000", "population.scale=5"], None)
+    large = _figures(path, [*sets, "population.firms_n=15000", "population.scale=1"], None)
+    _agree(small, large, WHAT)

@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python scenarios/validation/make_figures.py [-r 20] [-p 2]
+    python scenarios/validation/make_figures.py [-r 20] [-p 2] [--only kfw_2020_events_fitted]
 
 For each case it runs the fitted scenario (``<case>_fitted*.yaml``, written by
 ``smesim calibrate``) with R replications through :func:`sim.analysis.validation.predict`,
@@ -31,6 +31,11 @@ CASES = (
     ("pboc_2020", "pboc_2020_fitted"),
     ("kfw_2020", "kfw_2020_fitted"),
     ("kfw_2020", "kfw_2020_fitted_ramp"),
+    # the cases with the mechanisms of docs/model.md 7.1c, 7.2a-b, 7.4a and 7.17
+    ("pboc_2020", "pboc_2020_lists_fitted"),
+    ("pboc_2020", "pboc_2020_lists_size_fitted"),
+    ("kfw_2020", "kfw_2020_events_fitted"),
+    ("kfw_2020", "kfw_2020_surge_fitted"),
 )
 
 
@@ -58,8 +63,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-r", "--replications", type=int, default=20)
     ap.add_argument("-p", "--processes", type=int, default=None)
+    ap.add_argument(
+        "--only", nargs="*", default=None, help="fitted scenarios to run (default: every case)"
+    )
     args = ap.parse_args()
     for case, fitted in CASES:
+        if args.only and fitted not in args.only:
+            continue
         sc = sim.load_scenario(HERE / f"{fitted}.yaml")
         tg = load_targets(HERE / f"{case}_targets.yaml", sc)
         pr = predict(sc, tg, args.replications, processes=args.processes)
@@ -76,6 +86,12 @@ def main() -> None:
         fig.savefig(out, dpi=110)
         print(f"## {fitted}  ({args.replications} replications; figure {out.name})\n")
         print(table_markdown(pr.table))
+        print()
+        means = pr.table.set_index(["key", "day"])["mean"]
+        for day in sorted({d for k, d in means.index if k == "approved_n"}):
+            if ("disbursed_amount", day) in means.index:
+                avg = means[("disbursed_amount", day)] / means[("approved_n", day)]
+                print(f"average loan by day {day:.0f}: {avg / 1e6:,.1f} m")
         print()
 
 

@@ -145,6 +145,12 @@ def parse_range(
             f"{option} {text!r}: the lower bound must be below the upper bound", field=path
         )
     current = get_path(scenario_to_dict(scenario), path)
+    if isinstance(current, str):
+        # a value kept as written (an event's value, ``659bn``): numeric if it reads as one
+        try:
+            current = parse_value(path, current)
+        except ValueError:
+            pass
     if isinstance(current, bool) or not isinstance(current, int | float | None):
         raise ScenarioError(
             f"{option} {text!r}: {path} is not a numeric field of scenario "

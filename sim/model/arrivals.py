@@ -19,7 +19,7 @@ import numpy as np
 from ..scenario import Scenario
 from .banks import LenderTable, bank_expected_loss
 from .batches import Table, filled
-from .behaviour import apply_probability
+from .behaviour import apply_probability, prep_days_by_firm
 from .calendar import next_review_day, working_days
 from .codes import NeedFate
 from .demand import ExistingLoans, draw_needs, with_renewals
@@ -74,6 +74,9 @@ class Arrivals:
         (:meth:`~sim.model.instruments.base.Instrument.assisted_ready_days`), or None.
     rng_demand, rng_credit, rng_existing
         Generators of the needs, the appetite noise and the renewals.
+    rate_changes, rng_events
+        Events changing the rate of new needs and their generator
+        (:func:`~sim.model.demand.draw_needs`).
 
     Attributes
     ----------
@@ -104,6 +107,8 @@ class Arrivals:
         rng_demand: np.random.Generator,
         rng_credit: np.random.Generator,
         rng_existing: np.random.Generator,
+        rate_changes: list[tuple[int, float]] | None = None,
+        rng_events: np.random.Generator | None = None,
     ) -> None:
         self.scenario, self.firms, self.lenders, self.pool = scenario, firms, lenders, pool
         self.days = scenario.horizon.days
@@ -120,7 +125,23 @@ class Arrivals:
             working_days(scenario.horizon.start_date, self.days, scenario.banks.calendar)
         )
         f = firms
-        self.needs = draw_needs(scenario, f, rng=rng_demand, rng_credit=rng_credit)
+        #: days each firm prepares alone, when size or being a bank's customer changes
+        #: them (docs/model.md 7.4a; None: ``behaviour.prep_days`` for every firm)
+        self.prep: np.ndarray | None = None
+        b = scenario.behaviour
+        if b.prep_varies:
+            holder = existing.holds if existing is not None else np.zeros(f.n, dtype=bool)
+            self.prep = prep_days_by_firm(
+                b.prep_days, f.revenue, holder, b.prep_size_elasticity, b.customer_prep_factor
+            )
+        self.needs = draw_needs(
+            scenario,
+            f,
+            rng=rng_demand,
+            rng_credit=rng_credit,
+            rate_changes=rate_changes,
+            rng_events=rng_events,
+        )
         if existing is not None:
             self.needs = with_renewals(self.needs, existing, scenario, rng=rng_existing)
         self._lay_out(aware_day)
@@ -227,7 +248,10 @@ class Arrivals:
             return
         ids, firm, amount = ids[go], firm[go], amount[go]
         credit, assisted = self.due_credit[lo:hi][go], self.due_assisted[lo:hi][go]
-        ready = filled(ids.size, day + s.behaviour.prep_days, np.int64)
+        if self.prep is None:
+            ready = filled(ids.size, day + s.behaviour.prep_days, np.int64)
+        else:
+            ready = day + self.prep[firm]
         renew = self.due_renewal[lo:hi][go] if self.renew_at_maturity else None
         if renew is not None:
             assisted = assisted & ~renew
@@ -305,7 +329,10 @@ class Arrivals:
         if self.renew_at_maturity:
             renew_at = {j for j in go if self.due_renewal[lo + j]}
         assisted = [j for j in go if rows[j][5] and j not in renew_at]
-        ready = dict.fromkeys(go, day + s.behaviour.prep_days)
+        if self.prep is None:
+            ready = dict.fromkeys(go, day + s.behaviour.prep_days)
+        else:
+            ready = {j: day + int(self.prep[firm[j]]) for j in go}
         ready.update(dict.fromkeys(renew_at, day))
         if assisted:
             done = self.adviser.assisted_ready_days(len(assisted), day, self.days)

@@ -28,6 +28,8 @@ from ..scenario import Awareness, Behaviour
 __all__ = [
     "awareness_curves",
     "aware_day",
+    "head_start_thresholds",
+    "prep_days_by_firm",
     "list_contact_days",
     "apply_probability",
     "choose_retry_bank",
@@ -83,6 +85,42 @@ def awareness_curves(
         np.add(f, step, out=step)
         np.minimum(ceiling, step, out=f)
     return out
+
+
+def head_start_thresholds(
+    u: np.ndarray,
+    group: np.ndarray,
+    revenue: np.ndarray,
+    holder: np.ndarray,
+    size_odds_elasticity: float,
+    customer_odds: float,
+) -> np.ndarray:
+    """Awareness thresholds reordered within each group so that larger firms and a
+    bank's customers learn first (docs/model.md 7.2b).
+
+    Each firm's threshold ``u`` is given the odds ratio ``r = (R / R_med) **
+    size_odds_elasticity x customer_odds ** holder`` (``R_med``: the median revenue of
+    the sample): its key is ``u / (u + (1 - u) r)``. Within each group the firms, sorted
+    by key, take the group's thresholds in increasing order: every group keeps its
+    thresholds, so as many of its firms are aware each day as before, and only which of
+    them changes.
+    """
+    ratio = (revenue / np.median(revenue)) ** size_odds_elasticity
+    ratio = ratio * np.where(holder, customer_odds, 1.0)
+    key = u / (u + (1.0 - u) * ratio)
+    out = np.empty_like(u)
+    out[np.lexsort((key, group))] = u[np.lexsort((u, group))]
+    return out
+
+
+def prep_days_by_firm(
+    prep_days: int, revenue: np.ndarray, holder: np.ndarray, elasticity: float, factor: float
+) -> np.ndarray:
+    """Days each firm takes to prepare an application alone (docs/model.md 7.4a):
+    ``round(prep_days x (R / R_med) ** -elasticity x factor ** holder)``, at least 0."""
+    days = prep_days * (revenue / np.median(revenue)) ** (-elasticity)
+    days = days * np.where(holder, factor, 1.0)
+    return np.maximum(np.rint(days), 0).astype(np.int64)
 
 
 def aware_day(curves: np.ndarray, group: np.ndarray, u: np.ndarray) -> np.ndarray:

@@ -39,6 +39,7 @@ __all__ = [
     "ExistingLoans",
     "Needs",
     "draw_existing_loans",
+    "need_intensity",
     "draw_needs",
     "maturity_probabilities",
     "with_renewals",
@@ -162,7 +163,13 @@ _NEED_COLUMNS = (
 
 
 def draw_needs(
-    scenario: Scenario, firms: Firms, *, rng: np.random.Generator, rng_credit: np.random.Generator
+    scenario: Scenario,
+    firms: Firms,
+    *,
+    rng: np.random.Generator,
+    rng_credit: np.random.Generator,
+    rate_changes: list[tuple[int, float]] | None = None,
+    rng_events: np.random.Generator | None = None,
 ) -> Needs:
     """Draw the new financing needs of the horizon, in day then firm order.
 
@@ -174,6 +181,11 @@ def draw_needs(
         The population.
     rng, rng_credit
         Generators of the needs and of the appetite noise ``z_credit``.
+    rate_changes
+        ``(day, needs_per_firm_year)`` from each event that changes the rate of new
+        needs (docs/model.md 7.17), in order of day; None or empty: none.
+    rng_events
+        Generator of the needs such events add or take away (needed with them).
 
     Returns
     -------
@@ -184,10 +196,11 @@ def draw_needs(
     days = scenario.horizon.days
     n = firms.n
     launch = (rng.random(n) < d.waiting_at_launch_share).nonzero()[0]
-    lam = d.needs_per_firm_year * days / 365.0
+    intensity = need_intensity(scenario)
+    lam = d.needs_per_firm_year * days / 365.0 if intensity is None else float(intensity.sum())
     per_firm = rng.poisson(lam, size=n)
     later_firm = np.repeat(np.arange(n), per_firm)
-    p_day = _day_probabilities(scenario)
+    p_day = _day_probabilities(scenario) if intensity is None else intensity / max(lam, 1e-300)
     if p_day is None:
         later_day = rng.integers(0, days, size=later_firm.size)
     else:
@@ -203,7 +216,7 @@ def draw_needs(
     ratio = d.amount_revenue_ratio_median * np.exp(d.amount_sigma * rng.standard_normal(m))
     amount = firms.revenue[firm] * ratio
     attempts = scenario.behaviour.max_attempts
-    return Needs(
+    needs = Needs(
         firm=firm,
         day=day,
         amount=amount,
@@ -214,6 +227,79 @@ def draw_needs(
         u_bank=rng_credit.random((m, attempts), dtype=np.float32),
         u_default=rng_credit.random((m, attempts), dtype=np.float32),
     )
+    if rate_changes:
+        assert rng_events is not None
+        launch_need = np.zeros(m, dtype=bool)
+        launch_need[: launch.size] = True
+        needs = _with_rate_changes(
+            needs, launch_need[order], scenario, firms, rate_changes, rng_events
+        )
+    return needs
+
+
+def _with_rate_changes(
+    needs: Needs,
+    launch: np.ndarray,
+    scenario: Scenario,
+    firms: Firms,
+    rate_changes: list[tuple[int, float]],
+    rng: np.random.Generator,
+) -> Needs:
+    """The new needs with events changing ``needs_per_firm_year`` (docs/model.md 7.17).
+
+    With ``r0`` the scenario's rate and ``r(t)`` the rate in force on day ``t``: where
+    ``r(t) < r0`` each new need of day ``t`` (not a launch need) is kept with probability
+    ``r(t) / r0``; where ``r(t) > r0`` each firm gets further needs, Poisson with mean
+    ``sum_t (r(t) - r0) / 365 x s(t)`` (``s``: the surge and month weights' shape of
+    7.1a-c, 1 without them), on days drawn in proportion. Nothing before the first event
+    changes: its needs keep their draws and their places.
+    """
+    d = scenario.demand
+    days = scenario.horizon.days
+    r0 = d.needs_per_firm_year
+    rate = np.full(days, r0)
+    for day, value in rate_changes:
+        rate[day:] = value
+    shape = need_intensity(scenario)
+    if shape is None:
+        p_day = _day_probabilities(scenario)
+        shape = np.ones(days) if p_day is None else p_day * days
+    else:
+        shape = shape * 365.0 / r0 if r0 > 0 else np.asarray(d.surge.multipliers(days))
+        if r0 <= 0 and d.monthly_weights is not None:
+            shape = shape * _day_probabilities(scenario) * days
+    keep = np.ones(needs.size, dtype=bool)
+    if r0 > 0 and (rate < r0).any():
+        ratio = np.minimum(rate / r0, 1.0)[needs.day]
+        keep = launch | (rng.random(needs.size) < ratio)
+    extra = np.maximum(rate - r0, 0.0) / 365.0 * shape
+    lam = float(extra.sum())
+    n = firms.n
+    per_firm = rng.poisson(lam, size=n) if lam > 0 else np.zeros(n, dtype=np.int64)
+    x_firm = np.repeat(np.arange(n), per_firm)
+    k = x_firm.size
+    if lam > 0:
+        cdf = np.cumsum(extra / lam)
+        x_day = np.minimum(np.searchsorted(cdf, rng.random(k), side="right"), days - 1)
+    else:
+        x_day = np.zeros(0, dtype=np.int64)
+    attempts = needs.z_credit.shape[1]
+    ratio = d.amount_revenue_ratio_median * np.exp(d.amount_sigma * rng.standard_normal(k))
+    added = {
+        "firm": x_firm.astype(np.int64),
+        "day": x_day.astype(needs.day.dtype),
+        "amount": firms.revenue[x_firm] * ratio,
+        "u_apply": rng.random(k, dtype=np.float32),
+        "u_assist": rng.random(k, dtype=np.float32),
+        "z_credit": rng.standard_normal((k, attempts), dtype=np.float32),
+        "u_retry": rng.random((k, attempts), dtype=np.float32),
+        "u_bank": rng.random((k, attempts), dtype=np.float32),
+        "u_default": rng.random((k, attempts), dtype=np.float32),
+    }
+    cols = {name: np.concatenate([getattr(needs, name)[keep], v]) for name, v in added.items()}
+    # in (day, firm) order; a stable sort keeps every need before the first event in place
+    order = np.lexsort((cols["firm"], cols["day"]))
+    return Needs(**{name: v[order] for name, v in cols.items()})
 
 
 def _day_firm_order(firm: np.ndarray, day: np.ndarray, n_launch: int) -> np.ndarray:
@@ -231,6 +317,24 @@ def _day_firm_order(firm: np.ndarray, day: np.ndarray, n_launch: int) -> np.ndar
     if n0 > n_launch:
         order[:n0] = head[firm[head].argsort(kind="stable")]
     return order
+
+
+def need_intensity(scenario: Scenario) -> np.ndarray | None:
+    """Expected new needs of one firm on each day under ``demand.surge`` (None: no surge).
+
+    ``lambda(t) = needs_per_firm_year / 365 x m(t) x T P(t)`` for the days ``t = 0 ...
+    T - 1``, with ``m`` the surge's multiplier and ``P`` the day probabilities of the
+    monthly weights (``T P(t) = 1`` without weights); a firm's number of new needs is
+    Poisson with mean ``sum_t lambda(t)`` and each falls on day ``t`` with probability
+    ``lambda(t) / sum_s lambda(s)`` (docs/model.md 7.1c).
+    """
+    d = scenario.demand
+    if d.surge is None:
+        return None
+    days = scenario.horizon.days
+    p_day = _day_probabilities(scenario)
+    base = np.ones(days) if p_day is None else p_day * days
+    return d.needs_per_firm_year / 365.0 * np.asarray(d.surge.multipliers(days)) * base
 
 
 def _day_probabilities(scenario: Scenario) -> np.ndarray | None:

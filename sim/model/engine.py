@@ -38,6 +38,7 @@ import numpy as np
 import simpy
 
 from ..scenario import Scenario
+from ..scenario.events import EventState, event_states
 from .arrivals import Arrivals
 from .banks import (
     LenderTable,
@@ -49,6 +50,7 @@ from .behaviour import (
     aware_day,
     awareness_curves,
     choose_retry_bank,
+    head_start_thresholds,
     list_contact_days,
 )
 from .calendar import working_days
@@ -108,12 +110,18 @@ class Model:
         self.scenario = scenario
         self.days = scenario.horizon.days
         self.scale = scenario.population.scale
-        rs = seed_seq.spawn(7)
+        rs = seed_seq.spawn(8)
         self.rng_pop, self.rng_demand, self.rng_credit, self.rng_relief, self.rng_rollover = (
             np.random.default_rng(c) for c in rs[:5]
         )
         # existing loans and lists draw on their own generators: off, they change nothing
-        self.rng_existing, self.rng_lists = (np.random.default_rng(c) for c in rs[5:])
+        self.rng_existing, self.rng_lists = (np.random.default_rng(c) for c in rs[5:7])
+        # what events change before day 0 (the needs they add or take away) draws on its own
+        self.rng_events = np.random.default_rng(rs[7])
+        #: the scenarios the events put in force, by day (docs/model.md 7.17); the
+        #: measures read the one in force, ``scenario`` stays the scenario as given
+        self.event_states: list[EventState] = event_states(scenario)
+        self._next_event = 0
         self.lenders: LenderTable = build_lenders(scenario)
         self.working = working_days(scenario.horizon.start_date, self.days, scenario.banks.calendar)
         #: Notes on how far the run's sample can be trusted (shown by the CLI, in the manifest).
@@ -179,6 +187,12 @@ class Model:
             rng_demand=self.rng_demand,
             rng_credit=self.rng_credit,
             rng_existing=self.rng_existing,
+            rate_changes=[
+                (st.day, st.scenario.demand.needs_per_firm_year)
+                for st in self.event_states
+                if "demand.needs_per_firm_year" in st.paths
+            ],
+            rng_events=self.rng_events,
         )
         self.needs = self.arrivals.needs
         self.review = Review(
@@ -214,10 +228,24 @@ class Model:
         """Existing loans and lists: banks make the firms they call aware (docs/model.md 7.1-7.2)."""
         s, f = self.scenario, self.firms
         eligible = self.loan_eligible_tier[f.tier]
-        before = self.aware_day.copy()
         self.existing: ExistingLoans | None = None
         if s.demand.renews:
             self.existing = draw_existing_loans(s, f, eligible, rng=self.rng_existing)
+        #: whether each firm holds a loan with its bank at launch (a bank's customer)
+        self.holder = self.existing.holds if self.existing is not None else np.zeros(f.n, bool)
+        if s.awareness.orders_firms:
+            # larger firms and the banks' customers learn first (docs/model.md 7.2b)
+            u = head_start_thresholds(
+                f.aware_u,
+                self.group,
+                f.revenue,
+                self.holder,
+                s.awareness.size_odds_elasticity,
+                s.awareness.customer_odds,
+            )
+            self.aware_day = aware_day(self.curves, self.group, u)
+        before = self.aware_day.copy()
+        if self.existing is not None:
             # the bank tells its eligible customer of the programme at the loan's maturity
             m = self.existing.first_maturity
             told = eligible & (m >= 0) & (m < self.days)
@@ -327,7 +355,7 @@ class Model:
     def decisions(self, day: int) -> None:
         """Decide the applications whose review ends on ``day`` (docs/model.md 7.6): the
         per-firm limit, the bank's appetite, the cover a measure offers, the accounts."""
-        ids = self.decide_agenda.pop(day)
+        ids = self.review.current(self.decide_agenda.pop(day), day)
         if ids.size == 0:
             return
         a = self.apps.cols
@@ -667,11 +695,22 @@ class Model:
     def record(self, day: int) -> None:
         self.ledger.snapshot()
 
+    def start_day(self, day: int) -> None:
+        """The day's events, then its arrivals (the arrivals step of a run with events)."""
+        states = self.event_states
+        if self._next_event < len(states) and states[self._next_event].day == day:
+            state = states[self._next_event]
+            self._next_event += 1
+            for inst in self.instruments:
+                inst.scenario = state.scenario
+                inst.scenario_changed(self, day, state.paths)
+        self.arrivals.come_due(day)
+
     # ---------------------------------------------------------------- run
     def run(self) -> None:
         env = simpy.Environment()
         procs = [
-            (_AT_ARRIVALS, self.arrivals.come_due, {}),
+            (_AT_ARRIVALS, self.start_day if self.event_states else self.arrivals.come_due, {}),
             (_AT_SUBMIT, self.review.submit, {}),
             (_AT_DECIDE, self.decisions, {}),
             (_AT_BOOK, self.loan_book, {}),
@@ -684,6 +723,8 @@ class Model:
         for offset, step, kw in procs:
             env.process(self._daily(env, offset, step, **kw))
         env.run(until=self.days)
+        if self.review.surge is not None:  # the capacity lenders added (7.5b)
+            self.ts["review_capacity_n"][:] = self.review.capacity.sum(axis=0)
         self.needs.trim()
         book_at_end(self)
 

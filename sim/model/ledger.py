@@ -558,6 +558,41 @@ class Ledger:
         if self.closed[target]:
             self.closed[target] = False
 
+    def resize(self, account: int, new_initial: float, day: int) -> None:
+        """Give an account a new size mid-run (an event, docs/model.md 7.17).
+
+        The account's initial level becomes ``new_initial`` and its level moves by the
+        difference. Nothing drawn is taken back: a hard or revolving account cut below
+        what it has used keeps its draws, its level stops at zero (its initial is then
+        what it has used) and it closes (``day`` is recorded as its exhaustion day if it
+        is the first); a target's level may go below zero. An account
+        raised above what it has used reopens; a target raised above its draws is watched
+        again, and ``reached_on`` becomes the day it reaches its new level.
+        """
+        new = float(new_initial)
+        raised = new > self.initial[account]
+        if not np.isfinite(new) or new < 0:
+            raise ValueError(f"account {self.names[account]!r}: size must be finite and >= 0")
+        level = self.level[account] + (new - self.initial[account])
+        if not self.is_target[account] and level < 0:
+            new -= level  # nothing is taken back: the account stops at zero
+            level = 0.0
+        self.initial[account] = new
+        self.level[account] = level
+        if self.is_target[account]:
+            watched = self._targets == account
+            if np.count_nonzero(watched):
+                self._reached_level[watched] = _EPS + _REACHED_RTOL * new
+            elif level > _EPS + _REACHED_RTOL * new:
+                # raised above what it has drawn: watched again for the day it is reached
+                self.reached_on[account] = -1
+                self._targets = np.append(self._targets, account)
+                self._reached_level = np.append(self._reached_level, _EPS + _REACHED_RTOL * new)
+        elif raised and level > _EPS:
+            self.closed[account] = False
+        elif level <= _EPS:
+            self._close(account, day)
+
     def close(self, account: int, day: int) -> None:
         """Close an account (it refuses every later request); records the exhaustion day.
 

@@ -100,6 +100,10 @@ class FluidQueue:
         self._pending_server = np.empty(0, dtype=np.int64)
         self._pending_id = np.empty(0, dtype=np.int64)
         self._lists: dict[str, list] = {}  # see :meth:`_rows`
+        #: with ``track``: the cumulative capacity at which each item of the last batch
+        #: admitted (or started by :meth:`serve_deferred`) finishes, for :meth:`set_day`
+        self.track = False
+        self.last_w: np.ndarray | list[float] = []
         if not self.scheduled:
             self.rate = rate
             self.busy_until = np.zeros(n)
@@ -163,7 +167,11 @@ class FluidQueue:
         if self.scheduled:
             begin = np.maximum(self.cum[s_sorted, int(day)], self.busy_w[s_sorted])
             self.busy_w[s_sorted[last]] = begin[last] + rank[last] + 1
-            finish_sorted = self._times(s_sorted, begin + rank + self.finish_share)
+            w_sorted = begin + rank + self.finish_share
+            finish_sorted = self._times(s_sorted, w_sorted)
+            if self.track:
+                self.last_w = np.empty(w_sorted.shape[0])
+                self.last_w[order] = w_sorted
         else:
             begin = np.maximum(float(day), self.busy_until[s_sorted])
             step = self.step[s_sorted]
@@ -197,6 +205,7 @@ class FluidQueue:
                 busy[s] = b + rank[s] * float(step[s])
             return out
         cum, busy_w, d0 = self._rows("cum"), self.busy_w, int(day)
+        ws = []
         for s in servers:
             if s in begin:
                 b, r = begin[s], rank[s]
@@ -204,7 +213,10 @@ class FluidQueue:
                 b, r = max(cum[s][d0], float(busy_w[s])), 0
                 begin[s] = b
             rank[s] = r + 1
-            out.append(self._time_of(s, b + r + fs))
+            ws.append(b + r + fs)
+            out.append(self._time_of(s, ws[-1]))
+        if self.track:
+            self.last_w = ws
         for s, b in begin.items():
             busy_w[s] = b + (rank[s] - 1) + 1
         return out
@@ -220,8 +232,23 @@ class FluidQueue:
         frac = (w - cum[d]) / rate if rate > 0 else 0.0
         return d + min(max(frac, 0.0), 1.0)
 
+    def set_day(self, day: int, rate: np.ndarray) -> None:
+        """Give the servers a new capacity on ``day`` (a scheduled queue; docs/model.md
+        7.5b). Items already admitted keep their place (their cumulative capacity ``w``);
+        their finishing times after ``day`` are :meth:`finish_times` of it."""
+        self.schedule[:, day] = rate
+        np.cumsum(self.schedule, axis=1, out=self.cum[:, 1:])
+        self._shift = np.concatenate(([0.0], np.cumsum(self.cum[:, -1] + 1.0)[:-1]))
+        self._flat = (self.cum + self._shift[:, None]).ravel()
+        self._lists = {}
+
+    def finish_times(self, servers: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """Times at which ``servers`` reach cumulative capacity ``w`` (``inf`` beyond)."""
+        return self._times(np.asarray(servers, dtype=np.int64), np.asarray(w, dtype=float))
+
     def _rows(self, name: str) -> list:
-        """An array of the schedule as nested Python lists (made once: it never changes)."""
+        """An array of the schedule as nested Python lists (made once; again after
+        :meth:`set_day` changes the schedule)."""
         if name not in self._lists:
             self._lists[name] = getattr(self, name).tolist()
         return self._lists[name]
@@ -276,6 +303,8 @@ class FluidQueue:
             served_n[heads] > 0, begin[last] + served_n[heads], self.busy_w[heads]
         )
         finish = self._times(s_sorted[go], start[go] + self.finish_share)
+        if self.track:
+            self.last_w = start[go] + self.finish_share
         ids_sorted = self._pending_id[order]
         started = ids_sorted[go]
         keep = np.sort(order[~go])  # still pending, in the order deferred

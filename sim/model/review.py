@@ -82,8 +82,13 @@ class Review:
         share = finish_share(scale)
         cap = review_capacity(lenders, working)
         self.capacity = cap
+        #: lenders add capacity when their queue grows (None: they do not; 7.5b)
+        self.surge = s.banks.surge_capacity
         constant = bool((cap == cap[:, :1]).all()) and not s.banks.existing_customers_first
+        constant = constant and self.surge is None
         self.bank_queue = FluidQueue(cap[:, 0] if constant else cap, finish_share=share)
+        if self.surge is not None:
+            self._set_up_surge(cap)
         self.joins_later = bool((lenders.join_day > 0).any())
         self.reg_queue = None
         per_day = s.loan_pool.processing_cap_per_day
@@ -102,11 +107,96 @@ class Review:
                     f"population.scale at most {c * scale:,.0f} (their real reviews a day)"
                 )
 
+    def _set_up_surge(self, cap: np.ndarray) -> None:
+        """State of capacity that reacts to the queue: the schedule without it, each
+        class's full capacity, and each application's place in its queue."""
+        self.bank_queue.track = True
+        self.base = cap.copy()
+        #: the multiple of its schedule each lender class reviews at, by day
+        self.multiplier = np.ones_like(cap)
+        self.full = np.bincount(
+            self.lenders.server, weights=self.lenders.review_rate_per_day, minlength=cap.shape[0]
+        )
+        #: per application: the decision day it is filed under (-1: not through review)
+        self.planned = np.full(0, -1, dtype=np.int64)
+        # the applications in review: id, lender class, place in the queue (capacity)
+        self._in_id = np.empty(0, dtype=np.int64)
+        self._in_server = np.empty(0, dtype=np.int64)
+        self._in_w = np.empty(0)
+
+    def _react(self, day: int) -> None:
+        """Lenders whose queue is long add capacity ``delay_days`` later (docs/model.md 7.5b):
+        each class's capacity on that day is multiplied by ``min(queue days / trigger,
+        max_multiplier)``, and the applications in its queue that it reaches sooner are
+        filed under their earlier decision day."""
+        cfg, q = self.surge, self.bank_queue
+        e = day + cfg.delay_days
+        if e >= self.days:
+            return
+        backlog = np.maximum(q.busy_w - q.cum[:, day], 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            queue_days = np.where(self.full > 0, backlog / self.full, 0.0)
+        m = np.clip(queue_days / cfg.queue_days_trigger, 1.0, cfg.max_multiplier)
+        grow = m > 1.0
+        if not np.count_nonzero(grow):
+            return
+        self.multiplier[:, e] = m
+        before = q.cum[:, e].copy()
+        q.set_day(e, self.base[:, e] * m)
+        # the applications still in review (not finished by today) ...
+        live = self._in_w > q.cum[self._in_server, day]
+        self._in_id, self._in_server, self._in_w = (
+            self._in_id[live],
+            self._in_server[live],
+            self._in_w[live],
+        )
+        # ... that finish after the change, at a class that added capacity, finish sooner
+        moved = grow[self._in_server] & (self._in_w > before[self._in_server])
+        if not np.count_nonzero(moved):
+            return
+        ids = self._in_id[moved]
+        finish = q.finish_times(self._in_server[moved], self._in_w[moved])
+        decide = self._decision_days(finish, self.apps.cols["bank"][ids])
+        changed = decide != self.planned[ids]
+        self.planned[ids[changed]] = decide[changed]
+        self._file(self.decide_agenda, decide[changed], ids[changed])
+
+    def current(self, ids: np.ndarray, day: int) -> np.ndarray:
+        """Of the applications filed under ``day``, those still due on it (an application
+        whose review finishes sooner is filed again under its new day)."""
+        if self.surge is None or ids.size == 0:
+            return ids
+        planned = np.full(ids.size, -1, dtype=np.int64)
+        known = ids < self.planned.size
+        planned[known] = self.planned[ids[known]]
+        return ids[(planned == day) | (planned < 0)]
+
+    def _decision_days(self, finish: np.ndarray, bank: np.ndarray) -> np.ndarray:
+        """Decision days of reviews finishing at ``finish`` (review end + review days)."""
+        done = np.maximum(np.ceil(finish) - 1, 0)
+        return np.where(
+            np.isfinite(finish), done + self.lenders.review_days[bank], self.days
+        ).astype(np.int64)
+
+    def _plan(self, ids: np.ndarray, bank: np.ndarray, decide: np.ndarray | list[int]) -> None:
+        """Keep the decision day and queue place of applications entering review."""
+        need = int(ids.max()) + 1
+        if need > self.planned.size:
+            grown = np.full(max(need, 2 * self.planned.size), -1, dtype=np.int64)
+            grown[: self.planned.size] = self.planned
+            self.planned = grown
+        self.planned[ids] = decide
+        self._in_id = np.concatenate([self._in_id, ids])
+        self._in_server = np.concatenate([self._in_server, self.lenders.server[bank]])
+        self._in_w = np.concatenate([self._in_w, np.asarray(self.bank_queue.last_w, dtype=float)])
+
     def _file(self, agenda: Agenda, days, ids: np.ndarray) -> None:
         agenda.add(days, ids, before=self.days)
 
     def submit(self, day: int) -> None:
         """Take the applications submitted on ``day`` into review; file their decision days."""
+        if self.surge is not None:
+            self._react(day)
         ids = self.submit_agenda.pop(day)  # counted by the engine at the end of the run
         if self.reg_queue is not None or self.joins_later:
             # through the registration step and the wait for a lender to join
@@ -142,13 +232,14 @@ class Review:
                 for t, b in zip(finish.tolist(), bank.tolist(), strict=True)
             ]
             self._file(self.decide_agenda, decide, ids)
+            if self.surge is not None:
+                self._plan(ids, bank, decide)
             return
         # a review ending exactly at the end of a day ends on that day (a working day)
-        done = np.maximum(np.ceil(finish) - 1, 0)
-        decide = np.where(
-            np.isfinite(finish), done + self.lenders.review_days[bank], self.days
-        ).astype(np.int64)
+        decide = self._decision_days(finish, bank)
         self._file(self.decide_agenda, decide, ids)
+        if self.surge is not None:
+            self._plan(ids, bank, decide)
 
     def _joined(self, day: int, ids: np.ndarray) -> np.ndarray:
         """The applications whose lender has joined; the others wait for it or move."""

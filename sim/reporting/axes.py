@@ -100,6 +100,32 @@ def date_axis(ax: Axes, lang: str = "en") -> None:
     ax.xaxis.set_major_formatter(fmt)
 
 
+def event_lines(ax: Axes, scenario: Any, lang: str = "en") -> list[Any]:
+    """Mark the days of the scenario's events (docs/model.md 7.17) on a time chart: a
+    dotted vertical line at each event's date, labelled ``E1``, ``E2``, ... as on the
+    cover. Nothing for a scenario without events."""
+    from .i18n import tr
+
+    artists: list[Any] = []
+    start = pd.Timestamp(scenario.horizon.start_date)
+    for i, ev in enumerate(scenario.events):
+        when = start + pd.Timedelta(days=ev.day_in(scenario.horizon))
+        artists.append(ax.axvline(when, color="#555555", ls=":", lw=1.0, zorder=1))
+        artists.append(
+            ax.text(
+                when,
+                0.98,
+                tr("event.mark", lang, n=i + 1),
+                transform=ax.get_xaxis_transform(),
+                fontsize=7,
+                color="#555555",
+                ha="left",
+                va="top",
+            )
+        )
+    return artists
+
+
 # ------------------------------------------------------------------------- plots
 
 

@@ -16,7 +16,7 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 
 from ..results import RunResult
-from .axes import RGBA_GREY_05, date_axis
+from .axes import RGBA_GREY_05, date_axis, event_lines
 from .formatting import format_money
 from .i18n import tr
 
@@ -209,6 +209,7 @@ def plot_capacity(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]
     ax.set_ylabel(tr("capacity.ylabel", lang))
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
+    event_lines(ax, result.scenario, lang)
     date_axis(ax, lang)
     ax.legend(fontsize=8, loc="upper right")
     return [*a, *b]

@@ -28,7 +28,14 @@ from ..model.instruments import reported_accounts
 from ..model.instruments.base import TOTALS_ROWS_FROM
 from ..model.instruments.cost_relief import BEARERS, PUBLIC_BEARERS
 from ..results import RunResult
-from .axes import RGBA_GREY_05, RGBA_GREY_LIGHT, RGBA_RED_09, date_axis, line_collection
+from .axes import (
+    RGBA_GREY_05,
+    RGBA_GREY_LIGHT,
+    RGBA_RED_09,
+    date_axis,
+    event_lines,
+    line_collection,
+)
 from .fonts import report_rc
 from .formatting import format_count, format_money
 from .i18n import check_lang, code_label, tr
@@ -107,6 +114,7 @@ def plot_uptake(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]:
     ax.set_title(tr("uptake.title", lang))
     ax.set_ylabel(tr("uptake.ylabel", lang))
     ax.grid(alpha=0.3)
+    event_lines(ax, result.scenario, lang)
     date_axis(ax, lang)
     if artists:
         ax.legend(fontsize=8, loc="upper left")
@@ -133,6 +141,7 @@ def plot_disbursed(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist
     ax.set_title(tr("disbursed.title", lang))
     ax.set_ylabel(tr("unit.bn", lang, cur=cur))
     ax.grid(alpha=0.3)
+    event_lines(ax, result.scenario, lang)
     date_axis(ax, lang)
     ax.legend(fontsize=8, loc="upper left")
     return [*a, *b]
@@ -181,6 +190,7 @@ def _level_lines(
         else tr("levels.remaining_pct", lang)
     )
     ax.grid(alpha=0.3)
+    event_lines(ax, result.scenario, lang)
     date_axis(ax, lang)
     return artists
 
@@ -533,7 +543,31 @@ def cover_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
                 ),
             ]
         ),
+        *event_rows(result, lang),
     ]
+
+
+def event_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
+    """A cover row per event of the scenario (docs/model.md 7.17): its mark on the time
+    charts and its date, then the path and the value it takes."""
+    from ..scenario import is_money_field, parse_money
+
+    sc = result.scenario
+    rows = []
+    start = pd.Timestamp(sc.horizon.start_date)
+    for i, ev in enumerate(sc.events):
+        day = ev.day_in(sc.horizon)
+        when = start + pd.Timedelta(days=day)
+        value: Any = ev.value
+        if is_money_field(ev.path) and not isinstance(value, bool):
+            value = format_money(parse_money(value), sc.currency, lang)
+        rows.append(
+            (
+                tr("h.event", lang, n=i + 1, date=f"{when:%Y-%m-%d}", day=day),
+                f"{ev.path} = {value}",
+            )
+        )
+    return rows
 
 
 def _cover(fig: Figure, result: RunResult, lang: str = "en") -> None:

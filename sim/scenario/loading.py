@@ -76,6 +76,10 @@ def scenario_from_dict(data: dict[str, Any], *, file: str | Path | None = None) 
         raise from_validation_error(exc, file) from None
     if scenario.population.firms_file is not None:
         scenario = _with_firms_file(scenario, file)
+    if scenario.events:
+        from .events import event_states
+
+        event_states(scenario, file=file)  # every event's value, checked as --set checks one
     return scenario
 
 

@@ -166,7 +166,8 @@ def apply_overrides(
 ) -> dict[str, Any]:
     """Apply ``path.to.key=value`` overrides to a raw scenario mapping.
 
-    Every path is checked against the scenario schema before any is applied. Values are
+    Every path is checked against the scenario schema (after the overrides before it,
+    applied to a copy: the input is never changed). Values are
     parsed as YAML scalars (so ``30m`` stays a money string and ``0.5`` a number).
 
     Parameters
@@ -194,7 +195,6 @@ def apply_overrides(
         return copy.deepcopy(data)
     pairs = _override_pairs(overrides, file)
     out = copy.deepcopy(data)
-    plans = []
     for key, value in pairs:
         if not isinstance(key, str):
             raise ScenarioError(
@@ -216,12 +216,12 @@ def apply_overrides(
             ann = unwrap(model) if model is not None else None
             child_ann, container_key = _path_step(ann, node, part, last, where, key, file)
             if last:
-                plans.append((node, container_key, value))
+                # applied at once: a later override may step into what an earlier one set
+                # (``events=[...]`` then ``events.0.day=30``); an error leaves ``data`` as it was
+                node[container_key] = value
             else:
                 if isinstance(node, dict) and node.get(container_key) is None:
                     node[container_key] = {}
                 node = node[container_key]
             model = child_ann
-    for node, k, v in plans:
-        node[k] = v
     return out

@@ -44,10 +44,12 @@ from .measures import (
 )
 from .sections import registered_sections
 from .setting import (
+    MUTABLE_PATHS,
     Awareness,
     Banks,
     Behaviour,
     Demand,
+    Event,
     Horizon,
     Lender,
     LenderGroup,
@@ -56,6 +58,8 @@ from .setting import (
     Rates,
     RunningCosts,
     ServiceCentres,
+    Surge,
+    SurgeCapacity,
     Tier,
     Zones,
     zone_names,
@@ -72,6 +76,7 @@ __all__ = [
     "Behaviour",
     "CostRelief",
     "Demand",
+    "Event",
     "Funds",
     "Guarantee",
     "Horizon",
@@ -86,6 +91,8 @@ __all__ = [
     "RunningCosts",
     "Scenario",
     "ServiceCentres",
+    "Surge",
+    "SurgeCapacity",
     "Tier",
     "Zones",
     "scenario_fields",
@@ -130,6 +137,10 @@ class Scenario(Section):
     awards: Awards | None = None
     funds: Funds | None = None
     npl_compensation: NplCompensation | None = None
+    events: list[Event] = Field(
+        default_factory=list,
+        description="dated changes of the scenario during the run, one per entry (docs/model.md 7.17)",
+    )
 
     #: The present sections registered by measures (:mod:`.sections`), by name.
     _measure_sections: dict[str, BaseModel] = PrivateAttr(default_factory=dict)
@@ -171,6 +182,8 @@ class Scenario(Section):
         for key in _LATER_SECTIONS:
             if data.get(key, 0) is None:
                 del data[key]
+        if data.get("events", 0) == []:
+            del data["events"]  # a scenario without events dumps as before they existed
         for name, section in self._measure_sections.items():
             data[name] = section.model_dump(mode=info.mode)
         return data
@@ -239,7 +252,60 @@ def _setting_problems(sc: Scenario) -> list[tuple[str, str]]:
         for i, push in enumerate(sc.awareness.list_pushes)
         if push.day >= sc.horizon.days
     ]
+    errors += _event_problems(sc)
     return errors
+
+
+def _event_problems(sc: Scenario) -> list[tuple[str, str]]:
+    """Events on a day within the horizon, on a path that may change mid-run, of a
+    section the scenario has (their values are checked on loading, sim.scenario.events)."""
+    import difflib
+
+    errors: list[tuple[str, str]] = []
+    days = sc.horizon.days
+    for i, ev in enumerate(sc.events):
+        day = ev.day_in(sc.horizon)
+        if not 0 <= day < days:
+            key = "day" if ev.day is not None else "date"
+            errors.append(
+                (
+                    f"events.{i}.{key}",
+                    f"expected a day within the horizon 0..{days - 1} (from "
+                    f"{sc.horizon.start_date}); got day {day}",
+                )
+            )
+        if ev.path not in MUTABLE_PATHS:
+            near = difflib.get_close_matches(ev.path, list(MUTABLE_PATHS), n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            errors.append(
+                (
+                    f"events.{i}.path",
+                    f"{ev.path!r} cannot change mid-run: it is not a path an event may change "
+                    f"(every other path is read only when the run is set up){hint}; expected "
+                    f"one of: {', '.join(MUTABLE_PATHS)}",
+                )
+            )
+        elif sc.section(ev.path.split(".")[0]) is None:
+            errors.append(
+                (
+                    f"events.{i}.path",
+                    f"{ev.path!r} changes the section {ev.path.split('.')[0]!r}, which the "
+                    "scenario does not have; expected a path of a section it has",
+                )
+            )
+        elif ev.path in _ACCOUNTS_OPENED_AT_SET_UP and getattr(sc.loan_pool, ev.path[10:]) is None:
+            errors.append(
+                (
+                    f"events.{i}.path",
+                    f"{ev.path!r} is not set, so the run has no such account to resize; "
+                    f"expected a path the scenario sets (set {ev.path} from day 0)",
+                )
+            )
+    return errors
+
+
+#: Events may resize these accounts, but not open them: the scenario must set them.
+_ACCOUNTS_OPENED_AT_SET_UP = ("loan_pool.credit_sub_quota", "loan_pool.subsidy_budget")
 
 
 def _loan_pool_problems(sc: Scenario) -> list[tuple[str, str]]:

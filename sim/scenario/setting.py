@@ -9,6 +9,7 @@ Public names: :class:`Horizon`, :class:`Tier`, :class:`Zones`, :class:`RunningCo
 from __future__ import annotations
 
 from datetime import date
+from datetime import date as Date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -220,6 +221,72 @@ def month_weights_problem(field: str, w: list[float] | None) -> tuple[str, str] 
     )
 
 
+class Surge(Section):
+    """A multiplier of the rate of new needs over days since launch (docs/model.md 7.1c).
+
+    Either a rise and fade: ``m(t) = 1 + (multiplier - 1) t / peak_day`` up to
+    ``peak_day``, then ``1 + (multiplier - 1) 2^(-(t - peak_day) / half_life_days)``;
+    or ``weekly``: a multiplier per week since launch (week ``k`` is days ``7k ...
+    7k + 6``), the last one holding after the list ends. Not both.
+    """
+
+    multiplier: NonNeg | None = Field(
+        default=None, description="multiplier of the rate of new needs at the peak `M`"
+    )
+    peak_day: int | None = Field(
+        default=None, ge=0, description="day of the peak `P` (the rise is linear from 1 on day 0)"
+    )
+    half_life_days: Positive | None = Field(
+        default=None, description="days after the peak in which the excess over 1 halves `H`"
+    )
+    weekly: list[NonNeg] | None = Field(
+        default=None,
+        description="multiplier for each week since launch (the last holds after the list)",
+    )
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> Surge:
+        shape = (self.multiplier, self.peak_day, self.half_life_days)
+        given = [v is not None for v in shape]
+        if self.weekly is not None:
+            if any(given):
+                raise_problems(
+                    [("weekly", "expected weekly or multiplier/peak_day/half_life_days, not both")]
+                )
+            if not self.weekly:
+                raise_problems([("weekly", "expected at least one weekly multiplier")])
+        elif not all(given):
+            missing = [
+                n
+                for n, g in zip(("multiplier", "peak_day", "half_life_days"), given, strict=True)
+                if not g
+            ]
+            raise_problems(
+                [
+                    (
+                        missing[0],
+                        "expected multiplier, peak_day and half_life_days together (or weekly); "
+                        f"missing: {', '.join(missing)}",
+                    )
+                ]
+            )
+        return self
+
+    def multipliers(self, days: int) -> list[float]:
+        """``m(t)`` for the days ``t = 0 ... days - 1``."""
+        if self.weekly is not None:
+            w = self.weekly
+            return [float(w[min(t // 7, len(w) - 1)]) for t in range(days)]
+        m, p, h = float(self.multiplier), int(self.peak_day), float(self.half_life_days)
+        out = []
+        for t in range(days):
+            if t <= p:
+                out.append(1.0 + (m - 1.0) * (t / p if p > 0 else 1.0))
+            else:
+                out.append(1.0 + (m - 1.0) * 2.0 ** (-(t - p) / h))
+        return out
+
+
 class Demand(Section):
     """Financing needs: a Poisson process per firm with amounts scaled to revenue.
 
@@ -259,6 +326,10 @@ class Demand(Section):
     no_principal_share: Share = Field(
         default=0.0,
         description="share of renewals made without repaying the principal (无还本续贷), reported apart",
+    )
+    surge: Surge | None = Field(
+        default=None,
+        description="multiplier of the rate of new needs over days since launch: a rise and fade, or weekly (docs/model.md 7.1c); absent: none",
     )
 
     @model_serializer(mode="wrap")
@@ -318,6 +389,7 @@ class Demand(Section):
 #: Demand fields added in the second model revision, left out of a dump at their default.
 _DEMAND_LATER: dict[str, Any] = {
     "monthly_weights": None,
+    "surge": None,
     "existing_loans_share": 0.0,
     "renewal_share": 0.0,
     "existing_amount_revenue_ratio_median": None,
@@ -333,6 +405,66 @@ class ListPush(Section):
     share: Share = Field(
         description="expected share of the eligible firms unaware that day put on the list"
     )
+
+
+#: Scenario paths an event may change mid-run (docs/model.md 7.17), and what happens then.
+#: Every other path is read only at set-up (the population, the horizon, the seed, the
+#: lenders, the needs drawn before day 0, the apply decision worked out when a need
+#: comes due): an event on it is refused when the scenario is loaded.
+MUTABLE_PATHS: dict[str, str] = {
+    "loan_pool.total": "the pool, and each lender's quota by its share, resized",
+    "loan_pool.credit_sub_quota": "the credit sub-quota resized (when the scenario has one)",
+    "loan_pool.subsidy_budget": "the subsidy appropriation resized (when the scenario has one)",
+    "guarantee.coverage": "share of a loan guaranteed, for loans decided from the day",
+    "guarantee.cap_per_firm": "highest guarantees outstanding per firm, from the day",
+    "guarantee.max_pd_annual": "the fund's PD limit, for referrals from the day",
+    "guarantee.batch_max_pd_annual": "the batch scheme's PD limit, from the day",
+    "guarantee.capital": "the capital account and the capacity (capital x leverage) resized",
+    "guarantee.leverage": "the capacity (capital x leverage) resized",
+    "demand.needs_per_firm_year": "the rate of new needs from the day (needs added or taken away before day 0)",
+    "awards.budget": "the awards budget resized",
+    "funds.total": "the funds resized",
+}
+
+
+class Event(Section):
+    """One change of the scenario on a day of the run: ``path`` takes ``value``.
+
+    The day is given as ``day`` (days since launch) or as a calendar ``date``, not both.
+    """
+
+    day: int | None = Field(default=None, ge=0, description="day of the change (days since day 0)")
+    date: Date | None = Field(
+        default=None, description="calendar date of the change (instead of `day`)"
+    )
+    path: str = Field(
+        min_length=1,
+        description="dotted scenario path that changes (one of the paths an event may change, docs/model.md 7.17)",
+    )
+    value: bool | int | float | str = Field(
+        description="the new value, written as for `--set` (amounts such as `659bn` allowed)"
+    )
+
+    @model_validator(mode="after")
+    def _day_or_date(self) -> Event:
+        if (self.day is None) == (self.date is None):
+            raise_problems(
+                [
+                    (
+                        "day",
+                        "expected a day or a date (not both); got "
+                        + ("both" if self.day is not None else "neither"),
+                    )
+                ]
+            )
+        return self
+
+    def day_in(self, horizon: Horizon) -> int:
+        """The event's day since ``horizon.start_date``."""
+        if self.day is not None:
+            return self.day
+        assert self.date is not None
+        return (self.date - horizon.start_date).days
 
 
 class Awareness(Section):
@@ -357,6 +489,19 @@ class Awareness(Section):
     list_contacts_per_day: Positive | None = Field(
         default=None, description="listed firms the banks call a day, all lists together"
     )
+    #: Who of a group learns first (docs/model.md 7.2b): the odds of being among the
+    #: first rise as (revenue / median revenue) ** size_odds_elasticity, times
+    #: customer_odds for a firm holding a loan with its bank at launch.
+    size_odds_elasticity: float = Field(
+        default=0.0,
+        ge=-5,
+        le=5,
+        description="elasticity of the odds of learning early to a firm's revenue over the median (0: size does not matter)",
+    )
+    customer_odds: Positive = Field(
+        default=1.0,
+        description="odds ratio of learning early for a firm holding a loan with its bank at launch (1: no head start)",
+    )
 
     @model_serializer(mode="wrap")
     def _omit_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:
@@ -366,7 +511,16 @@ class Awareness(Section):
             del data["list_pushes"]
         if data.get("list_contacts_per_day", 0) is None:
             del data["list_contacts_per_day"]
+        if data.get("size_odds_elasticity", 1) == 0:
+            del data["size_odds_elasticity"]
+        if data.get("customer_odds", 0) == 1:
+            del data["customer_odds"]
         return data
+
+    @property
+    def orders_firms(self) -> bool:
+        """Whether size or being a bank's customer changes who learns first."""
+        return self.size_odds_elasticity != 0 or self.customer_odds != 1
 
 
 class ServiceCentres(Section):
@@ -404,6 +558,19 @@ class Behaviour(Section):
         default=0.3, description="share of applicants who prepare with a service centre"
     )
     prep_days: int = Field(default=5, ge=0, description="days to prepare an application alone")
+    #: Larger firms and a bank's customers prepare faster (docs/model.md 7.4a):
+    #: round(prep_days x (revenue / median revenue) ** -prep_size_elasticity x
+    #: customer_prep_factor for a holder of a loan at launch).
+    prep_size_elasticity: float = Field(
+        default=0.0,
+        ge=-2,
+        le=2,
+        description="elasticity of the days to prepare alone to revenue over the median, negated (0: size does not matter)",
+    )
+    customer_prep_factor: Positive = Field(
+        default=1.0,
+        description="multiple of the days to prepare for a firm holding a loan with its bank at launch (1: the same)",
+    )
     retry_probability: Share = Field(
         default=0.6, description="probability of trying another lender after a quota refusal"
     )
@@ -413,6 +580,21 @@ class Behaviour(Section):
     max_attempts: int = Field(
         default=3, ge=1, le=20, description="applications per need at most, the first included"
     )
+
+    @model_serializer(mode="wrap")
+    def _omit_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # a scenario without them dumps as it did before they existed
+        data = handler(self)
+        if data.get("prep_size_elasticity", 1) == 0:
+            del data["prep_size_elasticity"]
+        if data.get("customer_prep_factor", 0) == 1:
+            del data["customer_prep_factor"]
+        return data
+
+    @property
+    def prep_varies(self) -> bool:
+        """Whether size or being a bank's customer changes the days to prepare."""
+        return self.prep_size_elasticity != 0 or self.customer_prep_factor != 1
 
 
 class Lender(Section):
@@ -463,6 +645,26 @@ class LenderGroup(Lender):
     )
 
 
+class SurgeCapacity(Section):
+    """Lenders add review capacity when their queue grows (docs/model.md 7.5b).
+
+    On day ``d`` a lender class whose queue (applications admitted and not yet started)
+    is more than ``queue_days_trigger`` days of its full capacity multiplies its capacity
+    of day ``d + delay_days`` by ``min(queue days / queue_days_trigger,
+    max_multiplier)``, on top of its schedule (joining, ramp, working days).
+    """
+
+    max_multiplier: float = Field(
+        ge=1, le=100, description="highest multiple of the capacity schedule lenders reach"
+    )
+    queue_days_trigger: Positive = Field(
+        description="queue, in days of a lender class's full capacity, above which it adds capacity"
+    )
+    delay_days: int = Field(
+        default=14, ge=0, description="days from a queue seen to the capacity added"
+    )
+
+
 class Banks(Section):
     """The lenders: named ones and, optionally, a group of many identical ones."""
 
@@ -498,6 +700,19 @@ class Banks(Section):
         default="wait",
         description="a firm whose lender has not joined: `wait` or apply to an `other_lender` that has",
     )
+
+    surge_capacity: SurgeCapacity | None = Field(
+        default=None,
+        description="lenders add review capacity when their queue grows (docs/model.md 7.5b); absent: none",
+    )
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_surge(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # a scenario without it dumps as it did before it existed
+        data = handler(self)
+        if data.get("surge_capacity", 0) is None:
+            del data["surge_capacity"]
+        return data
 
     @model_validator(mode="after")
     def _shares(self) -> Banks:

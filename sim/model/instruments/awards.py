@@ -122,6 +122,14 @@ class AwardsInstrument(Instrument):
         """Awards paid from the budget."""
         return [model.ts["awards_paid_amount"].sum()], []
 
+    def scenario_changed(self, model: Model, day: int, paths: tuple[str, ...]) -> None:
+        """Resize the budget when an event changes ``awards.budget`` (docs/model.md 7.17)."""
+        if not self.active:
+            return
+        self.config = self.scenario.awards
+        if "awards.budget" in paths:
+            model.ledger.resize(self.budget_id, self.config.budget / self.scale, day)
+
     def certify(self, day: int, firms: Firms, ledger: Ledger) -> float:
         """Run a certification round; return the awards paid (simulated units)."""
         paid_total = 0.0

@@ -443,6 +443,15 @@ class Instrument:
     def loans_ended(self, model: Model, day: int, app: np.ndarray) -> None:
         """Called with the loans that matured or defaulted on ``day``."""
 
+    def scenario_changed(self, model: Model, day: int, paths: tuple[str, ...]) -> None:
+        """Called when events change the scenario on ``day``, before the day's arrivals.
+
+        ``self.scenario`` is already the scenario in force from ``day``; ``paths`` are
+        the paths the day's events changed (``loan_pool.total``, ...; docs/model.md
+        7.17). A measure that caches what these paths set, or keeps an account sized by
+        one, brings it up to date here (:meth:`~sim.model.ledger.Ledger.resize`).
+        """
+
     def loans_closed(self, model: Model, app: np.ndarray) -> None:
         """Called once at the end of the run with every approved loan, to book in
         ``model.apps`` what no step read during the run (see :mod:`sim.model.closing`)."""

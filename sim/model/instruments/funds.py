@@ -81,6 +81,14 @@ class FundsInstrument(Instrument):
         )
         self.eligible_tier = np.isin(np.array(firms.tier_names), self.config.eligible_tiers)
 
+    def scenario_changed(self, model: Model, day: int, paths: tuple[str, ...]) -> None:
+        """Resize the funds when an event changes ``funds.total`` (docs/model.md 7.17)."""
+        if not self.active:
+            return
+        self.config = self.scenario.funds
+        if "funds.total" in paths:
+            model.ledger.resize(self.fund_id, self.config.total / self.scale, day)
+
     def slot_summary(self, model: Model) -> dict[str, Any]:
         """The day the funds ran out; amount invested (scaled)."""
         return {

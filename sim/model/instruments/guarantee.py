@@ -438,6 +438,19 @@ class GuaranteeInstrument(Instrument):
             use &= ~batch.ok0[c_idx] | self.worth_the_fee(el0_c - el1, g_c / c_amount)
         return Cover(c_idx[use], g_c[use], self.capacity_id)
 
+    def scenario_changed(self, model: Model, day: int, paths: tuple[str, ...]) -> None:
+        """Take the fund's terms in force from ``day`` (coverage, cap per firm, PD limits
+        are read at each decision); resize the capital and the capacity (capital x
+        leverage) when the day's events changed them (docs/model.md 7.17)."""
+        if not self.active:
+            return
+        self.config = self.scenario.guarantee
+        scale = self.scenario.population.scale
+        if "guarantee.capital" in paths or "guarantee.leverage" in paths:
+            model.ledger.resize(self.capacity_id, self.config.capacity / scale, day)
+        if "guarantee.capital" in paths:
+            model.ledger.resize(self.capital_id, self.config.capital / scale, day)
+
     def cover_settled(self, model: Model, batch: CreditBatch, cover: np.ndarray) -> None:
         """Count the guarantees on loans the bank would have approved without them."""
         if self.config.extended:

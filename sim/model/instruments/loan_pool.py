@@ -378,6 +378,30 @@ class LoanPoolInstrument(Instrument):
             )
         return out
 
+    def scenario_changed(self, model: Model, day: int, paths: tuple[str, ...]) -> None:
+        """Resize the accounts whose size the day's events changed (docs/model.md 7.17):
+        the pool and each lender's quota by its share (``loan_pool.total``), the credit
+        sub-quota, the subsidy appropriation."""
+        self.config = self.scenario.loan_pool
+        scale = self.scenario.population.scale
+        ledger = model.ledger
+        if "loan_pool.total" in paths:
+            total = self.config.total
+            if self.per_bank:
+                named = len(self.scenario.banks.lenders)
+                shares = list(model.lenders.quota_share[:named])
+                g = self.scenario.banks.group
+                if g is not None:
+                    shares.append(g.quota_share)
+                for account, share in zip(self.quota_accounts.tolist(), shares, strict=True):
+                    ledger.resize(account, total * share / scale, day)
+            if self.pool_id >= 0:
+                ledger.resize(self.pool_id, total / scale, day)
+        if "loan_pool.credit_sub_quota" in paths and self.credit_id >= 0:
+            ledger.resize(self.credit_id, self.config.credit_sub_quota / scale, day)
+        if "loan_pool.subsidy_budget" in paths and self.subsidy_id >= 0:
+            ledger.resize(self.subsidy_id, self.config.subsidy_budget / scale, day)
+
     def loans_booked(self, model: Model, day: int, app: np.ndarray) -> None:
         """Pay the whole term's subsidy of the loans just approved (``at_approval``)."""
         if self.config.subsidy_payment != "at_approval":
