@@ -100,20 +100,20 @@ def _dump(data: Any) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
-@examples(300)
+@examples(150)
 @given(doc=documents)
 def test_random_documents(scratch, doc):
     _load(scratch, _dump(doc))
 
 
-@examples(200)
+@examples(100)
 @given(doc=st.dictionaries(st.sampled_from(list(RAW)), documents, max_size=8))
 def test_random_sections(scratch, doc):
     """Top-level keys that exist, holding anything."""
     _load(scratch, _dump(doc))
 
 
-@examples(200)
+@examples(100)
 @given(text=st.text(max_size=300))
 def test_random_text(scratch, text):
     _load(scratch, text.encode("utf-8", "surrogatepass").decode("utf-8", "replace"))
@@ -150,13 +150,13 @@ def _mutate(data: dict, data_draw: st.DataObject) -> dict:
     return d
 
 
-@examples(400)
+@examples(200)
 @given(data=st.data())
 def test_mutations_of_the_baseline(scratch, data):
     _load(scratch, _dump(_mutate(RAW, data)))
 
 
-@examples(200)
+@examples(100)
 @given(data=st.data())
 def test_garbled_baseline_text(scratch, data):
     """Lines deleted, duplicated, re-indented or overwritten with random characters."""
@@ -205,7 +205,7 @@ overrides = st.lists(
 )  # fmt: skip
 
 
-@examples(300)
+@examples(150)
 @given(sets=overrides, data=st.data())
 def test_random_overrides(scratch, sets, data):
     """Overrides on the baseline, or on a mutated baseline (a section may be a number)."""

@@ -75,7 +75,7 @@ def _check_draw(led: Ledger, acc: np.ndarray, amt: np.ndarray, day: int) -> None
     assert (led.closed == closed).all()
 
 
-@examples(1000)
+@examples(500)
 @given(start=levels, ops=st.lists(operation, max_size=12))
 def test_books_balance_and_draws_are_first_come_first_served(start, ops):
     led = _ledger(start)
@@ -103,7 +103,7 @@ def test_books_balance_and_draws_are_first_come_first_served(start, ops):
     assert ((led.exhausted_on >= 0) | ~led.closed).all()
 
 
-@examples(1000)
+@examples(500)
 @given(start=levels, batches=st.lists(batch_1d, min_size=1, max_size=6))
 # a running total taken across accounts once refused a tiny request on an empty account
 @example(start=[0.0, 0.0, 0.0, 0.0], batches=[[(1, 1e-06), (0, 1.0)]])
@@ -190,7 +190,7 @@ def _check_kinds_draw(
     assert (led.closed == closed).all()
 
 
-@examples(300)
+@examples(150)
 @given(start=levels, account_kinds=kinds, ops=st.lists(operation_kinds, max_size=12),
        min_amount=st.floats(0.0, 1.0))  # fmt: skip
 def test_books_balance_for_every_account_kind(start, account_kinds, ops, min_amount):
