@@ -72,7 +72,7 @@ def floor_area(scenario: Scenario, firms: Firms) -> np.ndarray:
 
 def _tariff_cut(fmt: HeadlineFormat, s: Mapping[str, Any], sc: Scenario) -> str:
     """The tariff cuts, with who bears them."""
-    by = ", ".join(
+    by = fmt.text("list_sep").join(
         f"{fmt.text('bearer.' + b)} {fmt.amount(s[f'relief_tariff_cut_{b}_amount'])}"
         for b in ("utilities", "carriers", "landlords")
         if s[f"relief_tariff_cut_{b}_amount"] > 0
@@ -82,7 +82,7 @@ def _tariff_cut(fmt: HeadlineFormat, s: Mapping[str, Any], sc: Scenario) -> str:
 
 def _by_bearer(fmt: HeadlineFormat, s: Mapping[str, Any], sc: Scenario) -> str:
     """All relief, with who bears it (the bearers that bear something)."""
-    by = ", ".join(
+    by = fmt.text("list_sep").join(
         f"{fmt.text('bearer.' + b)} {fmt.amount(s[f'relief_{b}_amount'])}"
         for b in BEARERS
         if s[f"relief_{b}_amount"] > 0
