@@ -465,7 +465,7 @@ CASES: dict[str, tuple[str, tuple[str, ...], str | None, tuple[str, ...]]] = {
         _doc(),
         ("--set", "loan_pool.totl=1bn"),
         "loan_pool.totl",
-        ("--set: 'totl' is not a field of loan_pool; expected one of:",),
+        ("--set: 'totl' is not a field of loan_pool (did you mean 'total'?); expected one of:",),
     ),
     "set_unknown_section": (
         _doc(),

@@ -47,3 +47,47 @@ def test_round_day_hint_keeps_the_rounds_inside_the_horizon():
     assert set(HINT.findall(out)) == {"awards.round_days=[240,605]"}
     code, out = _validate(["horizon.days=30", "loan_pool.reallocation_day=null"])
     assert set(HINT.findall(out)) == {"awards.round_days=[]"}
+
+
+@pytest.mark.parametrize(
+    ("args", "near"),
+    [
+        (["validate", str(BASELINE), "--set", "guarantee.cap_per_frim=30m"], "'cap_per_firm'"),
+        (["validate", str(BASELINE), "--set", "garantee.fee_rate=0.01"], "'guarantee'"),
+        (
+            ["validate", str(BASELINE), "--set", "population.tiers.srdii.share=0.5"],
+            "'srdi'",
+        ),
+        (
+            [
+                "sensitivity",
+                str(BASELINE),
+                "--param",
+                "guarantee.cap_per_firm=10m:30m",
+                "--param",
+                "demand.rollover_share=0.8:1",
+                "--output",
+                "disbursed_amont",
+            ],
+            "'disbursed_amount'",
+        ),
+        (
+            [
+                "design",
+                str(BASELINE),
+                "--lever",
+                "guarantee.cap_per_firm=10m:30m",
+                "--target",
+                "P(pool_exhausted_dya <= 300) >= 0.5",
+            ],
+            "'pool_exhausted_day'",
+        ),
+    ],
+)
+def test_a_typo_in_an_option_gets_the_nearest_name(args, near, tmp_path):
+    r = CliRunner().invoke(
+        app, [*args, "--out", str(tmp_path / "o")] if args[0] != "validate" else args
+    )
+    assert r.exit_code == 2, r.output
+    assert f"did you mean {near}?" in r.output
+    assert not (tmp_path / "o").exists()

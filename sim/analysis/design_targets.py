@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..scenario import Scenario, parse_figure
+from ..scenario.messages import did_you_mean
 from ..scenario.money import to_ascii
 from .evaluation import (
     DAY_KEYS,
@@ -110,8 +111,8 @@ def _number(text: str, what: str, target: str) -> float | str:
 def _key(k: str, target: str) -> str:
     if k not in NUMERIC_KEYS:
         raise DesignError(
-            f"--target {target!r}: {k!r} is not a numeric figure of summary.json; choose "
-            "from: " + ", ".join(NUMERIC_KEYS)
+            f"--target {target!r}: {k!r} is not a numeric figure of summary.json"
+            f"{did_you_mean(k, NUMERIC_KEYS)}; choose from: " + ", ".join(NUMERIC_KEYS)
         )
     return k
 

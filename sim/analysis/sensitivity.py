@@ -36,6 +36,7 @@ import pandas as pd
 
 from ..experiments import OPTIONAL_NUMERIC_KEYS
 from ..scenario import Scenario
+from ..scenario.messages import did_you_mean
 from .evaluation import (
     NUMERIC_KEYS,
     AnalysisError,
@@ -283,8 +284,8 @@ def run_sensitivity(
     for key in outputs:
         if key not in known:
             raise AnalysisError(
-                f"--output {key!r} is not a numeric summary figure; choose from: "
-                + ", ".join(known)
+                f"--output {key!r} is not a numeric summary figure"
+                f"{did_you_mean(key, known)}; choose from: " + ", ".join(known)
             )
     if replications < 1:
         raise AnalysisError("--replications must be at least 1")

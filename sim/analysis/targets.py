@@ -30,7 +30,7 @@ from ..scenario import (
     ScenarioError,
     parse_figure,
 )
-from ..scenario.messages import from_validation_error
+from ..scenario.messages import did_you_mean, from_validation_error
 from ..scenario.reading import ScenarioLoader
 from .evaluation import (
     NUMERIC_KEYS,
@@ -82,8 +82,9 @@ class SummaryTarget(_Strict):
     @classmethod
     def _known(cls, v: str) -> str:
         if v not in NUMERIC_KEYS and v not in OPTIONAL_NUMERIC_KEYS:
+            near = did_you_mean(v, (*NUMERIC_KEYS, *OPTIONAL_NUMERIC_KEYS))
             raise ValueError(
-                f"{v!r} is not a numeric figure of summary.json; expected one of: "
+                f"{v!r} is not a numeric figure of summary.json{near}; expected one of: "
                 + ", ".join(NUMERIC_KEYS)
                 + "; or, when the scenario has what they describe: "
                 + ", ".join(OPTIONAL_NUMERIC_KEYS)

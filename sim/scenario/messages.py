@@ -2,12 +2,13 @@
 and what was expected (the range, the type, the allowed names).
 
 Public names: :func:`is_money_field` (what the messages know of a field's kind),
-:func:`annotation_at`, :func:`from_validation_error`, :func:`is_share`,
-:func:`schema_child`, :func:`unwrap`.
+:func:`annotation_at`, :func:`did_you_mean`, :func:`from_validation_error`,
+:func:`is_share`, :func:`schema_child`, :func:`unwrap`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -194,10 +195,27 @@ _SIZE_WORDS = {
 }
 
 
-def _unknown_key_text(parts: list[str]) -> str:
-    """An unknown key: the known keys of its section, and the nearest as a hint."""
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the choice nearest ``word``, or ``""`` when none is near.
+
+    The one hint of every message about an unknown name: a scenario key, an override's
+    path, a summary key of an option.
+
+    Examples
+    --------
+    >>> did_you_mean("cap_per_frim", ["cap_per_firm", "capital"])
+    " (did you mean 'cap_per_firm'?)"
+    >>> did_you_mean("zzz", ["cap_per_firm"])
+    ''
+    """
     import difflib
 
+    near = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {near[0]!r}?)" if near else ""
+
+
+def _unknown_key_text(parts: list[str]) -> str:
+    """An unknown key: the known keys of its section, and the nearest as a hint."""
     parent, _ = annotation_at(parts[:-1])
     parent = unwrap(parent)
     names = (
@@ -205,8 +223,7 @@ def _unknown_key_text(parts: list[str]) -> str:
         if isinstance(parent, type)
         else []
     )
-    near = difflib.get_close_matches(parts[-1] if parts else "", names, n=1)
-    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    hint = did_you_mean(parts[-1] if parts else "", names)
     return f"unknown key{hint}; expected one of: {', '.join(names)}"
 
 

@@ -14,7 +14,7 @@ from pydantic import (
 )
 
 from ..errors import ScenarioError
-from .messages import annotation_at, is_share, schema_child, unwrap
+from .messages import annotation_at, did_you_mean, is_share, schema_child, unwrap
 from .money import parse_money, parse_share, shown_value
 from .reading import SYNTAX_HINT, parse_yaml
 from .schema import Scenario, scenario_fields
@@ -116,10 +116,10 @@ def _path_step(
         fields = scenario_fields() if ann is Scenario else None
         child_ann = schema_child(ann, part) if fields is None else fields.get(part)
         if child_ann is None:
-            valid = ", ".join(sorted(fields or ann.model_fields))
+            names = sorted(fields or ann.model_fields)
             raise ScenarioError(
-                f"override: {part!r} is not a field of {where or 'a scenario'}; "
-                f"expected one of: {valid}",
+                f"override: {part!r} is not a field of {where or 'a scenario'}"
+                f"{did_you_mean(part, names)}; expected one of: {', '.join(names)}",
                 file=file,
                 field=key,
             )
@@ -136,7 +136,8 @@ def _path_step(
         if not isinstance(node, dict) or (part not in node and not last):
             known = sorted(str(k) for k in node) if isinstance(node, dict) else []
             raise ScenarioError(
-                f"override: {where} has no entry {part!r}; expected one of {known}",
+                f"override: {where} has no entry {part!r}{did_you_mean(part, known)}; "
+                f"expected one of {known}",
                 file=file,
                 field=key,
             )
