@@ -69,12 +69,10 @@ def book_at_end(model: Model) -> None:
             a["credit_loan"][ap], pool.config.interest_subsidy_share * rate, 0.0
         )
         a["interest_saving"][ap] = amount * yearly * pool.term_years
-    elif model.excludes_guaranteed:
-        # each loan's own type: a covered loan earns no subsidy
+    else:
+        # the programme rate's concession, and the subsidy on each loan of type credit
         yearly = pool.benefit_rate(model.firms.pd_annual[firm], a["credit_loan"][ap])
         a["interest_saving"][ap] = amount * yearly * pool.term_years
-    else:
-        a["interest_saving"][ap] = amount * model.saving_rate[firm] * pool.term_years
     for inst in model.instruments:
         if inst.active and type(inst).loans_closed is not Instrument.loans_closed:
             inst.loans_closed(model, ap)

@@ -27,6 +27,7 @@ adds the renewals the run makes). Existing loans then take their own size
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 
@@ -346,16 +347,7 @@ def _day_probabilities(scenario: Scenario) -> np.ndarray | None:
     w = scenario.demand.monthly_weights
     if w is None:
         return None
-    days = scenario.horizon.days
-    dates = np.datetime64(scenario.horizon.start_date, "D") + np.arange(days)
-    month = dates.astype("datetime64[M]")
-    days_in = ((month + 1).astype("datetime64[D]") - month.astype("datetime64[D]")).astype(float)
-    weights = np.asarray(w, dtype=float) / float(np.sum(w))
-    p = weights[month.astype(np.int64) % 12] / days_in
-    total = p.sum()
-    if total <= 0:  # every month of a short horizon weighs 0: no new need arises
-        return np.full(days, 1.0 / days)
-    return p / total
+    return _month_profile(scenario.horizon.start_date, scenario.horizon.days, w)
 
 
 def maturity_probabilities(scenario: Scenario) -> np.ndarray | None:
@@ -370,8 +362,10 @@ def maturity_probabilities(scenario: Scenario) -> np.ndarray | None:
     return _month_profile(scenario.horizon.start_date, term, w)
 
 
-def _month_profile(start, days: int, w) -> np.ndarray:
-    """Day probabilities over ``days`` days from ``start`` for monthly weights ``w``."""
+def _month_profile(start: date, days: int, w: list[float]) -> np.ndarray:
+    """Day probabilities over ``days`` days from ``start`` for monthly weights ``w``: day
+    ``t`` of calendar month ``m`` gets ``w[m] / days_in(m)``, normalised (uniform when
+    every month of the span weighs 0)."""
     dates = np.datetime64(start, "D") + np.arange(days)
     month = dates.astype("datetime64[M]")
     days_in = ((month + 1).astype("datetime64[D]") - month.astype("datetime64[D]")).astype(float)

@@ -6,9 +6,9 @@ Public names (shared by the schema modules): :class:`Section`, :class:`CrossFiel
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
 if TYPE_CHECKING:  # pragma: no cover
     from .schema import Scenario
@@ -25,6 +25,19 @@ class Section(BaseModel):
     model_config = ConfigDict(
         frozen=True, extra="forbid", validate_default=True, allow_inf_nan=False
     )
+
+    #: Fields added after a scenario format was in use, with the value that changes
+    #: nothing: left out of a dump at that value, so a scenario that does not use them
+    #: dumps (in a manifest, ``smesim show``) as it did before they existed.
+    omitted_at: ClassVar[dict[str, Any]] = {}
+
+    @model_serializer(mode="wrap")
+    def _omit_later_fields(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        for key, value in self.omitted_at.items():
+            if key in data and data[key] == value:
+                del data[key]
+        return data
 
     def cross_problems(self, scenario: Scenario, path: str) -> list[Problem]:
         """Problems of this section against the rest of ``scenario`` (its tiers, zones,

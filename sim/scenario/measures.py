@@ -62,6 +62,8 @@ class LoanPool(Section):
     #: (``applications``), or every loan a lender books to a firm of an eligible tier in
     #: the window, new or renewed (``listed_lending``: a pledge to a list of firms, met by
     #: labelling their loans; no application decision, docs/model.md "Counting").
+    omitted_at = {"counts": "applications", "credit_loan_excludes_guaranteed": False}
+
     counts: Literal["applications", "listed_lending"] = Field(
         default="applications",
         description="what counts toward the pool: `applications`, or `listed_lending` (every loan booked to a listed firm, new or renewed)",

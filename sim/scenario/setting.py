@@ -15,9 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     Discriminator,
     Field,
-    SerializerFunctionWrapHandler,
     Tag,
-    model_serializer,
     model_validator,
 )
 
@@ -146,15 +144,7 @@ class Population(Section):
     zones: Zones = Zones()
     running_costs: RunningCosts = RunningCosts()
 
-    @model_serializer(mode="wrap")
-    def _omit_absent_firms_file(self, handler: SerializerFunctionWrapHandler) -> Any:
-        # a scenario without a firms file dumps as it did before the field existed
-        data = handler(self)
-        if data.get("firms_file", 0) is None:
-            del data["firms_file"]
-        if data.get("pd_scale") == 1.0:
-            del data["pd_scale"]
-        return data
+    omitted_at = {"firms_file": None, "pd_scale": 1.0}
 
     @model_validator(mode="after")
     def _shares(self) -> Population:
@@ -287,6 +277,18 @@ class Surge(Section):
         return out
 
 
+#: Demand fields added in the second model revision, left out of a dump at their default.
+_DEMAND_LATER: dict[str, Any] = {
+    "monthly_weights": None,
+    "surge": None,
+    "existing_loans_share": 0.0,
+    "renewal_share": 0.0,
+    "existing_amount_revenue_ratio_median": None,
+    "rollover_share": 0.0,
+    "no_principal_share": 0.0,
+}
+
+
 class Demand(Section):
     """Financing needs: a Poisson process per firm with amounts scaled to revenue.
 
@@ -332,14 +334,7 @@ class Demand(Section):
         description="multiplier of the rate of new needs over days since launch: a rise and fade, or weekly (docs/model.md 7.1c); absent: none",
     )
 
-    @model_serializer(mode="wrap")
-    def _omit_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:
-        # a scenario without these fields dumps as it did before they existed
-        data = handler(self)
-        for key, default in _DEMAND_LATER.items():
-            if key in data and data[key] == default:
-                del data[key]
-        return data
+    omitted_at = _DEMAND_LATER
 
     @model_validator(mode="after")
     def _weights(self) -> Demand:
@@ -384,18 +379,6 @@ class Demand(Section):
         """Whether any firm holds a loan at launch (existing loans and renewals are on)."""
         s = self.existing_loans_share
         return any(v > 0 for v in s.values()) if isinstance(s, dict) else s > 0
-
-
-#: Demand fields added in the second model revision, left out of a dump at their default.
-_DEMAND_LATER: dict[str, Any] = {
-    "monthly_weights": None,
-    "surge": None,
-    "existing_loans_share": 0.0,
-    "renewal_share": 0.0,
-    "existing_amount_revenue_ratio_median": None,
-    "rollover_share": 0.0,
-    "no_principal_share": 0.0,
-}
 
 
 class ListPush(Section):
@@ -503,19 +486,12 @@ class Awareness(Section):
         description="odds ratio of learning early for a firm holding a loan with its bank at launch (1: no head start)",
     )
 
-    @model_serializer(mode="wrap")
-    def _omit_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:
-        # a scenario without lists dumps as it did before they existed
-        data = handler(self)
-        if not data.get("list_pushes", 1):
-            del data["list_pushes"]
-        if data.get("list_contacts_per_day", 0) is None:
-            del data["list_contacts_per_day"]
-        if data.get("size_odds_elasticity", 1) == 0:
-            del data["size_odds_elasticity"]
-        if data.get("customer_odds", 0) == 1:
-            del data["customer_odds"]
-        return data
+    omitted_at = {
+        "list_pushes": [],
+        "list_contacts_per_day": None,
+        "size_odds_elasticity": 0.0,
+        "customer_odds": 1.0,
+    }
 
     @property
     def orders_firms(self) -> bool:
@@ -581,15 +557,7 @@ class Behaviour(Section):
         default=3, ge=1, le=20, description="applications per need at most, the first included"
     )
 
-    @model_serializer(mode="wrap")
-    def _omit_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:
-        # a scenario without them dumps as it did before they existed
-        data = handler(self)
-        if data.get("prep_size_elasticity", 1) == 0:
-            del data["prep_size_elasticity"]
-        if data.get("customer_prep_factor", 0) == 1:
-            del data["customer_prep_factor"]
-        return data
+    omitted_at = {"prep_size_elasticity": 0.0, "customer_prep_factor": 1.0}
 
     @property
     def prep_varies(self) -> bool:
@@ -706,13 +674,7 @@ class Banks(Section):
         description="lenders add review capacity when their queue grows (docs/model.md 7.5b); absent: none",
     )
 
-    @model_serializer(mode="wrap")
-    def _omit_absent_surge(self, handler: SerializerFunctionWrapHandler) -> Any:
-        # a scenario without it dumps as it did before it existed
-        data = handler(self)
-        if data.get("surge_capacity", 0) is None:
-            del data["surge_capacity"]
-        return data
+    omitted_at = {"surge_capacity": None, "monthly_lending_weights": None}
 
     @model_validator(mode="after")
     def _shares(self) -> Banks:
@@ -754,6 +716,8 @@ class Rates(Section):
     #: How a programme loan is priced: one rate for all (``lpr_1y + programme_spread``),
     #: or from its risk (``risk_based``: the market rate of the share of the loss the bank
     #: bears after collateral and guarantee, docs/model.md "Risk and price").
+    omitted_at = {"pricing": "programme_rate"}
+
     pricing: Literal["programme_rate", "risk_based"] = Field(
         default="programme_rate",
         description="`programme_rate` (one rate, LPR + programme spread) or `risk_based` (from the risk the bank bears)",
