@@ -7,6 +7,7 @@ import re
 import pytest
 from typer.testing import CliRunner
 
+import sim
 from cli import app
 
 from .conftest import BASELINE
@@ -91,3 +92,50 @@ def test_a_typo_in_an_option_gets_the_nearest_name(args, near, tmp_path):
     assert r.exit_code == 2, r.output
     assert f"did you mean {near}?" in r.output
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("setting", "hint"),
+    [
+        ("guarantee.fee_rate=0.65", "did you mean 0.65 % (0.0065)?"),
+        ("guarantee.cap_per_firm=30", "did you mean 30m?"),
+        ("guarantee.market_fee_rate=0.15", "did you mean 0.15 % (0.0015)?"),
+    ],
+)
+def test_a_unit_slip_passes_with_a_warning_naming_the_likely_slip(setting, hint):
+    code, out = _validate([setting])
+    assert code == 0
+    path = setting.split("=")[0]
+    assert f"warning: {path}=" in out and hint in out
+
+
+def test_the_shipped_scenarios_raise_no_plausibility_warning():
+    from sim.scenario.plausibility import plausibility_warnings
+
+    from .conftest import SCENARIOS
+
+    files = [*SCENARIOS.glob("*.yaml"), *SCENARIOS.glob("validation/*.yaml")]
+    for path in [p for p in files if not p.stem.endswith("_targets")]:
+        assert plausibility_warnings(sim.load_scenario(path)) == [], path
+
+
+def test_a_runs_slip_warning_is_kept_in_its_manifest(tmp_path):
+    import json
+
+    r = CliRunner().invoke(
+        app,
+        [
+            "run",
+            str(BASELINE),
+            "--set",
+            "population.firms_n=500",
+            "--set",
+            "guarantee.fee_rate=0.65",
+            "--no-report",
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    notes = json.loads((tmp_path / "o" / "manifest.json").read_text())["warnings"]
+    assert any("guarantee.fee_rate=0.65" in n and "0.0065" in n for n in notes)

@@ -249,10 +249,14 @@ def validate(
         import sim
 
         sc = sim.load_scenario(scenario, set_ or [])
+        from sim.scenario.plausibility import plausibility_warnings
+
         typer.echo(
             f"{scenario}: valid scenario '{sc.name}' ({sc.population.firms_n:,} firms, "
             f"{sc.horizon.days} days)"
         )
+        for note in plausibility_warnings(sc):
+            typer.echo(f"warning: {note}", err=True)
 
     guard(body)
 

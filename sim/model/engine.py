@@ -39,6 +39,7 @@ import simpy
 
 from ..scenario import Scenario
 from ..scenario.events import EventState, event_states
+from ..scenario.plausibility import plausibility_warnings
 from .arrivals import Arrivals
 from .banks import (
     LenderTable,
@@ -125,7 +126,7 @@ class Model:
         self.lenders: LenderTable = build_lenders(scenario)
         self.working = working_days(scenario.horizon.start_date, self.days, scenario.banks.calendar)
         #: Notes on how far the run's sample can be trusted (shown by the CLI, in the manifest).
-        self.warnings: list[str] = []
+        self.warnings: list[str] = plausibility_warnings(scenario)
         self.firms = make_population(scenario, self.lenders, rng=self.rng_pop)
         f = self.firms
         self.ledger = Ledger(self.days)
