@@ -513,7 +513,7 @@ def test_cli_interrupt_keeps_tasks_then_resumes(tmp_path):
             "--vary",
             "guarantee.cap_per_firm=10m,20m,30m",
             "-r",
-            "4",
+            "12",
             "-p",
             "1",
             "-o",
@@ -541,14 +541,14 @@ def test_cli_interrupt_keeps_tasks_then_resumes(tmp_path):
     assert proc.returncode == 130, err
     assert not out.exists() and not list(tmp_path.glob(".s.tmp*"))
     done = len(list((store / "tasks").glob("*.parquet")))
-    assert 2 <= done < 12
+    assert 2 <= done < 36
     assert "--resume" in err
 
     r = smesim(*args(out))  # without --resume: refused, the finished tasks are not lost
     assert r.returncode == 2 and "--resume" in r.stderr
     r = smesim(*args(out), "--resume")
     assert r.returncode == 0, r.stderr
-    assert len(pd.read_csv(out / "tables" / "replications.csv")) == 12
+    assert len(pd.read_csv(out / "tables" / "replications.csv")) == 36
     assert not store.exists()
     r = smesim(*args(tmp_path / "fresh"))
     assert r.returncode == 0, r.stderr
