@@ -371,6 +371,7 @@ def calibrate(
 
 
 def _print_calibration(res: Any, lang: str = "en") -> None:
+    from sim.reporting.formatting import format_value
     from sim.reporting.i18n import tr
 
     def h(key: str, width: int, right: bool = True) -> str:
@@ -397,11 +398,9 @@ def _print_calibration(res: Any, lang: str = "en") -> None:
         f"{h('cal.col_simulated', 14)}{h('cal.col_residual', 10)}"
     )
     for _, r in res.table.iterrows():
-        held = "  held out (role predict)" if r["role"] == "predict" else ""
-        typer.echo(
-            f"  {r['label']:<42}{r['observed']:>14.5g}{r['simulated']:>14.5g}"
-            f"{100 * r['residual']:>+9.1f}%{held}"
-        )
+        held = tr("cal.held_out", lang) if r["role"] == "predict" else ""
+        obs, simd = (format_value(r["key"], r[c], "", lang) for c in ("observed", "simulated"))
+        typer.echo(f"  {r['label']:<42}{obs:>14}{simd:>14}{100 * r['residual']:>+9.1f}%{held}")
 
 
 @app.command("calibration-table")

@@ -97,6 +97,7 @@ def predict(
 
 
 def _print_prediction(table: Any, replications: int, lang: str = "en") -> None:
+    from sim.reporting.formatting import format_value
     from sim.reporting.i18n import tr
 
     from .analysis import pad
@@ -111,9 +112,12 @@ def _print_prediction(table: Any, replications: int, lang: str = "en") -> None:
         + pad(tr("pred.error", lang), 9, True)
     )
     for _, r in table.iterrows():
-        band = f"{r['p05']:.4g} .. {r['p95']:.4g}"
+        obs, mean, p05, p95 = (
+            format_value(r["key"], r[c], "", lang) for c in ("observed", "mean", "p05", "p95")
+        )
+        band = f"{p05} .. {p95}"
         role = tr(f"pred.role_{r['role']}", lang) if r["role"] in ("fit", "predict") else r["role"]
         typer.echo(
-            f"  {r['label']:<42}{pad(role, 8, True)}{r['observed']:>12.4g}{r['mean']:>12.4g}"
+            f"  {r['label']:<42}{pad(role, 8, True)}{obs:>12}{mean:>12}"
             f"{band:>28}{100 * r['error']:>+8.1f}%"
         )
