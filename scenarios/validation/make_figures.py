@@ -36,6 +36,8 @@ CASES = (
     ("pboc_2020", "pboc_2020_lists_size_fitted"),
     ("kfw_2020", "kfw_2020_events_fitted"),
     ("kfw_2020", "kfw_2020_surge_fitted"),
+    ("pboc_2020", "pboc_2020_size_fitted"),
+    ("pboc_2020", "pboc_2020_lists_calls_fitted"),
 )
 
 
