@@ -18,6 +18,13 @@ writes (:mod:`sim.reporting.folders`): :func:`write_run`, :func:`write_experimen
 
     sim.write_run(res, "reports/my_run")       # tables, summary, report, manifest
 
+calibration to observed figures, a point fit or a posterior
+(:mod:`sim.analysis.calibration`, :mod:`sim.analysis.abc`): :func:`calibrate`::
+
+    fit = sim.calibrate("scenarios/validation/pboc_2020.yaml",
+                        "scenarios/validation/pboc_2020_targets.yaml",
+                        ["awareness.outreach_rate_day=0.005:0.2"], method="abc")
+
 and live tuning in a notebook (:mod:`sim.reporting.tuning`, needs ipywidgets):
 :func:`tune`::
 
@@ -46,6 +53,7 @@ _LAZY = {
     ),
     **dict.fromkeys(("write_run", "write_experiment"), "reporting.folders"),
     "tune": "reporting.tuning",  # ipywidgets: only when a tuner is built
+    "calibrate": "analysis.calibration",
 }
 
 __all__ = [
@@ -74,6 +82,7 @@ __all__ = [
     "write_run",
     "write_experiment",
     "tune",
+    "calibrate",
 ]
 
 

@@ -74,7 +74,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -90,7 +90,10 @@ from .evaluation import (
     ParamRange,
     evaluate_points,
 )
-from .targets import Targets, TargetsError, observations, simulated
+from .targets import Targets, TargetsError, check_horizon, observations, simulated  # noqa: F401 - TargetsError: re-exported (module docstring)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .abc import PosteriorResult
 
 # --------------------------------------------------------------------------- objective
 
@@ -310,11 +313,30 @@ class CalibrationResult:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+def _coerce(
+    scenario: Scenario | str | Path,
+    targets: Targets | str | Path,
+    params: Sequence[ParamRange | str],
+) -> tuple[Scenario, Targets, list[ParamRange]]:
+    """Load a scenario and targets given as files, and parse ranges given as text."""
+    from ..scenario import load_scenario
+    from .evaluation import parse_range
+    from .targets import load_targets
+
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    tg = targets if isinstance(targets, Targets) else load_targets(targets, sc)
+    return sc, tg, [parse_range(p, sc) if isinstance(p, str) else p for p in params]
+
+
 def calibrate(
-    scenario: Scenario,
-    targets: Targets,
-    params: Sequence[ParamRange],
+    scenario: Scenario | str | Path,
+    targets: Targets | str | Path,
+    params: Sequence[ParamRange | str],
     *,
+    method: Literal["point", "abc"] = "point",
+    population_size: int = 200,
+    generations: int = 8,
+    min_acceptance: float = 0.02,
     replications: int = 4,
     global_method: Literal["lhs", "de"] = "lhs",
     global_points: int | None = None,
@@ -330,11 +352,20 @@ def calibrate(
     ----------
     scenario
         The scenario to calibrate (e.g. loaded with ``--set`` overrides for a smaller
-        population standing for the real one through ``population.scale``).
+        population standing for the real one through ``population.scale``), or its file.
     targets
-        The observations (:func:`load_targets`).
+        The observations (:func:`load_targets`), or their file.
     params
-        The parameters to fit and their bounds (:func:`sim.analysis.evaluation.parse_range`).
+        The parameters to fit and their bounds (:func:`sim.analysis.evaluation.parse_range`,
+        or its text ``"path=lo:hi"``).
+    method
+        ``"point"``: the best fit with its curvature standard errors (this function's
+        stages below); ``"abc"``: the posterior by ABC-SMC
+        (:func:`sim.analysis.abc.calibrate_abc`, which takes ``population_size``,
+        ``generations``, ``min_acceptance``, ``seed``, ``processes`` and ``scheduler``,
+        and returns a :class:`sim.analysis.abc.PosteriorResult`).
+    population_size, generations, min_acceptance
+        The ABC-SMC's budgets (``method="abc"`` only).
     replications
         Runs per evaluated point, with common random numbers; ``D`` uses their mean.
     global_method
@@ -355,8 +386,9 @@ def calibrate(
 
     Returns
     -------
-    CalibrationResult
-        Fitted values, uncertainty, observed against simulated, trace and runs.
+    CalibrationResult or PosteriorResult
+        Fitted values, uncertainty, observed against simulated, trace and runs; with
+        ``method="abc"``, the posterior.
 
     Raises
     ------
@@ -371,6 +403,23 @@ def calibrate(
     from scipy.optimize import differential_evolution
     from scipy.stats import qmc
 
+    scenario, targets, params = _coerce(scenario, targets, params)
+    if method == "abc":
+        from .abc import calibrate_abc
+
+        return calibrate_abc(  # type: ignore[return-value]
+            scenario,
+            targets,
+            params,
+            population_size=population_size,
+            generations=generations,
+            min_acceptance=min_acceptance,
+            seed=seed,
+            processes=processes,
+            scheduler=scheduler,
+        )
+    if method != "point":
+        raise AnalysisError(f"method {method!r}: expected point or abc")
     params = tuple(params)
     k = len(params)
     if k == 0:
@@ -382,14 +431,7 @@ def calibrate(
         raise AnalysisError("replications and polish evaluations must be >= 1, refits >= 0")
     if global_method not in ("lhs", "de"):
         raise AnalysisError(f"global method {global_method!r}: expected lhs or de")
-    for i, c in enumerate(targets.cumulative):
-        for j, p in enumerate(c.points):
-            if p.day >= scenario.horizon.days:
-                raise TargetsError(
-                    f"day {p.day} is beyond the horizon of scenario {scenario.name!r} "
-                    f"(days 0..{scenario.horizon.days - 1})",
-                    field=f"cumulative.{i}.points.{j}.day",
-                )
+    check_horizon(targets, scenario)
     seed = scenario.seed % 2**32 if seed is None else seed
     n_global = global_points if global_points is not None else max(8, 4 * k)
     obs_all = observations(targets)
@@ -545,7 +587,7 @@ def _fitted_mapping(fitted_dict: dict[str, Any], paths: Sequence[str]) -> dict[s
 
 
 def calibrated_scenario_yaml(
-    result: CalibrationResult,
+    result: CalibrationResult | PosteriorResult,
     extends: str,
     *,
     overrides: Sequence[str] = (),
@@ -556,7 +598,8 @@ def calibrated_scenario_yaml(
     Parameters
     ----------
     result
-        The calibration.
+        The calibration: a point fit, or a posterior (the file then takes the posterior
+        medians and records each 90 % credible interval in a comment).
     extends
         Path of the original scenario file, relative to where the new file will be.
     overrides
@@ -570,6 +613,10 @@ def calibrated_scenario_yaml(
     str
         YAML text; :func:`sim.load_scenario` loads it.
     """
+    from .abc import PosteriorResult
+
+    if isinstance(result, PosteriorResult):
+        return _posterior_scenario_yaml(result, extends, overrides=overrides, command=command)
     fitted_dict = scenario_to_dict(result.fitted_scenario)
     body = {
         "extends": extends,
@@ -592,6 +639,41 @@ def calibrated_scenario_yaml(
         lines.append(
             f"# {row['parameter']} = {row['fitted']:.6g} "
             f"(bounds {row['lo']:.6g}..{row['hi']:.6g}; curvature se {row['se_curvature']:.3g}{extra})"
+        )
+    if overrides:
+        lines.append(
+            "# fitted with the overrides (not applied here): --set " + " --set ".join(overrides)
+        )
+    return "\n".join(lines) + "\n" + yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
+
+
+def _posterior_scenario_yaml(
+    result: PosteriorResult, extends: str, *, overrides: Sequence[str], command: str
+) -> str:
+    med = scenario_to_dict(result.median_scenario)
+    body = {
+        "extends": extends,
+        "name": f"{result.scenario.name}_posterior",
+        "description": (
+            f"{result.scenario.name} with the posterior medians of {', '.join(result.median)} "
+            f"given the targets '{result.targets.name}'"
+            + (" (ILLUSTRATIVE targets)" if result.targets.illustrative else "")
+            + f" (ABC-SMC, final threshold {result.meta['epsilon_final']:.3g})."
+        ),
+        **_fitted_mapping(med, list(result.median)),
+    }
+    lines = [
+        f"# Calibrated by smesim on {date.today().isoformat()}: {command}".rstrip(": "),
+        f"# targets: {result.targets.name}"
+        + (" (ILLUSTRATIVE figures, not observations)" if result.targets.illustrative else ""),
+        "# posterior medians; tables/posterior.csv beside this file holds the samples "
+        "(smesim predict --posterior)",
+    ]
+    for _, row in result.intervals.iterrows():
+        lines.append(
+            f"# {row['parameter']} = {row['median']:.6g} (90 % credible interval "
+            f"{row['q05']:.6g}..{row['q95']:.6g}; prior {row['prior']} on "
+            f"{row['lo']:.6g}..{row['hi']:.6g})"
         )
     if overrides:
         lines.append(

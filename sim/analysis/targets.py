@@ -1,7 +1,7 @@
 """Calibration targets: the observed figures a targets file lists, loaded and validated.
 
 Public names: :class:`Targets` (and :class:`SummaryTarget`, :class:`CumulativeTarget`,
-:class:`CumulativePoint`), :func:`load_targets`, :func:`observations`, :func:`simulated`,
+:class:`CumulativePoint`, :class:`Prior`), :func:`load_targets`, :func:`check_horizon`, :func:`observations`, :func:`simulated`,
 :class:`TargetsError`, :data:`CUMULATIVE_FLOWS`. The file format is described in
 :mod:`sim.analysis.calibration`.
 """
@@ -124,6 +124,35 @@ class CumulativeTarget(_Strict):
     source: str = ""
 
 
+class Prior(_Strict):
+    """The prior of a parameter in a Bayesian calibration, truncated to its ``--fit`` range.
+
+    ``uniform`` (the default for a parameter without an entry), ``loguniform`` (uniform in
+    the logarithm: for a rate known only to its order of magnitude) or ``normal`` (with
+    ``mean`` and ``sd``).
+    """
+
+    dist: Literal["uniform", "loguniform", "normal"] = "uniform"
+    mean: float | None = None
+    sd: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _moments(self) -> Prior:
+        if self.dist == "normal" and (self.mean is None or self.sd is None):
+            raise ValueError(
+                "a normal prior needs mean: and sd: (e.g. {dist: normal, mean: 0.02, sd: 0.01})"
+            )
+        if self.dist != "normal" and (self.mean is not None or self.sd is not None):
+            raise ValueError(
+                f"a {self.dist} prior takes no mean: or sd: (its range is the --fit range)"
+            )
+        return self
+
+    def describe(self) -> str:
+        """``uniform``, ``loguniform`` or ``normal(mean, sd)``."""
+        return f"normal({self.mean:g}, {self.sd:g})" if self.dist == "normal" else self.dist
+
+
 class Targets(_Strict):
     """A set of observations to calibrate a scenario against."""
 
@@ -132,6 +161,8 @@ class Targets(_Strict):
     illustrative: bool = False
     summary: list[SummaryTarget] = Field(default_factory=list)
     cumulative: list[CumulativeTarget] = Field(default_factory=list)
+    #: priors of a Bayesian calibration (``smesim calibrate --method abc``), by path
+    priors: dict[str, Prior] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _some(self) -> Targets:
@@ -204,17 +235,29 @@ def load_targets(path: str | Path, scenario: Scenario | None = None) -> Targets:
         err = from_validation_error(exc, path)
         raise TargetsError(err.message, file=path, field=err.field) from None
     if scenario is not None:
-        days = scenario.horizon.days
-        for i, c in enumerate(targets.cumulative):
-            for j, p in enumerate(c.points):
-                if p.day >= days:
-                    raise TargetsError(
-                        f"day {p.day} is beyond the horizon of scenario {scenario.name!r} "
-                        f"(days 0..{days - 1}); lengthen horizon.days or drop the point",
-                        file=path,
-                        field=f"cumulative.{i}.points.{j}.day",
-                    )
+        check_horizon(targets, scenario, file=path)
     return targets
+
+
+def check_horizon(targets: Targets, scenario: Scenario, *, file: str | Path | None = None) -> None:
+    """Refuse an observation on a day beyond the scenario's horizon.
+
+    Raises
+    ------
+    TargetsError
+        Naming the file (when given), the field (``cumulative.i.points.j.day``) and the
+        horizon.
+    """
+    days = scenario.horizon.days
+    for i, c in enumerate(targets.cumulative):
+        for j, p in enumerate(c.points):
+            if p.day >= days:
+                raise TargetsError(
+                    f"day {p.day} is beyond the horizon of scenario {scenario.name!r} "
+                    f"(days 0..{days - 1}); lengthen horizon.days or drop the point",
+                    file=file,
+                    field=f"cumulative.{i}.points.{j}.day",
+                )
 
 
 def observations(targets: Targets) -> pd.DataFrame:

@@ -40,9 +40,13 @@ class Prediction:
         within the simulated 5-95 % band) and ``source``.
     runs
         One row per replication, with the daily series (see
-        :func:`sim.analysis.evaluation.evaluate_points`).
+        :func:`sim.analysis.evaluation.evaluate_points`); with a posterior, the
+        posterior-predictive runs.
     meta
         Replications and seed.
+    point_runs
+        With a posterior: the runs of the scenario as written (the point fit), whose
+        band the table keeps in ``point_mean``, ``point_p05``, ``point_p95``.
     """
 
     scenario: Scenario
@@ -50,6 +54,7 @@ class Prediction:
     table: pd.DataFrame
     runs: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
+    point_runs: pd.DataFrame | None = None
 
 
 def predict(
@@ -57,6 +62,7 @@ def predict(
     targets: Targets,
     replications: int = 20,
     *,
+    posterior: pd.DataFrame | None = None,
     processes: int | None = None,
     scheduler: str | None = None,
 ) -> Prediction:
@@ -71,6 +77,13 @@ def predict(
         The observations (:func:`sim.analysis.targets.load_targets`).
     replications
         Runs on child seeds ``0..R-1`` of the scenario's seed.
+    posterior
+        Posterior samples (:func:`sim.analysis.abc.read_posterior`): run ``i`` then takes
+        parameters drawn by weight from them (reproducibly from the scenario's seed) on
+        child seed ``i``, so the band holds the parameters' uncertainty and the runs'
+        randomness together: a posterior-predictive band. The scenario as written is run
+        too, on the same seeds, and its band is kept beside (``point_mean``,
+        ``point_p05``, ``point_p95``).
     processes, scheduler
         Where the runs go (see :func:`sim.analysis.evaluation.evaluate_points`).
 
@@ -92,27 +105,61 @@ def predict(
             f"an observation is on day {last}, beyond the horizon of scenario "
             f"{scenario.name!r} (days 0..{scenario.horizon.days - 1})"
         )
-    runs = evaluate_points(
+    point_runs = evaluate_points(
         scenario, [{}], replications, series=True, processes=processes, scheduler=scheduler
     )
     obs = observations(targets)
-    sim = simulated(runs, obs)
     table = obs[["label", "kind", "key", "day", "role", "observed"]].copy()
-    with warnings.catch_warnings():  # a figure no run defined: NaN, not a warning
-        warnings.simplefilter("ignore", RuntimeWarning)
-        table["mean"] = np.nanmean(sim, axis=0)
-        table["p05"] = np.nanpercentile(sim, 5, axis=0)
-        table["p95"] = np.nanpercentile(sim, 95, axis=0)
-    table["error"] = table["mean"] / table["observed"] - 1.0
-    table["in_band"] = (table["observed"] >= table["p05"]) & (table["observed"] <= table["p95"])
+    meta: dict[str, Any] = {"replications": replications, "seed": scenario.seed}
+    if posterior is None:
+        runs = point_runs
+    else:
+        runs = _posterior_runs(scenario, posterior, replications, processes, scheduler)
+        meta["posterior_samples_n"] = len(posterior)
+    for prefix, rs in (
+        (("", runs), ("point_", point_runs)) if posterior is not None else (("", runs),)
+    ):
+        sim = simulated(rs, obs)
+        with warnings.catch_warnings():  # a figure no run defined: NaN, not a warning
+            warnings.simplefilter("ignore", RuntimeWarning)
+            table[f"{prefix}mean"] = np.nanmean(sim, axis=0)
+            table[f"{prefix}p05"] = np.nanpercentile(sim, 5, axis=0)
+            table[f"{prefix}p95"] = np.nanpercentile(sim, 95, axis=0)
+        if not prefix:
+            table["error"] = table["mean"] / table["observed"] - 1.0
+            table["in_band"] = (table["observed"] >= table["p05"]) & (
+                table["observed"] <= table["p95"]
+            )
     table["source"] = obs["source"]
     return Prediction(
         scenario=scenario,
         targets=targets,
         table=table,
         runs=runs,
-        meta={"replications": replications, "seed": scenario.seed},
+        meta=meta,
+        point_runs=point_runs if posterior is not None else None,
     )
+
+
+def _posterior_runs(
+    scenario: Scenario,
+    posterior: pd.DataFrame,
+    replications: int,
+    processes: int | None,
+    scheduler: str | None,
+) -> pd.DataFrame:
+    """One run per replication ``i``, with parameters drawn from the posterior, on seed ``i``."""
+    from ..experiments import Task, run_tasks
+    from ..scenario import scenario_to_dict
+    from .abc import draw_posterior
+
+    base = scenario_to_dict(scenario)
+    draws = draw_posterior(posterior, replications, scenario.seed)
+    tasks = [
+        Task(base, overrides=d, replication=i, seed=scenario.seed, keys={"point": i}, series=True)
+        for i, d in enumerate(draws)
+    ]
+    return run_tasks(tasks, scheduler=scheduler, processes=processes)
 
 
 def series_band(runs: pd.DataFrame, flow: str) -> pd.DataFrame:

@@ -269,6 +269,29 @@ def calibrate(
     seed: Annotated[
         int | None, typer.Option("--seed", min=0, help="Seed of the global stage.")
     ] = None,
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method",
+            help="point: the best fit and its curvature error; abc: the posterior by "
+            "approximate Bayesian computation (ABC-SMC; needs the abc extra).",
+        ),
+    ] = "point",
+    population: Annotated[
+        int, typer.Option("--population", min=10, help="abc: particles a generation.")
+    ] = 200,
+    generations: Annotated[
+        int, typer.Option("--generations", min=1, help="abc: most generations.")
+    ] = 8,
+    min_acceptance: Annotated[
+        float,
+        typer.Option(
+            "--min-acceptance",
+            min=0.0,
+            max=0.99,
+            help="abc: stop when fewer than this share of the runs tried are accepted.",
+        ),
+    ] = 0.02,
     processes: ProcessesOpt = None,
     scheduler: SchedulerOpt = None,
     set_: SetOpt = None,
@@ -278,7 +301,34 @@ def calibrate(
 
     Writes the fitted values with their uncertainty, a scenario file (extends: the original
     with the fitted values), observed against simulated with residuals, and a report.
+    With --method abc: weighted posterior samples (tables/posterior.csv, for predict
+    --posterior), 90 % credible intervals, a pair plot, the distance schedule, and a
+    scenario at the posterior median. --replications, --global, --global-points,
+    --polish-evals and --refits belong to the point fit.
     """
+    if method not in ("point", "abc"):
+
+        def refuse() -> None:
+            raise UserError(f"--method: expected point or abc, got {method!r}")
+
+        guard(refuse)
+        return
+    if method == "abc":
+        _calibrate_abc(
+            scenario,
+            targets,
+            fit,
+            population=population,
+            generations=generations,
+            min_acceptance=min_acceptance,
+            out=out,
+            seed=seed,
+            processes=processes,
+            scheduler=scheduler,
+            set_=set_,
+            lang=lang,
+        )
+        return
 
     def body() -> None:
         import sim
@@ -650,6 +700,131 @@ def design(
                 dest=dest,
                 s=f"{time.perf_counter() - t0:.0f}",
                 path=dest / "report.pdf",
+            )
+        )
+
+    guard(body)
+
+
+def _calibrate_abc(
+    scenario: Path,
+    targets: Path,
+    fit: list[str],
+    *,
+    population: int,
+    generations: int,
+    min_acceptance: float,
+    out: Path | None,
+    seed: int | None,
+    processes: int | None,
+    scheduler: str | None,
+    set_: list[str] | None,
+    lang: str | None,
+) -> None:
+    """``calibrate --method abc``: the posterior, its tables, scenario and report."""
+
+    def body() -> None:
+        import sim
+        from sim.analysis.abc import calibrate_abc
+        from sim.analysis.calibration import calibrated_scenario_yaml, relative_extends
+        from sim.analysis.evaluation import parse_range
+        from sim.analysis.targets import load_targets
+        from sim.reporting.analysis_report import write_posterior_report
+        from sim.reporting.formatting import format_value
+        from sim.reporting.i18n import tr
+
+        check_lang(lang)
+        t0 = time.perf_counter()
+        sc = sim.load_scenario(scenario, set_ or [])
+        language = output_language(lang, sc)
+        tg = load_targets(targets, sc)
+        with option_paths("--fit", scenario, sc.name):
+            params = [parse_range(p, sc, option="--fit") for p in fit]
+        target = out if out is not None else Path("reports") / f"{sc.name}_calibration"
+        command = command_line()
+        with sigterm_as_interrupt(), output_writer(target) as o:
+            tmp = o.tmp
+            res = analysis_call(
+                lambda: calibrate_abc(
+                    sc,
+                    tg,
+                    params,
+                    population_size=population,
+                    generations=generations,
+                    min_acceptance=min_acceptance,
+                    seed=seed,
+                    processes=processes,
+                    scheduler=scheduler,
+                    database=tmp / "abc.db",
+                )
+            )
+            text = calibrated_scenario_yaml(
+                res,
+                relative_extends(scenario, target.resolve().parent / target.name),
+                overrides=set_ or [],
+                command=command,
+            )
+            (tmp / "scenario.yaml").write_text(text)
+            sim.load_scenario(tmp / "scenario.yaml")  # it must load as written
+            (tmp / "tables").mkdir()
+            res.samples.to_csv(tmp / "tables" / "posterior.csv", index=False)
+            res.intervals.to_csv(tmp / "tables" / "intervals.csv", index=False)
+            res.schedule.to_csv(tmp / "tables" / "schedule.csv", index=False)
+            res.table.to_csv(tmp / "tables" / "observed_vs_simulated.csv", index=False)
+            write_posterior_report(res, tmp, lang=language)
+            save_json(
+                tmp / "fit.json",
+                {
+                    "scenario": sc.name,
+                    "scenario_file": str(scenario),
+                    "targets_file": str(targets),
+                    "targets_illustrative": tg.illustrative,
+                    "overrides": list(set_ or []),
+                    "posterior_median": res.median,
+                    "intervals": res.intervals.to_dict("records"),
+                    "schedule": res.schedule.to_dict("records"),
+                    "observed_vs_simulated": res.table.to_dict("records"),
+                    **res.meta,
+                    "version": sim.__version__,
+                    "command": command,
+                    "wall_time_s": time.perf_counter() - t0,
+                },
+            )
+            o.manifest = {"scenario": sc.name, "command": command, "version": sim.__version__}
+        typer.echo(tr("abc.posterior", language))
+        for _, r in res.intervals.iterrows():
+            typer.echo(
+                tr(
+                    "abc.t_interval",
+                    language,
+                    p=r["parameter"],
+                    med=f"{r['median']:.5g}",
+                    lo=f"{r['q05']:.4g}",
+                    hi=f"{r['q95']:.4g}",
+                    prior=r["prior"],
+                )
+            )
+        for _, r in res.table.iterrows():
+            held = tr("cal.held_out", language) if r["role"] == "predict" else ""
+            obs, mean, lo, hi = (
+                format_value(r["key"], r[c], "", language)
+                for c in ("observed", "mean", "p05", "p95")
+            )
+            typer.echo(
+                f"  {r['label']:<42}{obs:>12}{mean:>12}  {lo} .. {hi}"
+                f"{100 * r['error']:>+8.1f}%{held}"
+            )
+        typer.echo(
+            tr(
+                "abc.t_done",
+                language,
+                sims=f"{res.meta['simulations_n']:,}",
+                g=res.meta["generations"],
+                s=f"{time.perf_counter() - t0:.0f}",
+                target=target,
+                posterior=target / "tables" / "posterior.csv",
+                scenario=target / "scenario.yaml",
+                path=target / "report.pdf",
             )
         )
 

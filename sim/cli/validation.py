@@ -38,6 +38,14 @@ def predict(
         Path | None,
         typer.Option("--out", "-o", help="Output folder (default reports/<name>_prediction/)."),
     ] = None,
+    posterior: Annotated[
+        Path | None,
+        typer.Option(
+            "--posterior",
+            help="Posterior samples (tables/posterior.csv of calibrate --method abc, or its "
+            "folder): each run draws its parameters from them.",
+        ),
+    ] = None,
     processes: ProcessesOpt = None,
     scheduler: SchedulerOpt = None,
     set_: SetOpt = None,
@@ -48,11 +56,14 @@ def predict(
     Observations held out of the fit (role: predict) are the out-of-sample test of a
     calibrated scenario: observed, simulated mean, 5-95 % band and relative error at each
     observed day. Writes tables/observed_vs_simulated.csv, tables/fan_<flow>.csv and
-    prediction.json.
+    prediction.json. With --posterior, each run draws its parameters from the posterior
+    (a posterior-predictive band: parameter and run-to-run uncertainty together), and the
+    scenario as written is run beside it (the point fit's band, tables/fan_point_<flow>.csv).
     """
 
     def body() -> None:
         import sim
+        from sim.analysis.abc import read_posterior
         from sim.analysis.targets import load_targets
         from sim.analysis.validation import predict as run_prediction
         from sim.analysis.validation import series_band
@@ -67,15 +78,29 @@ def predict(
         command = command_line()
         with sigterm_as_interrupt(), output_writer(target) as o:
             tmp = o.tmp
+            samples = (
+                analysis_call(lambda: read_posterior(posterior, sc))
+                if posterior is not None
+                else None
+            )
             res = analysis_call(
                 lambda: run_prediction(
-                    sc, tg, replications, processes=processes, scheduler=scheduler
+                    sc,
+                    tg,
+                    replications,
+                    posterior=samples,
+                    processes=processes,
+                    scheduler=scheduler,
                 )
             )
             (tmp / "tables").mkdir()
             res.table.to_csv(tmp / "tables" / "observed_vs_simulated.csv", index=False)
             for flow in sorted({c.of for c in tg.cumulative}):
                 series_band(res.runs, flow).to_csv(tmp / "tables" / f"fan_{flow}.csv", index=False)
+                if res.point_runs is not None:
+                    series_band(res.point_runs, flow).to_csv(
+                        tmp / "tables" / f"fan_point_{flow}.csv", index=False
+                    )
             save_json(
                 tmp / "prediction.json",
                 {
@@ -90,6 +115,8 @@ def predict(
                 },
             )
             o.manifest = {"scenario": sc.name, "command": command, "version": sim.__version__}
+        if posterior is not None:
+            typer.echo(tr("pred.posterior", language, n=replications, file=posterior))
         _print_prediction(res.table, replications, language)
         typer.echo(tr("x.wrote", language, target=target, s=f"{time.perf_counter() - t0:.0f}"))
 
@@ -117,7 +144,11 @@ def _print_prediction(table: Any, replications: int, lang: str = "en") -> None:
         )
         band = f"{p05} .. {p95}"
         role = tr(f"pred.role_{r['role']}", lang) if r["role"] in ("fit", "predict") else r["role"]
+        point = ""
+        if "point_mean" in r:
+            lo, hi = (format_value(r["key"], r[c], "", lang) for c in ("point_p05", "point_p95"))
+            point = f"   {tr('pred.point_band', lang)} {lo} .. {hi}"
         typer.echo(
             f"  {r['label']:<42}{pad(role, 8, True)}{obs:>12}{mean:>12}"
-            f"{band:>28}{100 * r['error']:>+8.1f}%"
+            f"{band:>28}{100 * r['error']:>+8.1f}%{point}"
         )

@@ -2,7 +2,8 @@
 
 Public names: :func:`plot_sobol_indices`, :func:`plot_morris_indices`,
 :func:`write_sensitivity_report`, :func:`plot_series_fit`, :func:`plot_summary_fit`,
-:func:`plot_fit_trace`, :func:`write_calibration_report` (designs:
+:func:`plot_fit_trace`, :func:`write_calibration_report`, :func:`plot_posterior_pairs`,
+:func:`plot_distance_schedule`, :func:`write_posterior_report` (designs:
 :mod:`.design_report`), :func:`mono`, :func:`wrap`, :func:`write_analysis_pages`.
 
 As in :mod:`sim.reporting.run_report`, every ``plot_*`` function draws on the Axes it is given and
@@ -32,6 +33,7 @@ from .i18n import MESSAGES, check_lang, figure_label, morris_caution, tr
 from .pages import style_table, write_pages
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..analysis.abc import PosteriorResult
     from ..analysis.calibration import CalibrationResult
     from ..analysis.sensitivity import SensitivityResult
 
@@ -46,6 +48,9 @@ __all__ = [
     "plot_summary_fit",
     "plot_fit_trace",
     "write_calibration_report",
+    "plot_posterior_pairs",
+    "plot_distance_schedule",
+    "write_posterior_report",
 ]
 
 Page = tuple[str, Callable[[Figure], None]]
@@ -557,5 +562,164 @@ def write_calibration_report(
         plot_fit_trace(ax2, result, lang)
 
     pages.append(("targets", summary))
+    texts = (sc.name, sc.description or "", result.targets.description or "")
+    return write_analysis_pages(pages, folder, dpi=dpi, lang=lang, texts=texts)
+
+
+# --------------------------------------------------------------------------- posterior
+
+
+def plot_posterior_pairs(fig: Figure, result: PosteriorResult, lang: str = "en") -> None:
+    """Pair plot of the posterior: weighted histograms on the diagonal, particles below.
+
+    Each axis spans the parameter's ``--fit`` range (the prior's support); the 90 %
+    credible interval is shaded on the diagonal and the median marked.
+    """
+    params = result.params
+    k = len(params)
+    axes = np.atleast_2d(fig.subplots(k, k, squeeze=False))
+    s = result.samples
+    w = s["weight"].to_numpy(float)
+    iv = result.intervals.set_index("parameter")
+    for i, pi in enumerate(params):
+        for j, pj in enumerate(params):
+            ax = axes[i, j]
+            if j > i:
+                ax.set_axis_off()
+                continue
+            if i == j:
+                x = s[pi.path].to_numpy(float)
+                ax.hist(x, bins=25, range=(pi.lo, pi.hi), weights=w, color="C0", alpha=0.7)
+                ax.axvspan(iv.loc[pi.path, "q05"], iv.loc[pi.path, "q95"], color="C1", alpha=0.15)
+                ax.axvline(iv.loc[pi.path, "median"], color="C1", lw=1.5)
+                ax.set_xlim(pi.lo, pi.hi)
+                ax.set_yticks([])
+            else:
+                ax.scatter(
+                    s[pj.path], s[pi.path], s=6 + 400 * w, alpha=0.5, color="C0", linewidths=0
+                )
+                ax.set_xlim(pj.lo, pj.hi)
+                ax.set_ylim(pi.lo, pi.hi)
+            if i == k - 1:
+                ax.set_xlabel(_param_label(pj.path), fontsize=8)
+            if j == 0 and i != j:
+                ax.set_ylabel(_param_label(pi.path), fontsize=8)
+            ax.tick_params(labelsize=7)
+    fig.suptitle(tr("abc.pairs_title", lang), fontsize=11)
+
+
+def plot_distance_schedule(ax: Axes, result: PosteriorResult, lang: str = "en") -> None:
+    """The acceptance threshold of each generation (log scale) and its acceptance rate."""
+    sch = result.schedule
+    ax.plot(sch["generation"], sch["epsilon"], "o-", color="C0", label=tr("abc.epsilon", lang))
+    ax.set_yscale("log")
+    ax.set_xlabel(tr("abc.generation", lang))
+    ax.set_ylabel(tr("abc.epsilon", lang))
+    ax.set_xticks(sch["generation"].to_numpy())
+    ax2 = ax.twinx()
+    ax2.plot(
+        sch["generation"],
+        100 * sch["acceptance"],
+        "s--",
+        color="C2",
+        label=tr("abc.acceptance", lang),
+    )
+    ax2.set_ylabel(tr("abc.acceptance", lang))
+    ax2.set_ylim(0, 100)
+    ax.set_title(tr("abc.schedule_title", lang))
+    handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
+    ax.legend(handles=handles, fontsize=8, loc="upper right")
+
+
+def write_posterior_report(
+    result: PosteriorResult, folder: str | Path, *, dpi: int = 110, lang: str = "en"
+) -> list[Path]:
+    """Write ``report.pdf`` and ``figures/*.png`` of a Bayesian calibration.
+
+    Parameters
+    ----------
+    result
+        The posterior (:func:`sim.analysis.abc.calibrate_abc`).
+    folder
+        Output folder (created if needed).
+    dpi
+        Resolution of the PNG files.
+    lang
+        ``en`` or ``zh``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, the PDF first.
+    """
+    from .formatting import format_value
+
+    m = result.meta
+    sc = result.scenario
+    lines = [
+        tr(
+            "cal.scenario",
+            lang,
+            name=sc.name,
+            n=f"{sc.population.firms_n:,}",
+            scale=f"{sc.population.scale:g}",
+            days=sc.horizon.days,
+            targets=result.targets.name,
+        )
+        + (tr("cal.illustrative", lang) if result.targets.illustrative else ""),
+        *([result.targets.description] if result.targets.description else []),
+        tr(
+            "abc.method",
+            lang,
+            n=m["population_size"],
+            g=m["generations"],
+            sims=f"{m['simulations_n']:,}",
+            eps=f"{m['epsilon_final']:.3g}",
+            stop=tr(f"abc.stop_{m['stop']}", lang),
+            s=f"{m['timings_s']['total']:.0f}",
+        ),
+        "",
+        tr("abc.posterior", lang),
+    ]
+    for _, r in result.intervals.iterrows():
+        lines.append(
+            tr(
+                "abc.interval_line",
+                lang,
+                p=r["parameter"],
+                med=f"{r['median']:.4g}",
+                lo=f"{r['q05']:.4g}",
+                hi=f"{r['q95']:.4g}",
+                prior=r["prior"],
+                a=f"{r['lo']:.4g}",
+                b=f"{r['hi']:.4g}",
+            )
+        )
+    t = result.table
+    tab = pd.DataFrame(
+        {
+            "label": [
+                lab + (tr("cal.held_out", lang) if role == "predict" else "")
+                for lab, role in zip(t["label"], t["role"], strict=True)
+            ],
+            **{
+                c: [format_value(k, v, "", lang) for k, v in zip(t["key"], t[c], strict=True)]
+                for c in ("observed", "mean", "p05", "p95")
+            },
+            "error": t["error"].map(lambda v: f"{100 * v:+.1f} %"),
+        }
+    )
+    tab = tab.rename(columns=lambda c: tr(f"abc.col_{c}", lang))
+
+    def cover(fig: Figure) -> None:
+        _text_page(fig, tr("abc.title", lang, name=sc.name), lines, tab, lang)
+
+    def pairs(fig: Figure) -> None:
+        plot_posterior_pairs(fig, result, lang)
+
+    def schedule(fig: Figure) -> None:
+        plot_distance_schedule(fig.subplots(), result, lang)
+
+    pages: list[Page] = [("cover", cover), ("posterior_pairs", pairs), ("schedule", schedule)]
     texts = (sc.name, sc.description or "", result.targets.description or "")
     return write_analysis_pages(pages, folder, dpi=dpi, lang=lang, texts=texts)

@@ -21,7 +21,8 @@ def plot_prediction(ax: Axes, prediction: Prediction, flow: str, lang: str = "en
     """Draw the simulated mean and 5-95 % band of a running total with the observations.
 
     Observations the fit used (``role: fit``) are filled circles; held-out ones
-    (``role: predict``) are open squares.
+    (``role: predict``) are open squares. A posterior-predictive prediction (``predict``
+    with ``posterior``) also draws the point fit's band, hatched.
 
     Parameters
     ----------
@@ -52,6 +53,21 @@ def plot_prediction(ax: Axes, prediction: Prediction, flow: str, lang: str = "en
         label=tr("pred.sim_band", lang),
     )
     artists: list[Artist] = [line, fill]
+    if prediction.point_runs is not None:
+        # the point fit's band beside the posterior-predictive one
+        pb = series_band(prediction.point_runs, flow)
+        artists.append(
+            ax.fill_between(
+                pb["day"],
+                pb["p05"] / div,
+                pb["p95"] / div,
+                facecolor="none",
+                edgecolor="C1",
+                hatch="///",
+                lw=0.8,
+                label=tr("pred.point_band", lang),
+            )
+        )
     t = prediction.table
     t = t[(t["kind"] == "cumulative") & (t["key"] == flow)]
     for role, marker, face, text in (
