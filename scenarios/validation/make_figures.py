@@ -19,6 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 import sim
+from sim.analysis.abc import read_posterior
 from sim.analysis.targets import load_targets
 from sim.analysis.validation import predict
 from sim.reporting.validation_plot import plot_prediction
@@ -38,6 +39,9 @@ CASES = (
     ("kfw_2020", "kfw_2020_surge_fitted"),
     ("pboc_2020", "pboc_2020_size_fitted"),
     ("pboc_2020", "pboc_2020_lists_calls_fitted"),
+    # the Bayesian calibration of pboc_2020_size (docs/validation.md 4): the posterior's
+    # predictive band beside the point fit's
+    ("pboc_2020", "pboc_2020_size_fitted", "pboc_2020_size_posterior.csv"),
 )
 
 
@@ -51,12 +55,18 @@ def table_markdown(table) -> str:
         "| observation | day | role | observed | simulated mean | 5-95 % band | error |",
         "| --- | ---: | --- | ---: | ---: | ---: | ---: |",
     ]
+    if "point_p05" in table:
+        lines[0] += " point fit 5-95 % |"
+        lines[1] += " ---: |"
     for _, r in table.iterrows():
         amount = r["key"].endswith("_amount")
         band = f"{_fmt(r['p05'], amount)} .. {_fmt(r['p95'], amount)}"
+        point = ""
+        if "point_p05" in r:
+            point = f" {_fmt(r['point_p05'], amount)} .. {_fmt(r['point_p95'], amount)} |"
         lines.append(
             f"| {r['key']} | {r['day']:.0f} | {r['role']} | {_fmt(r['observed'], amount)} | "
-            f"{_fmt(r['mean'], amount)} | {band} | {100 * r['error']:+.1f} % |"
+            f"{_fmt(r['mean'], amount)} | {band} | {100 * r['error']:+.1f} % |{point}"
         )
     return "\n".join(lines)
 
@@ -69,12 +79,14 @@ def main() -> None:
         "--only", nargs="*", default=None, help="fitted scenarios to run (default: every case)"
     )
     args = ap.parse_args()
-    for case, fitted in CASES:
-        if args.only and fitted not in args.only:
+    for case, fitted, *post in CASES:
+        name = post[0].removesuffix(".csv") if post else fitted
+        if args.only and name not in args.only:
             continue
         sc = sim.load_scenario(HERE / f"{fitted}.yaml")
         tg = load_targets(HERE / f"{case}_targets.yaml", sc)
-        pr = predict(sc, tg, args.replications, processes=args.processes)
+        posterior = read_posterior(HERE / post[0], sc) if post else None
+        pr = predict(sc, tg, args.replications, posterior=posterior, processes=args.processes)
         flows = list(dict.fromkeys(c.of for c in tg.cumulative))
         fig = Figure(figsize=(5.2 * len(flows), 4.0))
         FigureCanvasAgg(fig)
@@ -82,11 +94,11 @@ def main() -> None:
         for ax, flow in zip(axes, flows, strict=True):
             plot_prediction(ax, pr, flow)
         axes[0].legend(loc="lower right", fontsize=8)
-        fig.suptitle(f"{fitted}: observed vs {args.replications} replications")
+        fig.suptitle(f"{name}: observed vs {args.replications} replications")
         fig.tight_layout()
-        out = DOCS / f"validation_{fitted.replace('_fitted', '')}.png"
+        out = DOCS / f"validation_{name.replace('_fitted', '')}.png"
         fig.savefig(out, dpi=110)
-        print(f"## {fitted}  ({args.replications} replications; figure {out.name})\n")
+        print(f"## {name}  ({args.replications} replications; figure {out.name})\n")
         print(table_markdown(pr.table))
         print()
         means = pr.table.set_index(["key", "day"])["mean"]
