@@ -43,6 +43,7 @@ from .demand_figures import (
     demand_summary,
     programme_summary,
 )
+from .incidence import INCIDENCE_KEYS, incidence_summary
 from .kinds import KIND_SUMMARY_KEYS, kind_summary, kinds_named
 from .money_over_time import MONEY_OVER_TIME_KEYS, money_over_time
 from .workbook import WORKBOOK_NAME, headline_table, write_workbook
@@ -160,6 +161,7 @@ _CORE_SUMMARY_KEYS = (
     "savings_total_amount",
     "fiscal_cost_amount",
     *MONEY_OVER_TIME_KEYS,
+    *INCIDENCE_KEYS,
 )
 
 #: Keys of :meth:`RunResult.summary` every run writes, in order: the core's, with each
@@ -471,6 +473,7 @@ def _summary_values(
     approved: np.ndarray,
     quotas: pd.DataFrame,
     over_time: dict[str, Any],
+    tables: tuple[pd.DataFrame, pd.DataFrame],
 ) -> dict[str, Any]:
     """The summary: :data:`SUMMARY_KEYS`, then the keys of the active optional measures."""
     # one flat mapping of ~50 headline figures: kept in one place, in table order, so
@@ -555,6 +558,7 @@ def _summary_values(
         "fiscal_cost_amount": sc(fiscal_cost),
         **over_time,
     }
+    values.update(incidence_summary(*tables, f.n, values))
     for inst in model.instruments:  # the measures' keys of every run
         values.update(inst.slot_summary(model))
     values = {k: plain(values[k]) for k in SUMMARY_KEYS}
@@ -580,7 +584,8 @@ def build_result(model: Model) -> RunResult:
     firms["listed"] = model.listed
     applications = _applications_table(model, a, zone_text)
     over_time, daily = money_over_time(model)
-    values = _summary_values(model, a, approved, quotas, over_time)
+    savings = _savings_table(model, zone_text)
+    values = _summary_values(model, a, approved, quotas, over_time, (applications, savings))
     # the keys of every run, then those of existing loans and lists, then the measures'
     demand = {k: plain(v) for k, v in demand_summary(model, firms, applications).items()}
     summary = {k: values[k] for k in SUMMARY_KEYS}
@@ -597,7 +602,7 @@ def build_result(model: Model) -> RunResult:
         timeseries=_timeseries_table(model, daily),
         quotas=quotas,
         levels=levels,
-        savings=_savings_table(model, zone_text),
+        savings=savings,
         needs=_needs_table(model),
         summary_values=summary,
     )
