@@ -28,6 +28,7 @@ from ..model.instruments import reported_accounts
 from ..model.instruments.base import TOTALS_ROWS_FROM
 from ..model.instruments.cost_relief import BEARERS, PUBLIC_BEARERS
 from ..results import RunResult
+from .answer import draw_answer, draw_glossary
 from .axes import (
     RGBA_GREY_05,
     RGBA_GREY_LIGHT,
@@ -656,12 +657,14 @@ def _pages(result: RunResult, lang: str = "en") -> list[tuple[str, Any]]:
         plot_refusals(ax2, result, lang=lang)
 
     return [
+        ("answer", lambda fig: draw_answer(fig, result, lang)),
         ("cover", lambda fig: _cover(fig, result, lang)),
         ("uptake", uptake),
         ("quotas", quotas),
         ("zones", zones),
         ("savings", savings),
         ("refusals", refusals),
+        ("glossary", lambda fig: draw_glossary(fig, lang)),
     ]
 
 

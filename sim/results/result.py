@@ -217,6 +217,12 @@ class RunResult:
         Counts of financing needs by tier and fate (applied, declined, unaware, ...); scaled.
     meta
         Seed, spawn key, version, timings.
+    by_measure
+        One row per measure of the run that saves firms money or costs the city:
+        ``measure`` (its scenario section), ``savings_amount`` (its categories of the
+        ``savings`` table), ``fiscal_paid_amount``, ``fiscal_expected_amount`` and
+        ``fiscal_cost_amount`` (its terms of ``fiscal_cost_amount``); scaled. Read by the
+        report's answer page; not written as a table file.
     """
 
     scenario: Scenario
@@ -229,6 +235,7 @@ class RunResult:
     needs: pd.DataFrame
     summary_values: dict[str, Any]
     meta: dict[str, Any] = field(default_factory=dict)
+    by_measure: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def summary(self) -> pd.DataFrame:
         """Headline figures as a one-row DataFrame (columns :data:`SUMMARY_KEYS`, then the
@@ -467,6 +474,38 @@ def _needs_table(model: Model) -> pd.DataFrame:
     return needs
 
 
+def _by_measure(model: Model, savings: pd.DataFrame) -> pd.DataFrame:
+    """What each measure saves firms and costs the city (scaled), for measures with
+    either: the rows of :attr:`RunResult.by_measure`."""
+    scale = model.scale
+    by_category = savings.groupby("category", observed=True)["amount"].sum()
+    rows = []
+    for inst in model.instruments:
+        categories = [c for c in type(inst).savings_categories if c in by_category.index]
+        saved = float(by_category[categories].sum()) * scale if categories else 0.0
+        paid, expected = inst.fiscal_terms(model)
+        paid_sum, expected_sum = float(sum(paid)) * scale, float(sum(expected)) * scale
+        if saved == 0 and paid_sum == 0 and expected_sum == 0:
+            continue
+        rows.append(
+            {
+                "measure": type(inst).section,
+                "savings_amount": saved,
+                "fiscal_paid_amount": paid_sum,
+                "fiscal_expected_amount": expected_sum,
+                "fiscal_cost_amount": paid_sum + expected_sum,
+            }
+        )
+    columns = [
+        "measure",
+        "savings_amount",
+        "fiscal_paid_amount",
+        "fiscal_expected_amount",
+        "fiscal_cost_amount",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def _summary_values(
     model: Model,
     a: dict[str, np.ndarray],
@@ -605,4 +644,5 @@ def build_result(model: Model) -> RunResult:
         savings=savings,
         needs=_needs_table(model),
         summary_values=summary,
+        by_measure=_by_measure(model, savings),
     )
