@@ -91,7 +91,7 @@ def _pct(v: float | None, lang: str) -> str:
 def _date(result: RunResult, day: int | None, lang: str) -> str:
     """A day of the run as a date in words (``28 Sep 2025``, ``2025年9月28日``)."""
     when = pd.Timestamp(result.scenario.horizon.start_date) + pd.Timedelta(days=int(day or 0))
-    return tr("answer.date", lang, y=when.year, m=when.month, d=when.day, mon=f"{when:%b}", day=day)
+    return tr("answer.date", lang, y=when.year, m=when.month, d=when.day)
 
 
 def _measure_name(section: str, lang: str) -> str:
