@@ -348,7 +348,8 @@ def answer_warnings(result: RunResult, lang: str = "en") -> list[str]:
 
 
 def plot_cost_by_measure(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]:
-    """Savings of firms and fiscal cost by measure (paired horizontal bars, in bn / 亿元).
+    """Savings of firms and fiscal cost by measure (paired horizontal bars, in bn or m;
+    亿元 or 万元).
 
     Nothing is drawn (and the axes are hidden) for a run whose measures saved and cost
     nothing.
@@ -357,8 +358,12 @@ def plot_cost_by_measure(ax: Axes, result: RunResult, lang: str = "en") -> list[
     if bm.empty:
         ax.set_axis_off()
         return []
-    big = 1e8 if lang == "zh" else 1e9
     cur = result.scenario.currency
+    top = float(np.abs(bm[["savings_amount", "fiscal_cost_amount"]].to_numpy()).max())
+    large = 1e8 if lang == "zh" else 1e9
+    big, unit = (
+        (large, "unit.bn") if top >= large else (large / 1e4 if lang == "zh" else 1e6, "unit.m")
+    )
     names = [_measure_name(m, lang) for m in bm["measure"]]
     y = np.arange(len(bm))[::-1]
     saved = bm["savings_amount"].to_numpy() / big
@@ -370,7 +375,7 @@ def plot_cost_by_measure(ax: Axes, result: RunResult, lang: str = "en") -> list[
         ax.text(max(v, 0), yi, f" {v:,.2f}", va="center", fontsize=8)
     ax.set_yticks(y, names)
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_xlabel(tr("unit.bn", lang, cur=cur))
+    ax.set_xlabel(tr(unit, lang, cur=cur))
     ax.set_title(tr("answer.chart.title", lang))
     ax.grid(alpha=0.3, axis="x")
     ax.legend(fontsize=8, loc="lower right")
