@@ -30,6 +30,7 @@ from ._app import (
     check_lang,
     command_line,
     console,
+    default_folder,
     echo_wrote,
     guard,
     option_paths,
@@ -283,7 +284,11 @@ def compare(
     replications: ReplicationsOpt = 20,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Output folder (default reports/<base>_vs_<variant>/)."),
+        typer.Option(
+            "--out",
+            "-o",
+            help="Output folder (default reports/<base>_vs_<variant>/; reports/<base>_vs_<variant>.zh/ with --lang zh).",
+        ),
     ] = None,
     seed: Annotated[
         int | None, typer.Option("--seed", min=0, help="Root seed (default: the base's).")
@@ -315,7 +320,7 @@ def compare(
         target = (
             out
             if out is not None
-            else Path("reports") / "_vs_".join([b.name, *[v.name for v in vs]])
+            else default_folder("_vs_".join([b.name, *[v.name for v in vs]]), language)
         )
         opts = ExperimentOptions(processes, scheduler, resume, fmt, no_report, language)
 
@@ -395,7 +400,11 @@ def sweep(
     replications: ReplicationsOpt = 1,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Output folder (default reports/<name>_sweep/)."),
+        typer.Option(
+            "--out",
+            "-o",
+            help="Output folder (default reports/<name>_sweep/; reports/<name>_sweep.zh/ with --lang zh).",
+        ),
     ] = None,
     seed: Annotated[
         int | None,
@@ -439,7 +448,7 @@ def sweep(
                 if vary
                 else {"ranges": _parse_ranges(range_ or [], sc), "samples": sample}
             )
-        target = out if out is not None else Path("reports") / f"{sc.name}_sweep"
+        target = out if out is not None else default_folder(f"{sc.name}_sweep", language)
         opts = ExperimentOptions(processes, scheduler, resume, fmt, no_report, language)
 
         def execute(**kw: Any) -> Any:
