@@ -433,7 +433,7 @@ def draw_answer(fig: Figure, result: RunResult, lang: str = "en") -> None:
     )
     sentences = answer_sentences(result, lang)
     warnings = answer_warnings(result, lang)
-    width = 150
+    width = 130 if lang == "zh" else 150  # a CJK character is wider than two Latin ones
     size = 10 if len(sentences) + 2 * len(warnings) <= 16 else 9
     y = 0.9
     for text in sentences:
