@@ -31,7 +31,8 @@ from sim.reporting.i18n import short_label
 from .conftest import small_scenario
 from .test_design import tiny_pool
 
-TINY = ["population.firms_n=1500"]
+# zone budgets small enough to run out: a zone page is printed only when one does
+TINY = ["population.firms_n=1500", "cost_relief.budget=300m"]
 
 
 @pytest.fixture(scope="module")
