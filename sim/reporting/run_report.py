@@ -60,6 +60,9 @@ __all__ = [
     "plot_refusals",
 ]
 
+#: Line styles of the lenders' quotas, in turn, so that lines that run together differ.
+_LINE_STYLES = ("-", "--", "-.", ":")
+
 _TIER_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2"]
 _REASON_COLOURS = {
     "refused_credit": "#d62728",
@@ -159,12 +162,13 @@ def _level_lines(
     labels: list[str],
     absolute: bool = False,
     lang: str = "en",
+    styles: tuple[str, ...] = ("-",),
 ) -> list[Artist]:
     q = result.quotas.set_index("account")
     lv = result.levels
     dates = _dates(result)[: len(lv)]
     artists: list[Artist] = []
-    for acc, lab in zip(accounts, labels, strict=True):
+    for i, (acc, lab) in enumerate(zip(accounts, labels, strict=True)):
         row = q.loc[acc]
         if absolute:
             y = lv[acc].to_numpy() / _big(lang)
@@ -172,7 +176,7 @@ def _level_lines(
             y = lv[acc].to_numpy() / row["initial"] * 100
         else:
             y = np.zeros(len(lv))
-        (line,) = ax.plot(dates, y, lw=1.6, label=lab)
+        (line,) = ax.plot(dates, y, lw=1.6, ls=styles[i % len(styles)], label=lab)
         artists.append(line)
         # X: a hard or revolving account exhausted; o: a target reached
         for col, marker in (("exhausted_on", "X"), ("reached_on", "o")):
@@ -218,6 +222,7 @@ def plot_pool_levels(ax: Axes, result: RunResult, lang: str = "en") -> list[Arti
         ],
         absolute=True,
         lang=lang,
+        styles=_LINE_STYLES,  # lines that run together stay apart by their dashes
     )
     rest = rows.iloc[9:]
     if len(rest):
@@ -237,8 +242,39 @@ def plot_pool_levels(ax: Axes, result: RunResult, lang: str = "en") -> list[Arti
                 ),
             )[0]
         )
+    handles = [a for a in artists if a.get_label() and not a.get_label().startswith("_")]
+    if len(rows) > 1 and not (q["kind"] == "loan_pool").any():
+        # the pool is the lenders' quotas together: its level on its own scale (right)
+        whole = result.levels[list(rows["account"])].sum(axis=1).to_numpy() / _big(lang)
+        right = ax.twinx()
+        (line,) = right.plot(
+            _dates(result)[: len(whole)],
+            whole,
+            color="black",
+            lw=2.2,
+            ls=(0, (6, 2)),
+            label=tr("pool.whole_right", lang),
+        )
+        right.set_ylabel(tr("levels.remaining_abs", lang, cur=result.scenario.currency))
+        handles.append(line)
+        artists.append(line)
+    day = result.scenario.loan_pool.reallocation_day
+    if day is not None and day < result.scenario.horizon.days:
+        when = _dates(result)[day]
+        artists.append(ax.axvline(when, color="#555555", ls="-.", lw=1.0))
+        artists.append(
+            ax.annotate(
+                tr("pool.reallocated", lang),
+                (when, 0.02),
+                xycoords=("data", "axes fraction"),
+                fontsize=7,
+                rotation=90,
+                va="bottom",
+                ha="right",
+            )
+        )
     ax.set_title(pool_title(result, lang))
-    ax.legend(fontsize=7, ncol=1, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.legend(handles=handles, fontsize=7, ncol=1, loc="upper left", bbox_to_anchor=(1.12, 1.0))
     return artists
 
 
