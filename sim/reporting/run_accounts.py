@@ -187,7 +187,11 @@ def plot_capacity(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]
         if lender.join_day > 0:
             ax.axvline(dates[lender.join_day], color=RGBA_GREY_05, ls=":", lw=1)
             ax.annotate(
-                tr("capacity.joins", lang, name=lender.name),
+                tr(
+                    "capacity.joins",
+                    lang,
+                    name=lender.name_zh if lang == "zh" and lender.name_zh else lender.name,
+                ),
                 (dates[lender.join_day], 1.0),
                 xycoords=("data", "axes fraction"),
                 fontsize=7,

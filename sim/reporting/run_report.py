@@ -78,6 +78,15 @@ def _big(lang: str) -> float:
     return 1e8 if lang == "zh" else 1e9
 
 
+def lender_name(scenario: Any, name: str, lang: str = "en") -> str:
+    """A lender's name as a report shows it: its ``name_zh`` in Chinese when it has one."""
+    if lang == "zh":
+        for lender in scenario.banks.lenders:
+            if lender.name == name and lender.name_zh:
+                return lender.name_zh
+    return name
+
+
 def _dates(result: RunResult) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(result.timeseries["date"])
 
@@ -217,7 +226,7 @@ def plot_pool_levels(ax: Axes, result: RunResult, lang: str = "en") -> list[Arti
         [
             tr("measures.label", lang, name=tr("pool.own", lang), kind=tr(f"kind.{k}", lang))
             if a == "loan_pool"
-            else a.replace("quota:", "")
+            else lender_name(result.scenario, a.replace("quota:", ""), lang)
             for a, k in zip(named["account"], named["account_kind"], strict=True)
         ],
         absolute=True,
