@@ -350,7 +350,7 @@ def test_sweep_reads_chinese_values_and_ranges(tmp_path):
     r = CliRunner().invoke(
         app,
         ["sweep", str(BASELINE), *_sets(), "--vary", "guarantee.cap_per_firm=1000万,３０００万元",
-         "--vary", "loan_pool.interest_subsidy_share=0%,30％", "--no-report", "--out", str(out)],
+         "--vary", "loan_pool.interest_subsidy_share=0%,30％", "-r", "1", "--no-report", "--out", str(out)],
     )  # fmt: skip
     assert r.exit_code == 0, r.output
     runs = pd.read_csv(out / "tables" / "replications.csv")
@@ -360,7 +360,7 @@ def test_sweep_reads_chinese_values_and_ranges(tmp_path):
     r = CliRunner().invoke(
         app,
         ["sweep", str(BASELINE), *_sets(), "--sample", "3", "--range", "guarantee.coverage=50%:80%",
-         "--range", "guarantee.cap_per_firm=1000万:4000万", "--no-report", "--out", str(out2)],
+         "--range", "guarantee.cap_per_firm=1000万:4000万", "-r", "1", "--no-report", "--out", str(out2)],
     )  # fmt: skip
     assert r.exit_code == 0, r.output
     runs = pd.read_csv(out2 / "tables" / "replications.csv")

@@ -28,10 +28,12 @@ from sim.reporting.experiment_pages import REFUSAL_KEYS, plot_band_bars, plot_zo
 from sim.reporting.experiment_report import _pages, plot_fan, plot_sweep, write_experiment_report
 from sim.reporting.i18n import short_label
 
+from .conftest import BASELINE as BASELINE_FILE
 from .conftest import small_scenario
 from .test_design import tiny_pool
 
-TINY = ["population.firms_n=1500"]
+# zone budgets small enough to run out: a zone page is printed only when one does
+TINY = ["population.firms_n=1500", "cost_relief.budget=300m"]
 
 
 @pytest.fixture(scope="module")
@@ -242,3 +244,65 @@ def test_design_probability_from_few_replications_is_flagged():
     ax = Figure().subplots()
     plot_design_curve(ax, lots)
     assert "WARNING" not in ax.get_xlabel()
+
+
+# ---------------------------------------------------------------- pages that never break
+
+
+def _visible_axes_problems(result) -> list[str]:
+    """Pages of an experiment report with an empty visible axes or a tick in 1970."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    problems = []
+    for stem, draw in _pages(result):
+        fig = Figure(figsize=(11.69, 8.27))
+        FigureCanvasAgg(fig)
+        draw(fig)
+        fig.canvas.draw()
+        for ax in fig.axes:
+            if not ax.axison:
+                continue
+            if not ax.has_data():
+                problems.append(f"{stem}: empty axes {ax.get_title()!r}")
+            ticks = [t.get_text() for t in ax.get_xticklabels()]
+            ticks.append(ax.xaxis.get_offset_text().get_text())
+            if any("1970" in t for t in ticks):
+                problems.append(f"{stem}: 1970 on {ax.get_title()!r}")
+    return problems
+
+
+def test_no_page_of_a_replication_comparison_or_sweep_is_empty_or_in_1970(tiny, few, swept):
+    old = sim.with_overrides(tiny, {"guarantee.cap_per_firm": 1e7, "name": "cap_10m"})
+    cx = sim.compare(tiny, [old], 2, processes=1)
+    for result in (few, cx, swept[2]):
+        assert _visible_axes_problems(result) == [], result.kind
+
+
+def test_a_sweep_plots_the_outputs_asked_for_against_each_lever(swept):
+    result = dataclasses.replace(swept[2], meta={**swept[2].meta})
+    result.meta["outputs"] = ["uptake_rate", "approval_rate", "savings_gini"]
+    fig = Figure(figsize=(11.69, 8.27))
+    dict(_pages(result))["sweep_1"](fig)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert len(titles) == 3
+    assert titles[0] == sim.reporting.i18n.figure_label("uptake_rate")
+    # more than six outputs: a second page for the lever
+    result.meta["outputs"] = [
+        "uptake_rate", "approval_rate", "savings_gini", "approved_n", "disbursed_amount",
+        "savings_top10_share", "fiscal_cost_amount",
+    ]  # fmt: skip
+    stems = [s for s, _ in _pages(result)]
+    assert "sweep_1" in stems and "sweep_1_2" in stems
+
+
+def test_sweep_output_that_is_not_a_figure_exits_2_naming_the_nearest(tmp_path):
+    from .test_cli import invoke
+
+    out = tmp_path / "s"
+    r = invoke(
+        "sweep", str(BASELINE_FILE), "--vary", "guarantee.cap_per_firm=10m,30m",
+        "--output", "uptake_rat", "-o", str(out),
+    )  # fmt: skip
+    assert r.returncode == 2
+    assert "uptake_rat" in r.stderr + r.stdout and "uptake_rate" in r.stderr + r.stdout
+    assert not out.exists()

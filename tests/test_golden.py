@@ -16,7 +16,9 @@ from .conftest import SCENARIOS
 from .test_cli import smesim
 
 GOLDEN = SCENARIOS.parent / "tests" / "golden"
-FILES = sorted(p for p in SCENARIOS.glob("*.yaml"))
+#: The scenarios of ``scenarios/`` and of ``scenarios/examples/`` (goldens in
+#: ``tests/golden/examples/``).
+FILES = sorted(SCENARIOS.glob("*.yaml")) + sorted((SCENARIOS / "examples").glob("*.yaml"))
 
 
 def _close(a, b) -> bool:
@@ -30,7 +32,8 @@ def test_scenario_summary_matches_golden(path, tmp_path):
     r = smesim("run", str(path), "--out", str(tmp_path / "o"), "--no-report")
     assert r.returncode == 0, r.stderr
     got = json.loads((tmp_path / "o" / "summary.json").read_text())
-    golden = GOLDEN / f"{path.stem}.json"
+    golden = GOLDEN / path.relative_to(SCENARIOS).with_suffix(".json")
+    golden.parent.mkdir(exist_ok=True)
     if os.environ.get("SMESIM_REGEN_GOLDEN"):
         golden.write_text(json.dumps(got, indent=2) + "\n")
     want = json.loads(golden.read_text())

@@ -75,7 +75,7 @@ def _commands(tmp: Path) -> dict[str, list[str]]:
     return {
         "replications": ["run", str(BASELINE), "-r", "2", "-p", "1"],
         "compare": ["compare", str(BASELINE), old_cap, "-r", "2", "-p", "1"],
-        "sweep": ["sweep", str(BASELINE), "--vary", "guarantee.cap_per_firm=10m,30m", "-p", "1"],
+        "sweep": ["sweep", str(BASELINE), "--vary", "guarantee.cap_per_firm=10m,30m", "-r", "2", "-p", "1"],
         "sensitivity": [
             "sensitivity", str(BASELINE), "--method", "morris", "-n", "2",
             "--param", "behaviour.apply_intercept=-2:0",

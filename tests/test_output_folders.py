@@ -45,7 +45,7 @@ COMMANDS = {
     "run": ["run", str(BASELINE), *_sets(), "--no-report"],
     "replications": ["run", str(BASELINE), *_sets(), "-r", "2", "-p", "1", "--no-report"],
     "compare": ["compare", str(BASELINE), str(VARIANT), *_sets(), "-r", "2", "-p", "1"],
-    "sweep": ["sweep", str(BASELINE), "--vary", "guarantee.cap_per_firm=20m,30m", *_sets()],
+    "sweep": ["sweep", str(BASELINE), "--vary", "guarantee.cap_per_firm=20m,30m", "-r", "1", *_sets()],
     "sensitivity": [
         "sensitivity", str(BASELINE), "--param", "loan_pool.total=200bn:400bn",
         "--output", "uptake_rate", "--method", "morris", "--samples", "2", *_sets(),

@@ -15,7 +15,7 @@ from sim.errors import ReportError
 from sim.reporting import ahead as ahead_module
 from sim.reporting import run_report as run_report_module
 from sim.reporting.ahead import ReportAhead
-from sim.reporting.run_report import write_report
+from sim.reporting.run_report import _pages, write_report
 
 from .conftest import BASELINE, small_scenario
 from .test_cli import _sets, invoke
@@ -57,7 +57,8 @@ def test_a_writer_that_is_gone_leaves_the_report_to_the_command(result, tmp_path
     with output_folder(tmp_path / "out") as build:
         write_run_files(build, result, ahead=ahead)
     assert (tmp_path / "out" / "report.pdf").stat().st_size > 1000
-    assert len(list((tmp_path / "out" / "figures").glob("*.png"))) == 6
+    pages = [stem for stem, _ in _pages(result)]  # answer, cover, ..., glossary
+    assert sorted(p.stem for p in (tmp_path / "out" / "figures").glob("*.png")) == sorted(pages)
     assert not ahead.active
 
 
@@ -79,7 +80,8 @@ def test_run_command_with_the_writer_ahead(tmp_path, monkeypatch):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["timings_s"]["report"] > 0
     assert "report.pdf" in manifest["files"] and "figures/cover.png" in manifest["files"]
-    assert len(list((out / "figures").glob("*.png"))) == 6
+    # the answer, the cover, five pages of figures and the glossary
+    assert len(list((out / "figures").glob("*.png"))) == 8
 
 
 def test_a_second_process_only_for_an_idle_core(monkeypatch):

@@ -261,6 +261,13 @@ def check_lang(lang: str | None) -> None:
         raise UserError(f"--lang: expected zh or en, got {lang!r}")
 
 
+def default_folder(name: str, language: str) -> Path:
+    """The output folder of a command run without ``--out``: ``reports/<name>/``, and for
+    a report in another language than English ``reports/<name>.<language>/``, so that the
+    English and the Chinese report of one scenario never replace each other."""
+    return Path("reports") / (name if language == "en" else f"{name}.{language}")
+
+
 def output_language(lang: str | None, scenario: Any, *, report: bool = True) -> str:
     """The language of a command's output: ``--lang``, else the scenario's, else English.
 

@@ -24,6 +24,7 @@ from ._app import (
     check_lang,
     check_path,
     command_line,
+    default_folder,
     guard,
     option_paths,
     output_language,
@@ -86,7 +87,11 @@ def sensitivity(
     levels: Annotated[int, typer.Option("--levels", min=2, help="Morris grid levels.")] = 4,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Output folder (default reports/<name>_sensitivity/)."),
+        typer.Option(
+            "--out",
+            "-o",
+            help="Output folder (default reports/<name>_sensitivity/; reports/<name>_sensitivity.zh/ with --lang zh).",
+        ),
     ] = None,
     processes: ProcessesOpt = None,
     scheduler: SchedulerOpt = None,
@@ -120,7 +125,7 @@ def sensitivity(
         language = output_language(lang, sc)
         with option_paths("--param", scenario, sc.name):
             params = [parse_range(p, sc, option="--param") for p in param]
-        target = out if out is not None else Path("reports") / f"{sc.name}_sensitivity"
+        target = out if out is not None else default_folder(f"{sc.name}_sensitivity", language)
         store = _analysis_store(target)
         with sigterm_as_interrupt(), output_writer(target, store=store) as o:
             tmp = o.tmp
@@ -264,7 +269,11 @@ def calibrate(
     ] = 0,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Output folder (default reports/<name>_calibration/)."),
+        typer.Option(
+            "--out",
+            "-o",
+            help="Output folder (default reports/<name>_calibration/; reports/<name>_calibration.zh/ with --lang zh).",
+        ),
     ] = None,
     seed: Annotated[
         int | None, typer.Option("--seed", min=0, help="Seed of the global stage.")
@@ -351,7 +360,7 @@ def calibrate(
         tg = load_targets(targets, sc)
         with option_paths("--fit", scenario, sc.name):
             params = [parse_range(p, sc, option="--fit") for p in fit]
-        target = out if out is not None else Path("reports") / f"{sc.name}_calibration"
+        target = out if out is not None else default_folder(f"{sc.name}_calibration", language)
         command = command_line()
         with sigterm_as_interrupt(), output_writer(target) as o:
             tmp = o.tmp
@@ -612,7 +621,11 @@ def design(
     ] = 9,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Output folder (default reports/<name>_design/)."),
+        typer.Option(
+            "--out",
+            "-o",
+            help="Output folder (default reports/<name>_design/; reports/<name>_design.zh/ with --lang zh).",
+        ),
     ] = None,
     processes: ProcessesOpt = None,
     scheduler: SchedulerOpt = None,
@@ -645,7 +658,7 @@ def design(
         with option_paths("--lever", scenario, sc.name):
             lev = parse_range(lever, sc, option="--lever")
         tg = analysis_call(lambda: parse_target(target))
-        dest = out if out is not None else Path("reports") / f"{sc.name}_design"
+        dest = out if out is not None else default_folder(f"{sc.name}_design", language)
         with sigterm_as_interrupt(), output_writer(dest) as o:
             tmp = o.tmp
             res = analysis_call(

@@ -30,6 +30,7 @@ from ._app import (
     check_lang,
     command_line,
     console,
+    default_folder,
     echo_wrote,
     guard,
     option_paths,
@@ -283,7 +284,11 @@ def compare(
     replications: ReplicationsOpt = 20,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Output folder (default reports/<base>_vs_<variant>/)."),
+        typer.Option(
+            "--out",
+            "-o",
+            help="Output folder (default reports/<base>_vs_<variant>/; reports/<base>_vs_<variant>.zh/ with --lang zh).",
+        ),
     ] = None,
     seed: Annotated[
         int | None, typer.Option("--seed", min=0, help="Root seed (default: the base's).")
@@ -315,7 +320,7 @@ def compare(
         target = (
             out
             if out is not None
-            else Path("reports") / "_vs_".join([b.name, *[v.name for v in vs]])
+            else default_folder("_vs_".join([b.name, *[v.name for v in vs]]), language)
         )
         opts = ExperimentOptions(processes, scheduler, resume, fmt, no_report, language)
 
@@ -369,6 +374,21 @@ def compare(
     guard(body)
 
 
+def _check_outputs(keys: list[str]) -> list[str]:
+    """``--output`` keys of a sweep, each a numeric summary figure (else exit 2, naming
+    the nearest figure); given twice, once."""
+    from sim.experiments import NUMERIC_KEYS, OPTIONAL_NUMERIC_KEYS
+    from sim.scenario.messages import did_you_mean
+
+    known = (*NUMERIC_KEYS, *OPTIONAL_NUMERIC_KEYS)
+    for key in keys:
+        if key not in known:
+            raise UserError(
+                f"--output {key!r} is not a numeric summary figure{did_you_mean(key, known)}"
+            )
+    return list(dict.fromkeys(keys))
+
+
 @app.command()
 def sweep(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
@@ -392,10 +412,22 @@ def sweep(
             help="Lever range of the Latin hypercube, e.g. loan_pool.total=200bn:600bn (repeatable).",
         ),
     ] = None,
-    replications: ReplicationsOpt = 1,
+    output: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--output",
+            metavar="KEY",
+            help="A numeric summary figure the report plots against each lever, e.g. uptake_rate (repeatable; default: the headline figures).",
+        ),
+    ] = None,
+    replications: ReplicationsOpt = 20,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Output folder (default reports/<name>_sweep/)."),
+        typer.Option(
+            "--out",
+            "-o",
+            help="Output folder (default reports/<name>_sweep/; reports/<name>_sweep.zh/ with --lang zh).",
+        ),
     ] = None,
     seed: Annotated[
         int | None,
@@ -414,7 +446,7 @@ def sweep(
     Every point runs replications 0..R-1 on the same seeds. Writes a tidy table
     (tables/replications.csv: one row per point and replication, lever values as
     columns), per-point means and 5-95 % bands (tables/points.csv) and plots of the
-    headline figures against each lever.
+    headline figures (or the --output figures) against each lever.
     """
 
     def body() -> None:
@@ -431,6 +463,7 @@ def sweep(
         if (sample is None) != (not range_):
             raise UserError("a Latin hypercube needs both --sample N and at least one --range")
         sc = sim.load_scenario(scenario, set_ or [])
+        outputs = _check_outputs(output or [])
         language = output_language(lang, sc, report=not no_report)
         option = "--vary" if vary else "--range"
         with option_paths(option, scenario, sc.name):
@@ -439,17 +472,21 @@ def sweep(
                 if vary
                 else {"ranges": _parse_ranges(range_ or [], sc), "samples": sample}
             )
-        target = out if out is not None else Path("reports") / f"{sc.name}_sweep"
+        target = out if out is not None else default_folder(f"{sc.name}_sweep", language)
         opts = ExperimentOptions(processes, scheduler, resume, fmt, no_report, language)
 
         def execute(**kw: Any) -> Any:
-            return sim.sweep(sc, **design, replications=replications, seed=seed, **kw)
+            result = sim.sweep(sc, **design, replications=replications, seed=seed, **kw)
+            if outputs:  # the figures the report plots against each lever
+                result.meta["outputs"] = list(outputs)
+            return result
 
         def write_extra(result: Any, tmp: Path) -> list[Path]:
             summary = {
                 "kind": "sweep",
                 "design": result.meta.get("design"),
                 "levers": result.levers,
+                "outputs": result.meta.get("outputs"),
                 "points_n": result.meta.get("points_n"),
                 "replications": result.replications,
                 "seed": result.seed,

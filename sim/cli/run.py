@@ -15,6 +15,7 @@ from ._app import (
     app,
     check_lang,
     command_line,
+    default_folder,
     echo_wrote,
     guard,
     output_language,
@@ -31,7 +32,12 @@ if TYPE_CHECKING:  # pragma: no cover
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Output folder (default reports/<name>/).")
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Output folder (default reports/<name>/; reports/<name>.zh/ with --lang zh).",
+        ),
     ] = None,
     seed: Annotated[
         int | None, typer.Option("--seed", help="Seed (default: the scenario's).", min=0)
@@ -109,7 +115,7 @@ def run(
         sc = sim.load_scenario(scenario, set_ or [])
         # no font for a Chinese report: exit 2 before the run, naming the extra to install
         language = output_language(lang, sc, report=not no_report)
-        target = out if out is not None else Path("reports") / sc.name
+        target = out if out is not None else default_folder(sc.name, language)
         if replications > 1:
             ex = ExperimentOptions(processes, scheduler, resume, fmt, no_report, language)
             run_replications(

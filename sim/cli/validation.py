@@ -16,6 +16,7 @@ from ._app import (
     app,
     check_lang,
     command_line,
+    default_folder,
     guard,
     output_language,
     output_writer,
@@ -36,7 +37,11 @@ def predict(
     ] = 20,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Output folder (default reports/<name>_prediction/)."),
+        typer.Option(
+            "--out",
+            "-o",
+            help="Output folder (default reports/<name>_prediction/; reports/<name>_prediction.zh/ with --lang zh).",
+        ),
     ] = None,
     posterior: Annotated[
         Path | None,
@@ -74,7 +79,7 @@ def predict(
         sc = sim.load_scenario(scenario, set_ or [])
         language = output_language(lang, sc, report=False)
         tg = load_targets(targets, sc)
-        target = out if out is not None else Path("reports") / f"{sc.name}_prediction"
+        target = out if out is not None else default_folder(f"{sc.name}_prediction", language)
         command = command_line()
         with sigterm_as_interrupt(), output_writer(target) as o:
             tmp = o.tmp

@@ -13,8 +13,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..experiments.result import HEADLINE_KEYS, ExperimentResult
+from ..results import is_missing
 from .fonts import has_cjk
-from .formatting import format_difference, format_lever, format_value, replication_rows
+from .formatting import (
+    day_shown,
+    format_difference,
+    format_lever,
+    format_value,
+    replication_rows,
+)
 from .i18n import figure_label, tr
 from .pages import style_table
 
@@ -89,16 +96,26 @@ def replicate_cover(fig: Figure, result: ExperimentResult, lang: str = "en") -> 
 
 
 def compare_cover(fig: Figure, result: ExperimentResult, lang: str = "en") -> None:
-    """Draw a comparison's cover on ``fig``: each headline figure's change from the base."""
-    d = result.differences(HEADLINE_KEYS)
+    """Draw a comparison's cover on ``fig``: each headline figure's change from the base;
+    for an account that is a target (it never runs out), the day it was reached."""
+    base = result.summary_dict(0)
+    keys = [k for k in (day_shown(m, base) for m in HEADLINE_KEYS) if k in base]
+    d = result.differences(keys)
     cur = result.scenario.currency
     variants = list(dict.fromkeys(d["variant"]))
     header = [tr("rep.col_figure", lang), tr("cmp.col_base", lang, base=result.meta.get("base"))]
     for v in variants:
         header += [tr("cmp.col_change", lang, variant=v)]
     rows = []
-    for m in HEADLINE_KEYS:
+    for m in keys:
         sub = d[d["metric"] == m].set_index("variant")
+        if m.endswith("_day") and is_missing(base[m]):
+            # the day never came in the base: say so, in the account's words
+            never = "not_reached" if m.endswith("_target_reached_day") else "not_exhausted"
+            row = [_label(m, lang), tr(never, lang)]
+            row += [tr("na", lang)] * len(variants)
+            rows.append(row)
+            continue
         row = [_label(m, lang), format_value(m, sub["base_mean"].iloc[0], cur, lang)]
         for v in variants:
             r = sub.loc[v]
@@ -121,7 +138,11 @@ def sweep_cover(fig: Figure, result: ExperimentResult, lang: str = "en") -> None
     """Draw a sweep's cover on ``fig``: the headline figures at each point."""
     pts = result.points()
     cur = result.scenario.currency
-    show = ["approved_n", "disbursed_amount", "guaranteed_amount", "fiscal_cost_amount"]
+    show = [
+        m
+        for m in ("approved_n", "disbursed_amount", "guaranteed_amount", "fiscal_cost_amount")
+        if f"{m}_mean" in pts.columns
+    ]
     header = [
         tr("swp.col_point", lang),
         *[tr("swp.col_mean", lang, label=_label(m, lang)) for m in show],

@@ -168,7 +168,55 @@ def plot_zone_share(ax: Axes, result: ExperimentResult, lang: str = "en") -> lis
 
 
 def _has_zones(result: ExperimentResult) -> bool:
-    return result.scenario.cost_relief is not None and "zone_budgets_n" in result.runs
+    """Whether a zone page has something to show: a zone budget ran out in some run (a
+    page of zeros says nothing the cover does not)."""
+    runs = result.runs
+    return (
+        result.scenario.cost_relief is not None
+        and "zone_budgets_exhausted_n" in runs
+        and bool((runs["zone_budgets_exhausted_n"].fillna(0) > 0).any())
+    )
+
+
+def _sweep_outcome_pages(
+    result: ExperimentResult, sweep_plot: Callable[..., Any], lang: str
+) -> list[tuple[str, Callable[[Figure], None]]]:
+    """The savings, zone and refusal pages of a sweep: each figure against the first
+    lever; a figure that is zero at every point, and a page with no figure left, are
+    left out."""
+    lever = result.levers[0]
+    pages: list[tuple[str, Callable[[Figure], None]]] = []
+
+    points = result.points()
+
+    def grid(keys: Sequence[str], title: str) -> list[tuple[str, Callable[[Figure], None]]]:
+        # a figure the sweep's point table does not summarise has no band to draw, and
+        # one that is zero at every point is a flat line that says nothing
+        keys = [
+            k
+            for k in keys
+            if f"{k}_p05" in points.columns and points[f"{k}_p95"].fillna(0).abs().to_numpy().any()
+        ]
+        if not keys:
+            return []
+
+        def draw(fig: Figure) -> None:
+            rows, cols = (1, len(keys)) if len(keys) <= 3 else (2, 3)
+            axes = fig.subplots(rows, cols, squeeze=False).ravel()
+            for ax, key in zip(axes, keys, strict=False):
+                sweep_plot(ax, result, key, lever, lang=lang)
+                ax.set_title(short_label(key, lang), fontsize=10)
+            for ax in axes[len(keys) :]:
+                fig.delaxes(ax)
+            fig.suptitle(tr("out.grid_suptitle", lang, title=tr(title, lang), lever=lever))
+
+        return [(title.rpartition(".")[2], draw)]
+
+    pages += grid(_savings_keys(result), "out.savings")
+    if _has_zones(result):
+        pages += grid(["zone_budgets_exhausted_n"], "out.zones")
+    pages += grid(REFUSAL_KEYS, "out.refusals")
+    return pages
 
 
 def outcome_pages(
@@ -193,28 +241,7 @@ def outcome_pages(
     cur = result.scenario.currency
     pages: list[tuple[str, Callable[[Figure], None]]] = []
     if result.kind == "sweep" and sweep_plot is not None:
-        lever = result.levers[0]
-
-        def grid(keys: Sequence[str], title: str) -> Callable[[Figure], None]:
-            def draw(fig: Figure) -> None:
-                axes = fig.subplots(2, 3).ravel()
-                for ax, key in zip(axes, keys, strict=False):
-                    sweep_plot(ax, result, key, lever, lang=lang)
-                    ax.set_title(short_label(key, lang), fontsize=10)
-                for ax in axes[len(keys) :]:
-                    ax.set_axis_off()
-                fig.suptitle(tr("out.grid_suptitle", lang, title=tr(title, lang), lever=lever))
-
-            return draw
-
-        # a figure the sweep's point table does not summarise has no band to draw
-        summarised = set(result.points().columns)
-        keys = [k for k in _savings_keys(result) if f"{k}_p05" in summarised]
-        pages.append(("savings", grid(keys, "out.savings")))
-        if _has_zones(result):
-            pages.append(("zones", grid(["zone_budgets_exhausted_n"], "out.zones")))
-        pages.append(("refusals", grid(REFUSAL_KEYS, "out.refusals")))
-        return pages
+        return _sweep_outcome_pages(result, sweep_plot, lang)
 
     def savings(fig: Figure) -> None:
         ax = fig.subplots()

@@ -433,19 +433,42 @@ def _compare_pages(result: ExperimentResult, lang: str) -> list[tuple[str, Any]]
     return pages
 
 
+def sweep_outputs(result: ExperimentResult) -> list[str]:
+    """The figures a sweep's report plots against each lever: those asked for
+    (``result.meta["outputs"]``, ``smesim sweep --output``), else the headline figures
+    the runs hold that are not zero at every point (a flat zero says nothing)."""
+    pts = result.points()
+    asked = result.meta.get("outputs")
+    if asked:
+        return [m for m in asked if f"{m}_mean" in pts.columns]
+    return [
+        m
+        for m in _SWEEP_METRICS
+        if f"{m}_mean" in pts.columns and pts[f"{m}_mean"].fillna(0).abs().to_numpy().any()
+    ]
+
+
 def _sweep_pages(result: ExperimentResult, lang: str) -> list[tuple[str, Any]]:
-    """Pages of a sweep: cover, one page per lever, outcomes."""
+    """Pages of a sweep: cover, pages of the figures against each lever (six to a
+    page), outcomes."""
     pages: list[tuple[str, Any]] = []
     pages.append(("cover", lambda fig: sweep_cover(fig, result, lang)))
+    metrics = sweep_outputs(result)
+    chunks = [metrics[i : i + 6] for i in range(0, len(metrics), 6)]
     for j, lever in enumerate(result.levers):
+        for k, chunk in enumerate(chunks):
 
-        def lever_page(fig: Figure, lever: str = lever) -> None:
-            axes = fig.subplots(2, 3).ravel()
-            for ax, m in zip(axes, _SWEEP_METRICS, strict=True):
-                plot_sweep(ax, result, m, lever, lang=lang)
-            fig.suptitle(tr("swp.suptitle", lang, lever=lever))
+            def lever_page(fig: Figure, lever: str = lever, chunk: list[str] = chunk) -> None:
+                rows, cols = (1, len(chunk)) if len(chunk) <= 3 else (2, 3)
+                axes = fig.subplots(rows, cols, squeeze=False).ravel()
+                for ax, m in zip(axes, chunk, strict=False):
+                    plot_sweep(ax, result, m, lever, lang=lang)
+                for ax in axes[len(chunk) :]:
+                    fig.delaxes(ax)  # no empty axes
+                fig.suptitle(tr("swp.suptitle", lang, lever=lever))
 
-        pages.append((f"sweep_{j + 1}", lever_page))
+            stem = f"sweep_{j + 1}" if k == 0 else f"sweep_{j + 1}_{k + 1}"
+            pages.append((stem, lever_page))
     pages += outcome_pages(result, plot_sweep, lang=lang)
     return pages
 

@@ -2,7 +2,7 @@
 
 Public names: :func:`format_money`, :func:`format_count`, :func:`format_value`,
 :func:`format_difference`, :func:`format_lever`, :func:`replication_rows`,
-:func:`lever_scale`.
+:func:`lever_scale`, :func:`day_shown`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import numpy as np
 from .i18n import tr
 
 __all__ = [
+    "day_shown",
     "lever_scale",
     "format_count",
     "format_difference",
@@ -32,7 +33,7 @@ _RAN_OUT_DAYS = (
 )
 
 
-def _day_shown(key: str, summary: Mapping[str, Any]) -> str:
+def day_shown(key: str, summary: Mapping[str, Any]) -> str:
     """``key``, or for an account that is a target (it never runs out) the day it was
     reached (``pool_exhausted_day`` -> ``pool_target_reached_day``)."""
     from ..experiments.tasks import EXHAUSTION_QUOTAS, account_day
@@ -177,7 +178,7 @@ def replication_rows(
     cur = summary.get("currency", "")
     rows = []
     for k in [*keys, *(d for d in _RAN_OUT_DAYS if d not in keys)]:
-        k = _day_shown(k, summary)
+        k = day_shown(k, summary)
         if k.endswith("_day"):
             share = summary[k[: -len("_day")] + "_share"]
             said = "rep.reached" if k.endswith("_target_reached_day") else "rep.ran_out"

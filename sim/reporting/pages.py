@@ -30,7 +30,7 @@ from matplotlib.table import Table
 
 from .ahead import report_processes
 
-__all__ = ["style_table", "write_pages"]
+__all__ = ["HAND_LAID", "style_table", "write_pages"]
 
 #: A4 landscape, inches.
 PAGE_SIZE = (11.69, 8.27)
@@ -47,9 +47,13 @@ def style_table(table: Table, *, fontsize: float, row_scale: float) -> None:
             cell.set_facecolor("#e8e8e8")
 
 
+#: Pages laid out by hand (text placed at figure coordinates), not by constrained layout.
+HAND_LAID = ("cover", "answer", "glossary")
+
+
 def _new_page(stem: str) -> Figure:
     """An empty A4-landscape page: laid out by hand (``cover``) or constrained."""
-    fig = Figure(figsize=PAGE_SIZE, layout=None if stem == "cover" else "constrained")
+    fig = Figure(figsize=PAGE_SIZE, layout=None if stem in HAND_LAID else "constrained")
     # a canvas for page code that measures text while it builds the page; the page itself
     # is laid out and drawn by the PDF backend, when it is saved
     FigureCanvasAgg(fig)

@@ -35,7 +35,7 @@ def pool_title(result: RunResult, lang: str) -> str:
     s, q = result.summary_values, result.quotas
     lp = result.scenario.loan_pool
     if lp.kind == "target":
-        pool_day = _pool_reached_day(result)
+        pool_day = pool_reached_day(result)
         pday = (
             tr("not_reached", lang)
             if pool_day is None
@@ -62,7 +62,7 @@ def pool_title(result: RunResult, lang: str) -> str:
     )
 
 
-def _pool_reached_day(result: RunResult) -> int | None:
+def pool_reached_day(result: RunResult) -> int | None:
     """Day the pool's target was reached: its own account's, else the lender quotas' sum."""
     s = result.summary_values
     if "pool_target_reached_day" in s:
@@ -122,7 +122,7 @@ def account_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
             rows.append(("h.pool_target", reached(own)))
         else:
             over = max(-float(quotas["remaining"].sum()), 0.0)
-            d = fmt_day(result, _pool_reached_day(result), lang, "not_reached")
+            d = fmt_day(result, pool_reached_day(result), lang, "not_reached")
             rows.append(("h.pool_target", f"{d} ({format_money(over, cur, lang)})"))
     else:
         rows.append(("h.pool_exhausted", fmt_day(result, s["pool_exhausted_day"], lang)))
@@ -187,7 +187,11 @@ def plot_capacity(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]
         if lender.join_day > 0:
             ax.axvline(dates[lender.join_day], color=RGBA_GREY_05, ls=":", lw=1)
             ax.annotate(
-                tr("capacity.joins", lang, name=lender.name),
+                tr(
+                    "capacity.joins",
+                    lang,
+                    name=lender.name_zh if lang == "zh" and lender.name_zh else lender.name,
+                ),
                 (dates[lender.join_day], 1.0),
                 xycoords=("data", "axes fraction"),
                 fontsize=7,

@@ -28,6 +28,7 @@ from ..model.instruments import reported_accounts
 from ..model.instruments.base import TOTALS_ROWS_FROM
 from ..model.instruments.cost_relief import BEARERS, PUBLIC_BEARERS
 from ..results import RunResult
+from .answer import draw_answer, draw_glossary
 from .axes import (
     RGBA_GREY_05,
     RGBA_GREY_LIGHT,
@@ -59,6 +60,9 @@ __all__ = [
     "plot_refusals",
 ]
 
+#: Line styles of the lenders' quotas, in turn, so that lines that run together differ.
+_LINE_STYLES = ("-", "--", "-.", ":")
+
 _TIER_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2"]
 _REASON_COLOURS = {
     "refused_credit": "#d62728",
@@ -72,6 +76,15 @@ _REASON_COLOURS = {
 def _big(lang: str) -> float:
     """Divisor of the large-amount unit: 亿 (1e8) in Chinese, billions in English."""
     return 1e8 if lang == "zh" else 1e9
+
+
+def lender_name(scenario: Any, name: str, lang: str = "en") -> str:
+    """A lender's name as a report shows it: its ``name_zh`` in Chinese when it has one."""
+    if lang == "zh":
+        for lender in scenario.banks.lenders:
+            if lender.name == name and lender.name_zh:
+                return lender.name_zh
+    return name
 
 
 def _dates(result: RunResult) -> pd.DatetimeIndex:
@@ -132,11 +145,15 @@ def plot_disbursed(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist
         lw=2,
         label=tr("disbursed.disbursed", lang),
     )
-    b = ax.plot(
-        dates,
-        ts["guaranteed_amount"].cumsum() / _big(lang),
-        lw=2,
-        label=tr("disbursed.guaranteed", lang),
+    b = (
+        ax.plot(
+            dates,
+            ts["guaranteed_amount"].cumsum() / _big(lang),
+            lw=2,
+            label=tr("disbursed.guaranteed", lang),
+        )
+        if ts["guaranteed_amount"].sum() > 0  # no flat line for a run without guarantees
+        else []
     )
     ax.set_title(tr("disbursed.title", lang))
     ax.set_ylabel(tr("unit.bn", lang, cur=cur))
@@ -154,12 +171,13 @@ def _level_lines(
     labels: list[str],
     absolute: bool = False,
     lang: str = "en",
+    styles: tuple[str, ...] = ("-",),
 ) -> list[Artist]:
     q = result.quotas.set_index("account")
     lv = result.levels
     dates = _dates(result)[: len(lv)]
     artists: list[Artist] = []
-    for acc, lab in zip(accounts, labels, strict=True):
+    for i, (acc, lab) in enumerate(zip(accounts, labels, strict=True)):
         row = q.loc[acc]
         if absolute:
             y = lv[acc].to_numpy() / _big(lang)
@@ -167,7 +185,7 @@ def _level_lines(
             y = lv[acc].to_numpy() / row["initial"] * 100
         else:
             y = np.zeros(len(lv))
-        (line,) = ax.plot(dates, y, lw=1.6, label=lab)
+        (line,) = ax.plot(dates, y, lw=1.6, ls=styles[i % len(styles)], label=lab)
         artists.append(line)
         # X: a hard or revolving account exhausted; o: a target reached
         for col, marker in (("exhausted_on", "X"), ("reached_on", "o")):
@@ -208,11 +226,12 @@ def plot_pool_levels(ax: Axes, result: RunResult, lang: str = "en") -> list[Arti
         [
             tr("measures.label", lang, name=tr("pool.own", lang), kind=tr(f"kind.{k}", lang))
             if a == "loan_pool"
-            else a.replace("quota:", "")
+            else lender_name(result.scenario, a.replace("quota:", ""), lang)
             for a, k in zip(named["account"], named["account_kind"], strict=True)
         ],
         absolute=True,
         lang=lang,
+        styles=_LINE_STYLES,  # lines that run together stay apart by their dashes
     )
     rest = rows.iloc[9:]
     if len(rest):
@@ -232,8 +251,39 @@ def plot_pool_levels(ax: Axes, result: RunResult, lang: str = "en") -> list[Arti
                 ),
             )[0]
         )
+    handles = [a for a in artists if a.get_label() and not a.get_label().startswith("_")]
+    if len(rows) > 1 and not (q["kind"] == "loan_pool").any():
+        # the pool is the lenders' quotas together: its level on its own scale (right)
+        whole = result.levels[list(rows["account"])].sum(axis=1).to_numpy() / _big(lang)
+        right = ax.twinx()
+        (line,) = right.plot(
+            _dates(result)[: len(whole)],
+            whole,
+            color="black",
+            lw=2.2,
+            ls=(0, (6, 2)),
+            label=tr("pool.whole_right", lang),
+        )
+        right.set_ylabel(tr("levels.remaining_abs", lang, cur=result.scenario.currency))
+        handles.append(line)
+        artists.append(line)
+    day = result.scenario.loan_pool.reallocation_day
+    if day is not None and day < result.scenario.horizon.days:
+        when = _dates(result)[day]
+        artists.append(ax.axvline(when, color="#555555", ls="-.", lw=1.0))
+        artists.append(
+            ax.annotate(
+                tr("pool.reallocated", lang),
+                (when, 0.02),
+                xycoords=("data", "axes fraction"),
+                fontsize=7,
+                rotation=90,
+                va="bottom",
+                ha="right",
+            )
+        )
     ax.set_title(pool_title(result, lang))
-    ax.legend(fontsize=7, ncol=1, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.legend(handles=handles, fontsize=7, ncol=1, loc="upper left", bbox_to_anchor=(1.12, 1.0))
     return artists
 
 
@@ -321,6 +371,7 @@ def plot_savings_by_category(ax: Axes, result: RunResult, lang: str = "en") -> l
     has_cuts = bool((tab[cuts].sum(axis=1) > 0).any())
     relief = codes.str.startswith("relief_")
     tab = tab[~(relief if has_cuts else cuts) | (tab.sum(axis=1) > 0).to_numpy()]
+    tab = tab[(tab.sum(axis=1) != 0).to_numpy()]  # a category nobody received says nothing
     labels = [
         tr("savings.claimed", lang, what=code_label(c, lang))
         if has_cuts and c.startswith("relief_") and not c.startswith("relief_tariff_cut_")
@@ -404,11 +455,21 @@ def plot_relief_by_bearer(ax: Axes, result: RunResult, lang: str = "en") -> list
 
 
 def plot_needs_funnel(ax: Axes, result: RunResult, lang: str = "en") -> list[Artist]:
-    """What became of financing needs, by segment (stacked bars)."""
-    nd = result.needs.set_index("tier")
+    """What became of financing needs, by segment (stacked bars); a need whose
+    application is still pending at the horizon is ``pending``, not ``applied``."""
+    nd = result.needs.set_index("tier").astype(float)
+    apps = result.applications
+    waiting = apps[apps["outcome"] == "pending"]
+    if len(waiting) and "applied" in nd.columns:
+        by_tier = waiting.groupby("tier", observed=False).size() * result.scenario.population.scale
+        pending = by_tier.reindex(nd.index.astype(str)).fillna(0.0).to_numpy()
+        pending = np.minimum(pending, nd["applied"].to_numpy())
+        nd["applied"] = nd["applied"] - pending
+        nd.insert(list(nd.columns).index("applied") + 1, "pending", pending)
     cols = [c for c in nd.columns if nd[c].sum() > 0]
     colours = {
         "applied": "#2ca02c",
+        "pending": "#98df8a",
         "declined": "#ff7f0e",
         "unaware": "#7f7f7f",
         "ineligible": "#c7c7c7",
@@ -577,8 +638,9 @@ def _cover(fig: Figure, result: RunResult, lang: str = "en") -> None:
         0.06, 0.95, tr("cover.title", lang, name=sc.name), fontsize=18, weight="bold", va="top"
     )
     # Chinese has no spaces to break at: wrap it at fewer characters (each is wider)
-    width = 60 if any("\u2e80" <= ch <= "\uffef" for ch in sc.description or "") else 110
-    desc = "\n".join(textwrap.wrap(sc.description or "", width))
+    text = (sc.description_zh if lang == "zh" else "") or sc.description or ""
+    width = 60 if any("\u2e80" <= ch <= "\uffef" for ch in text) else 110
+    desc = "\n".join(textwrap.wrap(text, width))
     end = pd.Timestamp(sc.horizon.start_date) + pd.Timedelta(days=sc.horizon.days - 1)
     seed = result.meta.get("seed", sc.seed)
     lines = [
@@ -621,23 +683,55 @@ def _cover(fig: Figure, result: RunResult, lang: str = "en") -> None:
     style_table(table, fontsize=9, row_scale=min(1.35, 1.35 * 23 / len(rows)))
 
 
+def _has_pool(result: RunResult) -> bool:
+    return bool(result.quotas["kind"].isin(["bank_quota", "loan_pool"]).any())
+
+
+def _has_measure_accounts(result: RunResult) -> bool:
+    kinds = [acc.kind for _, acc in reported_accounts() if acc.plot]
+    return bool(result.quotas["kind"].isin(kinds).any())
+
+
+def _has_zones(result: RunResult) -> bool:
+    return bool((result.quotas["kind"] == "zone_budget").any())
+
+
+def _has_relief_by_bearer(result: RunResult) -> bool:
+    s = result.summary_values
+    return (
+        "relief_total_amount" in s and s["relief_paid_amount"] == 0 and s["relief_total_amount"] > 0
+    )
+
+
+def _has_refusals(result: RunResult) -> bool:
+    return bool(result.applications["outcome"].astype(str).str.startswith("refused").any())
+
+
+def _panels(result: RunResult, lang: str, panels: list[tuple[Any, bool, float]]) -> Any:
+    """A page drawing the panels whose condition holds, stacked, with their heights; None
+    when none holds (the page is left out)."""
+    shown = [(plot, height) for plot, keep, height in panels if keep]
+    if not shown:
+        return None
+
+    def draw(fig: Figure) -> None:
+        axes = fig.subplots(
+            len(shown), 1, squeeze=False, gridspec_kw={"height_ratios": [h for _, h in shown]}
+        )[:, 0]
+        for ax, (plot, _) in zip(axes, shown, strict=True):
+            plot(ax, result, lang=lang)
+
+    return draw
+
+
 def _pages(result: RunResult, lang: str = "en") -> list[tuple[str, Any]]:
-    """(file stem, function drawing into a new Figure) for each report page."""
-
-    def uptake(fig: Figure) -> None:
-        ax1, ax2 = fig.subplots(2, 1)
-        plot_uptake(ax1, result, lang=lang)
-        plot_disbursed(ax2, result, lang=lang)
-
-    def quotas(fig: Figure) -> None:
-        ax1, ax2, ax3 = fig.subplots(3, 1)
-        plot_pool_levels(ax1, result, lang=lang)
-        plot_measure_levels(ax2, result, lang=lang)
-        plot_capacity(ax3, result, lang=lang)
+    """(file stem, function drawing into a new Figure) for each report page: a panel
+    with nothing to show is left out, and so is a page with no panel left."""
+    s = result.summary_values
+    approved = s["approved_n"] > 0
 
     def zones(fig: Figure) -> None:
-        s = result.summary_values
-        if "relief_total_amount" in s and s["relief_paid_amount"] == 0:
+        if _has_relief_by_bearer(result):
             # no zone budget paid anything: who bore the relief, not the budgets' levels
             plot_relief_by_bearer(fig.subplots(), result, lang=lang)
             return
@@ -645,24 +739,59 @@ def _pages(result: RunResult, lang: str = "en") -> list[tuple[str, Any]]:
         plot_zone_levels(ax1, result, lang=lang)
         plot_relief_by_zone(ax2, result, lang=lang)
 
-    def savings(fig: Figure) -> None:
-        ax1, ax2 = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1, 1.1]})
-        plot_savings_by_category(ax1, result, lang=lang)
-        plot_savings_over_time(ax2, result, lang=lang)
-
-    def refusals(fig: Figure) -> None:
-        ax1, ax2 = fig.subplots(2, 1)
-        plot_needs_funnel(ax1, result, lang=lang)
-        plot_refusals(ax2, result, lang=lang)
-
-    return [
+    pages = [
+        ("answer", lambda fig: draw_answer(fig, result, lang)),
         ("cover", lambda fig: _cover(fig, result, lang)),
-        ("uptake", uptake),
-        ("quotas", quotas),
-        ("zones", zones),
-        ("savings", savings),
-        ("refusals", refusals),
+        (
+            "uptake",
+            _panels(
+                result,
+                lang,
+                [(plot_uptake, s["applications_n"] > 0, 1), (plot_disbursed, approved, 1)],
+            ),
+        ),
+        (
+            "quotas",
+            _panels(
+                result,
+                lang,
+                [
+                    (plot_pool_levels, _has_pool(result), 1),
+                    (plot_measure_levels, _has_measure_accounts(result), 1),
+                    (plot_capacity, True, 1),
+                ],
+            ),
+        ),
+        ("zones", zones if _has_zones(result) or _has_relief_by_bearer(result) else None),
+        (
+            "savings",
+            _panels(
+                result,
+                lang,
+                [
+                    (plot_savings_by_category, not result.savings.empty, 1),
+                    (plot_savings_over_time, s["savings_total_amount"] > 0, 1.1),
+                ],
+            ),
+        ),
+        (
+            "refusals",
+            _panels(
+                result,
+                lang,
+                [
+                    (
+                        plot_needs_funnel,
+                        bool(result.needs.drop(columns="tier").to_numpy().sum() > 0),
+                        1,
+                    ),
+                    (plot_refusals, _has_refusals(result), 1),
+                ],
+            ),
+        ),
+        ("glossary", lambda fig: draw_glossary(fig, lang)),
     ]
+    return [(stem, draw) for stem, draw in pages if draw is not None]
 
 
 def write_report(
@@ -709,5 +838,7 @@ def write_report(
     except ValueError as exc:
         raise ReportError(str(exc)) from None
     sc = result.scenario
-    with matplotlib.rc_context(report_rc(lang, (sc.name, sc.description or ""))):
+    with matplotlib.rc_context(
+        report_rc(lang, (sc.name, sc.description or "", sc.description_zh if lang == "zh" else ""))
+    ):
         return write_pages(_pages(result, lang), folder, dpi=dpi, processes=processes)

@@ -144,6 +144,13 @@ FIGURES: dict[str, str] = {
     "additionality_share": "share",
     "market_rate_avg": "share",
     "programme_rate_avg": "share",
+    # who gets what (sim/results/incidence.py)
+    "deadweight_subsidy_share": "share",
+    "deadweight_guarantee_share": "share",
+    "fiscal_cost_per_additional_loan": "money",
+    "fiscal_cost_per_additional_yuan": "ratio",
+    "savings_top10_share": "share",
+    "savings_gini": "ratio",
     # how the programme's lending splits (sim/results/demand_figures.py)
     "programme_new_amount": "money",
     "programme_new_n": "count",

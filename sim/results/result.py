@@ -43,6 +43,7 @@ from .demand_figures import (
     demand_summary,
     programme_summary,
 )
+from .incidence import INCIDENCE_KEYS, incidence_summary
 from .kinds import KIND_SUMMARY_KEYS, kind_summary, kinds_named
 from .money_over_time import MONEY_OVER_TIME_KEYS, money_over_time
 from .workbook import WORKBOOK_NAME, headline_table, write_workbook
@@ -160,6 +161,7 @@ _CORE_SUMMARY_KEYS = (
     "savings_total_amount",
     "fiscal_cost_amount",
     *MONEY_OVER_TIME_KEYS,
+    *INCIDENCE_KEYS,
 )
 
 #: Keys of :meth:`RunResult.summary` every run writes, in order: the core's, with each
@@ -215,6 +217,12 @@ class RunResult:
         Counts of financing needs by tier and fate (applied, declined, unaware, ...); scaled.
     meta
         Seed, spawn key, version, timings.
+    by_measure
+        One row per measure of the run that saves firms money or costs the city:
+        ``measure`` (its scenario section), ``savings_amount`` (its categories of the
+        ``savings`` table), ``fiscal_paid_amount``, ``fiscal_expected_amount`` and
+        ``fiscal_cost_amount`` (its terms of ``fiscal_cost_amount``); scaled. Read by the
+        report's answer page; not written as a table file.
     """
 
     scenario: Scenario
@@ -227,6 +235,7 @@ class RunResult:
     needs: pd.DataFrame
     summary_values: dict[str, Any]
     meta: dict[str, Any] = field(default_factory=dict)
+    by_measure: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def summary(self) -> pd.DataFrame:
         """Headline figures as a one-row DataFrame (columns :data:`SUMMARY_KEYS`, then the
@@ -465,12 +474,45 @@ def _needs_table(model: Model) -> pd.DataFrame:
     return needs
 
 
+def _by_measure(model: Model, savings: pd.DataFrame) -> pd.DataFrame:
+    """What each measure saves firms and costs the city (scaled), for measures with
+    either: the rows of :attr:`RunResult.by_measure`."""
+    scale = model.scale
+    by_category = savings.groupby("category", observed=True)["amount"].sum()
+    rows = []
+    for inst in model.instruments:
+        categories = [c for c in type(inst).savings_categories if c in by_category.index]
+        saved = float(by_category[categories].sum()) * scale if categories else 0.0
+        paid, expected = inst.fiscal_terms(model)
+        paid_sum, expected_sum = float(sum(paid)) * scale, float(sum(expected)) * scale
+        if saved == 0 and paid_sum == 0 and expected_sum == 0:
+            continue
+        rows.append(
+            {
+                "measure": type(inst).section,
+                "savings_amount": saved,
+                "fiscal_paid_amount": paid_sum,
+                "fiscal_expected_amount": expected_sum,
+                "fiscal_cost_amount": paid_sum + expected_sum,
+            }
+        )
+    columns = [
+        "measure",
+        "savings_amount",
+        "fiscal_paid_amount",
+        "fiscal_expected_amount",
+        "fiscal_cost_amount",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def _summary_values(
     model: Model,
     a: dict[str, np.ndarray],
     approved: np.ndarray,
     quotas: pd.DataFrame,
     over_time: dict[str, Any],
+    tables: tuple[pd.DataFrame, pd.DataFrame],
 ) -> dict[str, Any]:
     """The summary: :data:`SUMMARY_KEYS`, then the keys of the active optional measures."""
     # one flat mapping of ~50 headline figures: kept in one place, in table order, so
@@ -555,6 +597,7 @@ def _summary_values(
         "fiscal_cost_amount": sc(fiscal_cost),
         **over_time,
     }
+    values.update(incidence_summary(*tables, f.n, values))
     for inst in model.instruments:  # the measures' keys of every run
         values.update(inst.slot_summary(model))
     values = {k: plain(values[k]) for k in SUMMARY_KEYS}
@@ -580,7 +623,8 @@ def build_result(model: Model) -> RunResult:
     firms["listed"] = model.listed
     applications = _applications_table(model, a, zone_text)
     over_time, daily = money_over_time(model)
-    values = _summary_values(model, a, approved, quotas, over_time)
+    savings = _savings_table(model, zone_text)
+    values = _summary_values(model, a, approved, quotas, over_time, (applications, savings))
     # the keys of every run, then those of existing loans and lists, then the measures'
     demand = {k: plain(v) for k, v in demand_summary(model, firms, applications).items()}
     summary = {k: values[k] for k in SUMMARY_KEYS}
@@ -597,7 +641,8 @@ def build_result(model: Model) -> RunResult:
         timeseries=_timeseries_table(model, daily),
         quotas=quotas,
         levels=levels,
-        savings=_savings_table(model, zone_text),
+        savings=savings,
         needs=_needs_table(model),
         summary_values=summary,
+        by_measure=_by_measure(model, savings),
     )

@@ -116,6 +116,9 @@ class Scenario(Section):
         description="scenario identifier; names the output folder (kept in Unicode NFC; names Windows reserves such as `CON` are refused)",
     )
     description: str = Field(default="", description="free text shown in reports")
+    description_zh: str = Field(
+        default="", description="the description in Chinese, shown in Chinese reports"
+    )
     currency: str = Field(
         default="CNY", min_length=1, max_length=12, description="label of every amount"
     )
@@ -184,6 +187,8 @@ class Scenario(Section):
                 del data[key]
         if data.get("events", 0) == []:
             del data["events"]  # a scenario without events dumps as before they existed
+        if data.get("description_zh", 0) == "":
+            del data["description_zh"]  # likewise a scenario without a Chinese description
         for name, section in self._measure_sections.items():
             data[name] = section.model_dump(mode=info.mode)
         return data

@@ -568,7 +568,10 @@ class Behaviour(Section):
 class Lender(Section):
     """A lender taking part in the programme."""
 
+    omitted_at = {"name_zh": ""}
+
     name: str = Field(min_length=1, description="unique lender name")
+    name_zh: str = Field(default="", description="the lender's name in Chinese reports")
     market_share: Share = Field(description="share of firms whose main bank it is")
     quota_share: Share = Field(
         default=0.0, description="share of `loan_pool.total` as its quota (bank-quota mode)"
