@@ -11,14 +11,17 @@ import typer
 from ._app import (
     LangOpt,
     SetOpt,
+    StrictOpt,
     UserError,
     app,
     check_lang,
+    check_plausible,
     command_line,
     echo_wrote,
     guard,
     output_language,
     output_writer,
+    refuse_if_strict,
     sigterm_as_interrupt,
 )
 from .experiments import ExperimentOptions, run_replications
@@ -37,6 +40,7 @@ def run(
         int | None, typer.Option("--seed", help="Seed (default: the scenario's).", min=0)
     ] = None,
     set_: SetOpt = None,
+    strict: StrictOpt = False,
     fmt: Annotated[
         str, typer.Option("--format", help="Table format: csv, parquet or xlsx (one workbook).")
     ] = "csv",
@@ -107,6 +111,7 @@ def run(
         check_lang(lang)
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])
+        check_plausible(sc, strict, echo=False)  # a run prints them with its summary
         # no font for a Chinese report: exit 2 before the run, naming the extra to install
         language = output_language(lang, sc, report=not no_report)
         target = out if out is not None else Path("reports") / sc.name
@@ -127,6 +132,7 @@ def run(
         with sigterm_as_interrupt(), output_writer(target) as build, ahead:
             t1 = time.perf_counter()
             result = sim.run(sc, seed=seed)
+            refuse_if_strict(result.meta.get("warnings", []), strict)
             write_run_files(
                 build,
                 result,
@@ -242,6 +248,7 @@ def summary_lines(s: dict[str, Any], scenario: Scenario, lang: str = "en") -> li
 def validate(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     set_: SetOpt = None,
+    strict: StrictOpt = False,
 ) -> None:
     """Check a scenario file (and overrides) without running it."""
 
@@ -249,14 +256,12 @@ def validate(
         import sim
 
         sc = sim.load_scenario(scenario, set_ or [])
-        from sim.scenario.plausibility import plausibility_warnings
-
+        check_plausible(sc, strict, echo=False)
         typer.echo(
             f"{scenario}: valid scenario '{sc.name}' ({sc.population.firms_n:,} firms, "
             f"{sc.horizon.days} days)"
         )
-        for note in plausibility_warnings(sc):
-            typer.echo(f"warning: {note}", err=True)
+        check_plausible(sc, False)
 
     guard(body)
 
@@ -265,12 +270,15 @@ def validate(
 def show(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     set_: SetOpt = None,
+    strict: StrictOpt = False,
 ) -> None:
     """Print the resolved scenario (after extends: and --set) as YAML."""
 
     def body() -> None:
         import sim
 
-        typer.echo(sim.scenario_to_yaml(sim.load_scenario(scenario, set_ or [])), nl=False)
+        sc = sim.load_scenario(scenario, set_ or [])
+        check_plausible(sc, strict)
+        typer.echo(sim.scenario_to_yaml(sc), nl=False)
 
     guard(body)

@@ -13,8 +13,10 @@ from ._app import (
     ProcessesOpt,
     SchedulerOpt,
     SetOpt,
+    StrictOpt,
     app,
     check_lang,
+    check_plausible,
     command_line,
     guard,
     output_language,
@@ -41,6 +43,7 @@ def predict(
     processes: ProcessesOpt = None,
     scheduler: SchedulerOpt = None,
     set_: SetOpt = None,
+    strict: StrictOpt = False,
     lang: LangOpt = None,
 ) -> None:
     """Run a scenario with replications and set it beside every observation of a targets file.
@@ -61,6 +64,7 @@ def predict(
         check_lang(lang)
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])
+        check_plausible(sc, strict)
         language = output_language(lang, sc, report=False)
         tg = load_targets(targets, sc)
         target = out if out is not None else Path("reports") / f"{sc.name}_prediction"

@@ -19,6 +19,7 @@ from .extends import resolve
 from .memory import check_memory as _check_memory
 from .messages import from_validation_error
 from .overrides import apply_overrides
+from .plausibility import plausibility_warnings
 from .schema import Scenario
 
 # --------------------------------------------------------------------------- public
@@ -73,7 +74,7 @@ def scenario_from_dict(data: dict[str, Any], *, file: str | Path | None = None) 
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise from_validation_error(exc, file) from None
+        raise _with_slips(from_validation_error(exc, file), data) from None
     if scenario.population.firms_file is not None:
         scenario = _with_firms_file(scenario, file)
     if scenario.events:
@@ -81,6 +82,18 @@ def scenario_from_dict(data: dict[str, Any], *, file: str | Path | None = None) 
 
         event_states(scenario, file=file)  # every event's value, checked as --set checks one
     return scenario
+
+
+def _with_slips(error: ScenarioError, data: Any) -> ScenarioError:
+    """The error with the values of ``data`` that look like a slip of units, which may
+    be its cause (a horizon of 3 days leaves every later day outside it)."""
+    slips = plausibility_warnings(data)
+    if not slips:
+        return error
+    notes = "".join(f"\n  likely slip: {s}" for s in slips)
+    return ScenarioError(
+        error.message + notes, file=error.file, field=error.field, fields=error.fields
+    )
 
 
 def _with_firms_file(scenario: Scenario, file: str | Path | None) -> Scenario:
