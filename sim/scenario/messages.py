@@ -234,7 +234,8 @@ def _bound_text(ann: Any, info: Any, ctx: dict[str, Any], got: str) -> str:
     if b.get("ge") == 0 and b.get("le") == 1 and not money:
         return f"expected a share between 0 and 1 (0.3 means 30 %), {got}{_percent_hint(ctx)}"
     what = "an amount" if money else ("a whole number" if unwrap(ann) is int else "a number")
-    return f"expected {what} {_range_text(b, money)}, {got}"
+    hint = _percent_hint(ctx) if 1 in (b.get("le"), b.get("lt")) and not money else ""
+    return f"expected {what} {_range_text(b, money)}, {got}{hint}"
 
 
 def _percent_hint(ctx: dict[str, Any]) -> str:

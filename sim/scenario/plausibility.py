@@ -291,8 +291,9 @@ def _money_hint(value: float, t: Typical) -> str:
 def _days_hint(value: float, t: Typical) -> str:
     if not 0 < value < t.low:
         return ""
-    for word, f in (("years", 365), ("months", 30), ("weeks", 7)):
+    for word, f in (("year", 365), ("month", 30), ("week", 7)):
         if t.low <= value * f <= t.high:
+            word += "" if value == 1 else "s"
             return f"; did you mean {value:g} {word} ({value * f:g} days)?"
     return ""
 
@@ -306,6 +307,8 @@ def _describe(path: str, value: float, t: Typical, currency: str) -> str:
         span = f"{100 * t.low:g} % .. {100 * t.high:g} %"
         if value > t.high and t.low <= value / 100 <= t.high:
             hint = f"; did you mean {value:g} % ({value / 100:g})?"
+        elif value > t.high and t.kind == "rate" and t.low <= value / 10_000 <= t.high:
+            hint = f"; did you mean {value:g} basis points ({value / 10_000:g})?"
     elif t.kind == "money":
         shown = _amount(value, currency)
         span = f"{_amount(t.low, currency)} .. {_amount(t.high, currency)}"
