@@ -271,14 +271,31 @@ def show(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     set_: SetOpt = None,
     strict: StrictOpt = False,
+    defaults: Annotated[
+        bool,
+        typer.Option(
+            "--defaults",
+            help="Then list the values no file wrote (the schema's defaults), as comments.",
+        ),
+    ] = False,
 ) -> None:
     """Print the resolved scenario (after extends: and --set) as YAML."""
 
     def body() -> None:
+        import yaml
+
         import sim
+        from sim.scenario.loading import values_from_defaults
 
         sc = sim.load_scenario(scenario, set_ or [])
         check_plausible(sc, strict)
         typer.echo(sim.scenario_to_yaml(sc), nl=False)
+        if defaults:
+            typer.echo(
+                "# values from defaults (not written in the scenario, a file it extends or --set):"
+            )
+            for path, value in values_from_defaults(scenario, set_ or []).items():
+                shown = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True)
+                typer.echo(f"#   {path}: {shown.removesuffix(chr(10) + '...' + chr(10)).strip()}")
 
     guard(body)

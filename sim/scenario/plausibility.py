@@ -376,8 +376,9 @@ def _as_number(value: Any, kind: str) -> float | None:
 
 
 def _outside(pattern: str, number: float, t: Typical) -> bool:
-    """Whether ``number`` is outside the range (an amount of 0 that means none is not)."""
-    if t.kind == "money" and number == 0 and pattern in _ZERO_IS_NONE:
+    """Whether ``number`` is outside the range (an amount of 0 that means none is not; an
+    identifier never is)."""
+    if t.kind == "id" or (t.kind == "money" and number == 0 and pattern in _ZERO_IS_NONE):
         return False
     return not t.low <= number <= t.high
 

@@ -65,7 +65,11 @@ BLANK: dict[str, Any] = {
     },
     "guarantee": {
         "capital": 1_000_000_000.0,
+        "leverage": 5.0,
         "cap_per_firm": 10_000_000.0,
+        "coverage": 0.8,
+        "fee_rate": 0.01,
+        "market_fee_rate": 0.02,
         "eligible_tiers": ["sme"],
     },
 }
