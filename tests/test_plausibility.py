@@ -77,7 +77,10 @@ def _invoke(*args: str) -> typing.Any:
 
 @pytest.mark.parametrize(
     "command",
-    ["validate", "show", "run", "compare", "sweep", "sensitivity", "calibrate", "design"],
+    [
+        *("validate", "show", "run", "compare", "sweep", "sensitivity", "calibrate", "design"),
+        *("calibration-table", "predict"),
+    ],
 )
 def test_strict_turns_a_warning_into_exit_2_with_nothing_written(command, tmp_path):
     out = tmp_path / "o"
@@ -94,6 +97,11 @@ def test_strict_turns_a_warning_into_exit_2_with_nothing_written(command, tmp_pa
         "calibrate": [
             *("--fit", "behaviour.apply_intercept=-2:0", "--out", str(out)),
             *("--targets", str(BASELINE.parent / "targets" / "shanghai_2024_example.yaml")),
+        ],
+        "calibration-table": ["--csv", str(out)],
+        "predict": [
+            *("--targets", str(BASELINE.parent / "targets" / "shanghai_2024_example.yaml")),
+            *("--out", str(out)),
         ],
         "design": [
             *("--lever", "guarantee.capital=1bn:4bn", "--target", "mean uptake_rate >= 0.5"),
