@@ -240,6 +240,9 @@ _ZERO_IS_NONE = {
     "cost_relief.zone_budgets",
 }
 
+#: Rates of the summary that are shares of a whole (a claim rate over a period is not).
+_SHARES = ("approval_rate", "uptake_rate")
+
 #: Units an amount may have been meant in, tried in turn for an amount too small.
 _MONEY_UNITS = (("k", 1e3), ("m", 1e6), ("bn", 1e9))
 
@@ -460,8 +463,9 @@ def outcome_warnings(summary: Mapping[str, Any], scenario: Any) -> list[str]:
     Returns
     -------
     list of str
-        A line for: more lent than a hard pool holds; a share or rate of the summary
-        above 1 (the used share of a target or revolving account may pass 1); a negative
+        A line for: more lent than a hard pool holds; a share of the summary above 1
+        (the approval and uptake rates too; the used share of a target or revolving
+        account may pass 1); a negative
         fiscal cost, explained (the guarantee fees exceed its expected losses).
     """
     out: list[str] = []
@@ -474,7 +478,7 @@ def outcome_warnings(summary: Mapping[str, Any], scenario: Any) -> list[str]:
             f"{pool.total:,.0f} holds: this cannot be right (please report it)"
         )
     for key, value in summary.items():
-        if not key.endswith(("_share", "_rate")) or not isinstance(value, int | float):
+        if not (key.endswith("_share") or key in _SHARES) or not isinstance(value, int | float):
             continue
         if isinstance(value, bool) or value <= 1 + 1e-9:
             continue
