@@ -218,7 +218,7 @@ CASES: dict[str, tuple[str, tuple[str, ...], str | None, tuple[str, ...]]] = {
         _doc(_set("horizon", 5)),
         (),
         "horizon",
-        ("expected a section (a mapping) with at least days, got 5",),
+        ("expected a section (a mapping) with at least days, start_date, got 5",),
     ),
     "wrong_type_section_is_a_list": (
         _doc(_set("guarantee", ["capital", "4bn"])),

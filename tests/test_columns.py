@@ -27,7 +27,7 @@ from .conftest import small_scenario
 # every measure active, so every optional column is present
 ALL = [
     "population.firms_n=1500",
-    "npl_compensation={budget: 1bn}",
+    "npl_compensation={budget: 1bn, share: 0.55, first_loan_bonus: 0.05}",
     "guarantee.suspend_claim_rate=0.05",
     "cost_relief.channels.internet=tariff_cut",
 ]

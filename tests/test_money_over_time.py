@@ -160,7 +160,10 @@ def test_additional_loans_are_those_the_rule_without_the_programme_refuses(year)
     assert _close(s["additional_loans_amount"], a.loc[a["additional"], "amount"].sum())
     assert _close(s["additionality_share"], s["additional_loans_amount"] / s["disbursed_amount"])
     # NPL compensation makes lenders take loans they would otherwise refuse, unguaranteed
-    npl = sim.run(small_scenario("npl_compensation={budget: 1bn}"), seed=3)
+    npl = sim.run(
+        small_scenario("npl_compensation={budget: 1bn, share: 0.55, first_loan_bonus: 0.05}"),
+        seed=3,
+    )
     b = npl.applications[npl.applications["outcome"] == "approved"]
     assert (b["additional"] & (b["guarantee"] == 0)).any()
     assert not (b["additional"] < (b["guarantee"] > 0)).any()

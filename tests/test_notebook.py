@@ -56,3 +56,48 @@ def test_tuning_notebook_executes():
         if out.get("output_type") == "stream"
     )
     assert "smesim run " in printed and "--set guarantee.cap_per_firm=40m" in printed
+
+
+def _committed() -> dict:
+    import json
+
+    return json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+
+
+def test_the_committed_notebook_keeps_its_outputs_and_charts():
+    """Committed executed, so that it shows its tables and charts where it is read."""
+    nb = _committed()
+    outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    assert sum("image/png" in o.get("data", {}) for o in outputs) >= 2
+    tables = [
+        "".join(o["data"]["text/plain"])
+        for o in outputs
+        if "text/html" in o.get("data", {}) and "text/plain" in o["data"]
+    ]
+    assert len(tables) >= 3
+    for table in tables:  # money as amounts, not 2.790302e+09
+        assert "e+0" not in table and "e+1" not in table, table
+        assert " bn CNY" in table
+    assert all(c.get("execution_count") for c in nb["cells"] if c["cell_type"] == "code")
+
+
+def test_the_notebook_explains_firms_n_and_scale_before_using_them():
+    cells = _committed()["cells"]
+    text = ["".join(c["source"]) for c in cells]
+    explained = next(i for i, t in enumerate(text) if "population.scale" in t and "firms_n" in t)
+    used = next(
+        i
+        for i, (c, t) in enumerate(zip(cells, text, strict=True))
+        if c["cell_type"] == "code" and "firms_n" in t
+    )
+    assert cells[explained]["cell_type"] == "markdown" and explained < used
+
+
+def test_the_notebook_extra_installs_jupyter_and_the_kernel():
+    tomllib = pytest.importorskip("tomllib")
+    extras = tomllib.loads((NOTEBOOK.parents[1] / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]["notebook"]
+    names = {e.split(">")[0].split("=")[0].split("[")[0] for e in extras}
+    assert {"jupyterlab", "ipykernel", "ipywidgets"} <= names

@@ -13,7 +13,9 @@ from .conftest import small_scenario
 
 KEY = "npl_compensation_paid_amount"
 # the published budget (FACTS.md 1.2): it lasts the small baseline's year
-NPL = ["npl_compensation={budget: 1bn}"]
+#: The published terms (FACTS.md 1.2): 55 %, +5 points for a firm's first loan.
+TERMS = "share: 0.55, first_loan_bonus: 0.05"
+NPL = [f"npl_compensation={{budget: 1bn, {TERMS}}}"]
 
 
 @pytest.fixture(scope="module")
@@ -27,11 +29,21 @@ def runs() -> tuple[sim.RunResult, sim.RunResult]:
     [
         ("npl_compensation={budget: -1bn}", "npl_compensation.budget"),
         ("npl_compensation={budget: 1bn, share: 1.2}", "npl_compensation.share"),
-        ("npl_compensation={budget: 1bn, share: 0.97}", "npl_compensation.first_loan_bonus"),
-        ("npl_compensation={budget: 1bn, key_tiers: [tech]}", "npl_compensation.key_tiers.0"),
-        ("npl_compensation={budget: 1bn, key_sectors: [mining]}", "npl_compensation.key_sectors.0"),
-        ("npl_compensation={budget: 1bn, ratio: 0.5}", "npl_compensation.ratio"),
+        (
+            "npl_compensation={budget: 1bn, share: 0.97, first_loan_bonus: 0.05}",
+            "npl_compensation.first_loan_bonus",
+        ),
+        (
+            f"npl_compensation={{budget: 1bn, {TERMS}, key_tiers: [tech]}}",
+            "npl_compensation.key_tiers.0",
+        ),
+        (
+            f"npl_compensation={{budget: 1bn, {TERMS}, key_sectors: [mining]}}",
+            "npl_compensation.key_sectors.0",
+        ),
+        (f"npl_compensation={{budget: 1bn, {TERMS}, ratio: 0.5}}", "npl_compensation.ratio"),
         ("npl_compensation={share: 0.5}", "npl_compensation.budget"),
+        ("npl_compensation={budget: 1bn}", "npl_compensation.share"),
     ],
 )
 def test_bad_section_names_the_field(override, field):
@@ -40,8 +52,8 @@ def test_bad_section_names_the_field(override, field):
     assert field in err.value.fields
 
 
-def test_section_loads_with_the_published_defaults():
-    cfg = small_scenario("npl_compensation={budget: 1bn}").npl_compensation
+def test_section_loads_with_the_terms_it_declares():
+    cfg = small_scenario(*NPL).npl_compensation
     assert (cfg.budget, cfg.share, cfg.first_loan_bonus) == (1e9, 0.55, 0.05)
     assert cfg.key_tiers is None and cfg.key_sectors is None
 
@@ -51,7 +63,7 @@ def test_absent_section_changes_nothing():
     sc = small_scenario()
     assert "npl_compensation" not in sim.scenario_to_yaml(sc)
     a = sim.run(sc, seed=5)
-    b = sim.run(small_scenario("npl_compensation={budget: 0}"), seed=5)
+    b = sim.run(small_scenario(f"npl_compensation={{budget: 0, {TERMS}}}"), seed=5)
     assert a.summary_dict() == b.summary_dict()
     assert KEY not in a.summary_dict()
     for name, table in a.tables().items():
@@ -78,7 +90,7 @@ def test_books_balance_and_the_budget_is_hard(runs):
 
 
 def test_budget_runs_out_and_stops_paying():
-    res = sim.run(small_scenario("npl_compensation={budget: 5m}"), seed=3)
+    res = sim.run(small_scenario(f"npl_compensation={{budget: 5m, {TERMS}}}"), seed=3)
     q = res.quotas.set_index("account").loc["npl_compensation"]
     assert pd.notna(q["exhausted_on"])
     assert q["drawn"] <= q["initial"] * (1 + 1e-12)
@@ -114,7 +126,7 @@ def test_raises_approvals_of_asset_light_key_sector_firms(runs):
 @pytest.mark.parametrize("key", ["key_tiers: []", "key_sectors: []"])
 def test_only_key_sectors_count(key):
     """With no key tier (or sector), the pool changes no decision and pays nothing."""
-    sc = small_scenario(f"npl_compensation={{budget: 1bn, {key}}}")
+    sc = small_scenario(f"npl_compensation={{budget: 1bn, {TERMS}, {key}}}")
     a, b = sim.run(small_scenario(), seed=4), sim.run(sc, seed=4)
     assert b.summary_dict()[KEY] == 0
     np.testing.assert_array_equal(
@@ -125,7 +137,8 @@ def test_only_key_sectors_count(key):
 def test_key_sectors_narrow_the_pool(runs):
     _, all_sectors = runs
     software = sim.run(
-        small_scenario("npl_compensation={budget: 1bn, key_sectors: [software_it]}"), seed=3
+        small_scenario(f"npl_compensation={{budget: 1bn, {TERMS}, key_sectors: [software_it]}}"),
+        seed=3,
     )
     assert 0 < software.summary_dict()[KEY] < all_sectors.summary_dict()[KEY]
 

@@ -3,7 +3,8 @@
 Public names: :func:`check_lang`, :func:`check_path`, :func:`console`,
 :func:`echo_wrote`, :func:`guard`, :func:`option_paths`, :func:`sigterm_as_interrupt`,
 :func:`command_line`, :func:`print_error`, :func:`output_language`,
-:func:`output_writer`, :func:`save_json`.
+:func:`output_writer`, :func:`save_json`, :func:`check_plausible`,
+:func:`refuse_if_strict`.
 
 Exit codes: 0 success; 2 user error (bad scenario, bad option, unwritable folder),
 with a message naming the file and the field; 1 internal error (a short message, the
@@ -231,6 +232,43 @@ SetOpt = Annotated[
         help="Override a scenario field, e.g. --set loan_pool.total=200bn (repeatable).",
     ),
 ]
+
+
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Treat warnings (a value outside its typical range, a result that cannot be "
+        "right) as errors: exit 2 and write nothing.",
+    ),
+]
+
+
+def refuse_if_strict(notes: list[str], strict: bool) -> None:
+    """Under ``--strict``, refuse the command (exit 2, nothing written) when there are notes."""
+    if strict and notes:
+        listed = "".join(f"\n  - {n}" for n in notes)
+        raise UserError(
+            f"--strict: {len(notes)} warning{'s' if len(notes) > 1 else ''}, so nothing was "
+            f"written:{listed}"
+        )
+
+
+def check_plausible(scenarios: Any, strict: bool, *, echo: bool = True) -> list[str]:
+    """The plausibility warnings of one scenario or a list of them: exit 2 under
+    ``--strict`` when there are any, else printed on stderr (unless ``echo`` is False)."""
+    from sim.scenario.plausibility import plausibility_warnings
+
+    many = scenarios if isinstance(scenarios, list) else [scenarios]
+    notes: list[str] = []
+    for sc in many:
+        found = plausibility_warnings(sc)
+        notes += [f"{sc.name}: {n}" for n in found] if len(many) > 1 else found
+    refuse_if_strict(notes, strict)
+    if echo:
+        for note in notes:
+            typer.echo(f"warning: {note}", err=True)
+    return notes
 
 
 def echo_wrote(target: Path, t0: float, *, report: bool, lang: str = "en") -> None:

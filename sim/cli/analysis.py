@@ -19,10 +19,12 @@ from ._app import (
     ProcessesOpt,
     SchedulerOpt,
     SetOpt,
+    StrictOpt,
     UserError,
     app,
     check_lang,
     check_path,
+    check_plausible,
     command_line,
     default_folder,
     guard,
@@ -105,6 +107,7 @@ def sensitivity(
         int | None, typer.Option("--seed", min=0, help="Seed of the design (default: scenario's).")
     ] = None,
     set_: SetOpt = None,
+    strict: StrictOpt = False,
     lang: LangOpt = None,
 ) -> None:
     """Global sensitivity (Sobol or Morris, SALib) of summary figures to scenario parameters.
@@ -122,6 +125,7 @@ def sensitivity(
         check_lang(lang)
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])
+        check_plausible(sc, strict)
         language = output_language(lang, sc)
         with option_paths("--param", scenario, sc.name):
             params = [parse_range(p, sc, option="--param") for p in param]
@@ -304,6 +308,7 @@ def calibrate(
     processes: ProcessesOpt = None,
     scheduler: SchedulerOpt = None,
     set_: SetOpt = None,
+    strict: StrictOpt = False,
     lang: LangOpt = None,
 ) -> None:
     """Fit scenario parameters to observed figures; write a scenario that extends the original.
@@ -356,6 +361,7 @@ def calibrate(
         check_lang(lang)
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])
+        check_plausible(sc, strict)
         language = output_language(lang, sc)
         tg = load_targets(targets, sc)
         with option_paths("--fit", scenario, sc.name):
@@ -476,6 +482,7 @@ def calibration_table(
     ] = None,
     processes: ProcessesOpt = None,
     set_: SetOpt = None,
+    strict: StrictOpt = False,
     lang: LangOpt = None,
 ) -> None:
     """Set a scenario's simulated figures beside the published calibration targets."""
@@ -489,6 +496,7 @@ def calibration_table(
 
         check_lang(lang)
         sc = sim.load_scenario(scenario, set_ or [])
+        check_plausible(sc, strict)
         language = output_language(lang, sc, report=False)
         if sc.guarantee is None:
             raise UserError(f"{scenario}: the table needs a scenario with a guarantee fund")
@@ -630,6 +638,7 @@ def design(
     processes: ProcessesOpt = None,
     scheduler: SchedulerOpt = None,
     set_: SetOpt = None,
+    strict: StrictOpt = False,
     lang: LangOpt = None,
 ) -> None:
     """Find the lever value meeting a target (bisection or bounded search); check it by a re-run.
@@ -654,6 +663,7 @@ def design(
         check_lang(lang)
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])
+        check_plausible(sc, strict)
         language = output_language(lang, sc)
         with option_paths("--lever", scenario, sc.name):
             lev = parse_range(lever, sc, option="--lever")

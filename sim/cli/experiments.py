@@ -25,9 +25,11 @@ from ._app import (
     ReplicationsOpt,
     ResumeOpt,
     SetOpt,
+    StrictOpt,
     UserError,
     app,
     check_lang,
+    check_plausible,
     command_line,
     console,
     default_folder,
@@ -294,6 +296,7 @@ def compare(
         int | None, typer.Option("--seed", min=0, help="Root seed (default: the base's).")
     ] = None,
     set_: SetOpt = None,
+    strict: StrictOpt = False,
     processes: ExpProcessesOpt = None,
     scheduler: ExpSchedulerOpt = None,
     resume: ResumeOpt = False,
@@ -316,6 +319,7 @@ def compare(
         t0 = time.perf_counter()
         b = sim.load_scenario(base, set_ or [])
         vs = [sim.load_scenario(v, set_ or []) for v in variants]
+        check_plausible([b, *vs], strict)
         language = output_language(lang, b, report=not no_report)
         target = (
             out
@@ -434,6 +438,7 @@ def sweep(
         typer.Option("--seed", min=0, help="Root seed of runs and sample (default: scenario's)."),
     ] = None,
     set_: SetOpt = None,
+    strict: StrictOpt = False,
     processes: ExpProcessesOpt = None,
     scheduler: ExpSchedulerOpt = None,
     resume: ResumeOpt = False,
@@ -463,6 +468,7 @@ def sweep(
         if (sample is None) != (not range_):
             raise UserError("a Latin hypercube needs both --sample N and at least one --range")
         sc = sim.load_scenario(scenario, set_ or [])
+        check_plausible(sc, strict)
         outputs = _check_outputs(output or [])
         language = output_language(lang, sc, report=not no_report)
         option = "--vary" if vary else "--range"

@@ -11,15 +11,18 @@ import typer
 from ._app import (
     LangOpt,
     SetOpt,
+    StrictOpt,
     UserError,
     app,
     check_lang,
+    check_plausible,
     command_line,
     default_folder,
     echo_wrote,
     guard,
     output_language,
     output_writer,
+    refuse_if_strict,
     sigterm_as_interrupt,
 )
 from .experiments import ExperimentOptions, run_replications
@@ -43,6 +46,7 @@ def run(
         int | None, typer.Option("--seed", help="Seed (default: the scenario's).", min=0)
     ] = None,
     set_: SetOpt = None,
+    strict: StrictOpt = False,
     fmt: Annotated[
         str, typer.Option("--format", help="Table format: csv, parquet or xlsx (one workbook).")
     ] = "csv",
@@ -113,6 +117,7 @@ def run(
         check_lang(lang)
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])
+        check_plausible(sc, strict, echo=False)  # a run prints them with its summary
         # no font for a Chinese report: exit 2 before the run, naming the extra to install
         language = output_language(lang, sc, report=not no_report)
         target = out if out is not None else default_folder(sc.name, language)
@@ -133,6 +138,7 @@ def run(
         with sigterm_as_interrupt(), output_writer(target) as build, ahead:
             t1 = time.perf_counter()
             result = sim.run(sc, seed=seed)
+            refuse_if_strict(result.meta.get("warnings", []), strict)
             write_run_files(
                 build,
                 result,
@@ -248,6 +254,7 @@ def summary_lines(s: dict[str, Any], scenario: Scenario, lang: str = "en") -> li
 def validate(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     set_: SetOpt = None,
+    strict: StrictOpt = False,
 ) -> None:
     """Check a scenario file (and overrides) without running it."""
 
@@ -255,14 +262,12 @@ def validate(
         import sim
 
         sc = sim.load_scenario(scenario, set_ or [])
-        from sim.scenario.plausibility import plausibility_warnings
-
+        check_plausible(sc, strict, echo=False)
         typer.echo(
             f"{scenario}: valid scenario '{sc.name}' ({sc.population.firms_n:,} firms, "
             f"{sc.horizon.days} days)"
         )
-        for note in plausibility_warnings(sc):
-            typer.echo(f"warning: {note}", err=True)
+        check_plausible(sc, False)
 
     guard(body)
 
@@ -271,12 +276,32 @@ def validate(
 def show(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     set_: SetOpt = None,
+    strict: StrictOpt = False,
+    defaults: Annotated[
+        bool,
+        typer.Option(
+            "--defaults",
+            help="Then list the values no file wrote (the schema's defaults), as comments.",
+        ),
+    ] = False,
 ) -> None:
     """Print the resolved scenario (after extends: and --set) as YAML."""
 
     def body() -> None:
-        import sim
+        import yaml
 
-        typer.echo(sim.scenario_to_yaml(sim.load_scenario(scenario, set_ or [])), nl=False)
+        import sim
+        from sim.scenario.loading import values_from_defaults
+
+        sc = sim.load_scenario(scenario, set_ or [])
+        check_plausible(sc, strict)
+        typer.echo(sim.scenario_to_yaml(sc), nl=False)
+        if defaults:
+            typer.echo(
+                "# values from defaults (not written in the scenario, a file it extends or --set):"
+            )
+            for path, value in values_from_defaults(scenario, set_ or []).items():
+                shown = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True)
+                typer.echo(f"#   {path}: {shown.removesuffix(chr(10) + '...' + chr(10)).strip()}")
 
     guard(body)

@@ -13,8 +13,10 @@ from ._app import (
     ProcessesOpt,
     SchedulerOpt,
     SetOpt,
+    StrictOpt,
     app,
     check_lang,
+    check_plausible,
     command_line,
     default_folder,
     guard,
@@ -54,6 +56,7 @@ def predict(
     processes: ProcessesOpt = None,
     scheduler: SchedulerOpt = None,
     set_: SetOpt = None,
+    strict: StrictOpt = False,
     lang: LangOpt = None,
 ) -> None:
     """Run a scenario with replications and set it beside every observation of a targets file.
@@ -77,6 +80,7 @@ def predict(
         check_lang(lang)
         t0 = time.perf_counter()
         sc = sim.load_scenario(scenario, set_ or [])
+        check_plausible(sc, strict)
         language = output_language(lang, sc, report=False)
         tg = load_targets(targets, sc)
         target = out if out is not None else default_folder(f"{sc.name}_prediction", language)

@@ -362,7 +362,12 @@ class Tuner:
             "(common random numbers), so a change comes from the levers alone."
         )
         if not self._sample:
-            size = f"Population: all {pop.firms_n:,} firms of the scenario."
+            size = f"Population: all {pop.firms_n:,} firms of the scenario" + (
+                "."
+                if pop.scale == 1
+                else f", each standing for {pop.scale:g} real firms (population.scale), "
+                f"{pop.firms_n * pop.scale:,.0f} in all."
+            )
         else:
             n, scale = self._sample_n, self._sample_scale
             size = (

@@ -16,6 +16,7 @@ import numpy as np
 from .._version import __version__
 from ..model.engine import Model
 from ..scenario import Scenario, check_memory
+from ..scenario.plausibility import outcome_warnings
 from .result import RunResult, build_result
 
 __all__ = ["run"]
@@ -74,7 +75,8 @@ def run(
             "version": __version__,
             "timings_s": {"setup": t1 - t0, "simulate": t2 - t1, "tables": t3 - t2},
             "simpy_steps": model.events_n,
-            "warnings": list(model.warnings),
+            # the scenario's likely slips, then results that cannot be right
+            "warnings": [*model.warnings, *outcome_warnings(result.summary_dict(), scenario)],
         }
     )
     return result

@@ -1,7 +1,7 @@
 """Loading: file -> ``extends:`` merge -> overrides -> validated :class:`Scenario`, and back to YAML.
 
 Public names: :func:`load_scenario`, :func:`scenario_from_dict`, :func:`scenario_to_dict`,
-:func:`scenario_to_yaml`, :func:`with_overrides`.
+:func:`scenario_to_yaml`, :func:`with_overrides`, :func:`values_from_defaults`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from .extends import resolve
 from .memory import check_memory as _check_memory
 from .messages import from_validation_error
 from .overrides import apply_overrides
+from .plausibility import plausibility_warnings
 from .schema import Scenario
 
 # --------------------------------------------------------------------------- public
@@ -73,7 +74,7 @@ def scenario_from_dict(data: dict[str, Any], *, file: str | Path | None = None) 
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise from_validation_error(exc, file) from None
+        raise _with_slips(from_validation_error(exc, file), data) from None
     if scenario.population.firms_file is not None:
         scenario = _with_firms_file(scenario, file)
     if scenario.events:
@@ -81,6 +82,22 @@ def scenario_from_dict(data: dict[str, Any], *, file: str | Path | None = None) 
 
         event_states(scenario, file=file)  # every event's value, checked as --set checks one
     return scenario
+
+
+def _with_slips(error: ScenarioError, data: Any) -> ScenarioError:
+    """The error with the values of ``data`` that look like a slip of units, which may
+    be its cause (a horizon of 3 days leaves every later day outside it)."""
+    field = error.field or ""
+    slips = [s for s in plausibility_warnings(data) if not s.startswith(f"{field}=")]
+    if not slips:
+        return error
+    if len(error.fields) <= 1:  # a one-problem message stays on one line
+        notes = "".join(f"; likely slip: {s}" for s in slips)
+    else:
+        notes = "".join(f"\n  likely slip: {s}" for s in slips)
+    return ScenarioError(
+        error.message + notes, file=error.file, field=error.field, fields=error.fields
+    )
 
 
 def _with_firms_file(scenario: Scenario, file: str | Path | None) -> Scenario:
@@ -129,3 +146,44 @@ def with_overrides(scenario: Scenario, overrides: list[str] | dict[str, Any]) ->
     """Return a copy of ``scenario`` with ``path=value`` overrides applied and validated."""
     data = apply_overrides(scenario_to_dict(scenario), overrides, file=f"<{scenario.name}>")
     return scenario_from_dict(data, file=f"<{scenario.name}>")
+
+
+def values_from_defaults(
+    path: str | Path, overrides: list[str] | dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The values of a scenario that no file wrote: its schema's defaults.
+
+    Parameters
+    ----------
+    path
+        The YAML scenario file.
+    overrides
+        Overrides as for :func:`load_scenario` (a value they set is written, not a default).
+
+    Returns
+    -------
+    dict
+        Dotted path -> value, for every value of the resolved scenario (as
+        :func:`scenario_to_dict` writes it) that neither the file, a file it extends, nor
+        an override gives.
+    """
+    path = Path(path)
+    data, _ = resolve(path, ())
+    data = apply_overrides(data, overrides, file=str(path))
+    resolved = scenario_to_dict(load_scenario(path, overrides, check_memory=False))
+    out: dict[str, Any] = {}
+    _defaults_in(resolved, data, "", out)
+    return out
+
+
+def _defaults_in(resolved: Any, written: Any, path: str, out: dict[str, Any]) -> None:
+    if isinstance(resolved, dict) and resolved and isinstance(written, dict):
+        for key, value in resolved.items():
+            here = f"{path}.{key}" if path else str(key)
+            if key not in written and not (isinstance(value, dict) and value):
+                out[here] = value
+            else:  # a section left out: each of its values
+                _defaults_in(value, written.get(key, {}), here, out)
+    elif isinstance(resolved, list) and isinstance(written, list):
+        for i, (value, raw) in enumerate(zip(resolved, written, strict=False)):
+            _defaults_in(value, raw, f"{path}.{i}", out)

@@ -40,7 +40,7 @@ class LoanPool(Section):
     quota_mode: Literal["bank_quotas", "shared_pool"] = "bank_quotas"
     credit_sub_quota: Money | None = None
     credit_loan_max_collateral: Share = 0.2
-    interest_subsidy_share: Share = 0.30
+    interest_subsidy_share: Share = 0.0
     eligible_tiers: list[str] = Field(min_length=1)
     max_per_firm: PositiveMoney
     min_amount: PositiveMoney = 100_000.0
@@ -122,15 +122,12 @@ class Guarantee(Section):
 
     capital: Money = Field(description="the fund's capital; pays claims")
     leverage: NonNeg = Field(
-        default=5.0, description="capacity = capital x leverage (guarantees outstanding, revolving)"
+        description="capacity = capital x leverage (guarantees outstanding, revolving)"
     )
     cap_per_firm: Money = Field(description="highest guarantees outstanding for one firm")
-    coverage: Share = Field(default=0.8, description="share of the loan guaranteed")
-    fee_rate: Share = Field(
-        default=0.0065, description="guarantee fee, a year as a share of the guarantee"
-    )
+    coverage: Share = Field(description="share of the loan guaranteed")
+    fee_rate: Share = Field(description="guarantee fee, a year as a share of the guarantee")
     market_fee_rate: Share = Field(
-        default=0.015,
         description="commercial guarantee fee a firm would pay otherwise, a year as a share of the guarantee",
     )
     max_pd_annual: Share = Field(
@@ -353,11 +350,35 @@ class CostRelief(Section):
                 (
                     f"{path}.budget",
                     "expected 0 when there is no zone or cluster "
-                    "(population.zones.zones_n and clusters_n are 0), or drop the section; "
+                    "(population.zones.zones_n and clusters_n are 0: a scenario has no zones "
+                    "unless it declares them), or drop the section; "
                     f"got {self.budget:,.0f}",
                 )
             )
-        return errors
+        return errors + self._price_problems(scenario, path)
+
+    def _price_problems(self, scenario: Scenario, path: str) -> list[Problem]:
+        """A category with relief needs its price: prices have no default."""
+        costs = scenario.population.running_costs
+        return [
+            (
+                f"population.running_costs.{price}",
+                f"expected a price above 0: {path}.subsidy_rates.{category} is "
+                f"{getattr(self.subsidy_rates, category):g}, and a scenario has no prices "
+                "unless it declares them; got 0",
+            )
+            for category, price in _PRICES.items()
+            if getattr(self.subsidy_rates, category) > 0 and getattr(costs, price) == 0
+        ]
+
+
+#: The price of each relief category in ``population.running_costs``.
+_PRICES = {
+    "rent": "rent_per_m2_day",
+    "electricity": "electricity_per_kwh",
+    "water": "water_per_m3",
+    "internet": "internet_per_month",
+}
 
 
 class AwardLevel(Section):
@@ -415,11 +436,10 @@ class NplCompensation(Section):
         description="money the NPL risk compensation pool can pay banks (section absent: no pool)"
     )
     share: Share = Field(
-        default=0.55,
         description="share of a bank's loss on a bad loan to a key-sector firm that is compensated",
     )
     first_loan_bonus: Share = Field(
-        default=0.05, description="extra share when the loan is the firm's first programme loan"
+        default=0.0, description="extra share when the loan is the firm's first programme loan"
     )
     #: Tiers of the firms in key sectors; None: the tiers marked ``core_tech``.
     key_tiers: list[str] | None = Field(

@@ -232,9 +232,18 @@ def _bound_text(ann: Any, info: Any, ctx: dict[str, Any], got: str) -> str:
     money = _is_money(ann, info)
     b = _bounds(ann, info) or {k: v for k, v in ctx.items() if k in ("ge", "gt", "le", "lt")}
     if b.get("ge") == 0 and b.get("le") == 1 and not money:
-        return f"expected a share between 0 and 1 (0.3 means 30 %), {got}"
+        return f"expected a share between 0 and 1 (0.3 means 30 %), {got}{_percent_hint(ctx)}"
     what = "an amount" if money else ("a whole number" if unwrap(ann) is int else "a number")
-    return f"expected {what} {_range_text(b, money)}, {got}"
+    hint = _percent_hint(ctx) if 1 in (b.get("le"), b.get("lt")) and not money else ""
+    return f"expected {what} {_range_text(b, money)}, {got}{hint}"
+
+
+def _percent_hint(ctx: dict[str, Any]) -> str:
+    """ "; did you mean 80 % (0.8)?" for a share written in percent without ``%``."""
+    value = ctx.get("input")
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1 < value <= 100:
+        return f"; did you mean {value:g} % ({value / 100:g})?"
+    return ""
 
 
 def _explain(err: Any, parts: list[str]) -> str:
@@ -255,7 +264,7 @@ def _explain(err: Any, parts: list[str]) -> str:
             want = _describe(ann, info)
         return f"expected {want}, {got}"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        return _bound_text(ann, info, ctx, got)
+        return _bound_text(ann, info, {**ctx, "input": err.get("input")}, got)
     if kind == "literal_error":
         return f"expected {ctx.get('expected', 'one of the allowed values')}, {got}"
     if kind in _SIZE_WORDS:

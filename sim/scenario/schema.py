@@ -133,7 +133,7 @@ class Scenario(Section):
     service_centres: ServiceCentres = ServiceCentres()
     behaviour: Behaviour = Behaviour()
     banks: Banks
-    rates: Rates = Rates()
+    rates: Rates
     loan_pool: LoanPool
     guarantee: Guarantee | None = None
     cost_relief: CostRelief | None = None

@@ -38,7 +38,6 @@ class Horizon(Section):
 
     days: int = Field(ge=1, le=36500, description="simulated days from the start date")
     start_date: date = Field(
-        default=date(2024, 12, 2),
         description="calendar date of day 0 (labels, months, and the working days of `banks.calendar`)",
     )
 
@@ -80,9 +79,9 @@ class Tier(Section):
 class Zones(Section):
     """Industrial zones and industry clusters that host firms and hold relief budgets."""
 
-    zones_n: int = Field(default=55, ge=0, le=100_000, description="industrial zones")
+    zones_n: int = Field(default=0, ge=0, le=100_000, description="industrial zones")
     clusters_n: int = Field(
-        default=34, ge=0, le=100_000, description="SME industry clusters (treated like zones)"
+        default=0, ge=0, le=100_000, description="SME industry clusters (treated like zones)"
     )
     size_concentration: Positive = Field(
         default=2.0,
@@ -94,17 +93,17 @@ class RunningCosts(Section):
     """Yearly running costs of a firm, by category, as quantities times tariffs."""
 
     floor_m2_per_employee: NonNeg = Field(default=25.0, description="floor space per employee, m2")
-    rent_per_m2_day: NonNeg = Field(default=1.55, description="rent, per m2 per day")
+    rent_per_m2_day: NonNeg = Field(default=0.0, description="rent, per m2 per day")
     electricity_kwh_per_employee_year: NonNeg = Field(
         default=8000.0, description="electricity use, kWh per employee per year"
     )
-    electricity_per_kwh: NonNeg = Field(default=0.70, description="electricity tariff, per kWh")
+    electricity_per_kwh: NonNeg = Field(default=0.0, description="electricity tariff, per kWh")
     water_m3_per_employee_year: NonNeg = Field(
         default=40.0, description="water use, m3 per employee per year"
     )
-    water_per_m3: NonNeg = Field(default=5.0, description="water and sewage tariff, per m3")
+    water_per_m3: NonNeg = Field(default=0.0, description="water and sewage tariff, per m3")
     internet_per_month: NonNeg = Field(
-        default=3000.0, description="enterprise broadband, per firm per month"
+        default=0.0, description="enterprise broadband, per firm per month"
     )
 
 
@@ -502,7 +501,7 @@ class Awareness(Section):
 class ServiceCentres(Section):
     """Service centres: outreach contacts and application assistance, both per day."""
 
-    centres_n: int = Field(default=17, ge=0, description="service centres")
+    centres_n: int = Field(default=0, ge=0, description="service centres")
     contacts_per_centre_day: NonNeg = Field(
         default=10.0, description="outreach contacts a centre makes, firms per day"
     )
@@ -712,9 +711,9 @@ class Banks(Section):
 class Rates(Section):
     """Interest rates, annual, as fractions (0.031 = 3.1 %)."""
 
-    lpr_1y: Share = 0.031
-    programme_spread: Rate = 0.003
-    market_spread_base: Rate = 0.006
+    lpr_1y: Share
+    programme_spread: Rate = 0.0
+    market_spread_base: Rate = 0.0
     market_risk_premium_per_pd: NonNeg = 0.5
     #: How a programme loan is priced: one rate for all (``lpr_1y + programme_spread``),
     #: or from its risk (``risk_based``: the market rate of the share of the loss the bank

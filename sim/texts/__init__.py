@@ -17,6 +17,8 @@ first use and kept. A key is ``<section>.<name>``; the sections are
 ``column``  meanings of table columns and headline figures
             (:func:`sim.results.columns.describe`)
 ``unit``    unit names of the column dictionary
+``field``   meanings of scenario fields, by dotted path (``*``: any entry),
+            the comments of a starter scenario (``smesim new``)
 ==========  ===============================================================
 
 A text is a :meth:`str.format` template: code holds keys and fields, never sentences.
@@ -89,7 +91,7 @@ __all__ = [
 LANGUAGES: tuple[str, ...] = ("en", "zh")
 
 #: Sections of the catalogue: the first part of every key.
-SECTIONS: tuple[str, ...] = ("msg", "code", "figure", "short", "column", "unit")
+SECTIONS: tuple[str, ...] = ("msg", "code", "figure", "short", "column", "unit", "field")
 
 _OMITTED = "omitted_fields"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
