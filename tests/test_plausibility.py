@@ -165,3 +165,15 @@ def test_a_negative_fiscal_cost_is_explained_not_refused(tmp_path):
         for n in notes
     )
     assert "is negative: the guarantee fees" in r.output
+
+
+def test_outreach_without_service_centres_is_flagged_as_reaching_no_firm():
+    sc = sim.load_scenario(BASELINE, ["service_centres.centres_n=0"])
+    warned = [w for w in plausibility_warnings(sc) if "reaches no firm" in w]
+    assert len(warned) == 1 and "service_centres.centres_n" in warned[0]
+    # with the centres, or without outreach, nothing to say
+    assert not [w for w in plausibility_warnings(sim.load_scenario(BASELINE)) if "no firm" in w]
+    sc = sim.load_scenario(
+        BASELINE, ["service_centres.centres_n=0", "awareness.outreach_rate_day=0"]
+    )
+    assert not [w for w in plausibility_warnings(sc) if "no firm" in w]

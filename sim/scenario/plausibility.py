@@ -432,6 +432,24 @@ def plausibility_warnings(scenario: Any) -> list[str]:
                 if _outside(pattern, number, t):
                     out.append(_describe(p, number, t, currency))
     out += _event_warnings(data, currency)
+    out += _inert_warnings(data)
+    return out
+
+
+def _inert_warnings(data: Mapping[str, Any]) -> list[str]:
+    """Settings that cannot act because what delivers them is absent."""
+    out = []
+    aw = data.get("awareness") or {}
+    centres = data.get("service_centres") or {}
+    rate = _as_number(aw.get("outreach_rate_day"), "rate") if isinstance(aw, Mapping) else None
+    n = centres.get("centres_n", 0) if isinstance(centres, Mapping) else 0
+    contacts = centres.get("contacts_per_centre_day", 0) if isinstance(centres, Mapping) else 0
+    if rate and rate > 0 and not (_as_number(n, "count") and _as_number(contacts, "number")):
+        out.append(
+            f"awareness.outreach_rate_day={rate:g} reaches no firm: outreach is delivered by "
+            "the service centres and the scenario has none (service_centres.centres_n and "
+            "contacts_per_centre_day); declare them, or set the rate to 0"
+        )
     return out
 
 
