@@ -18,6 +18,14 @@ writes (:mod:`sim.reporting.folders`): :func:`write_run`, :func:`write_experimen
 
     sim.write_run(res, "reports/my_run")       # tables, summary, report, manifest
 
+scenario discovery (:mod:`sim.analysis.discover`, needs the ``discover`` extra):
+:func:`discover`::
+
+    d = sim.discover("scenarios/shanghai_2024_hard_caps.yaml",
+                     {"loan_pool.total": ("100bn", "400bn"), "behaviour.apply_intercept": (-3, 0)},
+                     "pool_exhausted_day < 365", 100)
+    d.trajectory; d.box; d.leaves
+
 and live tuning in a notebook (:mod:`sim.reporting.tuning`, needs ipywidgets):
 :func:`tune`::
 
@@ -46,6 +54,7 @@ _LAZY = {
     ),
     **dict.fromkeys(("write_run", "write_experiment"), "reporting.folders"),
     "tune": "reporting.tuning",  # ipywidgets: only when a tuner is built
+    "discover": "analysis.discover",  # EMA Workbench: only when a discovery runs
 }
 
 __all__ = [
@@ -74,6 +83,7 @@ __all__ = [
     "write_run",
     "write_experiment",
     "tune",
+    "discover",
 ]
 
 

@@ -2,14 +2,21 @@
 
 ``run`` (:mod:`.run`: run, validate, show), experiments (:mod:`.experiments`: run
 --replications, compare, sweep) and analyses (:mod:`.analysis`: sensitivity, calibrate,
-calibration-table, design) and validation (:mod:`.validation`: predict) register their commands on the one Typer app of
+calibration-table, design), validation (:mod:`.validation`: predict) and discovery
+(:mod:`.discover`: discover) register their commands on the one Typer app of
 :mod:`._app`, which also maps the library's exceptions to exit codes. The top-level
 ``cli.py`` is a shim that calls :func:`main`.
 
 Public names: :data:`app`, :func:`main`.
 """
 
-from . import analysis, experiments, run, validation  # noqa: F401  (they register their commands)
+from . import (  # noqa: F401  (they register their commands)
+    analysis,
+    discover,
+    experiments,
+    run,
+    validation,
+)
 from ._app import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USER, UserError, app, main
 
 __all__ = [
