@@ -145,7 +145,9 @@ def _threshold_value(key: str, value: str, scenario: Scenario, where: str) -> fl
     text = to_ascii(value).strip()
     if _DATE.match(text):
         if not is_day_key(key):
-            raise AnalysisError(f"{where}: a date compares only with a day (a *_day key), not {key!r}")
+            raise AnalysisError(
+                f"{where}: a date compares only with a day (a *_day key), not {key!r}"
+            )
         try:
             y, m, d = (int(p) for p in text.split("-"))
             day = date(y, m, d)
@@ -494,7 +496,11 @@ def find_boxes(
         No case or every case is of interest, bad settings, or the ``discover`` extra is
         missing.
     """
-    for name, v in (("min_coverage", min_coverage), ("mass_min", mass_min), ("peel_alpha", peel_alpha)):
+    for name, v in (
+        ("min_coverage", min_coverage),
+        ("mass_min", mass_min),
+        ("peel_alpha", peel_alpha),
+    ):
         if not 0 < v <= 1:
             raise AnalysisError(f"{name} must be in (0, 1], got {v}")
     if threshold is not None and not 0 < threshold <= 1:

@@ -167,8 +167,8 @@ def discover(
 
     def body() -> None:
         import sim
-        from sim.analysis.discover import parse_condition, require_extra
         from sim.analysis.discover import discover as run_discovery
+        from sim.analysis.discover import parse_condition, require_extra
         from sim.analysis.evaluation import parse_range
         from sim.reporting.i18n import tr
 

@@ -221,7 +221,13 @@ def plot_box_ranges(ax: Axes, result: DiscoveryResult, lang: str = "en") -> list
     full = ax.barh(y, 1.0, color="0.88", height=0.6, label=tr("disc.range_full", lang))
     colours = np.where(b["restricted"], "tab:red", "tab:blue")
     box = ax.barh(
-        y, hi - lo, left=lo, color=colours, alpha=0.75, height=0.35, label=tr("disc.range_box", lang)
+        y,
+        hi - lo,
+        left=lo,
+        color=colours,
+        alpha=0.75,
+        height=0.35,
+        label=tr("disc.range_box", lang),
     )
     for yi, (_, r), a, z in zip(y, b.iterrows(), lo, hi, strict=True):
         if not r["restricted"]:
