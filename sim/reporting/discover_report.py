@@ -188,10 +188,11 @@ def plot_tradeoff(ax: Axes, result: DiscoveryResult, lang: str = "en") -> list[A
     )
     ax.set_xlabel(tr("disc.coverage", lang))
     ax.set_ylabel(tr("disc.density", lang))
-    ax.set_xlim(-0.02, 1.02)
-    ax.set_ylim(-0.02, 1.02)
+    # the part of the unit square the trajectory uses
+    ax.set_xlim(max(0.0, float(t["coverage"].min()) - 0.05), 1.02)
+    ax.set_ylim(max(0.0, float(t["density"].min()) - 0.05), 1.02)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="lower left")
+    ax.legend(fontsize=8, loc="upper right")
     ax.set_title(tr("disc.tradeoff_title", lang), fontsize=11)
     return [*line, sc, mark]
 
@@ -230,13 +231,18 @@ def plot_box_ranges(ax: Axes, result: DiscoveryResult, lang: str = "en") -> list
         label=tr("disc.range_box", lang),
     )
     for yi, (_, r), a, z in zip(y, b.iterrows(), lo, hi, strict=True):
-        if not r["restricted"]:
-            continue
-        ax.text(a, yi + 0.24, format_lever(r["box_lo"], lang), ha="center", va="bottom", fontsize=7)
-        ax.text(z, yi + 0.24, format_lever(r["box_hi"], lang), ha="center", va="bottom", fontsize=7)
-    for yi, (_, r) in zip(y, b.iterrows(), strict=True):
-        ax.text(-0.01, yi - 0.3, format_lever(r["lo"], lang), ha="left", va="top", fontsize=6)
-        ax.text(1.01, yi - 0.3, format_lever(r["hi"], lang), ha="right", va="top", fontsize=6)
+        # the limits the box sets, each with its quasi-p-value; the full range's ends below
+        for cut, at, value, qp in (
+            (r["box_lo"] != r["lo"], a, r["box_lo"], r["qp_lo"]),
+            (r["box_hi"] != r["hi"], z, r["box_hi"], r["qp_hi"]),
+        ):
+            if r["restricted"] and cut:
+                shown = format_lever(value, lang)
+                if _qp(qp):
+                    shown += f"  ({tr('disc.col_qp', lang)} {_qp(qp)})"
+                ax.text(at, yi + 0.22, shown, ha="center", va="bottom", fontsize=7)
+        ax.text(0.0, yi - 0.32, format_lever(r["lo"], lang), ha="left", va="top", fontsize=6)
+        ax.text(1.0, yi - 0.32, format_lever(r["hi"], lang), ha="right", va="top", fontsize=6)
     ax.set_yticks(y, [_param_label(p, 26) for p in b["parameter"]], fontsize=8)
     ax.set_xlim(-0.05, 1.05)
     ax.set_ylim(-0.8, len(b) - 0.2)
@@ -268,6 +274,7 @@ def plot_box_runs(
         The two point clouds and the box's outline.
     """
     from matplotlib.patches import Rectangle
+    from matplotlib.ticker import FuncFormatter
 
     px, py = pair
     runs = result.runs
@@ -291,6 +298,9 @@ def plot_box_runs(
     ax.add_patch(rect)
     ax.set_xlim(b.at[px, "lo"], b.at[px, "hi"])
     ax.set_ylim(b.at[py, "lo"], b.at[py, "hi"])
+    for axis, p in ((ax.xaxis, px), (ax.yaxis, py)):
+        if max(abs(b.at[p, "lo"]), abs(b.at[p, "hi"])) >= 1e3:  # amounts: 100 bn, not 1e11
+            axis.set_major_formatter(FuncFormatter(lambda v, _pos: format_lever(v, lang)))
     ax.set_xlabel(px)
     ax.set_ylabel(py)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
