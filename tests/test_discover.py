@@ -44,6 +44,10 @@ def test_the_chosen_box_restricts_exactly_the_two_inputs_of_a_box_made_by_constr
     assert lims.at["b", "box_hi"] == 1.0 and lims.at["d", "box_lo"] == 0.0  # full bounds
     assert lims.at["b", "qp_lo"] < 0.01 and lims.at["d", "qp_hi"] < 0.01
     assert np.isnan(lims.at["b", "qp_hi"]) and not lims.loc[["a", "c", "e"], "restricted"].any()
+    # both limits are significant: the simplified box is the box
+    sig = boxes.significant
+    assert sig["dropped"] == [] and sorted(sig["restricted"]) == ["b", "d"]
+    assert (sig["coverage"], sig["density"]) == pytest.approx((st["coverage"], st["density"]))
     # the trajectory starts with the whole space and ends in the box
     t = boxes.trajectory
     assert t.iloc[0][["coverage", "mass"]].tolist() == [1.0, 1.0]

@@ -259,6 +259,11 @@ class Boxes:
     rule
         How the box was chosen: ``{"min_coverage": c}`` or ``{"threshold": d}``, and
         ``"met": False`` when no box reached the threshold.
+    significant
+        The chosen box without its limits whose quasi-p-value is above ``alpha`` (0.05):
+        ``alpha``, ``dropped`` (the inputs freed), ``restricted`` (those kept) and the
+        ``coverage``, ``density`` and ``mass`` of that box; equal to the chosen box's when
+        every limit is significant.
     """
 
     trajectory: pd.DataFrame
@@ -268,6 +273,7 @@ class Boxes:
     tree_text: str
     tree: Any
     rule: dict[str, Any] = field(default_factory=dict)
+    significant: dict[str, Any] = field(default_factory=dict)
 
     @property
     def stats(self) -> dict[str, float]:
@@ -394,6 +400,33 @@ def _box_table(box: Any, i: int, ranges: Mapping[str, tuple[float, float]]) -> p
             }
         )
     return pd.DataFrame(rows)
+
+
+def _significant_box(
+    x: pd.DataFrame, y: np.ndarray, box: pd.DataFrame, alpha: float = 0.05
+) -> dict[str, Any]:
+    """The chosen box with its limits of quasi-p above ``alpha`` removed, and its statistics.
+
+    A limit whose removal would leave the density about as high (Bryant and Lempert's
+    quasi-p-value above 0.05) may be chance: the box without it is the simpler one to
+    report, and its coverage and density say what the simplification costs.
+    """
+    qp = box[["qp_lo", "qp_hi"]].to_numpy(dtype=float)
+    keep = box["restricted"].to_numpy() & (np.nan_to_num(qp, nan=1.0).min(axis=1) <= alpha)
+    inside = np.ones(len(x), dtype=bool)
+    for (_, r), k in zip(box.iterrows(), keep, strict=True):
+        if k:
+            v = x[r["parameter"]].to_numpy(dtype=float)
+            inside &= (v >= r["box_lo"]) & (v <= r["box_hi"])
+    cases = int(y[inside].sum())
+    return {
+        "alpha": alpha,
+        "dropped": box.loc[box["restricted"].to_numpy() & ~keep, "parameter"].tolist(),
+        "restricted": box.loc[keep, "parameter"].tolist(),
+        "coverage": cases / int(y.sum()),
+        "density": cases / max(1, int(inside.sum())),
+        "mass": float(inside.mean()),
+    }
 
 
 def _leaf_rule(tree: Any, names: Sequence[str], leaf: int) -> str:
@@ -523,7 +556,7 @@ def find_boxes(
         trajectory["chosen"] = trajectory["box"] == chosen
         box = _box_table(pbox, chosen, full)
         leaves, text, tree = _cart(cart, x, yb, mass_min, seed)
-    return Boxes(trajectory, chosen, box, leaves, text, tree, rule)
+    return Boxes(trajectory, chosen, box, leaves, text, tree, rule, _significant_box(x, yb, box))
 
 
 # --------------------------------------------------------------------------- discovery
@@ -597,6 +630,7 @@ class DiscoveryResult:
                 **self.boxes.stats,
                 "limits": self.box.to_dict(orient="records"),
             },
+            "significant_box": self.boxes.significant,
             "trajectory": self.trajectory.to_dict(orient="records"),
             "cart_leaves": self.leaves.to_dict(orient="records"),
             "meta": self.meta,

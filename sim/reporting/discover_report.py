@@ -72,6 +72,20 @@ def box_rows(result: DiscoveryResult, lang: str = "en") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _significant_line(sig: dict[str, Any], lang: str) -> str:
+    if not sig.get("dropped"):
+        return tr("disc.all_significant", lang, alpha=f"{sig.get('alpha', 0.05):g}")
+    return tr(
+        "disc.significant",
+        lang,
+        alpha=f"{sig['alpha']:g}",
+        dropped=", ".join(sig["dropped"]),
+        cov=_pct(sig["coverage"]),
+        den=_pct(sig["density"]),
+        mass=_pct(sig["mass"]),
+    )
+
+
 def discovery_lines(result: DiscoveryResult, lang: str = "en") -> list[str]:
     """The cover's text: scenario, condition, design, rule, chosen box and CART's best leaf."""
     sc, m, b = result.scenario, result.meta, result.boxes
@@ -125,6 +139,7 @@ def discovery_lines(result: DiscoveryResult, lang: str = "en") -> list[str]:
             mass=_pct(st["mass"]),
             k=st["restricted_n"],
         ),
+        _significant_line(b.significant, lang),
         tr("disc.qp_note", lang),
     ]
     if len(b.leaves):
