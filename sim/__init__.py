@@ -22,7 +22,7 @@ scenario discovery (:mod:`sim.analysis.discover`, needs the ``discover`` extra):
 :func:`discover`::
 
     d = sim.discover("scenarios/shanghai_2024_hard_caps.yaml",
-                     {"loan_pool.total": ("100bn", "400bn"), "behaviour.apply_intercept": (-3, 0)},
+                     {"loan_pool.total": ("200bn", "400bn"), "behaviour.apply_intercept": (-3, 0)},
                      "pool_exhausted_day < 365", 100)
     d.trajectory; d.box; d.leaves
 
