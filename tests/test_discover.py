@@ -243,3 +243,21 @@ def test_discover_command_writes_tables_json_and_report(tmp_path):
     limits = {r["parameter"]: r for r in chosen["limits"]}
     if limits["loan_pool.total"]["restricted"]:
         assert limits["loan_pool.total"]["box_lo"] == 1e9
+
+
+def test_bad_settings_exit_2_before_any_run(tmp_path):
+    out = tmp_path / "d"
+    r = invoke(
+        *_TINY_ARGS,
+        "--sample",
+        "4",
+        "--where",
+        "approval_rate < 90%",
+        "--threshold",
+        "0",
+        "-o",
+        str(out),
+    )
+    assert r.returncode == 2, r.stderr
+    assert "density threshold must be in (0, 1]" in r.stderr
+    assert not out.exists() and not (tmp_path / "d.tasks").exists()

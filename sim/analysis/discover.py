@@ -488,6 +488,20 @@ def _cart(
     return leaves.reset_index(drop=True), text, c.clf
 
 
+def _check_settings(
+    min_coverage: float, threshold: float | None, mass_min: float, peel_alpha: float
+) -> None:
+    for name, v in (
+        ("min_coverage", min_coverage),
+        ("mass_min", mass_min),
+        ("peel_alpha", peel_alpha),
+    ):
+        if not 0 < v <= 1:
+            raise AnalysisError(f"{name} must be in (0, 1], got {v}")
+    if threshold is not None and not 0 < threshold <= 1:
+        raise AnalysisError(f"the density threshold must be in (0, 1], got {threshold}")
+
+
 def find_boxes(
     x: pd.DataFrame,
     y: Sequence[bool] | np.ndarray,
@@ -529,15 +543,7 @@ def find_boxes(
         No case or every case is of interest, bad settings, or the ``discover`` extra is
         missing.
     """
-    for name, v in (
-        ("min_coverage", min_coverage),
-        ("mass_min", mass_min),
-        ("peel_alpha", peel_alpha),
-    ):
-        if not 0 < v <= 1:
-            raise AnalysisError(f"{name} must be in (0, 1], got {v}")
-    if threshold is not None and not 0 < threshold <= 1:
-        raise AnalysisError(f"the density threshold must be in (0, 1], got {threshold}")
+    _check_settings(min_coverage, threshold, mass_min, peel_alpha)
     x = x.reset_index(drop=True).astype(float)
     yb = _check_inputs(x, np.asarray(y))
     full = (
@@ -726,6 +732,7 @@ def discover(
         params = tuple(parse_range(f"{p}={lo}:{hi}", sc) for p, (lo, hi) in ranges.items())
     else:
         params = tuple(ranges)
+    _check_settings(min_coverage, threshold, mass_min, 0.05)
     if samples < 2:
         raise AnalysisError(f"a discovery needs a sample of at least 2 points, got {samples}")
     require_extra()  # a missing extra is said before the runs, not after
