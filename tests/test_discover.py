@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,6 +20,7 @@ from .conftest import BASELINE, SCENARIOS
 from .test_cli import invoke
 
 TINY = SCENARIOS / "example_national_pool.yaml"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -261,3 +265,32 @@ def test_bad_settings_exit_2_before_any_run(tmp_path):
     assert r.returncode == 2, r.stderr
     assert "density threshold must be in (0, 1]" in r.stderr
     assert not out.exists() and not (tmp_path / "d.tasks").exists()
+
+
+def test_chinese_report_and_summary_with_warnings_as_errors(tmp_path):
+    # a user's process: -W error, so a warning of the analysis libraries would end it
+    out = tmp_path / "zh"
+    r = subprocess.run(
+        [sys.executable, "-W", "error", "-m", "cli", *_TINY_ARGS, "--sample", "12", "-p", "1"]
+        + ["--where", "pool_exhausted_day < 2020-12-31", "--lang", "zh", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "Warning" not in r.stderr, r.stderr
+    last = r.stdout.strip().splitlines()[-1]
+    assert "已写入" in last and "用时" in last, r.stdout
+    assert "wrote" not in r.stdout
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", str(out / "report.pdf"), "-"], capture_output=True, text=True
+        ).stdout
+        assert "的情景发现" in text and "覆盖率" in text
+        assert "Scenario discovery" not in text and "coverage" not in text
+
+
+def test_unknown_language_exits_2_before_any_work(tmp_path):
+    r = invoke(*_TINY_ARGS, "--sample", "4", "--where", "approval_rate < 90%", "--lang", "xx")
+    assert r.returncode == 2 and "--lang" in r.stderr
