@@ -157,7 +157,8 @@ def _threshold_value(key: str, value: str, scenario: Scenario, where: str) -> fl
     try:
         return parse_figure(text)
     except ValueError as exc:
-        raise AnalysisError(f"{where}: {exc}; a day may also be a date (2025-12-31)") from None
+        hint = "; a day may also be a date (2025-12-31)" if is_day_key(key) else ""
+        raise AnalysisError(f"{where}: {exc}{hint}") from None
 
 
 def parse_condition(text: str, scenario: Scenario, *, option: str = "condition") -> Condition:
@@ -261,7 +262,8 @@ class Boxes:
         ``"met": False`` when no box reached the threshold.
     significant
         The chosen box without its limits whose quasi-p-value is above ``alpha`` (0.05):
-        ``alpha``, ``dropped`` (the inputs freed), ``restricted`` (those kept) and the
+        ``alpha``, ``dropped`` (the inputs freed), ``restricted`` (the inputs with a limit
+        kept; a limit is kept or dropped on each side of its range) and the
         ``coverage``, ``density`` and ``mass`` of that box; equal to the chosen box's when
         every limit is significant.
     """
@@ -411,13 +413,16 @@ def _significant_box(
     quasi-p-value above 0.05) may be chance: the box without it is the simpler one to
     report, and its coverage and density say what the simplification costs.
     """
-    qp = box[["qp_lo", "qp_hi"]].to_numpy(dtype=float)
-    keep = box["restricted"].to_numpy() & (np.nan_to_num(qp, nan=1.0).min(axis=1) <= alpha)
+    # each side on its own: a significant lower limit stays when the upper one goes
+    sides = np.nan_to_num(box[["qp_lo", "qp_hi"]].to_numpy(dtype=float), nan=1.0) <= alpha
+    keep = box["restricted"].to_numpy() & sides.any(axis=1)
     inside = np.ones(len(x), dtype=bool)
-    for (_, r), k in zip(box.iterrows(), keep, strict=True):
-        if k:
-            v = x[r["parameter"]].to_numpy(dtype=float)
-            inside &= (v >= r["box_lo"]) & (v <= r["box_hi"])
+    for (_, r), (lo_kept, hi_kept) in zip(box.iterrows(), sides, strict=True):
+        v = x[r["parameter"]].to_numpy(dtype=float)
+        if lo_kept:
+            inside &= v >= r["box_lo"]
+        if hi_kept:
+            inside &= v <= r["box_hi"]
     cases = int(y[inside].sum())
     return {
         "alpha": alpha,
