@@ -294,3 +294,26 @@ def test_chinese_report_and_summary_with_warnings_as_errors(tmp_path):
 def test_unknown_language_exits_2_before_any_work(tmp_path):
     r = invoke(*_TINY_ARGS, "--sample", "4", "--where", "approval_rate < 90%", "--lang", "xx")
     assert r.returncode == 2 and "--lang" in r.stderr
+
+
+def test_the_simplified_box_keeps_only_significant_limits_side_by_side():
+    from sim.analysis.discover import _significant_box
+
+    x = pd.DataFrame({"a": [0.1, 0.4, 0.6, 0.9], "b": [0.9, 0.2, 0.5, 0.7]})
+    y = np.array([False, True, True, False])
+    box = pd.DataFrame(
+        {
+            "parameter": ["a", "b"],
+            "lo": [0.0, 0.0],
+            "hi": [1.0, 1.0],
+            "box_lo": [0.3, 0.1],
+            "box_hi": [0.7, 0.8],
+            "restricted": [True, True],
+            "qp_lo": [0.01, 0.4],  # a's lower limit is significant, b's is not
+            "qp_hi": [0.3, np.nan],  # a's upper limit is not
+        }
+    )
+    sig = _significant_box(x, y, box)
+    assert sig["restricted"] == ["a"] and sig["dropped"] == ["b"]
+    # only a >= 0.3 is kept: three runs inside, two of them cases
+    assert (sig["mass"], sig["coverage"], sig["density"]) == pytest.approx((0.75, 1.0, 2 / 3))

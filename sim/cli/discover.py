@@ -105,7 +105,7 @@ def discover(
             "--range",
             metavar="PATH=LO:HI",
             help="An uncertain input and its range, e.g. behaviour.apply_intercept=-3:-1 "
-            "(repeat, >= 2).",
+            "(repeatable).",
         ),
     ],
     sample: Annotated[
