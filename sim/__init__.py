@@ -22,8 +22,8 @@ scenario discovery (:mod:`sim.analysis.discover`, needs the ``discover`` extra):
 :func:`discover`::
 
     d = sim.discover("scenarios/shanghai_2024_hard_caps.yaml",
-                     {"loan_pool.total": ("200bn", "400bn"), "behaviour.apply_intercept": (-3, 0)},
-                     "pool_exhausted_day < 365", 100)
+                     {"behaviour.apply_intercept": (-3, 0), "awareness.initial_share": (0.2, 0.8)},
+                     "disbursed_amount < 70bn", 100)
     d.trajectory; d.box; d.leaves
 
 and live tuning in a notebook (:mod:`sim.reporting.tuning`, needs ipywidgets):

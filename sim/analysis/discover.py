@@ -719,8 +719,8 @@ def discover(
     >>> import sim
     >>> d = sim.discover(
     ...     "scenarios/shanghai_2024_hard_caps.yaml",
-    ...     {"loan_pool.total": ("200bn", "400bn"), "behaviour.apply_intercept": (-3, 0)},
-    ...     "pool_exhausted_day < 365",
+    ...     {"behaviour.apply_intercept": (-3, 0), "awareness.initial_share": (0.2, 0.8)},
+    ...     "disbursed_amount < 70bn",
     ...     100,
     ... )  # doctest: +SKIP
     >>> d.box  # doctest: +SKIP
