@@ -25,6 +25,14 @@ calibration to observed figures, a point fit or a posterior
                         "scenarios/validation/pboc_2020_targets.yaml",
                         ["awareness.outreach_rate_day=0.005:0.2"], method="abc")
 
+scenario discovery (:mod:`sim.analysis.discover`, needs the ``discover`` extra):
+:func:`discover`::
+
+    d = sim.discover("scenarios/shanghai_2024_hard_caps.yaml",
+                     {"behaviour.apply_intercept": (-3, 0), "awareness.initial_share": (0.2, 0.8)},
+                     "disbursed_amount < 70bn", 100)
+    d.trajectory; d.box; d.leaves
+
 and live tuning in a notebook (:mod:`sim.reporting.tuning`, needs ipywidgets):
 :func:`tune`::
 
@@ -54,6 +62,7 @@ _LAZY = {
     **dict.fromkeys(("write_run", "write_experiment"), "reporting.folders"),
     "tune": "reporting.tuning",  # ipywidgets: only when a tuner is built
     "calibrate": "analysis.calibration",
+    "discover": "analysis.discover",  # EMA Workbench: only when a discovery runs
 }
 
 __all__ = [
@@ -83,6 +92,7 @@ __all__ = [
     "write_experiment",
     "tune",
     "calibrate",
+    "discover",
 ]
 
 
