@@ -82,7 +82,7 @@ def posterior():
     sc = sim.load_scenario(PBOC, SMALL)
     tg = _synthetic(sc)
     prm = parse_range(f"{PATH}=0.005:0.1", sc)
-    return calibrate_abc(sc, tg, [prm], population_size=30, generations=3, seed=1, processes=1)
+    return calibrate_abc(sc, tg, [prm], population_size=24, generations=3, seed=1, processes=1)
 
 
 def test_weighted_quantiles_are_those_of_the_repeated_samples():
@@ -103,7 +103,7 @@ def test_the_posterior_learns_the_true_value_and_narrows_the_prior(posterior):
     # thresholds fall generation by generation; each generation holds its particles
     eps = posterior.schedule["epsilon"].to_numpy()
     assert np.all(np.diff(eps) < 0)
-    assert (posterior.schedule["particles"] == 30).all()
+    assert (posterior.schedule["particles"] == 24).all()
     # the written scenario takes the posterior median
     assert posterior.median_scenario.awareness.outreach_rate_day == pytest.approx(iv["median"])
     t = posterior.table
@@ -175,7 +175,7 @@ def test_cli_abc_writes_a_posterior_that_predict_carries_into_its_band(tmp_path)
     sets = [a for s in SMALL for a in ("--set", s)]
     r = run_cli(
         ["calibrate", str(PBOC), "-t", str(targets), "--fit", f"{PATH}=0.005:0.2",
-         "--method", "abc", "--population", "20", "--generations", "2", "-p", "1",
+         "--method", "abc", "--population", "10", "--generations", "2", "-p", "1",
          "-o", str(out), *sets]
     )  # fmt: skip
     assert r.exit_code == 0, r.output_all

@@ -33,7 +33,8 @@ def test_a_blank_starter_validates_strictly_and_runs(tmp_path, monkeypatch):
     assert (tmp_path / "o" / "summary.json").is_file()
     sc = sim.load_scenario("x.yaml")
     assert sc.name == "x"
-    assert sc.population.zones.zones_n == 0 and sc.service_centres.centres_n == 0
+    # no zones, and one service centre (to deliver outreach), not Shanghai's 55 zones and 17 centres
+    assert sc.population.zones.zones_n == 0 and sc.service_centres.centres_n == 1
     assert [b.name for b in sc.banks.lenders] == ["bank_a"]
 
 

@@ -53,7 +53,13 @@ BLANK: dict[str, Any] = {
         },
         "zones": {"zones_n": 0, "clusters_n": 0},
     },
-    "service_centres": {"centres_n": 0},
+    # outreach (awareness.outreach_rate_day) is delivered by service centres: one, so that
+    # the default rate reaches firms
+    "service_centres": {
+        "centres_n": 1,
+        "contacts_per_centre_day": 10.0,
+        "assists_per_centre_day": 6.0,
+    },
     "banks": {
         "lenders": [{"name": "bank_a", "market_share": 1.0, "quota_share": 1.0, "officers": 10}]
     },
