@@ -34,6 +34,7 @@ from ..model.codes import (
 )
 from ..model.instruments import instrument_classes, place_slots, registry_generation
 from ..scenario import Scenario
+from .breakdowns import breakdown_tables, fiscal_by_firm
 from .columns import column_dictionary, round_for_csv
 from .csv_writer import write_csv
 from .demand_figures import (
@@ -43,7 +44,6 @@ from .demand_figures import (
     demand_summary,
     programme_summary,
 )
-from .breakdowns import breakdown_tables, fiscal_by_firm
 from .incidence import INCIDENCE_KEYS, incidence_summary
 from .kinds import KIND_SUMMARY_KEYS, kind_summary, kinds_named
 from .money_over_time import MONEY_OVER_TIME_KEYS, money_over_time
