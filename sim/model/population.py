@@ -106,8 +106,9 @@ class Firms:
                 "tier": pd.Categorical.from_codes(self.tier, list(self.tier_names)),
                 "sector": pd.Categorical.from_codes(self.sector, list(self.sector_names)),
                 "zone": zones.take(self.zone),
-                "district": pd.array([*self.district_names, "none"], dtype="str").take(
-                    self.district
+                "district": pd.Categorical.from_codes(
+                    np.where(self.district >= 0, self.district, len(self.district_names)),
+                    [*self.district_names, "none"],
                 ),
                 "revenue": self.revenue,
                 "employees": self.employees,

@@ -108,12 +108,14 @@ def fiscal_by_firm(
         minlength=n_firms,
     )
     firm = savings["firm"].to_numpy(dtype=np.int64)
-    category = savings["category"].astype(str).to_numpy()
+    cat = pd.Categorical(savings["category"])
+    codes = cat.codes
     amount = savings["amount"].to_numpy(dtype=float)
     for measure, cost in zip(by_measure["measure"], by_measure["fiscal_cost_amount"], strict=True):
         if cost == 0:
             continue
-        mine = np.isin(category, list(categories.get(measure, ())))
+        wanted = [i for i, c in enumerate(cat.categories) if c in categories.get(measure, ())]
+        mine = np.isin(codes, wanted)
         base = np.bincount(firm[mine], weights=amount[mine], minlength=n_firms)
         if base.sum() <= 0:
             base = lent
@@ -225,6 +227,14 @@ def _short(x: float) -> str:
     return f"{x:g}"
 
 
+def _codes(column: pd.Series, names: list[str]) -> np.ndarray:
+    """Index of each value of a column (categorical or text) in ``names``."""
+    cat = column.cat if isinstance(column.dtype, pd.CategoricalDtype) else None
+    if cat is not None and list(cat.categories) == names:
+        return cat.codes.to_numpy(dtype=np.int64)
+    return pd.Categorical(column.astype(str), categories=names).codes.astype(np.int64)
+
+
 def breakdown_tables(
     firms: pd.DataFrame,
     applications: pd.DataFrame,
@@ -256,14 +266,12 @@ def breakdown_tables(
         Table name -> table (group column first; ``by_size`` adds ``revenue_min`` and
         ``revenue_max``, missing for the open end).
     """
-    district = firms["district"].astype(str).to_numpy()
-    d_names = list(districts)
-    if (~np.isin(district, d_names)).any() or not d_names:
-        d_names.append("none")
-    d_index = {d: i for i, d in enumerate(d_names)}
-    d_group = np.array([d_index.get(d, len(d_names) - 1) for d in district], dtype=np.int64)
+    d_names = [*districts, "none"]
+    d_group = _codes(firms["district"], d_names)
+    if not (d_group == len(districts)).any() and districts:
+        d_names.pop()  # every firm has a district: no row "none"
     s_names = list(sectors)
-    s_group = pd.Categorical(firms["sector"].astype(str), categories=s_names).codes
+    s_group = _codes(firms["sector"], s_names)
     edges = np.asarray(size_bands, dtype=float)
     z_group = np.searchsorted(edges, firms["revenue"].to_numpy(dtype=float), side="right")
     labels = size_band_labels(list(edges))
