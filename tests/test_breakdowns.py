@@ -218,3 +218,27 @@ def test_the_one_lender_city_prints_the_page_with_its_size_bands_only(runs, tmp_
     assert "By annual revenue" in page
     assert "By district" not in page and "By sector" not in page
     assert "who" in [stem for stem, _ in _pages(runs["one_lender"], "en")]
+
+
+def test_the_zone_budget_chart_names_labelled_zones():
+    from matplotlib.figure import Figure
+
+    from sim.reporting.run_report import plot_relief_by_zone
+
+    from .conftest import small_scenario
+
+    entries = ", ".join(
+        f"{z}_{i:02d}: {{name: Park {z} {i}, district: D}}"
+        for z, n in (("zone", 55), ("cluster", 34))
+        for i in range(1, n + 1)
+    )
+    labels = "{" + entries + "}"
+    res = sim.run(
+        small_scenario(
+            f"population.zones.labels={labels}", "population.districts={D: {name_zh: 某区}}"
+        )
+    )
+    ax = Figure().subplots()
+    plot_relief_by_zone(ax, res, lang="zh")
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    assert names and all(n.startswith("Park ") and n.endswith("（某区）") for n in names), names
