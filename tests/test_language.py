@@ -152,8 +152,8 @@ def test_run_in_chinese_writes_a_chinese_report_without_missing_glyphs(tmp_path)
     assert "情景" in r.stdout and "家企业" in r.stdout and "亿元" in r.stdout
     assert _embeds_cjk_font(out / "report.pdf")
     assert (
-        len(re.findall(rb"/Type\s*/Page\b", (out / "report.pdf").read_bytes())) == 8
-    )  # answer, cover, five pages, glossary
+        len(re.findall(rb"/Type\s*/Page\b", (out / "report.pdf").read_bytes())) == 9
+    )  # answer, cover, who gets what, five pages, glossary
     # every font is embedded as the TrueType font the PDF declares (CIDFontType2): the
     # CJK font's PostScript outlines were converted, else viewers may not draw them
     outlines = _embedded_outlines(out / "report.pdf")

@@ -81,7 +81,7 @@ def test_run_command_with_the_writer_ahead(tmp_path, monkeypatch):
     assert manifest["timings_s"]["report"] > 0
     assert "report.pdf" in manifest["files"] and "figures/cover.png" in manifest["files"]
     # the answer, the cover, five pages of figures and the glossary
-    assert len(list((out / "figures").glob("*.png"))) == 8
+    assert len(list((out / "figures").glob("*.png"))) == 9
 
 
 def test_a_second_process_only_for_an_idle_core(monkeypatch):

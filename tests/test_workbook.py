@@ -61,7 +61,8 @@ def test_run_writes_one_workbook_with_every_sheet(run_book):
     assert sorted(p.name for p in (run_book / "tables").iterdir()) == ["tables.xlsx"]
     wb = openpyxl.load_workbook(run_book / "tables" / "tables.xlsx")
     assert wb.sheetnames == ["headline", "firms", "applications", "timeseries", "quotas",
-                             "levels", "savings", "needs", "columns"]  # fmt: skip
+                             "levels", "savings", "needs", "by_district", "by_sector", "by_size",
+                             "columns"]  # fmt: skip
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2", ws.title
         assert all(c.value is not None for c in ws[1]), ws.title

@@ -57,6 +57,10 @@ class Firms:
         share reaches this value.
     ids
         The firms' ids from ``population.firms_file`` (text); None for drawn firms.
+    district
+        District index into ``district_names``; -1 when the firm has none. A firm in a
+        zone has its zone's district (``population.zones.labels``); a firm outside zones
+        is drawn into a district by ``population.districts.*.outside_share``. Labels only.
     launch_tier
         Tier index of each firm at launch (a copy of ``tier`` when the firms are made;
         certification does not change it).
@@ -78,10 +82,14 @@ class Firms:
     sector_names: tuple[str, ...]
     zone_names: tuple[str, ...]
     ids: np.ndarray | None = None
+    district: np.ndarray | None = None
+    district_names: tuple[str, ...] = ()
     launch_tier: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.launch_tier = self.tier.copy()
+        if self.district is None:
+            self.district = np.full(self.tier.shape[0], -1, dtype=np.int32)
 
     @property
     def n(self) -> int:
@@ -98,6 +106,10 @@ class Firms:
                 "tier": pd.Categorical.from_codes(self.tier, list(self.tier_names)),
                 "sector": pd.Categorical.from_codes(self.sector, list(self.sector_names)),
                 "zone": zones.take(self.zone),
+                "district": pd.Categorical.from_codes(
+                    np.where(self.district >= 0, self.district, len(self.district_names)),
+                    [*self.district_names, "none"],
+                ),
                 "revenue": self.revenue,
                 "employees": self.employees,
                 "age_years": self.age_years,
@@ -276,6 +288,7 @@ def make_population(scenario: Scenario, lenders: LenderTable, *, rng: np.random.
     for i, c in enumerate(COST_CATEGORIES):
         costs[i] = _given(table, f"cost_{c}", costs[i])
     aware_u = rng.random(n)
+    district_names, district = _districts(scenario, zone, zn, rng=rng)
     return Firms(
         tier=tier,
         sector=sector,
@@ -293,4 +306,28 @@ def make_population(scenario: Scenario, lenders: LenderTable, *, rng: np.random.
         sector_names=sector_names,
         zone_names=tuple(zn),
         ids=None if table is None else table.ids,
+        district=district,
+        district_names=district_names,
     )
+
+
+def _districts(
+    scenario: Scenario, zone: np.ndarray, zn: list[str], *, rng: np.random.Generator
+) -> tuple[tuple[str, ...], np.ndarray]:
+    """Each firm's district: its zone's, else drawn by the districts' shares of the firms
+    outside zones (the draw comes after every other draw of the population, and only when
+    a share is set, so scenarios without districts draw as before)."""
+    pop = scenario.population
+    names = tuple(pop.districts)
+    index = {d: i for i, d in enumerate(names)}
+    labels = pop.zones.labels
+    of_zone = np.array(
+        [index.get(labels[c].district, -1) if c in labels else -1 for c in zn] + [-1],
+        dtype=np.int32,
+    )
+    district = of_zone[zone]  # zone -1 (none) takes the last entry: no district
+    shares = np.array([d.outside_share for d in pop.districts.values()])
+    outside = zone < 0
+    if shares.sum() > 0 and outside.any():
+        district[outside] = rng.choice(len(names), size=int(outside.sum()), p=shares / shares.sum())
+    return names, district

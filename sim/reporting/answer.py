@@ -3,7 +3,7 @@ warnings, one chart of savings and fiscal cost by measure; and the glossary page
 
 Public names: :func:`answer_sentences`, :func:`answer_warnings`,
 :func:`plot_cost_by_measure`, :func:`glossary`, :func:`draw_answer`,
-:func:`draw_glossary`, :data:`PENDING_WARN_SHARE`, :data:`THIN_CASES`.
+:func:`draw_glossary`, :func:`wrap_text`, :data:`PENDING_WARN_SHARE`, :data:`THIN_CASES`.
 
 The sentences are built from the summary, the ``quotas`` table and
 :attr:`sim.results.RunResult.by_measure`, never from the scenario's name: a sentence
@@ -38,6 +38,7 @@ __all__ = [
     "draw_glossary",
     "glossary",
     "plot_cost_by_measure",
+    "wrap_text",
 ]
 
 #: Applications still pending at the horizon, as a share of applications, above which
@@ -395,7 +396,7 @@ def _wide(text: str) -> bool:
     return any("\u2e80" <= ch <= "\uffef" for ch in text)
 
 
-def _wrap(text: str, width: int) -> str:
+def wrap_text(text: str, width: int) -> str:
     """Lines of at most ``width`` columns; Chinese (no spaces to break at) breaks between
     characters, a CJK character counting two columns, never inside a number or word."""
     if not _wide(text):
@@ -437,13 +438,13 @@ def draw_answer(fig: Figure, result: RunResult, lang: str = "en") -> None:
     size = 10 if len(sentences) + 2 * len(warnings) <= 16 else 9
     y = 0.9
     for text in sentences:
-        y = _place(fig, y, _wrap(text, width), size)
+        y = _place(fig, y, wrap_text(text, width), size)
     if warnings:
         y = _place(
             fig, y - 0.005, tr("answer.warn.title", lang), size, weight="bold", color="#b35900"
         )
         for text in warnings:
-            y = _place(fig, y, _wrap(text, width), size, color="#b35900")
+            y = _place(fig, y, wrap_text(text, width), size, color="#b35900")
     if not result.by_measure.empty:
         top = min(y - 0.06, 0.45)
         ax = fig.add_axes((0.25, 0.07, 0.65, max(top - 0.07, 0.12)))
@@ -459,7 +460,7 @@ def draw_glossary(fig: Figure, lang: str = "en") -> None:
     ax.set_axis_off()
     rows = glossary(lang)
     width = 125 if lang != "zh" else 110
-    cells = [[_wrap(t, 30), _wrap(x, width)] for t, x in rows]
+    cells = [[wrap_text(t, 30), wrap_text(x, width)] for t, x in rows]
     table = ax.table(
         cellText=cells,
         colLabels=[tr("glossary.col_term", lang), tr("glossary.col_meaning", lang)],

@@ -48,7 +48,7 @@ def style_table(table: Table, *, fontsize: float, row_scale: float) -> None:
 
 
 #: Pages laid out by hand (text placed at figure coordinates), not by constrained layout.
-HAND_LAID = ("cover", "answer", "glossary")
+HAND_LAID = ("cover", "answer", "who", "glossary")
 
 
 def _new_page(stem: str) -> Figure:

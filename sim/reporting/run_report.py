@@ -44,6 +44,7 @@ from .measure_rows import ACCOUNT_ROWS_BELOW, fiscal_label, headline_rows
 from .pages import style_table, write_pages
 from .run_accounts import account_rows, fmt_day, plot_capacity, pool_title
 from .savings_plots import plot_savings_over_time
+from .who_gets_what import draw_who_gets_what, shown_breakdowns, zone_name
 
 __all__ = [
     "write_report",
@@ -410,7 +411,10 @@ def plot_relief_by_zone(
         ax.set_axis_off()
         return []
     rows = rows.sort_values("drawn", ascending=False).head(top)
-    names = rows["account"].str.replace("zone:", "", regex=False)
+    names = [
+        zone_name(result.scenario, code, lang)
+        for code in rows["account"].str.replace("zone:", "", regex=False)
+    ]
     y = np.arange(len(rows))[::-1]
     unit = 1e4 if lang == "zh" else 1e6  # 万元 in Chinese, millions in English
     a = ax.barh(y, rows["initial"] / unit, color="#dddddd", label=tr("relief.budget", lang))
@@ -742,6 +746,12 @@ def _pages(result: RunResult, lang: str = "en") -> list[tuple[str, Any]]:
     pages = [
         ("answer", lambda fig: draw_answer(fig, result, lang)),
         ("cover", lambda fig: _cover(fig, result, lang)),
+        (
+            "who",
+            (lambda fig: draw_who_gets_what(fig, result, lang))
+            if shown_breakdowns(result)
+            else None,
+        ),
         (
             "uptake",
             _panels(

@@ -1,7 +1,8 @@
 """Columns: the meaning and unit of every column of every table smesim writes.
 
 The one dictionary of the result tables of a run (``applications``, ``timeseries``,
-``quotas``, ``levels``, ``savings``, ``needs``, ``firms``), of an experiment
+``quotas``, ``levels``, ``savings``, ``needs``, ``firms``, ``by_district``,
+``by_sector``, ``by_size``), of an experiment
 (``replications``, ``summary``, ``comparison``, ``points``, ``fan``, ``exhaustion``) and
 of the headline figures of ``summary.json``. It is written beside the tables
 (``tables/columns.csv``, the ``columns`` sheet of ``tables.xlsx``) and decides how a
@@ -236,6 +237,22 @@ _COLUMN_UNITS: dict[str, str] = {
     "comparison.variant": "text",
     # firms
     "firms.sector": "text",
+    "firms.district": "text",
+    # who gets what: by_district, by_sector, by_size (sim.results.breakdowns)
+    "by_district.district": "text",
+    "by_sector.sector": "text",
+    "by_size.size_band": "text",
+    "by_size.revenue_min": "money",
+    "by_size.revenue_max": "money",
+    "*.firms_n": "count",
+    "*.applications_n": "count",
+    "*.approved_n": "count",
+    "*.approved_amount": "money",
+    "*.new_money_amount": "money",
+    "*.savings_amount": "money",
+    "*.fiscal_cost_amount": "money",
+    "*.deadweight_subsidy_share": "share",
+    "*.deadweight_guarantee_share": "share",
     "firms.revenue": "money",
     "firms.employees": "count",
     "firms.age_years": "years",

@@ -34,6 +34,7 @@ from ..model.codes import (
 )
 from ..model.instruments import instrument_classes, place_slots, registry_generation
 from ..scenario import Scenario
+from .breakdowns import breakdown_tables, fiscal_by_firm
 from .columns import column_dictionary, round_for_csv
 from .csv_writer import write_csv
 from .demand_figures import (
@@ -223,6 +224,11 @@ class RunResult:
         ``savings`` table), ``fiscal_paid_amount``, ``fiscal_expected_amount`` and
         ``fiscal_cost_amount`` (its terms of ``fiscal_cost_amount``); scaled. Read by the
         report's answer page; not written as a table file.
+    by_district, by_sector, by_size
+        Who gets what: one row per district (``none`` for firms without one), sector and
+        revenue band (``population.size_bands``): firms, applications, approved loans
+        and amount, new money, savings, attributed fiscal cost, deadweight shares;
+        scaled (:mod:`sim.results.breakdowns`). Written as tables.
     """
 
     scenario: Scenario
@@ -236,6 +242,9 @@ class RunResult:
     summary_values: dict[str, Any]
     meta: dict[str, Any] = field(default_factory=dict)
     by_measure: pd.DataFrame = field(default_factory=pd.DataFrame)
+    by_district: pd.DataFrame = field(default_factory=pd.DataFrame)
+    by_sector: pd.DataFrame = field(default_factory=pd.DataFrame)
+    by_size: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def summary(self) -> pd.DataFrame:
         """Headline figures as a one-row DataFrame (columns :data:`SUMMARY_KEYS`, then the
@@ -257,6 +266,15 @@ class RunResult:
             "levels": self.levels,
             "savings": self.savings,
             "needs": self.needs,
+            **{
+                name: table
+                for name, table in (
+                    ("by_district", self.by_district),
+                    ("by_sector", self.by_sector),
+                    ("by_size", self.by_size),
+                )
+                if not table.empty
+            },
         }
 
     def write_tables(self, folder: str | Path, fmt: str = "csv", *, lang: str = "en") -> list[Path]:
@@ -634,6 +652,19 @@ def build_result(model: Model) -> RunResult:
         {k: plain(v) for k, v in programme_summary(model, applications, target_day).items()}
     )
     summary.update({k: v for k, v in values.items() if k not in summary})
+    by_measure = _by_measure(model, savings)
+    categories = {type(i).section: type(i).savings_categories for i in model.instruments}
+    pop = model.scenario.population
+    breakdowns = breakdown_tables(
+        firms,
+        applications,
+        savings,
+        fiscal_by_firm(by_measure, categories, savings, applications, f.n),
+        districts=list(pop.districts),
+        sectors=list(f.sector_names),
+        size_bands=pop.size_bands,
+        scale=model.scale,
+    )
     return RunResult(
         scenario=model.scenario,
         firms=firms,
@@ -644,5 +675,6 @@ def build_result(model: Model) -> RunResult:
         savings=savings,
         needs=_needs_table(model),
         summary_values=summary,
-        by_measure=_by_measure(model, savings),
+        by_measure=by_measure,
+        **breakdowns,
     )

@@ -29,6 +29,7 @@ committed table differs from the generated one.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import re
 import types
@@ -69,6 +70,10 @@ DOCUMENT = _ROOT / "docs" / "model.md"
 #: Markers around the generated table in :data:`DOCUMENT`.
 START = "<!-- parameter-table:start -->"
 END = "<!-- parameter-table:end -->"
+
+#: Items of a mapping or list of sections listed one by one; a longer one (the zones'
+#: labels) gives the ``*`` rows, valued as its first item.
+_ITEMS_LISTED = 20
 
 #: Meanings of fields whose schema declares no ``description`` (dotted paths, ``*`` for
 #: any item of a mapping or list).
@@ -245,7 +250,7 @@ def _shown(value: Any, unit: str) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, int | float):
-        if unit.startswith("money") or unit.endswith("money by name"):
+        if unit.startswith("money") or unit.endswith(("money by name", "list of money")):
             return _money(value)
         if isinstance(value, int) and unit in ("integer", "day", "days", "list of days"):
             return str(value)
@@ -411,6 +416,12 @@ def _field(
             items = list(value.values()) if isinstance(value, dict) else list(value or [])
             if not keys:
                 yield from _walk(item, None, f"{here}.*.", f"{fhere}.*.", False, source)
+            if len(keys) > _ITEMS_LISTED:
+                # a long list (a city's zones): the first item's rows stand for all of them
+                for row in _walk(item, items[0], f"{here}.{keys[0]}.", f"{fhere}.*.", True, source):
+                    shown = f"{len(keys)} entries, as {keys[0]}: {row.baseline}"
+                    yield dataclasses.replace(row, path=row.field_path, baseline=shown)
+                return
             for key, entry in zip(keys, items, strict=True):
                 yield from _walk(item, entry, f"{here}.{key}.", f"{fhere}.*.", True, source)
             return

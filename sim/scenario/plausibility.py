@@ -93,6 +93,8 @@ TYPICAL: dict[str, Typical] = {
     "population.zones.zones_n": Typical("count", 0, 1_000),
     "population.zones.clusters_n": Typical("count", 0, 1_000),
     "population.zones.size_concentration": Typical("number", 0.05, 100, "Dirichlet alpha"),
+    "population.districts.*.outside_share": Typical("share", 0, 1),
+    "population.size_bands": Typical("money", 100_000, 1e11),
     "population.running_costs.floor_m2_per_employee": Typical("number", 1, 500, "m2"),
     "population.running_costs.rent_per_m2_day": Typical("money", 0, 20),
     "population.running_costs.electricity_kwh_per_employee_year": Typical(

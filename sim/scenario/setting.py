@@ -1,6 +1,7 @@
 """Setting sections of a scenario: horizon, population, demand, awareness, behaviour, banks, rates.
 
-Public names: :class:`Horizon`, :class:`Tier`, :class:`Zones`, :class:`RunningCosts`,
+Public names: :class:`Horizon`, :class:`Tier`, :class:`ZoneLabel`, :class:`Zones`, :class:`District`,
+:class:`RunningCosts`,
 :class:`Population`, :class:`Demand`, :class:`ListPush`, :class:`Awareness`,
 :class:`ServiceCentres`, :class:`Behaviour`, :class:`Lender`, :class:`LenderGroup`,
 :class:`Banks`, :class:`Rates`, :func:`zone_names`, :func:`zone_range`.
@@ -76,6 +77,21 @@ class Tier(Section):
     age_median_years: Positive = Field(default=8.0, description="median firm age")
 
 
+class ZoneLabel(Section):
+    """The name and district of one zone or cluster: labels for reports, read by no mechanism."""
+
+    name: str = Field(default="", description="name shown in reports (empty: the code)")
+    name_zh: str = Field(
+        default="", description="name shown in Chinese reports (empty: `name`, else the code)"
+    )
+    district: str = Field(
+        default="",
+        description="the district it lies in, a key of `population.districts` (empty: none)",
+    )
+
+    omitted_at = {"name_zh": "", "district": ""}
+
+
 class Zones(Section):
     """Industrial zones and industry clusters that host firms and hold relief budgets."""
 
@@ -87,6 +103,33 @@ class Zones(Section):
         default=2.0,
         description="Dirichlet concentration `alpha` of firm counts over zones; lower = more unequal",
     )
+    labels: dict[str, ZoneLabel] = Field(
+        default_factory=dict,
+        description=(
+            "name and district of zones and clusters, by code (`zone_01`, `cluster_01`); "
+            "labels only: a zone left out keeps its code and has no district"
+        ),
+    )
+
+    omitted_at = {"labels": {}}
+
+
+class District(Section):
+    """A district of the city: its name in Chinese and its share of the firms outside zones.
+
+    Labels only (the who-gets-what tables); no mechanism reads a district.
+    """
+
+    name_zh: str = Field(default="", description="name shown in Chinese reports (empty: the key)")
+    outside_share: Share = Field(
+        default=0.0,
+        description=(
+            "share of the firms outside zones and clusters located in the district (all 0: "
+            "those firms have no district)"
+        ),
+    )
+
+    omitted_at = {"name_zh": "", "outside_share": 0.0}
 
 
 class RunningCosts(Section):
@@ -141,9 +184,29 @@ class Population(Section):
         description="sector shares (labels only; no mechanism uses sectors)",
     )
     zones: Zones = Zones()
+    districts: dict[str, District] = Field(
+        default_factory=dict,
+        description=(
+            "districts of the city by name (the names zones give as `district`); labels "
+            "for the who-gets-what tables only"
+        ),
+    )
+    size_bands: list[PositiveMoney] = Field(
+        default_factory=lambda: [10_000_000.0, 50_000_000.0, 200_000_000.0],
+        max_length=20,
+        description=(
+            "revenue at the edges of the firm-size bands of the who-gets-what tables, "
+            "ascending, per year (output only)"
+        ),
+    )
     running_costs: RunningCosts = RunningCosts()
 
-    omitted_at = {"firms_file": None, "pd_scale": 1.0}
+    omitted_at = {
+        "firms_file": None,
+        "pd_scale": 1.0,
+        "districts": {},
+        "size_bands": [10_000_000.0, 50_000_000.0, 200_000_000.0],
+    }
 
     @model_validator(mode="after")
     def _shares(self) -> Population:
@@ -176,8 +239,45 @@ class Population(Section):
                 ),
                 sum_problem("sectors", dict(self.sectors), "the sector shares"),
             ]
+            + self._label_problems()
         )
         return self
+
+    def _label_problems(self) -> list[tuple[str, str] | None]:
+        """Zone labels name known codes and districts; district shares sum to 1 (or are all
+        0); size bands ascend."""
+        problems: list[tuple[str, str] | None] = []
+        known = set(zone_names(self.zones))
+        for code, label in self.zones.labels.items():
+            if code not in known:
+                problems.append(
+                    (
+                        f"zones.labels.{code}",
+                        f"no zone or cluster coded {code!r}; expected one of "
+                        f"{zone_range(self.zones)}",
+                    )
+                )
+            if label.district and label.district not in self.districts:
+                names = sorted(self.districts) or "none: population.districts is empty"
+                problems.append(
+                    (
+                        f"zones.labels.{code}.district",
+                        f"unknown district {label.district!r}; expected one of {names}",
+                    )
+                )
+        outside = {k: d.outside_share for k, d in self.districts.items()}
+        if any(v > 0 for v in outside.values()):
+            problems.append(
+                sum_problem(
+                    "districts.*.outside_share",
+                    outside,
+                    "the districts' shares of the firms outside zones",
+                )
+            )
+        bands = list(self.size_bands)
+        if any(b <= a for a, b in zip(bands, bands[1:], strict=False)):
+            problems.append(("size_bands", f"expected revenues in ascending order; got {bands}"))
+        return problems
 
 
 def _share_or_by_tier(value: Any) -> str:
