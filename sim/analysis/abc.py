@@ -68,7 +68,7 @@ import pandas as pd
 
 from ..errors import AnalysisError
 from ..scenario import Scenario, scenario_to_dict, with_overrides
-from .evaluation import ParamRange
+from .evaluation import ParamRange, fitted_paths
 from .targets import Targets, TargetsError, check_horizon, observations, simulated
 
 __all__ = [
@@ -287,11 +287,7 @@ def _check_inputs(
     min_acceptance: float,
 ) -> list[str]:
     """The fitted paths, once the budgets, the priors and the days are checked."""
-    if not params:
-        raise AnalysisError("give at least one parameter to fit (a range path=lo:hi)")
-    paths = [p.path for p in params]
-    if len(set(paths)) != len(paths):
-        raise AnalysisError(f"a parameter is given twice: {paths}")
+    paths = fitted_paths(params)
     if population_size < 10 or generations < 1:
         raise AnalysisError("ABC needs a population of at least 10 and at least 1 generation")
     if not 0 <= min_acceptance < 1:

@@ -89,6 +89,7 @@ from .evaluation import (
     AnalysisError,
     ParamRange,
     evaluate_points,
+    fitted_paths,
 )
 from .targets import Targets, TargetsError, check_horizon, observations, simulated  # noqa: F401 - TargetsError: re-exported (module docstring)
 
@@ -422,11 +423,7 @@ def calibrate(
         raise AnalysisError(f"method {method!r}: expected point or abc")
     params = tuple(params)
     k = len(params)
-    if k == 0:
-        raise AnalysisError("give at least one parameter to fit (a range path=lo:hi)")
-    names = [p.path for p in params]
-    if len(set(names)) != k:
-        raise AnalysisError(f"a parameter is given twice: {names}")
+    names = fitted_paths(params)
     if replications < 1 or polish_evals < 1 or refits < 0:
         raise AnalysisError("replications and polish evaluations must be >= 1, refits >= 0")
     if global_method not in ("lhs", "de"):
@@ -615,70 +612,52 @@ def calibrated_scenario_yaml(
     """
     from .abc import PosteriorResult
 
+    tg = result.targets
+    illustrative = " (ILLUSTRATIVE targets)" if tg.illustrative else ""
+    lines = [
+        f"# Calibrated by smesim on {date.today().isoformat()}: {command}".rstrip(": "),
+        f"# targets: {tg.name}"
+        + (" (ILLUSTRATIVE figures, not observations)" if tg.illustrative else ""),
+    ]
     if isinstance(result, PosteriorResult):
-        return _posterior_scenario_yaml(result, extends, overrides=overrides, command=command)
-    fitted_dict = scenario_to_dict(result.fitted_scenario)
-    body = {
-        "extends": extends,
-        "name": f"{result.scenario.name}_calibrated",
-        "description": (
-            f"{result.scenario.name} with {', '.join(result.fitted)} fitted to the targets "
-            f"'{result.targets.name}'"
-            + (" (ILLUSTRATIVE targets)" if result.targets.illustrative else "")
-            + f"; objective {result.objective:.4g}."
-        ),
-        **_fitted_mapping(fitted_dict, list(result.fitted)),
-    }
-    lines = [
-        f"# Calibrated by smesim on {date.today().isoformat()}: {command}".rstrip(": "),
-        f"# targets: {result.targets.name}"
-        + (" (ILLUSTRATIVE figures, not observations)" if result.targets.illustrative else ""),
-    ]
-    for _, row in result.uncertainty.iterrows():
-        extra = f", replication-subset sd {row['refit_sd']:.4g}" if "refit_sd" in row else ""
-        lines.append(
-            f"# {row['parameter']} = {row['fitted']:.6g} "
-            f"(bounds {row['lo']:.6g}..{row['hi']:.6g}; curvature se {row['se_curvature']:.3g}{extra})"
+        fitted, fitted_scenario, suffix = result.median, result.median_scenario, "posterior"
+        description = (
+            f"{result.scenario.name} with the posterior medians of {', '.join(fitted)} "
+            f"given the targets '{tg.name}'{illustrative} "
+            f"(ABC-SMC, final threshold {result.meta['epsilon_final']:.3g})."
         )
-    if overrides:
         lines.append(
-            "# fitted with the overrides (not applied here): --set " + " --set ".join(overrides)
+            "# posterior medians; tables/posterior.csv beside this file holds the samples "
+            "(smesim predict --posterior)"
         )
-    return "\n".join(lines) + "\n" + yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
-
-
-def _posterior_scenario_yaml(
-    result: PosteriorResult, extends: str, *, overrides: Sequence[str], command: str
-) -> str:
-    med = scenario_to_dict(result.median_scenario)
-    body = {
-        "extends": extends,
-        "name": f"{result.scenario.name}_posterior",
-        "description": (
-            f"{result.scenario.name} with the posterior medians of {', '.join(result.median)} "
-            f"given the targets '{result.targets.name}'"
-            + (" (ILLUSTRATIVE targets)" if result.targets.illustrative else "")
-            + f" (ABC-SMC, final threshold {result.meta['epsilon_final']:.3g})."
-        ),
-        **_fitted_mapping(med, list(result.median)),
-    }
-    lines = [
-        f"# Calibrated by smesim on {date.today().isoformat()}: {command}".rstrip(": "),
-        f"# targets: {result.targets.name}"
-        + (" (ILLUSTRATIVE figures, not observations)" if result.targets.illustrative else ""),
-        "# posterior medians; tables/posterior.csv beside this file holds the samples "
-        "(smesim predict --posterior)",
-    ]
-    for _, row in result.intervals.iterrows():
-        lines.append(
+        lines += [
             f"# {row['parameter']} = {row['median']:.6g} (90 % credible interval "
             f"{row['q05']:.6g}..{row['q95']:.6g}; prior {row['prior']} on "
             f"{row['lo']:.6g}..{row['hi']:.6g})"
+            for _, row in result.intervals.iterrows()
+        ]
+    else:
+        fitted, fitted_scenario, suffix = result.fitted, result.fitted_scenario, "calibrated"
+        description = (
+            f"{result.scenario.name} with {', '.join(fitted)} fitted to the targets "
+            f"'{tg.name}'{illustrative}; objective {result.objective:.4g}."
         )
+        for _, row in result.uncertainty.iterrows():
+            extra = f", replication-subset sd {row['refit_sd']:.4g}" if "refit_sd" in row else ""
+            lines.append(
+                f"# {row['parameter']} = {row['fitted']:.6g} (bounds {row['lo']:.6g}.."
+                f"{row['hi']:.6g}; curvature se {row['se_curvature']:.3g}{extra})"
+            )
     if overrides:
         lines.append(
             "# fitted with the overrides (not applied here): --set " + " --set ".join(overrides)
         )
+    body = {
+        "extends": extends,
+        "name": f"{result.scenario.name}_{suffix}",
+        "description": description,
+        **_fitted_mapping(scenario_to_dict(fitted_scenario), list(fitted)),
+    }
     return "\n".join(lines) + "\n" + yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
 
 

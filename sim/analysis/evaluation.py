@@ -1,6 +1,6 @@
 """Evaluation: the model run at many parameter points with common random numbers.
 
-Public names: :class:`AnalysisError`, :class:`ParamRange`, :func:`parse_range`, :func:`point_scenario`,
+Public names: :class:`AnalysisError`, :class:`ParamRange`, :func:`parse_range`, :func:`fitted_paths`, :func:`point_scenario`,
 :func:`evaluate_points`, :func:`numeric_output`,
 :func:`numeric_outputs`, :data:`DAY_KEYS`.
 
@@ -47,6 +47,7 @@ __all__ = [
     "NUMERIC_KEYS",
     "ParamRange",
     "parse_range",
+    "fitted_paths",
     "point_scenario",
     "evaluate_points",
     "numeric_output",
@@ -92,6 +93,22 @@ class ParamRange:
     def to_unit(self, x: float) -> float:
         """Position of value ``x`` in the range, 0 at ``lo`` and 1 at ``hi``."""
         return (float(x) - self.lo) / (self.hi - self.lo)
+
+
+def fitted_paths(params: Sequence[ParamRange]) -> list[str]:
+    """The paths of the parameters to fit, refusing none or one given twice.
+
+    Raises
+    ------
+    AnalysisError
+        No parameter, or a path given twice.
+    """
+    if not params:
+        raise AnalysisError("give at least one parameter to fit (a range path=lo:hi)")
+    paths = [p.path for p in params]
+    if len(set(paths)) != len(paths):
+        raise AnalysisError(f"a parameter is given twice: {paths}")
+    return paths
 
 
 def parse_range(

@@ -349,10 +349,6 @@ def calibrate(
         from sim.analysis.calibration import (
             calibrate as run_calibration,
         )
-        from sim.analysis.calibration import (
-            calibrated_scenario_yaml,
-            relative_extends,
-        )
         from sim.analysis.evaluation import parse_range
         from sim.analysis.targets import load_targets
         from sim.reporting.analysis_report import write_calibration_report
@@ -385,16 +381,7 @@ def calibrate(
                     scheduler=scheduler,
                 )
             )
-            # tmp and target share a parent, so the relative path holds for both
-            text = calibrated_scenario_yaml(
-                res,
-                relative_extends(scenario, target.resolve().parent / target.name),
-                overrides=set_ or [],
-                command=command,
-            )
-            (tmp / "scenario.yaml").write_text(text)
-            sim.load_scenario(tmp / "scenario.yaml")  # it must load as written
-            (tmp / "tables").mkdir()
+            _write_fitted_scenario(res, scenario, target, tmp, set_ or [], command)
             res.table.to_csv(tmp / "tables" / "observed_vs_simulated.csv", index=False)
             res.uncertainty.to_csv(tmp / "tables" / "fitted.csv", index=False)
             res.trace.to_csv(tmp / "tables" / "trace.csv", index=False)
@@ -749,7 +736,6 @@ def _calibrate_abc(
     def body() -> None:
         import sim
         from sim.analysis.abc import calibrate_abc
-        from sim.analysis.calibration import calibrated_scenario_yaml, relative_extends
         from sim.analysis.evaluation import parse_range
         from sim.analysis.targets import load_targets
         from sim.reporting.analysis_report import write_posterior_report
@@ -781,15 +767,7 @@ def _calibrate_abc(
                     database=tmp / "abc.db",
                 )
             )
-            text = calibrated_scenario_yaml(
-                res,
-                relative_extends(scenario, target.resolve().parent / target.name),
-                overrides=set_ or [],
-                command=command,
-            )
-            (tmp / "scenario.yaml").write_text(text)
-            sim.load_scenario(tmp / "scenario.yaml")  # it must load as written
-            (tmp / "tables").mkdir()
+            _write_fitted_scenario(res, scenario, target, tmp, set_ or [], command)
             res.samples.to_csv(tmp / "tables" / "posterior.csv", index=False)
             res.intervals.to_csv(tmp / "tables" / "intervals.csv", index=False)
             res.schedule.to_csv(tmp / "tables" / "schedule.csv", index=False)
@@ -852,3 +830,22 @@ def _calibrate_abc(
         )
 
     guard(body)
+
+
+def _write_fitted_scenario(
+    res: Any, scenario: Path, target: Path, tmp: Path, overrides: list[str], command: str
+) -> None:
+    """``scenario.yaml`` (extends the original with the fit) and the ``tables`` folder."""
+    import sim
+    from sim.analysis.calibration import calibrated_scenario_yaml, relative_extends
+
+    # tmp and target share a parent, so the relative path holds for both
+    text = calibrated_scenario_yaml(
+        res,
+        relative_extends(scenario, target.resolve().parent / target.name),
+        overrides=overrides,
+        command=command,
+    )
+    (tmp / "scenario.yaml").write_text(text)
+    sim.load_scenario(tmp / "scenario.yaml")  # it must load as written
+    (tmp / "tables").mkdir()

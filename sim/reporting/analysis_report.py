@@ -457,6 +457,24 @@ def _stage(stage: str, lang: str) -> str:
     return tr(key, lang) if key in MESSAGES["en"] else stage
 
 
+def _fit_scenario_lines(result: Any, lang: str) -> list[str]:
+    """The scenario fitted and its targets: the first lines of a calibration's cover."""
+    sc = result.scenario
+    return [
+        tr(
+            "cal.scenario",
+            lang,
+            name=sc.name,
+            n=f"{sc.population.firms_n:,}",
+            scale=f"{sc.population.scale:g}",
+            days=sc.horizon.days,
+            targets=result.targets.name,
+        )
+        + (tr("cal.illustrative", lang) if result.targets.illustrative else ""),
+        *([result.targets.description] if result.targets.description else []),
+    ]
+
+
 def write_calibration_report(
     result: CalibrationResult, folder: str | Path, *, dpi: int = 110, lang: str = "en"
 ) -> list[Path]:
@@ -482,17 +500,7 @@ def write_calibration_report(
     sc = result.scenario
     unc = result.uncertainty.copy()
     lines = [
-        tr(
-            "cal.scenario",
-            lang,
-            name=sc.name,
-            n=f"{sc.population.firms_n:,}",
-            scale=f"{sc.population.scale:g}",
-            days=sc.horizon.days,
-            targets=result.targets.name,
-        )
-        + (tr("cal.illustrative", lang) if result.targets.illustrative else ""),
-        *([result.targets.description] if result.targets.description else []),
+        *_fit_scenario_lines(result, lang),
         tr(
             "cal.fit",
             lang,
@@ -657,17 +665,7 @@ def write_posterior_report(
     m = result.meta
     sc = result.scenario
     lines = [
-        tr(
-            "cal.scenario",
-            lang,
-            name=sc.name,
-            n=f"{sc.population.firms_n:,}",
-            scale=f"{sc.population.scale:g}",
-            days=sc.horizon.days,
-            targets=result.targets.name,
-        )
-        + (tr("cal.illustrative", lang) if result.targets.illustrative else ""),
-        *([result.targets.description] if result.targets.description else []),
+        *_fit_scenario_lines(result, lang),
         tr(
             "abc.method",
             lang,
