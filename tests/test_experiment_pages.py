@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
@@ -264,6 +265,11 @@ def _visible_axes_problems(result) -> list[str]:
                 continue
             if not ax.has_data():
                 problems.append(f"{stem}: empty axes {ax.get_title()!r}")
+            # a curve at 0 on every day says nothing (a reference line across the axes,
+            # as axhline draws it, is not a curve)
+            curves = [ln for ln in ax.lines if len(ln.get_xdata()) > 2]
+            if any(not np.asarray(ln.get_ydata(), dtype=float).any() for ln in curves):
+                problems.append(f"{stem}: a flat 0 line on {ax.get_title()!r}")
             ticks = [t.get_text() for t in ax.get_xticklabels()]
             ticks.append(ax.xaxis.get_offset_text().get_text())
             if any("1970" in t for t in ticks):
@@ -276,6 +282,55 @@ def test_no_page_of_a_replication_comparison_or_sweep_is_empty_or_in_1970(tiny, 
     cx = sim.compare(tiny, [old], 2, processes=1)
     for result in (few, cx, swept[2]):
         assert _visible_axes_problems(result) == [], result.kind
+
+
+def _nothing_ran_out(result):
+    """``result`` as if no quota had run out or reached its target in any replication."""
+    runs = result.runs.copy()
+    days = [c for c in runs.columns if c.endswith(("_exhausted_day", "_reached_day"))]
+    runs[days] = np.nan
+    runs["zone_budgets_exhausted_n"] = 0
+    series = result.series.copy()
+    series["zone_budgets_exhausted_n"] = 0.0
+    return dataclasses.replace(result, runs=runs, series=series)
+
+
+def test_nothing_ran_out_no_exhaustion_page_and_no_zone_panel(few):
+    assert sim.reporting.experiment_report.has_exhaustion(few)
+    calm = _nothing_ran_out(few)
+    assert not sim.reporting.experiment_report.has_exhaustion(calm)
+    stems = [s for s, _ in _pages(calm)]
+    assert "exhaustion" not in stems and "zones" not in stems
+    quotas = _draw(calm, "quotas")
+    assert sim.reporting.i18n.tr("series.zone_budgets_exhausted_n") not in _axes_text(quotas)
+    assert _visible_axes_problems(calm) == []
+
+
+def test_a_quota_that_never_ran_out_is_named_not_drawn_flat(few):
+    prob = few.exhaustion_probability(0)
+    quotas = [c for c in prob.columns if c not in ("day", "date")]
+    never = [c for c in quotas if not prob[c].any()]
+    rose = [c for c in quotas if prob[c].any()]
+    assert never and rose, "the fixture should have both kinds"
+    fig = _draw(few, "exhaustion")
+    (ax,) = fig.axes
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert len(legend) == len(rose)
+    for c in never:
+        assert short_label(c) in _axes_text(fig)
+        assert not any(x.startswith(short_label(c)) for x in legend)
+
+
+def test_a_target_fan_says_what_is_left_to_the_target():
+    base = small_scenario("population.firms_n=1500", "loan_pool.kind=target")
+    result = sim.replicate(base, 2, processes=1)
+    fig = _draw(result, "quotas")
+    titles = [ax.get_title() for ax in fig.axes]
+    pool = sim.reporting.i18n.tr("series.pool_remaining")
+    assert any(t.startswith(pool + " to its target") for t in titles)
+    target = sim.reporting.i18n.tr("series.target_line")
+    ax = next(a for a in fig.axes if a.get_title().startswith(pool))
+    assert [ln.get_label() for ln in ax.lines].count(target) == 1
 
 
 def test_a_sweep_plots_the_outputs_asked_for_against_each_lever(swept):

@@ -74,6 +74,41 @@ def _series_label(name: str, lang: str) -> str:
     return tr(key, lang) if key in MESSAGES["en"] else name
 
 
+#: The run figure that gives the kind of the account a ``*_remaining`` series sums.
+_SERIES_KIND = {
+    "pool_remaining": "pool_kind",
+    "credit_sub_quota_remaining": "credit_sub_quota_kind",
+    "guarantee_remaining": "guarantee_kind",
+}
+
+
+def _is_target(result: ExperimentResult, name: str, point: int = 0) -> bool:
+    """Whether the series ``name`` sums target accounts in the point's runs: what is left
+    to reach a target, below zero once lending went beyond it."""
+    col = _SERIES_KIND.get(name)
+    runs = result.runs_of(point)
+    return bool(col and col in runs and (runs[col] == "target").all())
+
+
+def _has_fan(result: ExperimentResult, name: str, point: int = 0) -> bool:
+    """Whether a fan of ``name`` has something to show: the series is in the runs and
+    not zero (or missing) on every day of every replication."""
+    try:
+        fan = result.fan(name, point)
+    except (KeyError, ValueError):
+        return False
+    vals = fan[["p05", "median", "p95"]].to_numpy(dtype=float)
+    return bool(np.isfinite(vals).any() and (np.nan_to_num(vals) != 0).any())
+
+
+def _fan_title(result: ExperimentResult, name: str, lang: str, point: int = 0) -> str:
+    """A fan panel's title; a target's says what the values are."""
+    band = tr("x.mean_band", lang)
+    if _is_target(result, name, point):
+        return tr("series.to_target", lang, name=_series_label(name, lang)) + band
+    return _series_label(name, lang) + band
+
+
 def _series_scale(name: str, lang: str = "en") -> float | None:
     """Divisor of an amount series (``None``: a count)."""
     if name.endswith(("_cum", "_remaining")) and name not in ("approved_cum", "applications_cum"):
@@ -134,6 +169,9 @@ def plot_fan(
     if not (fan["p05"] < 0).any():  # amounts and counts from zero, with room at the top
         top = ax.get_ylim()[1]
         ax.set_ylim(0, top * 1.04 if top > 0 else 1)
+    target = tr("series.target_line", lang)
+    if _is_target(result, name, point) and target not in [x.get_label() for x in ax.lines]:
+        ax.axhline(0, color="0.3", lw=1, ls="--", label=target)  # below: beyond the target
     ax.grid(alpha=0.3)
     date_axis(ax, lang)
     warning_note(ax, band_caution(int((result.runs["point"] == point).sum()), lang))
@@ -171,7 +209,11 @@ def plot_exhaustion_probability(
     prob = result.exhaustion_probability(point)
     dates = pd.DatetimeIndex(prob["date"])
     artists: list[Artist] = []
-    for k, label in enumerate(c for c in prob.columns if c not in ("day", "date")):
+    quotas = [c for c in prob.columns if c not in ("day", "date")]
+    never = [c for c in quotas if not prob[c].any()]
+    for k, label in enumerate(quotas):
+        if label in never:  # a flat 0 % line says nothing: named in a note instead
+            continue
         artists += ax.plot(
             dates,
             prob[label] * 100,
@@ -189,12 +231,34 @@ def plot_exhaustion_probability(
         )
     ax.set_ylim(-3, 103)
     ax.set_ylabel(tr("exh.ylabel", lang))
+    if never:
+        ax.text(
+            0.99,
+            0.02,
+            tr(
+                "exh.never",
+                lang,
+                names=tr("list_sep", lang).join(short_label(c, lang) for c in never),
+            ),
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color="0.3",
+        )
     warning_note(ax, band_caution(len(result.runs_of(point)), lang, "probability"))
     ax.set_title(tr("exh.title", lang, n=len(result.runs_of(point))))
     ax.grid(alpha=0.3)
     date_axis(ax, lang)
-    ax.legend(fontsize=8, loc="upper left")
+    if artists:
+        ax.legend(fontsize=8, loc="upper left")
     return artists
+
+
+def has_exhaustion(result: ExperimentResult, point: int = 0) -> bool:
+    """Whether some quota ran out (or reached its target) in some replication of the point."""
+    prob = result.exhaustion_probability(point)
+    return bool(prob.drop(columns=["day", "date"]).to_numpy().any())
 
 
 def plot_sweep(
@@ -349,7 +413,6 @@ def _replicate_pages(result: ExperimentResult, lang: str) -> list[tuple[str, Any
     """Pages of a replication: cover, fans, exhaustion, outcomes."""
     pages: list[tuple[str, Any]] = []
     has_series = not result.series.empty
-    band = tr("x.mean_band", lang)
     pages.append(("cover", lambda fig: replicate_cover(fig, result, lang)))
     if has_series:
 
@@ -362,28 +425,38 @@ def _replicate_pages(result: ExperimentResult, lang: str) -> list[tuple[str, Any
             ax2.set_title(tr("page.disbursed", lang))
             ax2.legend(fontsize=8, loc="upper left")
 
-        def quotas(fig: Figure) -> None:
-            axes = fig.subplots(2, 2).ravel()
-            for ax, name in zip(
-                axes,
-                [
-                    "pool_remaining",
-                    "guarantee_remaining",
-                    "credit_sub_quota_remaining",
-                    "zone_budgets_exhausted_n",
-                ],
-                strict=True,
-            ):
-                plot_fan(ax, result, name, lang=lang)
-                ax.set_title(f"{_series_label(name, lang)}{band}", fontsize=10)
+        shown = [
+            name
+            for name in (
+                "pool_remaining",
+                "guarantee_remaining",
+                "credit_sub_quota_remaining",
+                "zone_budgets_exhausted_n",
+            )
+            if _has_fan(result, name)
+        ]
 
-        pages += [("uptake", uptake), ("quotas", quotas)]
-    pages.append(
-        (
-            "exhaustion",
-            lambda fig: plot_exhaustion_probability(fig.subplots(1, 1), result, lang=lang),
+        def quotas(fig: Figure) -> None:
+            rows, cols = (1, len(shown)) if len(shown) <= 2 else (2, 2)
+            axes = fig.subplots(rows, cols, squeeze=False).ravel()
+            for ax, name in zip(axes, shown, strict=False):
+                plot_fan(ax, result, name, lang=lang)
+                ax.set_title(_fan_title(result, name, lang), fontsize=10)
+                if _is_target(result, name):
+                    ax.legend(fontsize=7, loc="upper right")
+            for ax in axes[len(shown) :]:
+                fig.delaxes(ax)  # no empty axes
+
+        pages.append(("uptake", uptake))
+        if shown:
+            pages.append(("quotas", quotas))
+    if has_exhaustion(result):
+        pages.append(
+            (
+                "exhaustion",
+                lambda fig: plot_exhaustion_probability(fig.subplots(1, 1), result, lang=lang),
+            )
         )
-    )
     pages += outcome_pages(result, lang=lang)
     return pages
 
@@ -392,21 +465,24 @@ def _compare_pages(result: ExperimentResult, lang: str) -> list[tuple[str, Any]]
     """Pages of a comparison: cover, differences, fans, exhaustion, outcomes."""
     pages: list[tuple[str, Any]] = []
     has_series = not result.series.empty
-    band = tr("x.mean_band", lang)
     pages.append(("cover", lambda fig: compare_cover(fig, result, lang)))
     pages.append(
         ("differences", lambda fig: plot_differences(fig.subplots(1, 1), result, lang=lang))
     )
     table = result.point_table()
     if has_series:
+        shown = [
+            name
+            for name in ("approved_cum", "guaranteed_cum", "pool_remaining", "guarantee_remaining")
+            if any(_has_fan(result, name, int(r["point"])) for _, r in table.iterrows())
+        ]
 
         def fans(fig: Figure) -> None:
-            axes = fig.subplots(2, 2).ravel()
-            for ax, name in zip(
-                axes,
-                ["approved_cum", "guaranteed_cum", "pool_remaining", "guarantee_remaining"],
-                strict=True,
-            ):
+            rows, cols = (1, len(shown)) if len(shown) <= 2 else (2, 2)
+            axes = fig.subplots(rows, cols, squeeze=False).ravel()
+            for ax in axes[len(shown) :]:
+                fig.delaxes(ax)  # no empty axes
+            for ax, name in zip(axes, shown, strict=False):
                 for k, r in table.iterrows():
                     plot_fan(
                         ax,
@@ -417,18 +493,21 @@ def _compare_pages(result: ExperimentResult, lang: str) -> list[tuple[str, Any]]
                         color=_COLOURS[k % len(_COLOURS)],
                         lang=lang,
                     )
-                ax.set_title(f"{_series_label(name, lang)}{band}", fontsize=10)
+                ax.set_title(_fan_title(result, name, lang), fontsize=10)
                 ax.legend(fontsize=7, loc="best")
 
-        pages.append(("fans", fans))
+        if shown:
+            pages.append(("fans", fans))
+    ran_out = [r for _, r in table.iterrows() if has_exhaustion(result, int(r["point"]))]
 
     def exhaustion(fig: Figure) -> None:
-        axes = fig.subplots(len(table), 1, squeeze=False).ravel()
-        for ax, (_, r) in zip(axes, table.iterrows(), strict=True):
+        axes = fig.subplots(len(ran_out), 1, squeeze=False).ravel()
+        for ax, r in zip(axes, ran_out, strict=True):
             plot_exhaustion_probability(ax, result, point=int(r["point"]), lang=lang)
             ax.set_title(tr("exh.variant_title", lang, variant=r["variant"]), fontsize=10)
 
-    pages.append(("exhaustion", exhaustion))
+    if ran_out:  # variants in which nothing ran out: said on the cover, no flat panels
+        pages.append(("exhaustion", exhaustion))
     pages += outcome_pages(result, lang=lang)
     return pages
 
