@@ -41,6 +41,7 @@ PAID = "rd_tax_credit_paid_amount"
 FIRMS = "rd_tax_credit_firms_n"
 DAY = "rd_tax_credit_exhausted_day"
 LABEL_EN = "R&D tax credits paid (firms)"
+ANSWER_EN = "{n} firms received {amount} of R&D tax credits."
 # the small baseline lends about 7 bn in its year: a 50 m budget (a tenth of the 500 m
 # of docs/examples/rd_tax_credit.py, for a fifth of the firms) runs out within it
 ON = [f"{SECTION}={{budget: 50m}}"]
@@ -69,9 +70,20 @@ def _define_measure() -> type[Instrument]:
         savings_categories = ("rd_tax_credit",)
         fiscal_labels = (("paid", "fiscal.rd_tax_credit"),)
         reported_accounts = (Account("rd_tax_credit_budget", "R&D credit budget", DAY, plot=True),)
-        headlines = (Headline("h.rd_tax_credit", (PAID, FIRMS), ("amount", "count")),)
+        headlines = (
+            Headline("h.rd_tax_credit", (PAID, FIRMS), ("amount", "count")),
+            Headline(
+                None,
+                (PAID, FIRMS),
+                places=frozenset({"answer"}),
+                value=lambda fmt, s, sc: fmt.text(
+                    "answer.rd_tax_credit", amount=fmt.amount(s[PAID]), n=fmt.count(s[FIRMS])
+                ),
+            ),
+        )
         texts = {
             "en": {
+                "msg.answer.rd_tax_credit": ANSWER_EN,
                 "msg.h.rd_tax_credit": LABEL_EN,
                 "msg.fiscal.rd_tax_credit": "R&D tax credits",
                 "code.rd_tax_credit": "R&D tax credit",
@@ -80,6 +92,7 @@ def _define_measure() -> type[Instrument]:
                 f"column.{DAY}": "Day the R&D credit budget ran out (empty if it lasted).",
             },
             "zh": {
+                "msg.answer.rd_tax_credit": "{n}家企业获得研发税收抵免{amount}。",
                 "msg.h.rd_tax_credit": "研发税收抵免支付（企业数）",
                 "msg.fiscal.rd_tax_credit": "研发税收抵免",
                 "code.rd_tax_credit": "研发税收抵免",
@@ -261,6 +274,20 @@ def test_cover(runs):
     assert rows[LABEL_EN].endswith(")") and "CNY" in rows[LABEL_EN]
     assert any("R&D tax credits" in label for label in rows)  # the fiscal cost's label
     assert "研发税收抵免支付（企业数）" in dict(cover_rows(with_credit, "zh"))
+
+
+def test_answer_page_says_what_the_measure_did(runs):
+    from sim.reporting.answer import answer_sentences
+    from sim.reporting.formatting import format_count, format_money
+
+    without, with_credit = runs
+    s = with_credit.summary_values
+    said = ANSWER_EN.format(n=format_count(s[FIRMS]), amount=format_money(s[PAID], "CNY"))
+    assert said in answer_sentences(with_credit)
+    assert not any("R&D tax credits." in x for x in answer_sentences(without))
+    assert any(
+        "研发税收抵免" in x and x.endswith("。") for x in answer_sentences(with_credit, "zh")
+    )
 
 
 def test_workbook_headline(runs):

@@ -70,9 +70,22 @@ class RdTaxCreditInstrument(Instrument):
     savings_categories = ("rd_tax_credit",)
     fiscal_labels = (("paid", "fiscal.rd_tax_credit"),)
     reported_accounts = (Account("rd_tax_credit_budget", "R&D credit budget", _DAY, plot=True),)
-    headlines = (Headline("h.rd_tax_credit", (_PAID, _FIRMS), ("amount", "count")),)
+    headlines = (
+        # a row of the cover, the terminal, the workbook and the tuner
+        Headline("h.rd_tax_credit", (_PAID, _FIRMS), ("amount", "count")),
+        # a sentence of the report's answer page
+        Headline(
+            None,
+            (_PAID, _FIRMS),
+            places=frozenset({"answer"}),
+            value=lambda fmt, s, sc: fmt.text(
+                "answer.rd_tax_credit", amount=fmt.amount(s[_PAID]), n=fmt.count(s[_FIRMS])
+            ),
+        ),
+    )
     texts = {
         "en": {
+            "msg.answer.rd_tax_credit": "{n} firms received {amount} of R&D tax credits.",
             "msg.h.rd_tax_credit": "R&D tax credits paid (firms)",
             "msg.fiscal.rd_tax_credit": "R&D tax credits",
             "code.rd_tax_credit": "R&D tax credit",
@@ -81,6 +94,7 @@ class RdTaxCreditInstrument(Instrument):
             f"column.{_DAY}": "Day the R&D credit budget ran out (empty if it lasted).",
         },
         "zh": {
+            "msg.answer.rd_tax_credit": "{n}家企业获得研发税收抵免{amount}。",
             "msg.h.rd_tax_credit": "研发税收抵免支付（企业数）",
             "msg.fiscal.rd_tax_credit": "研发税收抵免",
             "code.rd_tax_credit": "研发税收抵免",

@@ -27,6 +27,7 @@ from .. import texts
 from ..results import RunResult
 from .formatting import format_count, format_money
 from .i18n import code_label, tr
+from .measure_rows import headline_rows
 from .run_accounts import pool_reached_day
 
 __all__ = [
@@ -222,6 +223,13 @@ def _other_accounts(result: RunResult, lang: str) -> list[str]:
     return out
 
 
+def _measures(result: RunResult, lang: str) -> list[str]:
+    """What each measure did, in the sentences the measures declare for the answer page
+    (:class:`sim.model.instruments.Headline` rows of the place ``answer``)."""
+    rows = headline_rows(result.summary_values, result.scenario, "answer", lang)
+    return [value if label is None else f"{label}: {value}" for label, value in rows]
+
+
 def _money(result: RunResult, lang: str) -> list[str]:
     s, cur = result.summary_values, result.scenario.currency
     bm = result.by_measure
@@ -301,6 +309,7 @@ def answer_sentences(result: RunResult, lang: str = "en") -> list[str]:
         *_pool(result, lang),
         *_counted(result, lang),
         *_other_accounts(result, lang),
+        *_measures(result, lang),
         *_money(result, lang),
     ]
 

@@ -65,7 +65,9 @@ class Formatter:
 
     def share(self, value: Any) -> str:
         """A share as a percentage with one decimal."""
-        return tr("na", self.lang) if value is None else f"{100 * value:.1f} %"
+        if value is None:
+            return tr("na", self.lang)
+        return f"{100 * value:.1f}{'%' if self.lang == 'zh' else ' %'}"  # 75.0% in Chinese
 
     def text(self, key: str, /, **fields: object) -> str:
         """The text ``key`` in the language."""

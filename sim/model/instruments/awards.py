@@ -70,8 +70,32 @@ class AwardsInstrument(Instrument):
             order=150,
             places=frozenset({"cover"}),
         ),
+        # the answer page's sentence
+        Headline(
+            None,
+            ("awards_paid_amount", "firms_promoted_n"),
+            order=150,
+            places=frozenset({"answer"}),
+            when=lambda s, sc: s.get("firms_promoted_n", 0.0) > 0,
+            value=lambda fmt, s, sc: fmt.text(
+                "answer.awards",
+                n=fmt.count(s["firms_promoted_n"]),
+                amount=fmt.amount(s["awards_paid_amount"]),
+            ),
+        ),
     )
-    texts = {"en": {"msg.fiscal.awards": "awards"}, "zh": {"msg.fiscal.awards": "奖励"}}
+    texts = {
+        "en": {
+            "msg.fiscal.awards": "awards",
+            "msg.answer.awards": (
+                "{n} firms were certified to a higher tier; {amount} of awards was paid to them."
+            ),
+        },
+        "zh": {
+            "msg.fiscal.awards": "奖励",
+            "msg.answer.awards": "{n}家企业获认定升入更高层级，获得奖励{amount}。",
+        },
+    }
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
         super().__init__(scenario, firms, lenders, ledger)

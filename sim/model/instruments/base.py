@@ -1,7 +1,8 @@
 """The instrument interface: what a measure of the programme declares and does in a run.
 
 Public names: :class:`Instrument`, :class:`Process`, :class:`Account`, :class:`Headline`,
-:class:`HeadlineFormat`, :class:`Slot`, :func:`place_slots`, :func:`first_exhausted_day`, :data:`HEADLINE_PLACES`, :data:`TOTALS_ROWS_FROM`, :func:`instrument_classes`,
+:class:`HeadlineFormat`, :class:`Slot`, :func:`place_slots`, :func:`first_exhausted_day`, :data:`HEADLINE_PLACES`,
+:data:`DEFAULT_PLACES`, :data:`TOTALS_ROWS_FROM`, :func:`instrument_classes`,
 :func:`instrument_registered`, :func:`unregister_instrument`, :func:`headlines`,
 :func:`reported_accounts`, :func:`section_present`, :func:`fiscal_label_keys`,
 :func:`measure_units`, :func:`simulated_count`.
@@ -77,6 +78,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..population import Firms
 
 __all__ = [
+    "DEFAULT_PLACES",
     "HEADLINE_PLACES",
     "TOTALS_ROWS_FROM",
     "Account",
@@ -124,8 +126,13 @@ class Process:
 
 
 #: Where a headline row may appear: the report cover, the terminal summary of ``smesim
-#: run``, the headline sheet of the workbook and the tuner.
-HEADLINE_PLACES = frozenset({"cover", "terminal", "workbook", "tuner"})
+#: run``, the headline sheet of the workbook, the tuner, and the report's answer page
+#: (``answer``: a sentence of its own, in plain words, after the lending and the accounts).
+HEADLINE_PLACES = frozenset({"cover", "terminal", "workbook", "tuner", "answer"})
+
+#: Where a row declared without ``places`` appears (not on the answer page, whose
+#: sentences a measure writes on purpose).
+DEFAULT_PLACES = frozenset({"cover", "terminal", "workbook", "tuner"})
 
 #: On the cover, a row with :attr:`Headline.order` at least this follows the totals (the
 #: savings of firms and the fiscal cost) instead of preceding them: a row that reads
@@ -176,7 +183,8 @@ class Headline:
         may leave the default, after the existing ones). On the cover, a row from
         :data:`TOTALS_ROWS_FROM` on follows the savings and the fiscal cost.
     places
-        Where the row appears (a subset of :data:`HEADLINE_PLACES`).
+        Where the row appears (a subset of :data:`HEADLINE_PLACES`; default
+        :data:`DEFAULT_PLACES`). A row for ``answer`` is a sentence (label None).
     when
         ``when(summary, scenario)``: whether the row is shown; by default, when the
         summary holds every key.
@@ -189,7 +197,7 @@ class Headline:
     keys: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()
     order: float = 1000.0
-    places: frozenset[str] = HEADLINE_PLACES
+    places: frozenset[str] = DEFAULT_PLACES
     when: Callable[[Mapping[str, Any], Scenario], bool] | None = None
     value: Callable[[HeadlineFormat, Mapping[str, Any], Scenario], str] | None = None
 
@@ -542,8 +550,8 @@ def headlines(place: str) -> list[Headline]:
     """The headline rows every registered measure declares for ``place`` (one of
     :data:`HEADLINE_PLACES`), in :attr:`Headline.order` (then rank: a stable sort).
 
-    This is the headline registry the report cover, the terminal summary, the workbook
-    and the tuner read.
+    This is the headline registry the report cover and answer page, the terminal
+    summary, the workbook and the tuner read.
     """
     if place not in HEADLINE_PLACES:
         raise ValueError(f"place: expected one of {sorted(HEADLINE_PLACES)}, got {place!r}")

@@ -102,6 +102,27 @@ def _fiscal_range(fmt: HeadlineFormat, s: Mapping[str, Any], sc: Scenario) -> st
     )
 
 
+def _relief_total(s: Mapping[str, Any]) -> float:
+    """All cost relief firms received: paid from zone budgets and tariff cuts."""
+    return float(s.get(_TOTAL, s.get("relief_paid_amount", 0.0) + s.get(_CUT, 0.0)))
+
+
+def _answer(fmt: HeadlineFormat, s: Mapping[str, Any], sc: Scenario) -> str:
+    """The answer page's sentence: relief received, paid and as cuts."""
+    total = _relief_total(s)
+    paid = s.get("relief_claim_amount", s.get("relief_paid_amount", 0.0))
+    if s.get(_CUT, 0.0) > 0 and paid <= 0:
+        return fmt.text("answer.relief_cut", total=fmt.amount(total))
+    if s.get(_CUT, 0.0) > 0:
+        return fmt.text(
+            "answer.relief",
+            total=fmt.amount(total),
+            paid=fmt.amount(paid),
+            cut=fmt.amount(s[_CUT]),
+        )
+    return fmt.text("answer.relief_paid", total=fmt.amount(total))
+
+
 def _claims_any(s: Mapping[str, Any], sc: Scenario) -> bool:
     """Whether some category is claimed from the zone budgets (or the scenario has no
     relief): otherwise no budget is ever drawn and their exhaustion says nothing."""
@@ -247,6 +268,15 @@ class CostReliefInstrument(Instrument):
             value=lambda fmt, s, sc: fmt.amount(s["fiscal_cost_amount"] + s[_OFF_BUDGET_RENT]),
             when=lambda s, sc: s.get(_OFF_BUDGET_RENT, 0.0) > 0,
         ),
+        # the answer page's sentence
+        Headline(
+            None,
+            ("relief_paid_amount",),
+            order=140,
+            places=frozenset({"answer"}),
+            when=lambda s, sc: _relief_total(s) > 0,
+            value=_answer,
+        ),
     )
     units = {
         _TOTAL: "money",
@@ -254,7 +284,27 @@ class CostReliefInstrument(Instrument):
         _OFF_BUDGET_RENT: "money",
         _PUBLIC_CUT: "money",
     }
-    texts = {"en": {"msg.fiscal.relief": "relief"}, "zh": {"msg.fiscal.relief": "减负"}}
+    texts = {
+        "en": {
+            "msg.fiscal.relief": "relief",
+            "msg.answer.relief": (
+                "Firms in the zones received {total} of cost relief: {paid} paid from the "
+                "zone budgets and {cut} as lower rents and tariffs."
+            ),
+            "msg.answer.relief_paid": (
+                "Firms in the zones received {total} of cost relief, paid from the zone budgets."
+            ),
+            "msg.answer.relief_cut": (
+                "Firms in the zones received {total} of cost relief, as lower rents and tariffs."
+            ),
+        },
+        "zh": {
+            "msg.fiscal.relief": "减负",
+            "msg.answer.relief": "园区企业获得降本减负{total}：其中园区预算支付{paid}，租金和资费下调{cut}。",
+            "msg.answer.relief_paid": "园区企业获得降本减负{total}，由园区预算支付。",
+            "msg.answer.relief_cut": "园区企业获得降本减负{total}，形式为租金和资费下调。",
+        },
+    }
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
         super().__init__(scenario, firms, lenders, ledger)

@@ -64,7 +64,22 @@ class FundsInstrument(Instrument):
             order=160,
             places=frozenset({"cover"}),
         ),
+        # the answer page's sentence
+        Headline(
+            None,
+            ("funds_invested_amount",),
+            order=160,
+            places=frozenset({"answer"}),
+            when=lambda s, sc: s.get("funds_invested_amount", 0.0) > 0,
+            value=lambda fmt, s, sc: fmt.text(
+                "answer.funds", amount=fmt.amount(s["funds_invested_amount"])
+            ),
+        ),
     )
+    texts = {
+        "en": {"msg.answer.funds": "The SME funds invested {amount} of equity in firms."},
+        "zh": {"msg.answer.funds": "中小企业基金向企业股权投资{amount}。"},
+    }
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
         super().__init__(scenario, firms, lenders, ledger)

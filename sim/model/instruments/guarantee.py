@@ -236,10 +236,34 @@ class GuaranteeInstrument(Instrument):
             places=frozenset({"terminal"}),
             value=_terminal_line,
         ),
+        # the answer page's sentence
+        Headline(
+            None,
+            ("guaranteed_amount", "guaranteed_loans_n", "claims_paid_amount"),
+            order=110,
+            places=frozenset({"answer"}),
+            when=lambda s, sc: s.get("guaranteed_amount", 0.0) > 0,
+            value=lambda fmt, s, sc: fmt.text(
+                "answer.guarantee",
+                amount=fmt.amount(s["guaranteed_amount"]),
+                loans=fmt.count(s["guaranteed_loans_n"]),
+                claims=fmt.amount(s["claims_paid_amount"]),
+                rate=fmt.share(s.get("guarantee_claim_rate")),
+            ),
+        ),
     )
     texts = {
-        "en": {"msg.fiscal.guarantee_loss": "net guarantee loss"},
-        "zh": {"msg.fiscal.guarantee_loss": "担保净损失"},
+        "en": {
+            "msg.fiscal.guarantee_loss": "net guarantee loss",
+            "msg.answer.guarantee": (
+                "The guarantee fund guaranteed {amount} in {loans} loans and paid {claims} "
+                "of claims on those that defaulted (a claim rate of {rate})."
+            ),
+        },
+        "zh": {
+            "msg.fiscal.guarantee_loss": "担保净损失",
+            "msg.answer.guarantee": "担保基金为{loans}笔贷款提供担保{amount}，为其中违约的贷款代偿{claims}（代偿率{rate}）。",
+        },
     }
     summary_keys = _KEYS
     columns = ("guaranteed_amount", "claims_paid_amount")

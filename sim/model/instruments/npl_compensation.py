@@ -62,10 +62,25 @@ class NplCompensationInstrument(Instrument):
     fiscal_labels = (("paid", "fiscal.npl"),)
     headlines = (
         Headline("h.npl", (_COLUMN,), ("amount",), order=170, places=frozenset({"cover"})),
+        # the answer page's sentence
+        Headline(
+            None,
+            (_COLUMN,),
+            order=170,
+            places=frozenset({"answer"}),
+            when=lambda s, sc: s.get(_COLUMN, 0.0) > 0,
+            value=lambda fmt, s, sc: fmt.text("answer.npl", amount=fmt.amount(s[_COLUMN])),
+        ),
     )
     texts = {
-        "en": {"msg.fiscal.npl": "NPL compensation"},
-        "zh": {"msg.fiscal.npl": "不良贷款风险补偿"},
+        "en": {
+            "msg.fiscal.npl": "NPL compensation",
+            "msg.answer.npl": "Lenders received {amount} of compensation for loans that went bad.",
+        },
+        "zh": {
+            "msg.fiscal.npl": "不良贷款风险补偿",
+            "msg.answer.npl": "贷款机构获得不良贷款风险补偿{amount}。",
+        },
     }
 
     def __init__(self, scenario: Scenario, firms: Firms, lenders: LenderTable, ledger: Ledger):
