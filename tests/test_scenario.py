@@ -166,3 +166,15 @@ def test_validation_does_not_depend_on_the_host_memory(monkeypatch):
     with pytest.raises(ScenarioError, match="fits in this machine's memory") as err:
         sim.load_scenario(BASELINE)
     assert err.value.file == str(BASELINE)
+
+
+@pytest.mark.parametrize("path", sorted(Path("scenarios").rglob("*.yaml")), ids=lambda p: str(p))
+def test_the_fast_yaml_parser_reads_every_shipped_file_as_the_python_one_does(path):
+    import yaml
+
+    from sim.scenario import reading
+
+    text = Path(path).read_text(encoding="utf-8")
+    fast = yaml.load(text, Loader=reading._FastScenarioLoader)  # noqa: S506
+    assert fast == yaml.load(text, Loader=reading.ScenarioLoader)  # noqa: S506
+    assert reading.parse_yaml(text) == fast
