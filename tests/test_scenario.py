@@ -168,7 +168,9 @@ def test_validation_does_not_depend_on_the_host_memory(monkeypatch):
     assert err.value.file == str(BASELINE)
 
 
-@pytest.mark.parametrize("path", sorted(Path("scenarios").rglob("*.yaml")), ids=lambda p: str(p))
+@pytest.mark.parametrize(
+    "path", sorted((Path(__file__).parents[1] / "scenarios").rglob("*.yaml")), ids=lambda p: p.name
+)
 def test_the_fast_yaml_parser_reads_every_shipped_file_as_the_python_one_does(path):
     import yaml
 
