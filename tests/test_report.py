@@ -191,6 +191,16 @@ def test_a_chinese_report_embeds_its_cjk_font_as_truetype(result, tmp_path):
     assert "补贴" in text or "担保" in text, text[:200]
 
 
+def test_an_english_report_embeds_type3_fonts_and_its_text_reads_back(result, tmp_path):
+    from sim.reporting.run_report import write_report
+
+    pdf = write_report(result, tmp_path, lang="en")[0]
+    data = pdf.read_bytes()
+    assert re.search(rb"/Subtype\s*/Type3", data) and b"/FontFile2" not in data
+    text = "".join(_page_texts(pdf))
+    assert "Lenders lent" in text and "Glossary" in text, text[:300]
+
+
 def _cff_font(path) -> None:
     """A two-glyph OpenType font with PostScript (CFF) outlines."""
     from fontTools.fontBuilder import FontBuilder
