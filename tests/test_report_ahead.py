@@ -40,6 +40,70 @@ def test_the_writer_started_ahead_writes_the_same_report(result, tmp_path):
         assert a.read_bytes() == b.read_bytes(), a.name
 
 
+def _glossary_not_drawn_again(*args, **kwargs):
+    raise AssertionError("the glossary was drawn again")
+
+
+def _serve_and_forbid_a_second_glossary(conn) -> None:
+    """The writer's process, in which the glossary may be drawn once: ahead."""
+    draw_static = ahead_module._draw_static
+
+    def once(lang):
+        drawn = draw_static(lang)
+        run_report_module.draw_glossary = _glossary_not_drawn_again
+        return drawn
+
+    ahead_module._draw_static = once
+    ahead_module._serve(conn, None)
+
+
+def test_a_writer_told_the_language_draws_the_glossary_while_the_model_runs(result, tmp_path):
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    mine, theirs = ctx.Pipe(duplex=True)
+    process = ctx.Process(target=_serve_and_forbid_a_second_glossary, args=(theirs,))
+    process.start()
+    theirs.close()
+    with ReportAhead(process, mine) as ahead:
+        ahead.prepare("en")
+        assert ahead.submit(result, tmp_path / "ahead")
+        files = ahead.write()  # an AssertionError from the writer is raised here
+    assert files is not None
+    here = write_report(result, tmp_path / "here", processes=1)
+    for a, b in zip(files[1:], here[1:], strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    assert _pdf_texts(files[0]) == _pdf_texts(here[0])
+
+
+def test_pages_drawn_ahead_are_taken_as_they_are(result, tmp_path, monkeypatch):
+    import matplotlib
+
+    from sim.reporting.fonts import report_rc
+    from sim.reporting.pages import draw_ahead
+
+    with matplotlib.rc_context(report_rc("en")):
+        drawn = draw_ahead(run_report_module.static_pages("en"))
+    assert list(drawn) == ["glossary"]
+
+    monkeypatch.setattr(run_report_module, "draw_glossary", _glossary_not_drawn_again)
+    files = write_report(result, tmp_path, processes=2, drawn=drawn)
+    assert (tmp_path / "figures" / "glossary.png").read_bytes() == drawn["glossary"][1]
+    texts = _pdf_texts(files[0])
+    assert len(texts) == len(_pages(result)) and "Glossary" in texts[-1]
+    assert "What the run says" in texts[0]  # the pages in their order
+
+
+def _pdf_texts(path: Path) -> list[str]:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(path)
+    try:
+        return [page.get_textpage().get_text_range().strip() for page in doc]
+    finally:
+        doc.close()
+
+
 def test_a_report_error_comes_back_and_is_raised(result, tmp_path):
     with ReportAhead.start() as ahead:
         ahead.submit(result, tmp_path, lang="fr")

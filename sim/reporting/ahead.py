@@ -4,7 +4,8 @@
 has imported pandas (which both processes need) and before it reads the scenario. The
 forked process imports matplotlib, the report pages and the PDF tools and loads the fonts
 while the command reads the scenario and runs the model on the other core (the report's
-language, once the scenario has given it, follows with :meth:`ReportAhead.prepare`).
+language, once the scenario has given it, follows with :meth:`ReportAhead.prepare`; the
+pages that do not depend on the run, the glossary, are then drawn at once).
 Once the run is done it receives the result (pickled: a few MB, a few ms) and writes the
 report into the output folder being built, with its own page worker, while the command
 writes the tables.
@@ -116,11 +117,33 @@ def _warm_language(lang: str) -> None:
             font_manager.get_font(font_manager.findfont(family))
 
 
+#: Resolution of the PNG files of the pages drawn ahead (the reports' default).
+_AHEAD_DPI = 110
+
+
+def _draw_static(lang: str) -> dict[str, Any]:
+    """The pages of a run report in ``lang`` that do not depend on the run, drawn now
+    (:func:`sim.reporting.run_report.static_pages`); none if that fails (they are then
+    drawn with the others)."""
+    import matplotlib
+
+    from .fonts import report_rc
+    from .pages import draw_ahead
+    from .run_report import static_pages
+
+    try:
+        with matplotlib.rc_context(report_rc(lang)):
+            return draw_ahead(static_pages(lang), dpi=_AHEAD_DPI)
+    except Exception:  # noqa: BLE001 - the job draws them, and meets the error if any
+        return {}
+
+
 def _serve(conn: Any, lang: str | None) -> None:
     """The forked process: warm up, wait for one job, write the report, answer.
 
     Before the job, the command may send the report's language (:data:`_LANGUAGE`), whose
-    fonts are then loaded while the model still runs.
+    fonts are then loaded while the model still runs. Once the language is known, the
+    pages that do not depend on the run (the glossary) are drawn while the model runs.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command handles Ctrl-C, then stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -129,6 +152,7 @@ def _serve(conn: Any, lang: str | None) -> None:
         _warm(lang)
     except Exception:  # noqa: BLE001 - the job below meets the same error and reports it
         pass
+    static: dict[str, dict[str, Any]] = {}  # by language
     while True:
         try:
             job = conn.recv_bytes()
@@ -136,10 +160,13 @@ def _serve(conn: Any, lang: str | None) -> None:
             return
         if not job.startswith(_LANGUAGE):
             break
+        known = job[len(_LANGUAGE) :].decode()
         try:
-            _warm_language(job[len(_LANGUAGE) :].decode())
+            _warm_language(known)
         except Exception:  # noqa: BLE001 - as above
             pass
+        if known not in static:
+            static[known] = _draw_static(known)
     if not job:
         return
     t0 = time.perf_counter()
@@ -147,7 +174,8 @@ def _serve(conn: Any, lang: str | None) -> None:
         result, folder, lang, dpi = pickle.loads(job)
         from .run_report import write_report
 
-        files = write_report(result, folder, lang=lang, dpi=dpi, processes=2)
+        drawn = static.get(lang) if dpi == _AHEAD_DPI else None
+        files = write_report(result, folder, lang=lang, dpi=dpi, processes=2, drawn=drawn)
         answer: tuple[Any, ...] = ("ok", [str(f) for f in files], time.perf_counter() - t0)
     except Exception as exc:  # noqa: BLE001 - sent back and raised by the command
         try:

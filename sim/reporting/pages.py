@@ -8,17 +8,21 @@ forked worker draws pages too: the two processes take the pages in turn, each th
 one not yet taken, and each writes the PNG files of its pages; the two PDF parts are
 joined into ``report.pdf`` in page order by ``pypdfium2``'s page import.
 
+A page that does not depend on the run (the glossary) can be drawn before the run ends,
+by :func:`draw_ahead`; :func:`write_pages` then takes its PDF page and PNG file as they
+are.
+
 Only public APIs of matplotlib, pypdfium2 and Pillow are used. The fonts a report's
 text needs: :mod:`sim.reporting.fonts`.
 
-Public names: :func:`write_pages`, :func:`style_table`.
+Public names: :func:`write_pages`, :func:`draw_ahead`, :func:`style_table`.
 """
 
 from __future__ import annotations
 
 import gc
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -30,7 +34,7 @@ from matplotlib.table import Table
 
 from .ahead import report_processes
 
-__all__ = ["HAND_LAID", "style_table", "write_pages"]
+__all__ = ["HAND_LAID", "Drawn", "draw_ahead", "style_table", "write_pages"]
 
 #: A4 landscape, inches.
 PAGE_SIZE = (11.69, 8.27)
@@ -86,6 +90,9 @@ Pages = list[tuple[str, Callable[[Figure], None]]]
 #: PDF holding them in that order.
 Part = tuple[list[int], bytes]
 
+#: A page drawn ahead (:func:`draw_ahead`): its one-page PDF and its PNG file's bytes.
+Drawn = tuple[bytes, bytes]
+
 
 def _draw_part(pages: Pages, which: Iterable[int]) -> Part:
     """Draw the pages ``which`` (taken one at a time) into one PDF."""
@@ -104,25 +111,26 @@ def _draw_part(pages: Pages, which: Iterable[int]) -> Part:
 def _write_part(pages: Pages, which: Iterable[int], figdir: Path, dpi: int) -> Part:
     """Draw the pages ``which`` into one PDF and write their PNG files."""
     drawn, part = _draw_part(pages, which)
-    _rasterise(part, [pages[i][0] for i in drawn], figdir, dpi)
+    _rasterise(part, [figdir / f"{pages[i][0]}.png" for i in drawn], dpi)
     return drawn, part
 
 
-def _taken_in_turn(counter: Any, n: int) -> Iterator[int]:
-    """Page numbers below ``n``, each taken once from ``counter``, a counter shared with
-    the other drawing process: each process draws the next page not yet taken, so the
-    two finish together whichever pages cost more and whatever else shares the cores."""
+def _taken_in_turn(counter: Any, todo: list[int]) -> Iterator[int]:
+    """The page numbers of ``todo``, each taken once through ``counter``, a counter shared
+    with the other drawing process: each process draws the next page not yet taken, so
+    the two finish together whichever pages cost more and whatever else shares the cores."""
     while True:
         with counter.get_lock():
             k = counter.value
-            if k >= n:
+            if k >= len(todo):
                 return
             counter.value = k + 1
-        yield k
+        yield todo[k]
 
 
-def _rasterise(pdf: bytes, stems: list[str], figdir: Path, dpi: int) -> None:
-    """Write page k of ``pdf`` as ``figdir/<stems[k]>.png`` at ``dpi``.
+def _rasterise(pdf: bytes, targets: list[Any], dpi: int) -> None:
+    """Write page k of ``pdf`` as a PNG file into ``targets[k]`` (a path or a binary
+    file object) at ``dpi``.
 
     PDFium renders the page; Pillow writes the PNG file at zlib level 1: for report
     pages (large flat areas) as small as at the default level 6, and 40 % less time.
@@ -131,16 +139,40 @@ def _rasterise(pdf: bytes, stems: list[str], figdir: Path, dpi: int) -> None:
 
     doc = pdfium.PdfDocument(pdf)
     try:
-        for k, stem in enumerate(stems):
+        for k, target in enumerate(targets):
             page = doc[k]
             bitmap = page.render(scale=dpi / 72, rev_byteorder=True)  # RGB, as PNG is
-            bitmap.to_pil().save(
-                figdir / f"{stem}.png", format="PNG", dpi=(dpi, dpi), compress_level=1
-            )
+            bitmap.to_pil().save(target, format="PNG", dpi=(dpi, dpi), compress_level=1)
             bitmap.close()
             page.close()
     finally:
         doc.close()
+
+
+def draw_ahead(pages: Pages, *, dpi: int = 110) -> dict[str, Drawn]:
+    """Draw pages that do not depend on a run before the run ends (the report writer
+    started ahead of the run does, on the idle core: :mod:`sim.reporting.ahead`).
+
+    Parameters
+    ----------
+    pages
+        ``(stem, draw)`` pairs, as for :func:`write_pages`.
+    dpi
+        Resolution of the PNG files.
+
+    Returns
+    -------
+    dict
+        ``{stem: (one-page PDF, PNG file)}``, as bytes: what :func:`write_pages` takes
+        as ``drawn``.
+    """
+    out: dict[str, Drawn] = {}
+    for stem, draw in pages:
+        _, pdf = _draw_part([(stem, draw)], [0])
+        png = io.BytesIO()
+        _rasterise(pdf, [png], dpi)
+        out[stem] = (pdf, png.getvalue())
+    return out
 
 
 def _join(parts: list[Part], n: int) -> bytes:
@@ -170,7 +202,9 @@ def _join(parts: list[Part], n: int) -> bytes:
             doc.close()
 
 
-def _worker(pages: Pages, counter: Any, figdir: Path, dpi: int, conn: Any, other: Any) -> None:
+def _worker(
+    pages: Pages, todo: list[int], counter: Any, figdir: Path, dpi: int, conn: Any, other: Any
+) -> None:
     """Forked worker: draw pages taken in turn, write their PNG files, send the PDF part.
 
     Any error ends the worker without sending; the parent then draws the pages it has
@@ -180,7 +214,7 @@ def _worker(pages: Pages, counter: Any, figdir: Path, dpi: int, conn: Any, other
     """
     other.close()
     try:
-        conn.send(_write_part(pages, _taken_in_turn(counter, len(pages)), figdir, dpi))
+        conn.send(_write_part(pages, _taken_in_turn(counter, todo), figdir, dpi))
     except BaseException:  # noqa: BLE001 - the parent draws these pages again
         pass
     finally:
@@ -193,6 +227,7 @@ def write_pages(
     *,
     dpi: int = 110,
     processes: int | None = None,
+    drawn: Mapping[str, Drawn] | None = None,
 ) -> list[Path]:
     """Draw each page on a new A4-landscape Figure; write ``report.pdf`` and PNG files.
 
@@ -211,6 +246,9 @@ def write_pages(
         pages in turn, each the next page not yet taken (PDF part and PNG files).
         Default: as :func:`sim.reporting.ahead.report_processes` decides (2 with a core
         idle, ``fork`` at hand and no other thread running; else 1).
+    drawn
+        Pages drawn ahead (:func:`draw_ahead`), by stem: taken as they are, not drawn
+        again (drawn at the same ``dpi``).
 
     Returns
     -------
@@ -223,36 +261,45 @@ def write_pages(
     pdf_path = folder / "report.pdf"
     written = [pdf_path, *(figdir / f"{stem}.png" for stem, _ in pages)]
     n = len(pages)
-    if report_processes(processes, n) == 1 or n < 2:
-        pdf_path.write_bytes(_write_part(pages, range(n), figdir, dpi)[1])
-        return written
-    pdf_path.write_bytes(_write_pages_forked(pages, figdir, dpi))
+    drawn = drawn or {}
+    ready = [i for i, (stem, _) in enumerate(pages) if stem in drawn]
+    todo = [i for i in range(n) if i not in ready]
+    parts: list[Part] = []
+    for i in ready:
+        pdf, png = drawn[pages[i][0]]
+        (figdir / f"{pages[i][0]}.png").write_bytes(png)
+        parts.append(([i], pdf))
+    if len(todo) == 1 or (todo and report_processes(processes, len(todo)) == 1):
+        parts.append(_write_part(pages, todo, figdir, dpi))
+    elif todo:
+        parts += _write_pages_forked(pages, todo, figdir, dpi)
+    pdf_path.write_bytes(_join(parts, n))
     return written
 
 
-def _write_pages_forked(pages: Pages, figdir: Path, dpi: int) -> bytes:
-    """:func:`write_pages` with one forked worker (see there); the joined PDF's bytes."""
+def _write_pages_forked(pages: Pages, todo: list[int], figdir: Path, dpi: int) -> list[Part]:
+    """:func:`write_pages` with one forked worker (see there): the pages ``todo`` drawn
+    by two processes, as two parts."""
     import multiprocessing
 
-    n = len(pages)
     ctx = multiprocessing.get_context("fork")
     counter = ctx.Value("i", 0)
     recv, send = ctx.Pipe(duplex=False)
     worker = ctx.Process(
-        target=_worker, args=(pages, counter, figdir, dpi, send, recv), daemon=True
+        target=_worker, args=(pages, todo, counter, figdir, dpi, send, recv), daemon=True
     )
     worker.start()
     send.close()
     try:
-        mine = _write_part(pages, _taken_in_turn(counter, n), figdir, dpi)
+        mine = _write_part(pages, _taken_in_turn(counter, todo), figdir, dpi)
         try:
             other = recv.recv()
         except EOFError:  # the worker stopped: draw here what this process has not
-            left = [k for k in range(n) if k not in mine[0]]
+            left = [k for k in todo if k not in mine[0]]
             other = _write_part(pages, left, figdir, dpi)
     finally:
         recv.close()
         if worker.is_alive():
             worker.terminate()
         worker.join()
-    return _join([mine, other], n)
+    return [mine, other]

@@ -4,7 +4,7 @@ Public names: :func:`write_report`, :func:`plot_uptake`, :func:`plot_disbursed`,
 :func:`plot_pool_levels`, :func:`plot_measure_levels`, :func:`plot_zone_levels`,
 :func:`plot_savings_by_category`, :func:`plot_relief_by_zone`, :func:`plot_relief_by_bearer`,
 :func:`plot_needs_funnel`, :func:`plot_refusals`, :func:`cover_rows` (the cover's table
-as data). Formatting is in :mod:`.formatting`, the page writer in :mod:`.pages`.
+as data), :func:`static_pages` (the pages that do not depend on the run). Formatting is in :mod:`.formatting`, the page writer in :mod:`.pages`.
 
 Every ``plot_*`` function draws on an Axes it is given and returns the artists it
 made; none uses pyplot's global state, so they work in notebooks and in the Agg
@@ -14,6 +14,7 @@ canvas used for files.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ from .fonts import report_rc
 from .formatting import format_count, format_money
 from .i18n import check_lang, code_label, tr
 from .measure_rows import ACCOUNT_ROWS_BELOW, fiscal_label, headline_rows
-from .pages import style_table, write_pages
+from .pages import Drawn, style_table, write_pages
 from .run_accounts import account_rows, fmt_day, plot_capacity, pool_title
 from .savings_plots import plot_savings_over_time
 from .who_gets_what import draw_who_gets_what, shown_breakdowns, zone_name
@@ -59,6 +60,7 @@ __all__ = [
     "plot_relief_by_bearer",
     "plot_needs_funnel",
     "plot_refusals",
+    "static_pages",
 ]
 
 #: Line styles of the lenders' quotas, in turn, so that lines that run together differ.
@@ -799,9 +801,16 @@ def _pages(result: RunResult, lang: str = "en") -> list[tuple[str, Any]]:
                 ],
             ),
         ),
-        ("glossary", lambda fig: draw_glossary(fig, lang)),
+        *static_pages(lang),
     ]
     return [(stem, draw) for stem, draw in pages if draw is not None]
+
+
+def static_pages(lang: str = "en") -> list[tuple[str, Any]]:
+    """The pages of a run report that do not depend on the run, only on its language (the
+    glossary): ``(stem, draw)`` pairs, which the writer started ahead of the run draws
+    while the model runs (:func:`sim.reporting.pages.draw_ahead`)."""
+    return [("glossary", lambda fig: draw_glossary(fig, lang))]
 
 
 def write_report(
@@ -811,6 +820,7 @@ def write_report(
     dpi: int = 110,
     lang: str = "en",
     processes: int | None = None,
+    drawn: Mapping[str, Drawn] | None = None,
 ) -> list[Path]:
     """Write ``report.pdf`` and ``figures/<page>.png`` for a run into ``folder``.
 
@@ -828,6 +838,9 @@ def write_report(
     processes
         Processes to draw the pages with, 1 or 2 (default: as
         :func:`sim.reporting.pages.write_pages` decides).
+    drawn
+        Pages of :func:`static_pages` drawn ahead in ``lang`` at ``dpi``
+        (:func:`sim.reporting.pages.draw_ahead`), taken as they are.
 
     Returns
     -------
@@ -851,4 +864,4 @@ def write_report(
     with matplotlib.rc_context(
         report_rc(lang, (sc.name, sc.description or "", sc.description_zh if lang == "zh" else ""))
     ):
-        return write_pages(_pages(result, lang), folder, dpi=dpi, processes=processes)
+        return write_pages(_pages(result, lang), folder, dpi=dpi, processes=processes, drawn=drawn)
