@@ -180,3 +180,19 @@ def test_the_fast_yaml_parser_reads_every_shipped_file_as_the_python_one_does(pa
     fast = yaml.load(text, Loader=reading._FastScenarioLoader)  # noqa: S506
     assert fast == yaml.load(text, Loader=reading.ScenarioLoader)  # noqa: S506
     assert reading.parse_yaml(text) == fast
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((Path(__file__).parents[1] / "scenarios").glob("*.yaml"))
+    + sorted((Path(__file__).parents[1] / "scenarios" / "examples").glob("*.yaml")),
+    ids=lambda p: p.name,
+)
+def test_every_shipped_scenario_names_its_zones_and_lenders(path):
+    """No zone code (zone_20) or lender code on a shipped scenario's pages, in Chinese too."""
+    sc = sim.load_scenario(path)
+    zones = sc.population.zones
+    assert len(zones.labels) == zones.zones_n + zones.clusters_n
+    assert all(label.name_zh for label in zones.labels.values())
+    if sc.description:
+        assert sc.description_zh
