@@ -384,6 +384,9 @@ def plot_cost_by_measure(ax: Axes, result: RunResult, lang: str = "en") -> list[
     for yi, v in [*zip(y + h / 2, saved, strict=True), *zip(y - h / 2, cost, strict=True)]:
         ax.text(max(v, 0), yi, f" {v:,.2f}", va="center", fontsize=8)
     ax.set_yticks(y, names)
+    right = max(float(np.max(saved, initial=0.0)), float(np.max(cost, initial=0.0)))
+    if right > 0:  # room for the value written after the longest bar
+        ax.set_xlim(right=right * 1.12)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlabel(tr(unit, lang, cur=cur))
     ax.set_title(tr("answer.chart.title", lang))
@@ -443,8 +446,9 @@ def draw_answer(fig: Figure, result: RunResult, lang: str = "en") -> None:
     )
     sentences = answer_sentences(result, lang)
     warnings = answer_warnings(result, lang)
-    width = 130 if lang == "zh" else 150  # a CJK character is wider than two Latin ones
     size = 10 if len(sentences) + 2 * len(warnings) <= 16 else 9
+    # columns that fit the page at that size (a CJK character counts two)
+    width = (130 if lang == "zh" else 138) if size == 10 else (140 if lang == "zh" else 152)
     y = 0.9
     for text in sentences:
         y = _place(fig, y, wrap_text(text, width), size)
