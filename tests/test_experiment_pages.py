@@ -361,3 +361,15 @@ def test_sweep_output_that_is_not_a_figure_exits_2_naming_the_nearest(tmp_path):
     assert r.returncode == 2
     assert "uptake_rat" in r.stderr + r.stdout and "uptake_rate" in r.stderr + r.stdout
     assert not out.exists()
+
+
+def test_a_figure_zero_in_every_run_has_no_bar(few):
+    runs = few.runs
+    zero = [k for k in REFUSAL_KEYS if not runs[k].fillna(0).to_numpy().any()]
+    some = [k for k in REFUSAL_KEYS if k not in zero]
+    assert zero and some, "the fixture should refuse for some reasons only"
+    (ax,) = _draw(few, "refusals").axes
+    assert [t.get_text() for t in ax.get_xticklabels()] == [short_label(k) for k in some]
+    # no refusal in any run: no refusal page
+    calm = dataclasses.replace(few, runs=runs.assign(**dict.fromkeys(REFUSAL_KEYS, 0.0)))
+    assert "refusals" not in [s for s, _ in _pages(calm)]

@@ -58,7 +58,9 @@ def _wrap(text: str, lang: str, width: int = 130) -> list[str]:
 def _intro(result: ExperimentResult, lang: str = "en") -> list[str]:
     sc = result.scenario
     end = pd.Timestamp(sc.horizon.start_date) + pd.Timedelta(days=sc.horizon.days - 1)
-    lines = _wrap(sc.description or "", "zh" if has_cjk(sc.description or "") else "en")
+    # the scenario's own words in the report's language, when it gives them
+    text = (sc.description_zh if lang == "zh" else "") or sc.description or ""
+    lines = _wrap(text, "zh" if has_cjk(text) else "en")
     lines += [""]
     lines += _wrap(
         tr(

@@ -178,6 +178,18 @@ def _has_zones(result: ExperimentResult) -> bool:
     )
 
 
+def _nonzero_keys(result: ExperimentResult, keys: Sequence[str]) -> list[str]:
+    """The figures of ``keys`` the runs have and that are not zero in every run: a bar of
+    0 with no band says nothing (a total stays: it says what the parts add up to)."""
+    runs = result.runs
+    return [
+        k
+        for k in keys
+        if k in runs
+        and (k == "savings_total_amount" or runs[k].fillna(0).astype(float).abs().to_numpy().any())
+    ]
+
+
 def _sweep_outcome_pages(
     result: ExperimentResult, sweep_plot: Callable[..., Any], lang: str
 ) -> list[tuple[str, Callable[[Figure], None]]]:
@@ -247,7 +259,8 @@ def outcome_pages(
         ax = fig.subplots()
         big = 1e8 if lang == "zh" else 1e9
         unit = tr("unit.bn", lang, cur=cur)
-        plot_band_bars(ax, result, _savings_keys(result), scale=big, unit=unit, lang=lang)
+        keys = _nonzero_keys(result, _savings_keys(result))
+        plot_band_bars(ax, result, keys, scale=big, unit=unit, lang=lang)
         ax.set_title(tr("out.savings_title", lang))
 
     def zones(fig: Figure) -> None:
@@ -261,13 +274,16 @@ def outcome_pages(
         plot_band_bars(ax2, result, ["zone_budgets_exhausted_n"], unit=unit, lang=lang)
         ax2.set_title(tr("out.zone_end_title", lang))
 
+    refused = _nonzero_keys(result, REFUSAL_KEYS)
+
     def refusals(fig: Figure) -> None:
         ax = fig.subplots()
-        plot_band_bars(ax, result, REFUSAL_KEYS, unit=tr("out.refusal_unit", lang), lang=lang)
+        plot_band_bars(ax, result, refused, unit=tr("out.refusal_unit", lang), lang=lang)
         ax.set_title(tr("out.refusals_title", lang))
 
     pages.append(("savings", savings))
     if _has_zones(result):
         pages.append(("zones", zones))
-    pages.append(("refusals", refusals))
+    if refused:  # no application refused in any run: no page of empty bars
+        pages.append(("refusals", refusals))
     return pages

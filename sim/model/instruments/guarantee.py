@@ -257,12 +257,16 @@ class GuaranteeInstrument(Instrument):
             "msg.fiscal.guarantee_loss": "net guarantee loss",
             "msg.answer.guarantee": (
                 "The guarantee fund guaranteed {amount} in {loans} loans and paid {claims} "
-                "of claims on those that defaulted (a claim rate of {rate})."
+                "of claims on those that defaulted (claims were {rate} of the guarantees "
+                "released by loans that ended)."
             ),
         },
         "zh": {
             "msg.fiscal.guarantee_loss": "担保净损失",
-            "msg.answer.guarantee": "担保基金为{loans}笔贷款提供担保{amount}，为其中违约的贷款代偿{claims}（代偿率{rate}）。",
+            "msg.answer.guarantee": (
+                "担保基金为{loans}笔贷款提供担保{amount}，为其中违约的贷款代偿{claims}"
+                "（代偿率{rate}，即代偿额占已到期解保担保额的比例）。"
+            ),
         },
     }
     summary_keys = _KEYS
