@@ -373,3 +373,21 @@ def test_a_figure_zero_in_every_run_has_no_bar(few):
     # no refusal in any run: no refusal page
     calm = dataclasses.replace(few, runs=runs.assign(**dict.fromkeys(REFUSAL_KEYS, 0.0)))
     assert "refusals" not in [s for s, _ in _pages(calm)]
+
+
+def test_the_compare_cover_says_what_each_variant_changes(tiny):
+    old = sim.with_overrides(tiny, {"guarantee.cap_per_firm": 1e7, "name": "cap_10m"})
+    cx = sim.compare(tiny, [old], 2, processes=1)
+    assert cx.meta["changes"] == {"cap_10m": [["guarantee.cap_per_firm", 3e7, 1e7]]}
+    text = _axes_text(_draw(cx, "cover"))
+    assert "cap_10m sets: guarantee.cap_per_firm 10,000,000 (base 30,000,000)" in text
+    import matplotlib
+
+    from sim.reporting.fonts import report_rc
+
+    fig = Figure(figsize=(11.69, 8.27))
+    with matplotlib.rc_context(report_rc("zh")):
+        dict(_pages(cx, "zh"))["cover"](fig)
+    assert "cap_10m的设定：guarantee.cap_per_firm 为 10,000,000（基准 30,000,000）" in _axes_text(
+        fig
+    )

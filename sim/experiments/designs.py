@@ -18,6 +18,7 @@ from ..scenario import (
     Scenario,
     get_path,
     parse_value,
+    scenario_changes,
     scenario_to_dict,
 )
 from .executors import run_tasks
@@ -268,7 +269,15 @@ def compare(
         point_keys=["point", "variant"],
         replications=r,
         seed=root,
-        meta={"base": names[0], "variants": names[1:]},
+        meta={
+            "base": names[0],
+            "variants": names[1:],
+            # what each variant sets differently from the base, for the cover
+            "changes": {
+                n: [[path, a, c] for path, a, c in scenario_changes(b, v)]
+                for n, v in zip(names[1:], vs, strict=True)
+            },
+        },
     )
 
 

@@ -6,14 +6,15 @@ Public names: none; :mod:`.experiment_report` puts these pages first,
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..experiments.result import HEADLINE_KEYS, ExperimentResult
 from ..results import is_missing
+from .answer import wrap_text
 from .fonts import has_cjk
 from .formatting import (
     day_shown,
@@ -39,20 +40,42 @@ def _label(metric: str, lang: str = "en") -> str:
 def _table_page(
     fig: Figure, title: str, lines: list[str], header: list[str], rows: list[list[str]]
 ) -> None:
-    fig.text(0.06, 0.95, title, fontsize=17, weight="bold", va="top")
-    fig.text(0.06, 0.90, "\n".join(lines), fontsize=9, va="top")
-    ax = fig.add_axes((0.04, 0.03, 0.92, 0.70))
+    if not hasattr(fig.canvas, "get_renderer"):  # a bare Figure: text is measured by Agg
+        FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+
+    def below(artist: Any, gap: float) -> float:
+        box = artist.get_window_extent(renderer=renderer)
+        return artist.get_position()[1] - box.height / fig.bbox.height - gap
+
+    # a long title (several variants) on two lines, smaller; the intro and the table
+    # below it, however many lines they take
+    wrapped = wrap_text(title, 80)
+    head = fig.text(
+        0.06, 0.95, wrapped, fontsize=17 if "\n" not in wrapped else 14, weight="bold", va="top"
+    )
+    intro = fig.text(0.06, below(head, 0.015), "\n".join(lines), fontsize=9, va="top")
+    top = min(0.73, below(intro, 0.02))
+    ax = fig.add_axes((0.04, 0.03, 0.92, max(top - 0.03, 0.3)))
     ax.set_axis_off()
     widths = [0.34] + [0.66 / (len(header) - 1)] * (len(header) - 1)
+    # a header wider than its column goes on two lines
+    cols = [int(w * 160) for w in widths]
+    header = [wrap_text(h, c) for h, c in zip(header, cols, strict=True)]
     table = ax.table(
         cellText=rows, colLabels=header, colWidths=widths, loc="upper center", cellLoc="left"
     )
-    style_table(table, fontsize=8 if len(header) <= 4 else 7, row_scale=1.3)
+    style_table(table, fontsize=8 if len(header) <= 3 else 7, row_scale=1.3)
+    if any("\n" in h for h in header):
+        for c in range(len(header)):
+            cell = table[0, c]
+            cell.set_height(cell.get_height() * 1.8)
 
 
 def _wrap(text: str, lang: str, width: int = 130) -> list[str]:
-    """Lines of at most ``width`` columns (Chinese characters count twice)."""
-    return textwrap.wrap(text, width // 2 if lang == "zh" else width)
+    """Lines of at most ``width`` columns (Chinese characters count twice; ``lang`` is
+    kept for callers, the text itself says how it breaks)."""
+    return wrap_text(text, width).splitlines()
 
 
 def _intro(result: ExperimentResult, lang: str = "en") -> list[str]:
@@ -97,6 +120,39 @@ def replicate_cover(fig: Figure, result: ExperimentResult, lang: str = "en") -> 
     )
 
 
+#: Changes of a variant named on the compare cover; the others are counted.
+_CHANGES_SHOWN = 3
+
+
+def _plain(value: Any, lang: str) -> str:
+    """A scenario value as the cover shows it: 20,000,000; 0.3; [9.0, 9.0, ...]; none."""
+    if value is None:
+        return tr("cmp.none", lang)
+    if isinstance(value, float) and value.is_integer() and abs(value) >= 1e4:
+        return f"{value:,.0f}"
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    return text if len(text) <= 32 else text[:29] + "..."
+
+
+def _changes(result: ExperimentResult, lang: str) -> list[str]:
+    """A line per variant: what it sets differently from the base (path: base -> variant)."""
+    lines: list[str] = []
+    sep = tr("list_sep", lang)
+    for variant, changes in (result.meta.get("changes") or {}).items():
+        items = [
+            tr("cmp.change", lang, path=path, a=_plain(a, lang), b=_plain(b, lang))
+            for path, a, b in changes[:_CHANGES_SHOWN]
+        ]
+        if not items:
+            items = [tr("cmp.no_change", lang)]
+        more = len(changes) - _CHANGES_SHOWN
+        text = tr("cmp.changes", lang, variant=variant, items=sep.join(items))
+        if more > 0:
+            text += tr("cmp.changes_more", lang, n=more)
+        lines += _wrap(text, lang)
+    return [*lines, ""] if lines else []
+
+
 def compare_cover(fig: Figure, result: ExperimentResult, lang: str = "en") -> None:
     """Draw a comparison's cover on ``fig``: each headline figure's change from the base;
     for an account that is a target (it never runs out), the day it was reached."""
@@ -130,7 +186,7 @@ def compare_cover(fig: Figure, result: ExperimentResult, lang: str = "en") -> No
     _table_page(
         fig,
         tr("cmp.title", lang, variants=", ".join(variants), base=result.meta.get("base")),
-        _intro(result, lang) + _wrap(tr("cmp.note", lang), lang),
+        _intro(result, lang) + _changes(result, lang) + _wrap(tr("cmp.note", lang), lang),
         header,
         rows,
     )

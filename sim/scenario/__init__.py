@@ -24,7 +24,7 @@ from .loading import (
 from .memory import check_memory, estimate_memory_bytes
 from .messages import is_money_field
 from .money import parse_figure, parse_money, parse_share
-from .overrides import apply_overrides, get_path, parse_value
+from .overrides import apply_overrides, get_path, parse_value, scenario_changes
 from .schema import (
     SHARE_TOLERANCE,
     AwardLevel,
@@ -68,6 +68,7 @@ __all__ = [
     "is_money_field",
     "apply_overrides",
     "get_path",
+    "scenario_changes",
     "estimate_memory_bytes",
     "check_memory",
     "zone_names",

@@ -1,6 +1,7 @@
 """Overrides: ``path=value`` pairs (or a mapping) applied to a raw scenario mapping.
 
-Public names: :func:`apply_overrides`, :func:`parse_value`.
+Public names: :func:`apply_overrides`, :func:`parse_value`, :func:`get_path`,
+:func:`scenario_changes`.
 """
 
 from __future__ import annotations
@@ -34,6 +35,41 @@ def get_path(data: Any, path: str) -> Any:
         else:
             return None
     return node
+
+
+#: Fields that name or describe a scenario: not a change of what it simulates.
+_NAMING = frozenset({"name", "description", "description_zh"})
+
+
+def scenario_changes(base: Scenario, other: Scenario) -> list[tuple[str, Any, Any]]:
+    """What ``other`` sets differently from ``base``: ``(path, base value, other value)``
+    for each field that differs, in the scenario's order (a list that differs is one
+    change; its name and descriptions are not changes).
+
+    Parameters
+    ----------
+    base, other
+        Two scenarios, e.g. the base and a variant of a comparison.
+
+    Returns
+    -------
+    list of (str, object, object)
+        Dotted paths as ``--set`` takes them, with plain values (dates as ISO text);
+        ``None`` for a section or field one of them does not have.
+    """
+    out: list[tuple[str, Any, Any]] = []
+
+    def walk(a: Any, b: Any, path: str) -> None:
+        if isinstance(a, Mapping) and isinstance(b, Mapping):
+            for key in [*a, *(k for k in b if k not in a)]:
+                if not path and key in _NAMING:
+                    continue
+                walk(a.get(key), b.get(key), f"{path}.{key}" if path else str(key))
+        elif a != b:
+            out.append((path, a, b))
+
+    walk(base.model_dump(mode="json"), other.model_dump(mode="json"), "")
+    return out
 
 
 def parse_value(path: str, value: Any) -> float:
