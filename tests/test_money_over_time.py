@@ -144,6 +144,14 @@ def test_a_small_appropriation_runs_out_and_is_never_overdrawn(payment):
     # the firms lose the subsidy the city does not pay
     assert s["savings_total_pv_amount"] < u["savings_total_pv_amount"]
     assert s["fiscal_cost_pv_amount"] < u["fiscal_cost_pv_amount"]
+    # and the daily columns (the report's curves) lose it too: they add up to the summary
+    scale = r.scenario.population.scale
+    for column, key in (
+        ("interest_saving_accrued_amount", "interest_saving_in_horizon_amount"),
+        ("subsidy_accrued_amount", "subsidy_in_horizon_amount"),
+        ("savings_accrued_amount", "savings_total_in_horizon_amount"),
+    ):
+        assert _close(ts[column].sum() * scale, s[key]), column
 
 
 def test_without_an_appropriation_there_is_no_account(year):

@@ -144,6 +144,9 @@ def money_over_time(model: Model) -> tuple[dict[str, Any], dict[str, np.ndarray]
         )
         lost_h, lost_c = unpaid_h.sum(), unpaid_c.sum()
         lost_pv = (ts["subsidy_unpaid_amount"] * disc).sum() + (unpaid_c * v**pay_day).sum()
+        # the subsidy lost each day: what the appropriation could not pay that day (a
+        # payment day's whole instalment, so the day's net accrual can be below zero)
+        lost_daily = np.asarray(ts["subsidy_unpaid_amount"], dtype=float)
     else:
         # paid whole on approval: a loan refused by the appropriation loses all of it
         frac = np.divide(unpaid_h, subsidy, out=np.zeros_like(subsidy), where=subsidy > 0)
@@ -151,6 +154,7 @@ def money_over_time(model: Model) -> tuple[dict[str, Any], dict[str, np.ndarray]
         lost_c = (frac * sub_d * com).sum()
         lost_pv = _stream_pv(frac * sub_d, t0, end, v).sum()
         pay_day, paid_c, unpaid_c = np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
+        lost_daily = _daily(frac * sub_d, t0, end, days)
 
     # ---- savings of firms (accruals)
     other = [c for i in model.instruments if i.active for c in i.savings_columns]
@@ -218,10 +222,12 @@ def money_over_time(model: Model) -> tuple[dict[str, Any], dict[str, np.ndarray]
     summary["programme_rate_avg"] = (
         float((rate * amount).sum() / disbursed) if disbursed > 0 else None
     )
-    interest_daily = _daily(int_d, t0, end, days)
+    # net of the subsidy the appropriation could not pay, as the summary's in-horizon
+    # figures are: the daily columns add up to them
+    interest_daily = _daily(int_d, t0, end, days) - lost_daily
     daily = {
         "interest_saving_accrued_amount": interest_daily,
-        "subsidy_accrued_amount": _daily(sub_d, t0, end, days),
+        "subsidy_accrued_amount": _daily(sub_d, t0, end, days) - lost_daily,
         "savings_accrued_amount": interest_daily
         + _daily(acc_d + fee_d, t0, end, days)
         + sum((ts[c] for c in other), np.zeros(days)),
