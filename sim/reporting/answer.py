@@ -481,7 +481,9 @@ def draw_glossary(fig: Figure, lang: str = "en") -> None:
         loc="upper center",
         cellLoc="left",
     )
-    style_table(table, fontsize=7.5, row_scale=1.0)
+    style_table(
+        table, fontsize=8.5 if lang == "zh" else 7.5, row_scale=1.25 if lang == "zh" else 1.0
+    )
     for (r, _c), cell in table.get_celld().items():
         lines = max(c.count("\n") for c in cells[r - 1]) + 1 if r > 0 else 1
         cell.set_height(cell.get_height() * lines)
