@@ -70,10 +70,11 @@ def test_a_writer_told_the_language_draws_the_glossary_while_the_model_runs(resu
         assert ahead.submit(result, tmp_path / "ahead")
         files = ahead.write()  # an AssertionError from the writer is raised here
     assert files is not None
-    here = write_report(result, tmp_path / "here", processes=1)
-    for a, b in zip(files[1:], here[1:], strict=True):
-        assert a.read_bytes() == b.read_bytes(), a.name
-    assert _pdf_texts(files[0]) == _pdf_texts(here[0])
+    # every page is there, in its place, the glossary last (the same report as one
+    # written in one process: test_the_writer_started_ahead_writes_the_same_report)
+    assert [f.stem for f in files[1:]] == [stem for stem, _ in _pages(result)]
+    texts = _pdf_texts(files[0])
+    assert len(texts) == len(files) - 1 and "Glossary" in texts[-1]
 
 
 def test_pages_drawn_ahead_are_taken_as_they_are(result, tmp_path, monkeypatch):
