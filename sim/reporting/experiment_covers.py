@@ -15,7 +15,6 @@ from matplotlib.figure import Figure
 from ..experiments.result import HEADLINE_KEYS, ExperimentResult
 from ..results import is_missing
 from .answer import wrap_text
-from .fonts import has_cjk
 from .formatting import (
     day_shown,
     format_difference,
@@ -72,9 +71,8 @@ def _table_page(
             cell.set_height(cell.get_height() * 1.8)
 
 
-def _wrap(text: str, lang: str, width: int = 130) -> list[str]:
-    """Lines of at most ``width`` columns (Chinese characters count twice; ``lang`` is
-    kept for callers, the text itself says how it breaks)."""
+def _wrap(text: str, width: int = 130) -> list[str]:
+    """Lines of at most ``width`` columns (Chinese characters count twice)."""
     return wrap_text(text, width).splitlines()
 
 
@@ -83,7 +81,7 @@ def _intro(result: ExperimentResult, lang: str = "en") -> list[str]:
     end = pd.Timestamp(sc.horizon.start_date) + pd.Timedelta(days=sc.horizon.days - 1)
     # the scenario's own words in the report's language, when it gives them
     text = (sc.description_zh if lang == "zh" else "") or sc.description or ""
-    lines = _wrap(text, "zh" if has_cjk(text) else "en")
+    lines = _wrap(text)
     lines += [""]
     lines += _wrap(
         tr(
@@ -95,8 +93,7 @@ def _intro(result: ExperimentResult, lang: str = "en") -> list[str]:
             cur=sc.currency,
             r=result.replications,
             seed=result.seed,
-        ),
-        lang,
+        )
     )
     lines += [tr("intro.intervals", lang)]
     if sc.population.scale != 1:
@@ -149,7 +146,7 @@ def _changes(result: ExperimentResult, lang: str) -> list[str]:
         text = tr("cmp.changes", lang, variant=variant, items=sep.join(items))
         if more > 0:
             text += tr("cmp.changes_more", lang, n=more)
-        lines += _wrap(text, lang)
+        lines += _wrap(text)
     return [*lines, ""] if lines else []
 
 
@@ -186,7 +183,7 @@ def compare_cover(fig: Figure, result: ExperimentResult, lang: str = "en") -> No
     _table_page(
         fig,
         tr("cmp.title", lang, variants=", ".join(variants), base=result.meta.get("base")),
-        _intro(result, lang) + _changes(result, lang) + _wrap(tr("cmp.note", lang), lang),
+        _intro(result, lang) + _changes(result, lang) + _wrap(tr("cmp.note", lang)),
         header,
         rows,
     )
